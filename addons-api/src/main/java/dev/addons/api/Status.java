@@ -1,0 +1,45 @@
+package dev.addons.api;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Where an addon is in its lifecycle. A create goes {@code PENDING -> PROVISIONING -> ACTIVE},
+ * or ends in {@code FAILED} with a reason; a destroy goes {@code DEPROVISIONING -> DESTROYED}.
+ */
+public enum Status {
+    /** The addon is recorded; nothing has been started yet. */
+    PENDING,
+    /** Its server or database is being created. */
+    PROVISIONING,
+    /** Ready: its credentials work. */
+    ACTIVE,
+    /** Provisioning failed, or its server was found dead. The record's message says why. */
+    FAILED,
+    /** Its server or database is being removed, with its data. */
+    DEPROVISIONING,
+    /** Removed with its data. */
+    DESTROYED;
+
+    /** Whether an addon in this status may move to {@code next}. */
+    public boolean canMoveTo(Status next) {
+        return allowedNext().contains(next);
+    }
+
+    private Set<Status> allowedNext() {
+        switch (this) {
+            case PENDING:
+                return EnumSet.of(PROVISIONING, FAILED, DEPROVISIONING);
+            case PROVISIONING:
+                return EnumSet.of(ACTIVE, FAILED, DEPROVISIONING);
+            case ACTIVE:
+                return EnumSet.of(FAILED, DEPROVISIONING);
+            case FAILED:
+                return EnumSet.of(PROVISIONING, ACTIVE, DEPROVISIONING);
+            case DEPROVISIONING:
+                return EnumSet.of(DESTROYED, FAILED);
+            default:
+                return EnumSet.noneOf(Status.class);
+        }
+    }
+}

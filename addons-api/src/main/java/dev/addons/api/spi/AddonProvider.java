@@ -1,0 +1,99 @@
+package dev.addons.api.spi;
+
+import dev.addons.api.Credentials;
+import dev.addons.api.Endpoint;
+import dev.addons.api.UnsupportedOperationAddonException;
+import dev.addons.api.Variant;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One kind of addon, such as PostgreSQL. A provider describes its engine; it never starts a
+ * process or a container itself. The runtime runs the {@link ServerDefinition} a provider
+ * describes (as a child process, a container, ...), and the provider then works on the running
+ * server through the {@link ServerAccess} it is given: it creates the app's tenant (database,
+ * role, user, vhost) and turns what it created into the app's variables.
+ *
+ * <p>Providers are found with {@link java.util.ServiceLoader}: each engine module lists its
+ * implementation in {@code META-INF/services/dev.addons.api.spi.AddonProvider}. They must have a
+ * public no-arg constructor that does no I/O, hold no state, and be safe to call from many
+ * threads at once. Everything an addon needs to be found again (passwords, names) lives in the
+ * {@link Binding} it returns, which addons stores owner-only.
+ *
+ * <p>The lifecycle, as driven by addons:
+ * <ol>
+ *   <li>{@link #server(ServerRequest)}: describe the server for a version;</li>
+ *   <li>the runtime starts it, or finds the running shared server, and waits until
+ *       {@link ServerDefinition#readiness()} passes;</li>
+ *   <li>{@link #provision(TenantRequest, ServerAccess)}: create the app's tenant on it;</li>
+ *   <li>{@link #credentials(Binding, Endpoint)}: the variables, whenever they are asked for;</li>
+ *   <li>{@link #deprovision(TenantRequest, Binding, ServerAccess)}: remove the tenant, before the
+ *       runtime stops a dedicated server and deletes its data.</li>
+ * </ol>
+ */
+public interface AddonProvider {
+
+    /** The name used in app files and on the command line, e.g. {@code postgresql}. */
+    String name();
+
+    /** Other names accepted for this addon, e.g. {@code redis} for {@code valkey}. */
+    default Set<String> aliases() {
+        return Set.of();
+    }
+
+    /** One line for listings. */
+    String description();
+
+    /** The supported versions, oldest first. */
+    List<String> versions();
+
+    /** The version used when none is asked for; one of {@link #versions()}. */
+    String defaultVersion();
+
+    /** The variants offered; names unique. */
+    List<Variant> variants();
+
+    /**
+     * Describes the server to run for {@code request}'s version (a supported version, or a full
+     * image reference for runtimes that run images). Does no I/O.
+     */
+    ServerDefinition server(ServerRequest request);
+
+    /**
+     * Creates the app's tenant on a running server: for a database, its own database and a role
+     * with a random password. Must be safe to retry after a failure: an existing tenant of the
+     * same name is replaced. Throws {@link dev.addons.api.ProvisioningException} on failure.
+     *
+     * @return what {@link #credentials} and {@link #deprovision} need later; holds secrets
+     */
+    Binding provision(TenantRequest request, ServerAccess server);
+
+    /** The app's variables for a tenant served at {@code endpoint}. Does no I/O. */
+    Credentials credentials(Binding binding, Endpoint endpoint);
+
+    /**
+     * Removes the tenant and its data from a running server (on a shared server: its database
+     * and role, after ending their connections). Idempotent: a tenant already gone is no error.
+     */
+    void deprovision(TenantRequest request, Binding binding, ServerAccess server);
+
+    /**
+     * Writes a consistent snapshot of the tenant's data to {@code out}.
+     *
+     * @since 0.1 (not offered by any provider yet)
+     */
+    default void backup(TenantRequest request, Binding binding, ServerAccess server, OutputStream out) {
+        throw new UnsupportedOperationAddonException("backup of " + name() + " is not supported yet");
+    }
+
+    /**
+     * Replaces the tenant's data with a snapshot written by {@link #backup}.
+     *
+     * @since 0.1 (not offered by any provider yet)
+     */
+    default void restore(TenantRequest request, Binding binding, ServerAccess server, InputStream in) {
+        throw new UnsupportedOperationAddonException("restore of " + name() + " is not supported yet");
+    }
+}

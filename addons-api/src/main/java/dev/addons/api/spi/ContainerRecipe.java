@@ -1,0 +1,35 @@
+package dev.addons.api.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to run a server as a container, the way the engine's official image expects.
+ * {@link #toString()} shows environment names only, as values may be secrets.
+ *
+ * @param image       the full image reference, e.g. {@code postgres:18}
+ * @param environment the container's environment (credentials as the image expects them)
+ * @param command     arguments passed to the image's entrypoint; empty for its default
+ * @param port        the port the server listens on inside the container
+ * @param dataPath    the directory inside the container that holds its data
+ */
+public record ContainerRecipe(
+        String image, Map<String, String> environment, List<String> command, int port, String dataPath) {
+
+    public ContainerRecipe {
+        Objects.requireNonNull(image, "image == null");
+        environment = Map.copyOf(environment);
+        command = List.copyOf(command);
+        Objects.requireNonNull(dataPath, "dataPath == null");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ContainerRecipe[image=" + image + ", environment=" + environment.keySet() + ", port=" + port
+                + ", dataPath=" + dataPath + "]";
+    }
+}

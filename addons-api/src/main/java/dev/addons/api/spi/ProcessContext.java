@@ -1,0 +1,36 @@
+package dev.addons.api.spi;
+
+import dev.addons.api.Endpoint;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the process runtime offers a {@link ProcessRecipe} for one server: the resolved binaries,
+ * the server's own directories and port, and a way to run a helper command as the same
+ * (unprivileged) user the server runs as. Valid only during the call it is passed to.
+ */
+public interface ProcessContext {
+
+    /** The absolute path of the engine binary {@code name} (e.g. {@code initdb}). */
+    Path binary(String name);
+
+    /** The server's data directory: empty before initialization, owned by the engine's user. */
+    Path dataDirectory();
+
+    /** A private directory for sockets, pid files and configuration. */
+    Path runDirectory();
+
+    /** Where the server must listen: always a loopback address and a free port. */
+    Endpoint endpoint();
+
+    /** Writes {@code content} to a file readable by the server's user only, in the run directory. */
+    Path writePrivateFile(String name, String content) throws IOException;
+
+    /**
+     * Runs {@code command} to completion as the server's user, with the binaries' libraries
+     * found. Throws {@link dev.addons.api.ProvisioningException} with the tail of its output
+     * when it exits non-zero.
+     */
+    void run(List<String> command) throws IOException, InterruptedException;
+}

@@ -1,0 +1,49 @@
+package dev.addons.core;
+
+import dev.addons.api.AddonSpec;
+import dev.addons.core.internal.AppFileParser;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A parsed app file: an app's name and the addons it declares.
+ *
+ * <pre>
+ * name = "myapp"
+ * runtime = "process"          # optional
+ * [addons.postgresql]
+ * variant = "shared"           # optional, default "small"
+ * version = "15"               # optional, default: the provider's
+ * </pre>
+ *
+ * Parsing checks the file's shape (unknown keys are rejected by name); whether the addons,
+ * variants and versions exist is checked by {@link Addons#deploy} before anything is provisioned.
+ *
+ * @param name    the app's name
+ * @param runtime the runtime asked for, or {@code null} to let addons choose
+ * @param addons  declared addons by name, in file order
+ */
+public record AppFile(String name, String runtime, Map<String, AddonSpec> addons) {
+
+    public AppFile {
+        Objects.requireNonNull(name, "name == null");
+        addons = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(addons));
+    }
+
+    /** Reads and checks the app file at {@code path}. Throws {@link dev.addons.api.InvalidSpecException}. */
+    public static AppFile read(Path path) {
+        return AppFileParser.read(path);
+    }
+
+    /** Parses app-file text; {@code source} names it in error messages. */
+    public static AppFile parse(String toml, String source) {
+        return AppFileParser.parse(toml, source);
+    }
+
+    public Optional<String> runtimeIfSet() {
+        return Optional.ofNullable(runtime);
+    }
+}
