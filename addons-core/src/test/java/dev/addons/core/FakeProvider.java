@@ -25,7 +25,7 @@ import java.util.Set;
  * A test provider found through this module's test {@code META-INF/services}: its tenants live
  * in {@link FakeRuntime}'s in-memory servers. A tenant named {@code fail...} fails to provision.
  */
-public final class FakeProvider implements AddonProvider {
+public class FakeProvider implements AddonProvider {
     @Override
     public String name() {
         return "fakedb";
