@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
 final class PostgresTenants {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTenants.class);
 
-    private static final String TERMINATE_SESSIONS = "select count(pg_terminate_backend(pid)) from pg_stat_activity"
-            + " where (usename = ? or datname = ?) and pid <> pg_backend_pid()";
+    private static final String TERMINATE_SESSIONS = "select"
+            + " (select count(pg_terminate_backend(pid)) from pg_stat_activity"
+            + "   where (usename = ? or datname = ?) and pid <> pg_backend_pid()),"
+            + " exists (select 1 from pg_roles where rolname = ?)"
+            + "   or exists (select 1 from pg_database where datname = ?)";
 
     /** An advisory lock key of this module's own (the bytes of "addons-p"). */
     private static final long MAINTENANCE_LOCK = 0x6164646f6e732d70L;
@@ -52,9 +55,10 @@ final class PostgresTenants {
         String password = Secrets.password();
         String serverVersion;
         try (Connection admin = PostgresAdmin.connect(server, PostgresAdmin.MAINTENANCE_DATABASE)) {
-            int ended = drop(admin, name);
-            if (ended > 0) {
-                LOG.info("{} - Replaced an existing tenant of that name, ending {} session(s)", name, ended);
+            Dropped dropped = drop(admin, name);
+            if (dropped.existed()) {
+                LOG.info("{} - Replacing the role and database of that name left by an earlier attempt"
+                        + " (ended {} session(s))", name, dropped.sessions());
             }
             try {
                 serverVersion = create(admin, name, password);
@@ -83,8 +87,13 @@ final class PostgresTenants {
     static void deprovision(String name, ServerAccess server) {
         refuseReserved(name, server);
         try (Connection admin = PostgresAdmin.connect(server, PostgresAdmin.MAINTENANCE_DATABASE)) {
-            int ended = drop(admin, name);
-            LOG.info("{} - Dropped database and role on {} (ended {} session(s))", name, server.endpoint(), ended);
+            Dropped dropped = drop(admin, name);
+            if (dropped.existed()) {
+                LOG.info("{} - Dropped database and role on {} (ended {} session(s))", name, server.endpoint(),
+                        dropped.sessions());
+            } else {
+                LOG.info("{} - No database or role on {} to drop", name, server.endpoint());
+            }
         } catch (SQLException e) {
             throw PostgresAdmin.failure("Deprovisioning PostgreSQL tenant '" + name + "' on " + server.endpoint(), e,
                     server.adminPassword());
@@ -98,15 +107,20 @@ final class PostgresTenants {
         }
     }
 
-    /** Ends the sessions of the role and in the database, drops both if they exist; returns the sessions ended. */
-    private static int drop(Connection admin, String name) throws SQLException {
-        int ended;
+    /** What {@link #drop} found: whether the role or database existed, how many sessions it ended. */
+    private record Dropped(boolean existed, int sessions) {
+    }
+
+    /** Ends the sessions of the role and in the database, and drops both if they exist. */
+    private static Dropped drop(Connection admin, String name) throws SQLException {
+        Dropped dropped;
         try (PreparedStatement terminate = admin.prepareStatement(TERMINATE_SESSIONS)) {
-            terminate.setString(1, name);
-            terminate.setString(2, name);
+            for (int i = 1; i <= 4; i++) {
+                terminate.setString(i, name);
+            }
             try (ResultSet rs = terminate.executeQuery()) {
                 rs.next();
-                ended = rs.getInt(1);
+                dropped = new Dropped(rs.getBoolean(2), rs.getInt(1));
             }
         }
         try (Statement sql = admin.createStatement()) {
@@ -114,7 +128,7 @@ final class PostgresTenants {
             sql.execute("drop database if exists " + quote(name) + " with (force)");
             sql.execute("drop role if exists " + quote(name));
         }
-        return ended;
+        return dropped;
     }
 
     /** Creates role and database, locks the database down; returns the server's version. */
@@ -134,7 +148,7 @@ final class PostgresTenants {
         }
     }
 
-    /** Revokes {@code PUBLIC}'s access to {@code postgres} and {@code template1}; a no-op after the first time. */
+    /** Revokes {@code PUBLIC}'s access to {@code postgres} and {@code template1}; harmless to repeat. */
     private static void closeMaintenanceDatabases(Connection admin) throws SQLException {
         admin.setAutoCommit(false);
         try (Statement sql = admin.createStatement()) {
@@ -144,7 +158,11 @@ final class PostgresTenants {
             sql.execute("revoke connect, temporary on database postgres, template1 from public");
             admin.commit();
         } catch (SQLException e) {
-            admin.rollback();
+            try {
+                admin.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
             throw e;
         } finally {
             admin.setAutoCommit(true);
