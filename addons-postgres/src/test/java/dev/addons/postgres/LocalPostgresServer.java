@@ -3,7 +3,6 @@ package dev.addons.postgres;
 import com.sun.security.auth.module.UnixSystem;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
-import dev.addons.api.spi.ProcessContext;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
@@ -55,37 +54,49 @@ final class LocalPostgresServer implements AutoCloseable {
         ProcessRecipe recipe = definition.processRecipe().orElseThrow();
         Path bin = binDirectory(recipe);
         Path directory = Files.createTempDirectory("addons-pg");
-        Context context = new Context(bin, directory, new Endpoint("127.0.0.1", freePort()));
-        Files.createDirectory(context.dataDirectory(), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
-        Files.createDirectory(context.runDirectory());
-        long started = System.nanoTime();
-        recipe.initializer().initialize(context);
-        long initialized = System.nanoTime();
-        Process process = new ProcessBuilder(asServerUser(recipe.launcher().command(context)))
-                .redirectErrorStream(true)
-                .redirectOutput(directory.resolve("server.log").toFile())
-                .start();
-        ServerAccess access = new ServerAccess("test", context.endpoint(), definition.adminUser(),
-                definition.adminPassword());
-        long deadline = initialized + definition.startTimeout().toNanos();
+        Process process = null;
+        try {
+            TempDirProcessContext context = new TempDirProcessContext(bin, directory,
+                    new Endpoint("127.0.0.1", freePort()), LocalPostgresServer::runAsServerUser);
+            Files.createDirectory(context.dataDirectory(), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(context.runDirectory());
+            long started = System.nanoTime();
+            recipe.initializer().initialize(context);
+            long initialized = System.nanoTime();
+            process = new ProcessBuilder(asServerUser(recipe.launcher().command(context)))
+                    .redirectErrorStream(true)
+                    .redirectOutput(directory.resolve("server.log").toFile())
+                    .start();
+            ServerAccess access = new ServerAccess("test", context.endpoint(), definition.adminUser(),
+                    definition.adminPassword());
+            awaitReady(definition, access, process, initialized + definition.startTimeout().toNanos());
+            return new LocalPostgresServer(directory, recipe, access, process, (initialized - started) / 1_000_000,
+                    (System.nanoTime() - initialized) / 1_000_000);
+        } catch (Exception | AssertionError e) {
+            if (process != null) {
+                process.destroyForcibly().waitFor();
+                e.addSuppressed(new Exception("server log:\n" + Files.readString(directory.resolve("server.log"))));
+            }
+            deleteRecursively(directory);
+            throw e;
+        }
+    }
+
+    /** Polls the provider's readiness check until it passes, the server dies or the deadline passes. */
+    private static void awaitReady(ServerDefinition definition, ServerAccess access, Process process, long deadline)
+            throws InterruptedException {
         while (true) {
             try {
                 definition.readiness().check(access);
-                break;
+                return;
             } catch (Exception notYet) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
-                    String log = Files.readString(directory.resolve("server.log"));
-                    process.destroyForcibly().waitFor();
-                    deleteRecursively(directory);
-                    throw new IllegalStateException("PostgreSQL did not become ready: " + notYet + "\n" + log,
-                            notYet);
+                    throw new IllegalStateException("PostgreSQL did not become ready: " + notYet, notYet);
                 }
                 TimeUnit.MILLISECONDS.sleep(10); // the poll interval; a refused connection fails at once
             }
         }
-        return new LocalPostgresServer(directory, recipe, access, process, (initialized - started) / 1_000_000,
-                (System.nanoTime() - initialized) / 1_000_000);
     }
 
     ServerAccess access() {
@@ -153,37 +164,12 @@ final class LocalPostgresServer implements AutoCloseable {
         return wrapped;
     }
 
-    private record Context(Path bin, Path directory, Endpoint endpoint) implements ProcessContext {
-
-        @Override
-        public Path binary(String name) {
-            return bin.resolve(name);
-        }
-
-        @Override
-        public Path dataDirectory() {
-            return directory.resolve("data");
-        }
-
-        @Override
-        public Path runDirectory() {
-            return directory.resolve("run");
-        }
-
-        @Override
-        public Path writePrivateFile(String name, String content) throws IOException {
-            Path file = runDirectory().resolve(name);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            return Files.writeString(file, content);
-        }
-
-        @Override
-        public void run(List<String> command) throws IOException, InterruptedException {
-            Process helper = new ProcessBuilder(asServerUser(command)).redirectErrorStream(true).start();
-            String output = new String(helper.getInputStream().readAllBytes());
-            if (helper.waitFor() != 0) {
-                throw new ProvisioningException(command.get(0) + " exited with " + helper.exitValue() + ": " + output);
-            }
+    /** Runs a helper command to completion as the server's user; fails with its output. */
+    private static void runAsServerUser(List<String> command) throws IOException, InterruptedException {
+        Process helper = new ProcessBuilder(asServerUser(command)).redirectErrorStream(true).start();
+        String output = new String(helper.getInputStream().readAllBytes());
+        if (helper.waitFor() != 0) {
+            throw new ProvisioningException(command.get(0) + " exited with " + helper.exitValue() + ": " + output);
         }
     }
 }

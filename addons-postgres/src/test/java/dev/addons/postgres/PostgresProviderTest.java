@@ -33,6 +33,8 @@ class PostgresProviderTest {
     private static final String ADMIN_PASSWORD = "AdminPassword0123456789abcdefXYZ";
 
     private final PostgresProvider provider = new PostgresProvider();
+    private final ServerAccess nowhere =
+            new ServerAccess("s1", new Endpoint("127.0.0.1", 1), "postgres", ADMIN_PASSWORD);
 
     @Test
     void describesItselfAsTheAddonsDocumentationSays() {
@@ -107,23 +109,30 @@ class PostgresProviderTest {
 
     @Test
     void theInitializerRunsInitdbWithAPasswordFileItDeletesAfterwards(@TempDir Path dir) throws Exception {
-        RecordingContext context = new RecordingContext(dir);
+        Path passwordFile = dir.resolve("run/pwfile");
+        List<List<String>> commands = new ArrayList<>();
+        List<String> passwordFileWhileRunning = new ArrayList<>();
+        ProcessContext context = context(dir, command -> {
+            commands.add(command);
+            passwordFileWhileRunning.add(Files.readString(passwordFile));
+        });
 
         provider.server(new ServerRequest("15", ADMIN_PASSWORD)).processRecipe().orElseThrow()
                 .initializer().initialize(context);
 
-        Path passwordFile = dir.resolve("run/pwfile");
-        assertThat(context.commands).containsExactly(List.of(
+        assertThat(commands).containsExactly(List.of(
                 "/bin/initdb", "-D", dir.resolve("data").toString(), "-U", "postgres", "--pwfile=" + passwordFile,
                 "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-instructions"));
-        assertThat(context.passwordFileWhileRunning).isEqualTo(ADMIN_PASSWORD + "\n");
+        assertThat(passwordFileWhileRunning).containsExactly(ADMIN_PASSWORD + "\n");
         assertThat(passwordFile).doesNotExist();
     }
 
     @Test
     void theLauncherListensOnTheRuntimesEndpointWithItsSocketInTheRunDirectory(@TempDir Path dir) throws Exception {
         List<String> command = provider.server(new ServerRequest("15", ADMIN_PASSWORD)).processRecipe().orElseThrow()
-                .launcher().command(new RecordingContext(dir));
+                .launcher().command(context(dir, helper -> {
+                    throw new AssertionError("the launcher runs nothing itself: " + helper);
+                }));
 
         assertThat(command).containsExactly("/bin/postgres", "-D", dir.resolve("data").toString(), "-p", "54321",
                 "-c", "listen_addresses=127.0.0.1", "-k", dir.resolve("run").toString());
@@ -132,7 +141,6 @@ class PostgresProviderTest {
 
     @Test
     void aTenantNamedLikeTheServersOwnDatabasesIsRefusedBeforeAnyConnection() {
-        ServerAccess nowhere = new ServerAccess("s1", new Endpoint("127.0.0.1", 1), "postgres", ADMIN_PASSWORD);
         TenantRequest request = new TenantRequest("a1", "postgres", "production", "shared", true, "postgres");
 
         assertThatThrownBy(() -> provider.provision(request, nowhere))
@@ -144,7 +152,6 @@ class PostgresProviderTest {
 
     @Test
     void anUnreachableServerFailsProvisioningWithoutShowingThePassword() {
-        ServerAccess nowhere = new ServerAccess("s1", new Endpoint("127.0.0.1", 1), "postgres", ADMIN_PASSWORD);
         TenantRequest request = new TenantRequest("a1", "app1", "production", "shared", true, "app1");
 
         assertThatThrownBy(() -> provider.provision(request, nowhere))
@@ -153,46 +160,8 @@ class PostgresProviderTest {
                 .message().doesNotContain(ADMIN_PASSWORD);
     }
 
-    /** Records commands instead of running them; binaries live in /bin. */
-    private static final class RecordingContext implements ProcessContext {
-        final List<List<String>> commands = new ArrayList<>();
-        final Path dir;
-        String passwordFileWhileRunning;
-
-        RecordingContext(Path dir) {
-            this.dir = dir;
-        }
-
-        @Override
-        public Path binary(String name) {
-            return Path.of("/bin", name);
-        }
-
-        @Override
-        public Path dataDirectory() {
-            return dir.resolve("data");
-        }
-
-        @Override
-        public Path runDirectory() {
-            return dir.resolve("run");
-        }
-
-        @Override
-        public Endpoint endpoint() {
-            return new Endpoint("127.0.0.1", 54321);
-        }
-
-        @Override
-        public Path writePrivateFile(String name, String content) throws java.io.IOException {
-            Files.createDirectories(runDirectory());
-            return Files.writeString(runDirectory().resolve(name), content);
-        }
-
-        @Override
-        public void run(List<String> command) throws java.io.IOException {
-            commands.add(command);
-            passwordFileWhileRunning = Files.readString(runDirectory().resolve("pwfile"));
-        }
+    /** A context whose binaries live in /bin, listening on 127.0.0.1:54321. */
+    private static ProcessContext context(Path dir, TempDirProcessContext.Runner runner) {
+        return new TempDirProcessContext(Path.of("/bin"), dir, new Endpoint("127.0.0.1", 54321), runner);
     }
 }
