@@ -8,6 +8,7 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
 import java.net.URI;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PostgresCredentialsTest {
@@ -20,19 +21,20 @@ class PostgresCredentialsTest {
 
     @Test
     void variablesAreTheLibpqOnesInOrderWithSecretsMarked() {
-        Credentials credentials = provider.credentials(binding("app1", "s3cret", "app1"), new Endpoint("127.0.0.1", 5433));
+        Credentials credentials =
+                provider.credentials(binding("app1", "s3cret", "app1"), new Endpoint("127.0.0.1", 5433));
 
         assertThat(credentials.variables()).extracting(Variable::name)
                 .containsExactly("DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE");
         assertThat(credentials.variables()).extracting(Variable::sensitive)
                 .containsExactly(true, false, false, false, true, false);
         assertThat(credentials.toMap()).containsExactly(
-                java.util.Map.entry("DATABASE_URL", "postgres://app1:s3cret@127.0.0.1:5433/app1"),
-                java.util.Map.entry("PGHOST", "127.0.0.1"),
-                java.util.Map.entry("PGPORT", "5433"),
-                java.util.Map.entry("PGUSER", "app1"),
-                java.util.Map.entry("PGPASSWORD", "s3cret"),
-                java.util.Map.entry("PGDATABASE", "app1"));
+                Map.entry("DATABASE_URL", "postgres://app1:s3cret@127.0.0.1:5433/app1"),
+                Map.entry("PGHOST", "127.0.0.1"),
+                Map.entry("PGPORT", "5433"),
+                Map.entry("PGUSER", "app1"),
+                Map.entry("PGPASSWORD", "s3cret"),
+                Map.entry("PGDATABASE", "app1"));
         assertThat(credentials.toString()).doesNotContain("s3cret");
     }
 
@@ -43,7 +45,8 @@ class PostgresCredentialsTest {
                 new Endpoint("localhost", 5432));
 
         String url = credentials.get("DATABASE_URL").orElseThrow();
-        assertThat(url).isEqualTo("postgres://us%3Aer%40x:p%40ss%3Aw%2Frd%20%25%2B%3F%23%26%3D%C3%BC@localhost:5432/my%20db%2F1");
+        assertThat(url).isEqualTo(
+                "postgres://us%3Aer%40x:p%40ss%3Aw%2Frd%20%25%2B%3F%23%26%3D%C3%BC@localhost:5432/my%20db%2F1");
         URI uri = URI.create(url);
         assertThat(uri.getHost()).isEqualTo("localhost");
         assertThat(uri.getPort()).isEqualTo(5432);

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -151,7 +152,7 @@ class PostgresProviderServerTest {
     @Test
     void aWrongPasswordIsRefused() {
         Credentials app1 = provision("app1");
-        Map<String, String> env = new java.util.HashMap<>(app1.toMap());
+        Map<String, String> env = new HashMap<>(app1.toMap());
         env.put("PGPASSWORD", "not-the-password");
 
         assertThatThrownBy(() -> connect(env, env.get("PGDATABASE")))

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,15 +66,16 @@ class PostgresProviderTest {
         assertThat(server.adminPassword()).isEqualTo(ADMIN_PASSWORD);
         assertThat(server.startTimeout()).isEqualTo(Duration.ofSeconds(60));
         ProcessRecipe process = server.processRecipe().orElseThrow();
-        assertThat(process.binaries().hostSearchPath()).containsExactly(Path.of("/usr/lib/postgresql/" + version + "/bin"));
+        assertThat(process.binaries().hostSearchPath())
+                .containsExactly(Path.of("/usr/lib/postgresql/" + version + "/bin"));
         assertThat(process.stopSignal()).isEqualTo(StopSignal.INT);
         assertThat(process.stopTimeout()).isEqualTo(Duration.ofSeconds(10));
         ContainerRecipe container = server.container();
         assertThat(container.image()).isEqualTo("postgres:" + version);
         assertThat(container.environment()).containsOnly(
-                java.util.Map.entry("POSTGRES_USER", "postgres"),
-                java.util.Map.entry("POSTGRES_PASSWORD", ADMIN_PASSWORD),
-                java.util.Map.entry("PGDATA", "/var/lib/postgresql/data"));
+                Map.entry("POSTGRES_USER", "postgres"),
+                Map.entry("POSTGRES_PASSWORD", ADMIN_PASSWORD),
+                Map.entry("PGDATA", "/var/lib/postgresql/data"));
         assertThat(container.port()).isEqualTo(5432);
         assertThat(container.dataPath()).isEqualTo("/var/lib/postgresql/data");
     }
