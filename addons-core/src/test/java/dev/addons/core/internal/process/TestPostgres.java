@@ -75,8 +75,8 @@ final class TestPostgres {
         Properties properties = new Properties();
         properties.setProperty("user", "postgres");
         properties.setProperty("password", password);
-        properties.setProperty("connectTimeout", "5");
-        properties.setProperty("loginTimeout", "5");
+        properties.setProperty("connectTimeout", "2");
+        properties.setProperty("loginTimeout", "2");
         try (Connection connection = DriverManager.getConnection(
                 "jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties);
              Statement statement = connection.createStatement();
