@@ -98,11 +98,12 @@ final class ArtifactFetcher implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
+            ProxySelector proxies = ProxySelector.getDefault();
             client = HttpClient.newBuilder()
                     .executor(executor)
                     .connectTimeout(Duration.ofSeconds(30))
                     .followRedirects(HttpClient.Redirect.NORMAL)
-                    .proxy(ProxySelector.getDefault() == null ? HttpClient.Builder.NO_PROXY : ProxySelector.getDefault())
+                    .proxy(proxies == null ? HttpClient.Builder.NO_PROXY : proxies)
                     .build();
         }
         return client;

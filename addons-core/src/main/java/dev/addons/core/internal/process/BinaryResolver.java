@@ -39,6 +39,11 @@ final class BinaryResolver implements AutoCloseable {
      * @param repository the Maven repository's base URI, e.g. {@code https://repo1.maven.org/maven2/}
      */
     BinaryResolver(Path cache, URI repository) {
+        if (repository.getRawUserInfo() != null) {
+            // Never written to a log or message; HttpClient would not send it anyway.
+            throw new IllegalArgumentException("a Maven repository URI with credentials is not supported: "
+                    + repository.getScheme() + "://<redacted>@" + repository.getHost() + repository.getRawPath());
+        }
         this.cache = cache.toAbsolutePath().normalize();
         this.repository = repository.toString().endsWith("/") ? repository : URI.create(repository + "/");
     }

@@ -12,6 +12,7 @@ import dev.addons.core.runtime.RunningServer;
 import dev.addons.core.runtime.ServerRuntime;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -164,6 +165,7 @@ public final class ProcessRuntime implements ServerRuntime {
 
     @Override
     public boolean isRunning(RunningServer server) {
+        directoriesOf(server);
         return ProcessControl.find(longAttribute(server, PID), longAttribute(server, PID_START)).isPresent();
     }
 
@@ -173,6 +175,10 @@ public final class ProcessRuntime implements ServerRuntime {
         Optional<ProcessHandle> process =
                 ProcessControl.find(longAttribute(server, PID), longAttribute(server, PID_START));
         try {
+            if (process.isEmpty() && !Files.exists(directories.root())) {
+                LOG.debug("{} - Already gone", server.serverId());
+                return;
+            }
             if (process.isPresent()) {
                 LOG.info("{} - Stopping (pid {}) ...", server.serverId(), process.get().pid());
                 StopSignal signal = StopSignal.valueOf(server.attribute(STOP_SIGNAL));
@@ -197,6 +203,10 @@ public final class ProcessRuntime implements ServerRuntime {
      * persisted file, and a wrong one must never make destroy delete anything else.
      */
     private static ServerDirectories directoriesOf(RunningServer server) {
+        if (!NAME.equals(server.runtime())) {
+            throw new IllegalArgumentException("server " + server.serverId() + " belongs to the " + server.runtime()
+                    + " runtime, not to the " + NAME + " runtime");
+        }
         Path directory = Path.of(server.attribute(DIRECTORY)).toAbsolutePath().normalize();
         Path parent = directory.getParent();
         if (!directory.getFileName().toString().equals(server.serverId()) || parent == null

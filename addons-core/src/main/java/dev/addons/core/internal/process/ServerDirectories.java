@@ -7,7 +7,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -113,19 +113,16 @@ final class ServerDirectories {
     }
 
     static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        // Files.walk does not follow links, so a link inside is removed, never its target.
         try (Stream<Path> paths = Files.walk(directory)) {
-            // Files.walk does not follow links, so a link inside is removed, never its target.
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
         } catch (UncheckedIOException e) {
-            if (!(e.getCause() instanceof NoSuchFileException)) {
-                throw e.getCause();
-            }
-            deleteRecursively(directory);
+            throw e.getCause();
         }
     }
 

@@ -65,14 +65,19 @@ final class ServerStart {
         try {
             DefaultProcessContext context = new DefaultProcessContext(
                     serverId, binaries, directories, endpoint, user, definition.startTimeout());
+            long begin = System.nanoTime();
             progress.step(serverId, "initializing " + directories.data());
             recipe.initializer().initialize(context);
+            long initialized = System.nanoTime();
             progress.step(serverId, "starting on " + endpoint);
             process = context.launch(recipe.launcher().command(context));
             long pidStart = ProcessControl.startMillis(process.toHandle());
-            awaitReady(process, new ServerAccess(serverId, endpoint, definition.adminUser(), definition.adminPassword()));
+            awaitReady(process,
+                    new ServerAccess(serverId, endpoint, definition.adminUser(), definition.adminPassword()));
             LOG.info("{} - Started {} {} on {} (pid {})", serverId, definition.engine(), definition.version(),
                     endpoint, process.pid());
+            LOG.debug("{} - Initialized in {} ms, ready {} ms after launch", serverId,
+                    (initialized - begin) / 1_000_000, (System.nanoTime() - initialized) / 1_000_000);
             progress.step(serverId, "ready on " + endpoint);
             return new RunningServer(serverId, ProcessRuntime.NAME, endpoint, Map.of(
                     ProcessRuntime.PID, Long.toString(process.pid()),

@@ -46,7 +46,8 @@ class ArchiveUnpackerTest {
     void refusesSymbolicLinksLeadingOutside() {
         assertThatThrownBy(() -> unpack(new TestArchive().symlink("lib/passwd", "/etc/passwd")))
                 .isInstanceOf(IOException.class)
-                .hasMessage("archive entry 'lib/passwd -> /etc/passwd' points outside the directory it is unpacked into");
+                .hasMessage("archive entry 'lib/passwd -> /etc/passwd' points outside the directory it is "
+                        + "unpacked into");
         assertThatThrownBy(() -> unpack(new TestArchive().symlink("lib/up", "../../x")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("'lib/up -> ../../x' points outside");

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -106,6 +107,30 @@ class BinaryResolverTest {
     }
 
     @Test
+    void resolvesInSeveralProcessesAtOnceFetchAndUnpackOnce() throws Exception {
+        try (TestRepository repository = new TestRepository()) {
+            Download download = repository.put("hello", "hello.txz",
+                    TestArchive.jar("hello.txz", TestArchive.hello().xz()));
+            // Slow enough that the processes overlap: without the lock each would fetch.
+            repository.delayResponses(Duration.ofMillis(500));
+            String java = ProcessHandle.current().info().command().orElseThrow();
+            List<Process> processes = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                        ResolveInAnotherJvm.class.getName(), cache.toString(), repository.uri().toString(),
+                        download.sha256()).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+            }
+            for (Process process : processes) {
+                String output = new String(process.getInputStream().readAllBytes()).trim();
+                assertThat(process.waitFor()).isZero();
+                assertThat(output).isEqualTo(cache.resolve("hello-1.0/bin/hello").toString());
+            }
+
+            assertThat(repository.requests()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void refusesAnArtifactWhoseChecksumIsNotThePinnedOne() throws Exception {
         try (TestRepository repository = new TestRepository();
              BinaryResolver resolver = new BinaryResolver(cache, repository.uri())) {
@@ -154,14 +179,16 @@ class BinaryResolverTest {
 
             assertThatThrownBy(() -> resolver.resolve(distribution(download), "test", ProgressListener.NONE))
                     .isInstanceOf(ProvisioningException.class)
-                    .hasMessageContaining(repository + "dev/addons/test/hello/1.0/hello-1.0.jar: java.net.ConnectException");
+                    .hasMessageContaining(
+                            repository + "dev/addons/test/hello/1.0/hello-1.0.jar: java.net.ConnectException");
         }
     }
 
     @Test
     void unpacksAGzipArchiveThatIsTheArtifactItselfFromAFileRepository() throws Exception {
         byte[] archive = TestArchive.hello().gzip();
-        Download download = new Download("dev.addons.test", "hello", "1.0", TestRepository.sha256(archive), null, "bin");
+        Download download =
+                new Download("dev.addons.test", "hello", "1.0", TestRepository.sha256(archive), null, "bin");
         Path artifact = elsewhere.resolve(download.repositoryPath());
         Files.createDirectories(artifact.getParent());
         Files.write(artifact, archive);

