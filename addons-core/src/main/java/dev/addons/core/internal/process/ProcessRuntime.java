@@ -4,7 +4,6 @@ import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.ProcessRecipe;
-import dev.addons.api.spi.ProcessRecipe.StopSignal;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.ProgressListener;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,7 +40,7 @@ public final class ProcessRuntime implements ServerRuntime {
     public static final String PID_START = "pidStart";
     /** Attribute: the server's directory. */
     public static final String DIRECTORY = "directory";
-    /** Attribute: the {@link StopSignal} that stops the server. */
+    /** Attribute: the {@link dev.addons.api.spi.ProcessRecipe.StopSignal} that stops the server. */
     public static final String STOP_SIGNAL = "stopSignal";
     /** Attribute: how long to wait after that signal before killing, in milliseconds. */
     public static final String STOP_TIMEOUT_MILLIS = "stopTimeoutMillis";
@@ -165,64 +163,32 @@ public final class ProcessRuntime implements ServerRuntime {
 
     @Override
     public boolean isRunning(RunningServer server) {
-        directoriesOf(server);
-        return ProcessControl.find(longAttribute(server, PID), longAttribute(server, PID_START)).isPresent();
+        return ServerRecord.of(server).process().isPresent();
     }
 
     @Override
     public void destroy(RunningServer server) {
-        ServerDirectories directories = directoriesOf(server);
-        Optional<ProcessHandle> process =
-                ProcessControl.find(longAttribute(server, PID), longAttribute(server, PID_START));
+        ServerRecord record = ServerRecord.of(server);
+        Optional<ProcessHandle> process = record.process();
         try {
-            if (process.isEmpty() && !Files.exists(directories.root())) {
+            if (process.isEmpty() && !Files.exists(record.directories().root())) {
                 LOG.debug("{} - Already gone", server.serverId());
                 return;
             }
             if (process.isPresent()) {
-                LOG.info("{} - Stopping (pid {}) ...", server.serverId(), process.get().pid());
-                StopSignal signal = StopSignal.valueOf(server.attribute(STOP_SIGNAL));
-                Duration timeout = Duration.ofMillis(longAttribute(server, STOP_TIMEOUT_MILLIS));
-                ProcessControl.stop(process.get(), signal, timeout);
+                LOG.info("{} - Stopping (pid {}) ...", server.serverId(), record.pid());
+                ProcessControl.stop(process.get(), record.stopSignal(), record.stopTimeout());
             } else {
-                LOG.debug("{} - No process {} of ours is running", server.serverId(), server.attribute(PID));
+                LOG.debug("{} - No process {} of ours is running", server.serverId(), record.pid());
             }
-            directories.delete();
+            record.directories().delete();
             LOG.info("{} - Destroyed", server.serverId());
         } catch (IOException e) {
             throw new ProvisioningException("Could not destroy server '" + server.serverId() + "' in "
-                    + directories + ": " + e, e);
+                    + record.directories() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProvisioningException("Interrupted while destroying server '" + server.serverId() + "'", e);
-        }
-    }
-
-    /**
-     * The server's directories, checked to be a server directory: the attribute comes from a
-     * persisted file, and a wrong one must never make destroy delete anything else.
-     */
-    private static ServerDirectories directoriesOf(RunningServer server) {
-        if (!NAME.equals(server.runtime())) {
-            throw new IllegalArgumentException("server " + server.serverId() + " belongs to the " + server.runtime()
-                    + " runtime, not to the " + NAME + " runtime");
-        }
-        Path directory = Path.of(server.attribute(DIRECTORY)).toAbsolutePath().normalize();
-        Path parent = directory.getParent();
-        if (!directory.getFileName().toString().equals(server.serverId()) || parent == null
-                || !parent.getFileName().toString().equals("servers")) {
-            throw new IllegalArgumentException("server " + server.serverId() + " has a directory attribute that "
-                    + "is not its server directory: " + directory);
-        }
-        return new ServerDirectories(directory);
-    }
-
-    private static long longAttribute(RunningServer server, String key) {
-        try {
-            return Long.parseLong(server.attribute(key));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("server " + server.serverId() + " has a malformed '" + key
-                    + "' attribute: " + server.attribute(key), e);
         }
     }
 

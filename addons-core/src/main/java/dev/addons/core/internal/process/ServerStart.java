@@ -9,7 +9,6 @@ import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,12 +78,9 @@ final class ServerStart {
             LOG.debug("{} - Initialized in {} ms, ready {} ms after launch", serverId,
                     (initialized - begin) / 1_000_000, (System.nanoTime() - initialized) / 1_000_000);
             progress.step(serverId, "ready on " + endpoint);
-            return new RunningServer(serverId, ProcessRuntime.NAME, endpoint, Map.of(
-                    ProcessRuntime.PID, Long.toString(process.pid()),
-                    ProcessRuntime.PID_START, Long.toString(pidStart),
-                    ProcessRuntime.DIRECTORY, directories.root().toString(),
-                    ProcessRuntime.STOP_SIGNAL, recipe.stopSignal().name(),
-                    ProcessRuntime.STOP_TIMEOUT_MILLIS, Long.toString(recipe.stopTimeout().toMillis())));
+            ServerRecord record = new ServerRecord(serverId, process.pid(), pidStart, directories,
+                    recipe.stopSignal(), recipe.stopTimeout());
+            return new RunningServer(serverId, ProcessRuntime.NAME, endpoint, record.attributes());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

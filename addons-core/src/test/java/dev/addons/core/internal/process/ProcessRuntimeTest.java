@@ -181,6 +181,21 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void refusesToDestroyADirectoryThatIsNotAServerDirectory() throws IOException {
+        Path precious = Files.createDirectories(home.resolve("precious"));
+        RunningServer edited = new RunningServer("precious", "process", new Endpoint("127.0.0.1", 5432), Map.of(
+                "pid", "1", "pidStart", "0", "directory", precious.toString(), "stopSignal", "TERM",
+                "stopTimeoutMillis", "1000"));
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThatThrownBy(() -> runtime.destroy(edited))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("server precious has a directory attribute that is not its server directory: "
+                            + precious);
+            assertThat(precious).exists();
+        }
+    }
+
+    @Test
     void aFailingInitializerLeavesNoDirectoryNoProcessAndReportsTheLogTail() {
         ServerDefinition definition = TestPostgres.installed15Then(context -> context.run(List.of(
                 context.binary("initdb").toString(), "--no-such-option")));
