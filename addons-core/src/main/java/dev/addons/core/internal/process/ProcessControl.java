@@ -2,6 +2,8 @@ package dev.addons.core.internal.process;
 
 import dev.addons.api.spi.ProcessRecipe.StopSignal;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -32,8 +34,27 @@ final class ProcessControl {
     /** The live process {@code pid} if it is the one that started at {@code startMillis}. */
     static Optional<ProcessHandle> find(long pid, long startMillis) {
         return ProcessHandle.of(pid)
-                .filter(ProcessHandle::isAlive)
+                .filter(ProcessControl::isRunning)
                 .filter(process -> startMillis != -1 && startMillis(process) == startMillis);
+    }
+
+    /**
+     * Whether the process still runs. Unlike {@link ProcessHandle#isAlive()}, an exited process
+     * that is not reaped yet (a zombie) does not count: a server whose starting JVM is gone is
+     * reaped by init, which may take its time (over a second on some machines).
+     */
+    static boolean isRunning(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // The state follows the command name, which is in parentheses and may contain anything.
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return process.isAlive();
+        }
     }
 
     /**
@@ -85,7 +106,7 @@ final class ProcessControl {
     static boolean awaitExit(ProcessHandle process, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long delayMillis = 5;
-        while (process.isAlive()) {
+        while (isRunning(process)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;

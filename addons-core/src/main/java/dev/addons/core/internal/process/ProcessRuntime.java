@@ -177,7 +177,10 @@ public final class ProcessRuntime implements ServerRuntime {
             }
             if (process.isPresent()) {
                 LOG.info("{} - Stopping (pid {}) ...", server.serverId(), record.pid());
-                ProcessControl.stop(process.get(), record.stopSignal(), record.stopTimeout());
+                long begin = System.nanoTime();
+                boolean clean = ProcessControl.stop(process.get(), record.stopSignal(), record.stopTimeout());
+                LOG.debug("{} - Stopped {} in {} ms", server.serverId(), clean ? "on SIG" + record.stopSignal()
+                        : "by SIGKILL", (System.nanoTime() - begin) / 1_000_000);
             } else {
                 LOG.debug("{} - No process {} of ours is running", server.serverId(), record.pid());
             }
