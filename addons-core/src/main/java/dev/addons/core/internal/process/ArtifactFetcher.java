@@ -39,7 +39,7 @@ final class ArtifactFetcher implements AutoCloseable {
         String actual;
         try {
             actual = "file".equals(uri.getScheme())
-                    ? copy(Files.newInputStream(Path.of(uri)), Files.size(Path.of(uri)), target, subject, progress)
+                    ? copyFile(Path.of(uri), target, subject, progress)
                     : download(uri, target, subject, progress);
         } catch (IOException e) {
             deleteQuietly(target);
@@ -65,6 +65,12 @@ final class ArtifactFetcher implements AutoCloseable {
         }
         long total = response.headers().firstValueAsLong("content-length").orElse(-1);
         return copy(response.body(), total, target, subject, progress);
+    }
+
+    private static String copyFile(Path source, Path target, String subject, ProgressListener progress)
+            throws IOException {
+        long total = Files.size(source);
+        return copy(Files.newInputStream(source), total, target, subject, progress);
     }
 
     /** Copies {@code in} to {@code target}, telling {@code progress}; returns the SHA-256 in hex. */

@@ -97,6 +97,9 @@ final class ServerStart {
                 throw new PortTaken(port);
             }
             throw failure;
+        } catch (Error e) {
+            cleanUp(process, e); // e.g. a readiness check missing its driver: nothing may be left running
+            throw e;
         }
     }
 
@@ -136,7 +139,7 @@ final class ServerStart {
         }
     }
 
-    private void cleanUp(Process process, ProvisioningException failure) {
+    private void cleanUp(Process process, Throwable failure) {
         try {
             if (process != null) {
                 ProcessControl.killTree(process.toHandle());
