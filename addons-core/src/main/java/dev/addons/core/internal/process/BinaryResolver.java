@@ -7,7 +7,6 @@ import dev.addons.core.runtime.ProgressListener;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -97,8 +96,8 @@ final class BinaryResolver implements AutoCloseable {
         ServerDirectories.createPrivateDirectories(cache);
         Path lockFile = cache.resolve(name(download) + ".lock");
         synchronized (MONITORS.computeIfAbsent(lockFile, path -> new Object())) {
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = channel.lock()) {
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                channel.lock(); // against other processes; released when the channel closes
                 Optional<ResolvedBinaries> done = cached(distribution);
                 if (done.isPresent()) {
                     LOG.debug("{} - {} was unpacked by another start meanwhile", subject, download.coordinates());
