@@ -30,9 +30,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The provider against a real server it describes itself: PostgreSQL 15 from Debian's package
- * (or the version in {@code addons.test.postgres.version} with binaries in
- * {@code addons.test.postgres.bin}), started by {@link LocalPostgresServer}, shared by the tests
- * the way a shared-variant server is shared by apps. Apps connect with their variables only.
+ * (or the major version in {@code addons.test.postgres.version}, fetched if not installed), run
+ * by the process runtime ({@link RuntimeServer}) and shared by the tests the way a shared-variant
+ * server is shared by apps. Apps connect with their variables only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresProviderServerTest {
@@ -41,13 +41,11 @@ class PostgresProviderServerTest {
 
     private final PostgresProvider provider = new PostgresProvider();
     private final List<String> tenants = new ArrayList<>();
-    private LocalPostgresServer server;
+    private RuntimeServer server;
 
     @BeforeAll
     void startServer() throws Exception {
-        server = LocalPostgresServer.start(provider, VERSION);
-        System.out.printf("PostgreSQL %s: initdb %d ms, ready %d ms after launch%n", VERSION, server.initMillis,
-                server.readyMillis);
+        server = RuntimeServer.start(provider, VERSION);
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package dev.addons.core.internal.process;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.BinaryDistribution.Download;
+import dev.addons.core.internal.PrivateFiles;
 import dev.addons.core.runtime.ProgressListener;
 import java.io.IOException;
 import java.net.URI;
@@ -93,7 +94,7 @@ final class BinaryResolver implements AutoCloseable {
     private ResolvedBinaries fetchOnce(
             BinaryDistribution distribution, Download download, String subject, ProgressListener progress)
             throws IOException, InterruptedException {
-        ServerDirectories.createPrivateDirectories(cache);
+        PrivateFiles.directory(cache);
         Path lockFile = cache.resolve(name(download) + ".lock");
         synchronized (MONITORS.computeIfAbsent(lockFile, path -> new Object())) {
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

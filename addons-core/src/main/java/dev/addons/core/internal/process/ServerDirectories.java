@@ -1,5 +1,6 @@
 package dev.addons.core.internal.process;
 
+import dev.addons.core.internal.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -63,7 +64,7 @@ final class ServerDirectories {
      * already, as it may hold another server's data.
      */
     ServerDirectories create() throws IOException {
-        createPrivateDirectories(root.getParent());
+        PrivateFiles.directory(root.getParent());
         try {
             Files.createDirectory(root, PRIVATE_DIRECTORY);
         } catch (FileAlreadyExistsException e) {
@@ -96,20 +97,6 @@ final class ServerDirectories {
     /** Deletes the server's directory and everything in it; a missing directory is fine. */
     void delete() throws IOException {
         deleteRecursively(root);
-    }
-
-    static void createPrivateDirectories(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            createPrivateDirectories(directory.getParent());
-            try {
-                Files.createDirectory(directory, PRIVATE_DIRECTORY);
-            } catch (FileAlreadyExistsException e) {
-                // Created concurrently by another start: fine when it is a directory.
-                if (!Files.isDirectory(directory)) {
-                    throw e;
-                }
-            }
-        }
     }
 
     static void deleteRecursively(Path directory) throws IOException {
