@@ -64,7 +64,7 @@ public final class Addons implements AutoCloseable {
         this.home = builder.home.toAbsolutePath().normalize();
         this.registry = ProviderRegistry.forClassLoader(builder.classLoader);
         this.store = new StateStore(home);
-        this.runtime = builder.customRuntime != null ? builder.customRuntime : Runtimes.create(builder.runtime, home);
+        this.runtime = builder.customRuntime != null ? builder.customRuntime : Runtimes.create(builder.runtime, home, builder.cache);
         this.listeners = new Listeners();
         builder.listeners.forEach(listeners::add);
         this.lifecycle = new AddonLifecycle(store, registry, runtime, new Servers(store, runtime, builder.progress),
@@ -285,6 +285,7 @@ public final class Addons implements AutoCloseable {
     /** Configures an {@link Addons}. Not thread-safe; {@link #build()} may be called more than once. */
     public static final class Builder {
         private Path home = defaultHome();
+        private Path cache = defaultCache();
         private String runtime = "auto";
         private ServerRuntime customRuntime;
         private final List<StatusListener> listeners = new ArrayList<>();
@@ -297,6 +298,16 @@ public final class Addons implements AutoCloseable {
         /** The addons home: state, server data and caches live under it. */
         public Builder home(Path home) {
             this.home = Objects.requireNonNull(home, "home == null");
+            return this;
+        }
+
+        /**
+         * Where fetched engine binaries are kept: {@code ADDONS_CACHE}, else
+         * {@code $XDG_CACHE_HOME/addons}, else {@code ~/.cache/addons}. Homes may share it: what
+         * it holds is verified against pinned checksums and never changes.
+         */
+        public Builder cache(Path cache) {
+            this.cache = Objects.requireNonNull(cache, "cache == null");
             return this;
         }
 
@@ -339,6 +350,17 @@ public final class Addons implements AutoCloseable {
         /** Opens the home, finds the providers and reconciles recorded addons with reality. */
         public Addons build() {
             return new Addons(this);
+        }
+
+        private static Path defaultCache() {
+            String env = System.getenv("ADDONS_CACHE");
+            if (env != null && !env.isBlank()) {
+                return Path.of(env);
+            }
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            return xdg != null && !xdg.isBlank()
+                    ? Path.of(xdg, "addons")
+                    : Path.of(System.getProperty("user.home"), ".cache", "addons");
         }
 
         private static Path defaultHome() {

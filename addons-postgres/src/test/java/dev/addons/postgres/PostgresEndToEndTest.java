@@ -177,10 +177,44 @@ class PostgresEndToEndTest {
         addons.create("twojvm", "production", AddonSpec.of("postgresql").withVersion("15"));
         int port = Integer.parseInt(addons.env("twojvm", "production").get("PGPORT").orElseThrow());
 
-        assertThat(otherJvm("list", "twojvm")).containsExactly("postgresql ACTIVE small");
+        assertThat(otherJvm("list", "twojvm")).singleElement().asString().startsWith("postgresql ACTIVE small ");
         assertThat(otherJvm("destroy", "twojvm", "postgresql")).isEmpty();
         assertThat(addons.list("twojvm", "production")).isEmpty();
         assertThat(isListening(port)).isFalse();
+    }
+
+    @Test
+    void twoJvmsCreatingTheSameAddonAtOnceGetOneServer() throws Exception {
+        Process one = startOtherJvm("create", "duo", "postgresql:small", "15");
+        Process two = startOtherJvm("create", "duo", "postgresql:small", "15");
+        List<String> fromOne = outputOf(one);
+        List<String> fromTwo = outputOf(two);
+
+        assertThat(fromOne).singleElement().asString().startsWith("postgresql ACTIVE small ");
+        assertThat(fromTwo).isEqualTo(fromOne);
+        AddonRecord record = addons.list("duo", "production").get(0);
+        assertThat(fromOne.get(0)).endsWith(" " + record.id());
+        try (Stream<Path> servers = Files.list(home.resolve("servers"))) {
+            assertThat(servers.filter(p -> p.getFileName().toString().contains("-duo-"))).hasSize(1);
+        }
+        addons.destroy("duo", "production", "postgresql");
+    }
+
+    @Test
+    void aServerKilledBehindOurBackIsReportedAndCanStillBeDestroyed() {
+        AddonRecord record = addons.create("victim", "production", AddonSpec.of("postgresql").withVersion("15"));
+        Path serverDir = home.resolve("servers").resolve(record.id());
+        postgresProcessesUnder(serverDir).forEach(ProcessHandle::destroyForcibly);
+        postgresProcessesUnder(serverDir).forEach(p -> p.onExit().join());
+
+        try (Addons later = Addons.builder().home(home).build()) {
+            AddonRecord seen = later.list("victim", "production").get(0);
+            assertThat(seen.status()).isEqualTo(Status.FAILED);
+            assertThat(seen.message()).isEqualTo("its server " + record.id() + " is not running");
+            later.destroy("victim", "production", "postgresql");
+        }
+        assertThat(serverDir).doesNotExist();
+        assertThat(addons.list("victim", "production")).isEmpty();
     }
 
     @Test
@@ -237,12 +271,19 @@ class PostgresEndToEndTest {
     }
 
     private List<String> otherJvm(String... args) throws Exception {
+        return outputOf(startOtherJvm(args));
+    }
+
+    private static Process startOtherJvm(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), OtherJvm.class.getName(), home.toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static List<String> outputOf(Process process) throws Exception {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as("other JVM's exit code").isZero();
         return out.lines().toList();
     }

@@ -18,10 +18,10 @@ public final class Runtimes {
      * The runtime called {@code name}; {@code auto} (or {@code null}) picks one: {@code process}
      * until the container runtime exists.
      */
-    public static ServerRuntime create(String name, Path home) {
+    public static ServerRuntime create(String name, Path home, Path cache) {
         String chosen = name == null || name.equals("auto") ? "process" : name;
         if (chosen.equals("process")) {
-            return new ProcessRuntime(home);
+            return new ProcessRuntime(home, cache);
         }
         throw new InvalidSpecException("runtime '" + Names.printable(chosen) + "' is not available. Allowed: "
                 + NAMES + " or auto");

@@ -64,17 +64,34 @@ public final class ProcessRuntime implements ServerRuntime {
      * repository in the system property {@code addons.maven.repository}, else Maven Central.
      */
     public ProcessRuntime(Path home) {
-        this(home, URI.create(System.getProperty(REPOSITORY_PROPERTY, DEFAULT_REPOSITORY.toString())));
+        this(home, home.resolve("cache"));
+    }
+
+    /**
+     * A runtime keeping its servers under {@code home} and fetched binaries under {@code cache}
+     * (which several homes may share: its entries are verified and never change).
+     */
+    public ProcessRuntime(Path home, Path cache) {
+        this(home, cache, URI.create(System.getProperty(REPOSITORY_PROPERTY, DEFAULT_REPOSITORY.toString())));
     }
 
     /** A runtime fetching binaries from {@code mavenRepository} ({@code https:}, {@code http:} or {@code file:}). */
     public ProcessRuntime(Path home, URI mavenRepository) {
-        this(home, mavenRepository, PortAllocator::freePort);
+        this(home, home.resolve("cache"), mavenRepository);
+    }
+
+    /** A runtime with its servers under {@code home}, binaries cached under {@code cache}, fetched from the repository. */
+    public ProcessRuntime(Path home, Path cache, URI mavenRepository) {
+        this(home, cache, mavenRepository, PortAllocator::freePort);
     }
 
     ProcessRuntime(Path home, URI mavenRepository, IntSupplier ports) {
+        this(home, home.resolve("cache"), mavenRepository, ports);
+    }
+
+    private ProcessRuntime(Path home, Path cache, URI mavenRepository, IntSupplier ports) {
         this.home = home.toAbsolutePath().normalize();
-        this.binaries = new BinaryResolver(this.home.resolve("cache").resolve("binaries"),
+        this.binaries = new BinaryResolver(cache.toAbsolutePath().normalize().resolve("binaries"),
                 Objects.requireNonNull(mavenRepository, "mavenRepository == null"));
         this.ports = ports;
     }
