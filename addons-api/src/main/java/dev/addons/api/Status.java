@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * Where an addon is in its lifecycle. A create goes {@code PENDING -> PROVISIONING -> ACTIVE},
- * or ends in {@code FAILED} with a reason; a destroy goes {@code DEPROVISIONING -> DESTROYED}.
+ * or ends in {@code FAILED} with a reason; creating a failed addon again starts over from
+ * {@code PENDING}; a destroy goes {@code DEPROVISIONING -> DESTROYED} from any status.
  */
 public enum Status {
     /** The addon is recorded; nothing has been started yet. */
@@ -35,7 +36,7 @@ public enum Status {
             case ACTIVE:
                 return EnumSet.of(FAILED, DEPROVISIONING);
             case FAILED:
-                return EnumSet.of(PROVISIONING, ACTIVE, DEPROVISIONING);
+                return EnumSet.of(PENDING, DEPROVISIONING);
             case DEPROVISIONING:
                 return EnumSet.of(DESTROYED, FAILED);
             default:

@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param command     arguments passed to the image's entrypoint; empty for its default
  * @param port        the port the server listens on inside the container
  * @param dataPath    the directory inside the container that holds its data
+ * @param extraPorts  further ports inside the container, by the same names as the process
+ *                    recipe's {@link ProcessRecipe#extraPorts()}
  */
 public record ContainerRecipe(
-        String image, Map<String, String> environment, List<String> command, int port, String dataPath) {
+        String image, Map<String, String> environment, List<String> command, int port, String dataPath,
+        Map<String, Integer> extraPorts) {
 
     public ContainerRecipe {
         Objects.requireNonNull(image, "image == null");
@@ -25,6 +28,13 @@ public record ContainerRecipe(
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
+        extraPorts = Map.copyOf(extraPorts);
+    }
+
+    /** A recipe for a container with one port. */
+    public ContainerRecipe(String image, Map<String, String> environment, List<String> command, int port,
+            String dataPath) {
+        this(image, environment, command, port, dataPath, Map.of());
     }
 
     @Override

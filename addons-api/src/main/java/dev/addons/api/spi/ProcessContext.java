@@ -24,6 +24,16 @@ public interface ProcessContext {
     /** Where the server must listen: always a loopback address and a free port. */
     Endpoint endpoint();
 
+    /**
+     * The loopback endpoint chosen for one of the recipe's {@link ProcessRecipe#extraPorts()}.
+     * Throws {@link IllegalArgumentException} for a name the recipe did not declare.
+     *
+     * @since 0.1
+     */
+    default Endpoint endpoint(String portName) {
+        throw new IllegalArgumentException("no extra port named '" + portName + "'");
+    }
+
     /** Writes {@code content} to a file readable by the server's user only, in the run directory. */
     Path writePrivateFile(String name, String content) throws IOException;
 

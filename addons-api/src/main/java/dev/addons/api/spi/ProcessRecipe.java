@@ -16,13 +16,18 @@ import java.util.Objects;
  * @param launcher    the command that runs the server in the foreground
  * @param stopSignal  the signal that stops the server cleanly and quickly
  * @param stopTimeout how long to wait after that signal before killing it
+ * @param extraPorts  names of further loopback ports the server needs besides its main one (e.g.
+ *                    {@code dist} and {@code epmd} for an Erlang node, {@code management} for an
+ *                    HTTP API); the runtime picks a free port for each, see
+ *                    {@link ProcessContext#endpoint(String)} and {@link ServerAccess#endpoint(String)}
  */
 public record ProcessRecipe(
         BinaryDistribution binaries,
         Initializer initializer,
         Launcher launcher,
         StopSignal stopSignal,
-        Duration stopTimeout) {
+        Duration stopTimeout,
+        List<String> extraPorts) {
 
     public ProcessRecipe {
         Objects.requireNonNull(binaries, "binaries == null");
@@ -30,6 +35,21 @@ public record ProcessRecipe(
         Objects.requireNonNull(launcher, "launcher == null");
         Objects.requireNonNull(stopSignal, "stopSignal == null");
         Objects.requireNonNull(stopTimeout, "stopTimeout == null");
+        extraPorts = List.copyOf(extraPorts);
+        for (String name : extraPorts) {
+            if (!name.matches("[a-z][a-z0-9-]{0,30}")) {
+                throw new IllegalArgumentException("port name must match [a-z][a-z0-9-]{0,30}: " + name);
+            }
+        }
+        if (extraPorts.size() != new java.util.HashSet<>(extraPorts).size()) {
+            throw new IllegalArgumentException("duplicate port names: " + extraPorts);
+        }
+    }
+
+    /** A recipe for a server with one port. */
+    public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
+            StopSignal stopSignal, Duration stopTimeout) {
+        this(binaries, initializer, launcher, stopSignal, stopTimeout, List.of());
     }
 
     /** Prepares a new, empty data directory. */

@@ -88,7 +88,10 @@ public final class AddonLifecycle {
                         + record.status().name().toLowerCase(Locale.ROOT) + " (" + record.message()
                         + "): destroy it, then create it again");
             }
-            return new Claim(transition(state, Status.PENDING, "retrying", Owner.current()), true);
+            AddonState failed = abandoned
+                    ? transition(state, Status.FAILED, "interrupted: the process working on it exited", null)
+                    : state;
+            return new Claim(transition(failed, Status.PENDING, "retrying", Owner.current()), true);
         }
         if (record.status() == Status.DEPROVISIONING) {
             throw new ProvisioningException(record.addon() + " of " + app + "/" + environment
@@ -232,6 +235,9 @@ public final class AddonLifecycle {
 
     private AddonState transition(AddonState state, Status next, String message, Owner owner) {
         Status from = state.record().status();
+        if (from != next && !from.canMoveTo(next)) {
+            throw new IllegalStateException(state.record().id() + " cannot move from " + from + " to " + next);
+        }
         AddonState moved = state.withStatus(next, message, owner);
         store.save(moved);
         if (from != next) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +28,17 @@ final class DefaultProcessContext implements ProcessContext {
     private final ResolvedBinaries binaries;
     private final ServerDirectories directories;
     private final Endpoint endpoint;
+    private final Map<String, Endpoint> extraPorts;
     private final EngineUser user;
     private final Duration commandTimeout;
 
     DefaultProcessContext(String serverId, ResolvedBinaries binaries, ServerDirectories directories,
-            Endpoint endpoint, EngineUser user, Duration commandTimeout) {
+            Endpoint endpoint, Map<String, Endpoint> extraPorts, EngineUser user, Duration commandTimeout) {
         this.serverId = serverId;
         this.binaries = binaries;
         this.directories = directories;
         this.endpoint = endpoint;
+        this.extraPorts = Map.copyOf(extraPorts);
         this.user = user;
         this.commandTimeout = commandTimeout;
     }
@@ -53,6 +56,16 @@ final class DefaultProcessContext implements ProcessContext {
     @Override
     public Path runDirectory() {
         return directories.run();
+    }
+
+    @Override
+    public Endpoint endpoint(String portName) {
+        Endpoint extra = extraPorts.get(portName);
+        if (extra == null) {
+            throw new IllegalArgumentException("the recipe declared no extra port named '" + portName + "'; it has "
+                    + new java.util.TreeSet<>(extraPorts.keySet()));
+        }
+        return extra;
     }
 
     @Override

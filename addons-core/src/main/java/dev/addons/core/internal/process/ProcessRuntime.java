@@ -1,5 +1,6 @@
 package dev.addons.core.internal.process;
 
+import dev.addons.api.Endpoint;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.BinaryDistribution;
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -149,8 +152,12 @@ public final class ProcessRuntime implements ServerRuntime {
                 serverId, definition, found, ServerDirectories.of(home, serverId), user, progress);
         for (int attempt = 1; ; attempt++) {
             int port = ports.getAsInt();
+            Map<String, Endpoint> extraPorts = new LinkedHashMap<>();
+            for (String name : recipe.extraPorts()) {
+                extraPorts.put(name, new Endpoint(PortAllocator.LOOPBACK_HOST, ports.getAsInt()));
+            }
             try {
-                return start.run(port);
+                return start.run(port, extraPorts);
             } catch (ServerStart.PortTaken e) {
                 if (attempt == PORT_ATTEMPTS) {
                     throw new ProvisioningException("Could not start server '" + serverId + "': another program "
@@ -165,11 +172,11 @@ public final class ProcessRuntime implements ServerRuntime {
     private static Optional<String> whyUnrunnable(ServerDefinition definition) {
         if (definition.version().contains(":")) {
             return Optional.of("version '" + definition.version() + "' is an image reference: custom images "
-                    + "need the container runtime (runtime = \"container\")");
+                    + "need the container runtime, which this build does not have yet");
         }
         if (definition.processRecipe().isEmpty()) {
             return Optional.of(definition.engine() + " " + definition.version() + " cannot run from binaries on "
-                    + "this host: it needs the container runtime (runtime = \"container\")");
+                    + "this host: it needs the container runtime, which this build does not have yet");
         }
         return Optional.empty();
     }

@@ -9,6 +9,7 @@ import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +53,11 @@ final class ServerStart {
         }
     }
 
-    /** Starts the server on {@code port}; throws {@link ProvisioningException} when it cannot. */
-    RunningServer run(int port) throws PortTaken {
+    /**
+     * Starts the server on {@code port}, with its extra ports on {@code extraPorts}; throws
+     * {@link ProvisioningException} when it cannot.
+     */
+    RunningServer run(int port, Map<String, Endpoint> extraPorts) throws PortTaken {
         Endpoint endpoint = new Endpoint(PortAllocator.LOOPBACK_HOST, port);
         try {
             directories.create();
@@ -63,7 +67,7 @@ final class ServerStart {
         Process process = null;
         try {
             DefaultProcessContext context = new DefaultProcessContext(
-                    serverId, binaries, directories, endpoint, user, definition.startTimeout());
+                    serverId, binaries, directories, endpoint, extraPorts, user, definition.startTimeout());
             long begin = System.nanoTime();
             progress.step(serverId, "initializing " + directories.data());
             recipe.initializer().initialize(context);
@@ -72,7 +76,8 @@ final class ServerStart {
             process = context.launch(recipe.launcher().command(context));
             long pidStart = ProcessControl.startMillis(process.toHandle());
             awaitReady(process,
-                    new ServerAccess(serverId, endpoint, definition.adminUser(), definition.adminPassword()));
+                    new ServerAccess(serverId, endpoint, definition.adminUser(), definition.adminPassword(),
+                            extraPorts));
             LOG.info("{} - Started {} {} on {} (pid {})", serverId, definition.engine(), definition.version(),
                     endpoint, process.pid());
             LOG.debug("{} - Initialized in {} ms, ready {} ms after launch", serverId,
@@ -80,14 +85,15 @@ final class ServerStart {
             progress.step(serverId, "ready on " + endpoint);
             ServerRecord record = new ServerRecord(serverId, process.pid(), pidStart, directories,
                     recipe.stopSignal(), recipe.stopTimeout());
-            return new RunningServer(serverId, ProcessRuntime.NAME, endpoint, record.attributes());
+            return new RunningServer(serverId, ProcessRuntime.NAME, endpoint, record.attributes(), extraPorts);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             String tail = LogTail.lastLines(directories.log(), 0, LOG_TAIL_LINES);
             boolean portTaken = process != null && !process.isAlive()
-                    && (tail.contains("Address already in use") || !PortAllocator.isFree(port));
+                    && (tail.contains("Address already in use") || !PortAllocator.isFree(port)
+                            || extraPorts.values().stream().anyMatch(extra -> !PortAllocator.isFree(extra.port())));
             // A NotReady is only the messenger: the readiness check's own failure is the cause.
             Throwable cause = e instanceof NotReady ? e.getCause() : e;
             ProvisioningException failure = new ProvisioningException(

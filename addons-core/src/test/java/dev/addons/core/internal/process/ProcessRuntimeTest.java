@@ -72,6 +72,33 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void extraPortsDeclaredByTheRecipeAreChosenPassedToItAndRecorded() throws Exception {
+        ServerDefinition plain = TestPostgres.installed15();
+        ProcessRecipe base = plain.process();
+        // PostgreSQL listens on one port: this recipe puts it on its extra port to prove the wiring.
+        ProcessRecipe recipe = new ProcessRecipe(base.binaries(), base.initializer(),
+                context -> List.of(context.binary("postgres").toString(), "-D", context.dataDirectory().toString(),
+                        "-p", Integer.toString(context.endpoint("second").port()), "-c", "listen_addresses=127.0.0.1",
+                        "-k", context.runDirectory().toString()),
+                base.stopSignal(), base.stopTimeout(), List.of("second"));
+        ServerDefinition definition = new ServerDefinition(plain.engine(), plain.version(), plain.adminUser(),
+                plain.adminPassword(), recipe, plain.container(),
+                server -> TestPostgres.query(server.endpoint("second").port(), server.adminPassword(), "select 1"),
+                plain.startTimeout());
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer server = start(runtime, "extra", definition);
+
+            assertThat(server.extraEndpoints()).containsOnlyKeys("second");
+            int second = server.extraEndpoints().get("second").port();
+            assertThat(second).isNotEqualTo(server.endpoint().port());
+            assertThat(TestPostgres.query(second, definition.adminPassword(), "show port")).isEqualTo(
+                    Integer.toString(second));
+            runtime.destroy(server);
+            assertThat(PortAllocator.isFree(second)).isTrue();
+        }
+    }
+
+    @Test
     void recordsWhatIsNeededToFindTheServerAgainButNoPassword() {
         ServerDefinition definition = TestPostgres.installed15();
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
@@ -256,10 +283,10 @@ class ProcessRuntimeTest {
             assertThatThrownBy(() -> runtime.start("custom", image, ProgressListener.NONE))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessage("version 'postgres:16-alpine' is an image reference: custom images need the "
-                            + "container runtime (runtime = \"container\")");
+                            + "container runtime, which this build does not have yet");
             assertThat(runtime.availability(image)).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
-                    "version 'postgres:16-alpine' is an image reference: custom images need the container runtime "
-                            + "(runtime = \"container\")"));
+                    "version 'postgres:16-alpine' is an image reference: custom images need the container runtime, "
+                            + "which this build does not have yet"));
             assertThat(home.resolve("servers")).doesNotExist();
         }
     }
