@@ -1,0 +1,64 @@
+package dev.addons.cli;
+
+import dev.addons.api.Credentials;
+import dev.addons.core.Addons;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code addons env -a APP}: the variables the app's active addons hand over. Sensitive values
+ * are shown as {@code <redacted>} unless {@code --reveal} is given.
+ */
+@Command(name = "env", description = "Print the variables an app's active addons hand over."
+        + " Sensitive values are shown as <redacted> unless --reveal is given.")
+final class EnvCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AppOptions target;
+
+    @Option(names = "--reveal", description = "Show sensitive values (passwords, URLs holding them).")
+    boolean reveal;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "dotenv",
+            description = "dotenv (NAME=value lines, the default) or json (an object); --json means json.")
+    String format;
+
+    @Override
+    public Integer call() {
+        boolean json = main.json() || "json".equals(format);
+        if (!json && !"dotenv".equals(format)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--format must be dotenv or json, not '" + format + "'");
+        }
+        Credentials credentials;
+        try (Addons addons = main.open(spec.commandLine().getErr())) {
+            credentials = addons.env(target.app, target.environment());
+        }
+        if (credentials.variables().isEmpty()) {
+            spec.commandLine().getErr().println("addons: " + target.app + " has no active addons in "
+                    + target.environment());
+        }
+        Map<String, String> variables = reveal ? credentials.toMap() : credentials.toRedactedMap();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Json.print(out, variables);
+        } else {
+            variables.forEach((name, value) -> out.println(name + "=" + DotEnv.quote(value)));
+            out.flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.addons.cli;
+
+import dev.addons.api.AddonRecord;
+import dev.addons.core.Addons;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code addons list -a APP}: the app's addons in an environment and their status. */
+@Command(name = "list", description = "List an app's addons in an environment, with their status.")
+final class ListCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    AppOptions target;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<AddonRecord> records;
+        try (Addons addons = main.open(spec.commandLine().getErr())) {
+            records = addons.list(target.app, target.environment());
+        }
+        if (main.json()) {
+            Json.print(out, Json.records(records));
+        } else if (records.isEmpty()) {
+            out.println(target.app + " has no addons in " + target.environment() + ".");
+        } else {
+            print(out, records);
+        }
+        return 0;
+    }
+
+    /** The records as a table; a column of messages only when one has something to say. */
+    static void print(PrintWriter out, List<AddonRecord> records) {
+        boolean messages = records.stream().anyMatch(r -> !r.message().isEmpty());
+        TextTable table = messages
+                ? new TextTable("ADDON", "VARIANT", "VERSION", "STATUS", "RUNTIME", "ID", "MESSAGE")
+                : new TextTable("ADDON", "VARIANT", "VERSION", "STATUS", "RUNTIME", "ID");
+        for (AddonRecord r : records) {
+            String status = Watcher.label(r.status());
+            if (messages) {
+                table.row(r.addon(), r.variant(), r.version(), status, r.runtime(), r.id(),
+                        Failures.oneLine(r.message()));
+            } else {
+                table.row(r.addon(), r.variant(), r.version(), status, r.runtime(), r.id());
+            }
+        }
+        table.print(out, "");
+    }
+}
