@@ -9,7 +9,7 @@ package dev.addons.api;
 public interface StatusListener {
     /**
      * @param record the addon as it is now (its new status is {@code record.status()})
-     * @param from   the status it left
+     * @param from   the status it left, or {@code null} when the addon was just recorded (PENDING)
      */
     void onTransition(AddonRecord record, Status from);
 }

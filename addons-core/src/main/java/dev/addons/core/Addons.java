@@ -3,86 +3,170 @@ package dev.addons.core;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Credentials;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.ProvisioningException;
 import dev.addons.api.StatusListener;
 import dev.addons.api.Variant;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.ServerRequest;
+import dev.addons.core.internal.AddonLifecycle;
+import dev.addons.core.internal.AddonState;
+import dev.addons.core.internal.Listeners;
+import dev.addons.core.internal.Names;
+import dev.addons.core.internal.ProviderRegistry;
+import dev.addons.core.internal.ResolvedSpec;
+import dev.addons.core.internal.Runtimes;
+import dev.addons.core.internal.Servers;
+import dev.addons.core.internal.StateStore;
 import dev.addons.core.runtime.ProgressListener;
+import dev.addons.core.runtime.ServerRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The entry point: creates, lists, reads and destroys an app's addons in an addons home.
  * Thread-safe; several {@code Addons} (in this or other processes) may share one home.
  * Servers keep running after {@link #close()}; only destroy stops them.
+ *
+ * <pre>{@code
+ * try (Addons addons = Addons.builder().home(Path.of("/var/lib/addons")).build()) {
+ *     addons.create("myapp", "production", AddonSpec.parse("postgresql:shared"));
+ *     Credentials vars = addons.env("myapp", "production");
+ * }
+ * }</pre>
  */
 public final class Addons implements AutoCloseable {
     /** The environment used when none is named. */
     public static final String DEFAULT_ENVIRONMENT = "production";
+    private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
+
+    private final Path home;
+    private final ProviderRegistry registry;
+    private final ServerRuntime runtime;
+    private final StateStore store;
+    private final Listeners listeners;
+    private final AddonLifecycle lifecycle;
+    private final ExecutorService executor;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Addons(Builder builder) {
+        this.home = builder.home.toAbsolutePath().normalize();
+        this.registry = ProviderRegistry.forClassLoader(builder.classLoader);
+        this.store = new StateStore(home);
+        this.runtime = builder.customRuntime != null ? builder.customRuntime : Runtimes.create(builder.runtime, home);
+        this.listeners = new Listeners();
+        builder.listeners.forEach(listeners::add);
+        this.lifecycle = new AddonLifecycle(store, registry, runtime, new Servers(store, runtime, builder.progress),
+                listeners);
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "addons-provision-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        lifecycle.reconcile();
+    }
 
     /** A builder with defaults from {@code ADDONS_HOME} (else {@code ~/.addons}). */
     public static Builder builder() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return new Builder();
     }
 
     /** The addons home this instance works in. */
     public Path home() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return home;
     }
 
-    /** The runtime new servers start on ({@code process}, ...), and why it was chosen. */
+    /** The runtime new servers start on, e.g. {@code process}. */
     public String runtimeName() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return runtime.name();
     }
 
     /** Every addon that can be created, with versions and their availability on the runtime. */
     public List<AddonInfo> available() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return registry.all().stream().map(this::describe).toList();
     }
 
     /** One addon by name or alias; throws {@link dev.addons.api.AddonNotFoundException}. */
     public AddonInfo info(String addon) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return describe(registry.require(addon));
     }
 
     /** The variants of an addon; throws {@link dev.addons.api.AddonNotFoundException}. */
     public List<Variant> variants(String addon) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return registry.require(addon).variants();
     }
 
     /**
      * Creates an addon for an app in an environment and waits until it is ACTIVE. Returns the
      * existing addon when the app already has this one. Throws
-     * {@link dev.addons.api.InvalidSpecException} before doing anything when the spec is wrong,
-     * {@link dev.addons.api.ProvisioningException} when provisioning failed (nothing is left).
+     * {@link InvalidSpecException} before doing anything when the spec is wrong, and
+     * {@link ProvisioningException} when provisioning failed (nothing half-made is left; the
+     * record stays FAILED with the reason until it is created again or destroyed).
      */
     public AddonRecord create(String app, String environment, AddonSpec spec) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return lifecycle.create(checkApp(app), checkEnvironment(environment), resolve(spec, ""), CREATE_TIMEOUT);
     }
 
-    /** {@link #create} without waiting: the future completes when the addon is ACTIVE. */
+    /** {@link #create} without waiting: the future completes when the addon is ACTIVE. Input is checked at once. */
     public CompletableFuture<AddonRecord> createAsync(String app, String environment, AddonSpec spec) {
-        throw new UnsupportedOperationException("not implemented yet");
+        String checkedApp = checkApp(app);
+        String checkedEnvironment = checkEnvironment(environment);
+        ResolvedSpec resolved = resolve(spec, "");
+        return CompletableFuture.supplyAsync(
+                () -> lifecycle.create(checkedApp, checkedEnvironment, resolved, CREATE_TIMEOUT), executor);
     }
 
     /** The app's addons in an environment (not destroyed ones), by addon name. */
     public List<AddonRecord> list(String app, String environment) {
-        throw new UnsupportedOperationException("not implemented yet");
+        String checkedApp = checkApp(app);
+        String checkedEnvironment = checkEnvironment(environment);
+        return store.addons().stream().map(AddonState::record)
+                .filter(r -> r.app().equals(checkedApp) && r.environment().equals(checkedEnvironment))
+                .toList();
     }
 
-    /** Every addon in this home. */
+    /** Every addon in this home, by app, environment and name. */
     public List<AddonRecord> listAll() {
-        throw new UnsupportedOperationException("not implemented yet");
+        return store.addons().stream().map(AddonState::record).toList();
     }
 
-    /** The variables of all the app's ACTIVE addons in an environment, in addon-name order. */
+    /**
+     * The variables of all the app's addons in an environment, in addon-name order. Throws
+     * {@link ProvisioningException} naming the addon when one is not ACTIVE (pending, failed...),
+     * rather than hand over an incomplete set.
+     */
     public Credentials env(String app, String environment) {
-        throw new UnsupportedOperationException("not implemented yet");
+        String checkedApp = checkApp(app);
+        String checkedEnvironment = checkEnvironment(environment);
+        Credentials all = Credentials.of();
+        for (AddonState state : store.addons()) {
+            AddonRecord r = state.record();
+            if (r.app().equals(checkedApp) && r.environment().equals(checkedEnvironment)) {
+                all = all.plus(lifecycle.credentials(state));
+            }
+        }
+        return all;
     }
 
     /** The variables of one ACTIVE addon. */
     public Credentials credentials(String app, String environment, String addon) {
-        throw new UnsupportedOperationException("not implemented yet");
+        String name = registry.require(addon).name();
+        AddonState state = store.find(checkApp(app), checkEnvironment(environment), name).orElseThrow(() ->
+                new dev.addons.api.AddonNotFoundException("App '" + app + "' has no addon '" + name + "' in "
+                        + environment));
+        return lifecycle.credentials(state);
     }
 
     /**
@@ -90,62 +174,178 @@ public final class Addons implements AutoCloseable {
      * {@link dev.addons.api.AddonNotFoundException} when the app has no such addon.
      */
     public AddonRecord destroy(String app, String environment, String addon) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return lifecycle.destroy(checkApp(app), checkEnvironment(environment), addon);
     }
 
     /**
-     * Makes an environment's addons match an app file: validates every declared addon first, then
-     * provisions the missing ones in parallel and waits until all are ACTIVE, and deprovisions
-     * addons no longer declared.
+     * Makes an environment's addons match an app file: checks every declared addon first (nothing
+     * is provisioned if one is wrong), then provisions the missing ones in parallel and waits
+     * until all are ACTIVE, and deprovisions addons the file no longer declares.
      */
     public DeployResult deploy(AppFile file, String environment) {
-        throw new UnsupportedOperationException("not implemented yet");
+        String checkedEnvironment = checkEnvironment(environment);
+        if (file.runtime() != null && !file.runtime().equals("auto") && !file.runtime().equals(runtime.name())) {
+            throw new InvalidSpecException("app file asks for runtime '" + Names.printable(file.runtime())
+                    + "' but this addons instance runs '" + runtime.name() + "'. Allowed: " + Runtimes.NAMES);
+        }
+        Map<String, ResolvedSpec> wanted = new LinkedHashMap<>();
+        for (Map.Entry<String, AddonSpec> entry : file.addons().entrySet()) {
+            ResolvedSpec spec = resolve(entry.getValue(), "addons." + entry.getKey() + ": ");
+            if (wanted.put(spec.provider().name(), spec) != null) {
+                throw new InvalidSpecException("addons." + entry.getKey() + ": " + spec.provider().name()
+                        + " is declared twice (once by an alias)");
+            }
+        }
+        List<CompletableFuture<AddonRecord>> futures = new ArrayList<>();
+        for (ResolvedSpec spec : wanted.values()) {
+            futures.add(CompletableFuture.supplyAsync(
+                    () -> lifecycle.create(file.name(), checkedEnvironment, spec, CREATE_TIMEOUT), executor));
+        }
+        List<AddonRecord> active = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        ProvisioningException failure = null;
+        for (CompletableFuture<AddonRecord> future : futures) {
+            try {
+                active.add(future.join());
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                failures.add(cause.getMessage());
+                if (failure == null) {
+                    failure = new ProvisioningException("Deploy of " + file.name() + " failed", cause);
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            }
+        }
+        if (failure != null) {
+            throw new ProvisioningException("Deploy of " + file.name() + "/" + checkedEnvironment + " failed: "
+                    + String.join("; ", failures), failure.getCause());
+        }
+        List<AddonRecord> destroyed = new ArrayList<>();
+        for (AddonRecord record : list(file.name(), checkedEnvironment)) {
+            if (!wanted.containsKey(record.addon())) {
+                destroyed.add(lifecycle.destroy(file.name(), checkedEnvironment, record.addon()));
+            }
+        }
+        return new DeployResult(file.name(), checkedEnvironment, active, destroyed);
     }
 
     /** Waits until the addon is ACTIVE; throws when it fails or the timeout passes. */
     public AddonRecord awaitActive(String app, String environment, String addon, Duration timeout) {
-        throw new UnsupportedOperationException("not implemented yet");
+        String name = registry.require(addon).name();
+        AddonState state = store.find(checkApp(app), checkEnvironment(environment), name).orElseThrow(() ->
+                new dev.addons.api.AddonNotFoundException("App '" + app + "' has no addon '" + name + "' in "
+                        + environment));
+        return lifecycle.await(state.record().id(), timeout);
     }
 
     /** Adds a listener for status transitions made by this instance; close the result to remove it. */
     public AutoCloseable onTransition(StatusListener listener) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return listeners.add(listener);
     }
 
+    /** Marks addons whose server died, or whose creation was interrupted, as FAILED. */
+    public int reconcile() {
+        return lifecycle.reconcile();
+    }
+
+    /** Stops this instance's threads and runtime client. Servers keep running. Idempotent. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        executor.shutdownNow();
+        runtime.close();
     }
 
-    /** Configures an {@link Addons}. */
+    private ResolvedSpec resolve(AddonSpec spec, String where) {
+        Objects.requireNonNull(spec, "spec == null");
+        Names.addon(where + "addon", spec.addon());
+        return ResolvedSpec.resolve(spec, registry, runtime, where);
+    }
+
+    private AddonInfo describe(AddonProvider provider) {
+        List<VersionInfo> versions = provider.versions().stream()
+                .map(v -> new VersionInfo(v, v.equals(provider.defaultVersion()),
+                        runtime.availability(provider.server(new ServerRequest(v, "unused")))))
+                .toList();
+        return new AddonInfo(provider.name(), provider.aliases(), provider.description(), versions,
+                provider.defaultVersion(), provider.variants());
+    }
+
+    private static String checkApp(String app) {
+        return Names.app("app name", app);
+    }
+
+    private static String checkEnvironment(String environment) {
+        return Names.environment("environment", environment == null ? DEFAULT_ENVIRONMENT : environment);
+    }
+
+    /** Configures an {@link Addons}. Not thread-safe; {@link #build()} may be called more than once. */
     public static final class Builder {
-        /** The addons home: state, server data and caches live under it. */
-        public Builder home(Path home) {
-            throw new UnsupportedOperationException("not implemented yet");
+        private Path home = defaultHome();
+        private String runtime = "auto";
+        private ServerRuntime customRuntime;
+        private final List<StatusListener> listeners = new ArrayList<>();
+        private ProgressListener progress = ProgressListener.NONE;
+        private ClassLoader classLoader = Addons.class.getClassLoader();
+
+        private Builder() {
         }
 
-        /** {@code process}, or {@code auto} (the default). */
+        /** The addons home: state, server data and caches live under it. */
+        public Builder home(Path home) {
+            this.home = Objects.requireNonNull(home, "home == null");
+            return this;
+        }
+
+        /** {@code process}, or {@code auto} (the default). Checked at once. */
         public Builder runtime(String runtime) {
-            throw new UnsupportedOperationException("not implemented yet");
+            Objects.requireNonNull(runtime, "runtime == null");
+            if (!runtime.equals("auto") && !Runtimes.NAMES.contains(runtime)) {
+                throw new InvalidSpecException("runtime '" + Names.printable(runtime) + "' is not available. Allowed: "
+                        + Runtimes.NAMES + " or auto");
+            }
+            this.runtime = runtime;
+            this.customRuntime = null;
+            return this;
+        }
+
+        /** A runtime instance of the caller's, e.g. a test double or a runtime of another module. */
+        public Builder runtime(ServerRuntime runtime) {
+            this.customRuntime = Objects.requireNonNull(runtime, "runtime == null");
+            return this;
         }
 
         /** Hears every status transition made by the built instance. */
         public Builder listener(StatusListener listener) {
-            throw new UnsupportedOperationException("not implemented yet");
+            listeners.add(Objects.requireNonNull(listener, "listener == null"));
+            return this;
         }
 
         /** Hears downloads and start steps. */
         public Builder progress(ProgressListener progress) {
-            throw new UnsupportedOperationException("not implemented yet");
+            this.progress = Objects.requireNonNull(progress, "progress == null");
+            return this;
         }
 
         /** The class loader providers are found with (default: this class's). */
         public Builder classLoader(ClassLoader classLoader) {
-            throw new UnsupportedOperationException("not implemented yet");
+            this.classLoader = Objects.requireNonNull(classLoader, "classLoader == null");
+            return this;
         }
 
+        /** Opens the home, finds the providers and reconciles recorded addons with reality. */
         public Addons build() {
-            throw new UnsupportedOperationException("not implemented yet");
+            return new Addons(this);
+        }
+
+        private static Path defaultHome() {
+            String env = System.getenv("ADDONS_HOME");
+            return env != null && !env.isBlank()
+                    ? Path.of(env)
+                    : Path.of(System.getProperty("user.home"), ".addons");
         }
     }
 }

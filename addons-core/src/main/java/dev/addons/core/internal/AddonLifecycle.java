@@ -1,0 +1,254 @@
+package dev.addons.core.internal;
+
+import dev.addons.api.AddonException;
+import dev.addons.api.AddonNotFoundException;
+import dev.addons.api.AddonRecord;
+import dev.addons.api.Credentials;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.Status;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.Secrets;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.TenantRequest;
+import dev.addons.core.internal.AddonState.Owner;
+import dev.addons.core.runtime.ServerRuntime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves addons through their lifecycle: claims a record, has a server started (dedicated) or
+ * found (shared), has the provider create the tenant, and undoes all of it on failure or on
+ * destroy. Every state change is persisted before the next step, under the home's lock, so other
+ * threads and processes see one addon per app, environment and name. Thread-safe.
+ */
+public final class AddonLifecycle {
+    private static final Logger LOG = LoggerFactory.getLogger(AddonLifecycle.class);
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final StateStore store;
+    private final ProviderRegistry registry;
+    private final ServerRuntime runtime;
+    private final Servers servers;
+    private final Listeners listeners;
+
+    public AddonLifecycle(StateStore store, ProviderRegistry registry, ServerRuntime runtime, Servers servers,
+            Listeners listeners) {
+        this.store = store;
+        this.registry = registry;
+        this.runtime = runtime;
+        this.servers = servers;
+        this.listeners = listeners;
+    }
+
+    /**
+     * Creates the addon, or joins the creation another thread or process is making, and returns
+     * it ACTIVE. An addon that exists with another variant or version is refused.
+     */
+    public AddonRecord create(String app, String environment, ResolvedSpec spec, Duration timeout) {
+        Claim claim = store.locked(() -> claim(app, environment, spec));
+        if (!claim.mine) {
+            return claim.state.record().status() == Status.ACTIVE
+                    ? claim.state.record()
+                    : await(claim.state.record().id(), timeout);
+        }
+        return provision(claim.state, spec);
+    }
+
+    private Claim claim(String app, String environment, ResolvedSpec spec) {
+        Optional<AddonState> existing = store.find(app, environment, spec.provider().name());
+        if (existing.isEmpty()) {
+            Instant now = Instant.now();
+            String id = spec.provider().name() + "-" + app + "-" + environment + "-"
+                    + Secrets.random(6).toLowerCase(Locale.ROOT);
+            AddonRecord record = new AddonRecord(id, app, environment, spec.provider().name(), spec.variant().name(),
+                    spec.version(), runtime.name(), Status.PENDING, "", now, now);
+            AddonState state = new AddonState(record, null, Map.of(), Owner.current());
+            store.save(state);
+            listeners.fire(record, null);
+            return new Claim(state, true);
+        }
+        AddonState state = existing.get();
+        AddonRecord record = state.record();
+        if (!record.variant().equals(spec.variant().name()) || !record.version().equals(spec.version())) {
+            throw new InvalidSpecException(record.addon() + " of " + app + "/" + environment + " exists as "
+                    + record.variant() + " " + record.version() + ", not " + spec.variant().name() + " "
+                    + spec.version() + ": destroy it first to change variant or version");
+        }
+        boolean abandoned = record.status() != Status.ACTIVE && record.status() != Status.FAILED
+                && (state.owner() == null || !state.owner().isAlive());
+        if (record.status() == Status.FAILED || abandoned) {
+            if (state.serverId() != null) {
+                throw new ProvisioningException(record.addon() + " of " + app + "/" + environment + " is "
+                        + record.status().name().toLowerCase(Locale.ROOT) + " (" + record.message()
+                        + "): destroy it, then create it again");
+            }
+            return new Claim(transition(state, Status.PENDING, "retrying", Owner.current()), true);
+        }
+        if (record.status() == Status.DEPROVISIONING) {
+            throw new ProvisioningException(record.addon() + " of " + app + "/" + environment
+                    + " is being destroyed; create it again when that is done");
+        }
+        return new Claim(state, false);
+    }
+
+    private AddonRecord provision(AddonState pending, ResolvedSpec spec) {
+        AddonState state = store.locked(() -> transition(pending, Status.PROVISIONING, "", Owner.current()));
+        AddonRecord record = state.record();
+        TenantRequest tenant = tenant(record, spec.variant().shared());
+        Servers.Lease lease = null;
+        try {
+            lease = spec.variant().shared()
+                    ? servers.joinShared(spec, state)
+                    : servers.startDedicated(spec, state);
+            Binding binding = spec.provider().provision(tenant, lease.access());
+            AddonState bound = state.withServer(lease.server().serverId()).withBinding(binding.values());
+            return store.locked(() -> transition(bound, Status.ACTIVE, "", null)).record();
+        } catch (RuntimeException e) {
+            String reason = e instanceof AddonException ? e.getMessage() : e.toString();
+            if (lease != null) {
+                servers.release(lease, tenant, spec.provider(), e);
+            }
+            AddonState latest = store.addon(record.id()).orElse(state);
+            store.locked(() -> transition(latest.withServer(null), Status.FAILED, reason, null));
+            if (e instanceof InvalidSpecException) {
+                throw e;
+            }
+            throw new ProvisioningException("Provisioning " + record.addon() + " for " + record.app() + "/"
+                    + record.environment() + " failed: " + reason, e);
+        }
+    }
+
+    /** Deprovisions the addon and deletes its data. */
+    public AddonRecord destroy(String app, String environment, String addon) {
+        String name = registry.find(addon).map(p -> p.name()).orElse(addon);
+        AddonState state = store.locked(() -> {
+            AddonState found = store.find(app, environment, name).orElseThrow(() -> new AddonNotFoundException(
+                    "App '" + app + "' has no addon '" + Names.printable(addon) + "' in " + environment + ". It has: "
+                            + store.addons().stream().filter(s -> s.record().app().equals(app)
+                                    && s.record().environment().equals(environment))
+                                    .map(s -> s.record().addon()).toList()));
+            if (found.record().status() != Status.ACTIVE && found.record().status() != Status.FAILED
+                    && found.owner() != null && found.owner().isAlive() && !found.owner().equals(Owner.current())) {
+                throw new ProvisioningException(name + " of " + app + "/" + environment + " is "
+                        + found.record().status().name().toLowerCase(Locale.ROOT) + " by process "
+                        + found.owner().pid() + "; try again when it is done");
+            }
+            return transition(found, Status.DEPROVISIONING, "", Owner.current());
+        });
+        try {
+            if (state.serverId() != null) {
+                TenantRequest tenant = tenant(state.record(), isShared(state));
+                servers.removeTenant(state, tenant, registry.require(name));
+            }
+        } catch (RuntimeException e) {
+            String reason = e instanceof AddonException ? e.getMessage() : e.toString();
+            store.locked(() -> transition(state, Status.FAILED, "destroy failed: " + reason, null));
+            throw new ProvisioningException("Destroying " + name + " of " + app + "/" + environment + " failed: "
+                    + reason, e);
+        }
+        AddonRecord destroyed = store.locked(() -> {
+            AddonState done = transition(state, Status.DESTROYED, "", null);
+            store.deleteAddon(done.record().id());
+            return done.record();
+        });
+        LOG.info("{} - destroyed with its data", destroyed.id());
+        return destroyed;
+    }
+
+    /** The variables of an ACTIVE addon. */
+    public Credentials credentials(AddonState state) {
+        if (state.record().status() != Status.ACTIVE) {
+            throw new ProvisioningException(state.record().addon() + " of " + state.record().app() + "/"
+                    + state.record().environment() + " is " + state.record().status().name().toLowerCase(Locale.ROOT)
+                    + (state.record().message().isEmpty() ? "" : ": " + state.record().message()));
+        }
+        ServerAccess access = servers.access(state.serverId());
+        return registry.require(state.record().addon()).credentials(new Binding(state.binding()), access.endpoint());
+    }
+
+    /** Waits for another thread's or process's creation of the addon to end. */
+    public AddonRecord await(String id, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            AddonRecord record = store.addon(id).map(AddonState::record).orElseThrow(() ->
+                    new ProvisioningException("Addon " + id + " was destroyed while waiting for it"));
+            if (record.status() == Status.ACTIVE) {
+                return record;
+            }
+            if (record.status() == Status.FAILED) {
+                throw new ProvisioningException(record.addon() + " of " + record.app() + "/" + record.environment()
+                        + " failed: " + record.message());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new ProvisioningException(record.addon() + " of " + record.app() + "/" + record.environment()
+                        + " is still " + record.status().name().toLowerCase(Locale.ROOT) + " after " + timeout);
+            }
+            pause();
+        }
+    }
+
+    /**
+     * Marks what reality contradicts: an ACTIVE addon whose server is not running, an addon left
+     * half-done by a process that died. Returns how many records changed.
+     */
+    public int reconcile() {
+        return store.locked(() -> {
+            int changed = 0;
+            for (AddonState state : store.addons()) {
+                AddonRecord record = state.record();
+                String problem = null;
+                if (record.status() == Status.ACTIVE && state.serverId() != null && !servers.isRunning(state.serverId())) {
+                    problem = "its server " + state.serverId() + " is not running";
+                } else if (record.status() != Status.ACTIVE && record.status() != Status.FAILED
+                        && (state.owner() == null || !state.owner().isAlive())) {
+                    problem = "interrupted while " + record.status().name().toLowerCase(Locale.ROOT)
+                            + ": the process working on it exited";
+                }
+                if (problem != null) {
+                    LOG.warn("{} - {}", record.id(), problem);
+                    transition(state, Status.FAILED, problem, null);
+                    changed++;
+                }
+            }
+            return changed;
+        });
+    }
+
+    private boolean isShared(AddonState state) {
+        return registry.require(state.record().addon()).variants().stream()
+                .anyMatch(v -> v.name().equals(state.record().variant()) && v.shared());
+    }
+
+    private static TenantRequest tenant(AddonRecord record, boolean shared) {
+        return new TenantRequest(record.id(), record.app(), record.environment(), record.variant(), shared,
+                Names.tenant(record.app(), record.environment()));
+    }
+
+    private AddonState transition(AddonState state, Status next, String message, Owner owner) {
+        Status from = state.record().status();
+        AddonState moved = state.withStatus(next, message, owner);
+        store.save(moved);
+        if (from != next) {
+            listeners.fire(moved.record(), from);
+        }
+        return moved;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AddonException("Interrupted while waiting for an addon", e);
+        }
+    }
+
+    private record Claim(AddonState state, boolean mine) {
+    }
+}

@@ -1,0 +1,122 @@
+package dev.addons.core.internal;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.addons.api.AddonSpec;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.core.AppFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads app files with Jackson's TOML module and checks their shape: only known keys, string
+ * values, valid names. Whether an addon, variant or version exists is checked later, against the
+ * registry. Fails fast with the file, the key and what is allowed; never repairs.
+ */
+public final class AppFileParser {
+    private static final TomlMapper MAPPER = new TomlMapper();
+    private static final Set<String> TOP_KEYS = Set.of("name", "runtime", "addons");
+    private static final Set<String> ADDON_KEYS = Set.of("variant", "version");
+
+    private AppFileParser() {
+    }
+
+    public static AppFile read(Path path) {
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (NoSuchFileException e) {
+            throw new InvalidSpecException("App file not found: " + path);
+        } catch (IOException e) {
+            throw new InvalidSpecException("Cannot read app file " + path + ": " + e.getMessage(), e);
+        }
+        return parse(text, path.toString());
+    }
+
+    public static AppFile parse(String toml, String source) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(toml);
+        } catch (JacksonException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr();
+            throw new InvalidSpecException(source + ": malformed TOML" + where + ": " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidSpecException(source + ": empty app file: it needs at least name = \"APP\"");
+        }
+        rejectUnknown(source, "", root, TOP_KEYS);
+        String name = Names.app(source + ": name", string(source, "name", root.get("name"), true));
+        String runtime = string(source, "runtime", root.get("runtime"), false);
+        Map<String, AddonSpec> addons = new LinkedHashMap<>();
+        JsonNode table = root.get("addons");
+        if (table != null) {
+            if (!table.isObject()) {
+                throw new InvalidSpecException(source + ": addons must be a table, e.g. [addons.postgresql]");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = table.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                String addon = Names.addon(source + ": addon name", entry.getKey());
+                addons.put(addon, addon(source, addon, entry.getValue()));
+            }
+        }
+        return new AppFile(name, runtime, addons);
+    }
+
+    private static AddonSpec addon(String source, String addon, JsonNode node) {
+        String prefix = "addons." + addon;
+        if (!node.isObject()) {
+            throw new InvalidSpecException(source + ": " + prefix + " must be a table, e.g. [" + prefix + "]");
+        }
+        rejectUnknown(source, prefix + ".", node, ADDON_KEYS);
+        return new AddonSpec(addon,
+                string(source, prefix + ".variant", node.get("variant"), false),
+                version(source, prefix + ".version", node.get("version")));
+    }
+
+    private static String version(String source, String key, JsonNode node) {
+        if (node != null && node.isIntegralNumber()) {
+            return node.asText();
+        }
+        if (node != null && node.isNumber()) {
+            throw new InvalidSpecException(source + ": " + key + " = " + node.asText()
+                    + " is a number: quote it, e.g. version = \"" + node.asText() + "\"");
+        }
+        return string(source, key, node, false);
+    }
+
+    private static String string(String source, String key, JsonNode node, boolean required) {
+        if (node == null) {
+            if (required) {
+                throw new InvalidSpecException(source + ": " + key + " is missing, e.g. " + key + " = \"myapp\"");
+            }
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new InvalidSpecException(source + ": " + key + " must be a string, got " + node.getNodeType()
+                    .name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (node.asText().isBlank()) {
+            throw new InvalidSpecException(source + ": " + key + " is empty");
+        }
+        return node.asText();
+    }
+
+    private static void rejectUnknown(String source, String prefix, JsonNode node, Set<String> allowed) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!allowed.contains(key)) {
+                throw new InvalidSpecException(source + ": unknown key '" + prefix + Names.printable(key)
+                        + "'. Allowed: " + new java.util.TreeSet<>(allowed));
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.addons.core.internal;
+
+import dev.addons.api.InvalidSpecException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The strict patterns for names that end up in SQL, file paths and command lines, and the
+ * tenant names derived from them. App and environment names are DNS-label-like: lower-case
+ * letters, digits and single hyphens, starting with a letter, so that {@link #tenant} is unique.
+ */
+public final class Names {
+    private static final Pattern APP = Pattern.compile("[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,39}");
+    private static final Pattern ENVIRONMENT = Pattern.compile("[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,19}");
+    private static final Pattern ADDON = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+    private static final String PRODUCTION = "production";
+
+    private Names() {
+    }
+
+    /** Checks an app name; the message names the field, the value and what is allowed. */
+    public static String app(String field, String app) {
+        return check(field, app, APP, "1-40 lower-case letters, digits and single '-', starting with a letter");
+    }
+
+    /** Checks an environment name. */
+    public static String environment(String field, String environment) {
+        return check(field, environment, ENVIRONMENT,
+                "1-20 lower-case letters, digits and single '-', starting with a letter");
+    }
+
+    /** Checks the shape of an addon name (whether it exists is the registry's question). */
+    public static String addon(String field, String addon) {
+        return check(field, addon, ADDON, "lower-case letters, digits and '-', starting with a letter");
+    }
+
+    /**
+     * The tenant name of an app in an environment: {@code my-app} in production is {@code my_app},
+     * in staging {@code my_app__staging}. Unique because app names hold no {@code "--"}.
+     */
+    public static String tenant(String app, String environment) {
+        String base = app.replace('-', '_');
+        return PRODUCTION.equals(environment) ? base : base + "__" + environment.replace('-', '_');
+    }
+
+    private static String check(String field, String value, Pattern pattern, String allowed) {
+        if (value == null || value.isEmpty()) {
+            throw new InvalidSpecException(field + " is empty: use " + allowed);
+        }
+        if (!pattern.matcher(value).matches()) {
+            throw new InvalidSpecException(field + " '" + printable(value) + "' is invalid: use " + allowed);
+        }
+        return value;
+    }
+
+    /** {@code value} cut to 60 characters with control characters escaped, for messages. */
+    public static String printable(String value) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < value.length() && out.length() < 60; i++) {
+            char c = value.charAt(i);
+            out.append(Character.isISOControl(c) ? String.format(Locale.ROOT, "\\u%04x", (int) c) : c);
+        }
+        return value.length() > 60 ? out + "..." : out.toString();
+    }
+}

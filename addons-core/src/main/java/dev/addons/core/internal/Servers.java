@@ -1,0 +1,208 @@
+package dev.addons.core.internal;
+
+import dev.addons.api.AddonSpec;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.Secrets;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.TenantRequest;
+import dev.addons.core.runtime.ProgressListener;
+import dev.addons.core.runtime.RunningServer;
+import dev.addons.core.runtime.ServerRuntime;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The servers of a home: starts a dedicated server per addon, keeps one shared server per engine
+ * and version (started with its first tenant, removed with its last), and records each in the
+ * state store before and after it starts, so that a later process can find or clean it.
+ * Thread-safe; a shared server's start and its tenants' arrival and departure are serialized by
+ * that server's lock.
+ */
+public final class Servers {
+    private static final Logger LOG = LoggerFactory.getLogger(Servers.class);
+
+    private final StateStore store;
+    private final ServerRuntime runtime;
+    private final ProgressListener progress;
+
+    public Servers(StateStore store, ServerRuntime runtime, ProgressListener progress) {
+        this.store = store;
+        this.runtime = runtime;
+        this.progress = progress;
+    }
+
+    /** A server an addon's tenant is being created on. */
+    record Lease(ServerState server, ServerAccess access) {
+    }
+
+    /** Starts a new server for {@code state}'s addon alone. */
+    Lease startDedicated(ResolvedSpec spec, AddonState state) {
+        ServerState server = start(state.record().id(), spec, false, state);
+        return new Lease(server, access(server));
+    }
+
+    /** Finds, or starts, the shared server for the spec's engine and version, and joins it. */
+    Lease joinShared(ResolvedSpec spec, AddonState state) {
+        String serverId = spec.provider().name() + "-shared-" + idPart(spec.version());
+        return store.lockedServer(serverId, () -> {
+            ServerState server = store.server(serverId).orElse(null);
+            if (server != null && !isRunning(server)) {
+                List<String> apps = otherTenants(serverId, state);
+                if (!apps.isEmpty()) {
+                    throw new ProvisioningException("The shared " + spec.provider().name() + " server " + serverId
+                            + " is not running; the addons on it: " + apps);
+                }
+                LOG.warn("{} - shared server found dead with no tenants; replacing it", serverId);
+                destroy(server);
+                server = null;
+            }
+            if (server == null) {
+                server = start(serverId, spec, true, null);
+            }
+            store.locked(() -> {
+                store.save(store.addon(state.record().id()).orElse(state).withServer(serverId));
+                return null;
+            });
+            return new Lease(server, access(server));
+        });
+    }
+
+    /** Undoes a lease after the tenant could not be created; failures are added to {@code cause}. */
+    void release(Lease lease, TenantRequest tenant, AddonProvider provider, RuntimeException cause) {
+        try {
+            if (lease.server().shared()) {
+                leaveShared(lease.server(), tenant, Binding.of(), provider, lease.access());
+            } else {
+                destroy(lease.server());
+            }
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Removes an addon's tenant and, for a dedicated server or a shared one left empty, the server. */
+    void removeTenant(AddonState state, TenantRequest tenant, AddonProvider provider) {
+        ServerState server = store.server(state.serverId()).orElse(null);
+        if (server == null) {
+            return;
+        }
+        if (!server.shared()) {
+            destroy(server);
+            return;
+        }
+        store.lockedServer(server.serverId(), () -> {
+            ServerAccess access = isRunning(server) ? access(server) : null;
+            if (access == null && !otherTenants(server.serverId(), state).isEmpty()) {
+                throw new ProvisioningException("The shared server " + server.serverId()
+                        + " is not running, so the tenant's database cannot be dropped");
+            }
+            leaveShared(server, tenant, new Binding(state.binding()), provider, access);
+            return null;
+        });
+    }
+
+    private void leaveShared(ServerState server, TenantRequest tenant, Binding binding, AddonProvider provider,
+            ServerAccess access) {
+        store.lockedServer(server.serverId(), () -> {
+            if (access != null) {
+                provider.deprovision(tenant, binding, access);
+            }
+            store.locked(() -> {
+                store.addon(tenant.addonId()).ifPresent(s -> store.save(s.withServer(null)));
+                return null;
+            });
+            if (store.tenantsOf(server.serverId()).isEmpty()) {
+                LOG.info("{} - last tenant gone; removing the shared server", server.serverId());
+                destroy(server);
+            }
+            return null;
+        });
+    }
+
+    private ServerState start(String serverId, ResolvedSpec spec, boolean shared, AddonState owner) {
+        String adminPassword = Secrets.password();
+        ServerDefinition definition = spec.provider().server(new ServerRequest(spec.version(), adminPassword));
+        ServerState starting = new ServerState(serverId, spec.provider().name(), spec.version(), runtime.name(),
+                shared, definition.adminUser(), adminPassword, null, Instant.now());
+        store.locked(() -> {
+            store.save(starting);
+            if (owner != null) {
+                store.save(store.addon(owner.record().id()).orElse(owner).withServer(serverId));
+            }
+            return null;
+        });
+        RunningServer running;
+        try {
+            running = runtime.start(serverId, definition, progress);
+        } catch (RuntimeException e) {
+            store.deleteServer(serverId);
+            throw e;
+        }
+        ServerState started = starting.withRunning(running);
+        store.save(started);
+        return started;
+    }
+
+    /** Stops a server, deletes its data and forgets it. */
+    void destroy(ServerState server) {
+        if (server.running() != null) {
+            runtime.destroy(server.running());
+        } else {
+            LOG.warn("{} - never finished starting; forgetting it", server.serverId());
+        }
+        store.deleteServer(server.serverId());
+    }
+
+    /** How to reach a recorded server as its administrator. */
+    ServerAccess access(String serverId) {
+        ServerState server = store.server(serverId).orElseThrow(() ->
+                new ProvisioningException("Server " + serverId + " is not recorded in this addons home"));
+        return access(server);
+    }
+
+    private static ServerAccess access(ServerState server) {
+        if (server.running() == null) {
+            throw new ProvisioningException("Server " + server.serverId() + " has not finished starting");
+        }
+        return new ServerAccess(server.serverId(), server.running().endpoint(), server.adminUser(),
+                server.adminPassword());
+    }
+
+    boolean isRunning(String serverId) {
+        return store.server(serverId).map(this::isRunning).orElse(false);
+    }
+
+    private boolean isRunning(ServerState server) {
+        return server.running() != null && runtime.isRunning(server.running());
+    }
+
+    private List<String> otherTenants(String serverId, AddonState self) {
+        return store.tenantsOf(serverId).stream()
+                .filter(s -> !s.record().id().equals(self.record().id()))
+                .map(s -> s.record().app() + "/" + s.record().environment())
+                .toList();
+    }
+
+    /** A version as part of a server id: as is when it is a plain version, hashed when an image. */
+    static String idPart(String version) {
+        if (!AddonSpec.isImageReference(version) && version.matches("[a-z0-9.]+")) {
+            return version;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(version.getBytes(StandardCharsets.UTF_8));
+            return "image-" + HexFormat.of().formatHex(digest, 0, 5);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.addons.core.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.addons.api.AddonException;
+import dev.addons.api.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The durable state of an addons home: one JSON file per addon and per server under
+ * {@code state/}, owner-only (they hold passwords), each replaced atomically. Readers need no
+ * lock; read-modify-write sequences run under {@link #locked}, which excludes other threads and
+ * other processes. Thread-safe.
+ */
+public final class StateStore {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path addonsDir;
+    private final Path serversDir;
+    private final Path locksDir;
+
+    public StateStore(Path home) {
+        try {
+            Path state = PrivateFiles.directory(home.resolve("state"));
+            this.addonsDir = PrivateFiles.directory(state.resolve("addons"));
+            this.serversDir = PrivateFiles.directory(state.resolve("servers"));
+            this.locksDir = PrivateFiles.directory(state.resolve("locks"));
+        } catch (IOException e) {
+            throw new AddonException("Cannot create the addons home's state directory under " + home + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} holding the home's state lock (threads and processes). */
+    public <T> T locked(Supplier<T> work) {
+        return HomeLock.with(locksDir.resolve("state.lock"), work);
+    }
+
+    /** Runs {@code work} holding the lock of one server (held while it starts or stops). */
+    public <T> T lockedServer(String serverId, Supplier<T> work) {
+        return HomeLock.with(locksDir.resolve("server-" + serverId + ".lock"), work);
+    }
+
+    public List<AddonState> addons() {
+        return readAll(addonsDir, AddonState.class).stream()
+                .sorted(Comparator.comparing((AddonState s) -> s.record().app())
+                        .thenComparing(s -> s.record().environment())
+                        .thenComparing(s -> s.record().addon()))
+                .toList();
+    }
+
+    public Optional<AddonState> addon(String id) {
+        return read(addonsDir.resolve(id + ".json"), AddonState.class);
+    }
+
+    /** The app's addon in an environment, unless destroyed. */
+    public Optional<AddonState> find(String app, String environment, String addon) {
+        return addons().stream()
+                .filter(s -> s.record().app().equals(app) && s.record().environment().equals(environment)
+                        && s.record().addon().equals(addon) && s.record().status() != Status.DESTROYED)
+                .findFirst();
+    }
+
+    /** Addons whose tenant lives on {@code serverId}. */
+    public List<AddonState> tenantsOf(String serverId) {
+        return addons().stream().filter(s -> serverId.equals(s.serverId())).toList();
+    }
+
+    public void save(AddonState state) {
+        write(addonsDir.resolve(state.record().id() + ".json"), state);
+    }
+
+    public void deleteAddon(String id) {
+        delete(addonsDir.resolve(id + ".json"));
+    }
+
+    public List<ServerState> servers() {
+        return readAll(serversDir, ServerState.class);
+    }
+
+    public Optional<ServerState> server(String serverId) {
+        return read(serversDir.resolve(serverId + ".json"), ServerState.class);
+    }
+
+    public void save(ServerState state) {
+        write(serversDir.resolve(state.serverId() + ".json"), state);
+    }
+
+    public void deleteServer(String serverId) {
+        delete(serversDir.resolve(serverId + ".json"));
+    }
+
+    private static <T> List<T> readAll(Path dir, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files.filter(p -> p.getFileName().toString().endsWith(".json")
+                    && !p.getFileName().toString().startsWith("."))::iterator) {
+                read(file, type).ifPresent(out::add);
+            }
+        } catch (IOException e) {
+            throw new AddonException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static <T> Optional<T> read(Path file, Class<T> type) {
+        try {
+            return Optional.of(JSON.readValue(Files.readAllBytes(file), type));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            // Not e.getMessage(): Jackson quotes the file's content, which may hold a password.
+            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+            throw new AddonException("State file " + file + " is corrupt near line " + line
+                    + ". Move it aside to continue.", null);
+        } catch (IOException e) {
+            throw new AddonException("State file " + file + " is unreadable: " + e.getMessage()
+                    + ". Move it aside to continue.", e);
+        }
+    }
+
+    private static void write(Path file, Object value) {
+        try {
+            PrivateFiles.write(file, JSON.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new AddonException("Cannot write state file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

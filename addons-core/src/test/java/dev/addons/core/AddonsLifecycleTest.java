@@ -1,0 +1,254 @@
+package dev.addons.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.addons.api.AddonNotFoundException;
+import dev.addons.api.AddonRecord;
+import dev.addons.api.AddonSpec;
+import dev.addons.api.Credentials;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.Status;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AddonsLifecycleTest {
+    @TempDir
+    Path home;
+
+    FakeRuntime runtime = new FakeRuntime();
+    List<String> transitions = Collections.synchronizedList(new ArrayList<>());
+    Addons addons;
+
+    @BeforeEach
+    void open() {
+        addons = Addons.builder().home(home).runtime(runtime)
+                .listener((record, from) -> transitions.add(record.app() + ":" + from + "->" + record.status()))
+                .build();
+    }
+
+    @AfterEach
+    void close() {
+        addons.close();
+    }
+
+    @Test
+    void createGoesFromPendingThroughProvisioningToActive() {
+        AddonRecord record = addons.create("myapp", "production", AddonSpec.of("fakedb"));
+
+        assertThat(record.status()).isEqualTo(Status.ACTIVE);
+        assertThat(record.variant()).isEqualTo("small");
+        assertThat(record.version()).isEqualTo("2");
+        assertThat(transitions).containsExactly("myapp:null->PENDING", "myapp:PENDING->PROVISIONING",
+                "myapp:PROVISIONING->ACTIVE");
+        assertThat(addons.env("myapp", "production").get("FAKE_USER")).contains("myapp");
+    }
+
+    @Test
+    void anAliasNamesTheSameAddon() {
+        addons.create("myapp", "production", AddonSpec.of("fake"));
+
+        assertThat(addons.list("myapp", "production")).extracting(AddonRecord::addon).containsExactly("fakedb");
+        assertThat(addons.destroy("myapp", "production", "fake").status()).isEqualTo(Status.DESTROYED);
+    }
+
+    @Test
+    void sharedAddonsOfTwoAppsLiveOnOneServerThatGoesWithTheLastTenant() {
+        addons.create("app1", "production", AddonSpec.parse("fakedb:shared"));
+        addons.create("app2", "production", AddonSpec.parse("fakedb:shared"));
+
+        assertThat(runtime.starts).hasValue(1);
+        assertThat(FakeRuntime.tenants("fakedb-shared-2")).containsOnlyKeys("app1", "app2");
+        Credentials one = addons.env("app1", "production");
+        Credentials two = addons.env("app2", "production");
+        assertThat(one.get("FAKE_PORT")).isEqualTo(two.get("FAKE_PORT"));
+        assertThat(one.get("FAKE_URL")).isNotEqualTo(two.get("FAKE_URL"));
+
+        addons.destroy("app1", "production", "fakedb");
+        assertThat(runtime.running).containsKey("fakedb-shared-2");
+        assertThat(FakeRuntime.tenants("fakedb-shared-2")).containsOnlyKeys("app2");
+
+        addons.destroy("app2", "production", "fakedb");
+        assertThat(runtime.running).isEmpty();
+    }
+
+    @Test
+    void stagingAndProductionGetDifferentServersAndValues() {
+        addons.create("myapp", "production", AddonSpec.of("fakedb"));
+        addons.create("myapp", "staging", AddonSpec.of("fakedb"));
+
+        Credentials production = addons.env("myapp", "production");
+        Credentials staging = addons.env("myapp", "staging");
+        assertThat(production.get("FAKE_PORT")).isNotEqualTo(staging.get("FAKE_PORT"));
+        assertThat(staging.get("FAKE_USER")).contains("myapp__staging");
+        assertThat(addons.list("myapp", "staging")).hasSize(1);
+    }
+
+    @Test
+    void concurrentCreatesOfOneAddonMakeExactlyOneServer() {
+        List<CompletableFuture<AddonRecord>> futures = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            futures.add(addons.createAsync("myapp", "production", AddonSpec.of("fakedb")));
+        }
+
+        List<String> ids = futures.stream().map(CompletableFuture::join).map(AddonRecord::id).distinct().toList();
+        assertThat(ids).hasSize(1);
+        assertThat(runtime.starts).hasValue(1);
+    }
+
+    @Test
+    void aFailedProvisionLeavesNoServerAndTheReasonAndCanBeRetried() {
+        assertThatThrownBy(() -> addons.create("failing", "production", AddonSpec.of("fakedb")))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining("refused by the fake server");
+
+        assertThat(runtime.running).isEmpty();
+        AddonRecord failed = addons.list("failing", "production").get(0);
+        assertThat(failed.status()).isEqualTo(Status.FAILED);
+        assertThat(failed.message()).contains("refused by the fake server");
+        assertThat(transitions).endsWith("failing:PROVISIONING->FAILED");
+
+        assertThatThrownBy(() -> addons.create("failing", "production", AddonSpec.of("fakedb")))
+                .isInstanceOf(ProvisioningException.class);
+        assertThat(runtime.running).isEmpty();
+        addons.destroy("failing", "production", "fakedb");
+        assertThat(addons.list("failing", "production")).isEmpty();
+    }
+
+    @Test
+    void badSpecsAreRefusedBeforeAnythingIsRecorded() throws IOException {
+        assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.of("valkey")))
+                .isInstanceOf(AddonNotFoundException.class)
+                .hasMessage("No addon provider named 'valkey'. Found: [fakedb]. Add dev.addons:addons-redis.");
+        assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.parse("fakedb:huge")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("fakedb has no variant 'huge'. Variants: [small, shared]");
+        assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.of("fakedb").withVersion("99")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("fakedb version '99' is not supported. Supported: [1, 2] (default 2), or a full image"
+                        + " reference containing ':'");
+        assertThatThrownBy(() -> addons.create("myapp", "production",
+                AddonSpec.of("fakedb").withVersion("registry.example.com/custom:1")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("cannot run on the process runtime: custom images need the container runtime");
+        assertThatThrownBy(() -> addons.create("My App", "production", AddonSpec.of("fakedb")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("app name 'My App' is invalid: use 1-40 lower-case letters, digits and single '-',"
+                        + " starting with a letter");
+        assertThatThrownBy(() -> addons.create("myapp", "../etc", AddonSpec.of("fakedb")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageStartingWith("environment '../etc' is invalid");
+
+        assertThat(addons.listAll()).isEmpty();
+        assertThat(runtime.starts).hasValue(0);
+        try (Stream<Path> files = Files.list(home.resolve("state/addons"))) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void changingTheVariantOfAnExistingAddonIsRefused() {
+        addons.create("myapp", "production", AddonSpec.of("fakedb"));
+
+        assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.parse("fakedb:shared")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("fakedb of myapp/production exists as small 2, not shared 2: destroy it first to change"
+                        + " variant or version");
+    }
+
+    @Test
+    void destroyingWhatDoesNotExistSaysWhatTheAppHas() {
+        assertThatThrownBy(() -> addons.destroy("myapp", "production", "fakedb"))
+                .isInstanceOf(AddonNotFoundException.class)
+                .hasMessage("App 'myapp' has no addon 'fakedb' in production. It has: []");
+    }
+
+    @Test
+    void deployProvisionsDeclaredAddonsAndRemovesUndeclaredOnes() {
+        AppFile file = AppFile.parse("name = \"web\"\n[addons.fakedb]\nvariant = \"shared\"\n", "addons.toml");
+        DeployResult first = addons.deploy(file, "production");
+        assertThat(first.active()).extracting(AddonRecord::status).containsExactly(Status.ACTIVE);
+
+        DeployResult again = addons.deploy(file, "production");
+        assertThat(again.active()).extracting(AddonRecord::id).isEqualTo(first.active().stream().map(AddonRecord::id).toList());
+        assertThat(runtime.starts).hasValue(1);
+
+        DeployResult emptied = addons.deploy(AppFile.parse("name = \"web\"\n", "addons.toml"), "production");
+        assertThat(emptied.destroyed()).extracting(AddonRecord::addon).containsExactly("fakedb");
+        assertThat(addons.list("web", "production")).isEmpty();
+        assertThat(runtime.running).isEmpty();
+    }
+
+    @Test
+    void deployChecksEveryAddonBeforeProvisioningAny() {
+        AppFile file = AppFile.parse("name = \"web\"\n[addons.fakedb]\n[addons.valkey]\n", "addons.toml");
+
+        assertThatThrownBy(() -> addons.deploy(file, "production"))
+                .isInstanceOf(AddonNotFoundException.class)
+                .hasMessageContaining("No addon provider named 'valkey'");
+        assertThat(addons.listAll()).isEmpty();
+        assertThat(runtime.starts).hasValue(0);
+    }
+
+    @Test
+    void anotherInstanceOnTheSameHomeSeesAndDestroysWhatTheFirstCreated() {
+        addons.create("myapp", "production", AddonSpec.of("fakedb"));
+
+        try (Addons other = Addons.builder().home(home).runtime(runtime).build()) {
+            assertThat(other.list("myapp", "production")).extracting(AddonRecord::status).containsExactly(Status.ACTIVE);
+            other.destroy("myapp", "production", "fakedb");
+        }
+        assertThat(addons.list("myapp", "production")).isEmpty();
+        assertThat(runtime.running).isEmpty();
+    }
+
+    @Test
+    void anActiveAddonWhoseServerDiedIsReportedFailedOnReconcile() {
+        AddonRecord record = addons.create("myapp", "production", AddonSpec.of("fakedb"));
+        runtime.running.clear();
+
+        try (Addons later = Addons.builder().home(home).runtime(runtime).build()) {
+            AddonRecord seen = later.list("myapp", "production").get(0);
+            assertThat(seen.status()).isEqualTo(Status.FAILED);
+            assertThat(seen.message()).isEqualTo("its server " + record.id() + " is not running");
+            assertThatThrownBy(() -> later.env("myapp", "production"))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("is failed: its server");
+        }
+    }
+
+    @Test
+    void stateFilesAreOwnerOnlyAndHoldNoSecretInTheirNames() throws IOException {
+        addons.create("myapp", "production", AddonSpec.of("fakedb"));
+
+        try (Stream<Path> files = Files.walk(home.resolve("state"))) {
+            for (Path file : files.toList()) {
+                String expected = Files.isDirectory(file) ? "rwx------" : "rw-------";
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                        .as(file.toString()).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void credentialsNeverShowSecretsInToString() {
+        addons.create("myapp", "production", AddonSpec.of("fakedb"));
+        Credentials credentials = addons.env("myapp", "production");
+        String url = credentials.get("FAKE_URL").orElseThrow();
+
+        assertThat(credentials.toString()).doesNotContain(url).contains("FAKE_URL=<redacted>", "FAKE_USER=myapp");
+        assertThat(addons.list("myapp", "production").toString()).doesNotContain(url);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.addons.core;
+
+import dev.addons.api.Credentials;
+import dev.addons.api.Endpoint;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.Variable;
+import dev.addons.api.Variant;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.BinaryDistribution;
+import dev.addons.api.spi.ContainerRecipe;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.Secrets;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.TenantRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A test provider found through this module's test {@code META-INF/services}: its tenants live
+ * in {@link FakeRuntime}'s in-memory servers. A tenant named {@code fail...} fails to provision.
+ */
+public class FakeProvider implements AddonProvider {
+    @Override
+    public String name() {
+        return "fakedb";
+    }
+
+    @Override
+    public Set<String> aliases() {
+        return Set.of("fake");
+    }
+
+    @Override
+    public String description() {
+        return "A fake database for tests";
+    }
+
+    @Override
+    public List<String> versions() {
+        return List.of("1", "2");
+    }
+
+    @Override
+    public String defaultVersion() {
+        return "2";
+    }
+
+    @Override
+    public List<Variant> variants() {
+        return List.of(Variant.small("Dedicated"), Variant.sharedVariant("Shared"));
+    }
+
+    @Override
+    public ServerDefinition server(ServerRequest request) {
+        ProcessRecipe process = request.version().contains(":") ? null : new ProcessRecipe(
+                new BinaryDistribution("fake", List.of(Path.of("/nonexistent")), List.of("fake"), null),
+                ProcessRecipe.Initializer.NONE, c -> List.of("fake"), ProcessRecipe.StopSignal.TERM,
+                Duration.ofSeconds(1));
+        return new ServerDefinition("fakedb", request.version(), "admin", request.adminPassword(), process,
+                new ContainerRecipe("fake:" + request.version(), Map.of(), List.of(), 1, "/data"),
+                server -> { }, Duration.ofSeconds(5));
+    }
+
+    @Override
+    public Binding provision(TenantRequest request, ServerAccess server) {
+        if (request.app().startsWith("fail")) {
+            throw new ProvisioningException("tenant " + request.tenant() + " refused by the fake server");
+        }
+        String password = Secrets.password();
+        FakeRuntime.tenants(server.serverId()).put(request.tenant(), password);
+        return Binding.of("user", request.tenant(), "password", password);
+    }
+
+    @Override
+    public Credentials credentials(Binding binding, Endpoint endpoint) {
+        return Credentials.of(
+                Variable.secret("FAKE_URL", "fake://" + binding.require("user") + ":" + binding.require("password")
+                        + "@" + endpoint),
+                Variable.plain("FAKE_USER", binding.require("user")),
+                Variable.plain("FAKE_PORT", Integer.toString(endpoint.port())));
+    }
+
+    @Override
+    public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
+        FakeRuntime.tenants(server.serverId()).remove(request.tenant());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.addons.core;
+
+import dev.addons.api.Endpoint;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.runtime.Availability;
+import dev.addons.core.runtime.ProgressListener;
+import dev.addons.core.runtime.RunningServer;
+import dev.addons.core.runtime.ServerRuntime;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory runtime double for testing the lifecycle logic: its "servers" are map entries.
+ * Real servers are tested in the engine modules against real engines.
+ */
+final class FakeRuntime implements ServerRuntime {
+    private static final Map<String, Map<String, String>> TENANTS = new ConcurrentHashMap<>();
+    private static final AtomicInteger PORTS = new AtomicInteger(20000);
+
+    final Map<String, RunningServer> running = new ConcurrentHashMap<>();
+    final AtomicInteger starts = new AtomicInteger();
+    final AtomicInteger destroys = new AtomicInteger();
+
+    static Map<String, String> tenants(String serverId) {
+        return TENANTS.computeIfAbsent(serverId, id -> new ConcurrentHashMap<>());
+    }
+
+    @Override
+    public String name() {
+        return "process";
+    }
+
+    @Override
+    public Availability availability(ServerDefinition definition) {
+        return definition.processRecipe().isPresent()
+                ? new Availability(Availability.State.INSTALLED, "in memory")
+                : new Availability(Availability.State.UNAVAILABLE, "custom images need the container runtime");
+    }
+
+    @Override
+    public RunningServer start(String serverId, ServerDefinition definition, ProgressListener progress) {
+        if (definition.processRecipe().isEmpty()) {
+            throw new InvalidSpecException("custom images need the container runtime");
+        }
+        starts.incrementAndGet();
+        RunningServer server = new RunningServer(serverId, name(), new Endpoint("127.0.0.1", PORTS.incrementAndGet()),
+                Map.of("fake", "yes"));
+        running.put(serverId, server);
+        return server;
+    }
+
+    @Override
+    public boolean isRunning(RunningServer server) {
+        return running.containsKey(server.serverId());
+    }
+
+    @Override
+    public void destroy(RunningServer server) {
+        if (running.remove(server.serverId()) != null) {
+            destroys.incrementAndGet();
+        }
+        TENANTS.remove(server.serverId());
+    }
+
+    @Override
+    public void close() {
+    }
+}

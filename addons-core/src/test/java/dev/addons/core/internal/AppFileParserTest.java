@@ -1,0 +1,96 @@
+package dev.addons.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.addons.api.AddonSpec;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.core.AppFile;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class AppFileParserTest {
+
+    @Test
+    void readsNameRuntimeAndAddonsInFileOrder() {
+        AppFile file = AppFile.parse("""
+                name = "myapp"
+                runtime = "process"
+                [addons.postgresql]
+                variant = "shared"
+                version = "15"
+                [addons.valkey]
+                """, "app.toml");
+
+        assertThat(file.name()).isEqualTo("myapp");
+        assertThat(file.runtime()).isEqualTo("process");
+        assertThat(file.addons()).containsExactly(
+                java.util.Map.entry("postgresql", new AddonSpec("postgresql", "shared", "15")),
+                java.util.Map.entry("valkey", new AddonSpec("valkey", null, null)));
+    }
+
+    @Test
+    void acceptsAnIntegerVersionAndAnImageReference() {
+        AppFile file = AppFile.parse("""
+                name = "myapp"
+                [addons.postgresql]
+                version = 16
+                [addons.mysql]
+                version = "registry.example.com/custom-mysql:8-custom"
+                """, "app.toml");
+
+        assertThat(file.addons().get("postgresql").version()).isEqualTo("16");
+        assertThat(file.addons().get("mysql").isImageReference()).isTrue();
+    }
+
+    @Test
+    void rejectsUnknownKeysByNameWithTheAllowedOnes() {
+        assertThatThrownBy(() -> AppFile.parse("name = \"a\"\nnmae = \"b\"\n", "app.toml"))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("app.toml: unknown key 'nmae'. Allowed: [addons, name, runtime]");
+        assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.postgresql]\nvarient = \"small\"\n", "app.toml"))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("app.toml: unknown key 'addons.postgresql.varient'. Allowed: [variant, version]");
+    }
+
+    @Test
+    void rejectsMalformedTomlWithItsLine() {
+        assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.postgresql\n", "app.toml"))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageStartingWith("app.toml: malformed TOML at line 2");
+    }
+
+    @Test
+    void rejectsMissingEmptyAndWronglyTypedValues() {
+        assertThatThrownBy(() -> AppFile.parse("[addons.postgresql]\n", "app.toml"))
+                .hasMessage("app.toml: name is missing, e.g. name = \"myapp\"");
+        assertThatThrownBy(() -> AppFile.parse("name = \"\"\n", "app.toml"))
+                .hasMessage("app.toml: name is empty");
+        assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.postgresql]\nvariant = 3\n", "app.toml"))
+                .hasMessage("app.toml: addons.postgresql.variant must be a string, got number");
+        assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.memcached]\nversion = 1.6\n", "app.toml"))
+                .hasMessage("app.toml: addons.memcached.version = 1.6 is a number: quote it, e.g. version = \"1.6\"");
+        assertThatThrownBy(() -> AppFile.parse("name = \"a\"\naddons = 1\n", "app.toml"))
+                .hasMessage("app.toml: addons must be a table, e.g. [addons.postgresql]");
+        assertThatThrownBy(() -> AppFile.parse("", "app.toml"))
+                .hasMessage("app.toml: name is missing, e.g. name = \"myapp\"");
+    }
+
+    @Test
+    void rejectsNamesThatCouldReachPathsOrSql() {
+        assertThatThrownBy(() -> AppFile.parse("name = \"../etc\"\n", "app.toml"))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("app.toml: name '../etc' is invalid: use 1-40 lower-case letters, digits and single '-',"
+                        + " starting with a letter");
+        assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.\"pg'; drop\"]\n", "app.toml"))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageStartingWith("app.toml: addon name 'pg'; drop' is invalid");
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        assertThatThrownBy(() -> AppFile.read(Path.of("/nonexistent/app.toml")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("App file not found: /nonexistent/app.toml");
+    }
+}

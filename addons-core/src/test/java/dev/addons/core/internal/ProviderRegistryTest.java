@@ -1,0 +1,59 @@
+package dev.addons.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.addons.api.AddonException;
+import dev.addons.api.AddonNotFoundException;
+import dev.addons.core.FakeProvider;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ProviderRegistryTest {
+
+    @Test
+    void findsProvidersThroughServiceLoaderByNameAndAlias() {
+        ProviderRegistry registry = ProviderRegistry.forClassLoader(getClass().getClassLoader());
+
+        assertThat(registry.all()).extracting(p -> p.name()).containsExactly("fakedb");
+        assertThat(registry.find("fake")).containsSame(registry.require("fakedb"));
+        assertThat(ProviderRegistry.forClassLoader(getClass().getClassLoader())).isSameAs(registry);
+    }
+
+    @Test
+    void anUnknownNameListsWhatWasFoundAndTheArtifactToAdd() {
+        ProviderRegistry registry = new ProviderRegistry(List.of(new FakeProvider()));
+
+        assertThatThrownBy(() -> registry.require("redis"))
+                .isInstanceOf(AddonNotFoundException.class)
+                .hasMessage("No addon provider named 'redis'. Found: [fakedb]. Add dev.addons:addons-redis.");
+        assertThatThrownBy(() -> registry.require("postgress"))
+                .hasMessage("No addon provider named 'postgress'. Found: [fakedb]. Check the spelling.");
+    }
+
+    @Test
+    void twoProvidersForOneNameAreReportedByName() {
+        assertThatThrownBy(() -> new ProviderRegistry(List.of(new FakeProvider(), new FakeProvider())))
+                .isInstanceOf(AddonException.class)
+                .hasMessage("Two addon providers claim the name 'fakedb': dev.addons.core.FakeProvider and "
+                        + "dev.addons.core.FakeProvider. Remove one of their jars.");
+    }
+
+    @Test
+    void anAliasClashingWithAnotherProvidersNameIsReported() {
+        FakeProvider other = new FakeProvider() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public Set<String> aliases() {
+                return Set.of();
+            }
+        };
+        assertThatThrownBy(() -> new ProviderRegistry(List.of(new FakeProvider(), other)))
+                .hasMessageStartingWith("Two addon providers claim the name 'fake'");
+    }
+}
