@@ -1,0 +1,249 @@
+package dev.addons.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.addons.api.AddonRecord;
+import dev.addons.api.AddonSpec;
+import dev.addons.api.Credentials;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.Status;
+import dev.addons.core.Addons;
+import dev.addons.core.AppFile;
+import dev.addons.core.Environment;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole SDK against real PostgreSQL 15 servers on the process runtime: the facade, the state
+ * store, the runtime and the provider, connected to with pgjdbc using only injected variables.
+ * One home (and so one shared server) serves the class; each test uses its own apps.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresEndToEndTest {
+    @TempDir
+    Path home;
+
+    Addons addons;
+    final List<String> transitions = new ArrayList<>();
+
+    @BeforeAll
+    void open() {
+        addons = Addons.builder().home(home).runtime("process")
+                .listener((r, from) -> {
+                    synchronized (transitions) {
+                        transitions.add(r.app() + "/" + r.environment() + ":" + from + "->" + r.status());
+                    }
+                })
+                .build();
+    }
+
+    @AfterAll
+    void destroyEverythingAndCheckNothingIsLeft() throws IOException {
+        for (AddonRecord record : addons.listAll()) {
+            addons.destroy(record.app(), record.environment(), record.addon());
+        }
+        addons.close();
+        assertThat(postgresProcessesUnder(home)).isEmpty();
+        try (Stream<Path> servers = Files.list(Files.createDirectories(home.resolve("servers")))) {
+            assertThat(servers).isEmpty();
+        }
+    }
+
+    @Test
+    void aDedicatedServerReachesActiveAndServesRealWorkThroughHikariCp() throws SQLException {
+        AddonRecord record = addons.create("blog", "production", AddonSpec.of("postgresql").withVersion("15"));
+
+        assertThat(record.status()).isEqualTo(Status.ACTIVE);
+        assertThat(record.variant()).isEqualTo("small");
+        synchronized (transitions) {
+            assertThat(transitions).containsSubsequence("blog/production:null->PENDING",
+                    "blog/production:PENDING->PROVISIONING", "blog/production:PROVISIONING->ACTIVE");
+        }
+        Credentials vars = addons.env("blog", "production");
+        assertThat(vars.toMap().keySet())
+                .containsExactly("DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE");
+        assertThat(vars.get("PGHOST")).contains("127.0.0.1");
+
+        DataSource pool = Environment.of("production", vars.toMap()).dataSource();
+        try (HikariDataSource hikari = (HikariDataSource) pool; Connection c = hikari.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("create table posts (id serial primary key, title text not null)");
+            s.execute("insert into posts (title) values ('hello'), ('world')");
+            try (ResultSet rs = s.executeQuery("select count(*), current_user, current_database(), "
+                    + "current_setting('server_version_num') from posts")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+                assertThat(rs.getString(2)).isEqualTo(vars.get("PGUSER").orElseThrow());
+                assertThat(rs.getString(3)).isEqualTo(vars.get("PGDATABASE").orElseThrow());
+                assertThat(rs.getString(4)).startsWith("15");
+            }
+        }
+
+        int port = Integer.parseInt(vars.get("PGPORT").orElseThrow());
+        Path serverDir = home.resolve("servers").resolve(record.id());
+        assertThat(serverDir).isDirectory();
+        addons.destroy("blog", "production", "postgresql");
+        assertThat(isListening(port)).isFalse();
+        assertThat(serverDir).doesNotExist();
+        assertThat(postgresProcessesUnder(serverDir)).isEmpty();
+        assertThat(addons.list("blog", "production")).isEmpty();
+    }
+
+    @Test
+    void twoAppsOnTheSharedServerCannotReachEachOthersDatabase() throws SQLException {
+        addons.create("alpha", "production", AddonSpec.parse("postgresql:shared").withVersion("15"));
+        addons.create("beta", "production", AddonSpec.parse("postgresql:shared").withVersion("15"));
+        Map<String, String> alpha = addons.env("alpha", "production").toMap();
+        Map<String, String> beta = addons.env("beta", "production").toMap();
+
+        assertThat(alpha.get("PGPORT")).isEqualTo(beta.get("PGPORT"));
+        assertThat(alpha.get("PGDATABASE")).isNotEqualTo(beta.get("PGDATABASE"));
+        try (Connection c = connect(alpha, alpha.get("PGDATABASE")); Statement s = c.createStatement()) {
+            s.execute("create table secrets (v text)");
+            s.execute("insert into secrets values ('alpha only')");
+        }
+        assertThatThrownBy(() -> connect(alpha, beta.get("PGDATABASE")).close())
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
+        assertThatThrownBy(() -> connect(beta, alpha.get("PGDATABASE")).close())
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
+
+        String alphaRole = alpha.get("PGUSER");
+        addons.destroy("alpha", "production", "postgresql");
+        try (Connection c = connect(beta, beta.get("PGDATABASE")); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from pg_roles where rolname = '" + alphaRole + "'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("role of the destroyed app").isZero();
+        }
+        assertThatThrownBy(() -> connect(alpha, alpha.get("PGDATABASE")).close()).isInstanceOf(SQLException.class);
+        addons.destroy("beta", "production", "postgresql");
+        assertThat(isListening(Integer.parseInt(beta.get("PGPORT")))).as("shared server after its last tenant").isFalse();
+    }
+
+    @Test
+    void stagingAndProductionGetDifferentDatabases() {
+        addons.create("shop", "production", AddonSpec.parse("postgresql:shared").withVersion("15"));
+        addons.create("shop", "staging", AddonSpec.parse("postgresql:shared").withVersion("15"));
+
+        Environment production = Environment.resolve(addons, "shop", "production");
+        Environment staging = Environment.resolve(addons, "shop", "staging");
+        assertThat(production.require("PGDATABASE")).isEqualTo("shop");
+        assertThat(staging.require("PGDATABASE")).isEqualTo("shop__staging");
+        assertThat(production.require("DATABASE_URL")).isNotEqualTo(staging.require("DATABASE_URL"));
+        addons.destroy("shop", "staging", "postgresql");
+        addons.destroy("shop", "production", "postgresql");
+    }
+
+    @Test
+    void concurrentCreatesOfOneAddonYieldExactlyOneServer() {
+        List<CompletableFuture<AddonRecord>> creates = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            creates.add(addons.createAsync("race", "production", AddonSpec.of("postgresql").withVersion("15")));
+        }
+        List<String> ids = creates.stream().map(CompletableFuture::join).map(AddonRecord::id).distinct().toList();
+
+        assertThat(ids).hasSize(1);
+        assertThat(postgresProcessesUnder(home.resolve("servers").resolve(ids.get(0)))).hasSize(1);
+        addons.destroy("race", "production", "postgresql");
+    }
+
+    @Test
+    void anotherJvmListsAndDestroysWhatThisOneCreated() throws Exception {
+        addons.create("twojvm", "production", AddonSpec.of("postgresql").withVersion("15"));
+        int port = Integer.parseInt(addons.env("twojvm", "production").get("PGPORT").orElseThrow());
+
+        assertThat(otherJvm("list", "twojvm")).containsExactly("postgresql ACTIVE small");
+        assertThat(otherJvm("destroy", "twojvm", "postgresql")).isEmpty();
+        assertThat(addons.list("twojvm", "production")).isEmpty();
+        assertThat(isListening(port)).isFalse();
+    }
+
+    @Test
+    void deployingAFileProvisionsItAndRemovingTheAddonDeprovisionsIt() {
+        AppFile file = AppFile.parse("name = \"deployed\"\n[addons.postgresql]\nvariant = \"shared\"\nversion = \"15\"\n",
+                "addons.toml");
+        assertThat(addons.deploy(file, "production").active()).extracting(AddonRecord::status)
+                .containsExactly(Status.ACTIVE);
+
+        var result = addons.deploy(AppFile.parse("name = \"deployed\"\n", "addons.toml"), "production");
+        assertThat(result.destroyed()).extracting(AddonRecord::addon).containsExactly("postgresql");
+        assertThat(addons.list("deployed", "production")).isEmpty();
+    }
+
+    @Test
+    void inputsThatCannotWorkAreRefusedBeforeAnythingStarts() {
+        assertThatThrownBy(() -> addons.create("bad", "production", AddonSpec.of("postgresql").withVersion("13")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("postgresql version '13' is not supported. Supported: [14, 15, 16, 17, 18] (default 18),"
+                        + " or a full image reference containing ':'");
+        assertThatThrownBy(() -> addons.create("bad", "production",
+                AddonSpec.of("postgresql").withVersion("registry.example.com/custom-postgres:16-custom")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("custom images need the container runtime");
+        assertThatThrownBy(() -> addons.create("bad", "production", AddonSpec.parse("postgresql:large")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("postgresql has no variant 'large'. Variants: [small, shared]");
+        assertThat(addons.list("bad", "production")).isEmpty();
+    }
+
+    private static Connection connect(Map<String, String> vars, String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", vars.get("PGUSER"));
+        props.setProperty("password", vars.get("PGPASSWORD"));
+        props.setProperty("connectTimeout", "5");
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + vars.get("PGHOST") + ":" + vars.get("PGPORT") + "/" + database, props);
+    }
+
+    private static boolean isListening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static List<ProcessHandle> postgresProcessesUnder(Path dir) {
+        String marker = dir.toAbsolutePath().toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(marker)).orElse(false))
+                .toList();
+    }
+
+    private List<String> otherJvm(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), OtherJvm.class.getName(), home.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("other JVM's exit code").isZero();
+        return out.lines().toList();
+    }
+}
