@@ -66,9 +66,6 @@ final class DeployCommand implements Callable<Integer> {
 
     private Path appFilePath() {
         if (file != null) {
-            if (!Files.isRegularFile(file)) {
-                throw new ParameterException(spec.commandLine(), "app file not found: " + file);
-            }
             return file;
         }
         return DEFAULT_FILES.stream().filter(Files::isRegularFile).findFirst()

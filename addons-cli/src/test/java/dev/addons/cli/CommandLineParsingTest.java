@@ -24,7 +24,6 @@ class CommandLineParsingTest {
         "list -a myapp --nope",
         "env -a myapp --format xml",
         "run -a myapp",
-        "deploy -f /nonexistent/addons.toml",
     })
     void usageErrorsExitTwoWithOneLineOnStderr(String args) {
         Cli.Result result = Cli.run(new Main(NEVER), args.isEmpty() ? new String[0] : args.split(" "));
@@ -36,10 +35,11 @@ class CommandLineParsingTest {
     }
 
     @Test
-    void aMissingAppFileIsNamed() {
+    void aMissingAppFileIsBadInputNamedBeforeTheHomeIsOpened() {
         Cli.Result result = Cli.run(new Main(NEVER), "deploy", "-f", "/nonexistent/addons.toml");
 
-        assertThat(result.err()).contains("app file not found: /nonexistent/addons.toml");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("addons: App file not found: /nonexistent/addons.toml\n");
     }
 
     @Test
