@@ -30,7 +30,9 @@ final class Watcher implements StatusListener, ProgressListener {
     @Override
     public synchronized void onTransition(AddonRecord record, Status from) {
         String why = record.message().isEmpty() ? "" : ": " + Failures.oneLine(record.message());
-        out.println(subject(record) + ": " + label(from) + " -> " + label(record.status()) + why);
+        // A new record has no status to come from (the facade passes null): show where it starts.
+        String move = from == null ? label(record.status()) : label(from) + " -> " + label(record.status());
+        out.println(subject(record) + ": " + move + why);
         out.flush();
     }
 

@@ -143,6 +143,7 @@ class CommandsTest {
     @Test
     void createPrintsTransitionsAsTheyHappen() {
         when(addons.create(anyString(), anyString(), any())).thenAnswer(call -> {
+            listener.onTransition(record(Status.PENDING, ""), null);
             listener.onTransition(record(Status.PROVISIONING, ""), Status.PENDING);
             listener.onTransition(record(Status.ACTIVE, ""), Status.PROVISIONING);
             return record(Status.ACTIVE, "");
@@ -150,7 +151,8 @@ class CommandsTest {
 
         Cli.Result result = Cli.run(new Main(factory), "create", "postgresql:shared", "-a", "myapp", "--env", "production");
 
-        assertThat(result.out()).startsWith("postgresql (myapp/production): pending -> provisioning\n"
+        assertThat(result.out()).startsWith("postgresql (myapp/production): pending\n"
+                + "postgresql (myapp/production): pending -> provisioning\n"
                 + "postgresql (myapp/production): provisioning -> active\n");
     }
 

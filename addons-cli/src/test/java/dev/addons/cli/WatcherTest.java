@@ -2,7 +2,10 @@ package dev.addons.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.addons.api.AddonRecord;
+import dev.addons.api.Status;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +35,17 @@ class WatcherTest {
         }
 
         assertThat(printed.toString().lines()).hasSize(3);
+    }
+
+    @Test
+    void aFailedTransitionCarriesItsReasonOnTheSameLine() {
+        Watcher watcher = new Watcher(new PrintWriter(printed), false);
+        AddonRecord record = new AddonRecord("postgresql-a-production-x1", "a", "production", "postgresql", "small",
+                "15", "process", Status.FAILED, "initdb failed:\nno space", Instant.EPOCH, Instant.EPOCH);
+
+        watcher.onTransition(record, Status.PROVISIONING);
+
+        assertThat(printed.toString()).isEqualTo("postgresql (a/production): provisioning -> failed: initdb failed: no space\n");
     }
 
     @Test
