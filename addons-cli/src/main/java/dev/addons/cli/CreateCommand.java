@@ -5,24 +5,14 @@ import dev.addons.api.AddonSpec;
 import dev.addons.core.Addons;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code addons create NAME[:VARIANT] -a APP}: provisions an addon and waits until it is active. */
 @Command(name = "create", description = "Create an addon for an app and wait until it is active.")
-final class CreateCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandSpec spec;
-
+final class CreateCommand extends AddonsCommand {
     @Parameters(index = "0", paramLabel = "NAME[:VARIANT]",
             description = "The addon and optionally its variant, e.g. postgresql or postgresql:shared.")
     String addon;
@@ -37,10 +27,10 @@ final class CreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         AddonSpec wanted = AddonSpec.parse(addon).withVersion(version);
         AddonRecord created;
-        try (Addons addons = main.open(main.json() ? spec.commandLine().getErr() : out)) {
+        try (Addons addons = openShowingTransitions()) {
             created = addons.create(target.app, target.environment(), wanted);
         }
         if (main.json()) {

@@ -8,14 +8,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code addons deploy [-f FILE]}: makes an environment's addons match an app file. Without
@@ -24,15 +20,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "deploy", description = "Make an environment's addons match an app file: create the declared"
         + " ones, wait until all are active, and destroy those no longer declared.")
-final class DeployCommand implements Callable<Integer> {
+final class DeployCommand extends AddonsCommand {
     /** Where an app file is looked for, in order, when {@code -f} is not given. */
     static final List<Path> DEFAULT_FILES = List.of(Path.of("addons.toml"), Path.of(".addons", "app.toml"));
-
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE",
             description = "The app file (default: ./addons.toml, else ./.addons/app.toml).")
@@ -44,9 +34,9 @@ final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AppFile appFile = AppFile.read(appFilePath());
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         DeployResult result;
-        try (Addons addons = main.open(main.json() ? spec.commandLine().getErr() : out)) {
+        try (Addons addons = openShowingTransitions()) {
             result = addons.deploy(appFile, environment.name);
         }
         if (main.json()) {

@@ -4,14 +4,10 @@ import dev.addons.api.Credentials;
 import dev.addons.core.Addons;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code addons env -a APP}: the variables the app's active addons hand over. Sensitive values
@@ -19,13 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "env", description = "Print the variables an app's active addons hand over."
         + " Sensitive values are shown as <redacted> unless --reveal is given.")
-final class EnvCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandSpec spec;
-
+final class EnvCommand extends AddonsCommand {
     @Mixin
     AppOptions target;
 
@@ -44,15 +34,15 @@ final class EnvCommand implements Callable<Integer> {
                     "--format must be dotenv or json, not '" + format + "'");
         }
         Credentials credentials;
-        try (Addons addons = main.open(spec.commandLine().getErr())) {
+        try (Addons addons = open()) {
             credentials = addons.env(target.app, target.environment());
         }
         if (credentials.variables().isEmpty()) {
-            spec.commandLine().getErr().println("addons: " + target.app + " has no active addons in "
+            err().println("addons: " + target.app + " has no active addons in "
                     + target.environment());
         }
         Map<String, String> variables = reveal ? credentials.toMap() : credentials.toRedactedMap();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json) {
             Json.print(out, variables);
         } else {

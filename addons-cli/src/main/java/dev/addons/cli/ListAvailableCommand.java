@@ -6,28 +6,18 @@ import dev.addons.core.Addons;
 import dev.addons.core.VersionInfo;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code addons list-available}: every addon, its variants and versions, and whether each version is here. */
 @Command(name = "list-available", description = "List the addons that can be created, with their versions"
         + " and whether each is installed, cached or will be fetched.")
-final class ListAvailableCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandSpec spec;
-
+final class ListAvailableCommand extends AddonsCommand {
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         List<AddonInfo> available;
-        try (Addons addons = main.open(spec.commandLine().getErr())) {
+        try (Addons addons = open()) {
             available = addons.available();
         }
         if (main.json()) {

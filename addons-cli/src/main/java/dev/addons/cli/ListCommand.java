@@ -4,30 +4,20 @@ import dev.addons.api.AddonRecord;
 import dev.addons.core.Addons;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code addons list -a APP}: the app's addons in an environment and their status. */
 @Command(name = "list", description = "List an app's addons in an environment, with their status.")
-final class ListCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandSpec spec;
-
+final class ListCommand extends AddonsCommand {
     @Mixin
     AppOptions target;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         List<AddonRecord> records;
-        try (Addons addons = main.open(spec.commandLine().getErr())) {
+        try (Addons addons = open()) {
             records = addons.list(target.app, target.environment());
         }
         if (main.json()) {

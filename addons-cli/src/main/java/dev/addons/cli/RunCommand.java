@@ -5,13 +5,9 @@ import dev.addons.core.Addons;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code addons run -a APP -- COMMAND...}: runs a command with the app's variables added to its
@@ -20,15 +16,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", description = "Run a command with the app's variables added to its environment;"
         + " exits with the command's exit code.")
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends AddonsCommand {
     /** The exit code when the command cannot be started, as shells use it. */
     static final int CANNOT_START = 127;
-
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandSpec spec;
 
     @Mixin
     AppOptions target;
@@ -39,11 +29,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Credentials credentials;
-        try (Addons addons = main.open(spec.commandLine().getErr())) {
+        try (Addons addons = open()) {
             credentials = addons.env(target.app, target.environment());
         }
         if (credentials.variables().isEmpty()) {
-            spec.commandLine().getErr().println("addons: warning: " + target.app + " has no active addons in "
+            err().println("addons: warning: " + target.app + " has no active addons in "
                     + target.environment());
         }
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
@@ -56,7 +46,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             process = builder.start();
         } catch (IOException e) {
-            spec.commandLine().getErr().println("addons: cannot run " + command.get(0) + ": "
+            err().println("addons: cannot run " + command.get(0) + ": "
                     + Failures.describe(e));
             return CANNOT_START;
         }

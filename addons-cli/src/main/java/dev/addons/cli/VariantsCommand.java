@@ -4,31 +4,21 @@ import dev.addons.api.Variant;
 import dev.addons.core.Addons;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code addons variants NAME}: the ways an addon can run. */
 @Command(name = "variants", description = "List the variants of an addon (small: a dedicated server,"
         + " shared: a database of its own on a shared server).")
-final class VariantsCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandSpec spec;
-
+final class VariantsCommand extends AddonsCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The addon, e.g. postgresql.")
     String addon;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         List<Variant> variants;
-        try (Addons addons = main.open(spec.commandLine().getErr())) {
+        try (Addons addons = open()) {
             variants = addons.variants(addon);
         }
         if (main.json()) {

@@ -1,0 +1,35 @@
+package dev.addons.cli;
+
+import dev.addons.core.Addons;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** What every subcommand has: the global options, its output streams and the facade. */
+abstract class AddonsCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** The facade, printing status transitions on stderr. */
+    Addons open() {
+        return main.open(err());
+    }
+
+    /** The facade, printing status transitions on stdout unless {@code --json} keeps stdout for JSON. */
+    Addons openShowingTransitions() {
+        return main.open(main.json() ? err() : out());
+    }
+}
