@@ -1,5 +1,6 @@
 package dev.addons.cli;
 
+import dev.addons.api.Credentials;
 import dev.addons.core.Addons;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -21,6 +22,18 @@ abstract class AddonsCommand implements Callable<Integer> {
 
     PrintWriter err() {
         return spec.commandLine().getErr();
+    }
+
+    /** The variables of the app's addons; warns on stderr when there are none. */
+    Credentials variables(AppOptions target) {
+        Credentials credentials;
+        try (Addons addons = open()) {
+            credentials = addons.env(target.app, target.environment());
+        }
+        if (credentials.variables().isEmpty()) {
+            err().println("addons: warning: " + target.app + " has no addons in " + target.environment());
+        }
+        return credentials;
     }
 
     /** The facade, printing status transitions on stderr. */

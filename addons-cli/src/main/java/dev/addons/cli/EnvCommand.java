@@ -1,7 +1,6 @@
 package dev.addons.cli;
 
 import dev.addons.api.Credentials;
-import dev.addons.core.Addons;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -33,14 +32,7 @@ final class EnvCommand extends AddonsCommand {
             throw new ParameterException(spec.commandLine(),
                     "--format must be dotenv or json, not '" + format + "'");
         }
-        Credentials credentials;
-        try (Addons addons = open()) {
-            credentials = addons.env(target.app, target.environment());
-        }
-        if (credentials.variables().isEmpty()) {
-            err().println("addons: " + target.app + " has no active addons in "
-                    + target.environment());
-        }
+        Credentials credentials = variables(target);
         Map<String, String> variables = reveal ? credentials.toMap() : credentials.toRedactedMap();
         PrintWriter out = out();
         if (json) {

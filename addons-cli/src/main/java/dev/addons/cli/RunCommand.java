@@ -1,7 +1,6 @@
 package dev.addons.cli;
 
 import dev.addons.api.Credentials;
-import dev.addons.core.Addons;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +27,7 @@ final class RunCommand extends AddonsCommand {
 
     @Override
     public Integer call() {
-        Credentials credentials;
-        try (Addons addons = open()) {
-            credentials = addons.env(target.app, target.environment());
-        }
-        if (credentials.variables().isEmpty()) {
-            err().println("addons: warning: " + target.app + " has no active addons in "
-                    + target.environment());
-        }
+        Credentials credentials = variables(target);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         Map<String, String> environment = builder.environment();
         environment.putAll(credentials.toMap());
