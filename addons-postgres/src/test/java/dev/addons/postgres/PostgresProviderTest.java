@@ -1,0 +1,169 @@
+package dev.addons.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.addons.api.Endpoint;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.Variant;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ContainerRecipe;
+import dev.addons.api.spi.ProcessContext;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ProcessRecipe.StopSignal;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.TenantRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PostgresProviderTest {
+
+    private static final String ADMIN_PASSWORD = "AdminPassword0123456789abcdefXYZ";
+
+    private final PostgresProvider provider = new PostgresProvider();
+    private final ServerAccess nowhere =
+            new ServerAccess("s1", new Endpoint("127.0.0.1", 1), "postgres", ADMIN_PASSWORD);
+
+    @Test
+    void describesItselfAsTheAddonsDocumentationSays() {
+        assertThat(provider.name()).isEqualTo("postgresql");
+        assertThat(provider.aliases()).containsExactly("postgres");
+        assertThat(provider.description()).isEqualTo("Managed PostgreSQL database");
+        assertThat(provider.versions()).containsExactly("14", "15", "16", "17", "18");
+        assertThat(provider.defaultVersion()).isEqualTo("18");
+        assertThat(provider.variants()).containsExactly(
+                new Variant("small", "Dedicated server", false),
+                new Variant("shared", "Multi-app shared server: a database and role per app", true));
+    }
+
+    @Test
+    void isFoundThroughTheServiceLoader() {
+        assertThat(ServiceLoader.load(AddonProvider.class, getClass().getClassLoader()).stream()
+                .map(ServiceLoader.Provider::type)).contains(PostgresProvider.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"14", "15", "16", "17", "18"})
+    void everyVersionRunsFromBinariesOrTheOfficialImage(String version) {
+        ServerDefinition server = provider.server(new ServerRequest(version, ADMIN_PASSWORD));
+
+        assertThat(server.engine()).isEqualTo("postgresql");
+        assertThat(server.version()).isEqualTo(version);
+        assertThat(server.adminUser()).isEqualTo("postgres");
+        assertThat(server.adminPassword()).isEqualTo(ADMIN_PASSWORD);
+        assertThat(server.startTimeout()).isEqualTo(Duration.ofSeconds(60));
+        ProcessRecipe process = server.processRecipe().orElseThrow();
+        assertThat(process.binaries().hostSearchPath())
+                .containsExactly(Path.of("/usr/lib/postgresql/" + version + "/bin"));
+        assertThat(process.stopSignal()).isEqualTo(StopSignal.INT);
+        assertThat(process.stopTimeout()).isEqualTo(Duration.ofSeconds(10));
+        ContainerRecipe container = server.container();
+        assertThat(container.image()).isEqualTo("postgres:" + version);
+        assertThat(container.environment()).containsOnly(
+                Map.entry("POSTGRES_USER", "postgres"),
+                Map.entry("POSTGRES_PASSWORD", ADMIN_PASSWORD),
+                Map.entry("PGDATA", "/var/lib/postgresql/data"));
+        assertThat(container.port()).isEqualTo(5432);
+        assertThat(container.dataPath()).isEqualTo("/var/lib/postgresql/data");
+    }
+
+    @Test
+    void anImageReferenceRunsAsThatImageOnly() {
+        ServerDefinition server = provider.server(
+                new ServerRequest("registry.example.com/custom-postgres:16-custom", ADMIN_PASSWORD));
+
+        assertThat(server.processRecipe()).isEmpty();
+        assertThat(server.container().image()).isEqualTo("registry.example.com/custom-postgres:16-custom");
+        assertThat(server.container().environment()).containsEntry("POSTGRES_PASSWORD", ADMIN_PASSWORD);
+    }
+
+    @Test
+    void anUnsupportedVersionIsRefusedWithTheSupportedOnes() {
+        assertThatThrownBy(() -> provider.server(new ServerRequest("13", ADMIN_PASSWORD)))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("Unsupported PostgreSQL version '13'. Supported: [14, 15, 16, 17, 18],"
+                        + " or a full image reference such as registry.example.com/custom-postgres:16");
+    }
+
+    @Test
+    void noDescriptionShowsTheAdminPassword() {
+        ServerDefinition server = provider.server(new ServerRequest("18", ADMIN_PASSWORD));
+        Binding binding = Binding.of("user", "app1", "password", "TenantPassword", "database", "app1");
+
+        assertThat(server.toString()).doesNotContain(ADMIN_PASSWORD);
+        assertThat(server.container().toString()).doesNotContain(ADMIN_PASSWORD);
+        assertThat(server.processRecipe().orElseThrow().toString()).doesNotContain(ADMIN_PASSWORD);
+        assertThat(binding.toString()).doesNotContain("TenantPassword");
+    }
+
+    @Test
+    void theInitializerRunsInitdbWithAPasswordFileItDeletesAfterwards(@TempDir Path dir) throws Exception {
+        Path passwordFile = dir.resolve("run/pwfile");
+        List<List<String>> commands = new ArrayList<>();
+        List<String> passwordFileWhileRunning = new ArrayList<>();
+        ProcessContext context = context(dir, command -> {
+            commands.add(command);
+            passwordFileWhileRunning.add(Files.readString(passwordFile));
+        });
+
+        provider.server(new ServerRequest("15", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+                .initializer().initialize(context);
+
+        assertThat(commands).containsExactly(List.of(
+                "/bin/initdb", "-D", dir.resolve("data").toString(), "-U", "postgres", "--pwfile=" + passwordFile,
+                "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-instructions"));
+        assertThat(passwordFileWhileRunning).containsExactly(ADMIN_PASSWORD + "\n");
+        assertThat(passwordFile).doesNotExist();
+    }
+
+    @Test
+    void theLauncherListensOnTheRuntimesEndpointWithItsSocketInTheRunDirectory(@TempDir Path dir) throws Exception {
+        List<String> command = provider.server(new ServerRequest("15", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+                .launcher().command(context(dir, helper -> {
+                    throw new AssertionError("the launcher runs nothing itself: " + helper);
+                }));
+
+        assertThat(command).containsExactly("/bin/postgres", "-D", dir.resolve("data").toString(), "-p", "54321",
+                "-c", "listen_addresses=127.0.0.1", "-k", dir.resolve("run").toString());
+        assertThat(String.join(" ", command)).doesNotContain(ADMIN_PASSWORD);
+    }
+
+    @Test
+    void aTenantNamedLikeTheServersOwnDatabasesIsRefusedBeforeAnyConnection() {
+        TenantRequest request = new TenantRequest("a1", "postgres", "production", "shared", true, "postgres");
+
+        assertThatThrownBy(() -> provider.provision(request, nowhere))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageStartingWith("PostgreSQL tenant name 'postgres' is reserved by the server");
+        assertThatThrownBy(() -> provider.deprovision(request, Binding.of(), nowhere))
+                .isInstanceOf(ProvisioningException.class);
+    }
+
+    @Test
+    void anUnreachableServerFailsProvisioningWithoutShowingThePassword() {
+        TenantRequest request = new TenantRequest("a1", "app1", "production", "shared", true, "app1");
+
+        assertThatThrownBy(() -> provider.provision(request, nowhere))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageStartingWith("Provisioning PostgreSQL tenant 'app1' on 127.0.0.1:1 failed (SQLState 08001)")
+                .message().doesNotContain(ADMIN_PASSWORD);
+    }
+
+    /** A context whose binaries live in /bin, listening on 127.0.0.1:54321. */
+    private static ProcessContext context(Path dir, TempDirProcessContext.Runner runner) {
+        return new TempDirProcessContext(Path.of("/bin"), dir, new Endpoint("127.0.0.1", 54321), runner);
+    }
+}
