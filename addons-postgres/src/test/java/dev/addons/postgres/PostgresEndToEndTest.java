@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresEndToEndTest {
     @TempDir
-    Path home;
+    static Path home;
 
     Addons addons;
     final List<String> transitions = new ArrayList<>();

@@ -1,15 +1,211 @@
 package dev.addons.core.internal.process;
 
-/** PLACEHOLDER until the process-runtime branch is merged. */
-public class ProcessRuntime implements dev.addons.core.runtime.ServerRuntime {
-    public ProcessRuntime(java.nio.file.Path home) {
-        throw new UnsupportedOperationException("placeholder");
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.BinaryDistribution;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.runtime.Availability;
+import dev.addons.core.runtime.ProgressListener;
+import dev.addons.core.runtime.RunningServer;
+import dev.addons.core.runtime.ServerRuntime;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code process} runtime: runs servers from engine binaries on this host (installed, or
+ * fetched once from a Maven repository into {@code <home>/cache/binaries}) as detached processes
+ * listening on 127.0.0.1, each in {@code <home>/servers/<serverId>/}. Servers outlive the JVM;
+ * any later {@code ProcessRuntime} on the same home checks and destroys them from the
+ * {@link RunningServer} alone. When the JVM runs as root, engines run in a user namespace.
+ * Linux only ({@code setsid}, {@code unshare}, {@code kill} from util-linux/procps).
+ *
+ * <p>Thread-safe; starts of different servers may run concurrently, also from several JVMs.
+ */
+public final class ProcessRuntime implements ServerRuntime {
+    /** This runtime's name. */
+    public static final String NAME = "process";
+    /** Attribute: the server's pid. */
+    public static final String PID = "pid";
+    /** Attribute: the server process's start time in epoch milliseconds, telling a reused pid. */
+    public static final String PID_START = "pidStart";
+    /** Attribute: the server's directory. */
+    public static final String DIRECTORY = "directory";
+    /** Attribute: the {@link dev.addons.api.spi.ProcessRecipe.StopSignal} that stops the server. */
+    public static final String STOP_SIGNAL = "stopSignal";
+    /** Attribute: how long to wait after that signal before killing, in milliseconds. */
+    public static final String STOP_TIMEOUT_MILLIS = "stopTimeoutMillis";
+    /** The system property that overrides the Maven repository binaries are fetched from. */
+    public static final String REPOSITORY_PROPERTY = "addons.maven.repository";
+    /** Maven Central. */
+    public static final URI DEFAULT_REPOSITORY = URI.create("https://repo1.maven.org/maven2/");
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
+    private static final Pattern SERVER_ID = Pattern.compile("[a-z0-9][a-z0-9.-]{0,100}");
+    private static final int PORT_ATTEMPTS = 3;
+
+    private final Path home;
+    private final BinaryResolver binaries;
+    private final IntSupplier ports;
+    private final EngineUser user = EngineUser.forThisProcess();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * A runtime keeping its servers and cache under {@code home}, fetching binaries from the
+     * repository in the system property {@code addons.maven.repository}, else Maven Central.
+     */
+    public ProcessRuntime(Path home) {
+        this(home, URI.create(System.getProperty(REPOSITORY_PROPERTY, DEFAULT_REPOSITORY.toString())));
     }
-    public String name() { return "process"; }
-    public dev.addons.core.runtime.Availability availability(dev.addons.api.spi.ServerDefinition d) { return null; }
-    public dev.addons.core.runtime.RunningServer start(String id, dev.addons.api.spi.ServerDefinition d,
-            dev.addons.core.runtime.ProgressListener p) { return null; }
-    public boolean isRunning(dev.addons.core.runtime.RunningServer s) { return false; }
-    public void destroy(dev.addons.core.runtime.RunningServer s) { }
-    public void close() { }
+
+    /** A runtime fetching binaries from {@code mavenRepository} ({@code https:}, {@code http:} or {@code file:}). */
+    public ProcessRuntime(Path home, URI mavenRepository) {
+        this(home, mavenRepository, PortAllocator::freePort);
+    }
+
+    ProcessRuntime(Path home, URI mavenRepository, IntSupplier ports) {
+        this.home = home.toAbsolutePath().normalize();
+        this.binaries = new BinaryResolver(this.home.resolve("cache").resolve("binaries"),
+                Objects.requireNonNull(mavenRepository, "mavenRepository == null"));
+        this.ports = ports;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Availability availability(ServerDefinition definition) {
+        Optional<String> unrunnable = whyUnrunnable(definition);
+        if (unrunnable.isPresent()) {
+            return new Availability(Availability.State.UNAVAILABLE, unrunnable.get());
+        }
+        BinaryDistribution distribution = definition.process().binaries();
+        Optional<ResolvedBinaries> host = binaries.onHost(distribution);
+        if (host.isPresent()) {
+            return new Availability(Availability.State.INSTALLED, directoryOf(host.get(), distribution));
+        }
+        Optional<ResolvedBinaries> cached = binaries.cached(distribution);
+        if (cached.isPresent()) {
+            return new Availability(Availability.State.CACHED, directoryOf(cached.get(), distribution));
+        }
+        return distribution.downloadIfAny()
+                .map(download -> new Availability(Availability.State.DOWNLOADABLE,
+                        download.coordinates() + " from " + binaries.artifactUri(download)))
+                .orElseGet(() -> new Availability(Availability.State.UNAVAILABLE, distribution.description()
+                        + ": " + distribution.requiredBinaries() + " not found in " + distribution.hostSearchPath()
+                        + " and no download is offered"));
+    }
+
+    @Override
+    public RunningServer start(String serverId, ServerDefinition definition, ProgressListener progress) {
+        requireOpen();
+        if (!SERVER_ID.matcher(serverId).matches()) {
+            throw new IllegalArgumentException("serverId must match " + SERVER_ID + ": '" + serverId + "'");
+        }
+        Optional<String> unrunnable = whyUnrunnable(definition);
+        if (unrunnable.isPresent()) {
+            throw new InvalidSpecException(unrunnable.get());
+        }
+        ProcessRecipe recipe = definition.process();
+        LOG.info("{} - Starting {} {} ...", serverId, definition.engine(), definition.version());
+        progress.step(serverId, "finding " + recipe.binaries().description());
+        ResolvedBinaries found;
+        try {
+            found = binaries.resolve(recipe.binaries(), serverId, progress);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProvisioningException("Interrupted while fetching " + recipe.binaries().description(), e);
+        }
+        LOG.debug("{} - Using {} in {}, engine runs as {}", serverId, found.source(), found.directories(), user);
+        ServerStart start = new ServerStart(
+                serverId, definition, found, ServerDirectories.of(home, serverId), user, progress);
+        for (int attempt = 1; ; attempt++) {
+            int port = ports.getAsInt();
+            try {
+                return start.run(port);
+            } catch (ServerStart.PortTaken e) {
+                if (attempt == PORT_ATTEMPTS) {
+                    throw new ProvisioningException("Could not start server '" + serverId + "': another program "
+                            + "took the chosen port " + PORT_ATTEMPTS + " times in a row", e);
+                }
+                LOG.info("{} - Port {} was taken by another program; retrying on another port", serverId, port);
+            }
+        }
+    }
+
+    /** Why this runtime cannot run the definition at all, if it cannot. */
+    private static Optional<String> whyUnrunnable(ServerDefinition definition) {
+        if (definition.version().contains(":")) {
+            return Optional.of("version '" + definition.version() + "' is an image reference: custom images "
+                    + "need the container runtime (runtime = \"container\")");
+        }
+        if (definition.processRecipe().isEmpty()) {
+            return Optional.of(definition.engine() + " " + definition.version() + " cannot run from binaries on "
+                    + "this host: it needs the container runtime (runtime = \"container\")");
+        }
+        return Optional.empty();
+    }
+
+    private static String directoryOf(ResolvedBinaries found, BinaryDistribution distribution) {
+        return found.binary(distribution.requiredBinaries().get(0)).getParent().toString();
+    }
+
+    @Override
+    public boolean isRunning(RunningServer server) {
+        return ServerRecord.of(server).process().isPresent();
+    }
+
+    @Override
+    public void destroy(RunningServer server) {
+        ServerRecord record = ServerRecord.of(server);
+        Optional<ProcessHandle> process = record.process();
+        try {
+            if (process.isEmpty() && !Files.exists(record.directories().root())) {
+                LOG.debug("{} - Already gone", server.serverId());
+                return;
+            }
+            if (process.isPresent()) {
+                LOG.info("{} - Stopping (pid {}) ...", server.serverId(), record.pid());
+                long begin = System.nanoTime();
+                boolean clean = ProcessControl.stop(process.get(), record.stopSignal(), record.stopTimeout());
+                LOG.debug("{} - Stopped {} in {} ms", server.serverId(), clean ? "on SIG" + record.stopSignal()
+                        : "by SIGKILL", (System.nanoTime() - begin) / 1_000_000);
+            } else {
+                LOG.debug("{} - No process {} of ours is running", server.serverId(), record.pid());
+            }
+            record.directories().delete();
+            LOG.info("{} - Destroyed", server.serverId());
+        } catch (IOException e) {
+            throw new ProvisioningException("Could not destroy server '" + server.serverId() + "' in "
+                    + record.directories() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProvisioningException("Interrupted while destroying server '" + server.serverId() + "'", e);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the process runtime is closed");
+        }
+    }
+
+    /** Releases the HTTP client; servers keep running. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.getAndSet(true)) {
+            binaries.close();
+        }
+    }
 }

@@ -1,0 +1,113 @@
+package dev.addons.core.internal.process;
+
+import dev.addons.api.Endpoint;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.ProcessContext;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ProcessContext} of one start: the resolved binaries, the server's directories and
+ * port, and engine commands run as the {@link EngineUser} with the distribution's libraries found,
+ * their output appended to {@code server.log} and their input empty. Also launches the server
+ * itself, detached. Used by one start at a time.
+ */
+final class DefaultProcessContext implements ProcessContext {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultProcessContext.class);
+    private static final int OUTPUT_LINES = 20;
+
+    private final String serverId;
+    private final ResolvedBinaries binaries;
+    private final ServerDirectories directories;
+    private final Endpoint endpoint;
+    private final EngineUser user;
+    private final Duration commandTimeout;
+
+    DefaultProcessContext(String serverId, ResolvedBinaries binaries, ServerDirectories directories,
+            Endpoint endpoint, EngineUser user, Duration commandTimeout) {
+        this.serverId = serverId;
+        this.binaries = binaries;
+        this.directories = directories;
+        this.endpoint = endpoint;
+        this.user = user;
+        this.commandTimeout = commandTimeout;
+    }
+
+    @Override
+    public Path binary(String name) {
+        return binaries.binary(name);
+    }
+
+    @Override
+    public Path dataDirectory() {
+        return directories.data();
+    }
+
+    @Override
+    public Path runDirectory() {
+        return directories.run();
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public Path writePrivateFile(String name, String content) throws IOException {
+        LOG.debug("{} - Writing private file {}", serverId, name);
+        return directories.writePrivateFile(name, content);
+    }
+
+    @Override
+    public void run(List<String> command) throws IOException, InterruptedException {
+        String name = Path.of(command.get(0)).getFileName().toString();
+        LOG.debug("{} - Running {}", serverId, name);
+        long mark = LogTail.mark(directories.log());
+        Process process = builder(user.wrap(command)).start();
+        if (!process.waitFor(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            ProcessControl.killTree(process.toHandle());
+            throw new ProvisioningException(name + " did not finish within " + commandTimeout + "\n"
+                    + LogTail.lastLines(directories.log(), mark, OUTPUT_LINES));
+        }
+        if (process.exitValue() != 0) {
+            throw new ProvisioningException(name + " exited with status " + process.exitValue() + "\n"
+                    + LogTail.lastLines(directories.log(), mark, OUTPUT_LINES));
+        }
+    }
+
+    /**
+     * Starts {@code command} as the server: in a session of its own ({@code setsid}), so that it
+     * outlives this JVM and a terminal's Ctrl-C does not reach it. {@code setsid} and
+     * {@code unshare} both exec, so the returned process's pid is the engine's.
+     */
+    Process launch(List<String> command) throws IOException {
+        List<String> detached = new ArrayList<>();
+        detached.add("setsid");
+        detached.addAll(user.wrap(command));
+        LOG.debug("{} - Launching {}", serverId, Path.of(command.get(0)).getFileName());
+        return builder(detached).start();
+    }
+
+    private ProcessBuilder builder(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(directories.root().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(directories.log().toFile()))
+                .redirectErrorStream(true);
+        binaries.libraryDirectoryIfAny().ifPresent(lib -> {
+            // Downloaded distributions bring their own libraries; their binaries may not know where.
+            String inherited = builder.environment().get("LD_LIBRARY_PATH");
+            builder.environment().put("LD_LIBRARY_PATH",
+                    inherited == null || inherited.isEmpty() ? lib.toString() : lib + File.pathSeparator + inherited);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.addons.core.internal.process;
+
+import dev.addons.api.spi.ProcessRecipe.StopSignal;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds, signals and ends server processes by pid, from any JVM. A pid is only trusted together
+ * with the start time recorded for it, so a process that reused the pid is never touched.
+ * Stateless.
+ */
+final class ProcessControl {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessControl.class);
+    /** How long to wait for a process to go after SIGKILL, which it cannot ignore. */
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+    private ProcessControl() {
+    }
+
+    /** The process's start time in epoch milliseconds, or -1 when the system does not say. */
+    static long startMillis(ProcessHandle process) {
+        return process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
+    }
+
+    /** The live process {@code pid} if it is the one that started at {@code startMillis}. */
+    static Optional<ProcessHandle> find(long pid, long startMillis) {
+        return ProcessHandle.of(pid)
+                .filter(ProcessControl::isRunning)
+                .filter(process -> startMillis != -1 && startMillis(process) == startMillis);
+    }
+
+    /**
+     * Whether the process still runs. Unlike {@link ProcessHandle#isAlive()}, an exited process
+     * that is not reaped yet (a zombie) does not count: a server whose starting JVM is gone is
+     * reaped by init, which may take its time (over a second on some machines).
+     */
+    static boolean isRunning(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // The state follows the command name, which is in parentheses and may contain anything.
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return process.isAlive();
+        }
+    }
+
+    /**
+     * Sends {@code signal}, waits up to {@code timeout} for the process to exit, then kills it
+     * and every process it started. Returns whether it stopped on the signal alone.
+     */
+    static boolean stop(ProcessHandle process, StopSignal signal, Duration timeout)
+            throws IOException, InterruptedException {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        signal(process, signal);
+        boolean clean = awaitExit(process, timeout);
+        if (!clean) {
+            LOG.warn("Process {} did not stop within {} of SIG{}; killing it", process.pid(), timeout, signal);
+        }
+        killTree(process);
+        // Children left behind by a parent that exited on the signal, e.g. PostgreSQL's backends.
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle descendant : descendants) {
+            awaitExit(descendant, KILL_WAIT);
+        }
+        return clean;
+    }
+
+    /** Kills the process and all its descendants with SIGKILL and waits for it to go. */
+    static void killTree(ProcessHandle process) throws InterruptedException {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        awaitExit(process, KILL_WAIT);
+    }
+
+    private static void signal(ProcessHandle process, StopSignal signal) throws IOException, InterruptedException {
+        if (signal == StopSignal.TERM) {
+            process.destroy(); // checks the start time itself
+            return;
+        }
+        Process kill = new ProcessBuilder("kill", "-s", signal.name(), Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        // Non-zero when the process is gone already: awaitExit tells.
+        kill.waitFor();
+    }
+
+    /**
+     * Waits up to {@code timeout} for the process to exit. Polls with a short backoff, as
+     * {@link ProcessHandle#onExit()} on a process that is not our child polls only every 300 ms.
+     */
+    static boolean awaitExit(ProcessHandle process, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long delayMillis = 5;
+        while (isRunning(process)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                process.onExit().get(Math.min(delayMillis, TimeUnit.NANOSECONDS.toMillis(left) + 1),
+                        TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                delayMillis = Math.min(delayMillis * 2, 50);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("waiting for process " + process.pid(), e);
+            }
+        }
+        return true;
+    }
+}

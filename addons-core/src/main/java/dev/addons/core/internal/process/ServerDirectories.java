@@ -1,0 +1,133 @@
+package dev.addons.core.internal.process;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The files of one server under the process runtime's home: {@code servers/<serverId>/} holding
+ * {@code data/} (the engine's data), {@code run/} (sockets and private files) and
+ * {@code server.log} (everything the engine and its helper commands print). Directories are
+ * created {@code 0700} and private files {@code 0600} from the start, so no other user ever sees
+ * them. Immutable; the files themselves belong to one start or destroy at a time.
+ */
+final class ServerDirectories {
+    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private final Path root;
+
+    ServerDirectories(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** The directories of {@code serverId} under {@code home}. */
+    static ServerDirectories of(Path home, String serverId) {
+        return new ServerDirectories(home.resolve("servers").resolve(serverId));
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path data() {
+        return root.resolve("data");
+    }
+
+    Path run() {
+        return root.resolve("run");
+    }
+
+    Path log() {
+        return root.resolve("server.log");
+    }
+
+    /**
+     * Creates the server's directories and an empty log. Refuses a directory that exists
+     * already, as it may hold another server's data.
+     */
+    ServerDirectories create() throws IOException {
+        createPrivateDirectories(root.getParent());
+        try {
+            Files.createDirectory(root, PRIVATE_DIRECTORY);
+        } catch (FileAlreadyExistsException e) {
+            throw new FileAlreadyExistsException(root.toString(), null,
+                    "a server directory exists already; destroy that server first");
+        }
+        Files.createDirectory(data(), PRIVATE_DIRECTORY);
+        Files.createDirectory(run(), PRIVATE_DIRECTORY);
+        Files.createFile(log(), PRIVATE_FILE);
+        return this;
+    }
+
+    /** Writes {@code content} to {@code run/<name>}, readable by its owner only from creation on. */
+    Path writePrivateFile(String name, String content) throws IOException {
+        if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("not a plain file name: '" + name + "'");
+        }
+        Path file = run().resolve(name);
+        Files.deleteIfExists(file);
+        try (SeekableByteChannel channel = Files.newByteChannel(file,
+                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PRIVATE_FILE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        }
+        return file;
+    }
+
+    /** Deletes the server's directory and everything in it; a missing directory is fine. */
+    void delete() throws IOException {
+        deleteRecursively(root);
+    }
+
+    static void createPrivateDirectories(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            createPrivateDirectories(directory.getParent());
+            try {
+                Files.createDirectory(directory, PRIVATE_DIRECTORY);
+            } catch (FileAlreadyExistsException e) {
+                // Created concurrently by another start: fine when it is a directory.
+                if (!Files.isDirectory(directory)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        // Files.walk does not follow links, so a link inside is removed, never its target.
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return root.toString();
+    }
+}

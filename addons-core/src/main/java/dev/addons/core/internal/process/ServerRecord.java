@@ -1,0 +1,69 @@
+package dev.addons.core.internal.process;
+
+import dev.addons.api.spi.ProcessRecipe.StopSignal;
+import dev.addons.core.runtime.RunningServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the process runtime records of a started server in {@link RunningServer#attributes()}
+ * (see the attribute names on {@link ProcessRuntime}), read back with the checks a persisted,
+ * possibly stale or edited record needs: the pid counts only with its start time, and the
+ * directory must be a server directory named after the server.
+ *
+ * @param serverId    the server's id
+ * @param pid         the engine's pid
+ * @param pidStart    the engine's start time in epoch milliseconds
+ * @param directories the server's files
+ * @param stopSignal  the signal that stops it
+ * @param stopTimeout how long to wait after that signal before killing it
+ */
+record ServerRecord(
+        String serverId, long pid, long pidStart, ServerDirectories directories, StopSignal stopSignal,
+        Duration stopTimeout) {
+
+    Map<String, String> attributes() {
+        return Map.of(
+                ProcessRuntime.PID, Long.toString(pid),
+                ProcessRuntime.PID_START, Long.toString(pidStart),
+                ProcessRuntime.DIRECTORY, directories.root().toString(),
+                ProcessRuntime.STOP_SIGNAL, stopSignal.name(),
+                ProcessRuntime.STOP_TIMEOUT_MILLIS, Long.toString(stopTimeout.toMillis()));
+    }
+
+    /** The engine process, when the one recorded is still running (not another that reused its pid). */
+    Optional<ProcessHandle> process() {
+        return ProcessControl.find(pid, pidStart);
+    }
+
+    /** Reads {@code server}'s attributes; throws {@link IllegalArgumentException} when they are not ours. */
+    static ServerRecord of(RunningServer server) {
+        if (!ProcessRuntime.NAME.equals(server.runtime())) {
+            throw new IllegalArgumentException("server " + server.serverId() + " belongs to the " + server.runtime()
+                    + " runtime, not to the " + ProcessRuntime.NAME + " runtime");
+        }
+        Path directory = Path.of(server.attribute(ProcessRuntime.DIRECTORY)).toAbsolutePath().normalize();
+        Path parent = directory.getParent();
+        // Destroy deletes this directory: a wrong attribute must never point it anywhere else.
+        if (!directory.getFileName().toString().equals(server.serverId()) || parent == null
+                || !parent.getFileName().toString().equals("servers")) {
+            throw new IllegalArgumentException("server " + server.serverId() + " has a directory attribute that "
+                    + "is not its server directory: " + directory);
+        }
+        return new ServerRecord(server.serverId(), number(server, ProcessRuntime.PID),
+                number(server, ProcessRuntime.PID_START), new ServerDirectories(directory),
+                StopSignal.valueOf(server.attribute(ProcessRuntime.STOP_SIGNAL)),
+                Duration.ofMillis(number(server, ProcessRuntime.STOP_TIMEOUT_MILLIS)));
+    }
+
+    private static long number(RunningServer server, String key) {
+        try {
+            return Long.parseLong(server.attribute(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("server " + server.serverId() + " has a malformed '" + key
+                    + "' attribute: " + server.attribute(key), e);
+        }
+    }
+}

