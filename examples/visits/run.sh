@@ -11,7 +11,12 @@ classpath_file="$target/classpath.txt"
 if [[ ! -f "$classpath_file" || -n "$(find "$root/pom.xml" "$root"/addons-{api,core,postgres}/{pom.xml,src} \
     "$root/examples/pom.xml" "$root/examples/src" -newer "$classpath_file" -print -quit 2>/dev/null)" ]]; then
   echo "visits: building the example (mvn package -pl examples -am)..." >&2
-  (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -pl examples -am package) >&2
+  mkdir -p "$target"
+  if ! (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -pl examples -am package) >"$target/build.log" 2>&1; then
+    cat "$target/build.log" >&2
+    echo "visits: the build failed; see above" >&2
+    exit 1
+  fi
   touch "$classpath_file"
 fi
 
