@@ -1,0 +1,93 @@
+package dev.addons.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.addons.api.AddonRecord;
+import dev.addons.api.Variant;
+import dev.addons.core.AddonInfo;
+import dev.addons.core.DeployResult;
+import dev.addons.core.VersionInfo;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The {@code --json} shapes of the CLI's output. Field names are part of the command's contract;
+ * statuses and availability states are lower case, instants ISO-8601.
+ */
+final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Json() {
+    }
+
+    static void print(PrintWriter out, Object value) {
+        try {
+            out.println(MAPPER.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+        out.flush();
+    }
+
+    static Map<String, Object> record(AddonRecord record) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("id", record.id());
+        map.put("app", record.app());
+        map.put("environment", record.environment());
+        map.put("addon", record.addon());
+        map.put("variant", record.variant());
+        map.put("version", record.version());
+        map.put("runtime", record.runtime());
+        map.put("status", Watcher.label(record.status()));
+        map.put("message", record.message());
+        map.put("createdAt", record.createdAt().toString());
+        map.put("updatedAt", record.updatedAt().toString());
+        return map;
+    }
+
+    static List<Map<String, Object>> records(List<AddonRecord> records) {
+        return records.stream().map(Json::record).toList();
+    }
+
+    static Map<String, Object> deploy(DeployResult result) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("app", result.app());
+        map.put("environment", result.environment());
+        map.put("active", records(result.active()));
+        map.put("destroyed", records(result.destroyed()));
+        return map;
+    }
+
+    static Map<String, Object> addon(AddonInfo info) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", info.name());
+        map.put("aliases", new TreeSet<>(info.aliases()));
+        map.put("description", info.description());
+        map.put("defaultVersion", info.defaultVersion());
+        map.put("variants", info.variants().stream().map(Json::variant).toList());
+        map.put("versions", info.versions().stream().map(Json::version).toList());
+        return map;
+    }
+
+    static Map<String, Object> variant(Variant variant) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", variant.name());
+        map.put("description", variant.description());
+        map.put("shared", variant.shared());
+        map.put("default", Variant.DEFAULT.equals(variant.name()));
+        return map;
+    }
+
+    private static Map<String, Object> version(VersionInfo version) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("version", version.version());
+        map.put("default", version.isDefault());
+        map.put("availability", version.availability().state().label());
+        map.put("detail", version.availability().detail());
+        return map;
+    }
+}

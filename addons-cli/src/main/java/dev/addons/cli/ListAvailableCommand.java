@@ -1,0 +1,60 @@
+package dev.addons.cli;
+
+import dev.addons.api.Variant;
+import dev.addons.core.AddonInfo;
+import dev.addons.core.Addons;
+import dev.addons.core.VersionInfo;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+
+/** {@code addons list-available}: every addon, its variants and versions, and whether each version is here. */
+@Command(name = "list-available", description = "List the addons that can be created, with their versions"
+        + " and whether each is installed, cached or will be fetched.")
+final class ListAvailableCommand extends AddonsCommand {
+    @Override
+    public Integer call() {
+        PrintWriter out = out();
+        List<AddonInfo> available;
+        try (Addons addons = open()) {
+            available = addons.available();
+        }
+        if (main.json()) {
+            Json.print(out, available.stream().map(Json::addon).toList());
+            return 0;
+        }
+        for (AddonInfo info : available) {
+            print(out, info);
+        }
+        return 0;
+    }
+
+    private static void print(PrintWriter out, AddonInfo info) {
+        String aliases = info.aliases().isEmpty() ? "" : " (also: " + String.join(", ", info.aliases()) + ")";
+        out.println(info.name() + aliases + " - " + info.description());
+        out.println("  variants: " + info.variants().stream().map(ListAvailableCommand::variantName)
+                .collect(Collectors.joining(", ")));
+        TextTable table = new TextTable("VERSION", "AVAILABILITY", "DETAIL");
+        for (VersionInfo version : info.versions()) {
+            table.row(version.version() + (version.isDefault() ? " (default)" : ""),
+                    availability(version), version.availability().detail());
+        }
+        table.print(out, "  ");
+    }
+
+    /** The variant's name, marked when it is the default. */
+    static String variantName(Variant variant) {
+        return Variant.DEFAULT.equals(variant.name()) ? variant.name() + " (default)" : variant.name();
+    }
+
+    /** How a version can be had, as people read it. */
+    static String availability(VersionInfo version) {
+        switch (version.availability().state()) {
+            case DOWNLOADABLE:
+                return "will be fetched";
+            default:
+                return version.availability().state().label();
+        }
+    }
+}

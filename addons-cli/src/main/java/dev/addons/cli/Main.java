@@ -1,0 +1,118 @@
+package dev.addons.cli;
+
+import dev.addons.core.Addons;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Objects;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code addons} command: provisions an app's backing services and hands them over as
+ * environment variables. Holds the global options ({@code --home}, {@code --json},
+ * {@code --verbose}, {@code --runtime}) that every subcommand inherits, and opens the
+ * {@link Addons} facade for them.
+ *
+ * <p>Exit codes: 0 success, 1 failure, 2 bad input (see {@link Failures}); {@code run} exits with
+ * its command's code. One instance serves one execution; not thread-safe.
+ */
+@Command(name = "addons",
+        description = "Provisions backing services (PostgreSQL, ...) for an app and hands them over"
+                + " as environment variables.",
+        versionProvider = Version.class,
+        synopsisSubcommandLabel = "COMMAND",
+        subcommands = {
+            ListAvailableCommand.class, VariantsCommand.class, CreateCommand.class, ListCommand.class,
+            EnvCommand.class, DestroyCommand.class, DeployCommand.class, RunCommand.class
+        })
+public final class Main {
+    /** Where the level for {@code --verbose} is set before slf4j-simple makes its first logger. */
+    private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.dev.addons";
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
+            description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
+    boolean versionRequested;
+
+    @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "The addons home: state, server data and downloads."
+                    + " Default: $ADDONS_HOME, else ~/.addons.")
+    Path home;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+            description = "Machine-readable output on stdout; progress goes to stderr.")
+    boolean json;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Log the library's steps, and print the cause chain of a failure.")
+    boolean verbose;
+
+    @Option(names = "--runtime", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "auto",
+            description = "Where new servers run: process or auto (default: ${DEFAULT-VALUE}).")
+    String runtime;
+
+    private final AddonsFactory factory;
+
+    /** The command as {@link #main} runs it, over the real facade. */
+    public Main() {
+        this(AddonsFactory.DEFAULT);
+    }
+
+    /** The command over {@code factory}, the seam tests use. */
+    Main(AddonsFactory factory) {
+        this.factory = Objects.requireNonNull(factory, "factory == null");
+    }
+
+    /** Runs the command and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(commandLine(new Main()).execute(args));
+    }
+
+    /** A configured command line for {@code main}: error handling, exit codes, {@code run}'s arguments. */
+    public static CommandLine commandLine(Main main) {
+        CommandLine commandLine = new CommandLine(main);
+        Failures failures = new Failures();
+        commandLine.setExecutionExceptionHandler(failures);
+        commandLine.setParameterExceptionHandler(failures);
+        // Everything after run's first command word belongs to that command, with or without "--".
+        commandLine.getSubcommands().get("run").setStopAtPositional(true);
+        return commandLine;
+    }
+
+    /**
+     * Opens the facade on the chosen home and runtime.
+     *
+     * @param transitions where status transitions and download progress are printed
+     */
+    Addons open(PrintWriter transitions) {
+        if (verbose) {
+            System.setProperty(LOG_LEVEL_PROPERTY, "info");
+        }
+        Watcher watcher = new Watcher(transitions, verbose);
+        return factory.open(home(), runtime, watcher, watcher);
+    }
+
+    /** The addons home: {@code --home}, else {@code $ADDONS_HOME}, else {@code ~/.addons}. */
+    Path home() {
+        if (home != null) {
+            return home.toAbsolutePath();
+        }
+        String fromEnv = System.getenv("ADDONS_HOME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv).toAbsolutePath();
+        }
+        return Path.of(System.getProperty("user.home"), ".addons");
+    }
+
+    boolean json() {
+        return json;
+    }
+
+    boolean verbose() {
+        return verbose;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.addons.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.addons.api.AddonNotFoundException;
+import dev.addons.api.AddonRecord;
+import dev.addons.api.AddonSpec;
+import dev.addons.api.Credentials;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.Status;
+import dev.addons.api.StatusListener;
+import dev.addons.api.Variable;
+import dev.addons.core.Addons;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+/**
+ * What each command prints and returns, over a mocked facade: the seam is {@link AddonsFactory};
+ * the end-to-end tests run the same commands over the real one.
+ */
+class CommandsTest {
+    private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
+    private static final String SECRET = "s3cr3t-Pa55";
+
+    private final Addons addons = mock(Addons.class);
+    private Path openedHome;
+    private StatusListener listener;
+    private final AddonsFactory factory = (home, runtime, statusListener, progress) -> {
+        openedHome = home;
+        listener = statusListener;
+        return addons;
+    };
+
+    private static AddonRecord record(Status status, String message) {
+        return new AddonRecord("postgresql-myapp-production-abc123", "myapp", "production", "postgresql", "shared",
+                "18", "process", status, message, NOW, NOW);
+    }
+
+    private static Credentials credentials() {
+        return Credentials.of(
+                Variable.secret("DATABASE_URL", "postgres://myapp:" + SECRET + "@127.0.0.1:5432/myapp"),
+                Variable.plain("PGHOST", "127.0.0.1"),
+                Variable.plain("PGPORT", "5432"),
+                Variable.plain("PGUSER", "myapp"),
+                Variable.secret("PGPASSWORD", SECRET),
+                Variable.plain("PGDATABASE", "myapp"));
+    }
+
+    @Test
+    void globalOptionsWorkBeforeAndAfterTheCommand() throws Exception {
+        when(addons.list("myapp", "staging")).thenReturn(List.of());
+
+        Cli.Result before = Cli.run(new Main(factory), "--home", "/tmp/h1", "--json", "list", "-a", "myapp", "--env", "staging");
+        assertThat(openedHome).isEqualTo(Path.of("/tmp/h1"));
+        Cli.Result after = Cli.run(new Main(factory), "list", "-a", "myapp", "--env", "staging", "--home", "/tmp/h2", "--json");
+        assertThat(openedHome).isEqualTo(Path.of("/tmp/h2"));
+
+        assertThat(new ObjectMapper().readTree(before.out()).isArray()).isTrue();
+        assertThat(after.out()).isEqualTo(before.out());
+    }
+
+    @Test
+    void listPrintsATableAndJson() throws Exception {
+        when(addons.list("myapp", "production")).thenReturn(List.of(record(Status.ACTIVE, "")));
+
+        Cli.Result text = Cli.run(new Main(factory), "list", "-a", "myapp", "--env", "production");
+        Cli.Result json = Cli.run(new Main(factory), "list", "-a", "myapp", "--env", "production", "--json");
+
+        assertThat(text.exitCode()).isZero();
+        assertThat(text.out().lines()).containsExactly(
+                "ADDON       VARIANT  VERSION  STATUS  RUNTIME  ID",
+                "postgresql  shared   18       active  process  postgresql-myapp-production-abc123");
+        JsonNode first = new ObjectMapper().readTree(json.out()).get(0);
+        assertThat(first.get("addon").asText()).isEqualTo("postgresql");
+        assertThat(first.get("status").asText()).isEqualTo("active");
+        assertThat(first.get("createdAt").asText()).isEqualTo("2025-01-01T00:00:00Z");
+    }
+
+    @Test
+    void listSaysSoWhenTheAppHasNoAddons() {
+        when(addons.list("myapp", "production")).thenReturn(List.of());
+
+        Cli.Result result = Cli.run(new Main(factory), "list", "-a", "myapp", "--env", "production");
+
+        assertThat(result.out()).isEqualTo("myapp has no addons in production.\n");
+    }
+
+    @Test
+    void envRedactsSensitiveValuesUnlessRevealed() {
+        when(addons.env("myapp", "production")).thenReturn(credentials());
+
+        Cli.Result redacted = Cli.run(new Main(factory), "env", "-a", "myapp", "--env", "production");
+        Cli.Result revealed = Cli.run(new Main(factory), "env", "-a", "myapp", "--env", "production", "--reveal");
+
+        assertThat(redacted.out()).doesNotContain(SECRET);
+        assertThat(redacted.out().lines()).containsExactly(
+                "DATABASE_URL='<redacted>'", "PGHOST=127.0.0.1", "PGPORT=5432", "PGUSER=myapp",
+                "PGPASSWORD='<redacted>'", "PGDATABASE=myapp");
+        assertThat(revealed.out()).contains("DATABASE_URL=postgres://myapp:" + SECRET + "@127.0.0.1:5432/myapp",
+                "PGPASSWORD=" + SECRET);
+    }
+
+    @Test
+    void envAsJsonIsAnObjectInTheVariablesOrder() throws Exception {
+        when(addons.env("myapp", "production")).thenReturn(credentials());
+
+        Cli.Result format = Cli.run(new Main(factory), "env", "-a", "myapp", "--env", "production", "--format", "json");
+        Cli.Result global = Cli.run(new Main(factory), "--json", "env", "-a", "myapp", "--env", "production");
+
+        JsonNode variables = new ObjectMapper().readTree(format.out());
+        assertThat(variables.fieldNames()).toIterable()
+                .containsExactly("DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE");
+        assertThat(variables.get("DATABASE_URL").asText()).isEqualTo(Variable.REDACTED);
+        assertThat(global.out()).isEqualTo(format.out());
+    }
+
+    @Test
+    void createPassesTheNameVariantAndVersion() {
+        when(addons.create(anyString(), anyString(), any())).thenReturn(record(Status.ACTIVE, ""));
+
+        Cli.Result result = Cli.run(new Main(factory), "create", "postgresql:shared", "-a", "myapp", "--env", "staging",
+                "--version", "16");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        ArgumentCaptor<AddonSpec> spec = ArgumentCaptor.forClass(AddonSpec.class);
+        verify(addons).create(eq("myapp"), eq("staging"), spec.capture());
+        assertThat(spec.getValue()).isEqualTo(new AddonSpec("postgresql", "shared", "16"));
+    }
+
+    @Test
+    void createPrintsTransitionsAsTheyHappen() {
+        when(addons.create(anyString(), anyString(), any())).thenAnswer(call -> {
+            listener.onTransition(record(Status.PENDING, ""), null);
+            listener.onTransition(record(Status.PROVISIONING, ""), Status.PENDING);
+            listener.onTransition(record(Status.ACTIVE, ""), Status.PROVISIONING);
+            return record(Status.ACTIVE, "");
+        });
+
+        Cli.Result result = Cli.run(new Main(factory), "create", "postgresql:shared", "-a", "myapp", "--env", "production");
+
+        assertThat(result.out()).startsWith("postgresql (myapp/production): pending\n"
+                + "postgresql (myapp/production): pending -> provisioning\n"
+                + "postgresql (myapp/production): provisioning -> active\n");
+    }
+
+    @Test
+    void createWithJsonKeepsTransitionsOffStdout() throws Exception {
+        when(addons.create(anyString(), anyString(), any())).thenAnswer(call -> {
+            listener.onTransition(record(Status.PROVISIONING, ""), Status.PENDING);
+            return record(Status.ACTIVE, "");
+        });
+
+        Cli.Result result = Cli.run(new Main(factory), "--json", "create", "postgresql", "-a", "myapp");
+
+        assertThat(result.err()).contains("pending -> provisioning");
+        assertThat(new ObjectMapper().readTree(result.out()).get("status").asText()).isEqualTo("active");
+    }
+
+    @Test
+    void invalidInputExitsTwoWithTheLibrarysMessageOnOneLine() {
+        when(addons.create(anyString(), anyString(), any())).thenThrow(
+                new InvalidSpecException("version '99' of postgresql is not supported.\nSupported: [14, 15]"));
+
+        Cli.Result result = Cli.run(new Main(factory), "create", "postgresql", "-a", "myapp", "--version", "99");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("addons: version '99' of postgresql is not supported. Supported: [14, 15]\n");
+    }
+
+    @Test
+    void anUnknownAddonExitsTwo() {
+        when(addons.variants("nosuch")).thenThrow(new AddonNotFoundException("No addon provider named 'nosuch'"));
+
+        Cli.Result result = Cli.run(new Main(factory), "variants", "nosuch");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("addons: No addon provider named 'nosuch'\n");
+    }
+
+    @Test
+    void aProvisioningFailureExitsOneAndVerboseAddsTheCauses() {
+        when(addons.create(anyString(), anyString(), any())).thenThrow(new ProvisioningException(
+                "postgresql for myapp failed to start", new IOException("initdb exited with 1")));
+
+        Cli.Result plain = Cli.run(new Main(factory), "create", "postgresql", "-a", "myapp");
+        Cli.Result verbose = Cli.run(new Main(factory), "create", "postgresql", "-a", "myapp", "--verbose");
+
+        assertThat(plain.exitCode()).isEqualTo(1);
+        assertThat(plain.err()).isEqualTo("addons: postgresql for myapp failed to start\n");
+        assertThat(verbose.exitCode()).isEqualTo(1);
+        assertThat(verbose.err().lines()).containsExactly("addons: postgresql for myapp failed to start",
+                "  caused by: java.io.IOException: initdb exited with 1");
+    }
+
+    @Test
+    void runExitsWithTheCommandsCodeAndHandsItTheVariables() {
+        when(addons.env("myapp", "production")).thenReturn(credentials());
+
+        Cli.Result result = Cli.run(new Main(factory), "run", "-a", "myapp", "--env", "production", "--",
+                "sh", "-c", "test \"$PGDATABASE\" = myapp && test \"$PGPASSWORD\" = " + SECRET
+                        + " && test \"$ADDONS_APP\" = myapp && exit 7");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(7);
+    }
+
+    @Test
+    void runTakesTheCommandsOwnOptionsWithoutDashDash() {
+        when(addons.env("myapp", "production")).thenReturn(credentials());
+
+        Cli.Result result = Cli.run(new Main(factory), "run", "-a", "myapp", "--env", "production", "sh", "-c", "exit 3");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+    }
+
+    @Test
+    void runOfAMissingCommandExits127() {
+        when(addons.env("myapp", "production")).thenReturn(credentials());
+
+        Cli.Result result = Cli.run(new Main(factory), "run", "-a", "myapp", "--env", "production", "--", "/nonexistent/cmd");
+
+        assertThat(result.exitCode()).isEqualTo(127);
+        assertThat(result.err()).startsWith("addons: cannot run /nonexistent/cmd: ");
+    }
+}
