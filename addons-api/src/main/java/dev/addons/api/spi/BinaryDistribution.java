@@ -10,6 +10,10 @@ import java.util.Optional;
  * and failing those an artifact on Maven Central that the process runtime fetches, verifies,
  * unpacks into its cache once and reuses (the process runtime's equivalent of pulling an image).
  *
+ * <p>An empty search path with no download says that the process runtime cannot run this
+ * version at all (the host never has it); the description then says why and what to do instead,
+ * as it is shown to people as the whole reason.
+ *
  * @param description      what these binaries are, e.g. {@code PostgreSQL 16}
  * @param hostSearchPath   directories searched for each binary, in order
  * @param requiredBinaries binaries that must all be found for the host to count as having them

@@ -16,7 +16,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds, signals and ends server processes by pid, from any JVM. A pid is only trusted together
  * with the start time recorded for it, so a process that reused the pid is never touched.
- * Stateless.
+ *
+ * <p>A server is launched with {@code setsid}, so it leads a session of its own and every process
+ * it starts stays in that session, also after its parent exited and it was re-parented to init
+ * (an Erlang node's {@code epmd}, a child a crashing engine leaves behind). Ending a server
+ * therefore ends its descendants, collected before it exits, and whatever else is left in its
+ * session. Stateless.
  */
 final class ProcessControl {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessControl.class);
@@ -63,6 +68,8 @@ final class ProcessControl {
      */
     static boolean stop(ProcessHandle process, StopSignal signal, Duration timeout)
             throws IOException, InterruptedException {
+        long started = startMillis(process);
+        // Collected while the server runs: once it exits, its children are re-parented away from it.
         List<ProcessHandle> descendants = process.descendants().toList();
         signal(process, signal);
         boolean clean = awaitExit(process, timeout);
@@ -71,10 +78,8 @@ final class ProcessControl {
         }
         killTree(process);
         // Children left behind by a parent that exited on the signal, e.g. PostgreSQL's backends.
-        descendants.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle descendant : descendants) {
-            awaitExit(descendant, KILL_WAIT);
-        }
+        killAll(descendants);
+        killSession(process.pid(), started);
         return clean;
     }
 
@@ -84,6 +89,58 @@ final class ProcessControl {
         process.destroyForcibly();
         descendants.forEach(ProcessHandle::destroyForcibly);
         awaitExit(process, KILL_WAIT);
+    }
+
+    /**
+     * Kills what is left in the session led by the server {@code sessionId} that started at
+     * {@code leaderStartMillis}: processes that outlived it, re-parented. Nothing is touched when
+     * that start time is unknown, or when another process now leads the session (the pid was
+     * reused). Returns how many processes it killed.
+     */
+    static int killSession(long sessionId, long leaderStartMillis) throws InterruptedException {
+        List<ProcessHandle> left = sessionMembers(sessionId, leaderStartMillis);
+        if (!left.isEmpty()) {
+            LOG.debug("Killing {} process(es) left in the session of {}", left.size(), sessionId);
+        }
+        killAll(left);
+        return left.size();
+    }
+
+    /** The running processes of session {@code sessionId}, if its leader is ours, see {@link #killSession}. */
+    static List<ProcessHandle> sessionMembers(long sessionId, long leaderStartMillis) {
+        if (leaderStartMillis == -1) {
+            return List.of();
+        }
+        Optional<ProcessHandle> leader = ProcessHandle.of(sessionId).filter(ProcessControl::isRunning);
+        if (leader.isPresent() && startMillis(leader.get()) != leaderStartMillis) {
+            return List.of();
+        }
+        try (var processes = ProcessHandle.allProcesses()) {
+            return processes
+                    .filter(p -> sessionOf(p.pid()) == sessionId)
+                    .filter(p -> startMillis(p) >= leaderStartMillis)
+                    .filter(ProcessControl::isRunning)
+                    .toList();
+        }
+    }
+
+    /** The session id, field 6 of {@code /proc/<pid>/stat}, or -1 when the process is gone. */
+    static long sessionOf(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The fields after the command name, which is in parentheses and may contain anything.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[3]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static void killAll(List<ProcessHandle> processes) throws InterruptedException {
+        processes.forEach(ProcessHandle::destroyForcibly); // checks each one's start time itself
+        for (ProcessHandle process : processes) {
+            awaitExit(process, KILL_WAIT);
+        }
     }
 
     private static void signal(ProcessHandle process, StopSignal signal) throws IOException, InterruptedException {

@@ -122,9 +122,7 @@ public final class ProcessRuntime implements ServerRuntime {
         return distribution.downloadIfAny()
                 .map(download -> new Availability(Availability.State.DOWNLOADABLE,
                         download.coordinates() + " from " + binaries.artifactUri(download)))
-                .orElseGet(() -> new Availability(Availability.State.UNAVAILABLE, distribution.description()
-                        + ": " + distribution.requiredBinaries() + " not found in " + distribution.hostSearchPath()
-                        + " and no download is offered"));
+                .orElseGet(() -> new Availability(Availability.State.UNAVAILABLE, unavailable(distribution)));
     }
 
     @Override
@@ -181,6 +179,18 @@ public final class ProcessRuntime implements ServerRuntime {
         return Optional.empty();
     }
 
+    /**
+     * Why a distribution found nowhere cannot run. With no search path either, the provider knows
+     * the host never has these binaries, and its description says what to do instead.
+     */
+    private static String unavailable(BinaryDistribution distribution) {
+        if (distribution.hostSearchPath().isEmpty()) {
+            return distribution.description();
+        }
+        return distribution.description() + ": " + distribution.requiredBinaries() + " not found in "
+                + distribution.hostSearchPath() + " and no download is offered";
+    }
+
     private static String directoryOf(ResolvedBinaries found, BinaryDistribution distribution) {
         return found.binary(distribution.requiredBinaries().get(0)).getParent().toString();
     }
@@ -207,6 +217,11 @@ public final class ProcessRuntime implements ServerRuntime {
                         : "by SIGKILL", (System.nanoTime() - begin) / 1_000_000);
             } else {
                 LOG.debug("{} - No process {} of ours is running", server.serverId(), record.pid());
+                // A server that died may have left children behind, re-parented but still in its session.
+                int left = ProcessControl.killSession(record.pid(), record.pidStart());
+                if (left > 0) {
+                    LOG.info("{} - Killed {} process(es) the dead server left behind", server.serverId(), left);
+                }
             }
             record.directories().delete();
             LOG.info("{} - Destroyed", server.serverId());

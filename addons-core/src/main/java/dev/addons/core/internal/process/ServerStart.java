@@ -65,6 +65,7 @@ final class ServerStart {
             throw new ProvisioningException(failure("cannot create " + directories + ": " + e.getMessage()), e);
         }
         Process process = null;
+        long pidStart = -1;
         try {
             DefaultProcessContext context = new DefaultProcessContext(
                     serverId, binaries, directories, endpoint, extraPorts, user, definition.startTimeout());
@@ -74,7 +75,7 @@ final class ServerStart {
             long initialized = System.nanoTime();
             progress.step(serverId, "starting on " + endpoint);
             process = context.launch(recipe.launcher().command(context));
-            long pidStart = ProcessControl.startMillis(process.toHandle());
+            pidStart = ProcessControl.startMillis(process.toHandle());
             awaitReady(process,
                     new ServerAccess(serverId, endpoint, definition.adminUser(), definition.adminPassword(),
                             extraPorts));
@@ -98,13 +99,13 @@ final class ServerStart {
             Throwable cause = e instanceof NotReady ? e.getCause() : e;
             ProvisioningException failure = new ProvisioningException(
                     failure(firstLine(e) + "\nLast lines of server.log:\n" + tail), cause);
-            cleanUp(process, failure);
+            cleanUp(process, pidStart, failure);
             if (portTaken) {
                 throw new PortTaken(port);
             }
             throw failure;
         } catch (Error e) {
-            cleanUp(process, e); // e.g. a readiness check missing its driver: nothing may be left running
+            cleanUp(process, pidStart, e); // e.g. a readiness check missing its driver: nothing may be left running
             throw e;
         }
     }
@@ -145,10 +146,12 @@ final class ServerStart {
         }
     }
 
-    private void cleanUp(Process process, Throwable failure) {
+    private void cleanUp(Process process, long pidStart, Throwable failure) {
         try {
             if (process != null) {
                 ProcessControl.killTree(process.toHandle());
+                // What a server that died on its own left behind in its session.
+                ProcessControl.killSession(process.pid(), pidStart);
             }
             directories.delete();
         } catch (IOException | RuntimeException e) {

@@ -208,6 +208,78 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void destroyEndsTheChildrenAServerLeavesBehindWhenItStops() throws Exception {
+        Path started = home.resolve("started");
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer server = start(runtime, "parent", shellServer(
+                    "sleep 987.201 & echo > " + started + "; exec sleep 987.202", started));
+            assertThat(processesRunning("sleep 987.201")).hasSize(1);
+
+            runtime.destroy(server);
+
+            assertThat(processesRunning("sleep 987.20")).isEmpty();
+        }
+    }
+
+    @Test
+    void destroyingAServerThatDiedEndsWhatItLeftInItsSession() throws Exception {
+        Path started = home.resolve("started");
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer server = start(runtime, "crashed", shellServer(
+                    "sleep 987.301 & echo > " + started + "; exec sleep 987.302", started));
+            ProcessHandle main = ProcessHandle.of(Long.parseLong(server.attribute("pid"))).orElseThrow();
+            main.destroyForcibly();
+            ProcessControl.awaitExit(main, java.time.Duration.ofSeconds(10));
+            List<ProcessHandle> orphans = processesRunning("sleep 987.301");
+            assertThat(orphans).as("re-parented, still in the server's session").singleElement()
+                    .satisfies(orphan -> assertThat(ProcessControl.sessionOf(orphan.pid())).isEqualTo(main.pid()));
+            assertThat(runtime.isRunning(server)).isFalse();
+
+            runtime.destroy(server);
+
+            assertThat(processesRunning("sleep 987.30")).isEmpty();
+            assertThat(home.resolve("servers/crashed")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aServerThatExitsBeforeItIsReadyLeavesNothingInItsSession() {
+        Path never = home.resolve("never");
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThatThrownBy(() -> start(runtime, "early", shellServer("sleep 987.401 & exit 3", never)))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("the server exited with status 3 before it was ready");
+
+            assertThat(processesRunning("sleep 987.401")).isEmpty();
+            assertThat(home.resolve("servers/early")).doesNotExist();
+        }
+    }
+
+    /** A server made of {@code sh -c script}, ready once {@code readyFile} exists. */
+    private static ServerDefinition shellServer(String script, Path readyFile) {
+        ProcessRecipe recipe = new ProcessRecipe(
+                new BinaryDistribution("sh", List.of(Path.of("/bin")), List.of("sh"), null),
+                ProcessRecipe.Initializer.NONE,
+                context -> List.of(context.binary("sh").toString(), "-c", script),
+                ProcessRecipe.StopSignal.TERM, java.time.Duration.ofSeconds(5));
+        return new ServerDefinition("shell", "1", "admin", "unused", recipe,
+                new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                server -> {
+                    if (!Files.exists(readyFile)) {
+                        throw new IllegalStateException("not started yet");
+                    }
+                }, java.time.Duration.ofSeconds(10));
+    }
+
+    private static List<ProcessHandle> processesRunning(String commandLine) {
+        try (var processes = ProcessHandle.allProcesses()) {
+            return processes.filter(ProcessControl::isRunning)
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(commandLine)).orElse(false))
+                    .toList();
+        }
+    }
+
+    @Test
     void refusesToDestroyADirectoryThatIsNotAServerDirectory() throws IOException {
         Path precious = Files.createDirectories(home.resolve("precious"));
         RunningServer edited = new RunningServer("precious", "process", new Endpoint("127.0.0.1", 5432), Map.of(
@@ -320,6 +392,17 @@ class ProcessRuntimeTest {
             assertThatThrownBy(() -> runtime.start("pg99", definition, ProgressListener.NONE))
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageStartingWith("No binaries for PostgreSQL 99: [initdb, postgres] not all found in [");
+        }
+    }
+
+    @Test
+    void saysOnlyTheDescriptionWhenTheProviderKnowsTheHostNeverHasTheBinaries() {
+        BinaryDistribution never = new BinaryDistribution(
+                "PostgreSQL 99 never runs from binaries here: ask for 15", List.of(), List.of("postgres"), null);
+        ServerDefinition definition = TestPostgres.definition("99", never, ProcessRecipe.Initializer.NONE);
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThat(runtime.availability(definition)).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
+                    "PostgreSQL 99 never runs from binaries here: ask for 15"));
         }
     }
 
