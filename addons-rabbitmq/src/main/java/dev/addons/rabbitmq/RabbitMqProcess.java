@@ -1,0 +1,94 @@
+package dev.addons.rabbitmq;
+
+import dev.addons.api.Endpoint;
+import dev.addons.api.spi.ProcessContext;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ProcessRecipe.StopSignal;
+import dev.addons.api.spi.Secrets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * How to run one RabbitMQ node from the host's binaries. The initializer writes the node's
+ * {@code rabbitmq.conf} (listeners on the loopback address, the admin user), its plugin list (the
+ * management plugin, whose HTTP API the provider works through) and its Erlang cookie, all
+ * owner-only in the run directory; {@link RabbitMqNode} starts the node with only those files.
+ *
+ * <p>SIGTERM makes {@code rabbitmq-server} stop the node cleanly (connections closed, message
+ * stores flushed). On RabbitMQ 3.10 that takes about 6 s, 5 of them a fixed wait in the management
+ * agent's shutdown (removed upstream in 3.13), hence the generous stop timeout. Stateless and
+ * thread-safe.
+ */
+final class RabbitMqProcess {
+
+    /** Extra port: the management plugin's HTTP API. */
+    static final String MANAGEMENT = "management";
+    /** Extra port: the Erlang distribution listener. */
+    static final String DIST = "dist";
+    /** Extra port: the node's own epmd. */
+    static final String EPMD = "epmd";
+
+    static final String CONFIG_FILE = "rabbitmq.conf";
+    static final String PLUGINS_FILE = "enabled_plugins";
+    static final String COOKIE_FILE = ".erlang.cookie";
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private RabbitMqProcess() {
+    }
+
+    /** The recipe for {@code major}, whose admin is {@code adminUser} with {@code adminPassword}. */
+    static ProcessRecipe recipe(String major, String adminUser, String adminPassword) {
+        return new ProcessRecipe(RabbitMqBinaries.forVersion(major),
+                context -> initialize(context, major, adminUser, adminPassword), RabbitMqNode::command,
+                StopSignal.TERM, STOP_TIMEOUT, List.of(MANAGEMENT, DIST, EPMD));
+    }
+
+    static void initialize(ProcessContext context, String major, String adminUser, String adminPassword)
+            throws IOException {
+        RabbitMqBinaries.requireMajor(context.binary("rabbitmq-server"), major);
+        context.writePrivateFile(CONFIG_FILE, config(context, adminUser, adminPassword));
+        context.writePrivateFile(PLUGINS_FILE, "[rabbitmq_management].\n");
+        // Erlang reads the cookie from $HOME, the run directory; it must be readable by its owner only.
+        context.writePrivateFile(COOKIE_FILE, Secrets.random(32));
+    }
+
+    /**
+     * The node's configuration. The admin's password is in here and nowhere else: never on a
+     * command line or in the environment, which {@code ps} shows.
+     */
+    static String config(ProcessContext context, String adminUser, String adminPassword) {
+        Endpoint amqp = context.endpoint();
+        Endpoint management = context.endpoint(MANAGEMENT);
+        return String.join("\n",
+                "# Written by addons for one node: every listener is on the loopback address only.",
+                "listeners.tcp.1 = " + amqp.host() + ":" + amqp.port(),
+                "management.tcp.ip = " + management.host(),
+                "management.tcp.port = " + management.port(),
+                "# The administrator addons works as: the guest user is never created.",
+                "default_user = " + adminUser,
+                "default_pass = " + adminPassword,
+                "# Everything goes to standard output, which the runtime keeps in server.log.",
+                "log.file = false",
+                "log.console = true",
+                "log.console.level = info",
+                "");
+    }
+
+    /** The node's name, unique per server directory: {@code rabbit-<hash of the run directory>@localhost}. */
+    static String nodeName(Path runDirectory) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(runDirectory.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
+            return "rabbit-" + HexFormat.of().formatHex(digest, 0, 6) + "@localhost";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.addons.rabbitmq;
+
+import dev.addons.api.AddonSpec;
+import dev.addons.api.Credentials;
+import dev.addons.api.Endpoint;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.Variant;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ContainerRecipe;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.TenantRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code rabbitmq} addon: a dedicated RabbitMQ node per app ({@code small}), with a user and a
+ * virtual host of the app's own. Its variables are {@code RABBITMQ_URL}, {@code RABBITMQ_HOST},
+ * {@code RABBITMQ_PORT}, {@code RABBITMQ_USER}, {@code RABBITMQ_PASSWORD} and
+ * {@code RABBITMQ_VHOST}.
+ *
+ * <p>On the process runtime, nodes run from the host's {@code rabbitmq-server} package, which is
+ * RabbitMQ 3 on Debian 12: version {@code 3} runs there, and {@code 4} (the default) is refused
+ * before anything starts, saying so. As a container, a version runs as the official
+ * {@code rabbitmq:<version>-management} image; a version containing {@code ':'} is a full image
+ * reference and runs as a container only.
+ *
+ * <p>Each node gets its own node name, ports (AMQP, management API, Erlang distribution, epmd, all on
+ * 127.0.0.1), data and configuration under its server directory. The admin user, named
+ * {@value #ADMIN_USER} (which no tenant name can be), is set in the node's configuration, so the
+ * {@code guest} user never exists. The provider works through the management plugin's HTTP API
+ * and needs no AMQP client library.
+ *
+ * <p>Stateless and thread-safe; the no-arg constructor does nothing.
+ */
+public final class RabbitMqProvider implements AddonProvider {
+
+    static final String ADMIN_USER = "addons-admin";
+    private static final List<String> VERSIONS = List.of("3", "4");
+    private static final int CONTAINER_PORT = 5672;
+    private static final int CONTAINER_MANAGEMENT_PORT = 15672;
+    private static final String CONTAINER_DATA = "/var/lib/rabbitmq";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Creates the provider; does no I/O. */
+    public RabbitMqProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "rabbitmq";
+    }
+
+    @Override
+    public String description() {
+        return "Managed RabbitMQ message broker";
+    }
+
+    @Override
+    public List<String> versions() {
+        return VERSIONS;
+    }
+
+    @Override
+    public String defaultVersion() {
+        return "4";
+    }
+
+    @Override
+    public List<Variant> variants() {
+        return List.of(Variant.small("Dedicated server"));
+    }
+
+    @Override
+    public ServerDefinition server(ServerRequest request) {
+        String version = request.version();
+        boolean imageReference = AddonSpec.isImageReference(version);
+        if (!imageReference && !VERSIONS.contains(version)) {
+            throw new InvalidSpecException("Unsupported RabbitMQ version '" + version + "'. Supported: " + VERSIONS
+                    + ", or a full image reference such as registry.example.com/custom-rabbitmq:4");
+        }
+        String image = imageReference ? version : "rabbitmq:" + version + "-management";
+        ProcessRecipe process = imageReference ? null
+                : RabbitMqProcess.recipe(version, ADMIN_USER, request.adminPassword());
+        // Only the management API is published besides AMQP: the Erlang distribution and epmd
+        // ports stay inside the container, where nothing outside has use for them.
+        ContainerRecipe container = new ContainerRecipe(image,
+                Map.of("RABBITMQ_DEFAULT_USER", ADMIN_USER, "RABBITMQ_DEFAULT_PASS", request.adminPassword()),
+                List.of(), CONTAINER_PORT, CONTAINER_DATA,
+                Map.of(RabbitMqProcess.MANAGEMENT, CONTAINER_MANAGEMENT_PORT));
+        return new ServerDefinition(name(), version, ADMIN_USER, request.adminPassword(), process, container,
+                RabbitMqReadiness::check, START_TIMEOUT);
+    }
+
+    @Override
+    public Binding provision(TenantRequest request, ServerAccess server) {
+        return RabbitMqTenants.provision(request.tenant(), server);
+    }
+
+    @Override
+    public Credentials credentials(Binding binding, Endpoint endpoint) {
+        return RabbitMqCredentials.of(binding, endpoint);
+    }
+
+    @Override
+    public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
+        RabbitMqTenants.deprovision(request.tenant(), server);
+    }
+}
