@@ -19,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -44,6 +45,7 @@ class RabbitMqProviderServerTest {
 
     private final RabbitMqProvider provider = new RabbitMqProvider();
     private final List<String> tenants = new ArrayList<>();
+    private final List<String> tenantPasswords = new ArrayList<>();
     private RuntimeServer server;
 
     @BeforeAll
@@ -59,6 +61,17 @@ class RabbitMqProviderServerTest {
                     .anyMatch(command -> command.endsWith("/beam.smp"))
                     .anyMatch(command -> command.endsWith("/epmd"));
             assertThat(NodeProcesses.mentioning(server.directory())).containsExactlyInAnyOrderElementsOf(processes);
+            assertThat(NodeProcesses.listeningAddresses(processes)).as("AMQP, management, distribution, epmd")
+                    .hasSizeGreaterThanOrEqualTo(4)
+                    .allMatch(address -> address.startsWith("127.0.0.1:") || address.startsWith("[::1]:"));
+            String adminPassword = server.access().adminPassword();
+            for (ProcessHandle process : processes) {
+                assertThat(NodeProcesses.commandLineAndEnvironment(process)).as("what ps shows of %s", process)
+                        .doesNotContain(adminPassword);
+            }
+            String log = Files.readString(server.directory().resolve("server.log"));
+            assertThat(log).contains("Server startup complete").doesNotContain(adminPassword);
+            assertThat(tenantPasswords).isNotEmpty().noneMatch(log::contains);
             server.close();
             assertThat(processes).noneMatch(NodeProcesses::isRunning);
             assertThat(NodeProcesses.mentioning(server.directory())).isEmpty();
@@ -225,6 +238,7 @@ class RabbitMqProviderServerTest {
         Binding binding = provider.provision(request(tenant), server.access());
         System.out.printf("provisioning %s took %d ms%n", tenant, (System.nanoTime() - started) / 1_000_000);
         tenants.add(tenant);
+        tenantPasswords.add(binding.require("password"));
         return provider.credentials(binding, server.access().endpoint());
     }
 
