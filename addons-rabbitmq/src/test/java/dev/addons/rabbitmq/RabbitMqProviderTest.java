@@ -194,8 +194,7 @@ class RabbitMqProviderTest {
 
     @Test
     void aTenantNamedLikeTheAdminIsRefusedBeforeAnyConnection() {
-        ServerAccess server = new ServerAccess("s1", new Endpoint("127.0.0.1", 1), "app1", ADMIN_PASSWORD,
-                Map.of("management", new Endpoint("127.0.0.1", 1)));
+        ServerAccess server = nowhere("app1");
         TenantRequest request = new TenantRequest("a1", "app1", "production", "small", false, "app1");
 
         assertThatThrownBy(() -> provider.provision(request, server))
@@ -207,8 +206,7 @@ class RabbitMqProviderTest {
 
     @Test
     void anUnreachableServerFailsProvisioningWithoutShowingThePassword() {
-        ServerAccess server = new ServerAccess("s1", new Endpoint("127.0.0.1", 1), "addons-admin", ADMIN_PASSWORD,
-                Map.of("management", new Endpoint("127.0.0.1", 1)));
+        ServerAccess server = nowhere("addons-admin");
         TenantRequest request = new TenantRequest("a1", "app1", "production", "small", false, "app1");
 
         assertThatThrownBy(() -> provider.provision(request, server))
@@ -220,10 +218,15 @@ class RabbitMqProviderTest {
 
     @Test
     void readinessFailsAtOnceWhereNoBrokerListens() {
-        ServerAccess server = new ServerAccess("s1", new Endpoint("127.0.0.1", 1), "addons-admin", ADMIN_PASSWORD,
-                Map.of("management", new Endpoint("127.0.0.1", 1)));
+        ServerAccess server = nowhere("addons-admin");
 
         assertThatThrownBy(() -> provider.server(new ServerRequest("3", ADMIN_PASSWORD)).readiness().check(server))
                 .isInstanceOf(java.net.ConnectException.class);
+    }
+
+    /** A server whose ports (AMQP and management) nothing listens on. */
+    private static ServerAccess nowhere(String adminUser) {
+        Endpoint closed = new Endpoint("127.0.0.1", 1);
+        return new ServerAccess("s1", closed, adminUser, ADMIN_PASSWORD, Map.of("management", closed));
     }
 }

@@ -209,10 +209,8 @@ class ProcessRuntimeTest {
 
     @Test
     void destroyEndsTheChildrenAServerLeavesBehindWhenItStops() throws Exception {
-        Path started = home.resolve("started");
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
-            RunningServer server = start(runtime, "parent", shellServer(
-                    "sleep 987.201 & echo > " + started + "; exec sleep 987.202", started));
+            RunningServer server = start(runtime, "parent", serverWithAChild("987.201", "987.202"));
             assertThat(processesRunning("sleep 987.201")).hasSize(1);
 
             runtime.destroy(server);
@@ -223,10 +221,8 @@ class ProcessRuntimeTest {
 
     @Test
     void destroyingAServerThatDiedEndsWhatItLeftInItsSession() throws Exception {
-        Path started = home.resolve("started");
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
-            RunningServer server = start(runtime, "crashed", shellServer(
-                    "sleep 987.301 & echo > " + started + "; exec sleep 987.302", started));
+            RunningServer server = start(runtime, "crashed", serverWithAChild("987.301", "987.302"));
             ProcessHandle main = ProcessHandle.of(Long.parseLong(server.attribute("pid"))).orElseThrow();
             main.destroyForcibly();
             ProcessControl.awaitExit(main, java.time.Duration.ofSeconds(10));
@@ -253,6 +249,12 @@ class ProcessRuntimeTest {
             assertThat(processesRunning("sleep 987.401")).isEmpty();
             assertThat(home.resolve("servers/early")).doesNotExist();
         }
+    }
+
+    /** A server {@code sleep mainSeconds} with a child {@code sleep childSeconds}, ready once the child runs. */
+    private ServerDefinition serverWithAChild(String childSeconds, String mainSeconds) {
+        Path started = home.resolve("started");
+        return shellServer("sleep " + childSeconds + " & echo > " + started + "; exec sleep " + mainSeconds, started);
     }
 
     /** A server made of {@code sh -c script}, ready once {@code readyFile} exists. */
