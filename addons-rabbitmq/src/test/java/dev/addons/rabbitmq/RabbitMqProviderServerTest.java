@@ -65,9 +65,11 @@ class RabbitMqProviderServerTest {
                     .hasSizeGreaterThanOrEqualTo(4)
                     .allMatch(address -> address.startsWith("127.0.0.1:") || address.startsWith("[::1]:"));
             String adminPassword = server.access().adminPassword();
+            String cookie = Files.readString(server.directory().resolve("run/.erlang.cookie"));
             for (ProcessHandle process : processes) {
                 assertThat(NodeProcesses.commandLineAndEnvironment(process)).as("what ps shows of %s", process)
-                        .doesNotContain(adminPassword);
+                        .doesNotContain(adminPassword)
+                        .doesNotContain(cookie);
             }
             String log = Files.readString(server.directory().resolve("server.log"));
             assertThat(log).contains("Server startup complete").doesNotContain(adminPassword);
