@@ -98,7 +98,8 @@ final class BinaryResolver implements AutoCloseable {
                 ? distribution.description() + ": " + distribution.requiredBinaries() + " not found in "
                         + distribution.hostSearchPath()
                 : distribution.description() + ": needs " + distribution.versionProbe().binary() + " "
-                        + distribution.versionProbe().expected() + ".x, found " + String.join(", ", rejected);
+                        + distribution.versionProbe().expected() + ".x in " + distribution.hostSearchPath()
+                        + ", found " + String.join(", ", rejected);
     }
 
     /** What the host has: the binaries, or the probed binaries that were of another version. */

@@ -257,7 +257,7 @@ class BinaryResolverTest {
             assertThat(seven.describe()).isEqualTo(usr + ": hello 7.0.15");
             assertThat(eight.binary("hello")).isEqualTo(local.resolve("hello"));
             assertThat(resolver.onHost(probed("9", local, usr))).isEmpty();
-            assertThat(resolver.whyNotOnHost(probed("9", local, usr))).isEqualTo("Hello 9: needs hello 9.x, found "
+            assertThat(resolver.whyNotOnHost(probed("9", local, usr))).isEqualTo("Hello 9: needs hello 9.x in [" + local + ", " + usr + "], found "
                     + local.resolve("hello") + " version 8.0.1, " + usr.resolve("hello") + " version 7.0.15");
         }
     }
@@ -268,7 +268,7 @@ class BinaryResolverTest {
         script(bin, "hello", "unknown option --version");
         try (BinaryResolver resolver = new BinaryResolver(cache, URI.create("http://127.0.0.1:9/"))) {
             assertThat(resolver.onHost(probed("7", bin))).isEmpty();
-            assertThat(resolver.whyNotOnHost(probed("7", bin))).isEqualTo("Hello 7: needs hello 7.x, found "
+            assertThat(resolver.whyNotOnHost(probed("7", bin))).isEqualTo("Hello 7: needs hello 7.x in [" + bin + "], found "
                     + bin.resolve("hello") + " of unknown version (it said: unknown option --version)");
         }
     }
@@ -288,7 +288,7 @@ class BinaryResolverTest {
                     ProgressListener.NONE))
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessage("No binaries for Greeter 7: [greeter] not found in [" + bin + "]; Hello 8: needs hello"
-                            + " 8.x, found " + bin.resolve("hello") + " version 7.0.15; no download is offered."
+                            + " 8.x in [" + bin + "], found " + bin.resolve("hello") + " version 7.0.15; no download is offered."
                             + " Install them there, or use the container runtime.");
         }
     }
