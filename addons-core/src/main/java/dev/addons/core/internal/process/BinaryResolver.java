@@ -172,7 +172,7 @@ final class BinaryResolver implements AutoCloseable {
         Optional<BinaryDistribution> downloadable = downloadable(candidates);
         if (downloadable.isEmpty()) {
             throw new ProvisioningException("No binaries for " + whyNotOnHost(candidates)
-                    + "; no download is offered. Install them there, or use the container runtime.");
+                    + "; no download is offered. Install them there, or use the container runtime (not in this build yet).");
         }
         BinaryDistribution distribution = downloadable.get();
         Download download = distribution.download();
