@@ -18,6 +18,7 @@ import dev.addons.api.spi.ServerRequest;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +66,7 @@ class ValkeyProviderTest {
         assertThat(definition.container().image()).isEqualTo("valkey/valkey:" + version);
         assertThat(definition.container().port()).isEqualTo(6379);
         assertThat(definition.container().environment())
-                .containsExactly(java.util.Map.entry("VALKEY_EXTRA_FLAGS", "--requirepass " + PASSWORD));
+                .containsExactly(Map.entry("VALKEY_EXTRA_FLAGS", "--requirepass " + PASSWORD));
         assertThat(definition.toString()).doesNotContain(PASSWORD);
         assertThat(definition.container().toString()).doesNotContain(PASSWORD);
     }

@@ -52,7 +52,11 @@ public record BinaryDistribution(
         return Optional.ofNullable(download);
     }
 
-    /** @since 0.1 */
+    /**
+     * How to tell the version of host binaries, empty when the search path says it.
+     *
+     * @since 0.1
+     */
     public Optional<VersionProbe> versionProbeIfAny() {
         return Optional.ofNullable(versionProbe);
     }

@@ -33,6 +33,8 @@ final class BinaryResolver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinaryResolver.class);
     /** One monitor per lock file: a JVM may not hold two FileLocks on one file. */
     private static final ConcurrentMap<Path, Object> MONITORS = new ConcurrentHashMap<>();
+    /** The next step when the host lacks a distribution and none can be fetched. */
+    static final String INSTALL_THEM = "Install them there, or use the container runtime (not in this build yet).";
 
     private final Path cache;
     private final URI repository;
@@ -172,7 +174,7 @@ final class BinaryResolver implements AutoCloseable {
         Optional<BinaryDistribution> downloadable = downloadable(candidates);
         if (downloadable.isEmpty()) {
             throw new ProvisioningException("No binaries for " + whyNotOnHost(candidates)
-                    + "; no download is offered. Install them there, or use the container runtime (not in this build yet).");
+                    + "; no download is offered. " + INSTALL_THEM);
         }
         BinaryDistribution distribution = downloadable.get();
         Download download = distribution.download();

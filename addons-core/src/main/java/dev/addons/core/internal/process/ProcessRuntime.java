@@ -128,7 +128,7 @@ public final class ProcessRuntime implements ServerRuntime {
                         download.get().coordinates() + " from " + binaries.artifactUri(download.get()));
             }
             return new Availability(Availability.State.UNAVAILABLE, binaries.whyNotOnHost(candidates)
-                    + " and no download is offered. Install them there, or use the container runtime (not in this build yet).");
+                    + " and no download is offered. " + BinaryResolver.INSTALL_THEM);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Availability(Availability.State.UNAVAILABLE, "interrupted while looking for "
