@@ -12,8 +12,9 @@ import java.util.List;
  * the few commands Redis and Valkey 7.2 added, such as {@code WAITAOF}). {@code valkey-server} is
  * preferred where both are installed. Both are looked for in {@code /usr/local/bin} and
  * {@code /usr/bin}, each asked for its version with {@code --version}, so a binary of another
- * major is never taken. Nothing is downloaded: Maven Central has no well-kept Valkey or Redis
- * server builds (the embedded-redis artifacts carry Redis 2.8 to 6.2, built by individuals).
+ * major is never taken. Nothing is downloaded: Maven Central has no Valkey server builds, and its
+ * Redis ones (the embedded-redis artifacts and their forks) are individuals' builds of old
+ * releases, not something to pin a managed server on.
  * Stateless and thread-safe.
  */
 final class ValkeyBinaries {
