@@ -34,10 +34,16 @@ final class RuntimeServer implements AutoCloseable {
     static RuntimeServer start(AddonProvider provider, String version) throws IOException {
         Path home = Files.createTempDirectory("addons-" + provider.name());
         ProcessRuntime runtime = new ProcessRuntime(home);
-        ServerDefinition definition = provider.server(new ServerRequest(version, Secrets.password()));
-        RunningServer running = runtime.start("provider-test", definition, ProgressListener.NONE);
-        return new RuntimeServer(home, runtime, running, new ServerAccess(running.serverId(), running.endpoint(),
-                definition.adminUser(), definition.adminPassword()));
+        try {
+            ServerDefinition definition = provider.server(new ServerRequest(version, Secrets.password()));
+            RunningServer running = runtime.start("provider-test", definition, ProgressListener.NONE);
+            return new RuntimeServer(home, runtime, running, new ServerAccess(running.serverId(),
+                    running.endpoint(), definition.adminUser(), definition.adminPassword()));
+        } catch (RuntimeException e) {
+            runtime.close();
+            deleteRecursively(home);
+            throw e;
+        }
     }
 
     ServerAccess access() {
@@ -59,10 +65,14 @@ final class RuntimeServer implements AutoCloseable {
             runtime.destroy(running);
         } finally {
             runtime.close();
-            try (Stream<Path> paths = Files.walk(home)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
+            deleteRecursively(home);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
         }
     }
