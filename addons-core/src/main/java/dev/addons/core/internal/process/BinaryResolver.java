@@ -35,6 +35,8 @@ final class BinaryResolver implements AutoCloseable {
     private static final ConcurrentMap<Path, Object> MONITORS = new ConcurrentHashMap<>();
     /** The next step when the host lacks a distribution and none can be fetched. */
     static final String INSTALL_THEM = "Install them there, or use the container runtime (not in this build yet).";
+    /** The next step when the provider says no host has the binaries (no search path, no download). */
+    static final String USE_A_CONTAINER = "It needs the container runtime (not in this build yet).";
 
     private final Path cache;
     private final URI repository;
@@ -93,8 +95,17 @@ final class BinaryResolver implements AutoCloseable {
         return String.join("; ", reasons);
     }
 
+    /** For messages: what to do when none of {@code candidates} can be had. */
+    static String nextStep(List<BinaryDistribution> candidates) {
+        return candidates.stream().allMatch(candidate -> candidate.hostSearchPath().isEmpty())
+                ? USE_A_CONTAINER : INSTALL_THEM;
+    }
+
     /** For messages: why the host does not have the distribution (call when {@link #onHost} is empty). */
     String whyNotOnHost(BinaryDistribution distribution) throws InterruptedException {
+        if (distribution.hostSearchPath().isEmpty()) {
+            return distribution.description() + ": no binaries for it on this host";
+        }
         List<String> rejected = searchHost(distribution).rejected();
         return rejected.isEmpty()
                 ? distribution.description() + ": " + distribution.requiredBinaries() + " not found in "
@@ -174,7 +185,7 @@ final class BinaryResolver implements AutoCloseable {
         Optional<BinaryDistribution> downloadable = downloadable(candidates);
         if (downloadable.isEmpty()) {
             throw new ProvisioningException("No binaries for " + whyNotOnHost(candidates)
-                    + "; no download is offered. " + INSTALL_THEM);
+                    + "; no download is offered. " + nextStep(candidates));
         }
         BinaryDistribution distribution = downloadable.get();
         Download download = distribution.download();

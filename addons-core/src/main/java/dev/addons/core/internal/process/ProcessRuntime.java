@@ -128,7 +128,7 @@ public final class ProcessRuntime implements ServerRuntime {
                         download.get().coordinates() + " from " + binaries.artifactUri(download.get()));
             }
             return new Availability(Availability.State.UNAVAILABLE, binaries.whyNotOnHost(candidates)
-                    + " and no download is offered. " + BinaryResolver.INSTALL_THEM);
+                    + " and no download is offered. " + BinaryResolver.nextStep(candidates));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Availability(Availability.State.UNAVAILABLE, "interrupted while looking for "
