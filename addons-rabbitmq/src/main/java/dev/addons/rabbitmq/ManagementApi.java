@@ -2,6 +2,7 @@ package dev.addons.rabbitmq;
 
 import dev.addons.api.Endpoint;
 import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.Urls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +44,7 @@ final class ManagementApi {
         Endpoint endpoint = server.endpoint(RabbitMqProcess.MANAGEMENT);
         String credentials = server.adminUser() + ":" + server.adminPassword();
         return new ManagementApi(
-                URI.create("http://" + RabbitMqCredentials.urlHost(endpoint.host()) + ":" + endpoint.port()),
+                URI.create("http://" + Urls.host(endpoint.host()) + ":" + endpoint.port()),
                 "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)), timeout);
     }
 

@@ -13,8 +13,14 @@ import java.util.regex.Pattern;
  * Where RabbitMQ's binaries come from: the host's {@code rabbitmq-server} package (Debian's, RabbitMQ
  * 3.10 on Debian 12) with its Erlang. Its scripts are run from {@code /usr/lib/rabbitmq/bin}: the
  * wrappers in {@code /usr/sbin} refuse every user but root and {@code rabbitmq}. No artifact on Maven
- * Central carries RabbitMQ, so a major version the host lacks cannot run on the process runtime at
- * all; its description says so and what to ask for instead. Stateless and thread-safe.
+ * Central carries RabbitMQ, so a major version the host's package is not cannot run on the process
+ * runtime at all: its distribution has no search path, and says what the host has instead.
+ *
+ * <p>There is no {@link dev.addons.api.spi.BinaryDistribution.VersionProbe}: the only binaries that
+ * report RabbitMQ's version ({@code rabbitmqctl --version} and the other CLI tools) start an
+ * {@code epmd} daemon and write an Erlang cookie into the caller's home, which a probe must not.
+ * The package's versioned directory says the version instead, and the initializer refuses
+ * binaries of another major ({@link #requireMajor}). Stateless and thread-safe.
  */
 final class RabbitMqBinaries {
 
@@ -39,10 +45,8 @@ final class RabbitMqBinaries {
             return new BinaryDistribution("RabbitMQ 3 (Debian's rabbitmq-server package)", List.of(SCRIPTS, ERLANG),
                     REQUIRED, null);
         }
-        return new BinaryDistribution("RabbitMQ " + major + " is not packaged for this host, whose RabbitMQ is "
-                + PACKAGED_MAJOR + " (Debian's rabbitmq-server, 3.10 on Debian 12): ask for --version " + PACKAGED_MAJOR
-                + ", or run RabbitMQ " + major + " as the container rabbitmq:" + major
-                + "-management once addons has a container runtime", List.of(), REQUIRED, null);
+        return new BinaryDistribution("RabbitMQ " + major + " (Debian 12's rabbitmq-server package is RabbitMQ 3.10)",
+                List.of(), REQUIRED, null);
     }
 
     /**

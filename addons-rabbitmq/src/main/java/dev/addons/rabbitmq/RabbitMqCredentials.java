@@ -4,8 +4,7 @@ import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.addons.api.spi.Urls;
 
 /**
  * Turns a tenant's {@link Binding} into the variables AMQP clients read: {@code RABBITMQ_URL}
@@ -31,8 +30,8 @@ final class RabbitMqCredentials {
         String user = binding.require(USER);
         String password = binding.require(PASSWORD);
         String vhost = binding.require(VHOST);
-        String url = "amqp://" + encode(user) + ":" + encode(password) + "@" + urlHost(endpoint.host()) + ":"
-                + endpoint.port() + "/" + encode(vhost);
+        String url = "amqp://" + Urls.encode(user) + ":" + Urls.encode(password) + "@" + Urls.host(endpoint.host())
+                + ":" + endpoint.port() + "/" + Urls.encode(vhost);
         return Credentials.of(
                 Variable.secret("RABBITMQ_URL", url),
                 Variable.plain("RABBITMQ_HOST", endpoint.host()),
@@ -40,18 +39,5 @@ final class RabbitMqCredentials {
                 Variable.plain("RABBITMQ_USER", user),
                 Variable.secret("RABBITMQ_PASSWORD", password),
                 Variable.plain("RABBITMQ_VHOST", vhost));
-    }
-
-    /** {@code host} as it stands in a URL: an IPv6 literal in brackets. */
-    static String urlHost(String host) {
-        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-    }
-
-    /**
-     * Percent-encodes a URL's user, password or path segment as UTF-8: {@code /} becomes
-     * {@code %2F}, and a space {@code %20}, not the {@code +} of form encoding.
-     */
-    static String encode(String component) {
-        return URLEncoder.encode(component, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

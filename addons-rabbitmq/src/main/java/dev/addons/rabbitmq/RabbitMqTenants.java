@@ -1,6 +1,6 @@
 package dev.addons.rabbitmq;
 
-import static dev.addons.rabbitmq.RabbitMqCredentials.encode;
+import static dev.addons.api.spi.Urls.encode;
 
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variable;
