@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * One RabbitMQ node the provider describes, run by the real process runtime in a temporary home.
- * {@link #close()} destroys it.
+ * {@link #close()} destroys it and deletes the home; a start that fails leaves no home behind.
  */
 final class RuntimeServer implements AutoCloseable {
     private final Path home;
@@ -34,13 +34,19 @@ final class RuntimeServer implements AutoCloseable {
     static RuntimeServer start(RabbitMqProvider provider, String version) throws IOException {
         Path home = Files.createTempDirectory("addons-rabbitmq");
         ProcessRuntime runtime = new ProcessRuntime(home);
-        ServerDefinition definition = provider.server(new ServerRequest(version, Secrets.password()));
-        long begin = System.nanoTime();
-        RunningServer running = runtime.start("provider-test", definition, ProgressListener.NONE);
-        System.out.printf("RabbitMQ %s node started and ready in %d ms%n", version,
-                (System.nanoTime() - begin) / 1_000_000);
-        return new RuntimeServer(home, runtime, running, new ServerAccess(running.serverId(), running.endpoint(),
-                definition.adminUser(), definition.adminPassword(), running.extraEndpoints()));
+        try {
+            ServerDefinition definition = provider.server(new ServerRequest(version, Secrets.password()));
+            long begin = System.nanoTime();
+            RunningServer running = runtime.start("provider-test", definition, ProgressListener.NONE);
+            System.out.printf("RabbitMQ %s node started and ready in %d ms%n", version,
+                    (System.nanoTime() - begin) / 1_000_000);
+            return new RuntimeServer(home, runtime, running, new ServerAccess(running.serverId(),
+                    running.endpoint(), definition.adminUser(), definition.adminPassword(), running.extraEndpoints()));
+        } catch (RuntimeException e) {
+            runtime.close();
+            deleteRecursively(home);
+            throw e;
+        }
     }
 
     ServerAccess access() {
@@ -67,10 +73,14 @@ final class RuntimeServer implements AutoCloseable {
             System.out.printf("RabbitMQ node destroyed in %d ms%n", (System.nanoTime() - begin) / 1_000_000);
         } finally {
             runtime.close();
-            try (Stream<Path> paths = Files.walk(home)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
+            deleteRecursively(home);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
         }
     }
