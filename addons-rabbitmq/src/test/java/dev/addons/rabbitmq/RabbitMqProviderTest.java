@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RabbitMqProviderTest {
 
     private static final String ADMIN_PASSWORD = "AdminPassword0123456789abcdefXYZ";
+    private static final TenantRequest APP1 = new TenantRequest("a1", "app1", "production", "small", false, "app1");
 
     private final RabbitMqProvider provider = new RabbitMqProvider();
 
@@ -194,21 +195,19 @@ class RabbitMqProviderTest {
     @Test
     void aTenantNamedLikeTheAdminIsRefusedBeforeAnyConnection() {
         ServerAccess server = nowhere("app1");
-        TenantRequest request = new TenantRequest("a1", "app1", "production", "small", false, "app1");
 
-        assertThatThrownBy(() -> provider.provision(request, server))
+        assertThatThrownBy(() -> provider.provision(APP1, server))
                 .isInstanceOf(ProvisioningException.class)
                 .hasMessage("RabbitMQ tenant name 'app1' is the server's admin user; give the tenant another name");
-        assertThatThrownBy(() -> provider.deprovision(request, Binding.of(), server))
+        assertThatThrownBy(() -> provider.deprovision(APP1, Binding.of(), server))
                 .isInstanceOf(ProvisioningException.class);
     }
 
     @Test
     void anUnreachableServerFailsProvisioningWithoutShowingThePassword() {
         ServerAccess server = nowhere("addons-admin");
-        TenantRequest request = new TenantRequest("a1", "app1", "production", "small", false, "app1");
 
-        assertThatThrownBy(() -> provider.provision(request, server))
+        assertThatThrownBy(() -> provider.provision(APP1, server))
                 .isInstanceOf(ProvisioningException.class)
                 .hasMessageStartingWith("Provisioning RabbitMQ tenant 'app1' on 127.0.0.1:1 failed: ")
                 .hasMessageNotContaining(ADMIN_PASSWORD)
