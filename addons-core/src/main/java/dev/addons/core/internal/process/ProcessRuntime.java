@@ -113,18 +113,29 @@ public final class ProcessRuntime implements ServerRuntime {
         BinaryDistribution distribution = definition.process().binaries();
         Optional<ResolvedBinaries> host = binaries.onHost(distribution);
         if (host.isPresent()) {
-            return new Availability(Availability.State.INSTALLED, directoryOf(host.get(), distribution));
+            return new Availability(Availability.State.INSTALLED, whereFound(host.get(), distribution));
         }
         Optional<ResolvedBinaries> cached = binaries.cached(distribution);
         if (cached.isPresent()) {
-            return new Availability(Availability.State.CACHED, directoryOf(cached.get(), distribution));
+            return new Availability(Availability.State.CACHED, whereFound(cached.get(), distribution));
         }
         return distribution.downloadIfAny()
                 .map(download -> new Availability(Availability.State.DOWNLOADABLE,
                         download.coordinates() + " from " + binaries.artifactUri(download)))
-                .orElseGet(() -> new Availability(Availability.State.UNAVAILABLE, distribution.description()
-                        + ": " + distribution.requiredBinaries() + " not found in " + distribution.hostSearchPath()
-                        + " and no download is offered"));
+                .orElseGet(() -> new Availability(Availability.State.UNAVAILABLE, whyMissing(distribution)));
+    }
+
+    /**
+     * Why a distribution with no download cannot run. One that searches no directory either is
+     * one the provider knows this host cannot serve: its description alone says why and what to
+     * do instead.
+     */
+    private static String whyMissing(BinaryDistribution distribution) {
+        if (distribution.hostSearchPath().isEmpty()) {
+            return distribution.description();
+        }
+        return distribution.description() + ": " + distribution.requiredBinaries() + " not found in "
+                + distribution.hostSearchPath() + " and no download is offered";
     }
 
     @Override
@@ -181,8 +192,10 @@ public final class ProcessRuntime implements ServerRuntime {
         return Optional.empty();
     }
 
-    private static String directoryOf(ResolvedBinaries found, BinaryDistribution distribution) {
-        return found.binary(distribution.requiredBinaries().get(0)).getParent().toString();
+    /** What the binaries are and where: the description, then the first required binary's directory. */
+    private static String whereFound(ResolvedBinaries found, BinaryDistribution distribution) {
+        return distribution.description() + ": "
+                + found.binary(distribution.requiredBinaries().get(0)).getParent();
     }
 
     @Override

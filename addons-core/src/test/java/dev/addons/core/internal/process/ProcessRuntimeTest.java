@@ -304,7 +304,19 @@ class ProcessRuntimeTest {
     void saysInstalledForPostgres15FromDebian() {
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
             assertThat(runtime.availability(TestPostgres.installed15()))
-                    .isEqualTo(new Availability(Availability.State.INSTALLED, "/usr/lib/postgresql/15/bin"));
+                    .isEqualTo(new Availability(Availability.State.INSTALLED,
+                            "PostgreSQL 15: /usr/lib/postgresql/15/bin"));
+        }
+    }
+
+    @Test
+    void aDistributionThatSearchesNoDirectoryAndOffersNoDownloadIsUnavailableForTheReasonItsDescriptionGives() {
+        BinaryDistribution notHere = new BinaryDistribution("Engine 9 has no binaries here: use version 8",
+                List.of(), List.of("engined"), null);
+        ServerDefinition definition = TestPostgres.definition("9", notHere, ProcessRecipe.Initializer.NONE);
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThat(runtime.availability(definition)).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
+                    "Engine 9 has no binaries here: use version 8"));
         }
     }
 
