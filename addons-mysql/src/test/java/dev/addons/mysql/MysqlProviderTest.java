@@ -1,0 +1,239 @@
+package dev.addons.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.addons.api.Endpoint;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.Variant;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.BinaryDistribution;
+import dev.addons.api.spi.ContainerRecipe;
+import dev.addons.api.spi.ProcessContext;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ProcessRecipe.StopSignal;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.TenantRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MysqlProviderTest {
+
+    private static final String ADMIN_PASSWORD = "AdminPassword0123456789abcdefXYZ";
+    private static final String ADMIN_HASH = MysqlProcess.nativePasswordHash(ADMIN_PASSWORD);
+
+    private final MysqlProvider provider = new MysqlProvider();
+    private final ServerAccess nowhere = new ServerAccess("s1", new Endpoint("127.0.0.1", 1), "root", ADMIN_PASSWORD);
+
+    @Test
+    void describesItselfAsTheAddonsDocumentationSays() {
+        assertThat(provider.name()).isEqualTo("mysql");
+        assertThat(provider.aliases()).isEmpty();
+        assertThat(provider.description()).isEqualTo("Managed MySQL database");
+        assertThat(provider.versions()).containsExactly("8", "9");
+        assertThat(provider.defaultVersion()).isEqualTo("9");
+        assertThat(provider.variants()).containsExactly(
+                new Variant("small", "Dedicated server", false),
+                new Variant("shared", "Multi-app shared server: a database and user per app", true));
+    }
+
+    @Test
+    void isFoundThroughTheServiceLoader() {
+        assertThat(ServiceLoader.load(AddonProvider.class, getClass().getClassLoader()).stream()
+                .map(ServiceLoader.Provider::type)).contains(MysqlProvider.class);
+    }
+
+    @Test
+    void version8RunsAsMariaDbFromDebiansPackageOrAsTheOfficialMysql8Image() {
+        ServerDefinition server = provider.server(new ServerRequest("8", ADMIN_PASSWORD));
+
+        assertThat(server.engine()).isEqualTo("mysql");
+        assertThat(server.version()).isEqualTo("8");
+        assertThat(server.adminUser()).isEqualTo("root");
+        assertThat(server.adminPassword()).isEqualTo(ADMIN_PASSWORD);
+        assertThat(server.startTimeout()).isEqualTo(Duration.ofSeconds(60));
+        ProcessRecipe process = server.processRecipe().orElseThrow();
+        assertThat(process.binaries()).isEqualTo(new BinaryDistribution(
+                "MariaDB 10.11 (Debian's mariadb-server), standing in for MySQL 8",
+                List.of(Path.of("/usr/sbin"), Path.of("/usr/bin")), List.of("mariadbd", "mariadb-install-db"), null));
+        assertThat(process.stopSignal()).isEqualTo(StopSignal.TERM);
+        assertThat(process.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertOfficialImage(server.container(), "mysql:8");
+    }
+
+    @Test
+    void version9HasNoBinariesOnThisHostAndSaysWhatToDoInstead() {
+        ServerDefinition server = provider.server(new ServerRequest("9", ADMIN_PASSWORD));
+
+        BinaryDistribution binaries = server.processRecipe().orElseThrow().binaries();
+        assertThat(binaries.hostSearchPath()).isEmpty();
+        assertThat(binaries.downloadIfAny()).isEmpty();
+        assertThat(binaries.description()).isEqualTo("MySQL 9 cannot run from binaries on this host: the process"
+                + " runtime serves MySQL 8 only, as MariaDB 10.11 (Debian's mariadb-server, /usr/sbin/mariadbd)."
+                + " Use --version 8, or the container runtime for MySQL 9");
+        assertOfficialImage(server.container(), "mysql:9");
+    }
+
+    @Test
+    void anImageReferenceRunsAsThatImageOnly() {
+        ServerDefinition server = provider.server(
+                new ServerRequest("registry.example.com/custom-mysql:8.4-custom", ADMIN_PASSWORD));
+
+        assertThat(server.processRecipe()).isEmpty();
+        assertOfficialImage(server.container(), "registry.example.com/custom-mysql:8.4-custom");
+    }
+
+    @Test
+    void anUnsupportedVersionIsRefusedWithTheSupportedOnes() {
+        assertThatThrownBy(() -> provider.server(new ServerRequest("5.7", ADMIN_PASSWORD)))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("Unsupported MySQL version '5.7'. Supported: [8, 9],"
+                        + " or a full image reference such as registry.example.com/custom-mysql:8.4");
+    }
+
+    @Test
+    void noDescriptionShowsTheAdminPassword() {
+        ServerDefinition server = provider.server(new ServerRequest("8", ADMIN_PASSWORD));
+        Binding binding = Binding.of("user", "app1", "password", "TenantPassword", "database", "app1");
+
+        assertThat(server.toString()).doesNotContain(ADMIN_PASSWORD);
+        assertThat(server.container().toString()).doesNotContain(ADMIN_PASSWORD);
+        assertThat(server.processRecipe().orElseThrow().toString()).doesNotContain(ADMIN_PASSWORD);
+        assertThat(binding.toString()).doesNotContain("TenantPassword");
+    }
+
+    @Test
+    void theInitializerSetsTheAdminPasswordAsAHashFromAPrivateFileItDeletesAfterwards(@TempDir Path dir)
+            throws Exception {
+        Path accounts = dir.resolve("run/accounts.sql");
+        List<List<String>> commands = new ArrayList<>();
+        List<String> accountsWhileRunning = new ArrayList<>();
+        ProcessContext context = new RecordingContext(dir, command -> {
+            commands.add(command);
+            accountsWhileRunning.add(Files.readString(accounts));
+        });
+
+        provider.server(new ServerRequest("8", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+                .initializer().initialize(context);
+
+        assertThat(commands).containsExactly(List.of(
+                "/usr/bin/mariadb-install-db", "--no-defaults", "--datadir=" + dir.resolve("data"), "--basedir=/usr",
+                "--auth-root-authentication-method=normal", "--skip-test-db", "--cross-bootstrap",
+                "--extra-file=" + accounts, "--innodb-buffer-pool-size=32M", "--innodb-log-file-size=16M"));
+        assertThat(accountsWhileRunning).containsExactly("FLUSH PRIVILEGES;\n"
+                + "ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY PASSWORD '" + ADMIN_HASH + "';\n"
+                + "ALTER USER 'root'@'localhost' IDENTIFIED BY PASSWORD '" + ADMIN_HASH + "';\n"
+                + "DROP USER 'root'@'::1';\n");
+        assertThat(accounts).doesNotExist();
+    }
+
+    @Test
+    void theLauncherListensOnTheRuntimesLoopbackEndpointWithItsFilesInTheRunDirectory(@TempDir Path dir)
+            throws Exception {
+        List<String> command = provider.server(new ServerRequest("8", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+                .launcher().command(new RecordingContext(dir, helper -> {
+                    throw new AssertionError("the launcher runs nothing itself: " + helper);
+                }));
+
+        assertThat(command).containsExactly("/usr/sbin/mariadbd", "--no-defaults", "--datadir=" + dir.resolve("data"),
+                "--basedir=/usr", "--bind-address=127.0.0.1", "--port=33061", "--socket=../run/mysqld.sock",
+                "--pid-file=" + dir.resolve("run/mariadbd.pid"), "--skip-name-resolve",
+                "--character-set-server=utf8mb4", "--local-infile=0", "--aria-pagecache-buffer-size=8M",
+                "--key-buffer-size=1M", "--table-open-cache=400", "--innodb-buffer-pool-size=32M",
+                "--innodb-log-file-size=16M");
+        assertThat(String.join(" ", command)).doesNotContain(ADMIN_PASSWORD, ADMIN_HASH.substring(1));
+    }
+
+    @Test
+    void theAdminPasswordHashIsTheOneMariaDbComputes() {
+        // Both computed by MariaDB 10.11's PASSWORD().
+        assertThat(MysqlProcess.nativePasswordHash("mypass")).isEqualTo("*6C8989366EAF75BB670AD8EA7A7FC1176A95CEF4");
+        assertThat(MysqlProcess.nativePasswordHash("p@ss w:rd/ü"))
+                .isEqualTo("*29A8B2C4EC8F807CD30107239EC0AF9A52285A77");
+    }
+
+    @Test
+    void aTenantNamedLikeTheServersOwnDatabasesOrUsersIsRefusedBeforeAnyConnection() {
+        for (String reserved : List.of("mysql", "sys", "information_schema", "performance_schema", "root", "public")) {
+            TenantRequest request = new TenantRequest("a1", "x", "production", "shared", true, reserved);
+
+            assertThatThrownBy(() -> provider.provision(request, nowhere))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageStartingWith("MySQL tenant name '" + reserved + "' is reserved by the server");
+            assertThatThrownBy(() -> provider.deprovision(request, Binding.of(), nowhere))
+                    .isInstanceOf(ProvisioningException.class);
+        }
+    }
+
+    @Test
+    void anUnreachableServerFailsProvisioningWithoutShowingThePassword() {
+        TenantRequest request = new TenantRequest("a1", "app1", "production", "shared", true, "app1");
+
+        assertThatThrownBy(() -> provider.provision(request, nowhere))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageStartingWith("Provisioning MySQL tenant 'app1' on 127.0.0.1:1 failed (SQLState 08S01")
+                .message().doesNotContain(ADMIN_PASSWORD);
+    }
+
+    private static void assertOfficialImage(ContainerRecipe container, String image) {
+        assertThat(container.image()).isEqualTo(image);
+        assertThat(container.environment()).containsOnly(Map.entry("MYSQL_ROOT_PASSWORD", ADMIN_PASSWORD));
+        assertThat(container.command()).isEmpty();
+        assertThat(container.port()).isEqualTo(3306);
+        assertThat(container.dataPath()).isEqualTo("/var/lib/mysql");
+    }
+
+    /**
+     * A {@link ProcessContext} over {@code data} and {@code run} below a directory, with Debian's
+     * MariaDB binaries, listening on 127.0.0.1:33061, that hands helper commands to a runner.
+     */
+    private record RecordingContext(Path directory, Runner runner) implements ProcessContext {
+
+        @FunctionalInterface
+        interface Runner {
+            void run(List<String> command) throws IOException;
+        }
+
+        @Override
+        public Path binary(String name) {
+            return Path.of(name.equals("mariadbd") ? "/usr/sbin" : "/usr/bin", name);
+        }
+
+        @Override
+        public Path dataDirectory() {
+            return directory.resolve("data");
+        }
+
+        @Override
+        public Path runDirectory() {
+            return directory.resolve("run");
+        }
+
+        @Override
+        public Endpoint endpoint() {
+            return new Endpoint("127.0.0.1", 33061);
+        }
+
+        @Override
+        public Path writePrivateFile(String name, String content) throws IOException {
+            return Files.writeString(Files.createDirectories(runDirectory()).resolve(name), content);
+        }
+
+        @Override
+        public void run(List<String> command) throws IOException {
+            runner.run(command);
+        }
+    }
+}
