@@ -7,9 +7,12 @@ import dev.addons.api.Credentials;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.TenantRequest;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -23,6 +26,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,6 +189,22 @@ class MysqlProviderServerTest {
         }
         assertThat(server.directory().resolve("run/mysqld.sock")).exists();
         assertThat(server.directory().resolve("run/accounts.sql")).doesNotExist();
+    }
+
+    @Test
+    void noPasswordIsWrittenToAnyFileOfTheServerNorToItsLog() throws IOException {
+        Credentials app1 = provision("app1");
+        String tenantPassword = app1.get("MYSQL_PASSWORD").orElseThrow();
+
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(server.directory())) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertThat(files).contains(server.directory().resolve("server.log"));
+        for (Path file : files) {
+            String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+            assertThat(content).as(file.toString()).doesNotContain(server.access().adminPassword(), tenantPassword);
+        }
     }
 
     @Test
