@@ -1,5 +1,7 @@
 package dev.addons.mysql;
 
+import static dev.addons.mysql.AppConnections.connect;
+import static dev.addons.mysql.AppConnections.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +26,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -263,20 +263,8 @@ class MysqlEndToEndTest {
                 server.adminPassword());
     }
 
-    private static Connection connect(Map<String, String> vars, String database) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", vars.get("MYSQL_USER"));
-        props.setProperty("password", vars.get("MYSQL_PASSWORD"));
-        props.setProperty("connectTimeout", "5000");
-        return DriverManager.getConnection(
-                "jdbc:mysql://" + vars.get("MYSQL_HOST") + ":" + vars.get("MYSQL_PORT") + "/" + database, props);
-    }
-
     private static int count(Statement s, String query) throws SQLException {
-        try (ResultSet rs = s.executeQuery(query)) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return Integer.parseInt(queryString(s, query));
     }
 
     private static boolean isListening(int port) {

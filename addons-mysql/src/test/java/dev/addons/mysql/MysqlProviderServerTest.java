@@ -1,5 +1,7 @@
 package dev.addons.mysql;
 
+import static dev.addons.mysql.AppConnections.queryAll;
+import static dev.addons.mysql.AppConnections.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -171,9 +172,9 @@ class MysqlProviderServerTest {
             assertThat(queryString(sql, "select count(*) from mysql.user where user = 'root'"
                     + " and (authentication_string = '' or plugin <> 'mysql_native_password')")).isEqualTo("0");
         }
-        assertThatThrownBy(() -> connect(noPassword, "")).isInstanceOf(SQLException.class)
+        assertThatThrownBy(() -> AppConnections.connect(noPassword, "")).isInstanceOf(SQLException.class)
                 .extracting(e -> ((SQLException) e).getErrorCode()).isEqualTo(1045);
-        assertThatThrownBy(() -> connect(Map.of("MYSQL_HOST", "127.0.0.1",
+        assertThatThrownBy(() -> AppConnections.connect(Map.of("MYSQL_HOST", "127.0.0.1",
                 "MYSQL_PORT", noPassword.get("MYSQL_PORT"), "MYSQL_USER", "", "MYSQL_PASSWORD", ""), ""))
                 .isInstanceOf(SQLException.class)
                 .extracting(e -> ((SQLException) e).getErrorCode()).isEqualTo(1045);
@@ -213,7 +214,7 @@ class MysqlProviderServerTest {
         Map<String, String> env = new HashMap<>(app1.toMap());
         env.put("MYSQL_PASSWORD", "not-the-password");
 
-        assertThatThrownBy(() -> connect(env, env.get("MYSQL_DATABASE")))
+        assertThatThrownBy(() -> AppConnections.connect(env, env.get("MYSQL_DATABASE")))
                 .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28000"))
                 .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1045));
@@ -315,36 +316,10 @@ class MysqlProviderServerTest {
     }
 
     private static Connection connect(Credentials credentials) throws SQLException {
-        return connect(credentials.toMap(), credentials.get("MYSQL_DATABASE").orElseThrow());
+        return AppConnections.connect(credentials.toMap(), credentials.get("MYSQL_DATABASE").orElseThrow());
     }
 
     private static Connection connect(Credentials credentials, String database) throws SQLException {
-        return connect(credentials.toMap(), database);
-    }
-
-    /** A connection made from the MYSQL_* variables alone, as an app would. */
-    private static Connection connect(Map<String, String> env, String database) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", env.get("MYSQL_USER"));
-        properties.setProperty("password", env.get("MYSQL_PASSWORD"));
-        return DriverManager.getConnection(
-                "jdbc:mysql://" + env.get("MYSQL_HOST") + ":" + env.get("MYSQL_PORT") + "/" + database, properties);
-    }
-
-    private static String queryString(Statement sql, String query) throws SQLException {
-        try (ResultSet rs = sql.executeQuery(query)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    private static List<String> queryAll(Statement sql, String query) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (ResultSet rs = sql.executeQuery(query)) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
-            }
-        }
-        return values;
+        return AppConnections.connect(credentials.toMap(), database);
     }
 }

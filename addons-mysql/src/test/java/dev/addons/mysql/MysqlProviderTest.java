@@ -2,6 +2,13 @@ package dev.addons.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 import dev.addons.api.Endpoint;
 import dev.addons.api.InvalidSpecException;
@@ -120,10 +127,12 @@ class MysqlProviderTest {
         Path accounts = dir.resolve("run/accounts.sql");
         List<List<String>> commands = new ArrayList<>();
         List<String> accountsWhileRunning = new ArrayList<>();
-        ProcessContext context = new RecordingContext(dir, command -> {
-            commands.add(command);
+        ProcessContext context = context(dir);
+        doAnswer(call -> {
+            commands.add(call.getArgument(0));
             accountsWhileRunning.add(Files.readString(accounts));
-        });
+            return null;
+        }).when(context).run(anyList());
 
         provider.server(new ServerRequest("8", ADMIN_PASSWORD)).processRecipe().orElseThrow()
                 .initializer().initialize(context);
@@ -142,10 +151,9 @@ class MysqlProviderTest {
     @Test
     void theLauncherListensOnTheRuntimesLoopbackEndpointWithItsFilesInTheRunDirectory(@TempDir Path dir)
             throws Exception {
+        ProcessContext context = context(dir);
         List<String> command = provider.server(new ServerRequest("8", ADMIN_PASSWORD)).processRecipe().orElseThrow()
-                .launcher().command(new RecordingContext(dir, helper -> {
-                    throw new AssertionError("the launcher runs nothing itself: " + helper);
-                }));
+                .launcher().command(context);
 
         assertThat(command).containsExactly("/usr/sbin/mariadbd", "--no-defaults", "--datadir=" + dir.resolve("data"),
                 "--basedir=/usr", "--bind-address=127.0.0.1", "--port=33061", "--socket=../run/mysqld.sock",
@@ -154,6 +162,7 @@ class MysqlProviderTest {
                 "--key-buffer-size=1M", "--table-open-cache=400", "--innodb-buffer-pool-size=32M",
                 "--innodb-log-file-size=16M");
         assertThat(String.join(" ", command)).doesNotContain(ADMIN_PASSWORD, ADMIN_HASH.substring(1));
+        verify(context, never()).run(anyList());
     }
 
     @Test
@@ -196,44 +205,18 @@ class MysqlProviderTest {
     }
 
     /**
-     * A {@link ProcessContext} over {@code data} and {@code run} below a directory, with Debian's
-     * MariaDB binaries, listening on 127.0.0.1:33061, that hands helper commands to a runner.
+     * A process context over {@code data} and {@code run} below {@code dir}, with Debian's MariaDB
+     * binaries, listening on 127.0.0.1:33061; its helper commands run nowhere.
      */
-    private record RecordingContext(Path directory, Runner runner) implements ProcessContext {
-
-        @FunctionalInterface
-        interface Runner {
-            void run(List<String> command) throws IOException;
-        }
-
-        @Override
-        public Path binary(String name) {
-            return Path.of(name.equals("mariadbd") ? "/usr/sbin" : "/usr/bin", name);
-        }
-
-        @Override
-        public Path dataDirectory() {
-            return directory.resolve("data");
-        }
-
-        @Override
-        public Path runDirectory() {
-            return directory.resolve("run");
-        }
-
-        @Override
-        public Endpoint endpoint() {
-            return new Endpoint("127.0.0.1", 33061);
-        }
-
-        @Override
-        public Path writePrivateFile(String name, String content) throws IOException {
-            return Files.writeString(Files.createDirectories(runDirectory()).resolve(name), content);
-        }
-
-        @Override
-        public void run(List<String> command) throws IOException {
-            runner.run(command);
-        }
+    private static ProcessContext context(Path dir) throws IOException {
+        ProcessContext context = mock(ProcessContext.class);
+        when(context.binary("mariadbd")).thenReturn(Path.of("/usr/sbin/mariadbd"));
+        when(context.binary("mariadb-install-db")).thenReturn(Path.of("/usr/bin/mariadb-install-db"));
+        when(context.dataDirectory()).thenReturn(dir.resolve("data"));
+        when(context.runDirectory()).thenReturn(dir.resolve("run"));
+        when(context.endpoint()).thenReturn(new Endpoint("127.0.0.1", 33061));
+        when(context.writePrivateFile(anyString(), anyString())).thenAnswer(call -> Files.writeString(
+                Files.createDirectories(dir.resolve("run")).resolve(call.<String>getArgument(0)), call.getArgument(1)));
+        return context;
     }
 }
