@@ -122,20 +122,9 @@ public final class ProcessRuntime implements ServerRuntime {
         return distribution.downloadIfAny()
                 .map(download -> new Availability(Availability.State.DOWNLOADABLE,
                         download.coordinates() + " from " + binaries.artifactUri(download)))
-                .orElseGet(() -> new Availability(Availability.State.UNAVAILABLE, whyMissing(distribution)));
-    }
-
-    /**
-     * Why a distribution with no download cannot run. One that searches no directory either is
-     * one the provider knows this host cannot serve: its description alone says why and what to
-     * do instead.
-     */
-    private static String whyMissing(BinaryDistribution distribution) {
-        if (distribution.hostSearchPath().isEmpty()) {
-            return distribution.description();
-        }
-        return distribution.description() + ": " + distribution.requiredBinaries() + " not found in "
-                + distribution.hostSearchPath() + " and no download is offered";
+                .orElseGet(() -> new Availability(Availability.State.UNAVAILABLE, distribution.description()
+                        + ": " + distribution.requiredBinaries() + " not found in " + distribution.hostSearchPath()
+                        + " and no download is offered"));
     }
 
     @Override
@@ -188,6 +177,11 @@ public final class ProcessRuntime implements ServerRuntime {
         if (definition.processRecipe().isEmpty()) {
             return Optional.of(definition.engine() + " " + definition.version() + " cannot run from binaries on "
                     + "this host: it needs the container runtime, which this build does not have yet");
+        }
+        BinaryDistribution binaries = definition.process().binaries();
+        if (binaries.hostSearchPath().isEmpty() && binaries.downloadIfAny().isEmpty()) {
+            // The provider knows this host cannot serve the version; its description says why.
+            return Optional.of(binaries.description());
         }
         return Optional.empty();
     }
