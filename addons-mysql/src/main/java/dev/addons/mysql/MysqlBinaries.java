@@ -12,9 +12,9 @@ import java.util.List;
  *       ({@code /usr/sbin/mariadbd}, {@code /usr/bin/mariadb-install-db}): the same protocol and,
  *       for ordinary apps, the same SQL;</li>
  *   <li>MySQL 9 has no binaries here at all: its distribution searches no directory and offers no
- *       download, and its description tells what to do instead, so the process runtime reports it
- *       unavailable with that reason before anything starts. The container runtime runs the
- *       official {@code mysql:9} image instead.</li>
+ *       download, and its description says what to do instead, so the process runtime refuses it
+ *       with that reason before anything starts (its recipe is never run). The container runtime
+ *       will run the official {@code mysql:9} image.</li>
  * </ul>
  * Stateless and thread-safe.
  */
@@ -39,7 +39,8 @@ final class MysqlBinaries {
         }
         return new BinaryDistribution("MySQL " + version + " cannot run from binaries on this host: the process"
                 + " runtime serves MySQL 8 only, as MariaDB 10.11 (Debian's mariadb-server, /usr/sbin/mariadbd)."
-                + " Use --version 8, or the container runtime for MySQL " + version,
+                + " Use --version 8; MySQL " + version + " needs the container runtime, which this build does not"
+                + " have yet",
                 List.of(), List.of("mysqld"), null);
     }
 }

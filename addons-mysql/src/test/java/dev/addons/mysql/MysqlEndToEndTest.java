@@ -52,8 +52,8 @@ class MysqlEndToEndTest {
     private static final AddonSpec SHARED = AddonSpec.parse("mysql:shared").withVersion("8");
     private static final String VERSION_9_REFUSED = "mysql version '9' cannot run on the process runtime: MySQL 9"
             + " cannot run from binaries on this host: the process runtime serves MySQL 8 only, as MariaDB 10.11"
-            + " (Debian's mariadb-server, /usr/sbin/mariadbd). Use --version 8, or the container runtime for"
-            + " MySQL 9";
+            + " (Debian's mariadb-server, /usr/sbin/mariadbd). Use --version 8; MySQL 9 needs the container"
+            + " runtime, which this build does not have yet";
 
     @TempDir
     static Path home;
