@@ -42,9 +42,6 @@ final class MysqlProcess {
     /** The administrative user: {@code mariadb-install-db} and the official image both make {@code root}. */
     static final String ADMIN_USER = "root";
 
-    /** The socket file, relative to the data directory where {@code mariadbd} runs. */
-    static final String SOCKET = "../run/mysqld.sock";
-
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     /** Sizes set both at bootstrap and at start, so the redo log is never resized. */
@@ -88,9 +85,10 @@ final class MysqlProcess {
                 "--basedir=" + baseDirectory(context),
                 "--bind-address=" + context.endpoint().host(),
                 "--port=" + context.endpoint().port(),
-                // mariadbd runs in its data directory. A relative path keeps the socket in the run
-                // directory however deep the addons home is: its absolute path may hold 107 bytes.
-                "--socket=" + SOCKET,
+                // mariadbd works in its data directory. A path relative to it keeps the socket in the
+                // run directory however deep the addons home is: a socket's absolute path may hold
+                // 107 bytes at most, and mariadbd refuses to start with a longer one.
+                "--socket=" + context.dataDirectory().relativize(context.runDirectory().resolve("mysqld.sock")),
                 "--pid-file=" + context.runDirectory().resolve("mariadbd.pid"),
                 "--skip-name-resolve",
                 "--character-set-server=utf8mb4",

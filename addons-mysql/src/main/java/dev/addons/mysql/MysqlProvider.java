@@ -31,8 +31,9 @@ import java.util.Map;
  * version containing {@code ':'} is a full image reference and runs as a container only. The
  * admin connects over JDBC with MySQL Connector/J.
  *
- * <p>Passwords are random, reach the server only as bind parameters and never appear in
- * exception messages or logs.
+ * <p>Passwords are random and never appear in exception messages, logs or command lines: a
+ * tenant's reaches the server as a bind parameter of {@code CREATE USER}, the admin's as a
+ * password hash at initialization (as {@code MYSQL_ROOT_PASSWORD} for the image).
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */

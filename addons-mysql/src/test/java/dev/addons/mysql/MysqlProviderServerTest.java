@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The provider against a real server it describes itself: MySQL 8 as MariaDB from Debian's
@@ -205,6 +206,18 @@ class MysqlProviderServerTest {
         for (Path file : files) {
             String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
             assertThat(content).as(file.toString()).doesNotContain(server.access().adminPassword(), tenantPassword);
+        }
+    }
+
+    @Test
+    void aServerStartsInAHomeTooDeepForAnAbsoluteSocketPath(@TempDir Path directory) throws Exception {
+        Path deep = Files.createDirectories(directory.resolve("d".repeat(100)));
+
+        try (RuntimeServer deepServer = RuntimeServer.start(provider, deep)) {
+            Path socket = deepServer.directory().resolve("run/mysqld.sock");
+            assertThat(socket.toString()).hasSizeGreaterThan(107);
+            assertThat(socket).exists();
+            MysqlAdmin.checkReady(deepServer.access());
         }
     }
 

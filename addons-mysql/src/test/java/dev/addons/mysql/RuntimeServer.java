@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * One MySQL 8 server the provider describes (MariaDB from Debian's package), run by the real
- * process runtime in a temporary home. {@link #close()} destroys it.
+ * process runtime in a home of its own. {@link #close()} destroys it and deletes the home.
  */
 final class RuntimeServer implements AutoCloseable {
     private final Path home;
@@ -32,7 +32,11 @@ final class RuntimeServer implements AutoCloseable {
     }
 
     static RuntimeServer start(MysqlProvider provider) throws IOException {
-        Path home = Files.createTempDirectory("addons-mysql");
+        return start(provider, Files.createTempDirectory("addons-mysql"));
+    }
+
+    /** A server in {@code home}, which {@link #close()} deletes. */
+    static RuntimeServer start(MysqlProvider provider, Path home) {
         ProcessRuntime runtime = new ProcessRuntime(home);
         ServerDefinition definition = provider.server(new ServerRequest("8", Secrets.password()));
         long started = System.nanoTime();
