@@ -3,6 +3,7 @@ package dev.addons.postgres;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.Urls;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -48,8 +49,8 @@ final class PostgresAdmin {
         properties.setProperty("loginTimeout", Integer.toString(connectSeconds));
         properties.setProperty("socketTimeout", Integer.toString(socketSeconds));
         properties.setProperty("ApplicationName", "addons");
-        String url = "jdbc:postgresql://" + PostgresCredentials.urlHost(server.endpoint().host()) + ":"
-                + server.endpoint().port() + "/" + PostgresCredentials.encode(database);
+        String url = "jdbc:postgresql://" + Urls.host(server.endpoint().host()) + ":"
+                + server.endpoint().port() + "/" + Urls.encode(database);
         Connection connection = DRIVER.connect(url, properties);
         if (connection == null) {
             throw new SQLException("the PostgreSQL driver did not accept " + url);

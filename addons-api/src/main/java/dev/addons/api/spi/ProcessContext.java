@@ -15,6 +15,17 @@ public interface ProcessContext {
     /** The absolute path of the engine binary {@code name} (e.g. {@code initdb}). */
     Path binary(String name);
 
+    /**
+     * Which of the recipe's {@linkplain ProcessRecipe#candidates() candidate} distributions this
+     * server runs from: its {@code binaries}, or one of its {@code alternatives}.
+     *
+     * @throws UnsupportedOperationException when this context does not tell (a test double)
+     * @since 0.1
+     */
+    default BinaryDistribution distribution() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not tell its distribution");
+    }
+
     /** The server's data directory: empty before initialization, owned by the engine's user. */
     Path dataDirectory();
 

@@ -2,6 +2,7 @@ package dev.addons.api.spi;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,15 +12,23 @@ import java.util.Objects;
  * {@link #launcher()}'s command in the foreground (the runtime detaches it so that it outlives
  * the JVM) and stops it with {@link #stopSignal()}.
  *
- * @param binaries    where the binaries come from
- * @param initializer prepares a fresh data directory (e.g. runs {@code initdb}); runs once
- * @param launcher    the command that runs the server in the foreground
- * @param stopSignal  the signal that stops the server cleanly and quickly
- * @param stopTimeout how long to wait after that signal before killing it
- * @param extraPorts  names of further loopback ports the server needs besides its main one (e.g.
- *                    {@code dist} and {@code epmd} for an Erlang node, {@code management} for an
- *                    HTTP API); the runtime picks a free port for each, see
- *                    {@link ProcessContext#endpoint(String)} and {@link ServerAccess#endpoint(String)}
+ * <p>Some engines can be served by more than one set of binaries, e.g. Valkey 7 by
+ * {@code valkey-server} 7 or by {@code redis-server} 7. Such a recipe lists the preferred set as
+ * {@code binaries} and the others as {@code alternatives}: the runtime takes the first of them the
+ * host has, else the first it has cached, else the first it can download, and tells the
+ * initializer and launcher which one through {@link ProcessContext#distribution()}.
+ *
+ * @param binaries     where the binaries come from (the preferred set)
+ * @param initializer  prepares a fresh data directory (e.g. runs {@code initdb}); runs once
+ * @param launcher     the command that runs the server in the foreground
+ * @param stopSignal   the signal that stops the server cleanly and quickly
+ * @param stopTimeout  how long to wait after that signal before killing it
+ * @param extraPorts   names of further loopback ports the server needs besides its main one (e.g.
+ *                     {@code dist} and {@code epmd} for an Erlang node, {@code management} for an
+ *                     HTTP API); the runtime picks a free port for each, see
+ *                     {@link ProcessContext#endpoint(String)} and {@link ServerAccess#endpoint(String)}
+ * @param alternatives other sets of binaries that serve the same version, in order of preference;
+ *                     may be empty ({@code @since 0.1})
  */
 public record ProcessRecipe(
         BinaryDistribution binaries,
@@ -27,7 +36,8 @@ public record ProcessRecipe(
         Launcher launcher,
         StopSignal stopSignal,
         Duration stopTimeout,
-        List<String> extraPorts) {
+        List<String> extraPorts,
+        List<BinaryDistribution> alternatives) {
 
     public ProcessRecipe {
         Objects.requireNonNull(binaries, "binaries == null");
@@ -44,12 +54,41 @@ public record ProcessRecipe(
         if (extraPorts.size() != new java.util.HashSet<>(extraPorts).size()) {
             throw new IllegalArgumentException("duplicate port names: " + extraPorts);
         }
+        alternatives = List.copyOf(alternatives);
     }
 
-    /** A recipe for a server with one port. */
+    /** A recipe served by one set of binaries. */
+    public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
+            StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts) {
+        this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, List.of());
+    }
+
+    /** A recipe for a server with one port, served by one set of binaries. */
     public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
             StopSignal stopSignal, Duration stopTimeout) {
         this(binaries, initializer, launcher, stopSignal, stopTimeout, List.of());
+    }
+
+    /**
+     * This recipe, also served by {@code alternatives} where the host lacks {@link #binaries()}.
+     *
+     * @since 0.1
+     */
+    public ProcessRecipe withAlternatives(List<BinaryDistribution> alternatives) {
+        return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives);
+    }
+
+    /**
+     * {@link #binaries()} followed by {@link #alternatives()}: every set of binaries that serves
+     * this recipe, in order of preference.
+     *
+     * @since 0.1
+     */
+    public List<BinaryDistribution> candidates() {
+        List<BinaryDistribution> all = new ArrayList<>(1 + alternatives.size());
+        all.add(binaries);
+        all.addAll(alternatives);
+        return List.copyOf(all);
     }
 
     /** Prepares a new, empty data directory. */

@@ -7,6 +7,7 @@ import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.ServerRuntime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,12 +38,37 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
                     + "' is not supported. Supported: " + provider.versions() + " (default "
                     + provider.defaultVersion() + "), or a full image reference containing ':'");
         }
-        Availability availability = runtime.availability(provider.server(new ServerRequest(version, "unused")));
+        Availability availability = availability(provider, version, runtime);
         if (!availability.canRun()) {
             throw new InvalidSpecException(where + name + " version '" + Names.printable(version)
-                    + "' cannot run on the " + runtime.name() + " runtime: " + availability.detail());
+                    + "' cannot run on the " + runtime.name() + " runtime: " + availability.detail()
+                    + (AddonSpec.isImageReference(version) ? "" : " " + runnableVersions(provider, runtime)));
         }
         return new ResolvedSpec(provider, variant, version);
+    }
+
+    private static Availability availability(AddonProvider provider, String version, ServerRuntime runtime) {
+        return runtime.availability(provider.server(new ServerRequest(version, "unused")));
+    }
+
+    /** For messages: the supported versions the runtime can run, which the user may ask for instead. */
+    private static String runnableVersions(AddonProvider provider, ServerRuntime runtime) {
+        List<String> versions = new ArrayList<>();
+        List<String> described = new ArrayList<>();
+        for (String version : provider.versions()) {
+            Availability availability = availability(provider, version, runtime);
+            if (availability.canRun()) {
+                versions.add(version);
+                described.add(version + " (" + availability.state().label() + ": " + availability.detail() + ")");
+            }
+        }
+        if (versions.isEmpty()) {
+            return "The " + runtime.name() + " runtime can run no version of " + provider.name() + " here.";
+        }
+        String which = versions.size() == 1 ? versions.get(0) : "...";
+        return "Here the " + runtime.name() + " runtime can run " + provider.name() + " " + String.join(", ", described)
+                + ": use --version " + (versions.size() == 1 ? which : "with one of them") + ", or version = \""
+                + which + "\" in the app file.";
     }
 
     private static Variant variant(AddonProvider provider, String wanted, String where) {

@@ -3,6 +3,7 @@ package dev.addons.core.internal.process;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.BinaryDistribution.Download;
+import dev.addons.api.spi.BinaryDistribution.VersionProbe;
 import dev.addons.core.internal.PrivateFiles;
 import dev.addons.core.runtime.ProgressListener;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -19,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds a distribution's binaries: on this host first, else in the cache
+ * Finds a distribution's binaries: on this host first (of the expected version, when the
+ * distribution declares a version probe), else in the cache
  * ({@code <cache>/<artifactId>-<version>/}), else fetched from the Maven repository, verified
  * against the pinned SHA-256 and unpacked into the cache. Unpacking happens in a temporary
  * directory that is renamed into place, under a lock held by threads of this JVM and by other
@@ -29,10 +33,13 @@ final class BinaryResolver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinaryResolver.class);
     /** One monitor per lock file: a JVM may not hold two FileLocks on one file. */
     private static final ConcurrentMap<Path, Object> MONITORS = new ConcurrentHashMap<>();
+    /** The next step when the host lacks a distribution and none can be fetched. */
+    static final String INSTALL_THEM = "Install them there, or use the container runtime (not in this build yet).";
 
     private final Path cache;
     private final URI repository;
     private final ArtifactFetcher fetcher = new ArtifactFetcher();
+    private final HostVersions versions = new HostVersions();
 
     /**
      * @param cache      the directory holding unpacked distributions
@@ -48,11 +55,85 @@ final class BinaryResolver implements AutoCloseable {
         this.repository = repository.toString().endsWith("/") ? repository : URI.create(repository + "/");
     }
 
-    /** The binaries when this host has them all in the distribution's search path. */
-    Optional<ResolvedBinaries> onHost(BinaryDistribution distribution) {
-        ResolvedBinaries host = new ResolvedBinaries(distribution.description() + " on this host",
-                distribution.hostSearchPath(), null);
-        return host.hasAll(distribution.requiredBinaries()) ? Optional.of(host) : Optional.empty();
+    /**
+     * The binaries when this host has them all in the distribution's search path and, when it
+     * declares a version probe, they report the expected version.
+     */
+    Optional<ResolvedBinaries> onHost(BinaryDistribution distribution) throws InterruptedException {
+        return searchHost(distribution).found();
+    }
+
+    /** The binaries of the first of {@code candidates} the host has. */
+    Optional<ResolvedBinaries> onHost(List<BinaryDistribution> candidates) throws InterruptedException {
+        for (BinaryDistribution candidate : candidates) {
+            Optional<ResolvedBinaries> host = onHost(candidate);
+            if (host.isPresent()) {
+                return host;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The binaries of the first of {@code candidates} that is unpacked in the cache. */
+    Optional<ResolvedBinaries> cached(List<BinaryDistribution> candidates) {
+        return candidates.stream().map(this::cached).flatMap(Optional::stream).findFirst();
+    }
+
+    /** The first of {@code candidates} that offers a download. */
+    static Optional<BinaryDistribution> downloadable(List<BinaryDistribution> candidates) {
+        return candidates.stream().filter(candidate -> candidate.downloadIfAny().isPresent()).findFirst();
+    }
+
+    /** For messages: why the host has none of {@code candidates}, one reason each. */
+    String whyNotOnHost(List<BinaryDistribution> candidates) throws InterruptedException {
+        List<String> reasons = new ArrayList<>();
+        for (BinaryDistribution candidate : candidates) {
+            reasons.add(whyNotOnHost(candidate));
+        }
+        return String.join("; ", reasons);
+    }
+
+    /** For messages: why the host does not have the distribution (call when {@link #onHost} is empty). */
+    String whyNotOnHost(BinaryDistribution distribution) throws InterruptedException {
+        List<String> rejected = searchHost(distribution).rejected();
+        return rejected.isEmpty()
+                ? distribution.description() + ": " + distribution.requiredBinaries() + " not found in "
+                        + distribution.hostSearchPath()
+                : distribution.description() + ": needs " + distribution.versionProbe().binary() + " "
+                        + distribution.versionProbe().expected() + ".x in " + distribution.hostSearchPath()
+                        + ", found " + String.join(", ", rejected);
+    }
+
+    /** What the host has: the binaries, or the probed binaries that were of another version. */
+    private record HostSearch(Optional<ResolvedBinaries> found, List<String> rejected) {
+    }
+
+    private HostSearch searchHost(BinaryDistribution distribution) throws InterruptedException {
+        List<String> required = distribution.requiredBinaries();
+        String source = distribution.description() + " on this host";
+        if (distribution.versionProbeIfAny().isEmpty()) {
+            ResolvedBinaries host = new ResolvedBinaries(source, distribution.hostSearchPath(), null, distribution,
+                    null);
+            return new HostSearch(host.hasAll(required) ? Optional.of(host) : Optional.empty(), List.of());
+        }
+        VersionProbe probe = distribution.versionProbe();
+        List<String> rejected = new ArrayList<>();
+        // Each directory on its own: /usr/local/bin and /usr/bin may hold different versions.
+        for (Path directory : distribution.hostSearchPath()) {
+            ResolvedBinaries candidate = new ResolvedBinaries(source, List.of(directory), null, distribution, null);
+            if (!candidate.hasAll(required)) {
+                continue;
+            }
+            Path binary = candidate.binary(probe.binary());
+            HostVersions.Answer answer = versions.probe(binary, probe);
+            if (answer.versionIfAny().filter(probe::accepts).isPresent()) {
+                return new HostSearch(Optional.of(new ResolvedBinaries(
+                        source + " (" + binary + " " + answer.version() + ")", List.of(directory), null,
+                        distribution, answer.version())), List.of());
+            }
+            rejected.add(binary + " " + answer.describe());
+        }
+        return new HostSearch(Optional.empty(), rejected);
     }
 
     /** The binaries when the distribution's download is unpacked in the cache already. */
@@ -73,14 +154,30 @@ final class BinaryResolver implements AutoCloseable {
      */
     ResolvedBinaries resolve(BinaryDistribution distribution, String subject, ProgressListener progress)
             throws InterruptedException {
-        Optional<ResolvedBinaries> found = onHost(distribution).or(() -> cached(distribution));
+        return resolve(List.of(distribution), subject, progress);
+    }
+
+    /**
+     * The binaries of the first candidate the host has, else of the first one cached, else of the
+     * first one offering a download, fetched now. Throws {@link ProvisioningException} saying what
+     * was tried when none works.
+     */
+    ResolvedBinaries resolve(List<BinaryDistribution> candidates, String subject, ProgressListener progress)
+            throws InterruptedException {
+        Optional<ResolvedBinaries> found = onHost(candidates);
+        if (found.isEmpty()) {
+            found = cached(candidates);
+        }
         if (found.isPresent()) {
             return found.get();
         }
-        Download download = distribution.downloadIfAny().orElseThrow(() -> new ProvisioningException(
-                "No binaries for " + distribution.description() + ": " + distribution.requiredBinaries()
-                        + " not all found in " + distribution.hostSearchPath()
-                        + " and no download is offered. Install them there, or use the container runtime."));
+        Optional<BinaryDistribution> downloadable = downloadable(candidates);
+        if (downloadable.isEmpty()) {
+            throw new ProvisioningException("No binaries for " + whyNotOnHost(candidates)
+                    + "; no download is offered. " + INSTALL_THEM);
+        }
+        BinaryDistribution distribution = downloadable.get();
+        Download download = distribution.download();
         try {
             return fetchOnce(distribution, download, subject, progress);
         } catch (IOException e) {
@@ -148,7 +245,8 @@ final class BinaryResolver implements AutoCloseable {
         Path install = installDirectory(download);
         Path lib = install.resolve("lib");
         return new ResolvedBinaries(distribution.description() + " from " + download.coordinates(),
-                java.util.List.of(install.resolve(download.binDirectory())), Files.isDirectory(lib) ? lib : null);
+                List.of(install.resolve(download.binDirectory())), Files.isDirectory(lib) ? lib : null, distribution,
+                null);
     }
 
     private static String name(Download download) {

@@ -2,6 +2,7 @@ package dev.addons.core.internal.process;
 
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.ProcessContext;
 import java.io.File;
 import java.io.IOException;
@@ -46,6 +47,11 @@ final class DefaultProcessContext implements ProcessContext {
     @Override
     public Path binary(String name) {
         return binaries.binary(name);
+    }
+
+    @Override
+    public BinaryDistribution distribution() {
+        return binaries.distribution();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.BinaryDistribution;
+import dev.addons.api.spi.BinaryDistribution.Download;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.runtime.Availability;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -110,21 +112,28 @@ public final class ProcessRuntime implements ServerRuntime {
         if (unrunnable.isPresent()) {
             return new Availability(Availability.State.UNAVAILABLE, unrunnable.get());
         }
-        BinaryDistribution distribution = definition.process().binaries();
-        Optional<ResolvedBinaries> host = binaries.onHost(distribution);
-        if (host.isPresent()) {
-            return new Availability(Availability.State.INSTALLED, whereFound(host.get(), distribution));
+        List<BinaryDistribution> candidates = definition.process().candidates();
+        try {
+            Optional<ResolvedBinaries> host = binaries.onHost(candidates);
+            if (host.isPresent()) {
+                return new Availability(Availability.State.INSTALLED, host.get().describe());
+            }
+            Optional<ResolvedBinaries> cached = binaries.cached(candidates);
+            if (cached.isPresent()) {
+                return new Availability(Availability.State.CACHED, cached.get().describe());
+            }
+            Optional<Download> download = BinaryResolver.downloadable(candidates).map(BinaryDistribution::download);
+            if (download.isPresent()) {
+                return new Availability(Availability.State.DOWNLOADABLE,
+                        download.get().coordinates() + " from " + binaries.artifactUri(download.get()));
+            }
+            return new Availability(Availability.State.UNAVAILABLE, binaries.whyNotOnHost(candidates)
+                    + " and no download is offered. " + BinaryResolver.INSTALL_THEM);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Availability(Availability.State.UNAVAILABLE, "interrupted while looking for "
+                    + definition.process().binaries().description());
         }
-        Optional<ResolvedBinaries> cached = binaries.cached(distribution);
-        if (cached.isPresent()) {
-            return new Availability(Availability.State.CACHED, whereFound(cached.get(), distribution));
-        }
-        return distribution.downloadIfAny()
-                .map(download -> new Availability(Availability.State.DOWNLOADABLE,
-                        download.coordinates() + " from " + binaries.artifactUri(download)))
-                .orElseGet(() -> new Availability(Availability.State.UNAVAILABLE, distribution.description()
-                        + ": " + distribution.requiredBinaries() + " not found in " + distribution.hostSearchPath()
-                        + " and no download is offered"));
     }
 
     @Override
@@ -138,16 +147,17 @@ public final class ProcessRuntime implements ServerRuntime {
             throw new InvalidSpecException(unrunnable.get());
         }
         ProcessRecipe recipe = definition.process();
-        LOG.info("{} - Starting {} {} ...", serverId, definition.engine(), definition.version());
         progress.step(serverId, "finding " + recipe.binaries().description());
         ResolvedBinaries found;
         try {
-            found = binaries.resolve(recipe.binaries(), serverId, progress);
+            found = binaries.resolve(recipe.candidates(), serverId, progress);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProvisioningException("Interrupted while fetching " + recipe.binaries().description(), e);
         }
-        LOG.debug("{} - Using {} in {}, engine runs as {}", serverId, found.source(), found.directories(), user);
+        LOG.info("{} - Starting {} {} from {} ...", serverId, definition.engine(), definition.version(),
+                found.source());
+        LOG.debug("{} - Binaries in {}, engine runs as {}", serverId, found.directories(), user);
         ServerStart start = new ServerStart(
                 serverId, definition, found, ServerDirectories.of(home, serverId), user, progress);
         for (int attempt = 1; ; attempt++) {
@@ -178,18 +188,13 @@ public final class ProcessRuntime implements ServerRuntime {
             return Optional.of(definition.engine() + " " + definition.version() + " cannot run from binaries on "
                     + "this host: it needs the container runtime, which this build does not have yet");
         }
-        BinaryDistribution binaries = definition.process().binaries();
-        if (binaries.hostSearchPath().isEmpty() && binaries.downloadIfAny().isEmpty()) {
-            // The provider knows this host cannot serve the version; its description says why.
-            return Optional.of(binaries.description());
+        List<BinaryDistribution> candidates = definition.process().candidates();
+        if (candidates.stream().allMatch(d -> d.hostSearchPath().isEmpty() && d.downloadIfAny().isEmpty())) {
+            // The provider knows this host cannot serve the version: no directory to search, nothing
+            // to fetch. Its description says why and what to do instead.
+            return Optional.of(definition.process().binaries().description());
         }
         return Optional.empty();
-    }
-
-    /** What the binaries are and where: the description, then the first required binary's directory. */
-    private static String whereFound(ResolvedBinaries found, BinaryDistribution distribution) {
-        return distribution.description() + ": "
-                + found.binary(distribution.requiredBinaries().get(0)).getParent();
     }
 
     @Override

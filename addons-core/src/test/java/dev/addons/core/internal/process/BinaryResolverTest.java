@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.BinaryDistribution.Download;
+import dev.addons.api.spi.BinaryDistribution.VersionProbe;
 import dev.addons.core.runtime.ProgressListener;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -225,6 +226,70 @@ class BinaryResolverTest {
 
             assertThat(binaries.binary("hello")).isEqualTo(bin.resolve("hello"));
             assertThat(binaries.libraryDirectoryIfAny()).isEmpty();
+        }
+    }
+
+    private static Path script(Path directory, String name, String output) throws IOException {
+        Files.createDirectories(directory);
+        Path file = directory.resolve(name);
+        Files.writeString(file, "#!/bin/sh\necho '" + output + "'\n");
+        file.toFile().setExecutable(true);
+        return file;
+    }
+
+    private static BinaryDistribution probed(String expected, Path... searchPath) {
+        return new BinaryDistribution("Hello " + expected, List.of(searchPath), List.of("hello"), null,
+                new VersionProbe("hello", List.of("--version"), "v=([0-9][0-9.]*)", expected));
+    }
+
+    @Test
+    void aProbedDistributionTakesTheFirstDirectoryWhoseBinaryReportsTheExpectedVersion() throws Exception {
+        Path local = elsewhere.resolve("local/bin");
+        Path usr = elsewhere.resolve("usr/bin");
+        script(local, "hello", "Hello server v=8.0.1 sha=0");
+        script(usr, "hello", "Hello server v=7.0.15 sha=0");
+        try (BinaryResolver resolver = new BinaryResolver(cache, URI.create("http://127.0.0.1:9/"))) {
+            ResolvedBinaries seven = resolver.onHost(probed("7", local, usr)).orElseThrow();
+            ResolvedBinaries eight = resolver.onHost(probed("8", local, usr)).orElseThrow();
+
+            assertThat(seven.binary("hello")).isEqualTo(usr.resolve("hello"));
+            assertThat(seven.version()).isEqualTo("7.0.15");
+            assertThat(seven.describe()).isEqualTo(usr + ": hello 7.0.15");
+            assertThat(eight.binary("hello")).isEqualTo(local.resolve("hello"));
+            assertThat(resolver.onHost(probed("9", local, usr))).isEmpty();
+            assertThat(resolver.whyNotOnHost(probed("9", local, usr))).isEqualTo("Hello 9: needs hello 9.x in [" + local + ", " + usr + "], found "
+                    + local.resolve("hello") + " version 8.0.1, " + usr.resolve("hello") + " version 7.0.15");
+        }
+    }
+
+    @Test
+    void aBinaryThatReportsNoVersionIsNotTakenAndWhatItSaidIsReported() throws Exception {
+        Path bin = elsewhere.resolve("bin");
+        script(bin, "hello", "unknown option --version");
+        try (BinaryResolver resolver = new BinaryResolver(cache, URI.create("http://127.0.0.1:9/"))) {
+            assertThat(resolver.onHost(probed("7", bin))).isEmpty();
+            assertThat(resolver.whyNotOnHost(probed("7", bin))).isEqualTo("Hello 7: needs hello 7.x in [" + bin + "], found "
+                    + bin.resolve("hello") + " of unknown version (it said: unknown option --version)");
+        }
+    }
+
+    @Test
+    void takesTheFirstCandidateTheHostHasAndSaysWhyWhenItHasNone() throws Exception {
+        Path bin = elsewhere.resolve("bin");
+        script(bin, "hello", "Hello server v=7.0.15");
+        BinaryDistribution preferred = new BinaryDistribution("Greeter 7", List.of(bin), List.of("greeter"), null);
+        BinaryDistribution alternative = probed("7", bin);
+        try (BinaryResolver resolver = new BinaryResolver(cache, URI.create("http://127.0.0.1:9/"))) {
+            ResolvedBinaries found = resolver.resolve(List.of(preferred, alternative), "test", ProgressListener.NONE);
+
+            assertThat(found.distribution()).isSameAs(alternative);
+            assertThat(found.binary("hello")).isEqualTo(bin.resolve("hello"));
+            assertThatThrownBy(() -> resolver.resolve(List.of(preferred, probed("8", bin)), "test",
+                    ProgressListener.NONE))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessage("No binaries for Greeter 7: [greeter] not found in [" + bin + "]; Hello 8: needs hello"
+                            + " 8.x in [" + bin + "], found " + bin.resolve("hello") + " version 7.0.15; no download is offered."
+                            + " Install them there, or use the container runtime (not in this build yet).");
         }
     }
 }

@@ -1,0 +1,158 @@
+package dev.addons.memcache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.addons.api.AddonRecord;
+import dev.addons.api.AddonSpec;
+import dev.addons.api.Credentials;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.Status;
+import dev.addons.api.Variable;
+import dev.addons.api.Variant;
+import dev.addons.core.AddonInfo;
+import dev.addons.core.Addons;
+import dev.addons.core.VersionInfo;
+import dev.addons.core.runtime.Availability;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import net.spy.memcached.MemcachedClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole SDK with the memcached addon on the process runtime: the facade, the state store,
+ * the runtime and the provider, used with spymemcached through nothing but the injected
+ * variables. On Debian 12 the host serves memcached 1.6 and cannot serve 1.4 or 1.5.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MemcachedEndToEndTest {
+    @TempDir
+    static Path home;
+
+    Addons addons;
+    final List<String> transitions = new ArrayList<>();
+
+    @BeforeAll
+    void open() {
+        addons = Addons.builder().home(home).runtime("process")
+                .listener((r, from) -> {
+                    synchronized (transitions) {
+                        transitions.add(r.app() + ":" + from + "->" + r.status());
+                    }
+                })
+                .build();
+    }
+
+    @AfterAll
+    void destroyEverythingAndCheckNothingIsLeft() throws IOException {
+        for (AddonRecord record : addons.listAll()) {
+            addons.destroy(record.app(), record.environment(), record.addon());
+        }
+        addons.close();
+        assertThat(ServerProcesses.under(home)).isEmpty();
+        try (Stream<Path> servers = Files.list(Files.createDirectories(home.resolve("servers")))) {
+            assertThat(servers).isEmpty();
+        }
+    }
+
+    @Test
+    void theDefaultVersionReachesActiveServesRealWorkAndDestroyLeavesNothing() throws Exception {
+        AddonRecord record = addons.create("web", "production", AddonSpec.of("memcache"));
+
+        assertThat(record.status()).isEqualTo(Status.ACTIVE);
+        assertThat(record.addon()).isEqualTo("memcached");
+        assertThat(record.version()).isEqualTo("1.6");
+        assertThat(record.variant()).isEqualTo("small");
+        synchronized (transitions) {
+            assertThat(transitions).containsSubsequence("web:null->PENDING", "web:PENDING->PROVISIONING",
+                    "web:PROVISIONING->ACTIVE");
+        }
+        Credentials vars = addons.env("web", "production");
+        int port = Integer.parseInt(vars.get("MEMCACHE_PORT").orElseThrow());
+        assertThat(vars.variables()).containsExactly(
+                Variable.plain("MEMCACHE_URL", "memcache://127.0.0.1:" + port),
+                Variable.plain("MEMCACHE_HOST", "127.0.0.1"),
+                Variable.plain("MEMCACHE_PORT", Integer.toString(port)));
+
+        try (MemcachedClients clients = MemcachedClients.fromUrl(vars.toMap())) {
+            MemcachedClient cache = clients.client();
+            assertThat(cache.set("page:/", 60, "<h1>hello</h1>").get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(cache.get("page:/")).isEqualTo("<h1>hello</h1>");
+            assertThat(cache.incr("views", 1, 1)).isEqualTo(1);
+            assertThat(cache.incr("views", 1)).isEqualTo(2);
+            assertThat(cache.delete("page:/").get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(cache.get("page:/")).isNull();
+        }
+
+        Path serverDir = home.resolve("servers").resolve(record.id());
+        assertThat(ServerProcesses.under(serverDir)).hasSize(1);
+        addons.destroy("web", "production", "memcached");
+        assertThat(ServerProcesses.isListening(port)).isFalse();
+        assertThat(ServerProcesses.under(serverDir)).isEmpty();
+        assertThat(serverDir).doesNotExist();
+        assertThat(addons.list("web", "production")).isEmpty();
+    }
+
+    @Test
+    void twoAppsGetSeparateServers() throws Exception {
+        addons.create("alpha", "production", AddonSpec.of("memcached").withVersion("1.6"));
+        addons.create("beta", "production", AddonSpec.of("memcached").withVersion("1.6"));
+        Map<String, String> alpha = addons.env("alpha", "production").toMap();
+        Map<String, String> beta = addons.env("beta", "production").toMap();
+
+        assertThat(alpha.get("MEMCACHE_PORT")).isNotEqualTo(beta.get("MEMCACHE_PORT"));
+        try (MemcachedClients a = MemcachedClients.fromHostAndPort(alpha);
+                MemcachedClients b = MemcachedClients.fromHostAndPort(beta)) {
+            assertThat(a.client().set("session:1", 60, "alpha's").get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(b.client().get("session:1")).isNull();
+            assertThat(a.client().get("session:1")).isEqualTo("alpha's");
+        }
+        addons.destroy("alpha", "production", "memcached");
+        addons.destroy("beta", "production", "memcached");
+    }
+
+    @Test
+    void versionsTheHostCannotServeAreRefusedBeforeAnythingStartsSayingWhatItHasAndWhatToDo() throws IOException {
+        for (String version : List.of("1.4", "1.5")) {
+            assertThatThrownBy(() -> addons.create("old", "production", AddonSpec.of("memcached").withVersion(version)))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessageStartingWith("memcached version '" + version + "' cannot run on the process runtime:"
+                            + " Memcached " + version + ": needs memcached " + version + ".x in [/usr/local/bin,"
+                            + " /usr/bin], found /usr/bin/memcached version 1.6.")
+                    .hasMessageContaining(" and no download is offered. Install them there, or use the container"
+                            + " runtime (not in this build yet). Here the process runtime can run memcached 1.6"
+                            + " (installed: /usr/bin:"
+                            + " memcached 1.6.")
+                    .hasMessageEndingWith("): use --version 1.6, or version = \"1.6\" in the app file.");
+        }
+        assertThat(addons.list("old", "production")).isEmpty();
+        try (Stream<Path> servers = Files.list(Files.createDirectories(home.resolve("servers")))) {
+            assertThat(servers.filter(p -> p.getFileName().toString().contains("-old-"))).isEmpty();
+        }
+    }
+
+    @Test
+    void infoListsTheVersionsWithWhatServesThemTheDefaultAndTheVariant() {
+        AddonInfo info = addons.info("memcache");
+
+        assertThat(info.name()).isEqualTo("memcached");
+        assertThat(info.aliases()).containsExactly("memcache");
+        assertThat(info.defaultVersion()).isEqualTo("1.6");
+        assertThat(info.variants()).containsExactly(new Variant("small", "Dedicated server", false));
+        assertThat(info.versions()).extracting(VersionInfo::version).containsExactly("1.4", "1.5", "1.6");
+        assertThat(info.versions()).extracting(VersionInfo::isDefault).containsExactly(false, false, true);
+        assertThat(info.versions()).extracting(v -> v.availability().state()).containsExactly(
+                Availability.State.UNAVAILABLE, Availability.State.UNAVAILABLE, Availability.State.INSTALLED);
+        assertThat(info.versions().get(2).availability().detail()).startsWith("/usr/bin: memcached 1.6.");
+    }
+}

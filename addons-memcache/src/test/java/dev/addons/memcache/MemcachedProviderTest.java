@@ -1,0 +1,131 @@
+package dev.addons.memcache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.addons.api.Credentials;
+import dev.addons.api.Endpoint;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.Variable;
+import dev.addons.api.Variant;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.BinaryDistribution;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ProcessContext;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ProcessRecipe.StopSignal;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.api.spi.ServerRequest;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MemcachedProviderTest {
+
+    private final MemcachedProvider provider = new MemcachedProvider();
+
+    @Test
+    void describesItselfAsTheAddonsDocumentationSays() {
+        assertThat(provider.name()).isEqualTo("memcached");
+        assertThat(provider.aliases()).containsExactly("memcache");
+        assertThat(provider.description()).isEqualTo("Managed Memcached in-memory cache");
+        assertThat(provider.versions()).containsExactly("1.4", "1.5", "1.6");
+        assertThat(provider.defaultVersion()).isEqualTo("1.6");
+        assertThat(provider.variants()).containsExactly(new Variant("small", "Dedicated server", false));
+    }
+
+    @Test
+    void isFoundThroughTheServiceLoader() {
+        assertThat(ServiceLoader.load(AddonProvider.class, getClass().getClassLoader()).stream()
+                .map(ServiceLoader.Provider::type)).contains(MemcachedProvider.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.4", "1.5", "1.6"})
+    void everyVersionRunsFromAMemcachedReportingItOrTheOfficialImage(String version) {
+        ServerDefinition definition = provider.server(new ServerRequest(version, "unused-password"));
+        ProcessRecipe process = definition.processRecipe().orElseThrow();
+        BinaryDistribution binaries = process.binaries();
+
+        assertThat(process.alternatives()).isEmpty();
+        assertThat(binaries.requiredBinaries()).containsExactly("memcached");
+        assertThat(binaries.hostSearchPath()).containsExactly(Path.of("/usr/local/bin"), Path.of("/usr/bin"));
+        assertThat(binaries.downloadIfAny()).isEmpty();
+        assertThat(binaries.versionProbe().arguments()).containsExactly("-V");
+        assertThat(binaries.versionProbe().versionIn("memcached " + version + ".7")).contains(version + ".7");
+        assertThat(binaries.versionProbe().accepts(version + ".7")).isTrue();
+        assertThat(process.stopSignal()).isEqualTo(StopSignal.TERM);
+        assertThat(definition.container().image()).isEqualTo("memcached:" + version);
+        assertThat(definition.container().port()).isEqualTo(11211);
+        assertThat(definition.container().command()).containsExactly("memcached", "-U", "0", "-m", "64");
+    }
+
+    @Test
+    void theServerListensOnTheLoopbackEndpointOverTcpOnly() {
+        ProcessContext context = new FixedContext(Path.of("/usr/bin/memcached"), new Endpoint("127.0.0.1", 41234));
+
+        assertThat(MemcachedProcess.command(context)).containsExactly("/usr/bin/memcached",
+                "-l", "127.0.0.1", "-p", "41234", "-U", "0", "-m", "64", "-c", "1024");
+    }
+
+    @Test
+    void anUnsupportedVersionIsRefusedWithTheSupportedOnes() {
+        assertThatThrownBy(() -> provider.server(new ServerRequest("1.3", "unused-password")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("Unsupported Memcached version '1.3'. Supported: [1.4, 1.5, 1.6], or a full image"
+                        + " reference such as registry.example.com/custom-memcached:1.6");
+        assertThat(provider.server(new ServerRequest("registry.example.com/memcached:1.6-x", "unused-password"))
+                .processRecipe()).isEmpty();
+    }
+
+    @Test
+    void theVariablesAreTheUrlHostAndPortNoneSensitive() {
+        Credentials vars = provider.credentials(Binding.of("serverVersion", "1.6.18"), new Endpoint("127.0.0.1", 41234));
+
+        assertThat(vars.variables()).containsExactly(
+                Variable.plain("MEMCACHE_URL", "memcache://127.0.0.1:41234"),
+                Variable.plain("MEMCACHE_HOST", "127.0.0.1"),
+                Variable.plain("MEMCACHE_PORT", "41234"));
+    }
+
+    @Test
+    void anIpv6HostIsBracketedInTheUrl() {
+        URI url = URI.create(provider.credentials(Binding.of(), new Endpoint("::1", 11211))
+                .get("MEMCACHE_URL").orElseThrow());
+
+        assertThat(url.toString()).isEqualTo("memcache://[::1]:11211");
+        assertThat(url.getPort()).isEqualTo(11211);
+    }
+
+    /** A process context that only knows the binary and the endpoint. */
+    private record FixedContext(Path memcached, Endpoint endpoint) implements ProcessContext {
+        @Override
+        public Path binary(String name) {
+            return memcached;
+        }
+
+        @Override
+        public Path dataDirectory() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Path runDirectory() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Path writePrivateFile(String name, String content) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void run(List<String> command) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.addons.redis;
+
+import dev.addons.api.Credentials;
+import dev.addons.api.Endpoint;
+import dev.addons.api.Variable;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.Urls;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a tenant's {@link Binding} into its variables: {@code VALKEY_URL}, {@code VALKEY_HOST},
+ * {@code VALKEY_PORT} and {@code VALKEY_PASSWORD}, then the same four as {@code REDIS_*} for
+ * clients that expect those names. Both sets point at the same server; the URLs and passwords
+ * are sensitive. Stateless and thread-safe.
+ */
+final class ValkeyCredentials {
+
+    /** Binding key of the {@code default} user's password. */
+    static final String PASSWORD = "password";
+    /** Binding key of the server that answered when the tenant was made: {@code valkey} or {@code redis}. */
+    static final String SERVER = "server";
+    /** Binding key of its version. */
+    static final String SERVER_VERSION = "serverVersion";
+
+    private ValkeyCredentials() {
+    }
+
+    static Credentials of(Binding binding, Endpoint endpoint) {
+        String password = binding.require(PASSWORD);
+        String url = "redis://:" + Urls.encode(password) + "@" + Urls.host(endpoint.host()) + ":" + endpoint.port();
+        List<Variable> variables = new ArrayList<>();
+        for (String prefix : List.of("VALKEY_", "REDIS_")) {
+            variables.add(Variable.secret(prefix + "URL", url));
+            variables.add(Variable.plain(prefix + "HOST", endpoint.host()));
+            variables.add(Variable.plain(prefix + "PORT", Integer.toString(endpoint.port())));
+            variables.add(Variable.secret(prefix + "PASSWORD", password));
+        }
+        return new Credentials(variables);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.addons.redis;
+
+import dev.addons.api.Credentials;
+import dev.addons.api.Endpoint;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.Variant;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ContainerRecipe;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.TenantRequest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code valkey} addon (alias {@code redis}): a dedicated Valkey 7, 8 or 9 server per app
+ * ({@code small}, the only variant). Valkey is wire-compatible with Redis, so the app gets both
+ * {@code VALKEY_*} and {@code REDIS_*} variables for the same server: {@code _URL}
+ * ({@code redis://:password@host:port}), {@code _HOST}, {@code _PORT} and {@code _PASSWORD}.
+ *
+ * <p>The whole server is the app's: the tenant is the server's {@code default} user, whose
+ * password is the server's {@code requirepass}, as the URL's empty user name implies. There is no
+ * ACL user per app, since no other app shares the server.
+ *
+ * <p>On the process runtime a server runs from {@code valkey-server} of the requested major on
+ * this host, or for 7 from {@code redis-server} 7.x (Valkey 7.2 forked from Redis 7.2); see
+ * {@link ValkeyBinaries}. A requested major the host has no binary for is refused before
+ * anything starts, naming what the host has. The container runtime runs the official
+ * {@code valkey/valkey:<major>} image, the password given through its
+ * {@code VALKEY_EXTRA_FLAGS}; a version containing {@code ':'} is a full image reference.
+ * {@link ValkeyProcess} tells how the server is configured.
+ *
+ * <p>Stateless and thread-safe; the no-arg constructor does nothing.
+ */
+public final class ValkeyProvider implements AddonProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(ValkeyProvider.class);
+
+    private static final List<String> VERSIONS = List.of("7", "8", "9");
+    private static final String ADMIN_USER = "default";
+    private static final int CONTAINER_PORT = 6379;
+    private static final String CONTAINER_DATA = "/data";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Creates the provider; does no I/O. */
+    public ValkeyProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "valkey";
+    }
+
+    @Override
+    public Set<String> aliases() {
+        return Set.of("redis");
+    }
+
+    @Override
+    public String description() {
+        return "Managed Valkey key-value store (Redis-compatible)";
+    }
+
+    @Override
+    public List<String> versions() {
+        return VERSIONS;
+    }
+
+    @Override
+    public String defaultVersion() {
+        return "9";
+    }
+
+    @Override
+    public List<Variant> variants() {
+        return List.of(Variant.small("Dedicated server"));
+    }
+
+    @Override
+    public ServerDefinition server(ServerRequest request) {
+        String version = request.version();
+        boolean imageReference = version.indexOf(':') >= 0;
+        if (!imageReference && !VERSIONS.contains(version)) {
+            throw new InvalidSpecException("Unsupported Valkey version '" + version + "'. Supported: " + VERSIONS
+                    + ", or a full image reference such as registry.example.com/custom-valkey:8");
+        }
+        ProcessRecipe process = imageReference ? null : ValkeyProcess.recipe(version, request.adminPassword());
+        ContainerRecipe container = new ContainerRecipe(imageReference ? version : "valkey/valkey:" + version,
+                Map.of("VALKEY_EXTRA_FLAGS", "--requirepass " + request.adminPassword()),
+                List.of(), CONTAINER_PORT, CONTAINER_DATA);
+        return new ServerDefinition(name(), version, ADMIN_USER, request.adminPassword(), process, container,
+                ValkeyAdmin::checkReady, START_TIMEOUT);
+    }
+
+    /** The app's tenant is the server's {@code default} user: records its password and what serves it. */
+    @Override
+    public Binding provision(TenantRequest request, ServerAccess server) {
+        ValkeyAdmin.ServerInfo info;
+        try {
+            info = ValkeyAdmin.serverInfo(server);
+        } catch (IOException e) {
+            throw new ProvisioningException("Provisioning Valkey for '" + request.tenant() + "' on "
+                    + server.endpoint() + " failed: " + e.getMessage(), e);
+        }
+        LOG.info("{} - Provisioned the default user of {} {} on {}", request.tenant(), info.server(), info.version(),
+                server.endpoint());
+        return Binding.of(
+                ValkeyCredentials.PASSWORD, server.adminPassword(),
+                ValkeyCredentials.SERVER, info.server(),
+                ValkeyCredentials.SERVER_VERSION, info.version());
+    }
+
+    @Override
+    public Credentials credentials(Binding binding, Endpoint endpoint) {
+        return ValkeyCredentials.of(binding, endpoint);
+    }
+
+    /** Nothing to remove: the server is the app's alone, and the runtime deletes it with its data next. */
+    @Override
+    public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
+        LOG.debug("{} - Nothing to remove from {}: the whole server goes", request.tenant(), server.endpoint());
+    }
+}
