@@ -4,6 +4,7 @@ import com.mysql.cj.jdbc.Driver;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.Urls;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -51,8 +52,7 @@ final class MysqlAdmin {
         // Dropping a database waits for its metadata lock; MySQL's default wait is a year.
         properties.setProperty("sessionVariables", "lock_wait_timeout=60");
         properties.setProperty("connectionAttributes", "program_name:addons");
-        String url = "jdbc:mysql://" + MysqlCredentials.hostInUrl(server.endpoint()) + ":" + server.endpoint().port()
-                + "/";
+        String url = "jdbc:mysql://" + Urls.host(server.endpoint().host()) + ":" + server.endpoint().port() + "/";
         Connection connection = DRIVER.connect(url, properties);
         if (connection == null) {
             throw new SQLException("MySQL Connector/J did not accept " + url);

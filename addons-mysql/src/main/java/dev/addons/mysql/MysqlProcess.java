@@ -62,7 +62,7 @@ final class MysqlProcess {
         Path accounts = context.writePrivateFile("accounts.sql", accountsSql(adminPassword));
         try {
             List<String> command = new ArrayList<>(List.of(
-                    context.binary("mariadb-install-db").toString(),
+                    installDb(context).toString(),
                     "--no-defaults",
                     "--datadir=" + context.dataDirectory(),
                     "--basedir=" + baseDirectory(context),
@@ -79,7 +79,7 @@ final class MysqlProcess {
 
     static List<String> command(ProcessContext context) {
         List<String> command = new ArrayList<>(List.of(
-                context.binary("mariadbd").toString(),
+                context.binary(MysqlBinaries.MARIADBD).toString(),
                 "--no-defaults",
                 "--datadir=" + context.dataDirectory(),
                 "--basedir=" + baseDirectory(context),
@@ -130,6 +130,17 @@ final class MysqlProcess {
 
     /** The installation's base directory: {@code /usr} for {@code /usr/sbin/mariadbd}. */
     private static Path baseDirectory(ProcessContext context) {
-        return context.binary("mariadbd").getParent().getParent();
+        return context.binary(MysqlBinaries.MARIADBD).getParent().getParent();
+    }
+
+    /**
+     * {@code mariadb-install-db}, which the package of {@code mariadbd} installs in the base
+     * directory's {@code bin} ({@code /usr/bin}, beside {@code /usr/sbin/mariadbd}). It is not
+     * looked up as a required binary: the runtime finds a probed distribution's binaries in one
+     * directory, so that binaries of different versions are never mixed, and this one is of the
+     * same package as the probed {@code mariadbd}.
+     */
+    static Path installDb(ProcessContext context) {
+        return baseDirectory(context).resolve("bin").resolve("mariadb-install-db");
     }
 }

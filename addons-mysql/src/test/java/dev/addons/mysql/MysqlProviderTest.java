@@ -17,6 +17,7 @@ import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.BinaryDistribution;
+import dev.addons.api.spi.BinaryDistribution.VersionProbe;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessContext;
 import dev.addons.api.spi.ProcessRecipe;
@@ -72,9 +73,17 @@ class MysqlProviderTest {
         assertThat(server.adminPassword()).isEqualTo(ADMIN_PASSWORD);
         assertThat(server.startTimeout()).isEqualTo(Duration.ofSeconds(60));
         ProcessRecipe process = server.processRecipe().orElseThrow();
-        assertThat(process.binaries()).isEqualTo(new BinaryDistribution(
-                "MariaDB 10.11 (Debian's mariadb-server), standing in for MySQL 8",
-                List.of(Path.of("/usr/sbin"), Path.of("/usr/bin")), List.of("mariadbd", "mariadb-install-db"), null));
+        BinaryDistribution binaries = process.binaries();
+        assertThat(binaries.description()).isEqualTo("MariaDB 10.11 (Debian's mariadb-server), standing in for MySQL 8");
+        assertThat(binaries.hostSearchPath()).containsExactly(Path.of("/usr/sbin"));
+        assertThat(binaries.requiredBinaries()).containsExactly("mariadbd");
+        assertThat(binaries.downloadIfAny()).isEmpty();
+        assertThat(binaries.versionProbeIfAny()).hasValueSatisfying(probe -> {
+            assertThat(probe.binary()).isEqualTo("mariadbd");
+            assertThat(probe.arguments()).containsExactly("--version");
+            assertThat(probe.expected()).isEqualTo("10.11");
+        });
+        assertThat(process.alternatives()).isEmpty();
         assertThat(process.stopSignal()).isEqualTo(StopSignal.TERM);
         assertThat(process.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertOfficialImage(server.container(), "mysql:8");
@@ -87,10 +96,23 @@ class MysqlProviderTest {
         BinaryDistribution binaries = server.processRecipe().orElseThrow().binaries();
         assertThat(binaries.hostSearchPath()).isEmpty();
         assertThat(binaries.downloadIfAny()).isEmpty();
-        assertThat(binaries.description()).isEqualTo("MySQL 9 cannot run from binaries on this host: the process"
-                + " runtime serves MySQL 8 only, as MariaDB 10.11 (Debian's mariadb-server, /usr/sbin/mariadbd)."
-                + " Use --version 8; MySQL 9 needs the container runtime, which this build does not have yet");
+        assertThat(binaries.description()).isEqualTo("MySQL 9 has no server binaries for this host (none is"
+                + " packaged for Debian 12 or on Maven Central; the process runtime runs MySQL 8 as MariaDB 10.11),"
+                + " so it needs the container runtime, which this build does not have yet.");
         assertOfficialImage(server.container(), "mysql:9");
+    }
+
+    @Test
+    void theVersionProbeTakesMariaDb1011AndNoOtherSeries() {
+        VersionProbe probe = provider.server(new ServerRequest("8", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+                .binaries().versionProbeIfAny().orElseThrow();
+
+        // What Debian 12's mariadbd --version prints.
+        assertThat(probe.versionIn("/usr/sbin/mariadbd  Ver 10.11.19-MariaDB-0+deb12u1 for debian-linux-gnu on"
+                + " x86_64 (Debian 12)")).contains("10.11.19-MariaDB");
+        assertThat(probe.accepts("10.11.19-MariaDB")).isTrue();
+        assertThat(probe.accepts("11.8.3-MariaDB")).isFalse();
+        assertThat(probe.versionIn("mysqld  Ver 8.4.6 for Linux on x86_64 (MySQL Community Server - GPL)")).isEmpty();
     }
 
     @Test
@@ -211,7 +233,6 @@ class MysqlProviderTest {
     private static ProcessContext context(Path dir) throws IOException {
         ProcessContext context = mock(ProcessContext.class);
         when(context.binary("mariadbd")).thenReturn(Path.of("/usr/sbin/mariadbd"));
-        when(context.binary("mariadb-install-db")).thenReturn(Path.of("/usr/bin/mariadb-install-db"));
         when(context.dataDirectory()).thenReturn(dir.resolve("data"));
         when(context.runDirectory()).thenReturn(dir.resolve("run"));
         when(context.endpoint()).thenReturn(new Endpoint("127.0.0.1", 33061));

@@ -35,15 +35,22 @@ final class RuntimeServer implements AutoCloseable {
         return start(provider, Files.createTempDirectory("addons-mysql"));
     }
 
-    /** A server in {@code home}, which {@link #close()} deletes. */
-    static RuntimeServer start(MysqlProvider provider, Path home) {
+    /** A server in {@code home}, which {@link #close()} deletes, as does a start that fails. */
+    static RuntimeServer start(MysqlProvider provider, Path home) throws IOException {
         ProcessRuntime runtime = new ProcessRuntime(home);
-        ServerDefinition definition = provider.server(new ServerRequest("8", Secrets.password()));
-        long started = System.nanoTime();
-        RunningServer running = runtime.start("provider-test", definition, ProgressListener.NONE);
-        System.out.printf("starting MySQL 8 (MariaDB) until ready took %d ms%n", (System.nanoTime() - started) / 1_000_000);
-        return new RuntimeServer(home, runtime, running, new ServerAccess(running.serverId(), running.endpoint(),
-                definition.adminUser(), definition.adminPassword()));
+        try {
+            ServerDefinition definition = provider.server(new ServerRequest("8", Secrets.password()));
+            long started = System.nanoTime();
+            RunningServer running = runtime.start("provider-test", definition, ProgressListener.NONE);
+            System.out.printf("starting MySQL 8 (MariaDB) until ready took %d ms%n",
+                    (System.nanoTime() - started) / 1_000_000);
+            return new RuntimeServer(home, runtime, running, new ServerAccess(running.serverId(),
+                    running.endpoint(), definition.adminUser(), definition.adminPassword()));
+        } catch (RuntimeException e) {
+            runtime.close();
+            deleteRecursively(home);
+            throw e;
+        }
     }
 
     ServerAccess access() {
@@ -70,10 +77,14 @@ final class RuntimeServer implements AutoCloseable {
             System.out.printf("destroying the server took %d ms%n", (System.nanoTime() - started) / 1_000_000);
         } finally {
             runtime.close();
-            try (Stream<Path> paths = Files.walk(home)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
+            deleteRecursively(home);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
         }
     }
