@@ -46,7 +46,7 @@ final class RuntimeServer implements AutoCloseable {
                     (System.nanoTime() - started) / 1_000_000);
             return new RuntimeServer(home, runtime, running, new ServerAccess(running.serverId(),
                     running.endpoint(), definition.adminUser(), definition.adminPassword()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             runtime.close();
             deleteRecursively(home);
             throw e;
