@@ -188,6 +188,12 @@ public final class ProcessRuntime implements ServerRuntime {
             return Optional.of(definition.engine() + " " + definition.version() + " cannot run from binaries on "
                     + "this host: it needs the container runtime, which this build does not have yet");
         }
+        List<BinaryDistribution> candidates = definition.process().candidates();
+        if (candidates.stream().allMatch(d -> d.hostSearchPath().isEmpty() && d.downloadIfAny().isEmpty())) {
+            // The provider knows this host cannot serve the version: no directory to search, nothing
+            // to fetch. Its description says why and what to do instead.
+            return Optional.of(definition.process().binaries().description());
+        }
         return Optional.empty();
     }
 

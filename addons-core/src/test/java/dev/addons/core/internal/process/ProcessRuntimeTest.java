@@ -384,6 +384,21 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void aDistributionThatSearchesNoDirectoryAndOffersNoDownloadIsRefusedForTheReasonItsDescriptionGives() {
+        BinaryDistribution notHere = new BinaryDistribution("Engine 9 has no binaries here: use version 8",
+                List.of(), List.of("engined"), null);
+        ServerDefinition definition = TestPostgres.definition("9", notHere, ProcessRecipe.Initializer.NONE);
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThat(runtime.availability(definition)).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
+                    "Engine 9 has no binaries here: use version 8"));
+            assertThatThrownBy(() -> runtime.start("engine9", definition, ProgressListener.NONE))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessage("Engine 9 has no binaries here: use version 8");
+            assertThat(home.resolve("servers")).doesNotExist();
+        }
+    }
+
+    @Test
     void saysUnavailableWhenTheBinariesAreNowhereAndNothingCanBeDownloaded() {
         BinaryDistribution nowhere = new BinaryDistribution("PostgreSQL 99", List.of(home.resolve("nowhere")),
                 List.of("initdb", "postgres"), null);

@@ -1,0 +1,115 @@
+package dev.addons.mysql;
+
+import com.mysql.cj.jdbc.Driver;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.Variable;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.Urls;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * Administrative JDBC connections to a server (MySQL Connector/J, for MySQL and MariaDB alike),
+ * the readiness check built on them, and the redaction of secrets from SQL errors. The driver is
+ * used directly rather than through {@link java.sql.DriverManager}, which refuses drivers that are
+ * not visible from the caller's class loader (as when addons loads providers in a class loader of
+ * their own). Passwords go in connection properties, never in a URL. Stateless and thread-safe.
+ */
+final class MysqlAdmin {
+
+    private static final Driver DRIVER = newDriver();
+
+    private MysqlAdmin() {
+    }
+
+    /** A readiness check: a connection as the admin that answers {@code select 1}, within seconds. */
+    static void checkReady(ServerAccess server) throws SQLException {
+        try (Connection connection = connect(server, 2, 2); Statement statement = connection.createStatement()) {
+            statement.execute("select 1");
+        }
+    }
+
+    /** A connection as the admin, to no database, for provisioning work. */
+    static Connection connect(ServerAccess server) throws SQLException {
+        return connect(server, 10, 120);
+    }
+
+    private static Connection connect(ServerAccess server, int connectSeconds, int socketSeconds)
+            throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", server.adminUser());
+        properties.setProperty("password", server.adminPassword());
+        properties.setProperty("connectTimeout", Integer.toString(connectSeconds * 1000));
+        properties.setProperty("socketTimeout", Integer.toString(socketSeconds * 1000));
+        // MySQL 8 and 9 log users in with caching_sha2_password, whose first login needs TLS (which
+        // Connector/J prefers and the official images offer) or else the server's RSA key. The
+        // admin only ever talks to a server this JVM's runtime started, through a local port.
+        properties.setProperty("allowPublicKeyRetrieval", "true");
+        // Bind parameters are filled in by the driver: the server cannot prepare CREATE USER ... BY ?.
+        properties.setProperty("useServerPrepStmts", "false");
+        // Dropping a database waits for its metadata lock; MySQL's default wait is a year.
+        properties.setProperty("sessionVariables", "lock_wait_timeout=60");
+        properties.setProperty("connectionAttributes", "program_name:addons");
+        String url = "jdbc:mysql://" + Urls.host(server.endpoint().host()) + ":" + server.endpoint().port() + "/";
+        Connection connection = DRIVER.connect(url, properties);
+        if (connection == null) {
+            throw new SQLException("MySQL Connector/J did not accept " + url);
+        }
+        return connection;
+    }
+
+    /**
+     * A {@link ProvisioningException} for {@code failure}, saying what failed with its SQLState and
+     * error code. The driver's message is kept with every {@code secret} in it replaced (a syntax
+     * error quotes the statement, and so a password in it); the cause is a copy of the
+     * {@link SQLException} carrying that redacted message, as are the exceptions suppressed in it,
+     * and the driver's own cause is kept only when no secret shows in its chain. So no secret
+     * survives in a stack trace.
+     */
+    static ProvisioningException failure(String what, SQLException failure, String... secrets) {
+        SQLException redacted = redacted(failure, secrets);
+        for (Throwable suppressed : failure.getSuppressed()) {
+            redacted.addSuppressed(suppressed instanceof SQLException sql ? redacted(sql, secrets) : suppressed);
+        }
+        return new ProvisioningException(what + " failed (SQLState " + failure.getSQLState() + ", error "
+                + failure.getErrorCode() + "): " + redacted.getMessage(), redacted);
+    }
+
+    private static SQLException redacted(SQLException failure, String... secrets) {
+        String message = String.valueOf(failure.getMessage());
+        for (String secret : secrets) {
+            if (secret != null && !secret.isEmpty()) {
+                message = message.replace(secret, Variable.REDACTED);
+            }
+        }
+        SQLException copy = new SQLException(message, failure.getSQLState(), failure.getErrorCode());
+        copy.setStackTrace(failure.getStackTrace());
+        Throwable cause = failure.getCause();
+        if (cause != null && !mentionsAny(cause, secrets)) {
+            copy.initCause(cause);
+        }
+        return copy;
+    }
+
+    private static boolean mentionsAny(Throwable chain, String... secrets) {
+        for (Throwable t = chain; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            for (String secret : secrets) {
+                if (secret != null && !secret.isEmpty() && message.contains(secret)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Driver newDriver() {
+        try {
+            return new Driver();
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

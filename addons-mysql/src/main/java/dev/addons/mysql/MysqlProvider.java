@@ -1,0 +1,110 @@
+package dev.addons.mysql;
+
+import dev.addons.api.Credentials;
+import dev.addons.api.Endpoint;
+import dev.addons.api.InvalidSpecException;
+import dev.addons.api.Variant;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ContainerRecipe;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.TenantRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code mysql} addon: MySQL 8 and 9 (default 9), as a dedicated server ({@code small}) or as
+ * a database and user of its own on a server shared by several apps ({@code shared}). Each tenant
+ * is a database and a user with privileges on that database alone. Its variables are
+ * {@code DATABASE_URL} ({@code mysql://user:pass@host:port/db}), {@code MYSQL_HOST},
+ * {@code MYSQL_PORT}, {@code MYSQL_USER}, {@code MYSQL_PASSWORD} and {@code MYSQL_DATABASE}.
+ *
+ * <p>On the process runtime, MySQL 8 is served by MariaDB 10.11 from Debian's
+ * {@code mariadb-server}: the same protocol and, for ordinary apps, the same SQL; the binding
+ * keeps the server's real {@code version()} and provisioning logs it. MySQL 9 cannot be served
+ * from this host's binaries and is refused before anything starts, with what to do instead
+ * ({@link MysqlBinaries}). As containers, both run the official {@code mysql:<version>} image; a
+ * version containing {@code ':'} is a full image reference and runs as a container only. The
+ * admin connects over JDBC with MySQL Connector/J.
+ *
+ * <p>Passwords are random and never appear in exception messages, logs or command lines: a
+ * tenant's reaches the server as a bind parameter of {@code CREATE USER}, the admin's as a
+ * password hash at initialization (as {@code MYSQL_ROOT_PASSWORD} for the image).
+ *
+ * <p>Stateless and thread-safe; the no-arg constructor does nothing.
+ */
+public final class MysqlProvider implements AddonProvider {
+
+    private static final List<String> VERSIONS = List.of("8", "9");
+    private static final int CONTAINER_PORT = 3306;
+    private static final String CONTAINER_DATA = "/var/lib/mysql";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Creates the provider; does no I/O. */
+    public MysqlProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "mysql";
+    }
+
+    @Override
+    public String description() {
+        return "Managed MySQL database";
+    }
+
+    @Override
+    public List<String> versions() {
+        return VERSIONS;
+    }
+
+    @Override
+    public String defaultVersion() {
+        return "9";
+    }
+
+    @Override
+    public List<Variant> variants() {
+        return List.of(
+                Variant.small("Dedicated server"),
+                Variant.sharedVariant("Multi-app shared server: a database and user per app"));
+    }
+
+    @Override
+    public ServerDefinition server(ServerRequest request) {
+        String version = request.version();
+        boolean imageReference = version.indexOf(':') >= 0;
+        if (!imageReference && !VERSIONS.contains(version)) {
+            throw new InvalidSpecException("Unsupported MySQL version '" + version + "'. Supported: " + VERSIONS
+                    + ", or a full image reference such as registry.example.com/custom-mysql:8.4");
+        }
+        String image = imageReference ? version : "mysql:" + version;
+        ProcessRecipe process = imageReference ? null
+                : MysqlProcess.recipe(MysqlBinaries.forVersion(version), request.adminPassword());
+        ContainerRecipe container = new ContainerRecipe(image,
+                Map.of("MYSQL_ROOT_PASSWORD", request.adminPassword()),
+                List.of(), CONTAINER_PORT, CONTAINER_DATA);
+        return new ServerDefinition(name(), version, MysqlProcess.ADMIN_USER, request.adminPassword(), process,
+                container, MysqlAdmin::checkReady, START_TIMEOUT);
+    }
+
+    @Override
+    public Binding provision(TenantRequest request, ServerAccess server) {
+        return MysqlTenants.provision(request.tenant(), server);
+    }
+
+    @Override
+    public Credentials credentials(Binding binding, Endpoint endpoint) {
+        return MysqlCredentials.of(binding, endpoint);
+    }
+
+    @Override
+    public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
+        MysqlTenants.deprovision(request.tenant(), server);
+    }
+}

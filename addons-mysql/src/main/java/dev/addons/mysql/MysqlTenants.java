@@ -1,0 +1,201 @@
+package dev.addons.mysql;
+
+import static dev.addons.mysql.MysqlIdentifiers.grantPattern;
+import static dev.addons.mysql.MysqlIdentifiers.quote;
+
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.Secrets;
+import dev.addons.api.spi.ServerAccess;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and removes a tenant: a database named after it, and a user
+ * ({@link MysqlIdentifiers#userName}) that may log in from any host with a random password and
+ * holds {@code ALL PRIVILEGES} on that database only.
+ *
+ * <p>Isolation on a shared server: the user has no global privilege (so it cannot see other
+ * sessions, read files or create users) and no privilege on any other database, which it can
+ * neither open nor list. The database in its {@code GRANT} is escaped, as {@code _} would
+ * otherwise be a wildcard granting databases of other tenants whose names differ there. What a
+ * tenant can still see is what every MySQL user sees: the server's version and variables.
+ *
+ * <p>The password travels only as a bind parameter, filled in by the driver, to
+ * {@code CREATE USER ... IDENTIFIED BY}; MySQL keeps it as a {@code caching_sha2_password} hash,
+ * MariaDB as a {@code mysql_native_password} one. SQL errors that might quote it are redacted
+ * before they reach an exception. Stateless and thread-safe.
+ */
+final class MysqlTenants {
+    private static final Logger LOG = LoggerFactory.getLogger(MysqlTenants.class);
+
+    /** The host part of a tenant's account: apps connect from wherever their runtime puts them. */
+    private static final String ANY_HOST = "'%'";
+
+    private static final String EXISTS = "select exists (select 1 from mysql.user where user = ?)"
+            + " or exists (select 1 from information_schema.schemata where schema_name = ?)";
+    private static final String SESSIONS = "select id from information_schema.processlist"
+            + " where (user = ? or db = ?) and id <> connection_id()";
+    /** MySQL's and MariaDB's error for a KILL of a session that has ended meanwhile. */
+    private static final int NO_SUCH_THREAD = 1094;
+
+    private MysqlTenants() {
+    }
+
+    /** Creates the tenant {@code name}, replacing one of that name left by an earlier attempt. */
+    static Binding provision(String name, ServerAccess server) {
+        refuseReserved(name, server);
+        long started = System.nanoTime();
+        String user = MysqlIdentifiers.userName(name);
+        String password = Secrets.password();
+        String serverVersion;
+        try (Connection admin = MysqlAdmin.connect(server)) {
+            Dropped dropped = drop(admin, user, name);
+            if (dropped.existed()) {
+                LOG.info("{} - Replacing the user and database of that name left by an earlier attempt"
+                        + " (ended {} session(s))", name, dropped.sessions());
+            }
+            try {
+                serverVersion = create(admin, user, name, password);
+            } catch (SQLException e) {
+                dropAfterFailure(admin, user, name, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw MysqlAdmin.failure("Provisioning MySQL tenant '" + name + "' on " + server.endpoint(), e,
+                    password, server.adminPassword());
+        }
+        LOG.info("{} - Provisioned user {} and database on {} ({}) in {} ms", name, user, server.endpoint(),
+                describe(serverVersion), (System.nanoTime() - started) / 1_000_000);
+        return Binding.of(
+                MysqlCredentials.USER, user,
+                MysqlCredentials.PASSWORD, password,
+                MysqlCredentials.DATABASE, name,
+                MysqlCredentials.SERVER_VERSION, serverVersion);
+    }
+
+    /** Ends the tenant's sessions and drops its user and database; a tenant already gone is no error. */
+    static void deprovision(String name, ServerAccess server) {
+        refuseReserved(name, server);
+        try (Connection admin = MysqlAdmin.connect(server)) {
+            Dropped dropped = drop(admin, MysqlIdentifiers.userName(name), name);
+            if (dropped.existed()) {
+                LOG.info("{} - Dropped user and database on {} (ended {} session(s))", name, server.endpoint(),
+                        dropped.sessions());
+            } else {
+                LOG.info("{} - No user or database on {} to drop", name, server.endpoint());
+            }
+        } catch (SQLException e) {
+            throw MysqlAdmin.failure("Deprovisioning MySQL tenant '" + name + "' on " + server.endpoint(), e,
+                    server.adminPassword());
+        }
+    }
+
+    /** What serves a tenant, for logs: {@code version()} says MariaDB itself where it is MariaDB. */
+    static String describe(String serverVersion) {
+        return serverVersion.contains("MariaDB") ? serverVersion + ", standing in for MySQL"
+                : "MySQL " + serverVersion;
+    }
+
+    private static void refuseReserved(String name, ServerAccess server) {
+        if (MysqlIdentifiers.isReserved(name, server.adminUser())) {
+            throw new ProvisioningException("MySQL tenant name '" + name + "' is reserved by the server"
+                    + " (mysql, sys, information_schema, performance_schema, root, public, the admin user);"
+                    + " give the tenant another name");
+        }
+    }
+
+    /** What {@link #drop} found: whether the user or database existed, how many sessions it ended. */
+    private record Dropped(boolean existed, int sessions) {
+    }
+
+    /**
+     * Drops the user first, so that no new session can start, then ends the sessions of the user
+     * and in the database (a dropped user's open sessions would otherwise live on), then drops the
+     * database.
+     */
+    private static Dropped drop(Connection admin, String user, String database) throws SQLException {
+        boolean existed;
+        try (PreparedStatement exists = admin.prepareStatement(EXISTS)) {
+            exists.setString(1, user);
+            exists.setString(2, database);
+            try (ResultSet rs = exists.executeQuery()) {
+                rs.next();
+                existed = rs.getBoolean(1);
+            }
+        }
+        try (PreparedStatement dropUser = admin.prepareStatement("drop user if exists ?@" + ANY_HOST)) {
+            dropUser.setString(1, user);
+            dropUser.execute();
+        }
+        int sessions = endSessions(admin, user, database);
+        try (Statement sql = admin.createStatement()) {
+            sql.execute("drop database if exists " + quote(database));
+        }
+        return new Dropped(existed, sessions);
+    }
+
+    private static int endSessions(Connection admin, String user, String database) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement sessions = admin.prepareStatement(SESSIONS)) {
+            sessions.setString(1, user);
+            sessions.setString(2, database);
+            try (ResultSet rs = sessions.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        int ended = 0;
+        try (Statement sql = admin.createStatement()) {
+            for (long id : ids) {
+                try {
+                    sql.execute("kill connection " + id);
+                    ended++;
+                } catch (SQLException e) {
+                    if (e.getErrorCode() != NO_SUCH_THREAD) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        return ended;
+    }
+
+    /** Creates database and user and grants the one to the other; returns the server's version. */
+    private static String create(Connection admin, String user, String database, String password)
+            throws SQLException {
+        try (Statement sql = admin.createStatement()) {
+            sql.execute("create database " + quote(database) + " character set utf8mb4");
+        }
+        try (PreparedStatement createUser = admin.prepareStatement("create user ?@" + ANY_HOST + " identified by ?")) {
+            createUser.setString(1, user);
+            createUser.setString(2, password);
+            createUser.execute();
+        }
+        try (PreparedStatement grant = admin.prepareStatement(
+                "grant all privileges on " + grantPattern(database) + ".* to ?@" + ANY_HOST)) {
+            grant.setString(1, user);
+            grant.execute();
+        }
+        try (Statement sql = admin.createStatement(); ResultSet rs = sql.executeQuery("select version()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void dropAfterFailure(Connection admin, String user, String database, SQLException failure) {
+        try {
+            drop(admin, user, database);
+        } catch (SQLException cleanup) {
+            failure.addSuppressed(cleanup);
+        }
+    }
+}
