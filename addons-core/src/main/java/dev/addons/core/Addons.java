@@ -6,6 +6,7 @@ import dev.addons.api.Credentials;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.StatusListener;
+import dev.addons.api.Variable;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.ServerRequest;
@@ -47,6 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class Addons implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Addons.class);
     /** The environment used when none is named. */
     public static final String DEFAULT_ENVIRONMENT = "production";
     private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
@@ -143,21 +145,33 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
-     * The variables of all the app's addons in an environment, in addon-name order. Throws
+     * The variables of all the app's addons in an environment, in addon-name order. A variable two
+     * addons both set ({@code DATABASE_URL} of {@code mysql} and {@code postgresql}) keeps the
+     * value of the first in that order; the other's own variables ({@code PGHOST}, ...) still say
+     * everything about it, and {@link #credentials} gives one addon's complete set. Throws
      * {@link ProvisioningException} naming the addon when one is not ACTIVE (pending, failed...),
      * rather than hand over an incomplete set.
      */
     public Credentials env(String app, String environment) {
         String checkedApp = checkApp(app);
         String checkedEnvironment = checkEnvironment(environment);
-        Credentials all = Credentials.of();
+        Map<String, String> setBy = new LinkedHashMap<>();
+        List<Variable> all = new ArrayList<>();
         for (AddonState state : store.addons()) {
             AddonRecord r = state.record();
             if (r.app().equals(checkedApp) && r.environment().equals(checkedEnvironment)) {
-                all = all.plus(lifecycle.credentials(state));
+                for (Variable variable : lifecycle.credentials(state).variables()) {
+                    String first = setBy.putIfAbsent(variable.name(), r.addon());
+                    if (first == null) {
+                        all.add(variable);
+                    } else {
+                        LOG.debug("{}/{} - {} of {} is shadowed by {}'s", checkedApp, checkedEnvironment,
+                                variable.name(), r.addon(), first);
+                    }
+                }
             }
         }
-        return all;
+        return new Credentials(all);
     }
 
     /** The variables of one ACTIVE addon. */
