@@ -42,9 +42,8 @@ final class MysqlBinaries {
             return new BinaryDistribution(MARIADB_DESCRIPTION, List.of(Path.of("/usr/sbin")), List.of(MARIADBD),
                     null, MARIADB_10_11);
         }
-        return new BinaryDistribution("MySQL " + version + " has no server binaries for this host (none is packaged"
-                + " for Debian 12 or on Maven Central; the process runtime runs MySQL 8 as MariaDB 10.11), so it"
-                + " needs the container runtime, which this build does not have yet.",
+        return new BinaryDistribution("MySQL " + version + " (none is packaged for Debian 12 or on Maven Central;"
+                + " the process runtime runs MySQL 8 as MariaDB 10.11)",
                 List.of(), List.of("mysqld"), null);
     }
 }

@@ -50,10 +50,11 @@ import org.junit.jupiter.api.io.TempDir;
 class MysqlEndToEndTest {
     private static final AddonSpec SMALL = AddonSpec.of("mysql").withVersion("8");
     private static final AddonSpec SHARED = AddonSpec.parse("mysql:shared").withVersion("8");
-    private static final String VERSION_9_REFUSED = "mysql version '9' cannot run on the process runtime: MySQL 9"
-            + " has no server binaries for this host (none is packaged for Debian 12 or on Maven Central; the"
-            + " process runtime runs MySQL 8 as MariaDB 10.11), so it needs the container runtime, which this"
-            + " build does not have yet. Here the process runtime can run mysql 8 (installed: %s): use --version 8,"
+    private static final String VERSION_9_UNAVAILABLE = "MySQL 9 (none is packaged for Debian 12 or on Maven"
+            + " Central; the process runtime runs MySQL 8 as MariaDB 10.11): no binaries for it on this host and no"
+            + " download is offered. It needs the container runtime (not in this build yet).";
+    private static final String VERSION_9_REFUSED = "mysql version '9' cannot run on the process runtime: "
+            + VERSION_9_UNAVAILABLE + " Here the process runtime can run mysql 8 (installed: %s): use --version 8,"
             + " or version = \"8\" in the app file.";
     /** Where Debian installs mariadbd, and the version it reports. */
     private static final String MARIADB_DETAIL = "/usr/sbin: mariadbd 10\\.11\\.[0-9]+-MariaDB";
@@ -101,9 +102,7 @@ class MysqlEndToEndTest {
         assertThat(eight.state()).isEqualTo(Availability.State.INSTALLED);
         assertThat(eight.detail()).matches(MARIADB_DETAIL);
         assertThat(info.versions().get(1).availability()).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
-                "MySQL 9 has no server binaries for this host (none is packaged for Debian 12 or on Maven Central;"
-                        + " the process runtime runs MySQL 8 as MariaDB 10.11), so it needs the container runtime,"
-                        + " which this build does not have yet."));
+                VERSION_9_UNAVAILABLE));
     }
 
     @Test

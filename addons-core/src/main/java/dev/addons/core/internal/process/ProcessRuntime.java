@@ -191,8 +191,9 @@ public final class ProcessRuntime implements ServerRuntime {
         List<BinaryDistribution> candidates = definition.process().candidates();
         if (candidates.stream().allMatch(d -> d.hostSearchPath().isEmpty() && d.downloadIfAny().isEmpty())) {
             // The provider knows this host cannot serve the version: no directory to search, nothing
-            // to fetch. Its description says why and what to do instead.
-            return Optional.of(definition.process().binaries().description());
+            // to fetch. Its description says why; refused up front, before any directory exists.
+            return Optional.of(definition.process().binaries().description() + ": no binaries for it on this host"
+                    + " and no download is offered. " + BinaryResolver.USE_A_CONTAINER);
         }
         return Optional.empty();
     }
