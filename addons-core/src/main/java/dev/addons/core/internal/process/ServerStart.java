@@ -8,6 +8,7 @@ import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One attempt to start a server on a given port: create its directories, initialize them, launch
  * the engine detached and wait until its readiness check passes. On failure it kills what it
- * launched and deletes the directories before throwing, so nothing is left behind. One use.
+ * launched and deletes the directories before throwing, so nothing is left behind. A restart
+ * launches the engine on the directories a former start made and, on failure, keeps them (they
+ * hold the data). One use.
  */
 final class ServerStart {
     private static final Logger LOG = LoggerFactory.getLogger(ServerStart.class);
@@ -58,19 +61,37 @@ final class ServerStart {
      * {@link ProvisioningException} when it cannot.
      */
     RunningServer run(int port, Map<String, Endpoint> extraPorts) throws PortTaken {
-        Endpoint endpoint = new Endpoint(PortAllocator.LOOPBACK_HOST, port);
         try {
             directories.create();
         } catch (IOException e) {
             throw new ProvisioningException(failure("cannot create " + directories + ": " + e.getMessage()), e);
         }
+        return launch(port, extraPorts, true);
+    }
+
+    /**
+     * Starts the server again on the data of a former start, on {@code port}; throws
+     * {@link ProvisioningException} when it cannot, keeping the directories.
+     */
+    RunningServer rerun(int port, Map<String, Endpoint> extraPorts) throws PortTaken {
+        if (!Files.isDirectory(directories.data())) {
+            throw new ProvisioningException(failure("its data directory " + directories.data() + " is gone"));
+        }
+        return launch(port, extraPorts, false);
+    }
+
+    private RunningServer launch(int port, Map<String, Endpoint> extraPorts, boolean fresh) throws PortTaken {
+        Endpoint endpoint = new Endpoint(PortAllocator.LOOPBACK_HOST, port);
+        long logMark = LogTail.mark(directories.log());
         Process process = null;
         try {
             DefaultProcessContext context = new DefaultProcessContext(
                     serverId, binaries, directories, endpoint, extraPorts, user, definition.startTimeout());
             long begin = System.nanoTime();
-            progress.step(serverId, "initializing " + directories.data());
-            recipe.initializer().initialize(context);
+            if (fresh) {
+                progress.step(serverId, "initializing " + directories.data());
+                recipe.initializer().initialize(context);
+            }
             long initialized = System.nanoTime();
             progress.step(serverId, "starting on " + endpoint);
             process = context.launch(recipe.launcher().command(context));
@@ -90,7 +111,7 @@ final class ServerStart {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            String tail = LogTail.lastLines(directories.log(), 0, LOG_TAIL_LINES);
+            String tail = LogTail.lastLines(directories.log(), logMark, LOG_TAIL_LINES);
             boolean portTaken = process != null && !process.isAlive()
                     && (tail.contains("Address already in use") || !PortAllocator.isFree(port)
                             || extraPorts.values().stream().anyMatch(extra -> !PortAllocator.isFree(extra.port())));
@@ -98,13 +119,13 @@ final class ServerStart {
             Throwable cause = e instanceof NotReady ? e.getCause() : e;
             ProvisioningException failure = new ProvisioningException(
                     failure(firstLine(e) + "\nLast lines of server.log:\n" + tail), cause);
-            cleanUp(process, failure);
+            cleanUp(process, fresh, failure);
             if (portTaken) {
                 throw new PortTaken(port);
             }
             throw failure;
         } catch (Error e) {
-            cleanUp(process, e); // e.g. a readiness check missing its driver: nothing may be left running
+            cleanUp(process, fresh, e); // e.g. a readiness check missing its driver: nothing may be left running
             throw e;
         }
     }
@@ -145,12 +166,14 @@ final class ServerStart {
         }
     }
 
-    private void cleanUp(Process process, Throwable failure) {
+    private void cleanUp(Process process, boolean fresh, Throwable failure) {
         try {
             if (process != null) {
                 ProcessControl.killTree(process.toHandle());
             }
-            directories.delete();
+            if (fresh) {
+                directories.delete();
+            }
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
         } catch (InterruptedException e) {

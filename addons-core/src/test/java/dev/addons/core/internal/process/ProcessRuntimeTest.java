@@ -99,6 +99,69 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void aRestartedServerKeepsItsDataAndItsPort() throws Exception {
+        ServerDefinition definition = TestPostgres.installed15();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer first = start(runtime, "pg15", definition);
+            TestPostgres.execute(first, definition, "create table kept as select 42 as answer");
+            long firstPid = Long.parseLong(first.attribute("pid"));
+
+            RunningServer second = runtime.restart(first, definition, ProgressListener.NONE);
+            started.add(second);
+
+            assertThat(second.endpoint()).isEqualTo(first.endpoint());
+            assertThat(second.attribute("pid")).isNotEqualTo(Long.toString(firstPid));
+            assertThat(ProcessHandle.of(firstPid).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(TestPostgres.query(second, definition, "select answer from kept")).isEqualTo("42");
+            assertThat(runtime.isRunning(second)).isTrue();
+        }
+    }
+
+    @Test
+    void aServerKilledBehindOurBackRestartsOnItsDataOnAnotherPortWhenItsOwnIsTaken() throws Exception {
+        ServerDefinition definition = TestPostgres.installed15();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer first = start(runtime, "pg15", definition);
+            TestPostgres.execute(first, definition, "create table kept as select 7 as answer");
+            ProcessHandle engine = ProcessHandle.of(Long.parseLong(first.attribute("pid"))).orElseThrow();
+            engine.destroyForcibly();
+            engine.onExit().join();
+
+            RunningServer second;
+            try (ServerSocket squatter = new ServerSocket(first.endpoint().port(), 1,
+                    InetAddress.getByName("127.0.0.1"))) {
+                second = runtime.restart(first, definition, ProgressListener.NONE);
+                started.add(second);
+            }
+
+            assertThat(second.endpoint().port()).isNotEqualTo(first.endpoint().port());
+            assertThat(TestPostgres.query(second, definition, "select answer from kept")).isEqualTo("7");
+        }
+    }
+
+    @Test
+    void aFailedRestartKeepsTheData() throws Exception {
+        ServerDefinition definition = TestPostgres.installed15();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer first = start(runtime, "pg15", definition);
+            ServerDefinition broken = new ServerDefinition(definition.engine(), definition.version(),
+                    definition.adminUser(), definition.adminPassword(), definition.process(), definition.container(),
+                    server -> {
+                        throw new IllegalStateException("never ready");
+                    }, java.time.Duration.ofMillis(300));
+
+            assertThatThrownBy(() -> runtime.restart(first, broken, ProgressListener.NONE))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("not ready within");
+
+            assertThat(home.resolve("servers/pg15/data/PG_VERSION")).exists();
+            RunningServer again = runtime.restart(first, definition, ProgressListener.NONE);
+            started.add(again);
+            assertThat(TestPostgres.query(again, definition, "select 1")).isEqualTo("1");
+        }
+    }
+
+    @Test
     void recordsWhatIsNeededToFindTheServerAgainButNoPassword() {
         ServerDefinition definition = TestPostgres.installed15();
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
@@ -283,10 +346,10 @@ class ProcessRuntimeTest {
             assertThatThrownBy(() -> runtime.start("custom", image, ProgressListener.NONE))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessage("version 'postgres:16-alpine' is an image reference: custom images need the "
-                            + "container runtime, which this build does not have yet");
+                            + "container runtime (runtime = \"container\", --runtime container)");
             assertThat(runtime.availability(image)).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
-                    "version 'postgres:16-alpine' is an image reference: custom images need the container runtime, "
-                            + "which this build does not have yet"));
+                    "version 'postgres:16-alpine' is an image reference: custom images need the container runtime "
+                            + "(runtime = \"container\", --runtime container)"));
             assertThat(home.resolve("servers")).doesNotExist();
         }
     }

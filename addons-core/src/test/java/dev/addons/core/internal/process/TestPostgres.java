@@ -89,4 +89,16 @@ final class TestPostgres {
     static String query(RunningServer server, ServerDefinition definition, String sql) throws SQLException {
         return query(server.endpoint().port(), definition.adminPassword(), sql);
     }
+
+    /** Runs a statement that returns no rows (e.g. DDL) as the admin user. */
+    static void execute(RunningServer server, ServerDefinition definition, String sql) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", "postgres");
+        properties.setProperty("password", definition.adminPassword());
+        try (Connection connection = DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + server.endpoint().port() + "/postgres", properties);
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
 }
