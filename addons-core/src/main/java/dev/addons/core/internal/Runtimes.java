@@ -1,9 +1,13 @@
 package dev.addons.core.internal;
 
+import dev.addons.api.AddonException;
 import dev.addons.api.InvalidSpecException;
+import dev.addons.core.internal.container.ContainerRuntime;
+import dev.addons.core.internal.container.DockerApi;
 import dev.addons.core.internal.process.ProcessRuntime;
 import dev.addons.core.runtime.ServerRuntime;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,16 +18,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The runtimes of one addons home, by name: the one new servers start on (asked for by name, or
  * chosen by {@code auto}, with the reason), and any other made on first use, so that a server is
- * always checked, restarted and destroyed by the runtime that started it. Thread-safe;
- * {@link #close()} closes every runtime made.
+ * always checked, restarted and destroyed by the runtime that started it. {@code auto} picks the
+ * container runtime when a Docker-API endpoint answers within a few seconds, else the process
+ * runtime. Thread-safe; {@link #close()} closes every runtime made.
  */
 public final class Runtimes implements AutoCloseable {
     /** The runtimes this build offers, for messages. */
-    public static final List<String> NAMES = List.of(ProcessRuntime.NAME);
+    public static final List<String> NAMES = List.of(ProcessRuntime.NAME, ContainerRuntime.NAME);
     /** The name that asks for a choice. */
     public static final String AUTO = "auto";
 
     private static final Logger LOG = LoggerFactory.getLogger(Runtimes.class);
+    private static final Duration AUTO_PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     private final Path home;
     private final Path cache;
@@ -52,7 +58,7 @@ public final class Runtimes implements AutoCloseable {
 
     /**
      * The runtimes of {@code home}: new servers start on {@code custom} when given, else on the
-     * runtime named {@code requested} ({@code process}, or {@code auto}/null).
+     * runtime named {@code requested} ({@code process}, {@code container}, or {@code auto}/null).
      */
     public static Runtimes open(Path home, Path cache, String requested, ServerRuntime custom) {
         return new Runtimes(home, cache, requested, custom);
@@ -79,7 +85,8 @@ public final class Runtimes implements AutoCloseable {
 
     /**
      * The runtime called {@code name}, made on first use; {@code auto} is {@link #chosen()}.
-     * Throws {@link dev.addons.api.AddonException} when it cannot be made.
+     * Throws {@link AddonException} when it cannot be made (no Docker-API endpoint for
+     * {@code container}).
      */
     public ServerRuntime get(String name) {
         if (closed.get()) {
@@ -98,11 +105,23 @@ public final class Runtimes implements AutoCloseable {
     }
 
     private ServerRuntime make(String name) {
+        if (name.equals(ContainerRuntime.NAME)) {
+            return new ContainerRuntime(home, DockerApi.connect(DockerApi.DEFAULT_TIMEOUT));
+        }
         return new ProcessRuntime(home, cache);
     }
 
     private Choice choose() {
-        return new Choice(get(ProcessRuntime.NAME), "auto: the only runtime of this build");
+        try {
+            DockerApi docker = DockerApi.connect(AUTO_PROBE_TIMEOUT);
+            ServerRuntime container = new ContainerRuntime(home, docker);
+            made.put(ContainerRuntime.NAME, container);
+            return new Choice(container, "auto: a Docker API answered at " + docker.description());
+        } catch (AddonException e) {
+            LOG.debug("{} - No Docker API for the container runtime", home, e);
+            return new Choice(get(ProcessRuntime.NAME), "auto: no Docker-API endpoint answered ("
+                    + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
     }
 
     /** Closes every runtime made; servers keep running. Idempotent. */
