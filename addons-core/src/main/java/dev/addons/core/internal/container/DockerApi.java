@@ -101,8 +101,8 @@ public final class DockerApi implements AutoCloseable {
         return message.lines().findFirst().orElse(message);
     }
 
-    /** The client; never closed by callers. */
-    DockerClient client() {
+    /** The client, for this runtime and for tests that check its work; never closed by callers. */
+    public DockerClient client() {
         return client;
     }
 
