@@ -11,9 +11,8 @@ import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Status;
 import dev.addons.core.Addons;
 import dev.addons.core.Environment;
+import dev.addons.testkit.Loopback;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +107,7 @@ class PostgresEndToEndTest {
         Path serverDir = home.resolve("servers").resolve(record.id());
         assertThat(serverDir).isDirectory();
         addons.destroy("blog", "production", "postgresql");
-        assertThat(isListening(port)).isFalse();
+        assertThat(Loopback.isListening(port)).isFalse();
         assertThat(serverDir).doesNotExist();
         assertThat(postgresProcessesUnder(serverDir)).isEmpty();
         assertThat(addons.list("blog", "production")).isEmpty();
@@ -143,7 +142,8 @@ class PostgresEndToEndTest {
         }
         assertThatThrownBy(() -> connect(alpha, alpha.get("PGDATABASE")).close()).isInstanceOf(SQLException.class);
         addons.destroy("beta", "production", "postgresql");
-        assertThat(isListening(Integer.parseInt(beta.get("PGPORT")))).as("shared server after its last tenant").isFalse();
+        assertThat(Loopback.isListening(Integer.parseInt(beta.get("PGPORT")))).as("shared server after its last tenant")
+                .isFalse();
     }
 
     @Test
@@ -181,7 +181,7 @@ class PostgresEndToEndTest {
         assertThat(otherJvm("list", "twojvm")).singleElement().asString().startsWith("postgresql ACTIVE small ");
         assertThat(otherJvm("destroy", "twojvm", "postgresql")).isEmpty();
         assertThat(addons.list("twojvm", "production")).isEmpty();
-        assertThat(isListening(port)).isFalse();
+        assertThat(Loopback.isListening(port)).isFalse();
     }
 
     @Test
@@ -224,15 +224,6 @@ class PostgresEndToEndTest {
         props.setProperty("connectTimeout", "5");
         return DriverManager.getConnection(
                 "jdbc:postgresql://" + vars.get("PGHOST") + ":" + vars.get("PGPORT") + "/" + database, props);
-    }
-
-    private static boolean isListening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static List<ProcessHandle> postgresProcessesUnder(Path dir) {

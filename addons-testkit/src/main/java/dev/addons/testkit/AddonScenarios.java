@@ -12,8 +12,6 @@ import dev.addons.api.Variant;
 import dev.addons.core.Addons;
 import dev.addons.core.AppFile;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -109,7 +107,7 @@ public abstract class AddonScenarios {
         addons.destroy("solo", "production", engine.addon());
 
         assertThat(addons.list("solo", "production")).isEmpty();
-        assertThat(isListening(endpoint.port())).as("port " + endpoint.port() + " after destroy").isFalse();
+        assertThat(Loopback.isListening(endpoint.port())).as("port " + endpoint.port() + " after destroy").isFalse();
         runtime.assertNothingLeft(home);
     }
 
@@ -136,7 +134,7 @@ public abstract class AddonScenarios {
 
         assertThat(engine.read(beta, "owner")).contains("beta");
         addons.destroy("beta", "production", engine.addon());
-        assertThat(isListening(engine.endpoint(beta).port())).as("shared server after its last app").isFalse();
+        assertThat(Loopback.isListening(engine.endpoint(beta).port())).as("shared server after its last app").isFalse();
         runtime.assertNothingLeft(home);
     }
 
@@ -217,15 +215,6 @@ public abstract class AddonScenarios {
 
     private Map<String, String> variables(String app) {
         return addons.env(app, "production").toMap();
-    }
-
-    private static boolean isListening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static void deleteRecursively(Path directory) throws IOException {

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.exception.DockerException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.internal.container.ContainerStart.HostPorts;
+import dev.addons.core.internal.Names;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
@@ -11,7 +12,6 @@ import dev.addons.core.runtime.RunningServer;
 import dev.addons.core.runtime.ServerRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +35,6 @@ public final class ContainerRuntime implements ServerRuntime {
     public static final String NAME = "container";
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRuntime.class);
-    private static final Pattern SERVER_ID = Pattern.compile("[a-z0-9][a-z0-9.-]{0,100}");
     private static final int STOP_TIMEOUT_SECONDS = 10;
 
     private final DockerApi docker;
@@ -77,9 +76,7 @@ public final class ContainerRuntime implements ServerRuntime {
     public RunningServer start(String serverId, ServerDefinition definition, Placement placement,
             ProgressListener progress) {
         requireOpen();
-        if (!SERVER_ID.matcher(serverId).matches()) {
-            throw new IllegalArgumentException("serverId must match " + SERVER_ID + ": '" + serverId + "'");
-        }
+        Names.requireServerId(serverId);
         String image = definition.container().image();
         LOG.info("{} - Starting {} from image {} ...", serverId, definition.engine(), image);
         try {

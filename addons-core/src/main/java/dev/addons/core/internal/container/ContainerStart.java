@@ -17,14 +17,15 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.internal.Readiness;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +44,6 @@ final class ContainerStart {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerStart.class);
     private static final int LOG_TAIL_LINES = 20;
-    private static final long FIRST_DELAY_MILLIS = 10;
-    private static final long MAX_DELAY_MILLIS = 100;
 
     private final DockerApi docker;
     private final Networks networks;
@@ -100,17 +99,17 @@ final class ContainerStart {
             Map<String, Endpoint> extraEndpoints = new LinkedHashMap<>();
             recipe.extraPorts().forEach((name, port) -> extraEndpoints.put(name, published(container, port)));
             progress.step(serverId, "waiting until ready on " + endpoint);
-            awaitReady(new ServerAccess(serverId, endpoint, definition.adminUser(), definition.adminPassword(),
-                    extraEndpoints));
+            Readiness.await(definition, new ServerAccess(serverId, endpoint, definition.adminUser(),
+                    definition.adminPassword(), extraEndpoints), this::whyStopped, TimeUnit.MILLISECONDS::sleep);
             LOG.info("{} - Started {} in container {} on {} in {} ms (ready {} ms after the container started)",
                     serverId, definition.engine(), record.container(), endpoint,
                     (System.nanoTime() - begin) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
             progress.step(serverId, "ready on " + endpoint);
             return new RunningServer(serverId, ContainerRuntime.NAME, endpoint, record.attributes(), extraEndpoints);
-        } catch (RuntimeException | NotReady e) {
+        } catch (RuntimeException | Readiness.NotReady e) {
             String tail = made.container ? logTail() : "";
-            Throwable cause = e instanceof NotReady ? e.getCause() : e;
-            ProvisioningException failure = new ProvisioningException(failure(firstLine(e)
+            Throwable cause = e instanceof Readiness.NotReady ? e.getCause() : e;
+            ProvisioningException failure = new ProvisioningException(failure(Readiness.firstLine(e)
                     + (tail.isEmpty() ? "" : "\nLast lines of the container's log:\n" + tail)), cause);
             cleanUp(made, failure);
             throw failure;
@@ -188,40 +187,11 @@ final class ContainerStart {
         return new Endpoint(LOOPBACK, Integer.parseInt(bound[0].getHostPortSpec()));
     }
 
-    /** Polls the readiness check with a short backoff until it passes, the container stops or time runs out. */
-    private void awaitReady(ServerAccess access) throws NotReady, InterruptedException {
-        Duration timeout = definition.startTimeout();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long delay = FIRST_DELAY_MILLIS;
-        while (true) {
-            try {
-                definition.readiness().check(access);
-                return;
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                InspectContainerResponse.ContainerState state = inspect().getState();
-                if (!Boolean.TRUE.equals(state.getRunning())) {
-                    throw new NotReady("the container stopped with status " + state.getExitCodeLong()
-                            + " before it was ready", e);
-                }
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    throw new NotReady("the server was not ready within " + timeout, e);
-                }
-                TimeUnit.MILLISECONDS.sleep(Math.min(delay, left));
-                delay = Math.min(delay * 2, MAX_DELAY_MILLIS);
-            }
-        }
-    }
-
-    /** Why the server did not become ready; its cause is the readiness check's last failure. */
-    private static final class NotReady extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        NotReady(String message, Exception cause) {
-            super(message + " (last check: " + firstLine(cause) + ")", cause);
-        }
+    /** Why the container is not running, if it is not. */
+    private Optional<String> whyStopped() {
+        InspectContainerResponse.ContainerState state = inspect().getState();
+        return Boolean.TRUE.equals(state.getRunning()) ? Optional.empty()
+                : Optional.of("the container stopped with status " + state.getExitCodeLong());
     }
 
     /** The container's last log lines (the engine's output; images print no secrets there). */
@@ -240,7 +210,7 @@ final class ContainerStart {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            return "(cannot read it: " + firstLine(e) + ")";
+            return "(cannot read it: " + Readiness.firstLine(e) + ")";
         }
         return out.toString().stripTrailing();
     }
@@ -262,10 +232,5 @@ final class ContainerStart {
     private String failure(String reason) {
         return "Could not start " + definition.engine() + " " + definition.version() + " as server '"
                 + record.serverId() + "' with the container runtime: " + reason;
-    }
-
-    private static String firstLine(Exception e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        return message.lines().findFirst().orElse(message);
     }
 }

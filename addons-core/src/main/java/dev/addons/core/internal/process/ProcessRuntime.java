@@ -6,6 +6,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.internal.Names;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
@@ -22,7 +23,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +55,6 @@ public final class ProcessRuntime implements ServerRuntime {
     public static final URI DEFAULT_REPOSITORY = URI.create("https://repo1.maven.org/maven2/");
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
-    private static final Pattern SERVER_ID = Pattern.compile("[a-z0-9][a-z0-9.-]{0,100}");
     private static final int PORT_ATTEMPTS = 3;
 
     private final Path home;
@@ -134,9 +133,7 @@ public final class ProcessRuntime implements ServerRuntime {
     public RunningServer start(String serverId, ServerDefinition definition, Placement placement,
             ProgressListener progress) {
         requireOpen();
-        if (!SERVER_ID.matcher(serverId).matches()) {
-            throw new IllegalArgumentException("serverId must match " + SERVER_ID + ": '" + serverId + "'");
-        }
+        Names.requireServerId(serverId);
         ServerStart start = prepare(serverId, definition, ServerDirectories.of(home, serverId), progress);
         return withPorts(serverId, definition, null, Map.of(), start::run);
     }

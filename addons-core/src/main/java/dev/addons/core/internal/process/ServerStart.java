@@ -7,10 +7,11 @@ import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
+import dev.addons.core.internal.Readiness;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,6 @@ import org.slf4j.LoggerFactory;
 final class ServerStart {
     private static final Logger LOG = LoggerFactory.getLogger(ServerStart.class);
     private static final int LOG_TAIL_LINES = 20;
-    private static final long FIRST_DELAY_MILLIS = 10;
-    private static final long MAX_DELAY_MILLIS = 100;
 
     private final String serverId;
     private final ServerDefinition definition;
@@ -96,9 +95,14 @@ final class ServerStart {
             progress.step(serverId, "starting on " + endpoint);
             process = context.launch(recipe.launcher().command(context));
             long pidStart = ProcessControl.startMillis(process.toHandle());
-            awaitReady(process,
+            Process started = process;
+            Readiness.await(definition,
                     new ServerAccess(serverId, endpoint, definition.adminUser(), definition.adminPassword(),
-                            extraPorts));
+                            extraPorts),
+                    () -> started.isAlive() ? Optional.empty()
+                            : Optional.of("the server exited with status " + started.exitValue()),
+                    // Waiting on the process, not sleeping: a server that dies is noticed at once.
+                    millis -> started.waitFor(millis, TimeUnit.MILLISECONDS));
             LOG.info("{} - Started {} {} on {} (pid {})", serverId, definition.engine(), definition.version(),
                     endpoint, process.pid());
             LOG.debug("{} - Initialized in {} ms, ready {} ms after launch", serverId,
@@ -116,9 +120,9 @@ final class ServerStart {
                     && (tail.contains("Address already in use") || !PortAllocator.isFree(port)
                             || extraPorts.values().stream().anyMatch(extra -> !PortAllocator.isFree(extra.port())));
             // A NotReady is only the messenger: the readiness check's own failure is the cause.
-            Throwable cause = e instanceof NotReady ? e.getCause() : e;
+            Throwable cause = e instanceof Readiness.NotReady ? e.getCause() : e;
             ProvisioningException failure = new ProvisioningException(
-                    failure(firstLine(e) + "\nLast lines of server.log:\n" + tail), cause);
+                    failure(Readiness.firstLine(e) + "\nLast lines of server.log:\n" + tail), cause);
             cleanUp(process, fresh, failure);
             if (portTaken) {
                 throw new PortTaken(port);
@@ -127,42 +131,6 @@ final class ServerStart {
         } catch (Error e) {
             cleanUp(process, fresh, e); // e.g. a readiness check missing its driver: nothing may be left running
             throw e;
-        }
-    }
-
-    /** Polls the readiness check with a short backoff until it passes, the server dies or time runs out. */
-    private void awaitReady(Process process, ServerAccess access) throws NotReady, InterruptedException {
-        Duration timeout = definition.startTimeout();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long delay = FIRST_DELAY_MILLIS;
-        while (true) {
-            try {
-                definition.readiness().check(access);
-                return;
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                if (!process.isAlive()) {
-                    throw new NotReady("the server exited with status " + process.exitValue()
-                            + " before it was ready", e);
-                }
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    throw new NotReady("the server was not ready within " + timeout, e);
-                }
-                // Waiting on the process, not sleeping: a server that dies is noticed at once.
-                process.waitFor(Math.min(delay, left), TimeUnit.MILLISECONDS);
-                delay = Math.min(delay * 2, MAX_DELAY_MILLIS);
-            }
-        }
-    }
-
-    /** Why the server did not become ready; its cause is the readiness check's last failure. */
-    private static final class NotReady extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        NotReady(String message, Exception cause) {
-            super(message + " (last check: " + firstLine(cause) + ")", cause);
         }
     }
 
@@ -185,10 +153,5 @@ final class ServerStart {
     private String failure(String reason) {
         return "Could not start " + definition.engine() + " " + definition.version() + " as server '" + serverId
                 + "' with the process runtime: " + reason;
-    }
-
-    private static String firstLine(Exception e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        return message.lines().findFirst().orElse(message);
     }
 }

@@ -4,15 +4,10 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerDefinition;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import dev.addons.core.internal.process.TestPostgres;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -48,26 +43,6 @@ final class TestImages {
                         "PGDATA", "/var/lib/postgresql/data"),
                 List.of(), 5432, "/var/lib/postgresql/data");
         return new ServerDefinition("postgresql", image, "postgres", password, null, container,
-                server -> query(server.endpoint().port(), server.adminPassword(), "select 1"), Duration.ofSeconds(60));
-    }
-
-    /** The first column of the first row of {@code sql}, or null for a statement without rows. */
-    static String query(int port, String password, String sql) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", "postgres");
-        properties.setProperty("password", password);
-        properties.setProperty("connectTimeout", "2");
-        properties.setProperty("loginTimeout", "2");
-        try (Connection connection = DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties);
-                Statement statement = connection.createStatement()) {
-            if (!statement.execute(sql)) {
-                return null;
-            }
-            try (ResultSet result = statement.getResultSet()) {
-                result.next();
-                return result.getString(1);
-            }
-        }
+                server -> TestPostgres.query(server.endpoint().port(), server.adminPassword(), "select 1"), Duration.ofSeconds(60));
     }
 }

@@ -103,7 +103,7 @@ class ProcessRuntimeTest {
         ServerDefinition definition = TestPostgres.installed15();
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
             RunningServer first = start(runtime, "pg15", definition);
-            TestPostgres.execute(first, definition, "create table kept as select 42 as answer");
+            TestPostgres.query(first, definition, "create table kept as select 42 as answer");
             long firstPid = Long.parseLong(first.attribute("pid"));
 
             RunningServer second = runtime.restart(first, definition, ProgressListener.NONE);
@@ -122,7 +122,7 @@ class ProcessRuntimeTest {
         ServerDefinition definition = TestPostgres.installed15();
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
             RunningServer first = start(runtime, "pg15", definition);
-            TestPostgres.execute(first, definition, "create table kept as select 7 as answer");
+            TestPostgres.query(first, definition, "create table kept as select 7 as answer");
             ProcessHandle engine = ProcessHandle.of(Long.parseLong(first.attribute("pid"))).orElseThrow();
             engine.destroyForcibly();
             engine.onExit().join();
