@@ -163,6 +163,30 @@ class ContainerRuntimeTest {
     }
 
     @Test
+    void aContainerOutlivesTheJvmThatStartedItAndThisOneDestroysIt() throws Exception {
+        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        Process other = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                StartInAnotherJvm.class.getName(), home.toString(), "elsewhere")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> lines = new String(other.getInputStream().readAllBytes()).lines().toList();
+        assertThat(other.waitFor()).as("the other JVM's exit code").isZero();
+        Map<String, String> attributes = new HashMap<>();
+        lines.stream().filter(line -> line.startsWith("attribute."))
+                .forEach(line -> attributes.put(line.substring(10, line.indexOf('=')),
+                        line.substring(line.indexOf('=') + 1)));
+        int port = lines.stream().filter(line -> line.startsWith("port=")).map(line -> line.substring(5))
+                .mapToInt(Integer::parseInt).findFirst().orElseThrow();
+        RunningServer server = new RunningServer("elsewhere", "container",
+                new dev.addons.api.Endpoint("127.0.0.1", port), attributes);
+        started.add(server);
+
+        assertThat(runtime.isRunning(server)).isTrue();
+        runtime.destroy(server);
+        assertThat(runtime.isRunning(server)).isFalse();
+        assertThat(left()).isEmpty();
+    }
+
+    @Test
     void aMissingImageIsUnavailableAndFailsTheStartBeforeAnythingIsCreated() {
         ServerDefinition definition = TestImages.postgres(TestImages.MISSING);
 
