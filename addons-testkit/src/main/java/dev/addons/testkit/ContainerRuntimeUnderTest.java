@@ -3,11 +3,11 @@ package dev.addons.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.ProvisioningException;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The container runtime's checks, through the Docker API and the labels the runtime puts on what
  * it makes ({@code dev.addons.home}, {@code dev.addons.app}, ...), as a later process would find
- * them. Reachability between containers is tried from inside a container with bash's
- * {@code /dev/tcp}, which the Debian-based test images have.
+ * them. Reachability is tried from a throwaway container on a network, by address and by name,
+ * with bash's {@code /dev/tcp}, which the Debian-based test images have.
  */
 final class ContainerRuntimeUnderTest implements RuntimeUnderTest {
     private static final String MISSING_IMAGE = "localhost/addons-test/missing:1";
@@ -84,14 +84,14 @@ final class ContainerRuntimeUnderTest implements RuntimeUnderTest {
         String secondNetwork = onlyNetwork(second);
         assertThat(firstNetwork).as("networks of two apps").isNotEqualTo(secondNetwork);
         int port = containerPort(second, otherPort);
-        String secondAddress = second.getNetworkSettings().getNetworks().get(secondNetwork).getIpAddress();
-        String firstAddress = first.getNetworkSettings().getNetworks().get(firstNetwork).getIpAddress();
-        assertThat(canConnect(second.getId(), secondAddress, port))
-                .as("the probe works: " + other.app() + "'s container reaches its own server").isTrue();
-        assertThat(canConnect(first.getId(), secondAddress, port))
-                .as(one.app() + "'s container reaches " + other.app() + "'s server at " + secondAddress).isFalse();
-        assertThat(canConnect(second.getId(), firstAddress, containerPort(first, -1)))
-                .as(other.app() + "'s container reaches " + one.app() + "'s server at " + firstAddress).isFalse();
+        String name = second.getName().replaceFirst("^/", "");
+        String address = second.getNetworkSettings().getNetworks().get(secondNetwork).getIpAddress();
+        for (String target : List.of(address, name)) {
+            assertThat(canConnect(home, second, secondNetwork, target, port))
+                    .as("the probe works: from " + other.app() + "'s network to its server at " + target).isTrue();
+            assertThat(canConnect(home, second, firstNetwork, target, port))
+                    .as("from " + one.app() + "'s network to " + other.app() + "'s server at " + target).isFalse();
+        }
     }
 
     @Override
@@ -124,31 +124,39 @@ final class ContainerRuntimeUnderTest implements RuntimeUnderTest {
         return container.getNetworkSettings().getNetworks().keySet().iterator().next();
     }
 
-    /** The container port published on {@code hostPort}, or the first published one when it is -1. */
+    /** The container port published on {@code hostPort}. */
     private static int containerPort(InspectContainerResponse container, int hostPort) {
         for (Map.Entry<ExposedPort, Ports.Binding[]> entry
                 : container.getNetworkSettings().getPorts().getBindings().entrySet()) {
             Ports.Binding[] bindings = entry.getValue();
             if (bindings != null && bindings.length > 0
-                    && (hostPort == -1 || bindings[0].getHostPortSpec().equals(Integer.toString(hostPort)))) {
+                    && bindings[0].getHostPortSpec().equals(Integer.toString(hostPort))) {
                 return entry.getKey().getPort();
             }
         }
         throw new AssertionError("no port of " + container.getName() + " is published on " + hostPort);
     }
 
-    /** Whether a TCP connection to {@code address:port} from inside {@code container} succeeds within 3 s. */
-    private boolean canConnect(String container, String address, int port) {
+    /**
+     * Whether a TCP connection to {@code target:port} succeeds within 3 s from a throwaway
+     * container on {@code network} (of {@code like}'s image, labelled with the home so that a
+     * leftover would be seen). A container, not an exec: Podman keeps an exec's monitor process
+     * for minutes after it ends.
+     */
+    private boolean canConnect(Path home, InspectContainerResponse like, String network, String target, int port) {
         DockerClient client = docker.client();
-        String exec = client.execCreateCmd(container)
-                .withCmd("timeout", "3", "bash", "-c", "exec 3<>/dev/tcp/" + address + "/" + port)
-                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        String probe = client.createContainerCmd(like.getConfig().getImage())
+                .withEntrypoint("timeout")
+                .withCmd("3", "bash", "-c", "exec 3<>/dev/tcp/" + target + "/" + port)
+                .withLabels(Map.of("dev.addons.home", home.toAbsolutePath().toString()))
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network))
+                .exec().getId();
         try {
-            client.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+            client.startContainerCmd(probe).exec();
+            return client.waitContainerCmd(probe).exec(new WaitContainerResultCallback())
+                    .awaitStatusCode(30, TimeUnit.SECONDS) == 0;
+        } finally {
+            client.removeContainerCmd(probe).withForce(true).withRemoveVolumes(true).exec();
         }
-        return client.inspectExecCmd(exec).exec().getExitCodeLong() == 0;
     }
 }

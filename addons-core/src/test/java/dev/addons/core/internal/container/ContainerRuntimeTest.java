@@ -3,11 +3,8 @@ package dev.addons.core.internal.container;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Ports;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.ServerDefinition;
@@ -21,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,8 +134,9 @@ class ContainerRuntimeTest {
                 .isEqualTo("7");
     }
 
+    /** That no other app's container can reach them is shown per engine by the scenarios of addons-testkit. */
     @Test
-    void anAppsContainersShareANetworkThatNoOtherAppsContainerCanReach() throws Exception {
+    void anAppsContainersShareANetworkOfTheirOwnThatGoesWithTheLastOfThem() {
         ServerDefinition definition = TestImages.postgres(TestImages.POSTGRES);
         RunningServer production = start("pg-a-prod", definition, Placement.dedicated("alpha", "production",
                 "postgresql"));
@@ -150,11 +147,7 @@ class ContainerRuntimeTest {
 
         assertThat(staging.attribute("network")).isEqualTo(production.attribute("network"));
         assertThat(beta.attribute("network")).isNotEqualTo(production.attribute("network"));
-        assertThat(shared.attribute("network")).endsWith("-shared");
-        assertThat(canConnect(staging, address(production))).as("same app, other environment").isTrue();
-        assertThat(canConnect(staging, address(beta))).as("alpha's container to beta's server").isFalse();
-        assertThat(canConnect(beta, address(production))).as("beta's container to alpha's server").isFalse();
-        assertThat(canConnect(beta, address(shared))).as("beta's container to the shared server").isFalse();
+        assertThat(shared.attribute("network")).endsWith("-shared").isNotEqualTo(beta.attribute("network"));
 
         runtime.destroy(production);
         assertThat(networks()).as("alpha's network while staging uses it").contains(production.attribute("network"));
@@ -258,21 +251,6 @@ class ContainerRuntimeTest {
 
     private InspectContainerResponse inspect(RunningServer server) {
         return docker.client().inspectContainerCmd(server.attribute("container")).exec();
-    }
-
-    /** The server's address on its network: reachable from that network's containers only. */
-    private String address(RunningServer server) {
-        return inspect(server).getNetworkSettings().getNetworks().get(server.attribute("network")).getIpAddress();
-    }
-
-    /** Whether a TCP connection to {@code address}:5432 from inside {@code from}'s container succeeds. */
-    private boolean canConnect(RunningServer from, String address) throws InterruptedException {
-        DockerClient client = docker.client();
-        String exec = client.execCreateCmd(from.attribute("container"))
-                .withCmd("timeout", "3", "bash", "-c", "exec 3<>/dev/tcp/" + address + "/5432")
-                .withAttachStdout(true).withAttachStderr(true).exec().getId();
-        client.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(10, TimeUnit.SECONDS);
-        return client.inspectExecCmd(exec).exec().getExitCodeLong() == 0;
     }
 
     /** The containers, volumes and networks labelled with this test's home. */
