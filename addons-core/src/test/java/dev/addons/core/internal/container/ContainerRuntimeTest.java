@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.internal.RunningServerLines;
 import dev.addons.core.internal.process.TestPostgres;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.Placement;
@@ -163,14 +164,7 @@ class ContainerRuntimeTest {
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<String> lines = new String(other.getInputStream().readAllBytes()).lines().toList();
         assertThat(other.waitFor()).as("the other JVM's exit code").isZero();
-        Map<String, String> attributes = new HashMap<>();
-        lines.stream().filter(line -> line.startsWith("attribute."))
-                .forEach(line -> attributes.put(line.substring(10, line.indexOf('=')),
-                        line.substring(line.indexOf('=') + 1)));
-        int port = lines.stream().filter(line -> line.startsWith("port=")).map(line -> line.substring(5))
-                .mapToInt(Integer::parseInt).findFirst().orElseThrow();
-        RunningServer server = new RunningServer("elsewhere", "container",
-                new dev.addons.api.Endpoint("127.0.0.1", port), attributes);
+        RunningServer server = RunningServerLines.parse("elsewhere", "container", lines);
         started.add(server);
 
         assertThat(runtime.isRunning(server)).isTrue();

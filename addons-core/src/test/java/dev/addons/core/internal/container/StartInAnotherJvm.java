@@ -1,6 +1,7 @@
 package dev.addons.core.internal.container;
 
 import dev.addons.core.runtime.Placement;
+import dev.addons.core.internal.RunningServerLines;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import java.nio.file.Path;
@@ -19,8 +20,7 @@ public final class StartInAnotherJvm {
         try (ContainerRuntime runtime = new ContainerRuntime(Path.of(args[0]), TestImages.docker())) {
             RunningServer server = runtime.start(args[1], TestImages.postgres(TestImages.POSTGRES),
                     Placement.shared("postgresql"), ProgressListener.NONE);
-            System.out.println("port=" + server.endpoint().port());
-            server.attributes().forEach((key, value) -> System.out.println("attribute." + key + "=" + value));
+            RunningServerLines.print(server);
         }
         System.exit(0);
     }

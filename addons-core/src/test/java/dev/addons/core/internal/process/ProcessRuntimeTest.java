@@ -9,6 +9,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.internal.RunningServerLines;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -130,6 +130,7 @@ class ProcessRuntimeTest {
             RunningServer second;
             try (ServerSocket squatter = new ServerSocket(first.endpoint().port(), 1,
                     InetAddress.getByName("127.0.0.1"))) {
+                assertThat(squatter.isBound()).as("another program holds the old port").isTrue();
                 second = runtime.restart(first, definition, ProgressListener.NONE);
                 started.add(second);
             }
@@ -214,13 +215,8 @@ class ProcessRuntimeTest {
                 .start();
         List<String> lines = new String(other.getInputStream().readAllBytes()).lines().toList();
         assertThat(other.waitFor()).as("other JVM, see %s", home.resolve("other-jvm.log")).isZero();
-        Map<String, String> attributes = new HashMap<>();
-        lines.stream().filter(line -> line.startsWith("attribute."))
-                .forEach(line -> attributes.put(line.substring(10, line.indexOf('=')),
-                        line.substring(line.indexOf('=') + 1)));
-        int port = lines.stream().filter(line -> line.startsWith("port=")).map(line -> line.substring(5))
-                .mapToInt(Integer::parseInt).findFirst().orElseThrow();
-        RunningServer server = new RunningServer("elsewhere", "process", new Endpoint("127.0.0.1", port), attributes);
+        RunningServer server = RunningServerLines.parse("elsewhere", "process", lines);
+        int port = server.endpoint().port();
         started.add(server);
 
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
