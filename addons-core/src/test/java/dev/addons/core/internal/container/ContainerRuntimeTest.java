@@ -135,6 +135,25 @@ class ContainerRuntimeTest {
                 .isEqualTo("7");
     }
 
+    @Test
+    void aRestartWhoseFormerPortIsTakenPublishesOnAnotherAndKeepsTheData() throws Exception {
+        ServerDefinition definition = TestImages.postgres(TestImages.POSTGRES);
+        RunningServer first = start("pg-moved", definition, Placement.shared("postgresql"));
+        TestPostgres.query(first.endpoint().port(), definition.adminPassword(), "create table kept as select 9 as a");
+        docker.client().stopContainerCmd(first.attribute("container")).exec();
+
+        RunningServer second;
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket(first.endpoint().port(), 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThat(squatter.isBound()).as("another program holds the old port").isTrue();
+            second = runtime.restart(first, definition, ProgressListener.NONE);
+        }
+
+        assertThat(second.endpoint().port()).isNotEqualTo(first.endpoint().port());
+        assertThat(TestPostgres.query(second.endpoint().port(), definition.adminPassword(), "select a from kept"))
+                .isEqualTo("9");
+    }
+
     /** That no other app's container can reach them is shown per engine by the scenarios of addons-testkit. */
     @Test
     void anAppsContainersShareANetworkOfTheirOwnThatGoesWithTheLastOfThem() {
