@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
-/** {@code addons list-available}: every addon, its variants and versions, and whether each version is here. */
+/**
+ * {@code addons list-available}: the runtime new servers run on and why, then every addon, its
+ * variants and versions, and whether each version can be had on that runtime.
+ */
 @Command(name = "list-available", description = "List the addons that can be created, with their versions"
         + " and whether each is installed, cached or will be fetched.")
 final class ListAvailableCommand extends AddonsCommand {
@@ -17,13 +20,16 @@ final class ListAvailableCommand extends AddonsCommand {
     public Integer call() {
         PrintWriter out = out();
         List<AddonInfo> available;
+        String runtime;
         try (Addons addons = open()) {
             available = addons.available();
+            runtime = addons.runtimeName() + " runtime (" + addons.runtimeReason() + ")";
         }
         if (main.json()) {
             Json.print(out, available.stream().map(Json::addon).toList());
             return 0;
         }
+        out.println("New servers run on the " + runtime + "; availability is on that runtime.");
         for (AddonInfo info : available) {
             print(out, info);
         }

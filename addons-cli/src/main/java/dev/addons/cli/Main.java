@@ -52,7 +52,9 @@ public final class Main {
     boolean verbose;
 
     @Option(names = "--runtime", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "auto",
-            description = "Where new servers run: process or auto (default: ${DEFAULT-VALUE}).")
+            description = "Where new servers run: process (engine binaries on this host), container (through"
+                    + " the Docker API: DOCKER_HOST, Docker or Podman), or auto: container when a Docker API"
+                    + " answers, else process (default: ${DEFAULT-VALUE}).")
     String runtime;
 
     private final AddonsFactory factory;

@@ -76,7 +76,7 @@ class AllAddonsCliTest {
     }
 
     private Cli.Result cli(String... args) {
-        List<String> all = new ArrayList<>(List.of("--home", home.toString()));
+        List<String> all = new ArrayList<>(List.of("--home", home.toString(), "--runtime", "process"));
         all.addAll(List.of(args));
         return Cli.run(new Main(), all.toArray(String[]::new));
     }

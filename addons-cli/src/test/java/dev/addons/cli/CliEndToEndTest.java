@@ -29,7 +29,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The addons command against real PostgreSQL 15 servers on the process runtime, in one temporary
+ * The addons command against real PostgreSQL 15 servers on the process runtime (asked for with
+ * {@code --runtime process}: auto would choose the container runtime where a Docker API answers, as
+ * in CI), in one temporary
  * home per class (so one shared server). Each test destroys what it creates; afterwards no
  * {@code postgres -D <home>} process may be left.
  */
@@ -64,6 +66,8 @@ class CliEndToEndTest {
         Cli.Result json = cli("--json", "list-available");
 
         assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out()).startsWith("New servers run on the process runtime (asked for by name); availability"
+                + " is on that runtime.\n");
         assertThat(text.out()).contains("postgresql", "variants: small (default), shared", "18 (default)")
                 .containsPattern("\\n  15 +installed ");
         JsonNode postgresql = find(JSON.readTree(json.out()), "name", "postgresql");
@@ -209,8 +213,8 @@ class CliEndToEndTest {
     void aProvisioningFailureExitsOneWithOneLine(@TempDir Path brokenHome) throws Exception {
         // Servers' directories cannot be made where a file stands: provisioning must fail cleanly.
         Files.writeString(brokenHome.resolve("servers"), "not a directory");
-        List<String> args = List.of("--home", brokenHome.toString(), "create", "postgresql", "-a", "doomed",
-                "--version", VERSION);
+        List<String> args = List.of("--home", brokenHome.toString(), "--runtime", "process", "create", "postgresql",
+                "-a", "doomed", "--version", VERSION);
 
         Cli.Result result = Cli.run(new Main(), args.toArray(String[]::new));
 
@@ -224,7 +228,7 @@ class CliEndToEndTest {
     }
 
     private Cli.Result cli(String... args) {
-        List<String> all = new ArrayList<>(List.of("--home", home.toString()));
+        List<String> all = new ArrayList<>(List.of("--home", home.toString(), "--runtime", "process"));
         all.addAll(List.of(args));
         return Cli.run(new Main(), all.toArray(String[]::new));
     }
@@ -232,7 +236,8 @@ class CliEndToEndTest {
     /** {@code bin/addons} in a JVM of its own, from another directory, on this test's classpath. */
     private Cli.Result binAddons(String... args) throws Exception {
         Path script = Path.of(System.getProperty("addons.root", ".."), "bin", "addons").toAbsolutePath().normalize();
-        List<String> command = new ArrayList<>(List.of(script.toString(), "--home", home.toString()));
+        List<String> command = new ArrayList<>(List.of(script.toString(), "--home", home.toString(), "--runtime",
+                "process"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(files.toFile());
         builder.environment().put("ADDONS_CLI_CLASSPATH", System.getProperty("java.class.path"));

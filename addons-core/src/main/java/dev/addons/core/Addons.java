@@ -55,7 +55,7 @@ public final class Addons implements AutoCloseable {
 
     private final Path home;
     private final ProviderRegistry registry;
-    private final ServerRuntime runtime;
+    private final Runtimes runtimes;
     private final StateStore store;
     private final Listeners listeners;
     private final AddonLifecycle lifecycle;
@@ -66,11 +66,10 @@ public final class Addons implements AutoCloseable {
         this.home = builder.home.toAbsolutePath().normalize();
         this.registry = ProviderRegistry.forClassLoader(builder.classLoader);
         this.store = new StateStore(home);
-        this.runtime = builder.customRuntime != null ? builder.customRuntime : Runtimes.create(builder.runtime, home, builder.cache);
+        this.runtimes = Runtimes.open(home, builder.cache, builder.runtime, builder.customRuntime);
         this.listeners = new Listeners();
         builder.listeners.forEach(listeners::add);
-        this.lifecycle = new AddonLifecycle(store, registry, runtime, new Servers(store, runtime, builder.progress),
-                listeners);
+        this.lifecycle = new AddonLifecycle(store, registry, new Servers(store, runtimes, builder.progress), listeners);
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "addons-provision-" + threads.incrementAndGet());
@@ -90,9 +89,17 @@ public final class Addons implements AutoCloseable {
         return home;
     }
 
-    /** The runtime new servers start on, e.g. {@code process}. */
+    /** The runtime new servers start on, e.g. {@code process} or {@code container}. */
     public String runtimeName() {
-        return runtime.name();
+        return runtimes.chosen().name();
+    }
+
+    /**
+     * Why new servers start on {@link #runtimeName()}: asked for by name, or what {@code auto}
+     * found, e.g. {@code auto: a Docker API answered at unix:///run/podman/podman.sock (Podman Engine 4.3.1)}.
+     */
+    public String runtimeReason() {
+        return runtimes.reason();
     }
 
     /** Every addon that can be created, with versions and their availability on the runtime. */
@@ -118,14 +125,15 @@ public final class Addons implements AutoCloseable {
      * record stays FAILED with the reason until it is created again or destroyed).
      */
     public AddonRecord create(String app, String environment, AddonSpec spec) {
-        return lifecycle.create(checkApp(app), checkEnvironment(environment), resolve(spec, ""), CREATE_TIMEOUT);
+        return lifecycle.create(checkApp(app), checkEnvironment(environment), resolve(spec, runtimes.chosen(), ""),
+                CREATE_TIMEOUT);
     }
 
     /** {@link #create} without waiting: the future completes when the addon is ACTIVE. Input is checked at once. */
     public CompletableFuture<AddonRecord> createAsync(String app, String environment, AddonSpec spec) {
         String checkedApp = checkApp(app);
         String checkedEnvironment = checkEnvironment(environment);
-        ResolvedSpec resolved = resolve(spec, "");
+        ResolvedSpec resolved = resolve(spec, runtimes.chosen(), "");
         return CompletableFuture.supplyAsync(
                 () -> lifecycle.create(checkedApp, checkedEnvironment, resolved, CREATE_TIMEOUT), executor);
     }
@@ -192,19 +200,30 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
+     * Restarts an ACTIVE addon's server on its data: the process runtime launches the engine
+     * again on its directory, the container runtime replaces the container with a new one from
+     * the image on the same volume (so an updated image of the same tag is picked up). For a
+     * shared addon this restarts the shared server, with every app's database on it. Clients
+     * reconnect; the variables stay the same unless the server's port was taken meanwhile.
+     * Throws {@link dev.addons.api.AddonNotFoundException} or {@link ProvisioningException}.
+     */
+    public AddonRecord restart(String app, String environment, String addon) {
+        return lifecycle.restart(checkApp(app), checkEnvironment(environment), addon);
+    }
+
+    /**
      * Makes an environment's addons match an app file: checks every declared addon first (nothing
      * is provisioned if one is wrong), then provisions the missing ones in parallel and waits
-     * until all are ACTIVE, and deprovisions addons the file no longer declares.
+     * until all are ACTIVE, and deprovisions addons the file no longer declares. New servers run
+     * on the file's {@code runtime} when it names one, else on this instance's; existing addons
+     * keep theirs.
      */
     public DeployResult deploy(AppFile file, String environment) {
         String checkedEnvironment = checkEnvironment(environment);
-        if (file.runtime() != null && !file.runtime().equals("auto") && !file.runtime().equals(runtime.name())) {
-            throw new InvalidSpecException("app file asks for runtime '" + Names.printable(file.runtime())
-                    + "' but this addons instance runs '" + runtime.name() + "'. Allowed: " + Runtimes.NAMES);
-        }
+        ServerRuntime runtime = file.runtime() == null ? runtimes.chosen() : fileRuntime(file);
         Map<String, ResolvedSpec> wanted = new LinkedHashMap<>();
         for (Map.Entry<String, AddonSpec> entry : file.addons().entrySet()) {
-            ResolvedSpec spec = resolve(entry.getValue(), "addons." + entry.getKey() + ": ");
+            ResolvedSpec spec = resolve(entry.getValue(), runtime, "addons." + entry.getKey() + ": ");
             if (wanted.put(spec.provider().name(), spec) != null) {
                 throw new InvalidSpecException("addons." + entry.getKey() + ": " + spec.provider().name()
                         + " is declared twice (once by an alias)");
@@ -263,23 +282,36 @@ public final class Addons implements AutoCloseable {
         return lifecycle.reconcile();
     }
 
-    /** Stops this instance's threads and runtime client. Servers keep running. Idempotent. */
+    /** Stops this instance's threads and runtime clients. Servers keep running. Idempotent. */
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
             return;
         }
         executor.shutdownNow();
-        runtime.close();
+        runtimes.close();
     }
 
-    private ResolvedSpec resolve(AddonSpec spec, String where) {
+    private ServerRuntime fileRuntime(AppFile file) {
+        String where = file.name() + ": runtime";
+        try {
+            return runtimes.get(Runtimes.check(file.runtime()));
+        } catch (InvalidSpecException e) {
+            throw new InvalidSpecException(where + ": " + e.getMessage(), e);
+        } catch (dev.addons.api.AddonException e) {
+            throw new InvalidSpecException(where + " = \"" + file.runtime() + "\" cannot be used here: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private ResolvedSpec resolve(AddonSpec spec, ServerRuntime runtime, String where) {
         Objects.requireNonNull(spec, "spec == null");
         Names.addon(where + "addon", spec.addon());
         return ResolvedSpec.resolve(spec, registry, runtime, where);
     }
 
     private AddonInfo describe(AddonProvider provider) {
+        ServerRuntime runtime = runtimes.chosen();
         List<VersionInfo> versions = provider.versions().stream()
                 .map(v -> new VersionInfo(v, v.equals(provider.defaultVersion()),
                         runtime.availability(provider.server(new ServerRequest(v, "unused")))))
@@ -325,14 +357,16 @@ public final class Addons implements AutoCloseable {
             return this;
         }
 
-        /** {@code process}, or {@code auto} (the default). Checked at once. */
+        /**
+         * Where new servers run: {@code process} (engine binaries on this host), {@code container}
+         * (a Docker-API endpoint: Docker, or Podman's service), or {@code auto} (the default: the
+         * container runtime when a Docker-API endpoint answers within a few seconds, else the
+         * process runtime). The name is checked at once; {@link #build()} fails when
+         * {@code container} is asked for and no endpoint answers.
+         */
         public Builder runtime(String runtime) {
             Objects.requireNonNull(runtime, "runtime == null");
-            if (!runtime.equals("auto") && !Runtimes.NAMES.contains(runtime)) {
-                throw new InvalidSpecException("runtime '" + Names.printable(runtime) + "' is not available. Allowed: "
-                        + Runtimes.NAMES + " or auto");
-            }
-            this.runtime = runtime;
+            this.runtime = Runtimes.check(runtime);
             this.customRuntime = null;
             return this;
         }

@@ -4,6 +4,7 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.runtime.Availability;
+import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import dev.addons.core.runtime.ServerRuntime;
@@ -40,7 +41,8 @@ final class FakeRuntime implements ServerRuntime {
     }
 
     @Override
-    public RunningServer start(String serverId, ServerDefinition definition, ProgressListener progress) {
+    public RunningServer start(String serverId, ServerDefinition definition, Placement placement,
+            ProgressListener progress) {
         if (definition.processRecipe().isEmpty()) {
             throw new InvalidSpecException("custom images need the container runtime");
         }

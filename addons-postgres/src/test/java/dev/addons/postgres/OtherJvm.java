@@ -18,7 +18,8 @@ public final class OtherJvm {
         Path home = Path.of(args[0]);
         String command = args[1];
         String app = args[2];
-        try (Addons addons = Addons.builder().home(home).build()) {
+        // Explicitly process: auto would choose the container runtime wherever a Docker API answers.
+        try (Addons addons = Addons.builder().home(home).runtime("process").build()) {
             if (command.equals("destroy")) {
                 addons.destroy(app, "production", args[3]);
             } else if (command.equals("create")) {

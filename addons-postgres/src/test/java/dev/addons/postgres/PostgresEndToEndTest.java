@@ -10,11 +10,9 @@ import dev.addons.api.Credentials;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Status;
 import dev.addons.core.Addons;
-import dev.addons.core.AppFile;
 import dev.addons.core.Environment;
+import dev.addons.testkit.Loopback;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole SDK against real PostgreSQL 15 servers on the process runtime: the facade, the state
  * store, the runtime and the provider, connected to with pgjdbc using only injected variables.
- * One home (and so one shared server) serves the class; each test uses its own apps.
+ * One home (and so one shared server) serves the class; each test uses its own apps. The
+ * behaviours every engine shows on every runtime (a killed server, deploy, restart, ...) are in
+ * {@link PostgresOnProcessTest} and {@link PostgresOnContainerTest}; these are PostgreSQL's own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresEndToEndTest {
@@ -107,7 +107,7 @@ class PostgresEndToEndTest {
         Path serverDir = home.resolve("servers").resolve(record.id());
         assertThat(serverDir).isDirectory();
         addons.destroy("blog", "production", "postgresql");
-        assertThat(isListening(port)).isFalse();
+        assertThat(Loopback.isListening(port)).isFalse();
         assertThat(serverDir).doesNotExist();
         assertThat(postgresProcessesUnder(serverDir)).isEmpty();
         assertThat(addons.list("blog", "production")).isEmpty();
@@ -142,7 +142,8 @@ class PostgresEndToEndTest {
         }
         assertThatThrownBy(() -> connect(alpha, alpha.get("PGDATABASE")).close()).isInstanceOf(SQLException.class);
         addons.destroy("beta", "production", "postgresql");
-        assertThat(isListening(Integer.parseInt(beta.get("PGPORT")))).as("shared server after its last tenant").isFalse();
+        assertThat(Loopback.isListening(Integer.parseInt(beta.get("PGPORT")))).as("shared server after its last tenant")
+                .isFalse();
     }
 
     @Test
@@ -180,7 +181,7 @@ class PostgresEndToEndTest {
         assertThat(otherJvm("list", "twojvm")).singleElement().asString().startsWith("postgresql ACTIVE small ");
         assertThat(otherJvm("destroy", "twojvm", "postgresql")).isEmpty();
         assertThat(addons.list("twojvm", "production")).isEmpty();
-        assertThat(isListening(port)).isFalse();
+        assertThat(Loopback.isListening(port)).isFalse();
     }
 
     @Test
@@ -198,35 +199,6 @@ class PostgresEndToEndTest {
             assertThat(servers.filter(p -> p.getFileName().toString().contains("-duo-"))).hasSize(1);
         }
         addons.destroy("duo", "production", "postgresql");
-    }
-
-    @Test
-    void aServerKilledBehindOurBackIsReportedAndCanStillBeDestroyed() {
-        AddonRecord record = addons.create("victim", "production", AddonSpec.of("postgresql").withVersion("15"));
-        Path serverDir = home.resolve("servers").resolve(record.id());
-        postgresProcessesUnder(serverDir).forEach(ProcessHandle::destroyForcibly);
-        postgresProcessesUnder(serverDir).forEach(p -> p.onExit().join());
-
-        try (Addons later = Addons.builder().home(home).build()) {
-            AddonRecord seen = later.list("victim", "production").get(0);
-            assertThat(seen.status()).isEqualTo(Status.FAILED);
-            assertThat(seen.message()).isEqualTo("its server " + record.id() + " is not running");
-            later.destroy("victim", "production", "postgresql");
-        }
-        assertThat(serverDir).doesNotExist();
-        assertThat(addons.list("victim", "production")).isEmpty();
-    }
-
-    @Test
-    void deployingAFileProvisionsItAndRemovingTheAddonDeprovisionsIt() {
-        AppFile file = AppFile.parse("name = \"deployed\"\n[addons.postgresql]\nvariant = \"shared\"\nversion = \"15\"\n",
-                "addons.toml");
-        assertThat(addons.deploy(file, "production").active()).extracting(AddonRecord::status)
-                .containsExactly(Status.ACTIVE);
-
-        var result = addons.deploy(AppFile.parse("name = \"deployed\"\n", "addons.toml"), "production");
-        assertThat(result.destroyed()).extracting(AddonRecord::addon).containsExactly("postgresql");
-        assertThat(addons.list("deployed", "production")).isEmpty();
     }
 
     @Test
@@ -252,15 +224,6 @@ class PostgresEndToEndTest {
         props.setProperty("connectTimeout", "5");
         return DriverManager.getConnection(
                 "jdbc:postgresql://" + vars.get("PGHOST") + ":" + vars.get("PGPORT") + "/" + database, props);
-    }
-
-    private static boolean isListening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static List<ProcessHandle> postgresProcessesUnder(Path dir) {

@@ -12,7 +12,6 @@ import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.core.internal.AddonState.Owner;
-import dev.addons.core.runtime.ServerRuntime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -33,15 +32,12 @@ public final class AddonLifecycle {
 
     private final StateStore store;
     private final ProviderRegistry registry;
-    private final ServerRuntime runtime;
     private final Servers servers;
     private final Listeners listeners;
 
-    public AddonLifecycle(StateStore store, ProviderRegistry registry, ServerRuntime runtime, Servers servers,
-            Listeners listeners) {
+    public AddonLifecycle(StateStore store, ProviderRegistry registry, Servers servers, Listeners listeners) {
         this.store = store;
         this.registry = registry;
-        this.runtime = runtime;
         this.servers = servers;
         this.listeners = listeners;
     }
@@ -67,7 +63,7 @@ public final class AddonLifecycle {
             String id = spec.provider().name() + "-" + app + "-" + environment + "-"
                     + Secrets.random(6).toLowerCase(Locale.ROOT);
             AddonRecord record = new AddonRecord(id, app, environment, spec.provider().name(), spec.variant().name(),
-                    spec.version(), runtime.name(), Status.PENDING, "", now, now);
+                    spec.version(), spec.runtime().name(), Status.PENDING, "", now, now);
             AddonState state = new AddonState(record, null, Map.of(), Owner.current());
             store.save(state);
             listeners.fire(record, null);
@@ -91,7 +87,9 @@ public final class AddonLifecycle {
             AddonState failed = abandoned
                     ? transition(state, Status.FAILED, "interrupted: the process working on it exited", null)
                     : state;
-            return new Claim(transition(failed, Status.PENDING, "retrying", Owner.current()), true);
+            // A retry starts its server on this call's runtime; the record says which.
+            return new Claim(transition(failed.withRuntime(spec.runtime().name()), Status.PENDING, "retrying",
+                    Owner.current()), true);
         }
         if (record.status() == Status.DEPROVISIONING) {
             throw new ProvisioningException(record.addon() + " of " + app + "/" + environment
@@ -164,6 +162,23 @@ public final class AddonLifecycle {
         return destroyed;
     }
 
+    /**
+     * Restarts an ACTIVE addon's server on its data (for a shared addon: the shared server, with
+     * every tenant on it). The addon stays ACTIVE; its variables follow the server's endpoint.
+     */
+    public AddonRecord restart(String app, String environment, String addon) {
+        String name = registry.require(addon).name();
+        AddonState state = store.find(app, environment, name).orElseThrow(() -> new AddonNotFoundException(
+                "App '" + app + "' has no addon '" + name + "' in " + environment));
+        if (state.record().status() != Status.ACTIVE || state.serverId() == null) {
+            throw new ProvisioningException(name + " of " + app + "/" + environment + " is "
+                    + state.record().status().name().toLowerCase(Locale.ROOT) + ": only an active addon is restarted");
+        }
+        servers.restart(state.serverId(), registry.require(name));
+        LOG.info("{} - restarted its server {}", state.record().id(), state.serverId());
+        return state.record();
+    }
+
     /** The variables of an ACTIVE addon. */
     public Credentials credentials(AddonState state) {
         if (state.record().status() != Status.ACTIVE) {
@@ -206,7 +221,7 @@ public final class AddonLifecycle {
             for (AddonState state : store.addons()) {
                 AddonRecord record = state.record();
                 String problem = null;
-                if (record.status() == Status.ACTIVE && state.serverId() != null && !servers.isRunning(state.serverId())) {
+                if (record.status() == Status.ACTIVE && state.serverId() != null && !isRunning(state)) {
                     problem = "its server " + state.serverId() + " is not running";
                 } else if (record.status() != Status.ACTIVE && record.status() != Status.FAILED
                         && (state.owner() == null || !state.owner().isAlive())) {
@@ -221,6 +236,16 @@ public final class AddonLifecycle {
             }
             return changed;
         });
+    }
+
+    /** Whether the addon's server runs; true when its runtime cannot tell now (e.g. no Docker API). */
+    private boolean isRunning(AddonState state) {
+        try {
+            return servers.isRunning(state.serverId());
+        } catch (AddonException e) {
+            LOG.warn("{} - cannot check its server {}: {}", state.record().id(), state.serverId(), e.getMessage());
+            return true;
+        }
     }
 
     private boolean isShared(AddonState state) {

@@ -25,6 +25,13 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
         return new AddonState(record.withStatus(status, message, Instant.now()), serverId, binding, newOwner);
     }
 
+    /** This addon with its record saying its server runs on {@code runtime}. */
+    public AddonState withRuntime(String runtime) {
+        AddonRecord r = record;
+        return new AddonState(new AddonRecord(r.id(), r.app(), r.environment(), r.addon(), r.variant(), r.version(),
+                runtime, r.status(), r.message(), r.createdAt(), r.updatedAt()), serverId, binding, owner);
+    }
+
     public AddonState withServer(String newServerId) {
         return new AddonState(record, newServerId, binding, owner);
     }

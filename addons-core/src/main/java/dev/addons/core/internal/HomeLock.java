@@ -15,14 +15,14 @@ import java.util.function.Supplier;
  * per-process in Java (a second lock from the same JVM fails), so each file also gets a JVM-wide
  * {@link ReentrantLock}, taken first.
  */
-final class HomeLock {
+public final class HomeLock {
     private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
     private HomeLock() {
     }
 
     /** Runs {@code work} holding the lock on {@code lockFile}. Re-entrant within a thread. */
-    static <T> T with(Path lockFile, Supplier<T> work) {
+    public static <T> T with(Path lockFile, Supplier<T> work) {
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new ReentrantLock());
         jvmLock.lock();
         try {

@@ -13,6 +13,7 @@ public final class Names {
     private static final Pattern APP = Pattern.compile("[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,39}");
     private static final Pattern ENVIRONMENT = Pattern.compile("[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,19}");
     private static final Pattern ADDON = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+    private static final Pattern SERVER_ID = Pattern.compile("[a-z0-9][a-z0-9.-]{0,100}");
     private static final String PRODUCTION = "production";
 
     private Names() {
@@ -32,6 +33,17 @@ public final class Names {
     /** Checks the shape of an addon name (whether it exists is the registry's question). */
     public static String addon(String field, String addon) {
         return check(field, addon, ADDON, "lower-case letters, digits and '-', starting with a letter");
+    }
+
+    /**
+     * Checks a server id as runtimes take it (it names directories, containers and volumes);
+     * throws {@link IllegalArgumentException}, as ids come from addons itself, not from users.
+     */
+    public static String requireServerId(String serverId) {
+        if (serverId == null || !SERVER_ID.matcher(serverId).matches()) {
+            throw new IllegalArgumentException("serverId must match " + SERVER_ID + ": '" + serverId + "'");
+        }
+        return serverId;
     }
 
     /**

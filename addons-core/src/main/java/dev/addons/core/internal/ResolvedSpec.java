@@ -18,13 +18,15 @@ import java.util.Objects;
  * @param provider the provider
  * @param variant  the resolved variant
  * @param version  the resolved version or image reference
+ * @param runtime  the runtime a new server for it starts on
  */
-public record ResolvedSpec(AddonProvider provider, Variant variant, String version) {
+public record ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime) {
 
     public ResolvedSpec {
         Objects.requireNonNull(provider, "provider == null");
         Objects.requireNonNull(variant, "variant == null");
         Objects.requireNonNull(version, "version == null");
+        Objects.requireNonNull(runtime, "runtime == null");
     }
 
     /** Checks {@code spec}; {@code where} prefixes messages (e.g. the app file). */
@@ -44,7 +46,7 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
                     + "' cannot run on the " + runtime.name() + " runtime: " + availability.detail()
                     + (AddonSpec.isImageReference(version) ? "" : " " + runnableVersions(provider, runtime)));
         }
-        return new ResolvedSpec(provider, variant, version);
+        return new ResolvedSpec(provider, variant, version, runtime);
     }
 
     private static Availability availability(AddonProvider provider, String version, ServerRuntime runtime) {

@@ -9,6 +9,8 @@ import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.core.internal.process.ProcessRuntime;
+import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import dev.addons.core.runtime.ServerRuntime;
@@ -32,12 +34,12 @@ public final class Servers {
     private static final Logger LOG = LoggerFactory.getLogger(Servers.class);
 
     private final StateStore store;
-    private final ServerRuntime runtime;
+    private final Runtimes runtimes;
     private final ProgressListener progress;
 
-    public Servers(StateStore store, ServerRuntime runtime, ProgressListener progress) {
+    public Servers(StateStore store, Runtimes runtimes, ProgressListener progress) {
         this.store = store;
-        this.runtime = runtime;
+        this.runtimes = runtimes;
         this.progress = progress;
     }
 
@@ -51,9 +53,14 @@ public final class Servers {
         return new Lease(server, access(server));
     }
 
-    /** Finds, or starts, the shared server for the spec's engine and version, and joins it. */
+    /**
+     * Finds, or starts, the shared server for the spec's engine, version and runtime, and joins
+     * it. Process servers keep the id they had before there were other runtimes.
+     */
     Lease joinShared(ResolvedSpec spec, AddonState state) {
-        String serverId = spec.provider().name() + "-shared-" + idPart(spec.version());
+        String runtimeName = spec.runtime().name();
+        String serverId = spec.provider().name() + "-shared-" + idPart(spec.version())
+                + (runtimeName.equals(ProcessRuntime.NAME) ? "" : "-" + runtimeName);
         return store.lockedServer(serverId, () -> {
             ServerState server = store.server(serverId).orElse(null);
             if (server != null && !isRunning(server)) {
@@ -132,8 +139,11 @@ public final class Servers {
     private ServerState start(String serverId, ResolvedSpec spec, boolean shared, AddonState owner) {
         String adminPassword = Secrets.password();
         ServerDefinition definition = spec.provider().server(new ServerRequest(spec.version(), adminPassword));
+        ServerRuntime runtime = spec.runtime();
         ServerState starting = new ServerState(serverId, spec.provider().name(), spec.version(), runtime.name(),
                 shared, definition.adminUser(), adminPassword, null, Instant.now());
+        Placement placement = shared ? Placement.shared(spec.provider().name())
+                : Placement.dedicated(owner.record().app(), owner.record().environment(), spec.provider().name());
         store.locked(() -> {
             store.save(starting);
             if (owner != null) {
@@ -143,7 +153,7 @@ public final class Servers {
         });
         RunningServer running;
         try {
-            running = runtime.start(serverId, definition, progress);
+            running = runtime.start(serverId, definition, placement, progress);
         } catch (RuntimeException e) {
             store.deleteServer(serverId);
             throw e;
@@ -153,10 +163,29 @@ public final class Servers {
         return started;
     }
 
+    /**
+     * Replaces a recorded server with a new one on the same data (see {@link ServerRuntime#restart})
+     * and records where it now is. Its tenants keep their databases and credentials.
+     */
+    ServerState restart(String serverId, AddonProvider provider) {
+        return store.lockedServer(serverId, () -> {
+            ServerState server = store.server(serverId).orElseThrow(() ->
+                    new ProvisioningException("Server " + serverId + " is not recorded in this addons home"));
+            if (server.running() == null) {
+                throw new ProvisioningException("Server " + serverId + " has not finished starting");
+            }
+            ServerDefinition definition = provider.server(new ServerRequest(server.version(), server.adminPassword()));
+            RunningServer running = runtimeOf(server).restart(server.running(), definition, progress);
+            ServerState restarted = server.withRunning(running);
+            store.save(restarted);
+            return restarted;
+        });
+    }
+
     /** Stops a server, deletes its data and forgets it. */
     void destroy(ServerState server) {
         if (server.running() != null) {
-            runtime.destroy(server.running());
+            runtimeOf(server).destroy(server.running());
         } else {
             LOG.warn("{} - never finished starting; forgetting it", server.serverId());
         }
@@ -183,7 +212,12 @@ public final class Servers {
     }
 
     private boolean isRunning(ServerState server) {
-        return server.running() != null && runtime.isRunning(server.running());
+        return server.running() != null && runtimeOf(server).isRunning(server.running());
+    }
+
+    /** The runtime that started {@code server}, whichever new servers start on. */
+    private ServerRuntime runtimeOf(ServerState server) {
+        return runtimes.get(server.runtime());
     }
 
     private List<String> otherTenants(String serverId, AddonState self) {

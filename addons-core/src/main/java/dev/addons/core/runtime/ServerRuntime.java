@@ -5,7 +5,8 @@ import dev.addons.api.spi.ServerDefinition;
 /**
  * Where addons' servers run: engine binaries on this host ({@code process}), containers
  * ({@code container}), a cluster... A runtime turns a provider's {@link ServerDefinition} into a
- * running, ready server and removes it again; it knows nothing of apps, tenants or credentials.
+ * running, ready server and removes it again. It knows nothing of tenants or credentials; it is
+ * told whom a server belongs to ({@link Placement}) so that it can label and separate servers.
  *
  * <p>Servers outlive the JVM that started them: everything needed to find one again is in the
  * {@link RunningServer} returned by {@link #start}, which addons persists. Implementations are
@@ -25,14 +26,37 @@ public interface ServerRuntime extends AutoCloseable {
     /**
      * Starts a new server with an empty data directory, waits until its readiness check passes,
      * and returns how to find it again. On any failure it removes whatever it made (process,
-     * files) and throws {@link dev.addons.api.ProvisioningException}, or
+     * files, container, volume) and throws {@link dev.addons.api.ProvisioningException}, or
      * {@link dev.addons.api.InvalidSpecException} when the definition cannot run here (e.g. a
      * custom image on the process runtime).
      *
-     * @param serverId unique within the addons home; matches {@code [a-z0-9][a-z0-9.-]{0,100}}
-     * @param progress told about downloads and steps; never told a secret
+     * @param serverId  unique within the addons home; matches {@code [a-z0-9][a-z0-9.-]{0,100}}
+     * @param placement whom the server belongs to (labels and network separation where the
+     *                  runtime has them)
+     * @param progress  told about downloads and steps; never told a secret
      */
-    RunningServer start(String serverId, ServerDefinition definition, ProgressListener progress);
+    RunningServer start(String serverId, ServerDefinition definition, Placement placement, ProgressListener progress);
+
+    /** {@link #start(String, ServerDefinition, Placement, ProgressListener)} for a server of no app. */
+    default RunningServer start(String serverId, ServerDefinition definition, ProgressListener progress) {
+        return start(serverId, definition, Placement.shared(definition.engine()), progress);
+    }
+
+    /**
+     * Replaces a server with a new one on the same data, and waits until it is ready: the process
+     * runtime stops the engine (if it runs) and launches it again on its directory; the container
+     * runtime removes the container and creates a new one from the image, on the same volume and
+     * network. The new server listens on the same port where that port is still free. Throws
+     * {@link dev.addons.api.ProvisioningException} when it cannot; the data is kept either way.
+     *
+     * @param definition the server's definition, as at its start (same admin password)
+     * @return how to find the new server; its endpoint may differ from the old one's
+     * @throws UnsupportedOperationException when this runtime cannot restart servers
+     * @since 0.1.0
+     */
+    default RunningServer restart(RunningServer server, ServerDefinition definition, ProgressListener progress) {
+        throw new UnsupportedOperationException("the " + name() + " runtime cannot restart servers");
+    }
 
     /** Whether the server is running now (a dead process, a removed container: not). */
     boolean isRunning(RunningServer server);

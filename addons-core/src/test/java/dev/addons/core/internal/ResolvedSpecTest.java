@@ -8,6 +8,7 @@ import dev.addons.api.InvalidSpecException;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.FakeProvider;
 import dev.addons.core.runtime.Availability;
+import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import dev.addons.core.runtime.ServerRuntime;
@@ -33,7 +34,8 @@ class ResolvedSpecTest {
         }
 
         @Override
-        public RunningServer start(String serverId, ServerDefinition definition, ProgressListener progress) {
+        public RunningServer start(String serverId, ServerDefinition definition, Placement placement,
+                ProgressListener progress) {
             throw new UnsupportedOperationException();
         }
 

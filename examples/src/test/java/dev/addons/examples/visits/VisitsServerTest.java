@@ -21,7 +21,9 @@ class VisitsServerTest {
 
     @Test
     void countsEachVisitInTheDatabaseTheAppFileDeclares() throws Exception {
-        try (Addons addons = Addons.builder().home(home).build()) {
+        // The process runtime explicitly: auto would choose the container runtime wherever a Docker
+        // API answers (as in CI), and the official postgres image cannot be pulled there.
+        try (Addons addons = Addons.builder().home(home).runtime("process").build()) {
             addons.deploy(AppFile.read(Path.of("visits", "addons.toml")), "production");
             try {
                 Environment environment = Environment.resolve(addons, "visits", "production");

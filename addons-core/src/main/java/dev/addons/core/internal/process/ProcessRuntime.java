@@ -7,7 +7,9 @@ import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.BinaryDistribution.Download;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.internal.Names;
 import dev.addons.core.runtime.Availability;
+import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import dev.addons.core.runtime.ServerRuntime;
@@ -22,7 +24,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,6 @@ public final class ProcessRuntime implements ServerRuntime {
     public static final URI DEFAULT_REPOSITORY = URI.create("https://repo1.maven.org/maven2/");
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
-    private static final Pattern SERVER_ID = Pattern.compile("[a-z0-9][a-z0-9.-]{0,100}");
     private static final int PORT_ATTEMPTS = 3;
 
     private final Path home;
@@ -136,12 +136,39 @@ public final class ProcessRuntime implements ServerRuntime {
         }
     }
 
+    /** Starts the server; the process runtime keeps servers apart by port and directory, whoever owns them. */
     @Override
-    public RunningServer start(String serverId, ServerDefinition definition, ProgressListener progress) {
+    public RunningServer start(String serverId, ServerDefinition definition, Placement placement,
+            ProgressListener progress) {
         requireOpen();
-        if (!SERVER_ID.matcher(serverId).matches()) {
-            throw new IllegalArgumentException("serverId must match " + SERVER_ID + ": '" + serverId + "'");
+        Names.requireServerId(serverId);
+        ServerStart start = prepare(serverId, definition, ServerDirectories.of(home, serverId), progress);
+        return withPorts(serverId, definition, null, Map.of(), start::run);
+    }
+
+    /** Stops the engine if it runs and launches it again on its directory, on the same ports where they are free. */
+    @Override
+    public RunningServer restart(RunningServer server, ServerDefinition definition, ProgressListener progress) {
+        requireOpen();
+        ServerRecord record = ServerRecord.of(server);
+        Optional<ProcessHandle> process = record.process();
+        try {
+            if (process.isPresent()) {
+                LOG.info("{} - Stopping (pid {}) to restart it ...", server.serverId(), record.pid());
+                ProcessControl.stop(process.get(), record.stopSignal(), record.stopTimeout());
+            }
+        } catch (IOException e) {
+            throw new ProvisioningException("Could not stop server '" + server.serverId() + "' to restart it: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProvisioningException("Interrupted while stopping server '" + server.serverId() + "'", e);
         }
+        ServerStart start = prepare(server.serverId(), definition, record.directories(), progress);
+        return withPorts(server.serverId(), definition, server.endpoint(), server.extraEndpoints(), start::rerun);
+    }
+
+    private ServerStart prepare(String serverId, ServerDefinition definition, ServerDirectories directories,
+            ProgressListener progress) {
         Optional<String> unrunnable = whyUnrunnable(definition);
         if (unrunnable.isPresent()) {
             throw new InvalidSpecException(unrunnable.get());
@@ -158,16 +185,32 @@ public final class ProcessRuntime implements ServerRuntime {
         LOG.info("{} - Starting {} {} from {} ...", serverId, definition.engine(), definition.version(),
                 found.source());
         LOG.debug("{} - Binaries in {}, engine runs as {}", serverId, found.directories(), user);
-        ServerStart start = new ServerStart(
-                serverId, definition, found, ServerDirectories.of(home, serverId), user, progress);
+        return new ServerStart(serverId, definition, found, directories, user, progress);
+    }
+
+    /** One way to launch on given ports: a fresh start or a restart. */
+    @FunctionalInterface
+    private interface Launch {
+        RunningServer on(int port, Map<String, Endpoint> extraPorts) throws ServerStart.PortTaken;
+    }
+
+    /**
+     * Launches on {@code first}'s ports (when given), else on free ones, and on other free ones
+     * when another program takes them first.
+     */
+    private RunningServer withPorts(String serverId, ServerDefinition definition, Endpoint first,
+            Map<String, Endpoint> firstExtras, Launch launch) {
         for (int attempt = 1; ; attempt++) {
-            int port = ports.getAsInt();
+            boolean reuse = attempt == 1 && first != null;
+            int port = reuse ? first.port() : ports.getAsInt();
             Map<String, Endpoint> extraPorts = new LinkedHashMap<>();
-            for (String name : recipe.extraPorts()) {
-                extraPorts.put(name, new Endpoint(PortAllocator.LOOPBACK_HOST, ports.getAsInt()));
+            for (String name : definition.process().extraPorts()) {
+                Endpoint previous = firstExtras.get(name);
+                extraPorts.put(name, reuse && previous != null ? previous
+                        : new Endpoint(PortAllocator.LOOPBACK_HOST, ports.getAsInt()));
             }
             try {
-                return start.run(port, extraPorts);
+                return launch.on(port, extraPorts);
             } catch (ServerStart.PortTaken e) {
                 if (attempt == PORT_ATTEMPTS) {
                     throw new ProvisioningException("Could not start server '" + serverId + "': another program "
@@ -182,11 +225,11 @@ public final class ProcessRuntime implements ServerRuntime {
     private static Optional<String> whyUnrunnable(ServerDefinition definition) {
         if (definition.version().contains(":")) {
             return Optional.of("version '" + definition.version() + "' is an image reference: custom images "
-                    + "need the container runtime, which this build does not have yet");
+                    + "need the container runtime (runtime = \"container\", --runtime container)");
         }
         if (definition.processRecipe().isEmpty()) {
             return Optional.of(definition.engine() + " " + definition.version() + " cannot run from binaries on "
-                    + "this host: it needs the container runtime, which this build does not have yet");
+                    + "this host: it needs the container runtime (runtime = \"container\", --runtime container)");
         }
         List<BinaryDistribution> candidates = definition.process().candidates();
         if (candidates.stream().allMatch(d -> d.hostSearchPath().isEmpty() && d.downloadIfAny().isEmpty())) {

@@ -5,11 +5,13 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.internal.Readiness;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import java.io.IOException;
-import java.time.Duration;
+import java.nio.file.Files;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,13 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One attempt to start a server on a given port: create its directories, initialize them, launch
  * the engine detached and wait until its readiness check passes. On failure it kills what it
- * launched and deletes the directories before throwing, so nothing is left behind. One use.
+ * launched and deletes the directories before throwing, so nothing is left behind. A restart
+ * launches the engine on the directories a former start made and, on failure, keeps them (they
+ * hold the data). One use.
  */
 final class ServerStart {
     private static final Logger LOG = LoggerFactory.getLogger(ServerStart.class);
     private static final int LOG_TAIL_LINES = 20;
-    private static final long FIRST_DELAY_MILLIS = 10;
-    private static final long MAX_DELAY_MILLIS = 100;
 
     private final String serverId;
     private final ServerDefinition definition;
@@ -58,27 +60,50 @@ final class ServerStart {
      * {@link ProvisioningException} when it cannot.
      */
     RunningServer run(int port, Map<String, Endpoint> extraPorts) throws PortTaken {
-        Endpoint endpoint = new Endpoint(PortAllocator.LOOPBACK_HOST, port);
         try {
             directories.create();
         } catch (IOException e) {
             throw new ProvisioningException(failure("cannot create " + directories + ": " + e.getMessage()), e);
         }
+        return launch(port, extraPorts, true);
+    }
+
+    /**
+     * Starts the server again on the data of a former start, on {@code port}; throws
+     * {@link ProvisioningException} when it cannot, keeping the directories.
+     */
+    RunningServer rerun(int port, Map<String, Endpoint> extraPorts) throws PortTaken {
+        if (!Files.isDirectory(directories.data())) {
+            throw new ProvisioningException(failure("its data directory " + directories.data() + " is gone"));
+        }
+        return launch(port, extraPorts, false);
+    }
+
+    private RunningServer launch(int port, Map<String, Endpoint> extraPorts, boolean fresh) throws PortTaken {
+        Endpoint endpoint = new Endpoint(PortAllocator.LOOPBACK_HOST, port);
+        long logMark = LogTail.mark(directories.log());
         Process process = null;
         long pidStart = -1;
         try {
             DefaultProcessContext context = new DefaultProcessContext(
                     serverId, binaries, directories, endpoint, extraPorts, user, definition.startTimeout());
             long begin = System.nanoTime();
-            progress.step(serverId, "initializing " + directories.data());
-            recipe.initializer().initialize(context);
+            if (fresh) {
+                progress.step(serverId, "initializing " + directories.data());
+                recipe.initializer().initialize(context);
+            }
             long initialized = System.nanoTime();
             progress.step(serverId, "starting on " + endpoint);
             process = context.launch(recipe.launcher().command(context));
             pidStart = ProcessControl.startMillis(process.toHandle());
-            awaitReady(process,
+            Process started = process;
+            Readiness.await(definition,
                     new ServerAccess(serverId, endpoint, definition.adminUser(), definition.adminPassword(),
-                            extraPorts));
+                            extraPorts),
+                    () -> started.isAlive() ? Optional.empty()
+                            : Optional.of("the server exited with status " + started.exitValue()),
+                    // Waiting on the process, not sleeping: a server that dies is noticed at once.
+                    millis -> started.waitFor(millis, TimeUnit.MILLISECONDS));
             LOG.info("{} - Started {} {} on {} (pid {})", serverId, definition.engine(), definition.version(),
                     endpoint, process.pid());
             LOG.debug("{} - Initialized in {} ms, ready {} ms after launch", serverId,
@@ -91,69 +116,35 @@ final class ServerStart {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            String tail = LogTail.lastLines(directories.log(), 0, LOG_TAIL_LINES);
+            String tail = LogTail.lastLines(directories.log(), logMark, LOG_TAIL_LINES);
             boolean portTaken = process != null && !process.isAlive()
                     && (tail.contains("Address already in use") || !PortAllocator.isFree(port)
                             || extraPorts.values().stream().anyMatch(extra -> !PortAllocator.isFree(extra.port())));
             // A NotReady is only the messenger: the readiness check's own failure is the cause.
-            Throwable cause = e instanceof NotReady ? e.getCause() : e;
+            Throwable cause = e instanceof Readiness.NotReady ? e.getCause() : e;
             ProvisioningException failure = new ProvisioningException(
-                    failure(firstLine(e) + "\nLast lines of server.log:\n" + tail), cause);
-            cleanUp(process, pidStart, failure);
+                    failure(Readiness.firstLine(e) + "\nLast lines of server.log:\n" + tail), cause);
+            cleanUp(process, pidStart, fresh, failure);
             if (portTaken) {
                 throw new PortTaken(port);
             }
             throw failure;
         } catch (Error e) {
-            cleanUp(process, pidStart, e); // e.g. a readiness check missing its driver: nothing may be left running
+            cleanUp(process, pidStart, fresh, e); // e.g. a readiness check missing its driver: nothing may be left running
             throw e;
         }
     }
 
-    /** Polls the readiness check with a short backoff until it passes, the server dies or time runs out. */
-    private void awaitReady(Process process, ServerAccess access) throws NotReady, InterruptedException {
-        Duration timeout = definition.startTimeout();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long delay = FIRST_DELAY_MILLIS;
-        while (true) {
-            try {
-                definition.readiness().check(access);
-                return;
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                if (!process.isAlive()) {
-                    throw new NotReady("the server exited with status " + process.exitValue()
-                            + " before it was ready", e);
-                }
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    throw new NotReady("the server was not ready within " + timeout, e);
-                }
-                // Waiting on the process, not sleeping: a server that dies is noticed at once.
-                process.waitFor(Math.min(delay, left), TimeUnit.MILLISECONDS);
-                delay = Math.min(delay * 2, MAX_DELAY_MILLIS);
-            }
-        }
-    }
-
-    /** Why the server did not become ready; its cause is the readiness check's last failure. */
-    private static final class NotReady extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        NotReady(String message, Exception cause) {
-            super(message + " (last check: " + firstLine(cause) + ")", cause);
-        }
-    }
-
-    private void cleanUp(Process process, long pidStart, Throwable failure) {
+    private void cleanUp(Process process, long pidStart, boolean fresh, Throwable failure) {
         try {
             if (process != null) {
                 ProcessControl.killTree(process.toHandle());
                 // What a server that died on its own left behind in its session.
                 ProcessControl.killSession(process.pid(), pidStart);
             }
-            directories.delete();
+            if (fresh) {
+                directories.delete();
+            }
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
         } catch (InterruptedException e) {
@@ -165,10 +156,5 @@ final class ServerStart {
     private String failure(String reason) {
         return "Could not start " + definition.engine() + " " + definition.version() + " as server '" + serverId
                 + "' with the process runtime: " + reason;
-    }
-
-    private static String firstLine(Exception e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        return message.lines().findFirst().orElse(message);
     }
 }

@@ -9,6 +9,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.internal.RunningServerLines;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -99,6 +99,70 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void aRestartedServerKeepsItsDataAndItsPort() throws Exception {
+        ServerDefinition definition = TestPostgres.installed15();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer first = start(runtime, "pg15", definition);
+            TestPostgres.query(first, definition, "create table kept as select 42 as answer");
+            long firstPid = Long.parseLong(first.attribute("pid"));
+
+            RunningServer second = runtime.restart(first, definition, ProgressListener.NONE);
+            started.add(second);
+
+            assertThat(second.endpoint()).isEqualTo(first.endpoint());
+            assertThat(second.attribute("pid")).isNotEqualTo(Long.toString(firstPid));
+            assertThat(ProcessHandle.of(firstPid).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(TestPostgres.query(second, definition, "select answer from kept")).isEqualTo("42");
+            assertThat(runtime.isRunning(second)).isTrue();
+        }
+    }
+
+    @Test
+    void aServerKilledBehindOurBackRestartsOnItsDataOnAnotherPortWhenItsOwnIsTaken() throws Exception {
+        ServerDefinition definition = TestPostgres.installed15();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer first = start(runtime, "pg15", definition);
+            TestPostgres.query(first, definition, "create table kept as select 7 as answer");
+            ProcessHandle engine = ProcessHandle.of(Long.parseLong(first.attribute("pid"))).orElseThrow();
+            engine.destroyForcibly();
+            engine.onExit().join();
+
+            RunningServer second;
+            try (ServerSocket squatter = new ServerSocket(first.endpoint().port(), 1,
+                    InetAddress.getByName("127.0.0.1"))) {
+                assertThat(squatter.isBound()).as("another program holds the old port").isTrue();
+                second = runtime.restart(first, definition, ProgressListener.NONE);
+                started.add(second);
+            }
+
+            assertThat(second.endpoint().port()).isNotEqualTo(first.endpoint().port());
+            assertThat(TestPostgres.query(second, definition, "select answer from kept")).isEqualTo("7");
+        }
+    }
+
+    @Test
+    void aFailedRestartKeepsTheData() throws Exception {
+        ServerDefinition definition = TestPostgres.installed15();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer first = start(runtime, "pg15", definition);
+            ServerDefinition broken = new ServerDefinition(definition.engine(), definition.version(),
+                    definition.adminUser(), definition.adminPassword(), definition.process(), definition.container(),
+                    server -> {
+                        throw new IllegalStateException("never ready");
+                    }, java.time.Duration.ofMillis(300));
+
+            assertThatThrownBy(() -> runtime.restart(first, broken, ProgressListener.NONE))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("not ready within");
+
+            assertThat(home.resolve("servers/pg15/data/PG_VERSION")).exists();
+            RunningServer again = runtime.restart(first, definition, ProgressListener.NONE);
+            started.add(again);
+            assertThat(TestPostgres.query(again, definition, "select 1")).isEqualTo("1");
+        }
+    }
+
+    @Test
     void recordsWhatIsNeededToFindTheServerAgainButNoPassword() {
         ServerDefinition definition = TestPostgres.installed15();
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
@@ -151,13 +215,8 @@ class ProcessRuntimeTest {
                 .start();
         List<String> lines = new String(other.getInputStream().readAllBytes()).lines().toList();
         assertThat(other.waitFor()).as("other JVM, see %s", home.resolve("other-jvm.log")).isZero();
-        Map<String, String> attributes = new HashMap<>();
-        lines.stream().filter(line -> line.startsWith("attribute."))
-                .forEach(line -> attributes.put(line.substring(10, line.indexOf('=')),
-                        line.substring(line.indexOf('=') + 1)));
-        int port = lines.stream().filter(line -> line.startsWith("port=")).map(line -> line.substring(5))
-                .mapToInt(Integer::parseInt).findFirst().orElseThrow();
-        RunningServer server = new RunningServer("elsewhere", "process", new Endpoint("127.0.0.1", port), attributes);
+        RunningServer server = RunningServerLines.parse("elsewhere", "process", lines);
+        int port = server.endpoint().port();
         started.add(server);
 
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
@@ -358,10 +417,10 @@ class ProcessRuntimeTest {
             assertThatThrownBy(() -> runtime.start("custom", image, ProgressListener.NONE))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessage("version 'postgres:16-alpine' is an image reference: custom images need the "
-                            + "container runtime, which this build does not have yet");
+                            + "container runtime (runtime = \"container\", --runtime container)");
             assertThat(runtime.availability(image)).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
-                    "version 'postgres:16-alpine' is an image reference: custom images need the container runtime, "
-                            + "which this build does not have yet"));
+                    "version 'postgres:16-alpine' is an image reference: custom images need the container runtime "
+                            + "(runtime = \"container\", --runtime container)"));
             assertThat(home.resolve("servers")).doesNotExist();
         }
     }

@@ -1,5 +1,6 @@
 package dev.addons.core.internal.process;
 
+import dev.addons.core.internal.RunningServerLines;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import java.nio.file.Path;
@@ -16,8 +17,7 @@ public final class StartInAnotherJvm {
     public static void main(String[] args) {
         try (ProcessRuntime runtime = new ProcessRuntime(Path.of(args[0]))) {
             RunningServer server = runtime.start(args[1], TestPostgres.installed15(), ProgressListener.NONE);
-            System.out.println("port=" + server.endpoint().port());
-            server.attributes().forEach((key, value) -> System.out.println("attribute." + key + "=" + value));
+            RunningServerLines.print(server);
         }
         System.exit(0);
     }

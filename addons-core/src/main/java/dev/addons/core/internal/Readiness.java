@@ -1,0 +1,77 @@
+package dev.addons.core.internal;
+
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerDefinition;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Waits for a started server the way every runtime does: polls its definition's readiness check
+ * with a short backoff (10 ms, doubling to 100 ms) until it passes, the server is found dead, or
+ * the definition's start timeout passes. Stateless.
+ */
+public final class Readiness {
+    private static final long FIRST_DELAY_MILLIS = 10;
+    private static final long MAX_DELAY_MILLIS = 100;
+
+    private Readiness() {
+    }
+
+    /** Says why a server that is not ready will never be: empty while it still runs. */
+    @FunctionalInterface
+    public interface Liveness {
+        Optional<String> whyDead();
+    }
+
+    /** Waits up to {@code millis} before the next check; may return early, e.g. when the server exits. */
+    @FunctionalInterface
+    public interface Pause {
+        void pause(long millis) throws InterruptedException;
+    }
+
+    /**
+     * Returns when {@code definition}'s readiness check passes for {@code access}; throws
+     * {@link NotReady} (caused by the check's last failure) when the server dies or time runs out.
+     */
+    public static void await(ServerDefinition definition, ServerAccess access, Liveness liveness, Pause pause)
+            throws NotReady, InterruptedException {
+        Duration timeout = definition.startTimeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long delay = FIRST_DELAY_MILLIS;
+        while (true) {
+            try {
+                definition.readiness().check(access);
+                return;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                Optional<String> dead = liveness.whyDead();
+                if (dead.isPresent()) {
+                    throw new NotReady(dead.get() + " before it was ready", e);
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new NotReady("the server was not ready within " + timeout, e);
+                }
+                pause.pause(Math.min(delay, left));
+                delay = Math.min(delay * 2, MAX_DELAY_MILLIS);
+            }
+        }
+    }
+
+    /** The first line of a throwable's message (or its type), for one-line reasons. */
+    public static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+
+    /** Why a server did not become ready; its cause is the readiness check's last failure. */
+    public static final class NotReady extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotReady(String message, Exception cause) {
+            super(message + " (last check: " + firstLine(cause) + ")", cause);
+        }
+    }
+}

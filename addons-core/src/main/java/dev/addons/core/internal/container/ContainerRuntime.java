@@ -1,0 +1,178 @@
+package dev.addons.core.internal.container;
+
+import com.github.dockerjava.api.exception.DockerException;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.internal.container.ContainerStart.HostPorts;
+import dev.addons.core.internal.Names;
+import dev.addons.core.runtime.Availability;
+import dev.addons.core.runtime.Placement;
+import dev.addons.core.runtime.ProgressListener;
+import dev.addons.core.runtime.RunningServer;
+import dev.addons.core.runtime.ServerRuntime;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code container} runtime: runs each server as a container of the image its provider's
+ * {@link dev.addons.api.spi.ContainerRecipe} names (the engine's official image, or a custom
+ * reference), through whatever Docker-API endpoint the user has (Docker, or Podman's service;
+ * see {@link DockerApi}). Per server: a container and a named data volume (so the container can be
+ * replaced without losing data, see {@link #restart}); per app a network of its own, and one for
+ * the home's shared servers, so one app's containers cannot reach another app's; ports published
+ * on 127.0.0.1 only, where readiness is checked and clients connect. Containers, volumes and
+ * networks carry labels naming the addons home, server, addon, app and environment (see
+ * {@link ContainerNames}), and outlive the JVM: any later runtime on the same home finds them by
+ * name from the {@link RunningServer}. A missing image is pulled before anything is created, so
+ * an image that cannot be had fails the start with its name and leaves nothing behind.
+ *
+ * <p>Thread-safe; starts of different servers may run concurrently, also from several JVMs.
+ */
+public final class ContainerRuntime implements ServerRuntime {
+    /** This runtime's name. */
+    public static final String NAME = "container";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerRuntime.class);
+    private static final int STOP_TIMEOUT_SECONDS = 10;
+
+    private final DockerApi docker;
+    private final ContainerNames names;
+    private final Networks networks;
+    private final Images images;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A runtime for the servers of {@code home}, through {@code docker}, which it closes on {@link #close()}. */
+    public ContainerRuntime(Path home, DockerApi docker) {
+        this.docker = docker;
+        this.names = new ContainerNames(home);
+        this.networks = new Networks(docker, names);
+        this.images = new Images(docker);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Where the Docker API is and what answers there. */
+    public String endpoint() {
+        return docker.description();
+    }
+
+    /** INSTALLED for a local image, DOWNLOADABLE when its registry answers, else UNAVAILABLE naming the image. */
+    @Override
+    public Availability availability(ServerDefinition definition) {
+        try {
+            return images.availability(definition.container().image());
+        } catch (DockerException e) {
+            return new Availability(Availability.State.UNAVAILABLE, "the Docker API at " + docker.description()
+                    + " failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public RunningServer start(String serverId, ServerDefinition definition, Placement placement,
+            ProgressListener progress) {
+        requireOpen();
+        Names.requireServerId(serverId);
+        String image = definition.container().image();
+        LOG.info("{} - Starting {} from image {} ...", serverId, definition.engine(), image);
+        try {
+            images.require(image, serverId, progress);
+            ContainerRecord record = ContainerRecord.of(names, serverId, image, placement);
+            return new ContainerStart(docker, networks, names, definition, record, progress).run(true, HostPorts.ANY);
+        } catch (DockerException e) {
+            throw new ProvisioningException("Could not start " + definition.engine() + " " + definition.version()
+                    + " as server '" + serverId + "' with the container runtime: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stops and removes the server's container and creates a new one from the image (pulled first
+     * if it is not local) on the same volume and network, published on the same ports when they
+     * are free. The data is kept whatever happens.
+     */
+    @Override
+    public RunningServer restart(RunningServer server, ServerDefinition definition, ProgressListener progress) {
+        requireOpen();
+        ContainerRecord old = ContainerRecord.of(server, names);
+        ContainerRecord record = ContainerRecord.of(names, server.serverId(), definition.container().image(),
+                old.placement());
+        try {
+            images.require(record.image(), server.serverId(), progress);
+            LOG.info("{} - Replacing container {} ...", server.serverId(), record.container());
+            Containers.stop(docker, record.container(), STOP_TIMEOUT_SECONDS);
+            Containers.remove(docker, record.container());
+            try {
+                return new ContainerStart(docker, networks, names, definition, record, progress)
+                        .run(false, HostPorts.of(server));
+            } catch (ProvisioningException e) {
+                if (!portTaken(e)) {
+                    throw e;
+                }
+                // The old ports were taken meanwhile: any free ones do, and the variables follow.
+                LOG.info("{} - Could not start on the former ports ({}); trying any free ones", server.serverId(),
+                        e.getMessage().lines().findFirst().orElse(""));
+                return new ContainerStart(docker, networks, names, definition, record, progress)
+                        .run(false, HostPorts.ANY);
+            }
+        } catch (DockerException e) {
+            throw new ProvisioningException("Could not restart server '" + server.serverId() + "': " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Whether a start failed because a host port it asked for is in use (Podman's and Docker's words). */
+    private static boolean portTaken(ProvisioningException e) {
+        String message = e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        return message.contains("address already in use") || message.contains("port is already allocated");
+    }
+
+    @Override
+    public boolean isRunning(RunningServer server) {
+        ContainerRecord record = ContainerRecord.of(server, names);
+        try {
+            return Containers.running(docker, record.container()).orElse(false);
+        } catch (DockerException e) {
+            throw new ProvisioningException("Cannot check server '" + server.serverId() + "' through the Docker API at "
+                    + docker.description() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the container, its data volume, and its network when no other container of the home uses it. */
+    @Override
+    public void destroy(RunningServer server) {
+        ContainerRecord record = ContainerRecord.of(server, names);
+        long begin = System.nanoTime();
+        try {
+            boolean container = Containers.remove(docker, record.container());
+            boolean volume = Containers.removeVolume(docker, record.volume());
+            networks.removeIfUnused(record.placement());
+            if (container || volume) {
+                LOG.info("{} - Destroyed container {} and volume {} in {} ms", server.serverId(), record.container(),
+                        record.volume(), (System.nanoTime() - begin) / 1_000_000);
+            } else {
+                LOG.debug("{} - Already gone", server.serverId());
+            }
+        } catch (DockerException e) {
+            throw new ProvisioningException("Could not destroy server '" + server.serverId() + "' (container "
+                    + record.container() + ", volume " + record.volume() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the container runtime is closed");
+        }
+    }
+
+    /** Closes the Docker client; containers keep running. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.getAndSet(true)) {
+            docker.close();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.addons.postgres;
+
+import dev.addons.api.Endpoint;
+import dev.addons.testkit.EngineUnderTest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * PostgreSQL for the shared scenarios: version 15 from Debian on the process runtime, the local
+ * image honouring the official postgres image's contract on the container runtime, and an app
+ * that keeps key-value pairs in a table of its database, connected with pgjdbc from its PG*
+ * variables alone.
+ */
+final class PostgresUnderTest implements EngineUnderTest {
+
+    @Override
+    public String addon() {
+        return "postgresql";
+    }
+
+    @Override
+    public String processVersion() {
+        return "15";
+    }
+
+    @Override
+    public String testImage() {
+        return "localhost/addons-test/postgres:15";
+    }
+
+    @Override
+    public List<String> variables() {
+        return List.of("DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE");
+    }
+
+    @Override
+    public Endpoint endpoint(Map<String, String> variables) {
+        return new Endpoint(variables.get("PGHOST"), Integer.parseInt(variables.get("PGPORT")));
+    }
+
+    @Override
+    public void write(Map<String, String> variables, String key, String value) throws SQLException {
+        try (Connection connection = connect(variables); Statement ddl = connection.createStatement();
+                PreparedStatement insert = connection.prepareStatement(
+                        "insert into pairs (k, v) values (?, ?) on conflict (k) do update set v = excluded.v")) {
+            ddl.execute("create table if not exists pairs (k text primary key, v text not null)");
+            insert.setString(1, key);
+            insert.setString(2, value);
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<String> read(Map<String, String> variables, String key) throws SQLException {
+        try (Connection connection = connect(variables); PreparedStatement select = connection.prepareStatement(
+                "select v from pairs where k = ?")) {
+            select.setString(1, key);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Connection connect(Map<String, String> variables) throws SQLException {
+        Properties login = new Properties();
+        login.setProperty("user", variables.get("PGUSER"));
+        login.setProperty("password", variables.get("PGPASSWORD"));
+        login.setProperty("connectTimeout", "5");
+        return DriverManager.getConnection("jdbc:postgresql://" + variables.get("PGHOST") + ":"
+                + variables.get("PGPORT") + "/" + variables.get("PGDATABASE"), login);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.addons.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ports;
+import dev.addons.api.AddonRecord;
+import dev.addons.api.ProvisioningException;
+import dev.addons.core.internal.container.DockerApi;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The container runtime's checks, through the Docker API and the labels the runtime puts on what
+ * it makes ({@code dev.addons.home}, {@code dev.addons.app}, ...), as a later process would find
+ * them. Reachability is tried from a throwaway container on a network, by address and by name,
+ * with bash's {@code /dev/tcp}, which the Debian-based test images have.
+ */
+final class ContainerRuntimeUnderTest implements RuntimeUnderTest {
+    private static final String MISSING_IMAGE = "localhost/addons-test/missing:1";
+
+    private DockerApi docker;
+
+    @Override
+    public String name() {
+        return "container";
+    }
+
+    @Override
+    public void requireAvailable() {
+        try {
+            docker = DockerApi.connect(DockerApi.DEFAULT_TIMEOUT);
+        } catch (ProvisioningException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI must have a Docker-API endpoint (see .ci/containers)", e);
+            }
+            Assumptions.abort("No Docker-API endpoint, so no container runtime scenarios: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String version(EngineUnderTest engine) {
+        return engine.testImage();
+    }
+
+    @Override
+    public String unavailableVersion(EngineUnderTest engine) {
+        return MISSING_IMAGE;
+    }
+
+    @Override
+    public String unavailableMessage(EngineUnderTest engine) {
+        return "image " + MISSING_IMAGE + " is not present locally";
+    }
+
+    @Override
+    public void assertNothingLeft(Path home) {
+        List<String> label = List.of("dev.addons.home=" + home.toAbsolutePath());
+        DockerClient client = docker.client();
+        List<String> left = new ArrayList<>();
+        client.listContainersCmd().withShowAll(true).withLabelFilter(label).exec()
+                .forEach(c -> left.add("container " + c.getNames()[0]));
+        client.listVolumesCmd().withFilter("label", label).exec().getVolumes()
+                .forEach(v -> left.add("volume " + v.getName()));
+        client.listNetworksCmd().withFilter("label", label).exec().forEach(n -> left.add("network " + n.getName()));
+        assertThat(left).as("containers, volumes and networks of " + home).isEmpty();
+    }
+
+    @Override
+    public void assertSeparated(Path home, AddonRecord one, AddonRecord other, EngineUnderTest engine,
+            int otherPort) {
+        InspectContainerResponse first = inspect(containerOf(home, one));
+        InspectContainerResponse second = inspect(containerOf(home, other));
+        String firstNetwork = onlyNetwork(first);
+        String secondNetwork = onlyNetwork(second);
+        assertThat(firstNetwork).as("networks of two apps").isNotEqualTo(secondNetwork);
+        int port = containerPort(second, otherPort);
+        String name = second.getName().replaceFirst("^/", "");
+        String address = second.getNetworkSettings().getNetworks().get(secondNetwork).getIpAddress();
+        for (String target : List.of(address, name)) {
+            assertThat(canConnect(home, second, secondNetwork, target, port))
+                    .as("the probe works: from " + other.app() + "'s network to its server at " + target).isTrue();
+            assertThat(canConnect(home, second, firstNetwork, target, port))
+                    .as("from " + one.app() + "'s network to " + other.app() + "'s server at " + target).isFalse();
+        }
+    }
+
+    @Override
+    public void kill(Path home, AddonRecord record) {
+        docker.client().killContainerCmd(containerOf(home, record)).exec();
+    }
+
+    @Override
+    public void close() {
+        if (docker != null) {
+            docker.close();
+        }
+    }
+
+    /** The container of a dedicated addon, found by its labels. */
+    private String containerOf(Path home, AddonRecord record) {
+        List<Container> found = docker.client().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(
+                "dev.addons.home", home.toAbsolutePath().toString(), "dev.addons.app", record.app(),
+                "dev.addons.environment", record.environment(), "dev.addons.addon", record.addon())).exec();
+        assertThat(found).as("containers of " + record.id()).hasSize(1);
+        return found.get(0).getId();
+    }
+
+    private InspectContainerResponse inspect(String container) {
+        return docker.client().inspectContainerCmd(container).exec();
+    }
+
+    private static String onlyNetwork(InspectContainerResponse container) {
+        assertThat(container.getNetworkSettings().getNetworks()).as("networks of " + container.getName()).hasSize(1);
+        return container.getNetworkSettings().getNetworks().keySet().iterator().next();
+    }
+
+    /** The container port published on {@code hostPort}. */
+    private static int containerPort(InspectContainerResponse container, int hostPort) {
+        for (Map.Entry<ExposedPort, Ports.Binding[]> entry
+                : container.getNetworkSettings().getPorts().getBindings().entrySet()) {
+            Ports.Binding[] bindings = entry.getValue();
+            if (bindings != null && bindings.length > 0
+                    && bindings[0].getHostPortSpec().equals(Integer.toString(hostPort))) {
+                return entry.getKey().getPort();
+            }
+        }
+        throw new AssertionError("no port of " + container.getName() + " is published on " + hostPort);
+    }
+
+    /**
+     * Whether a TCP connection to {@code target:port} succeeds within 3 s from a throwaway
+     * container on {@code network} (of {@code like}'s image, labelled with the home so that a
+     * leftover would be seen). A container, not an exec: Podman keeps an exec's monitor process
+     * for minutes after it ends.
+     */
+    private boolean canConnect(Path home, InspectContainerResponse like, String network, String target, int port) {
+        DockerClient client = docker.client();
+        String probe = client.createContainerCmd(like.getConfig().getImage())
+                .withEntrypoint("timeout")
+                .withCmd("3", "bash", "-c", "exec 3<>/dev/tcp/" + target + "/" + port)
+                .withLabels(Map.of("dev.addons.home", home.toAbsolutePath().toString()))
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network))
+                .exec().getId();
+        try {
+            client.startContainerCmd(probe).exec();
+            return client.waitContainerCmd(probe).exec(new WaitContainerResultCallback())
+                    .awaitStatusCode(30, TimeUnit.SECONDS) == 0;
+        } finally {
+            client.removeContainerCmd(probe).withForce(true).withRemoveVolumes(true).exec();
+        }
+    }
+}

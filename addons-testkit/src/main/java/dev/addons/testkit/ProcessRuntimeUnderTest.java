@@ -1,0 +1,82 @@
+package dev.addons.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.addons.api.AddonRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The process runtime's checks: servers are processes under {@code <home>/servers/<server id>/}. */
+final class ProcessRuntimeUnderTest implements RuntimeUnderTest {
+
+    @Override
+    public String name() {
+        return "process";
+    }
+
+    @Override
+    public void requireAvailable() {
+        // The engines' binaries are installed by .ci/setup, or fetched.
+    }
+
+    @Override
+    public String version(EngineUnderTest engine) {
+        return engine.processVersion();
+    }
+
+    @Override
+    public String unavailableVersion(EngineUnderTest engine) {
+        return engine.testImage();
+    }
+
+    @Override
+    public String unavailableMessage(EngineUnderTest engine) {
+        return "version '" + engine.testImage() + "' is an image reference: custom images need the container runtime";
+    }
+
+    @Override
+    public void assertNothingLeft(Path home) {
+        assertThat(processesUnder(home)).as("server processes of " + home).isEmpty();
+        Path servers = home.resolve("servers");
+        if (Files.isDirectory(servers)) {
+            try (Stream<Path> left = Files.list(servers)) {
+                assertThat(left).as("server directories in " + servers).isEmpty();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Override
+    public void assertSeparated(Path home, AddonRecord one, AddonRecord other, EngineUnderTest engine,
+            int otherPort) {
+        List<ProcessHandle> ones = processesUnder(serverDirectory(home, one));
+        List<ProcessHandle> others = processesUnder(serverDirectory(home, other));
+        assertThat(ones).as("processes of " + one.id()).isNotEmpty();
+        assertThat(others).as("processes of " + other.id()).isNotEmpty().doesNotContainAnyElementsOf(ones);
+    }
+
+    @Override
+    public void kill(Path home, AddonRecord record) {
+        List<ProcessHandle> processes = processesUnder(serverDirectory(home, record));
+        assertThat(processes).as("processes of " + record.id()).isNotEmpty();
+        processes.forEach(ProcessHandle::destroyForcibly);
+        processes.forEach(p -> p.onExit().join());
+    }
+
+    private static Path serverDirectory(Path home, AddonRecord dedicated) {
+        return home.resolve("servers").resolve(dedicated.id());
+    }
+
+    /** The processes whose command line names a path under {@code directory}: the engines started there. */
+    private static List<ProcessHandle> processesUnder(Path directory) {
+        String marker = directory.toAbsolutePath().toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker + "/")).orElse(false))
+                .toList();
+    }
+}

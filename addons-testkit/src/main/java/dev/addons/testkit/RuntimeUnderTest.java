@@ -1,0 +1,54 @@
+package dev.addons.testkit;
+
+import dev.addons.api.AddonRecord;
+import java.nio.file.Path;
+
+/**
+ * A runtime {@link AddonScenarios} run on, with the checks that differ between runtimes: what to
+ * ask for, what is left of a home's servers, how two apps' servers are kept apart, and how to
+ * kill a server behind addons' back. Get one with {@link #process()} or {@link #container()}.
+ */
+public interface RuntimeUnderTest extends AutoCloseable {
+
+    /** The process runtime: engine binaries on this host. */
+    static RuntimeUnderTest process() {
+        return new ProcessRuntimeUnderTest();
+    }
+
+    /** The container runtime, through the Docker API there is (Podman's service in CI). */
+    static RuntimeUnderTest container() {
+        return new ContainerRuntimeUnderTest();
+    }
+
+    /** The runtime's name, as the builder, the app file and {@code --runtime} take it. */
+    String name();
+
+    /**
+     * Called before the scenarios. The container runtime aborts them when no Docker-API endpoint
+     * exists at all, and fails them in CI ({@code CI=true}), which always has one.
+     */
+    void requireAvailable();
+
+    /** The version to ask for: the installed version on the process runtime, the test image on the container runtime. */
+    String version(EngineUnderTest engine);
+
+    /** A version this runtime cannot have, which must be refused before anything is created. */
+    String unavailableVersion(EngineUnderTest engine);
+
+    /** What the refusal of {@link #unavailableVersion} says. */
+    String unavailableMessage(EngineUnderTest engine);
+
+    /** Asserts that nothing of the home's servers is left: no process or directory; no container, volume or network. */
+    void assertNothingLeft(Path home);
+
+    /** Asserts that two apps' dedicated servers are apart (their own processes; their own, unreachable networks). */
+    void assertSeparated(Path home, AddonRecord one, AddonRecord other, EngineUnderTest engine, int otherPort);
+
+    /** Kills the dedicated server of {@code record} behind addons' back, and waits until it is dead. */
+    void kill(Path home, AddonRecord record);
+
+    /** Releases what the checks hold (a Docker client). */
+    @Override
+    default void close() {
+    }
+}
