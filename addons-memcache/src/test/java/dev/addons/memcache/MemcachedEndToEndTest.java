@@ -130,7 +130,7 @@ class MemcachedEndToEndTest {
                             + " Memcached " + version + ": needs memcached " + version + ".x in [/usr/local/bin,"
                             + " /usr/bin], found /usr/bin/memcached version 1.6.")
                     .hasMessageContaining(" and no download is offered. Install them there, or use the container"
-                            + " runtime (not in this build yet). Here the process runtime can run memcached 1.6"
+                            + " runtime (runtime = \"container\", --runtime container). Here the process runtime can run memcached 1.6"
                             + " (installed: /usr/bin:"
                             + " memcached 1.6.")
                     .hasMessageEndingWith("): use --version 1.6, or version = \"1.6\" in the app file.");

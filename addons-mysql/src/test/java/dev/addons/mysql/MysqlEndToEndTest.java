@@ -52,7 +52,7 @@ class MysqlEndToEndTest {
     private static final AddonSpec SHARED = AddonSpec.parse("mysql:shared").withVersion("8");
     private static final String VERSION_9_UNAVAILABLE = "MySQL 9 (none is packaged for Debian 12 or on Maven"
             + " Central; the process runtime runs MySQL 8 as MariaDB 10.11): no binaries for it on this host and no"
-            + " download is offered. It needs the container runtime (not in this build yet).";
+            + " download is offered. It needs the container runtime (runtime = \"container\", --runtime container).";
     private static final String VERSION_9_REFUSED = "mysql version '9' cannot run on the process runtime: "
             + VERSION_9_UNAVAILABLE + " Here the process runtime can run mysql 8 (installed: %s): use --version 8,"
             + " or version = \"8\" in the app file.";

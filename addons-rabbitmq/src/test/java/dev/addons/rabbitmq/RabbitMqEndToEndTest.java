@@ -40,8 +40,8 @@ class RabbitMqEndToEndTest {
     static Path home;
 
     private static final String UNAVAILABLE_4 = "RabbitMQ 4 (Debian 12's rabbitmq-server package is RabbitMQ 3.10):"
-            + " no binaries for it on this host and no download is offered. It needs the container runtime (not in"
-            + " this build yet).";
+            + " no binaries for it on this host and no download is offered. It needs the container runtime"
+            + " (runtime = \"container\", --runtime container).";
     private static final String REFUSED_4 = "rabbitmq version '4' cannot run on the process runtime: " + UNAVAILABLE_4
             + " Here the process runtime can run rabbitmq 3 (installed: /usr/lib/rabbitmq/bin): use --version 3,"
             + " or version = \"3\" in the app file.";

@@ -145,7 +145,7 @@ class ValkeyEndToEndTest {
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessageStartingWith("valkey version '" + version + "' cannot run on the process runtime: Valkey "
                             + version + ": [valkey-server] not found in [/usr/local/bin, /usr/bin] and no download is"
-                            + " offered. Install them there, or use the container runtime (not in this build yet)."
+                            + " offered. Install them there, or use the container runtime (runtime = \"container\", --runtime container)."
                             + " Here the process runtime can run valkey 7 (installed: /usr/bin: redis-server 7.")
                     .hasMessageEndingWith("): use --version 7, or version = \"7\" in the app file.");
         }

@@ -34,9 +34,9 @@ final class BinaryResolver implements AutoCloseable {
     /** One monitor per lock file: a JVM may not hold two FileLocks on one file. */
     private static final ConcurrentMap<Path, Object> MONITORS = new ConcurrentHashMap<>();
     /** The next step when the host lacks a distribution and none can be fetched. */
-    static final String INSTALL_THEM = "Install them there, or use the container runtime (not in this build yet).";
+    static final String INSTALL_THEM = "Install them there, or use the container runtime (runtime = \"container\", --runtime container).";
     /** The next step when the provider says no host has the binaries (no search path, no download). */
-    static final String USE_A_CONTAINER = "It needs the container runtime (not in this build yet).";
+    static final String USE_A_CONTAINER = "It needs the container runtime (runtime = \"container\", --runtime container).";
 
     private final Path cache;
     private final URI repository;

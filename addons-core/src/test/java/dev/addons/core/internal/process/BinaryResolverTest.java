@@ -289,7 +289,7 @@ class BinaryResolverTest {
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessage("No binaries for Greeter 7: [greeter] not found in [" + bin + "]; Hello 8: needs hello"
                             + " 8.x in [" + bin + "], found " + bin.resolve("hello") + " version 7.0.15; no download is offered."
-                            + " Install them there, or use the container runtime (not in this build yet).");
+                            + " Install them there, or use the container runtime (runtime = \"container\", --runtime container).");
         }
     }
 }

@@ -448,7 +448,7 @@ class ProcessRuntimeTest {
                 List.of(), List.of("engined"), null);
         ServerDefinition definition = TestPostgres.definition("9", notHere, ProcessRecipe.Initializer.NONE);
         String why = "Engine 9 (no package ships it): no binaries for it on this host and no download is offered."
-                + " It needs the container runtime (not in this build yet).";
+                + " It needs the container runtime (runtime = \"container\", --runtime container).";
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
             assertThat(runtime.availability(definition)).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
                     why));
@@ -467,7 +467,7 @@ class ProcessRuntimeTest {
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
             assertThat(runtime.availability(definition)).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
                     "PostgreSQL 99: [initdb, postgres] not found in [" + home.resolve("nowhere")
-                            + "] and no download is offered. Install them there, or use the container runtime (not in this build yet)."));
+                            + "] and no download is offered. Install them there, or use the container runtime (runtime = \"container\", --runtime container)."));
             assertThatThrownBy(() -> runtime.start("pg99", definition, ProgressListener.NONE))
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageStartingWith("No binaries for PostgreSQL 99: [initdb, postgres] not found in [");
