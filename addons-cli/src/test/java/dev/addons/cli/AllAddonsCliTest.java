@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.addons.api.AddonRecord;
+import dev.addons.core.Addons;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +33,17 @@ class AllAddonsCliTest {
 
     @TempDir
     Path files;
+
+    /** Destroys whatever the test left, even when it failed half-way: no server may outlive it. */
+    @AfterEach
+    void destroyEverythingLeft() {
+        try (Addons addons = Addons.builder().home(home).runtime("process").build()) {
+            for (AddonRecord record : addons.listAll()) {
+                addons.destroy(record.app(), record.environment(), record.addon());
+            }
+            assertThat(addons.listAll()).isEmpty();
+        }
+    }
 
     @Test
     void deployingAllFiveAddonsAtOncePrintsEachOnesVariables() throws Exception {

@@ -14,6 +14,8 @@ import dev.addons.core.AddonInfo;
 import dev.addons.core.Addons;
 import dev.addons.core.VersionInfo;
 import dev.addons.core.runtime.Availability;
+import dev.addons.testkit.Loopback;
+import dev.addons.testkit.ServerProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +99,7 @@ class MemcachedEndToEndTest {
         Path serverDir = home.resolve("servers").resolve(record.id());
         assertThat(ServerProcesses.under(serverDir)).hasSize(1);
         addons.destroy("web", "production", "memcached");
-        assertThat(ServerProcesses.isListening(port)).isFalse();
+        assertThat(Loopback.isListening(port)).isFalse();
         assertThat(ServerProcesses.under(serverDir)).isEmpty();
         assertThat(serverDir).doesNotExist();
         assertThat(addons.list("web", "production")).isEmpty();

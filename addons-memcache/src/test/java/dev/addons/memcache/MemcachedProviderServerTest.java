@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.testkit.Loopback;
+import dev.addons.testkit.ProviderServer;
+import dev.addons.testkit.ServerProcesses;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The provider against a real memcached 1.6 (Debian's) it describes itself, run by the process
- * runtime ({@link RuntimeServer}) and shared by the tests of this class. Clients connect with the
+ * runtime ({@link ProviderServer}) and shared by the tests of this class. Clients connect with the
  * variables only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -26,13 +29,13 @@ class MemcachedProviderServerTest {
     private final MemcachedProvider provider = new MemcachedProvider();
     private final TenantRequest tenant = new TenantRequest("memcached-shop-production-abcdef", "shop", "production",
             "small", false, "shop");
-    private RuntimeServer server;
+    private ProviderServer server;
     private Binding binding;
     private Map<String, String> vars;
 
     @BeforeAll
     void startAndProvision() throws Exception {
-        server = RuntimeServer.start(provider, "1.6");
+        server = ProviderServer.start(provider, "1.6");
         binding = provider.provision(tenant, server.access());
         vars = provider.credentials(binding, server.access().endpoint()).toMap();
     }
@@ -48,7 +51,7 @@ class MemcachedProviderServerTest {
         server.close();
         assertThat(ProcessHandle.of(server.pid())).isEmpty();
         assertThat(ServerProcesses.under(directory)).isEmpty();
-        assertThat(ServerProcesses.isListening(port)).isFalse();
+        assertThat(Loopback.isListening(port)).isFalse();
         assertThat(directory).doesNotExist();
     }
 
@@ -84,6 +87,6 @@ class MemcachedProviderServerTest {
 
         assertThat(vars.get("MEMCACHE_HOST")).isEqualTo("127.0.0.1");
         assertThat(udp).doesNotContain(port);
-        assertThat(ServerProcesses.isListening(server.access().endpoint().port())).isTrue();
+        assertThat(Loopback.isListening(server.access().endpoint().port())).isTrue();
     }
 }

@@ -9,6 +9,7 @@ import dev.addons.api.Credentials;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.testkit.ProviderServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The provider against a real server it describes itself: MySQL 8 as MariaDB from Debian's
- * package, run by the process runtime ({@link RuntimeServer}) and shared by the tests the way a
+ * package, run by the process runtime ({@link ProviderServer}) and shared by the tests the way a
  * shared-variant server is shared by apps. Apps connect with Connector/J and their variables only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,11 +46,11 @@ class MysqlProviderServerTest {
 
     private final MysqlProvider provider = new MysqlProvider();
     private final List<String> tenants = new ArrayList<>();
-    private RuntimeServer server;
+    private ProviderServer server;
 
     @BeforeAll
     void startServer() throws Exception {
-        server = RuntimeServer.start(provider);
+        server = ProviderServer.start(provider, "8");
     }
 
     @AfterAll
@@ -213,7 +214,7 @@ class MysqlProviderServerTest {
     void aServerStartsInAHomeTooDeepForAnAbsoluteSocketPath(@TempDir Path directory) throws Exception {
         Path deep = Files.createDirectories(directory.resolve("d".repeat(100)));
 
-        try (RuntimeServer deepServer = RuntimeServer.start(provider, deep)) {
+        try (ProviderServer deepServer = ProviderServer.start(provider, "8", deep)) {
             Path socket = deepServer.directory().resolve("run/mysqld.sock");
             assertThat(socket.toString()).hasSizeGreaterThan(107);
             assertThat(socket).exists();

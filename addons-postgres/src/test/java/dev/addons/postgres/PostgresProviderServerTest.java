@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.addons.api.Credentials;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.testkit.ProviderServer;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The provider against a real server it describes itself: PostgreSQL 15 from Debian's package
  * (or the major version in {@code addons.test.postgres.version}, fetched if not installed), run
- * by the process runtime ({@link RuntimeServer}) and shared by the tests the way a shared-variant
+ * by the process runtime ({@link ProviderServer}) and shared by the tests the way a shared-variant
  * server is shared by apps. Apps connect with their variables only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,11 +42,11 @@ class PostgresProviderServerTest {
 
     private final PostgresProvider provider = new PostgresProvider();
     private final List<String> tenants = new ArrayList<>();
-    private RuntimeServer server;
+    private ProviderServer server;
 
     @BeforeAll
     void startServer() throws Exception {
-        server = RuntimeServer.start(provider, VERSION);
+        server = ProviderServer.start(provider, VERSION);
     }
 
     @AfterAll

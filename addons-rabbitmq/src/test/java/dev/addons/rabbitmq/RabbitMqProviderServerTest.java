@@ -13,6 +13,7 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.testkit.ProviderServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The provider against a real node it describes itself: RabbitMQ 3 from Debian's package, run by
- * the process runtime ({@link RuntimeServer}) and shared by the tests, each tenant in a virtual
+ * the process runtime ({@link ProviderServer}) and shared by the tests, each tenant in a virtual
  * host of its own. Apps connect with the official client from their variables only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,11 +47,11 @@ class RabbitMqProviderServerTest {
     private final RabbitMqProvider provider = new RabbitMqProvider();
     private final List<String> tenants = new ArrayList<>();
     private final List<String> tenantPasswords = new ArrayList<>();
-    private RuntimeServer server;
+    private ProviderServer server;
 
     @BeforeAll
     void startServer() throws Exception {
-        server = RuntimeServer.start(provider, "3");
+        server = ProviderServer.start(provider, "3");
     }
 
     @AfterAll

@@ -15,6 +15,8 @@ import dev.addons.core.Addons;
 import dev.addons.core.AppFile;
 import dev.addons.core.VersionInfo;
 import dev.addons.core.runtime.Availability;
+import dev.addons.testkit.Loopback;
+import dev.addons.testkit.ServerProcesses;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -104,7 +106,7 @@ class ValkeyEndToEndTest {
         Path serverDir = home.resolve("servers").resolve(record.id());
         assertThat(ServerProcesses.under(serverDir)).hasSize(1);
         addons.destroy("blog", "production", "valkey");
-        assertThat(ServerProcesses.isListening(port)).isFalse();
+        assertThat(Loopback.isListening(port)).isFalse();
         assertThat(ServerProcesses.under(serverDir)).isEmpty();
         assertThat(serverDir).doesNotExist();
         assertThat(addons.list("blog", "production")).isEmpty();

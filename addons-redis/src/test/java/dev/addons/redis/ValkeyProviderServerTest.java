@@ -7,6 +7,9 @@ import dev.addons.api.Credentials;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.testkit.Loopback;
+import dev.addons.testkit.ProviderServer;
+import dev.addons.testkit.ServerProcesses;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +26,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /**
  * The provider against a real server it describes itself, version 7 (the one Debian 12 can serve,
  * from {@code redis-server} 7.0, or from a {@code valkey-server} 7 where one is installed), run by
- * the process runtime ({@link RuntimeServer}) and shared by the tests of this class. Clients
+ * the process runtime ({@link ProviderServer}) and shared by the tests of this class. Clients
  * connect with the tenant's variables only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -32,13 +35,13 @@ class ValkeyProviderServerTest {
     private final ValkeyProvider provider = new ValkeyProvider();
     private final TenantRequest tenant = new TenantRequest("valkey-shop-production-abcdef", "shop", "production",
             "small", false, "shop");
-    private RuntimeServer server;
+    private ProviderServer server;
     private Binding binding;
     private Credentials vars;
 
     @BeforeAll
     void startAndProvision() throws Exception {
-        server = RuntimeServer.start(provider, "7");
+        server = ProviderServer.start(provider, "7");
         binding = provider.provision(tenant, server.access());
         vars = provider.credentials(binding, server.access().endpoint());
     }
@@ -54,7 +57,7 @@ class ValkeyProviderServerTest {
         server.close();
         assertThat(ProcessHandle.of(server.pid())).isEmpty();
         assertThat(ServerProcesses.under(directory)).isEmpty();
-        assertThat(ServerProcesses.isListening(port)).isFalse();
+        assertThat(Loopback.isListening(port)).isFalse();
         assertThat(directory).doesNotExist();
     }
 

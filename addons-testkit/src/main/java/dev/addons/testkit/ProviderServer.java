@@ -1,5 +1,6 @@
-package dev.addons.rabbitmq;
+package dev.addons.testkit;
 
+import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
@@ -15,52 +16,65 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * One RabbitMQ node the provider describes, run by the real process runtime in a temporary home.
- * {@link #close()} destroys it and deletes the home; a start that fails leaves no home behind.
+ * One server a provider describes, run by the real process runtime in a home of its own, for
+ * testing a provider against its engine without the facade. Prints how long start and destroy
+ * took. {@link #close()} destroys the server and deletes the home, as does a start that fails.
+ * Not thread-safe.
  */
-final class RuntimeServer implements AutoCloseable {
+public final class ProviderServer implements AutoCloseable {
     private final Path home;
     private final ProcessRuntime runtime;
     private final RunningServer running;
     private final ServerAccess access;
 
-    private RuntimeServer(Path home, ProcessRuntime runtime, RunningServer running, ServerAccess access) {
+    private ProviderServer(Path home, ProcessRuntime runtime, RunningServer running, ServerAccess access) {
         this.home = home;
         this.runtime = runtime;
         this.running = running;
         this.access = access;
     }
 
-    static RuntimeServer start(RabbitMqProvider provider, String version) throws IOException {
-        Path home = Files.createTempDirectory("addons-rabbitmq");
+    /** {@code provider}'s server of {@code version} in a new temporary home. */
+    public static ProviderServer start(AddonProvider provider, String version) throws IOException {
+        return start(provider, version, Files.createTempDirectory("addons-" + provider.name()));
+    }
+
+    /** {@code provider}'s server of {@code version} in {@code home}, which {@link #close()} deletes. */
+    public static ProviderServer start(AddonProvider provider, String version, Path home) throws IOException {
         ProcessRuntime runtime = new ProcessRuntime(home);
         try {
             ServerDefinition definition = provider.server(new ServerRequest(version, Secrets.password()));
             long begin = System.nanoTime();
             RunningServer running = runtime.start("provider-test", definition, ProgressListener.NONE);
-            System.out.printf("RabbitMQ %s node started and ready in %d ms%n", version,
+            System.out.printf("%s %s started and ready in %d ms%n", provider.name(), version,
                     (System.nanoTime() - begin) / 1_000_000);
-            return new RuntimeServer(home, runtime, running, new ServerAccess(running.serverId(),
+            return new ProviderServer(home, runtime, running, new ServerAccess(running.serverId(),
                     running.endpoint(), definition.adminUser(), definition.adminPassword(), running.extraEndpoints()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             runtime.close();
             deleteRecursively(home);
             throw e;
         }
     }
 
-    ServerAccess access() {
+    /** How the provider reaches the server as its administrator. */
+    public ServerAccess access() {
         return access;
     }
 
-    /** The server's directory, which every process of the node names in its command line or environment. */
-    Path directory() {
+    /** The server's directory, holding {@code data/}, {@code run/} and {@code server.log}. */
+    public Path directory() {
         return Path.of(running.attribute(ProcessRuntime.DIRECTORY));
     }
 
-    /** The node's processes: the main one and all it started. */
-    List<ProcessHandle> processes() {
-        return ProcessHandle.of(Long.parseLong(running.attribute(ProcessRuntime.PID)))
+    /** The engine's main process id. */
+    public long pid() {
+        return Long.parseLong(running.attribute(ProcessRuntime.PID));
+    }
+
+    /** The server's processes: the main one and all it started. */
+    public List<ProcessHandle> processes() {
+        return ProcessHandle.of(pid())
                 .map(p -> Stream.concat(Stream.of(p), p.descendants()).toList())
                 .orElse(List.of());
     }
@@ -70,7 +84,7 @@ final class RuntimeServer implements AutoCloseable {
         try {
             long begin = System.nanoTime();
             runtime.destroy(running);
-            System.out.printf("RabbitMQ node destroyed in %d ms%n", (System.nanoTime() - begin) / 1_000_000);
+            System.out.printf("%s destroyed in %d ms%n", running.serverId(), (System.nanoTime() - begin) / 1_000_000);
         } finally {
             runtime.close();
             deleteRecursively(home);
@@ -78,6 +92,9 @@ final class RuntimeServer implements AutoCloseable {
     }
 
     private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(directory)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

@@ -1,16 +1,14 @@
-package dev.addons.redis;
+package dev.addons.testkit;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What a test checks is gone after a destroy: processes working in a directory, a listening port. */
-final class ServerProcesses {
+/** What a test checks is gone after a destroy: processes working in a directory. Stateless. */
+public final class ServerProcesses {
 
     private ServerProcesses() {
     }
@@ -20,7 +18,7 @@ final class ServerProcesses {
      * runtime starts each server in its own directory; a deleted one still shows, with
      * {@code (deleted)} appended).
      */
-    static List<Long> under(Path directory) throws IOException {
+    public static List<Long> under(Path directory) throws IOException {
         String prefix = directory.toAbsolutePath().toString();
         List<Long> pids = new ArrayList<>();
         try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
@@ -36,14 +34,5 @@ final class ServerProcesses {
             }
         }
         return pids;
-    }
-
-    static boolean isListening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
