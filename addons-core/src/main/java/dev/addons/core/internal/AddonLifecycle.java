@@ -271,6 +271,11 @@ public final class AddonLifecycle {
         return moved;
     }
 
+    /**
+     * Waits between two reads of a record another thread or process is provisioning. Its progress
+     * is only visible in the state file, which offers no notification across processes (a
+     * WatchService misses atomic renames on some file systems), so this polls.
+     */
     private static void pause() {
         try {
             Thread.sleep(POLL.toMillis());
