@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** The process runtime's checks: servers are processes under {@code <home>/servers/<server id>/}. */
@@ -72,11 +73,24 @@ final class ProcessRuntimeUnderTest implements RuntimeUnderTest {
         return home.resolve("servers").resolve(dedicated.id());
     }
 
-    /** The processes whose command line names a path under {@code directory}: the engines started there. */
+    /**
+     * The engines started in {@code directory}: the processes whose command line names a path under
+     * it, or that work in it (memcached's command line names no path).
+     */
     private static List<ProcessHandle> processesUnder(Path directory) {
         String marker = directory.toAbsolutePath().toString();
+        Set<Long> working = workingUnder(directory);
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(marker + "/")).orElse(false))
+                .filter(p -> working.contains(p.pid())
+                        || p.info().commandLine().map(c -> c.contains(marker + "/")).orElse(false))
                 .toList();
+    }
+
+    private static Set<Long> workingUnder(Path directory) {
+        try {
+            return Set.copyOf(ServerProcesses.under(directory));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
