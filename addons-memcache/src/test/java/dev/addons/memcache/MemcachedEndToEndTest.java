@@ -14,14 +14,12 @@ import dev.addons.core.AddonInfo;
 import dev.addons.core.Addons;
 import dev.addons.core.VersionInfo;
 import dev.addons.core.runtime.Availability;
-import dev.addons.testkit.Loopback;
 import dev.addons.testkit.ServerProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.spy.memcached.MemcachedClient;
@@ -34,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole SDK with the memcached addon on the process runtime: the facade, the state store,
  * the runtime and the provider, used with spymemcached through nothing but the injected
- * variables. On Debian 12 the host serves memcached 1.6 and cannot serve 1.4 or 1.5.
+ * variables. On Debian 12 the host serves memcached 1.6 and cannot serve 1.4 or 1.5. What every
+ * engine shows on every runtime is in {@link MemcachedOnProcessTest} and {@link MemcachedOnContainerTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MemcachedEndToEndTest {
@@ -68,7 +67,7 @@ class MemcachedEndToEndTest {
     }
 
     @Test
-    void theDefaultVersionReachesActiveServesRealWorkAndDestroyLeavesNothing() throws Exception {
+    void theAliasGetsTheDefaultVersionThroughTheLifecycleWithItsVariablesAndServesRealWork() throws Exception {
         AddonRecord record = addons.create("web", "production", AddonSpec.of("memcache"));
 
         assertThat(record.status()).isEqualTo(Status.ACTIVE);
@@ -95,32 +94,6 @@ class MemcachedEndToEndTest {
             assertThat(cache.delete("page:/").get(5, TimeUnit.SECONDS)).isTrue();
             assertThat(cache.get("page:/")).isNull();
         }
-
-        Path serverDir = home.resolve("servers").resolve(record.id());
-        assertThat(ServerProcesses.under(serverDir)).hasSize(1);
-        addons.destroy("web", "production", "memcached");
-        assertThat(Loopback.isListening(port)).isFalse();
-        assertThat(ServerProcesses.under(serverDir)).isEmpty();
-        assertThat(serverDir).doesNotExist();
-        assertThat(addons.list("web", "production")).isEmpty();
-    }
-
-    @Test
-    void twoAppsGetSeparateServers() throws Exception {
-        addons.create("alpha", "production", AddonSpec.of("memcached").withVersion("1.6"));
-        addons.create("beta", "production", AddonSpec.of("memcached").withVersion("1.6"));
-        Map<String, String> alpha = addons.env("alpha", "production").toMap();
-        Map<String, String> beta = addons.env("beta", "production").toMap();
-
-        assertThat(alpha.get("MEMCACHE_PORT")).isNotEqualTo(beta.get("MEMCACHE_PORT"));
-        try (MemcachedClients a = MemcachedClients.fromHostAndPort(alpha);
-                MemcachedClients b = MemcachedClients.fromHostAndPort(beta)) {
-            assertThat(a.client().set("session:1", 60, "alpha's").get(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(b.client().get("session:1")).isNull();
-            assertThat(a.client().get("session:1")).isEqualTo("alpha's");
-        }
-        addons.destroy("alpha", "production", "memcached");
-        addons.destroy("beta", "production", "memcached");
     }
 
     @Test
