@@ -44,6 +44,7 @@ public final class RabbitMqProvider implements AddonProvider {
     private static final int CONTAINER_PORT = 5672;
     private static final int CONTAINER_MANAGEMENT_PORT = 15672;
     private static final String CONTAINER_DATA = "/var/lib/rabbitmq";
+    private static final String CONTAINER_NODE_NAME = "rabbit@localhost";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     /** Creates the provider; does no I/O. */
@@ -87,9 +88,13 @@ public final class RabbitMqProvider implements AddonProvider {
         ProcessRecipe process = imageReference ? null
                 : RabbitMqProcess.recipe(version, ADMIN_USER, request.adminPassword());
         // Only the management API is published besides AMQP: the Erlang distribution and epmd
-        // ports stay inside the container, where nothing outside has use for them.
+        // ports stay inside the container, where nothing outside has use for them. The image names
+        // the node, and so its database directory in the volume, after the container's host name,
+        // which a replacing container does not share: a fixed node name keeps the users, virtual
+        // hosts and messages across a restart.
         ContainerRecipe container = new ContainerRecipe(image,
-                Map.of("RABBITMQ_DEFAULT_USER", ADMIN_USER, "RABBITMQ_DEFAULT_PASS", request.adminPassword()),
+                Map.of("RABBITMQ_DEFAULT_USER", ADMIN_USER, "RABBITMQ_DEFAULT_PASS", request.adminPassword(),
+                        "RABBITMQ_NODENAME", CONTAINER_NODE_NAME),
                 List.of(), CONTAINER_PORT, CONTAINER_DATA,
                 Map.of(RabbitMqProcess.MANAGEMENT, CONTAINER_MANAGEMENT_PORT));
         return new ServerDefinition(name(), version, ADMIN_USER, request.adminPassword(), process, container,

@@ -32,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole SDK against real RabbitMQ 3 nodes on the process runtime: the facade, the state
  * store, the runtime and the provider, connected to with the official AMQP client from the
- * injected {@code RABBITMQ_URL} alone. One home serves the class; each test uses its own apps.
+ * injected {@code RABBITMQ_URL} alone. One home serves the class; each test uses its own apps. The
+ * behaviours every engine shows on every runtime (a killed node, deploy, restart, ...) are in
+ * {@link RabbitMqOnProcessTest} and {@link RabbitMqOnContainerTest}; these are RabbitMQ's own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RabbitMqEndToEndTest {

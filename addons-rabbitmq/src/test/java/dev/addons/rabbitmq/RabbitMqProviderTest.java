@@ -70,7 +70,8 @@ class RabbitMqProviderTest {
         assertThat(container.image()).isEqualTo("rabbitmq:3-management");
         assertThat(container.environment()).containsOnly(
                 Map.entry("RABBITMQ_DEFAULT_USER", "addons-admin"),
-                Map.entry("RABBITMQ_DEFAULT_PASS", ADMIN_PASSWORD));
+                Map.entry("RABBITMQ_DEFAULT_PASS", ADMIN_PASSWORD),
+                Map.entry("RABBITMQ_NODENAME", "rabbit@localhost"));
         assertThat(container.port()).isEqualTo(5672);
         assertThat(container.extraPorts()).containsOnly(Map.entry("management", 15672));
         assertThat(container.dataPath()).isEqualTo("/var/lib/rabbitmq");

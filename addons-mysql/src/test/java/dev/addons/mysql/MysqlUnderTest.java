@@ -1,0 +1,73 @@
+package dev.addons.mysql;
+
+import dev.addons.api.Endpoint;
+import dev.addons.testkit.EngineUnderTest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * MySQL 8 for the shared scenarios: MariaDB 10.11 from Debian on the process runtime, the local
+ * image honouring the official mysql image's contract on the container runtime, and an app that
+ * keeps key-value pairs in a table of its database, connected with Connector/J from its
+ * {@code MYSQL_*} variables alone.
+ */
+final class MysqlUnderTest implements EngineUnderTest {
+
+    @Override
+    public String addon() {
+        return "mysql";
+    }
+
+    @Override
+    public String processVersion() {
+        return "8";
+    }
+
+    @Override
+    public String testImage() {
+        return "localhost/addons-test/mysql:8";
+    }
+
+    @Override
+    public List<String> variables() {
+        return List.of("DATABASE_URL", "MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_DATABASE");
+    }
+
+    @Override
+    public Endpoint endpoint(Map<String, String> variables) {
+        return new Endpoint(variables.get("MYSQL_HOST"), Integer.parseInt(variables.get("MYSQL_PORT")));
+    }
+
+    @Override
+    public void write(Map<String, String> variables, String key, String value) throws SQLException {
+        try (Connection connection = connect(variables); Statement ddl = connection.createStatement();
+                PreparedStatement insert = connection.prepareStatement(
+                        "insert into pairs (k, v) values (?, ?) on duplicate key update v = values(v)")) {
+            ddl.execute("create table if not exists pairs (k varchar(191) primary key, v text not null)");
+            insert.setString(1, key);
+            insert.setString(2, value);
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<String> read(Map<String, String> variables, String key) throws SQLException {
+        try (Connection connection = connect(variables); PreparedStatement select = connection.prepareStatement(
+                "select v from pairs where k = ?")) {
+            select.setString(1, key);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Connection connect(Map<String, String> variables) throws SQLException {
+        return AppConnections.connect(variables, variables.get("MYSQL_DATABASE"));
+    }
+}
