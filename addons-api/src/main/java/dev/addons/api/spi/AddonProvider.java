@@ -80,20 +80,58 @@ public interface AddonProvider {
     void deprovision(TenantRequest request, Binding binding, ServerAccess server);
 
     /**
-     * Writes a consistent snapshot of the tenant's data to {@code out}.
-     *
-     * @since 0.1 (not offered by any provider yet)
+     * Why this addon offers no backups, or empty when it does. Providers that implement
+     * {@link #backup} and {@link #restore} return empty; the message otherwise names the reason,
+     * e.g. {@code not supported: memcached is a cache}.
      */
-    default void backup(TenantRequest request, Binding binding, ServerAccess server, OutputStream out) {
-        throw new UnsupportedOperationAddonException("backup of " + name() + " is not supported yet");
+    default java.util.Optional<String> backupUnsupportedReason() {
+        return java.util.Optional.of("not supported: backups of " + name() + " are not implemented");
     }
 
     /**
-     * Replaces the tenant's data with a snapshot written by {@link #backup}.
+     * Writes a snapshot of the tenant's data to {@code out}, consistent as of one moment while the
+     * server keeps serving writes (a logical dump in one transaction, an engine snapshot). The
+     * format is the provider's own; addons wraps it in a checksummed, compressed archive. Must not
+     * close {@code out}.
      *
-     * @since 0.1 (not offered by any provider yet)
+     * @param tools the engine's tools next to the server
+     * @throws UnsupportedOperationAddonException when {@link #backupUnsupportedReason()} is not empty
      */
-    default void restore(TenantRequest request, Binding binding, ServerAccess server, InputStream in) {
-        throw new UnsupportedOperationAddonException("restore of " + name() + " is not supported yet");
+    default void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            OutputStream out) {
+        throw new UnsupportedOperationAddonException(backupUnsupportedReason().orElse(
+                "not supported: backups of " + name()));
+    }
+
+    /**
+     * Replaces the tenant's data with a snapshot {@link #backup} wrote, possibly of another app's
+     * tenant or on another server of the same engine (a clone of production into staging).
+     * All or nothing: when it fails, the tenant's data must be as it was (restore into a new
+     * database and swap, keep the old file until the new one loads, ...). Addons has verified the
+     * archive's checksum and engine before calling this. Must not close {@code in}.
+     *
+     * @throws UnsupportedOperationAddonException when {@link #backupUnsupportedReason()} is not empty
+     */
+    default void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            InputStream in) {
+        throw new UnsupportedOperationAddonException(backupUnsupportedReason().orElse(
+                "not supported: restores of " + name()));
+    }
+
+    /**
+     * Whether the tenant holds any data a restore would replace (tables, keys, queues...). A
+     * restore over data needs to be forced.
+     */
+    default boolean hasData(TenantRequest request, Binding binding, ServerAccess server) {
+        return true;
+    }
+
+    /**
+     * A summary of the tenant's content for comparing two copies, e.g. each table's row count:
+     * a migration between variants swaps the app's variables only when the copy's summary equals
+     * the source's. Equal data must give equal summaries on any server of the engine.
+     */
+    default java.util.Map<String, String> summary(TenantRequest request, Binding binding, ServerAccess server) {
+        throw new UnsupportedOperationAddonException("not supported: " + name() + " cannot summarize its data");
     }
 }

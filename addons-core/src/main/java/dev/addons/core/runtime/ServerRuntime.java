@@ -1,6 +1,12 @@
 package dev.addons.core.runtime;
 
+import dev.addons.api.Endpoint;
+import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.spi.ServerDefinition;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Where addons' servers run: engine binaries on this host ({@code process}), containers
@@ -56,6 +62,45 @@ public interface ServerRuntime extends AutoCloseable {
      */
     default RunningServer restart(RunningServer server, ServerDefinition definition, ProgressListener progress) {
         throw new UnsupportedOperationException("the " + name() + " runtime cannot restart servers");
+    }
+
+    /**
+     * Where tools run by {@link #exec} reach the server: its endpoint on this host for local
+     * processes, the engine's port inside the container for containers.
+     *
+     * @since 0.1.0
+     */
+    default Endpoint toolEndpoint(RunningServer server, ServerDefinition definition) {
+        return server.endpoint();
+    }
+
+    /**
+     * Runs one of the engine's tools next to the server (see
+     * {@link dev.addons.api.spi.ServerTools#run}) and waits for it.
+     *
+     * @throws dev.addons.api.UnsupportedOperationAddonException when the tool is not there, or
+     *         this runtime runs no tools
+     * @throws dev.addons.api.ProvisioningException when it fails; never holding an
+     *         {@code environment} value
+     * @since 0.1.0
+     */
+    default void exec(RunningServer server, ServerDefinition definition, List<String> command,
+            Map<String, String> environment, InputStream stdin, OutputStream stdout) {
+        throw new UnsupportedOperationAddonException("the " + name() + " runtime cannot run engine tools");
+    }
+
+    /**
+     * Stops the server, replaces one file of its data with {@code content}, and starts it again
+     * as {@link #restart} does (see {@link dev.addons.api.spi.ServerTools#replaceDataFile}). When
+     * the server does not get ready on the new file, the old file is put back and the server
+     * started on it before this throws.
+     *
+     * @return how to find the server now
+     * @since 0.1.0
+     */
+    default RunningServer replaceDataFile(RunningServer server, ServerDefinition definition, String relativePath,
+            InputStream content, ProgressListener progress) {
+        throw new UnsupportedOperationAddonException("the " + name() + " runtime cannot replace data files");
     }
 
     /** Whether the server is running now (a dead process, a removed container: not). */

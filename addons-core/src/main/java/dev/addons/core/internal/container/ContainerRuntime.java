@@ -1,16 +1,26 @@
 package dev.addons.core.internal.container;
 
 import com.github.dockerjava.api.exception.DockerException;
+import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.internal.container.ContainerStart.HostPorts;
+import dev.addons.core.internal.DataFiles;
 import dev.addons.core.internal.Names;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import dev.addons.core.runtime.ServerRuntime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,6 +138,113 @@ public final class ContainerRuntime implements ServerRuntime {
     private static boolean portTaken(ProvisioningException e) {
         String message = e.getMessage().toLowerCase(java.util.Locale.ROOT);
         return message.contains("address already in use") || message.contains("port is already allocated");
+    }
+
+    /** The engine's own port inside the container, where tools run by {@link #exec} reach it. */
+    @Override
+    public Endpoint toolEndpoint(RunningServer server, ServerDefinition definition) {
+        return new Endpoint("127.0.0.1", definition.container().port());
+    }
+
+    /** Runs the tool inside the server's container ({@code docker exec}), as the image's user. */
+    @Override
+    public void exec(RunningServer server, ServerDefinition definition, List<String> command,
+            Map<String, String> environment, InputStream stdin, OutputStream stdout) {
+        requireOpen();
+        ContainerRecord record = ContainerRecord.of(server, names);
+        try {
+            ContainerFiles.exec(docker, record.container(), "server '" + server.serverId() + "' (" + record.image()
+                    + ")", command, environment, stdin, stdout);
+        } catch (DockerException e) {
+            throw new ProvisioningException("Could not run " + command.get(0) + " in server '" + server.serverId()
+                    + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stops the container, keeps a copy of the old file, copies the new one into the volume with
+     * the old one's owner and mode, and replaces the container as {@link #restart} does. When the
+     * new container does not get ready, the old file goes back into the volume (through a
+     * container that never runs the engine) and the server is started on it again.
+     */
+    @Override
+    public RunningServer replaceDataFile(RunningServer server, ServerDefinition definition, String relativePath,
+            InputStream content, ProgressListener progress) {
+        requireOpen();
+        ContainerRecord record = ContainerRecord.of(server, names);
+        String dataPath = definition.container().dataPath();
+        String path = dataPath + "/" + DataFiles.check(relativePath);
+        String directory = path.substring(0, path.lastIndexOf('/'));
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        Path incoming = null;
+        Path old = null;
+        try {
+            incoming = privateTempFile();
+            old = privateTempFile();
+            try (OutputStream out = Files.newOutputStream(incoming)) {
+                content.transferTo(out);
+            }
+            LOG.info("{} - Stopping container {} to replace {} ...", server.serverId(), record.container(),
+                    relativePath);
+            Containers.stop(docker, record.container(), STOP_TIMEOUT_SECONDS);
+            Optional<ContainerFiles.Owner> owner = ContainerFiles.copyOut(docker, record.container(), path, old);
+            ContainerFiles.copyIn(docker, record.container(), directory, name, incoming,
+                    owner.orElse(ContainerFiles.Owner.ROOT_READABLE));
+            try {
+                return restart(server, definition, progress);
+            } catch (ProvisioningException e) {
+                LOG.warn("{} - Did not start on the new {}; putting the old one back", server.serverId(),
+                        relativePath);
+                try {
+                    putBack(record, dataPath, path, directory, name, old, owner);
+                    restart(server, definition, progress);
+                } catch (RuntimeException | IOException again) {
+                    e.addSuppressed(again);
+                }
+                throw new ProvisioningException("Server '" + server.serverId() + "' did not start on the new "
+                        + relativePath + "; the old one is back in place: " + e.getMessage(), e);
+            }
+        } catch (IOException | DockerException e) {
+            throw new ProvisioningException("Could not replace " + relativePath + " of server '" + server.serverId()
+                    + "': " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(incoming);
+            deleteQuietly(old);
+        }
+    }
+
+    /** Puts the old file (or its absence) back into the volume through a carrier container. */
+    private void putBack(ContainerRecord record, String dataPath, String path, String directory, String name,
+            Path old, Optional<ContainerFiles.Owner> owner) throws IOException {
+        Containers.remove(docker, record.container());
+        String carrier = record.container() + "-carrier";
+        Containers.remove(docker, carrier);
+        List<String> command = owner.isPresent() ? List.of("true") : List.of("rm", "-f", path);
+        ContainerFiles.carrier(docker, record.image(), record.volume(), dataPath, carrier, command);
+        try {
+            if (owner.isPresent()) {
+                ContainerFiles.copyIn(docker, carrier, directory, name, old, owner.get());
+            } else {
+                ContainerFiles.runOnce(docker, carrier);
+            }
+        } finally {
+            Containers.remove(docker, carrier);
+        }
+    }
+
+    private static Path privateTempFile() throws IOException {
+        return Files.createTempFile("addons-data-", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.debug("Cannot delete {}", file, e);
+            }
+        }
     }
 
     @Override

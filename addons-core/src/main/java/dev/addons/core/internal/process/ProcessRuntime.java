@@ -3,10 +3,12 @@ package dev.addons.core.internal.process;
 import dev.addons.api.Endpoint;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.BinaryDistribution.Download;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.internal.DataFiles;
 import dev.addons.core.internal.Names;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.Placement;
@@ -14,9 +16,14 @@ import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import dev.addons.core.runtime.ServerRuntime;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,20 +158,8 @@ public final class ProcessRuntime implements ServerRuntime {
     public RunningServer restart(RunningServer server, ServerDefinition definition, ProgressListener progress) {
         requireOpen();
         ServerRecord record = ServerRecord.of(server);
-        Optional<ProcessHandle> process = record.process();
-        try {
-            if (process.isPresent()) {
-                LOG.info("{} - Stopping (pid {}) to restart it ...", server.serverId(), record.pid());
-                ProcessControl.stop(process.get(), record.stopSignal(), record.stopTimeout());
-            }
-        } catch (IOException e) {
-            throw new ProvisioningException("Could not stop server '" + server.serverId() + "' to restart it: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProvisioningException("Interrupted while stopping server '" + server.serverId() + "'", e);
-        }
-        ServerStart start = prepare(server.serverId(), definition, record.directories(), progress);
-        return withPorts(server.serverId(), definition, server.endpoint(), server.extraEndpoints(), start::rerun);
+        stop(record, "to restart it");
+        return launchAgain(server, definition, record, progress);
     }
 
     private ServerStart prepare(String serverId, ServerDefinition definition, ServerDirectories directories,
@@ -239,6 +234,113 @@ public final class ProcessRuntime implements ServerRuntime {
                     + " and no download is offered. " + BinaryResolver.USE_A_CONTAINER);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Runs the tool from the server's own binaries (the distribution it was started from), with
+     * their shared libraries, as this JVM's user.
+     */
+    @Override
+    public void exec(RunningServer server, ServerDefinition definition, List<String> command,
+            Map<String, String> environment, InputStream stdin, OutputStream stdout) {
+        requireOpen();
+        ServerRecord.of(server);
+        String tool = command.get(0);
+        ResolvedBinaries found;
+        try {
+            found = binaries.resolve(definition.process().candidates(), server.serverId(), ProgressListener.NONE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProvisioningException("Interrupted while looking for " + tool, e);
+        }
+        Path binary = found.find(tool).orElseThrow(() -> new UnsupportedOperationAddonException(
+                "not supported here: " + definition.engine() + " " + definition.version() + "'s binaries ("
+                        + found.source() + ") have no '" + tool + "'. " + BinaryResolver.USE_A_CONTAINER));
+        List<String> full = new ArrayList<>(command);
+        full.set(0, binary.toString());
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        found.libraryDirectoryIfAny().ifPresent(lib -> env.put("LD_LIBRARY_PATH", lib.toString()));
+        LOG.debug("{} - Running {}", server.serverId(), tool);
+        ToolRun.run("server '" + server.serverId() + "'", full, env, stdin, stdout);
+    }
+
+    /**
+     * Stops the engine, moves the old file aside, writes the new one with the old one's
+     * permissions, and launches the engine again; on failure the old file goes back and the
+     * engine is launched on it.
+     */
+    @Override
+    public RunningServer replaceDataFile(RunningServer server, ServerDefinition definition, String relativePath,
+            InputStream content, ProgressListener progress) {
+        requireOpen();
+        ServerRecord record = ServerRecord.of(server);
+        Path data = record.directories().data();
+        Path target = DataFiles.resolve(data, relativePath);
+        Path aside = target.resolveSibling(target.getFileName() + ".addons-old");
+        Path incoming = target.resolveSibling(target.getFileName() + ".addons-new");
+        try {
+            Files.deleteIfExists(incoming);
+            Files.copy(content, incoming);
+            Files.setPosixFilePermissions(incoming, PosixFilePermissions.fromString("rw-------"));
+            stop(record, "to replace " + relativePath);
+            boolean hadOld = Files.exists(target);
+            if (hadOld) {
+                Files.move(target, aside, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                RunningServer restarted = launchAgain(server, definition, record, progress);
+                Files.deleteIfExists(aside);
+                return restarted;
+            } catch (ProvisioningException e) {
+                LOG.warn("{} - Did not start on the new {}; putting the old one back", server.serverId(),
+                        relativePath);
+                stop(ServerRecord.of(server), "after a failed start");
+                if (hadOld) {
+                    Files.move(aside, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } else {
+                    Files.deleteIfExists(target);
+                }
+                try {
+                    launchAgain(server, definition, record, progress);
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+                throw new ProvisioningException("Server '" + server.serverId() + "' did not start on the new "
+                        + relativePath + "; the old one is back in place: " + e.getMessage(), e);
+            }
+        } catch (IOException e) {
+            throw new ProvisioningException("Could not replace " + relativePath + " of server '" + server.serverId()
+                    + "': " + e, e);
+        } finally {
+            try {
+                Files.deleteIfExists(incoming);
+            } catch (IOException e) {
+                LOG.debug("{} - cannot delete {}", server.serverId(), incoming, e);
+            }
+        }
+    }
+
+    private RunningServer launchAgain(RunningServer server, ServerDefinition definition, ServerRecord record,
+            ProgressListener progress) {
+        ServerStart start = prepare(server.serverId(), definition, record.directories(), progress);
+        return withPorts(server.serverId(), definition, server.endpoint(), server.extraEndpoints(), start::rerun);
+    }
+
+    private static void stop(ServerRecord record, String why) {
+        Optional<ProcessHandle> process = record.process();
+        if (process.isEmpty()) {
+            return;
+        }
+        LOG.info("{} - Stopping (pid {}) {} ...", record.serverId(), record.pid(), why);
+        try {
+            ProcessControl.stop(process.get(), record.stopSignal(), record.stopTimeout());
+        } catch (IOException e) {
+            throw new ProvisioningException("Could not stop server '" + record.serverId() + "' " + why + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProvisioningException("Interrupted while stopping server '" + record.serverId() + "'", e);
+        }
     }
 
     @Override
