@@ -14,6 +14,8 @@ interface AddonsFactory {
             .runtime(runtime)
             .listener(listener)
             .progress(progress)
+            // A command lives seconds: automatic backups are taken by `addons backups --run-due`.
+            .automaticBackups(false)
             .build();
 
     Addons open(Path home, String runtime, StatusListener listener, ProgressListener progress);

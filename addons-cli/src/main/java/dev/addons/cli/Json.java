@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.Variant;
 import dev.addons.core.AddonInfo;
+import dev.addons.core.BackupInfo;
+import dev.addons.core.BackupPolicy;
 import dev.addons.core.DeployResult;
 import dev.addons.core.VersionInfo;
 import java.io.PrintWriter;
@@ -59,6 +61,31 @@ final class Json {
         map.put("environment", result.environment());
         map.put("active", records(result.active()));
         map.put("destroyed", records(result.destroyed()));
+        return map;
+    }
+
+    static Map<String, Object> backup(BackupInfo backup) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("file", backup.file().toString());
+        map.put("app", backup.app());
+        map.put("environment", backup.environment());
+        map.put("addon", backup.addon());
+        map.put("version", backup.version());
+        map.put("variant", backup.variant());
+        map.put("createdAt", backup.createdAt().toString());
+        map.put("trigger", backup.trigger());
+        map.put("payloadBytes", backup.payloadBytes());
+        map.put("archiveBytes", backup.archiveBytes());
+        map.put("sha256", backup.sha256());
+        return map;
+    }
+
+    static Map<String, Object> policy(BackupPolicy policy) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("schedule", BackupPolicy.format(policy.schedule()));
+        map.put("keepLast", policy.keepLast());
+        map.put("maxAge", policy.maxAge() == null ? null : BackupPolicy.format(policy.maxAge()));
+        map.put("manualPerDay", policy.manualPerDay());
         return map;
     }
 

@@ -25,7 +25,8 @@ import picocli.CommandLine.ScopeType;
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
             ListAvailableCommand.class, VariantsCommand.class, CreateCommand.class, ListCommand.class,
-            EnvCommand.class, DestroyCommand.class, DeployCommand.class, RunCommand.class
+            EnvCommand.class, DestroyCommand.class, DeployCommand.class, RunCommand.class, BackupCommand.class,
+            RestoreCommand.class, BackupsCommand.class, MigrateCommand.class
         })
 public final class Main {
     /** Where the level for {@code --verbose} is set before slf4j-simple makes its first logger. */

@@ -45,16 +45,27 @@ final class Watcher implements StatusListener, ProgressListener {
     }
 
     @Override
-    public synchronized void transfer(String subject, long done, long total) {
+    public void transfer(String subject, long done, long total) {
+        transfer(subject, "downloading", done, total);
+    }
+
+    /** Prints every tenth of a known size, or every 10 MB of an unknown one. */
+    @Override
+    public synchronized void transfer(String subject, String activity, long done, long total) {
         long mark = total > 0 ? Math.min(10, done * 10 / total) : done / UNKNOWN_SIZE_STEP;
         Long last = reported.get(subject);
         if (last != null && mark <= last) {
             return;
         }
         reported.put(subject, mark);
-        String line = total > 0
-                ? String.format(Locale.ROOT, "%s: downloading %d%% of %s", subject, mark * 10, megabytes(total))
-                : String.format(Locale.ROOT, "%s: downloaded %s", subject, megabytes(done));
+        String line;
+        if (total > 0) {
+            line = String.format(Locale.ROOT, "%s: %s %d%% of %s", subject, activity, mark * 10, megabytes(total));
+        } else if (activity.equals("downloading")) {
+            line = String.format(Locale.ROOT, "%s: downloaded %s", subject, megabytes(done));
+        } else {
+            line = String.format(Locale.ROOT, "%s: %s, %s so far", subject, activity, megabytes(done));
+        }
         out.println(line);
         out.flush();
     }

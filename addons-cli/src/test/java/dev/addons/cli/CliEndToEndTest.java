@@ -173,6 +173,76 @@ class CliEndToEndTest {
         assertThat(cli("--json", "list", "-a", "deployed").out()).isEqualToIgnoringWhitespace("[]");
     }
 
+    @Test
+    void backupRestoreBackupsAndMigrateWorkOnARealServer() throws Exception {
+        assertThat(cli("create", "postgresql", "-a", "keeper", "--version", VERSION).exitCode()).isZero();
+        try {
+            sql("keeper", "CREATE TABLE kept (n int)", "INSERT INTO kept SELECT generate_series(1, 100)");
+
+            Cli.Result backup = cli("--json", "backup", "postgresql", "-a", "keeper");
+            assertThat(backup.exitCode()).as(backup.toString()).isZero();
+            JsonNode info = JSON.readTree(backup.out());
+            Path archive = Path.of(info.get("file").asText());
+            assertThat(archive).startsWith(home.resolve("backups")).isRegularFile();
+            assertThat(info.get("addon").asText()).isEqualTo("postgresql");
+            assertThat(info.get("sha256").asText()).hasSize(64);
+            Path mine = files.resolve("keeper.tar.zst");
+            Cli.Result toFile = cli("backup", "postgresql", "-a", "keeper", "-o", mine.toString());
+            assertThat(toFile.out()).startsWith("Backed up postgresql of keeper/production to " + mine + " (");
+            assertThat(cli("backups", "-a", "keeper").out().lines()).hasSize(2).last().asString()
+                    .contains("postgresql", "manual", archive.toString());
+
+            sql("keeper", "DELETE FROM kept WHERE n > 10");
+            Cli.Result refused = cli("restore", "postgresql", "-a", "keeper", "-s", archive.toString());
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.err()).contains("--force");
+            Cli.Result restored = cli("restore", "postgresql", "-a", "keeper", "-s", mine.toString(), "--force");
+            assertThat(restored.exitCode()).as(restored.toString()).isZero();
+            assertThat(count("keeper")).isEqualTo(100);
+
+            Cli.Result policy = cli("backups", "postgresql", "-a", "keeper", "--manual-per-day", "2", "--schedule",
+                    "1d");
+            assertThat(policy.out()).contains("automatic backups: every 1d", "manual backups a day: 2");
+            Cli.Result limited = cli("backup", "postgresql", "-a", "keeper");
+            assertThat(limited.exitCode()).as(limited.toString()).isEqualTo(1);
+            assertThat(limited.err()).contains("daily limit", "2 of 2");
+
+            Cli.Result moved = cli("migrate", "postgresql", "-a", "keeper", "--to", "shared");
+            assertThat(moved.exitCode()).as(moved.toString()).isZero();
+            assertThat(moved.out()).contains("Moved postgresql of keeper/production to shared.");
+            assertThat(cli("list", "-a", "keeper").out()).contains("postgresql  shared");
+            assertThat(count("keeper")).isEqualTo(100);
+        } finally {
+            assertThat(cli("destroy", "postgresql", "-a", "keeper").exitCode()).isZero();
+        }
+    }
+
+    /** Runs statements as the app, with its variables only. */
+    private void sql(String app, String... statements) throws Exception {
+        try (Connection connection = connect(app); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    private long count(String app) throws Exception {
+        try (Connection connection = connect(app); Statement statement = connection.createStatement();
+                java.sql.ResultSet rows = statement.executeQuery("SELECT count(*) FROM kept")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private Connection connect(String app) throws Exception {
+        JsonNode vars = JSON.readTree(cli("env", "-a", app, "--reveal", "--format", "json").out());
+        Properties login = new Properties();
+        login.setProperty("user", vars.get("PGUSER").asText());
+        login.setProperty("password", vars.get("PGPASSWORD").asText());
+        return DriverManager.getConnection("jdbc:postgresql://" + vars.get("PGHOST").asText() + ":"
+                + vars.get("PGPORT").asText() + "/" + vars.get("PGDATABASE").asText(), login);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "unknown addon          | create nosuch -a bad                                   | nosuch",

@@ -20,6 +20,7 @@ import dev.addons.api.Status;
 import dev.addons.api.StatusListener;
 import dev.addons.api.Variable;
 import dev.addons.core.Addons;
+import dev.addons.core.BackupInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -87,6 +88,31 @@ class CommandsTest {
         assertThat(first.get("addon").asText()).isEqualTo("postgresql");
         assertThat(first.get("status").asText()).isEqualTo("active");
         assertThat(first.get("createdAt").asText()).isEqualTo("2025-01-01T00:00:00Z");
+    }
+
+    @Test
+    void backupsListsTheKeptArchivesAndRunDueSaysHowManyWereTaken() throws Exception {
+        BackupInfo backup = new BackupInfo(Path.of("/h/backups/myapp/production/postgresql/a.tar.zst"), "myapp",
+                "production", "postgresql", "18", "small", NOW, BackupInfo.SCHEDULED, 2_500_000, 300_000,
+                "ab".repeat(32));
+        when(addons.backups("myapp", "production")).thenReturn(List.of(backup));
+        when(addons.runDueBackups()).thenReturn(3);
+
+        Cli.Result text = Cli.run(new Main(factory), "backups", "-a", "myapp");
+        Cli.Result json = Cli.run(new Main(factory), "--json", "backups", "-a", "myapp");
+        Cli.Result due = Cli.run(new Main(factory), "backups", "--run-due");
+        Cli.Result policyWithoutName = Cli.run(new Main(factory), "backups", "-a", "myapp", "--keep-last", "3");
+
+        assertThat(text.out().lines()).containsExactly(
+                "ADDON       CREATED               TRIGGER    DATA    ARCHIVE   FILE",
+                "postgresql  2025-01-01T00:00:00Z  scheduled  2.5 MB  300.0 kB  "
+                        + "/h/backups/myapp/production/postgresql/a.tar.zst");
+        JsonNode first = new ObjectMapper().readTree(json.out()).get(0);
+        assertThat(first.get("payloadBytes").asLong()).isEqualTo(2_500_000);
+        assertThat(first.get("trigger").asText()).isEqualTo("scheduled");
+        assertThat(due.out()).isEqualTo("Took 3 automatic backups.\n");
+        assertThat(policyWithoutName.exitCode()).isEqualTo(2);
+        assertThat(policyWithoutName.err()).contains("the policy options need the addon's NAME");
     }
 
     @Test

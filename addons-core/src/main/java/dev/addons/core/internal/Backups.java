@@ -414,7 +414,7 @@ public final class Backups {
             written += bytes;
             if (written - told >= PROGRESS_EVERY_BYTES) {
                 told = written;
-                listener.transfer(subject, written, -1);
+                listener.transfer(subject, "backing up", written, -1);
             }
         }
 

@@ -22,4 +22,14 @@ public interface ProgressListener {
      */
     default void transfer(String subject, long done, long total) {
     }
+
+    /**
+     * Part of a transfer is done, saying what the transfer is, e.g. {@code downloading} or
+     * {@code backing up}. By default heard as {@link #transfer(String, long, long)}.
+     *
+     * @param total the full size in bytes, or -1 when unknown
+     */
+    default void transfer(String subject, String activity, long done, long total) {
+        transfer(subject, done, total);
+    }
 }
