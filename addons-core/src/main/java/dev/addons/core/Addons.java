@@ -90,7 +90,7 @@ public final class Addons implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        lifecycle.reconcile();
+        lifecycle.reconcile(runtimes.made());
         if (builder.automaticBackups) {
             this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "addons-backups");
@@ -402,9 +402,14 @@ public final class Addons implements AutoCloseable {
                 "App '" + checkedApp + "' has no addon '" + name + "' in " + checkedEnvironment));
     }
 
-    /** Marks addons whose server died, or whose creation was interrupted, as FAILED. */
+    /**
+     * Marks addons whose server died, or whose creation was interrupted, as FAILED; forgets
+     * servers whose start was interrupted; and removes the containers and volumes of this home
+     * that no record names (left by a process that crashed while starting one). Done when an
+     * instance is built, too. Returns how many records changed plus the strays removed.
+     */
     public int reconcile() {
-        return lifecycle.reconcile();
+        return lifecycle.reconcile(runtimes.made());
     }
 
     /** Stops this instance's threads and runtime clients. Servers keep running. Idempotent. */

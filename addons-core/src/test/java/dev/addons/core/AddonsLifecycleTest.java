@@ -57,6 +57,24 @@ class AddonsLifecycleTest {
     }
 
     @Test
+    void aServerWhoseStartWasInterruptedIsForgottenAndTheRuntimesSweepItsLeftovers() {
+        dev.addons.core.internal.StateStore store = new dev.addons.core.internal.StateStore(home);
+        store.save(new dev.addons.core.internal.ServerState("fakedb-crashed", "fakedb", "2", "process", false,
+                "admin", "pw", null, java.time.Instant.now(), new dev.addons.core.internal.AddonState.Owner(
+                        Integer.MAX_VALUE - 1, 1)));
+        store.save(new dev.addons.core.internal.ServerState("fakedb-starting", "fakedb", "2", "process", false,
+                "admin", "pw", null, java.time.Instant.now(), dev.addons.core.internal.AddonState.Owner.current()));
+        runtime.held.addAll(List.of("fakedb-starting", "fakedb-crashed", "fakedb-lost"));
+
+        int changed = addons.reconcile();
+
+        assertThat(store.server("fakedb-crashed")).isEmpty();
+        assertThat(store.server("fakedb-starting")).as("its starter is alive").isPresent();
+        assertThat(runtime.held).as("what the runtime still holds").containsExactly("fakedb-starting");
+        assertThat(changed).as("one record forgotten, two strays removed").isEqualTo(3);
+    }
+
+    @Test
     void anAliasNamesTheSameAddon() {
         addons.create("myapp", "production", AddonSpec.of("fake"));
 

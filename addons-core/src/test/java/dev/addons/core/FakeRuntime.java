@@ -24,6 +24,9 @@ final class FakeRuntime implements ServerRuntime {
     /** Run by the fake provider right after a restore: a stand-in for a write racing it. */
     static volatile Runnable afterRestore = () -> { };
 
+    /** The server ids this double says it holds besides its running ones, as after a crash. */
+    final java.util.List<String> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     final Map<String, RunningServer> running = new ConcurrentHashMap<>();
     final AtomicInteger starts = new AtomicInteger();
     final AtomicInteger destroys = new AtomicInteger();
@@ -60,6 +63,14 @@ final class FakeRuntime implements ServerRuntime {
                 Map.of("fake", "yes"));
         running.put(serverId, server);
         return server;
+    }
+
+    /** Removes the held ids {@code isKnown} rejects. */
+    @Override
+    public java.util.List<String> removeStrays(java.util.function.Predicate<String> isKnown) {
+        java.util.List<String> removed = held.stream().filter(id -> !isKnown.test(id)).toList();
+        held.removeAll(removed);
+        return removed;
     }
 
     @Override

@@ -213,9 +213,15 @@ public final class AddonLifecycle {
 
     /**
      * Marks what reality contradicts: an ACTIVE addon whose server is not running, an addon left
-     * half-done by a process that died. Returns how many records changed.
+     * half-done by a process that died; then forgets servers whose start was interrupted and has
+     * the runtimes in use remove what no record names (containers and volumes left by a crash).
+     * Returns how many addon and server records changed plus the stray servers removed.
      */
-    public int reconcile() {
+    public int reconcile(java.util.Collection<dev.addons.core.runtime.ServerRuntime> inUse) {
+        return reconcileAddons() + servers.reconcile(inUse);
+    }
+
+    private int reconcileAddons() {
         return store.locked(() -> {
             int changed = 0;
             for (AddonState state : store.addons()) {

@@ -124,6 +124,11 @@ public final class Runtimes implements AutoCloseable {
         }
     }
 
+    /** The runtimes made so far (those in use by this instance). */
+    public java.util.Collection<ServerRuntime> made() {
+        return List.copyOf(made.values());
+    }
+
     /** Closes every runtime made; servers keep running. Idempotent. */
     @Override
     public void close() {

@@ -16,10 +16,11 @@ import java.util.Objects;
  * @param adminPassword its password (this record is stored owner-only)
  * @param running       how to reach it; {@code null} while it is starting
  * @param createdAt     when it was recorded
+ * @param starter       the process starting it while {@code running} is {@code null}
  */
 public record ServerState(
         String serverId, String engine, String version, String runtime, boolean shared, String adminUser,
-        String adminPassword, RunningServer running, Instant createdAt) {
+        String adminPassword, RunningServer running, Instant createdAt, AddonState.Owner starter) {
 
     public ServerState {
         Objects.requireNonNull(serverId, "serverId == null");
@@ -32,7 +33,13 @@ public record ServerState(
     }
 
     public ServerState withRunning(RunningServer server) {
-        return new ServerState(serverId, engine, version, runtime, shared, adminUser, adminPassword, server, createdAt);
+        return new ServerState(serverId, engine, version, runtime, shared, adminUser, adminPassword, server, createdAt,
+                null);
+    }
+
+    /** Whether it never finished starting and the process starting it is gone. */
+    public boolean abandoned() {
+        return running == null && (starter == null || !starter.isAlive());
     }
 
     @Override

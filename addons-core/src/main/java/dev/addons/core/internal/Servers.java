@@ -173,7 +173,7 @@ public final class Servers {
         ServerDefinition definition = spec.provider().server(new ServerRequest(spec.version(), adminPassword));
         ServerRuntime runtime = spec.runtime();
         ServerState starting = new ServerState(serverId, spec.provider().name(), spec.version(), runtime.name(),
-                shared, definition.adminUser(), adminPassword, null, Instant.now());
+                shared, definition.adminUser(), adminPassword, null, Instant.now(), AddonState.Owner.current());
         Placement placement = shared ? Placement.shared(spec.provider().name())
                 : Placement.dedicated(owner.record().app(), owner.record().environment(), spec.provider().name());
         store.locked(() -> {
@@ -260,6 +260,34 @@ public final class Servers {
                         new ProvisioningException("Server " + serverId + " is gone"));
             }
         };
+    }
+
+    /**
+     * Forgets servers whose start was interrupted (the process starting them is gone), then has
+     * every runtime in use remove what it holds for servers no record names (see
+     * {@link ServerRuntime#removeStrays}). Returns how many servers were forgotten or removed.
+     */
+    int reconcile(java.util.Collection<ServerRuntime> inUse) {
+        int changed = store.locked(() -> {
+            int forgotten = 0;
+            for (ServerState server : store.servers()) {
+                if (server.abandoned()) {
+                    LOG.warn("{} - its start was interrupted: the process starting it exited; forgetting it",
+                            server.serverId());
+                    store.deleteServer(server.serverId());
+                    forgotten++;
+                }
+            }
+            return forgotten;
+        });
+        for (ServerRuntime runtime : inUse) {
+            try {
+                changed += runtime.removeStrays(id -> store.server(id).isPresent()).size();
+            } catch (dev.addons.api.AddonException e) {
+                LOG.warn("Cannot look for stray servers on the {} runtime: {}", runtime.name(), e.getMessage());
+            }
+        }
+        return changed;
     }
 
     /** Stops a server, deletes its data and forgets it. */

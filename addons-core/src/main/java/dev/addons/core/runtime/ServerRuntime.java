@@ -103,6 +103,19 @@ public interface ServerRuntime extends AutoCloseable {
         throw new UnsupportedOperationAddonException("the " + name() + " runtime cannot replace data files");
     }
 
+    /**
+     * Removes what this runtime holds for servers of its addons home that {@code isKnown} rejects:
+     * servers left by a process that died while starting one, or whose record was lost. Asks
+     * {@code isKnown} only after it has listed what it holds, so that a server whose record is
+     * written before it is made (as addons does) is never taken for a stray. Returns the ids of
+     * the servers removed.
+     *
+     * @since 0.1.0
+     */
+    default List<String> removeStrays(java.util.function.Predicate<String> isKnown) {
+        return List.of();
+    }
+
     /** Whether the server is running now (a dead process, a removed container: not). */
     boolean isRunning(RunningServer server);
 

@@ -247,6 +247,59 @@ public final class ContainerRuntime implements ServerRuntime {
         }
     }
 
+    /**
+     * Lists the containers and volumes labelled with this home, removes those of servers
+     * {@code isKnown} rejects, then the home's networks no container uses any more.
+     */
+    @Override
+    public List<String> removeStrays(java.util.function.Predicate<String> isKnown) {
+        requireOpen();
+        String home = names.home().toString();
+        try {
+            Map<String, List<String>> containers = new java.util.TreeMap<>();
+            for (com.github.dockerjava.api.model.Container container : docker.client().listContainersCmd()
+                    .withShowAll(true).withLabelFilter(Map.of(ContainerNames.HOME, home)).exec()) {
+                String serverId = container.getLabels().get(ContainerNames.SERVER);
+                if (serverId != null) {
+                    containers.computeIfAbsent(serverId, id -> new java.util.ArrayList<>()).add(container.getId());
+                }
+            }
+            Map<String, List<String>> volumes = new java.util.TreeMap<>();
+            List<com.github.dockerjava.api.command.InspectVolumeResponse> listed = docker.client().listVolumesCmd()
+                    .withFilter("label", List.of(ContainerNames.filter(ContainerNames.HOME, home))).exec().getVolumes();
+            for (com.github.dockerjava.api.command.InspectVolumeResponse volume : listed == null ? List
+                    .<com.github.dockerjava.api.command.InspectVolumeResponse>of() : listed) {
+                String serverId = volume.getLabels() == null ? null : volume.getLabels().get(ContainerNames.SERVER);
+                if (serverId != null) {
+                    volumes.computeIfAbsent(serverId, id -> new java.util.ArrayList<>()).add(volume.getName());
+                }
+            }
+            java.util.Set<String> held = new java.util.TreeSet<>(containers.keySet());
+            held.addAll(volumes.keySet());
+            List<String> removed = new java.util.ArrayList<>();
+            for (String serverId : held) {
+                if (isKnown.test(serverId)) {
+                    continue;
+                }
+                LOG.warn("{} - Removing stray server {}: containers {}, volumes {} (no record names it)", home,
+                        serverId, containers.getOrDefault(serverId, List.of()), volumes.getOrDefault(serverId,
+                                List.of()));
+                for (String container : containers.getOrDefault(serverId, List.of())) {
+                    Containers.remove(docker, container);
+                }
+                for (String volume : volumes.getOrDefault(serverId, List.of())) {
+                    Containers.removeVolume(docker, volume);
+                }
+                removed.add(serverId);
+            }
+            networks.removeUnused();
+            return removed;
+        } catch (DockerException e) {
+            throw new ProvisioningException("Could not look for stray servers of " + home + " through the Docker API at "
+                    + docker.description() + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public boolean isRunning(RunningServer server) {
         ContainerRecord record = ContainerRecord.of(server, names);

@@ -50,23 +50,45 @@ final class Networks {
 
     /** Removes the placement's network when no container of this home is on it any more. */
     void removeIfUnused(Placement placement) {
-        String network = names.network(placement);
-        locked(network, () -> {
+        removeIfUnused(names.network(placement), names.networkLabels(placement));
+    }
+
+    /**
+     * Removes every network of this home that no container of the home is on any more (left by a
+     * process that died between a container's removal and its network's). Returns how many.
+     */
+    int removeUnused() {
+        int removed = 0;
+        List<com.github.dockerjava.api.model.Network> home = docker.client().listNetworksCmd()
+                .withFilter("label", List.of(ContainerNames.filter(ContainerNames.HOME, names.home().toString())))
+                .exec();
+        for (com.github.dockerjava.api.model.Network network : home) {
+            if (removeIfUnused(network.getName(), network.getLabels())) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** Removes {@code network} unless a container with the network's labels exists; returns whether it did. */
+    private boolean removeIfUnused(String network, Map<String, String> labels) {
+        return locked(network, () -> {
             List<Container> users = docker.client().listContainersCmd().withShowAll(true)
-                    .withLabelFilter(names.networkLabels(placement)).exec();
+                    .withLabelFilter(labels).exec();
             if (!users.isEmpty() || !exists(network)) {
-                return null;
+                return false;
             }
             try {
                 docker.client().removeNetworkCmd(network).exec();
                 LOG.info("{} - Removed network {}", names.home(), network);
+                return true;
             } catch (NotFoundException e) {
                 LOG.debug("{} - Network {} was gone already", names.home(), network);
             } catch (ConflictException e) {
                 LOG.warn("{} - Network {} is still used by a container not made by addons; leaving it", names.home(),
                         network);
             }
-            return null;
+            return false;
         });
     }
 

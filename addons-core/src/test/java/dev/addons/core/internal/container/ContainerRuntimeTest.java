@@ -262,6 +262,74 @@ class ContainerRuntimeTest {
         assertThat(Images.tag("pg@sha256:abc")).isEqualTo("sha256:abc");
     }
 
+    @Test
+    void strayServersOfTheHomeAreRemovedWithTheirNetworkAndKnownOnesAreKept() throws Exception {
+        ServerDefinition definition = TestImages.postgres(TestImages.POSTGRES);
+        RunningServer known = start("pg-known", definition, Placement.dedicated("shop", "production", "postgresql"));
+        // As a process that crashed after starting it, before recording it, would leave it.
+        RunningServer stray = runtime.start("pg-stray", definition, Placement.dedicated("blog", "production",
+                "postgresql"), ProgressListener.NONE);
+        List<String> asked = new ArrayList<>();
+
+        List<String> removed = runtime.removeStrays(id -> {
+            asked.add(id);
+            return id.equals("pg-known");
+        });
+
+        assertThat(removed).containsExactly("pg-stray");
+        assertThat(asked).containsExactlyInAnyOrder("pg-known", "pg-stray");
+        assertThat(runtime.isRunning(stray)).isFalse();
+        assertThat(left()).noneMatch(thing -> thing.contains("pg-stray") || thing.contains("app-blog"));
+        assertThat(TestPostgres.query(known, definition, "select 1")).isEqualTo("1");
+        assertThat(runtime.removeStrays(id -> true)).isEmpty();
+    }
+
+    @Test
+    void aToolRunsInTheServersContainerWithItsInputAndOutputAndFailuresSayWhy() {
+        ServerDefinition definition = TestImages.postgres(TestImages.POSTGRES);
+        RunningServer server = start("pg-tools", definition, Placement.shared("postgresql"));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+        runtime.exec(server, definition, List.of("psql", "-At", "-h", "127.0.0.1", "-p", "5432", "-U", "postgres",
+                "-d", "postgres"), Map.of("PGPASSWORD", definition.adminPassword()),
+                new java.io.ByteArrayInputStream("select 6 * 7;\n".getBytes()), out);
+
+        assertThat(out.toString()).isEqualTo("42\n");
+        assertThat(runtime.toolEndpoint(server, definition)).isEqualTo(new dev.addons.api.Endpoint("127.0.0.1", 5432));
+        assertThatThrownBy(() -> runtime.exec(server, definition, List.of("no-such-tool"), Map.of(), null,
+                java.io.OutputStream.nullOutputStream()))
+                .isInstanceOf(dev.addons.api.UnsupportedOperationAddonException.class)
+                .hasMessageContaining("'no-such-tool'");
+        assertThatThrownBy(() -> runtime.exec(server, definition, List.of("psql", "-h", "127.0.0.1", "-U", "postgres",
+                "-c", "select nonsense"), Map.of("PGPASSWORD", definition.adminPassword()), null,
+                java.io.OutputStream.nullOutputStream()))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining("psql exited with status 1").hasMessageContaining("nonsense")
+                .message().doesNotContain(definition.adminPassword());
+    }
+
+    @Test
+    void aDataFileIsReplacedWhileStoppedAndTheOldOneComesBackWhenTheServerCannotStartOnTheNew() throws Exception {
+        ServerDefinition definition = TestImages.postgres(TestImages.POSTGRES);
+        RunningServer server = start("pg-file", definition, Placement.shared("postgresql"));
+        TestPostgres.query(server, definition, "create table kept as select 5 as a");
+
+        RunningServer replaced = runtime.replaceDataFile(server, definition, "postgresql.auto.conf",
+                new java.io.ByteArrayInputStream("work_mem = '7MB'\n".getBytes()), ProgressListener.NONE);
+
+        assertThat(TestPostgres.query(replaced, definition, "show work_mem")).isEqualTo("7MB");
+        assertThatThrownBy(() -> runtime.replaceDataFile(replaced, definition, "postgresql.auto.conf",
+                new java.io.ByteArrayInputStream("work_mem = 'a lot'\n".getBytes()), ProgressListener.NONE))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining("did not start on the new postgresql.auto.conf; the old one is back in place");
+        assertThat(runtime.isRunning(replaced)).isTrue();
+        assertThat(TestPostgres.query(replaced, definition, "show work_mem")).isEqualTo("7MB");
+        assertThat(TestPostgres.query(replaced, definition, "select a from kept")).isEqualTo("5");
+        assertThatThrownBy(() -> runtime.replaceDataFile(replaced, definition, "../etc/passwd",
+                java.io.InputStream.nullInputStream(), ProgressListener.NONE))
+                .isInstanceOf(dev.addons.api.InvalidSpecException.class).hasMessageContaining("'../etc/passwd'");
+    }
+
     private InspectContainerResponse inspect(RunningServer server) {
         return docker.client().inspectContainerCmd(server.attribute("container")).exec();
     }

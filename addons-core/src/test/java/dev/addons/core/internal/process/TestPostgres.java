@@ -91,7 +91,7 @@ public final class TestPostgres {
         }
     }
 
-    static String query(RunningServer server, ServerDefinition definition, String sql) throws SQLException {
+    public static String query(RunningServer server, ServerDefinition definition, String sql) throws SQLException {
         return query(server.endpoint().port(), definition.adminPassword(), sql);
     }
 }
