@@ -255,7 +255,8 @@ public final class ProcessRuntime implements ServerRuntime {
         }
         Path binary = found.find(tool).orElseThrow(() -> new UnsupportedOperationAddonException(
                 "not supported here: " + definition.engine() + " " + definition.version() + "'s binaries ("
-                        + found.source() + ") have no '" + tool + "'. " + BinaryResolver.USE_A_CONTAINER));
+                        + found.source() + ", in " + found.directories() + ") have no '" + tool + "'. "
+                        + BinaryResolver.USE_A_CONTAINER));
         List<String> full = new ArrayList<>(command);
         full.set(0, binary.toString());
         Map<String, String> env = new LinkedHashMap<>(environment);

@@ -72,6 +72,58 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void aToolRunsFromTheServersOwnBinariesWithItsInputAndOutputAndFailuresSayWhy() throws Exception {
+        ServerDefinition definition = TestPostgres.installed15();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer server = start(runtime, "pg-tools", definition);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            List<String> psql = List.of("psql", "-At", "-h", "127.0.0.1", "-p",
+                    Integer.toString(server.endpoint().port()), "-U", "postgres", "-d", "postgres");
+
+            runtime.exec(server, definition, psql, Map.of("PGPASSWORD", definition.adminPassword()),
+                    new java.io.ByteArrayInputStream("select 6 * 7;\n".getBytes()), out);
+
+            assertThat(out.toString()).isEqualTo("42\n");
+            assertThat(runtime.toolEndpoint(server, definition)).isEqualTo(server.endpoint());
+            assertThatThrownBy(() -> runtime.exec(server, definition, List.of("no-such-tool"), Map.of(), null,
+                    java.io.OutputStream.nullOutputStream()))
+                    .isInstanceOf(dev.addons.api.UnsupportedOperationAddonException.class)
+                    .hasMessageContaining("have no 'no-such-tool'").hasMessageContaining("/usr/lib/postgresql/15/bin");
+            List<String> failing = new ArrayList<>(psql);
+            failing.addAll(List.of("-c", "select nonsense"));
+            assertThatThrownBy(() -> runtime.exec(server, definition, failing,
+                    Map.of("PGPASSWORD", definition.adminPassword()), null, java.io.OutputStream.nullOutputStream()))
+                    .isInstanceOf(dev.addons.api.ProvisioningException.class)
+                    .hasMessageContaining("psql exited with status 1").hasMessageContaining("nonsense")
+                    .message().doesNotContain(definition.adminPassword());
+        }
+    }
+
+    @Test
+    void aDataFileIsReplacedWhileStoppedAndTheOldOneComesBackWhenTheServerCannotStartOnTheNew() throws Exception {
+        ServerDefinition definition = TestPostgres.installed15();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer server = start(runtime, "pg-file", definition);
+            TestPostgres.query(server, definition, "create table kept as select 5 as a");
+
+            RunningServer replaced = runtime.replaceDataFile(server, definition, "postgresql.auto.conf",
+                    new java.io.ByteArrayInputStream("work_mem = '7MB'\n".getBytes()), ProgressListener.NONE);
+            started.set(started.indexOf(server), replaced);
+
+            assertThat(TestPostgres.query(replaced, definition, "show work_mem")).isEqualTo("7MB");
+            assertThatThrownBy(() -> runtime.replaceDataFile(replaced, definition, "postgresql.auto.conf",
+                    new java.io.ByteArrayInputStream("work_mem = 'a lot'\n".getBytes()), ProgressListener.NONE))
+                    .isInstanceOf(dev.addons.api.ProvisioningException.class)
+                    .hasMessageContaining("did not start on the new postgresql.auto.conf; the old one is back in place");
+            // Put back and started again: the record of the server before the failed attempt still finds it.
+            assertThat(TestPostgres.query(replaced, definition, "show work_mem")).isEqualTo("7MB");
+            assertThat(TestPostgres.query(replaced, definition, "select a from kept")).isEqualTo("5");
+            assertThat(Path.of(replaced.attribute("directory")).resolve("data")).isDirectoryNotContaining(
+                    "glob:**.addons-*");
+        }
+    }
+
+    @Test
     void extraPortsDeclaredByTheRecipeAreChosenPassedToItAndRecorded() throws Exception {
         ServerDefinition plain = TestPostgres.installed15();
         ProcessRecipe base = plain.process();
