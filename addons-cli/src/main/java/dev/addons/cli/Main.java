@@ -4,10 +4,10 @@ import dev.addons.core.Addons;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Objects;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * The {@code addons} command: provisions an app's backing services and hands them over as

@@ -101,7 +101,7 @@ public final class AddonLifecycle {
     private AddonRecord provision(AddonState pending, ResolvedSpec spec) {
         AddonState state = store.locked(() -> transition(pending, Status.PROVISIONING, "", Owner.current()));
         AddonRecord record = state.record();
-        TenantRequest tenant = tenant(record, spec.variant().shared());
+        TenantRequest tenant = state.tenant(record.variant(), spec.variant().shared());
         Servers.Lease lease = null;
         try {
             lease = spec.variant().shared()
@@ -144,7 +144,7 @@ public final class AddonLifecycle {
         });
         try {
             if (state.serverId() != null) {
-                TenantRequest tenant = tenant(state.record(), isShared(state));
+                TenantRequest tenant = state.tenant(registry.require(name));
                 servers.removeTenant(state, tenant, registry.require(name));
             }
         } catch (RuntimeException e) {
@@ -252,16 +252,6 @@ public final class AddonLifecycle {
             LOG.warn("{} - cannot check its server {}: {}", state.record().id(), state.serverId(), e.getMessage());
             return true;
         }
-    }
-
-    private boolean isShared(AddonState state) {
-        return registry.require(state.record().addon()).variants().stream()
-                .anyMatch(v -> v.name().equals(state.record().variant()) && v.shared());
-    }
-
-    private static TenantRequest tenant(AddonRecord record, boolean shared) {
-        return new TenantRequest(record.id(), record.app(), record.environment(), record.variant(), shared,
-                Names.tenant(record.app(), record.environment()));
     }
 
     private AddonState transition(AddonState state, Status next, String message, Owner owner) {

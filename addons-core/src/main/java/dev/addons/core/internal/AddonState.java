@@ -2,6 +2,8 @@ package dev.addons.core.internal;
 
 import dev.addons.api.AddonRecord;
 import dev.addons.api.Status;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.TenantRequest;
 import dev.addons.core.BackupPolicy;
 import java.time.Instant;
 import java.util.Map;
@@ -56,6 +58,18 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
         public String toString() {
             return "Migration[" + variant + " on " + serverId + ", binding=" + binding.keySet() + "]";
         }
+    }
+
+    /** The request naming this addon's tenant, on a shared server or not as its variant is for {@code provider}. */
+    public TenantRequest tenant(AddonProvider provider) {
+        boolean shared = provider.variants().stream().anyMatch(v -> v.name().equals(record.variant()) && v.shared());
+        return tenant(record.variant(), shared);
+    }
+
+    /** The request naming this addon's tenant as it is, or would be, on a {@code variant} server. */
+    public TenantRequest tenant(String variant, boolean shared) {
+        return new TenantRequest(record.id(), record.app(), record.environment(), variant, shared,
+                Names.tenant(record.app(), record.environment()));
     }
 
     /** The backup policy in force. */

@@ -21,7 +21,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,7 +112,7 @@ public final class Backups {
         progress.step(subject, "backing up to " + target);
         try (BackupArchive.Payload payload = BackupArchive.payload(scratch)) {
             ServerAccess access = servers.access(state.serverId());
-            provider.backup(tenant(state, provider), new Binding(state.binding()), access,
+            provider.backup(state.tenant(provider), new Binding(state.binding()), access,
                     servers.tools(state.serverId(), provider), new Progress(payload.out(), subject, progress));
             String sha256 = payload.finish();
             BackupArchive.Manifest manifest = new BackupArchive.Manifest(BackupArchive.FORMAT, record.addon(),
@@ -157,7 +156,7 @@ public final class Backups {
                         + describe(state.record()));
             }
             ServerAccess access = servers.access(state.serverId());
-            TenantRequest tenant = tenant(state, provider);
+            TenantRequest tenant = state.tenant(provider);
             Binding binding = new Binding(state.binding());
             if (!force && provider.hasData(tenant, binding, access)) {
                 throw new ProvisioningException(describe(state.record()) + " holds data, which restoring " + archive
@@ -308,13 +307,6 @@ public final class Backups {
         provider.backupUnsupportedReason().ifPresent(reason -> {
             throw new UnsupportedOperationAddonException("Cannot back up or restore " + describe(record) + ": " + reason);
         });
-    }
-
-    private TenantRequest tenant(AddonState state, AddonProvider provider) {
-        AddonRecord record = state.record();
-        boolean shared = provider.variants().stream().anyMatch(v -> v.name().equals(record.variant()) && v.shared());
-        return new TenantRequest(record.id(), record.app(), record.environment(), record.variant(), shared,
-                Names.tenant(record.app(), record.environment()));
     }
 
     private static String lockName(AddonState state) {

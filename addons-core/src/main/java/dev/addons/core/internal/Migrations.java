@@ -79,8 +79,7 @@ public final class Migrations {
         });
         String subject = record.id();
         ResolvedSpec spec = new ResolvedSpec(provider, to, record.version(), runtimes.apply(record.runtime()));
-        TenantRequest newTenant = new TenantRequest(record.id(), record.app(), record.environment(), to.name(),
-                to.shared(), Names.tenant(record.app(), record.environment()));
+        TenantRequest newTenant = state.tenant(to.name(), to.shared());
         Servers.Lease lease = null;
         try {
             progress.step(subject, "moving to " + to.name() + ": backing up");
@@ -100,7 +99,7 @@ public final class Migrations {
             });
             AddonState target = copy.movedTo(to.name(), newServer, binding.values());
             backups.restoreInto(target, provider, backup.file(), true);
-            Map<String, String> source = provider.summary(tenant(state, provider), new Binding(state.binding()),
+            Map<String, String> source = provider.summary(state.tenant(provider), new Binding(state.binding()),
                     servers.access(state.serverId()));
             Map<String, String> copied = provider.summary(newTenant, binding, lease.access());
             if (!source.equals(copied)) {
@@ -117,7 +116,7 @@ public final class Migrations {
                     newServer);
             progress.step(subject, "moved to " + to.name() + "; removing the old " + record.variant() + " tenant");
             try {
-                servers.removeTenant(state, tenant(state, provider), provider);
+                servers.removeTenant(state, state.tenant(provider), provider);
             } catch (AddonException e) {
                 LOG.warn("{} - Moved, but the old tenant on {} could not be removed: {}", subject, state.serverId(),
                         e.getMessage());
@@ -137,12 +136,5 @@ public final class Migrations {
             throw new ProvisioningException("Moving " + Backups.describe(record) + " to " + to.name()
                     + " failed; it is still " + record.variant() + " and unchanged: " + reason, e);
         }
-    }
-
-    private static TenantRequest tenant(AddonState state, AddonProvider provider) {
-        AddonRecord record = state.record();
-        boolean shared = provider.variants().stream().anyMatch(v -> v.name().equals(record.variant()) && v.shared());
-        return new TenantRequest(record.id(), record.app(), record.environment(), record.variant(), shared,
-                Names.tenant(record.app(), record.environment()));
     }
 }

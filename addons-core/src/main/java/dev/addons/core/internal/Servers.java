@@ -1,11 +1,7 @@
 package dev.addons.core.internal;
 
-import dev.addons.api.Endpoint;
-import dev.addons.api.spi.ServerTools;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.Map;
 import dev.addons.api.AddonSpec;
+import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
@@ -13,18 +9,22 @@ import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.core.internal.process.ProcessRuntime;
 import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import dev.addons.core.runtime.ServerRuntime;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

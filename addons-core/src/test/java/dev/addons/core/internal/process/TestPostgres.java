@@ -2,8 +2,8 @@ package dev.addons.core.internal.process;
 
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.ContainerRecipe;
-import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ProcessRecipe.StopSignal;
+import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.runtime.RunningServer;
