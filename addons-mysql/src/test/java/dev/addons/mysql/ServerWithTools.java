@@ -48,13 +48,23 @@ final class ServerWithTools implements AutoCloseable {
     /** {@code provider}'s server of {@code version} on the process runtime. */
     static ServerWithTools onProcess(AddonProvider provider, String version) throws IOException {
         Path home = Files.createTempDirectory("addons-" + provider.name());
-        return start(provider, version, home, new ProcessRuntime(home));
+        try {
+            return start(provider, version, home, new ProcessRuntime(home));
+        } catch (RuntimeException | Error e) {
+            deleteRecursively(home);
+            throw e;
+        }
     }
 
     /** {@code provider}'s server from {@code image} on the container runtime (Podman's Docker API here). */
     static ServerWithTools onContainer(AddonProvider provider, String image) throws IOException {
         Path home = Files.createTempDirectory("addons-" + provider.name());
-        return start(provider, image, home, new ContainerRuntime(home, DockerApi.connect(DockerApi.DEFAULT_TIMEOUT)));
+        try {
+            return start(provider, image, home, new ContainerRuntime(home, DockerApi.connect(DockerApi.DEFAULT_TIMEOUT)));
+        } catch (RuntimeException | Error e) {
+            deleteRecursively(home);
+            throw e;
+        }
     }
 
     private static ServerWithTools start(AddonProvider provider, String version, Path home, ServerRuntime runtime)
