@@ -127,8 +127,8 @@ final class PostgresBackups {
             rs.next();
             return rs.getBoolean(1);
         } catch (SQLException e) {
-            throw PostgresAdmin.failure("Looking for data of PostgreSQL tenant '" + tenant + "' on " + server.endpoint(), e,
-                    server.adminPassword());
+            throw PostgresAdmin.failure("Looking for data of PostgreSQL tenant '" + tenant + "' on "
+                    + server.endpoint(), e, server.adminPassword());
         }
     }
 

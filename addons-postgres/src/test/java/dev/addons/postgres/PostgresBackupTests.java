@@ -179,7 +179,8 @@ abstract class PostgresBackupTests {
             sql.execute("insert into t values (1), (2)");
         }
         assertThat(provider.hasData(request("empty"), app, server.access())).isTrue();
-        assertThat(provider.summary(request("empty"), app, server.access())).containsExactly(Map.entry("public.t", "2"));
+        assertThat(provider.summary(request("empty"), app, server.access()))
+                .containsExactly(Map.entry("public.t", "2"));
     }
 
     @Test

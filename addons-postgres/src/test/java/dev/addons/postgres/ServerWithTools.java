@@ -60,7 +60,8 @@ final class ServerWithTools implements AutoCloseable {
     static ServerWithTools onContainer(AddonProvider provider, String image) throws IOException {
         Path home = Files.createTempDirectory("addons-" + provider.name());
         try {
-            return start(provider, image, home, new ContainerRuntime(home, DockerApi.connect(DockerApi.DEFAULT_TIMEOUT)));
+            DockerApi docker = DockerApi.connect(DockerApi.DEFAULT_TIMEOUT);
+            return start(provider, image, home, new ContainerRuntime(home, docker));
         } catch (RuntimeException | Error e) {
             deleteRecursively(home);
             throw e;
