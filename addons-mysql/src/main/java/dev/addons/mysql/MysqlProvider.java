@@ -11,10 +11,14 @@ import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code mysql} addon: MySQL 8 and 9 (default 9), as a dedicated server ({@code small}) or as
@@ -34,6 +38,13 @@ import java.util.Map;
  * <p>Passwords are random and never appear in exception messages, logs or command lines: a
  * tenant's reaches the server as a bind parameter of {@code CREATE USER}, the admin's as a
  * password hash at initialization (as {@code MYSQL_ROOT_PASSWORD} for the image).
+ *
+ * <p>Backups are {@code mysqldump --single-transaction} dumps taken while the server runs,
+ * restored into a new database whose tables replace the tenant's in one {@code RENAME TABLE}
+ * once they have loaded ({@link MysqlBackups}); they load into any tenant of a server of the same
+ * engine. Databases with views, triggers, stored routines or events are backed up, but their
+ * restore is refused. The tools run next to the server: inside its container, or from the
+ * binaries the process runtime started it from.
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
@@ -106,5 +117,45 @@ public final class MysqlProvider implements AddonProvider {
     @Override
     public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
         MysqlTenants.deprovision(request.tenant(), server);
+    }
+
+    @Override
+    public Optional<String> backupUnsupportedReason() {
+        return Optional.empty();
+    }
+
+    /**
+     * Writes {@code mysqldump --single-transaction}'s dump of the tenant's database (see
+     * {@link MysqlBackups}). A tool the runtime cannot find next to the server ends in
+     * {@link dev.addons.api.UnsupportedOperationAddonException} naming it.
+     */
+    @Override
+    public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            OutputStream out) {
+        MysqlBackups.backup(request.tenant(), binding, server, tools, out);
+    }
+
+    /**
+     * Loads the dump into a new database as the tenant's user with the {@code mysql} client, then
+     * swaps all tables in with one {@code RENAME TABLE} (see {@link MysqlBackups}). The old tables
+     * stay untouched until the load has succeeded. Refused, with the data unchanged, when the dump
+     * or the tenant holds views, triggers, stored routines or events.
+     */
+    @Override
+    public void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            InputStream in) {
+        MysqlBackups.restore(request.tenant(), binding, server, tools, in);
+    }
+
+    /** Whether the tenant's database holds a table, view, trigger, routine or event. */
+    @Override
+    public boolean hasData(TenantRequest request, Binding binding, ServerAccess server) {
+        return MysqlBackups.hasData(request.tenant(), binding, server);
+    }
+
+    /** Each table and its exact row count, read in one consistent snapshot. */
+    @Override
+    public Map<String, String> summary(TenantRequest request, Binding binding, ServerAccess server) {
+        return MysqlBackups.summary(request.tenant(), binding, server);
     }
 }

@@ -11,10 +11,14 @@ import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,6 +39,13 @@ import java.util.Set;
  * closed to non-superusers. Apps still see the names of other databases and roles, as every
  * PostgreSQL user does, but never their data. Passwords reach the server only as SCRAM verifiers
  * and never appear in exception messages or logs.
+ *
+ * <p>Backups are {@code pg_dump} dumps taken while the server runs, restored with
+ * {@code pg_restore} into a new database that replaces the tenant's only once it has loaded
+ * ({@link PostgresBackups}); they load into any tenant of any server of a version at least the
+ * source's. The tools run next to the server: inside its container, or from the binaries the
+ * process runtime started it from. Debian's PostgreSQL 15 has them; the zonky binaries the process
+ * runtime fetches for 16 to 18 do not, so backups of those need the container runtime.
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
@@ -117,5 +128,45 @@ public final class PostgresProvider implements AddonProvider {
     @Override
     public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
         PostgresTenants.deprovision(request.tenant(), server);
+    }
+
+    @Override
+    public Optional<String> backupUnsupportedReason() {
+        return Optional.empty();
+    }
+
+    /**
+     * Writes {@code pg_dump}'s custom-format dump of the tenant's database, without owners or
+     * privileges (see {@link PostgresBackups}). On the process runtime, PostgreSQL 16 to 18 run
+     * from the zonky binaries, which carry no {@code pg_dump}: the tools' runtime then throws
+     * {@link dev.addons.api.UnsupportedOperationAddonException} naming it, and this lets it through.
+     */
+    @Override
+    public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            OutputStream out) {
+        PostgresBackups.backup(request.tenant(), binding, server, tools, out);
+    }
+
+    /**
+     * Loads the dump into a new database as the tenant's role with {@code pg_restore} in one
+     * transaction, then swaps it in for the tenant's database, ending the sessions connected to it
+     * (see {@link PostgresBackups}). The old data stays untouched until the load has succeeded.
+     */
+    @Override
+    public void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            InputStream in) {
+        PostgresBackups.restore(request.tenant(), binding, server, tools, in);
+    }
+
+    /** Whether the tenant's database holds a table, view, sequence or function outside the system schemas. */
+    @Override
+    public boolean hasData(TenantRequest request, Binding binding, ServerAccess server) {
+        return PostgresBackups.hasData(request.tenant(), binding, server);
+    }
+
+    /** Each table, as {@code schema.table}, and its exact row count, read in one snapshot. */
+    @Override
+    public Map<String, String> summary(TenantRequest request, Binding binding, ServerAccess server) {
+        return PostgresBackups.summary(request.tenant(), binding, server);
     }
 }

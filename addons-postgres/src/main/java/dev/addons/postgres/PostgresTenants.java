@@ -138,13 +138,20 @@ final class PostgresTenants {
             sql.execute("create role " + id
                     + " login nosuperuser nocreatedb nocreaterole noreplication nobypassrls");
             admin.unwrap(PGConnection.class).alterUserPassword(name, password.toCharArray(), "scram-sha-256");
-            sql.execute("create database " + id + " owner " + id);
-            sql.execute("revoke all on database " + id + " from public");
-            sql.execute("grant connect, temporary on database " + id + " to " + id);
+            createDatabase(admin, name, name);
             try (ResultSet rs = sql.executeQuery("show server_version")) {
                 rs.next();
                 return rs.getString(1);
             }
+        }
+    }
+
+    /** Creates {@code database} owned by {@code role}, which alone may connect to it. */
+    static void createDatabase(Connection admin, String database, String role) throws SQLException {
+        try (Statement sql = admin.createStatement()) {
+            sql.execute("create database " + quote(database) + " owner " + quote(role));
+            sql.execute("revoke all on database " + quote(database) + " from public");
+            sql.execute("grant connect, temporary on database " + quote(database) + " to " + quote(role));
         }
     }
 
@@ -170,7 +177,7 @@ final class PostgresTenants {
     }
 
     /** Runs inside the tenant's database: the role owns {@code public}, nobody else may use it. */
-    private static void restrictPublicSchema(Connection tenantDatabase, String name) throws SQLException {
+    static void restrictPublicSchema(Connection tenantDatabase, String name) throws SQLException {
         try (Statement sql = tenantDatabase.createStatement()) {
             sql.execute("alter schema public owner to " + quote(name));
             sql.execute("revoke all on schema public from public");

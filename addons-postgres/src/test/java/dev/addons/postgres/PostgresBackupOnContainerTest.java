@@ -1,0 +1,18 @@
+package dev.addons.postgres;
+
+import dev.addons.testkit.RuntimeUnderTest;
+
+/**
+ * Backup and restore of PostgreSQL in a container of the test image, with the pg_dump and
+ * pg_restore inside it. Aborted where no Docker API answers, except in CI.
+ */
+class PostgresBackupOnContainerTest extends PostgresBackupTests {
+
+    @Override
+    ServerWithTools start(PostgresProvider provider) throws Exception {
+        try (RuntimeUnderTest container = RuntimeUnderTest.container()) {
+            container.requireAvailable();
+        }
+        return ServerWithTools.onContainer(provider, new PostgresUnderTest().testImage());
+    }
+}
