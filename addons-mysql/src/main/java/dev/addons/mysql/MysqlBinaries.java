@@ -39,8 +39,9 @@ final class MysqlBinaries {
     /** The binaries of {@code version}, a supported version ({@code 8} or {@code 9}). */
     static BinaryDistribution forVersion(String version) {
         if ("8".equals(version)) {
-            return new BinaryDistribution(MARIADB_DESCRIPTION, List.of(Path.of("/usr/sbin")), List.of(MARIADBD),
-                    null, MARIADB_10_11);
+            // The server in /usr/sbin; its clients (mysqldump, mysql for backups) in /usr/bin.
+            return new BinaryDistribution(MARIADB_DESCRIPTION, List.of(Path.of("/usr/sbin"), Path.of("/usr/bin")),
+                    List.of(MARIADBD), null, MARIADB_10_11);
         }
         return new BinaryDistribution("MySQL " + version + " (none is packaged for Debian 12 or on Maven Central;"
                 + " the process runtime runs MySQL 8 as MariaDB 10.11)",

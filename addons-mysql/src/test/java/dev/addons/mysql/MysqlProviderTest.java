@@ -75,7 +75,7 @@ class MysqlProviderTest {
         ProcessRecipe process = server.processRecipe().orElseThrow();
         BinaryDistribution binaries = process.binaries();
         assertThat(binaries.description()).isEqualTo("MariaDB 10.11 (Debian's mariadb-server), standing in for MySQL 8");
-        assertThat(binaries.hostSearchPath()).containsExactly(Path.of("/usr/sbin"));
+        assertThat(binaries.hostSearchPath()).containsExactly(Path.of("/usr/sbin"), Path.of("/usr/bin"));
         assertThat(binaries.requiredBinaries()).containsExactly("mariadbd");
         assertThat(binaries.downloadIfAny()).isEmpty();
         assertThat(binaries.versionProbeIfAny()).hasValueSatisfying(probe -> {

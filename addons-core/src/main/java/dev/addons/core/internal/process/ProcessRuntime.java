@@ -253,9 +253,15 @@ public final class ProcessRuntime implements ServerRuntime {
             Thread.currentThread().interrupt();
             throw new ProvisioningException("Interrupted while looking for " + tool, e);
         }
-        Path binary = found.find(tool).orElseThrow(() -> new UnsupportedOperationAddonException(
+        // First where the server's own binaries are, then the rest of the distribution's search path
+        // (Debian puts MariaDB's server in /usr/sbin and its clients, mysqldump among them, in /usr/bin).
+        Path binary = found.find(tool).or(() -> found.distribution().hostSearchPath().stream()
+                .map(directory -> directory.resolve(tool))
+                .filter(file -> Files.isRegularFile(file) && Files.isExecutable(file))
+                .findFirst()).orElseThrow(() -> new UnsupportedOperationAddonException(
                 "not supported here: " + definition.engine() + " " + definition.version() + "'s binaries ("
-                        + found.source() + ", in " + found.directories() + ") have no '" + tool + "'. "
+                        + found.source() + ", in " + found.directories() + " and "
+                        + found.distribution().hostSearchPath() + ") have no '" + tool + "'. "
                         + BinaryResolver.USE_A_CONTAINER));
         List<String> full = new ArrayList<>(command);
         full.set(0, binary.toString());
