@@ -1,5 +1,6 @@
 package dev.addons.core;
 
+import dev.addons.api.AddonNotFoundException;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Credentials;
@@ -12,7 +13,9 @@ import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.core.internal.AddonLifecycle;
 import dev.addons.core.internal.AddonState;
+import dev.addons.core.internal.Backups;
 import dev.addons.core.internal.Listeners;
+import dev.addons.core.internal.Migrations;
 import dev.addons.core.internal.Names;
 import dev.addons.core.internal.ProviderRegistry;
 import dev.addons.core.internal.ResolvedSpec;
@@ -22,16 +25,21 @@ import dev.addons.core.internal.StateStore;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.ServerRuntime;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -59,7 +67,10 @@ public final class Addons implements AutoCloseable {
     private final StateStore store;
     private final Listeners listeners;
     private final AddonLifecycle lifecycle;
+    private final Backups backups;
+    private final Migrations migrations;
     private final ExecutorService executor;
+    private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Addons(Builder builder) {
@@ -69,7 +80,10 @@ public final class Addons implements AutoCloseable {
         this.runtimes = Runtimes.open(home, builder.cache, builder.runtime, builder.customRuntime);
         this.listeners = new Listeners();
         builder.listeners.forEach(listeners::add);
-        this.lifecycle = new AddonLifecycle(store, registry, new Servers(store, runtimes, builder.progress), listeners);
+        Servers servers = new Servers(store, runtimes, builder.progress);
+        this.lifecycle = new AddonLifecycle(store, registry, servers, listeners);
+        this.backups = new Backups(home, store, registry, servers, builder.progress, Clock.systemUTC());
+        this.migrations = new Migrations(store, registry, servers, backups, runtimes::get, builder.progress);
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "addons-provision-" + threads.incrementAndGet());
@@ -77,6 +91,16 @@ public final class Addons implements AutoCloseable {
             return t;
         });
         lifecycle.reconcile();
+        if (builder.automaticBackups) {
+            this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "addons-backups");
+                t.setDaemon(true);
+                return t;
+            });
+            scheduler.scheduleWithFixedDelay(this::runDueBackupsQuietly, 1, 1, TimeUnit.MINUTES);
+        } else {
+            this.scheduler = null;
+        }
     }
 
     /** A builder with defaults from {@code ADDONS_HOME} (else {@code ~/.addons}). */
@@ -254,6 +278,8 @@ public final class Addons implements AutoCloseable {
             throw new ProvisioningException("Deploy of " + file.name() + "/" + checkedEnvironment + " failed: "
                     + String.join("; ", failures), failure.getCause());
         }
+        file.backups().forEach((addon, policy) ->
+                backupPolicy(file.name(), checkedEnvironment, registry.require(addon).name(), policy));
         List<AddonRecord> destroyed = new ArrayList<>();
         for (AddonRecord record : list(file.name(), checkedEnvironment)) {
             if (!wanted.containsKey(record.addon())) {
@@ -277,6 +303,105 @@ public final class Addons implements AutoCloseable {
         return listeners.add(listener);
     }
 
+    /**
+     * Backs up an ACTIVE addon into the addons home ({@code backups/<app>/<environment>/<addon>/}),
+     * counted against its policy's daily limit of manual backups, then applies its retention.
+     * The dump is taken while the server keeps serving: nothing committed before the backup began
+     * is missing from it. Throws {@link dev.addons.api.UnsupportedOperationAddonException} for an
+     * addon without backups (memcached), {@link ProvisioningException} when the limit is reached.
+     */
+    public BackupInfo backup(String app, String environment, String addon) {
+        return backups.backup(state(app, environment, addon), BackupInfo.MANUAL, null);
+    }
+
+    /**
+     * Backs up an ACTIVE addon to {@code output} (replaced if it exists). Such a file is the
+     * caller's: it counts against the daily limit but retention never deletes it.
+     */
+    public BackupInfo backup(String app, String environment, String addon, Path output) {
+        Objects.requireNonNull(output, "output == null");
+        AddonState state = state(app, environment, addon);
+        return backups.backup(state, BackupInfo.MANUAL, output);
+    }
+
+    /**
+     * Replaces an ACTIVE addon's data with a backup's, possibly one of another app or environment
+     * (a copy of production into staging). The archive's checksum and engine are verified first:
+     * a damaged, truncated or foreign archive is refused with
+     * {@link dev.addons.api.InvalidBackupException} and nothing is touched. An addon that holds
+     * data is only restored over with {@code force}. The provider replaces the data all or
+     * nothing.
+     */
+    public BackupInfo restore(String app, String environment, String addon, Path archive, boolean force) {
+        Objects.requireNonNull(archive, "archive == null");
+        return backups.restore(state(app, environment, addon), archive, force);
+    }
+
+    /** The backups the addons home keeps of an app's addons in an environment, oldest first. */
+    public List<BackupInfo> backups(String app, String environment) {
+        return backups.list(checkApp(app), checkEnvironment(environment));
+    }
+
+    /** An addon's backup policy ({@link BackupPolicy#DEFAULT} until one is set). */
+    public BackupPolicy backupPolicy(String app, String environment, String addon) {
+        return state(app, environment, addon).backupPolicy();
+    }
+
+    /** Sets an addon's backup policy, and applies its retention at once. */
+    public BackupPolicy backupPolicy(String app, String environment, String addon, BackupPolicy policy) {
+        Objects.requireNonNull(policy, "policy == null");
+        AddonState state = state(app, environment, addon);
+        store.locked(() -> {
+            AddonState latest = store.addon(state.record().id()).orElseThrow(() -> new AddonNotFoundException(
+                    "App '" + app + "' has no addon '" + addon + "' in " + environment));
+            store.save(latest.withBackups(policy));
+            return null;
+        });
+        backups.applyRetention(state.record(), policy);
+        return policy;
+    }
+
+    /** When the next automatic backup of an addon is due; empty when its schedule is off. */
+    public Optional<Instant> nextAutomaticBackup(String app, String environment, String addon) {
+        return backups.nextDue(state(app, environment, addon));
+    }
+
+    /**
+     * Takes the automatic backups that are due now (an instance does this every minute unless
+     * built with {@code automaticBackups(false)}; a cron job can call it through
+     * {@code addons backups --run-due}). Returns how many were taken.
+     */
+    public int runDueBackups() {
+        return backups.runDue();
+    }
+
+    /**
+     * Moves an ACTIVE addon to another variant ({@code small} to {@code shared} or back) by
+     * backup and restore, swapping the app's variables to the new server only when the copy is
+     * verified; until then, and if anything fails, the old one serves unchanged. Writes made
+     * during the move make the verification fail: stop writing for it.
+     */
+    public AddonRecord migrate(String app, String environment, String addon, String variant) {
+        Objects.requireNonNull(variant, "variant == null");
+        return migrations.migrate(state(app, environment, addon), variant);
+    }
+
+    private void runDueBackupsQuietly() {
+        try {
+            backups.runDue();
+        } catch (RuntimeException e) {
+            LOG.warn("Automatic backups failed: {}", e.toString());
+        }
+    }
+
+    private AddonState state(String app, String environment, String addon) {
+        String checkedApp = checkApp(app);
+        String checkedEnvironment = checkEnvironment(environment);
+        String name = registry.require(addon).name();
+        return store.find(checkedApp, checkedEnvironment, name).orElseThrow(() -> new AddonNotFoundException(
+                "App '" + checkedApp + "' has no addon '" + name + "' in " + checkedEnvironment));
+    }
+
     /** Marks addons whose server died, or whose creation was interrupted, as FAILED. */
     public int reconcile() {
         return lifecycle.reconcile();
@@ -289,6 +414,9 @@ public final class Addons implements AutoCloseable {
             return;
         }
         executor.shutdownNow();
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
         runtimes.close();
     }
 
@@ -337,8 +465,19 @@ public final class Addons implements AutoCloseable {
         private final List<StatusListener> listeners = new ArrayList<>();
         private ProgressListener progress = ProgressListener.NONE;
         private ClassLoader classLoader = Addons.class.getClassLoader();
+        private boolean automaticBackups = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether the built instance takes the automatic backups of addons whose policy has a
+         * schedule, checking every minute on a daemon thread (default: yes). Short-lived programs
+         * such as the CLI turn this off and call {@link Addons#runDueBackups()} instead.
+         */
+        public Builder automaticBackups(boolean enabled) {
+            this.automaticBackups = enabled;
+            return this;
         }
 
         /** The addons home: state, server data and caches live under it. */

@@ -17,6 +17,11 @@ import java.util.Optional;
  * [addons.postgresql]
  * variant = "shared"           # optional, default "small"
  * version = "15"               # optional, default: the provider's
+ * [addons.postgresql.backups]  # optional, see {@link BackupPolicy}
+ * schedule = "1d"              # automatic backups every day; default "off"
+ * keep_last = 7                # default 10; 0 for no limit
+ * max_age = "30d"              # default: any age
+ * manual_per_day = 5           # default 10
  * </pre>
  *
  * Parsing checks the file's shape (unknown keys are rejected by name); whether the addons,
@@ -25,12 +30,19 @@ import java.util.Optional;
  * @param name    the app's name
  * @param runtime the runtime asked for, or {@code null} to let addons choose
  * @param addons  declared addons by name, in file order
+ * @param backups the backup policies declared, by addon name (as in {@code addons})
  */
-public record AppFile(String name, String runtime, Map<String, AddonSpec> addons) {
+public record AppFile(String name, String runtime, Map<String, AddonSpec> addons, Map<String, BackupPolicy> backups) {
 
     public AppFile {
         Objects.requireNonNull(name, "name == null");
         addons = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(addons));
+        backups = Map.copyOf(backups);
+    }
+
+    /** An app file declaring no backup policy. */
+    public AppFile(String name, String runtime, Map<String, AddonSpec> addons) {
+        this(name, runtime, addons, Map.of());
     }
 
     /** Reads and checks the app file at {@code path}. Throws {@link dev.addons.api.InvalidSpecException}. */

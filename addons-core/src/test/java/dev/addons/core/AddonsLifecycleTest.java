@@ -131,7 +131,7 @@ class AddonsLifecycleTest {
     void badSpecsAreRefusedBeforeAnythingIsRecorded() throws IOException {
         assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.of("valkey")))
                 .isInstanceOf(AddonNotFoundException.class)
-                .hasMessage("No addon provider named 'valkey'. Found: [fakedb]. Add dev.addons:addons-redis.");
+                .hasMessage("No addon provider named 'valkey'. Found: [fakecache, fakedb]. Add dev.addons:addons-redis.");
         assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.parse("fakedb:huge")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("fakedb has no variant 'huge'. Variants: [small, shared]");

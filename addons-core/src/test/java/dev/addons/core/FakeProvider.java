@@ -1,5 +1,15 @@
 package dev.addons.core;
 
+import dev.addons.api.spi.ServerTools;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Optional;
+import java.util.TreeMap;
+
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
@@ -89,5 +99,61 @@ public class FakeProvider implements AddonProvider {
     @Override
     public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
         FakeRuntime.tenants(server.serverId()).remove(request.tenant());
+    }
+
+    @Override
+    public Optional<String> backupUnsupportedReason() {
+        return Optional.empty();
+    }
+
+    /** Writes the tenant's rows as sorted {@code key=value} lines. */
+    @Override
+    public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            OutputStream out) {
+        try {
+            for (Map.Entry<String, String> row : new TreeMap<>(FakeRuntime.rows(server.serverId(), request.tenant()))
+                    .entrySet()) {
+                out.write((row.getKey() + "=" + row.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads every line first, so that a malformed dump changes nothing; then replaces the rows. */
+    @Override
+    public void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            InputStream in) {
+        Map<String, String> restored = new HashMap<>();
+        try {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                int equals = line.indexOf('=');
+                if (equals < 1) {
+                    throw new ProvisioningException("malformed dump line: " + line);
+                }
+                restored.put(line.substring(0, equals), line.substring(equals + 1));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> rows = FakeRuntime.rows(server.serverId(), request.tenant());
+        synchronized (rows) {
+            rows.clear();
+            rows.putAll(restored);
+        }
+        FakeRuntime.afterRestore.run();
+    }
+
+    @Override
+    public boolean hasData(TenantRequest request, Binding binding, ServerAccess server) {
+        return !FakeRuntime.rows(server.serverId(), request.tenant()).isEmpty();
+    }
+
+    @Override
+    public Map<String, String> summary(TenantRequest request, Binding binding, ServerAccess server) {
+        return Map.of("rows", Integer.toString(FakeRuntime.rows(server.serverId(), request.tenant()).size()));
     }
 }

@@ -18,7 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeRuntime implements ServerRuntime {
     private static final Map<String, Map<String, String>> TENANTS = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, String>> ROWS = new ConcurrentHashMap<>();
     private static final AtomicInteger PORTS = new AtomicInteger(20000);
+
+    /** Run by the fake provider right after a restore: a stand-in for a write racing it. */
+    static volatile Runnable afterRestore = () -> { };
 
     final Map<String, RunningServer> running = new ConcurrentHashMap<>();
     final AtomicInteger starts = new AtomicInteger();
@@ -26,6 +30,11 @@ final class FakeRuntime implements ServerRuntime {
 
     static Map<String, String> tenants(String serverId) {
         return TENANTS.computeIfAbsent(serverId, id -> new ConcurrentHashMap<>());
+    }
+
+    /** The "rows" of a tenant on a server: what the fake provider backs up and restores. */
+    static Map<String, String> rows(String serverId, String tenant) {
+        return ROWS.computeIfAbsent(serverId + "/" + tenant, id -> new ConcurrentHashMap<>());
     }
 
     @Override
@@ -64,6 +73,7 @@ final class FakeRuntime implements ServerRuntime {
             destroys.incrementAndGet();
         }
         TENANTS.remove(server.serverId());
+        ROWS.keySet().removeIf(key -> key.startsWith(server.serverId() + "/"));
     }
 
     @Override

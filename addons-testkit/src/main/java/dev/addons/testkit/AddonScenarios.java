@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Endpoint;
+import dev.addons.api.InvalidBackupException;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Status;
+import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variant;
 import dev.addons.core.Addons;
 import dev.addons.core.AppFile;
+import dev.addons.core.BackupInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,6 +209,162 @@ public abstract class AddonScenarios {
                     .destroyed()).extracting(AddonRecord::addon).containsExactly(engine.addon());
         }
         runtime.assertNothingLeft(home);
+    }
+
+    @Test
+    void aBackupTakenWhileWritesGoOnRestoresEverythingCommittedBeforeItAlsoIntoAnotherApp() throws Exception {
+        create("saved", Variant.DEFAULT);
+        Map<String, String> vars = variables("saved");
+        if (!engine.backsUp()) {
+            assertThatThrownBy(() -> addons.backup("saved", "production", engine.addon()))
+                    .isInstanceOf(UnsupportedOperationAddonException.class)
+                    .hasMessageContaining("not supported: " + engine.addon() + " is a cache");
+            return;
+        }
+        for (int i = 0; i < 20; i++) {
+            engine.writeKept(vars, "before-" + i, "value-" + i);
+        }
+        BackupInfo backup;
+        int committedBefore;
+        try (Writer writer = new Writer(engine, vars)) {
+            writer.awaitWrites(3);
+            committedBefore = writer.committed();
+            backup = addons.backup("saved", "production", engine.addon());
+            writer.awaitWrites(committedBefore + 3);
+        }
+        engine.writeKept(vars, "before-0", "changed");
+        engine.writeKept(vars, "after", "the backup");
+
+        assertThatThrownBy(() -> addons.restore("saved", "production", engine.addon(), backup.file(), false))
+                .hasMessageContaining("--force");
+        addons.restore("saved", "production", engine.addon(), backup.file(), true);
+
+        Map<String, String> restored = variables("saved");
+        for (int i = 0; i < 20; i++) {
+            assertThat(engine.readKept(restored, "before-" + i)).as("before-" + i).contains("value-" + i);
+        }
+        for (int i = 0; i < committedBefore; i++) {
+            assertThat(engine.readKept(restored, "during-" + i)).as("during-%d, committed before the backup", i)
+                    .contains("w" + i);
+        }
+        assertThat(engine.readKept(restored, "after")).as("written after the backup").isEmpty();
+        assertThat(backup.addon()).isEqualTo(engine.addon());
+        assertThat(addons.backups("saved", "production")).extracting(BackupInfo::file).containsExactly(backup.file());
+
+        create("clone", Variant.DEFAULT);
+        addons.restore("clone", "production", engine.addon(), backup.file(), false);
+        Map<String, String> clone = variables("clone");
+        assertThat(clone).isNotEqualTo(restored);
+        assertThat(engine.readKept(clone, "before-7")).contains("value-7");
+        assertThat(engine.readKept(restored, "before-7")).as("the source, after the clone").contains("value-7");
+    }
+
+    @Test
+    void aDamagedOrTruncatedBackupIsRefusedAndTheDataIsLeftAsItWas() throws Exception {
+        if (!engine.backsUp()) {
+            return; // Nothing to restore: see the test above.
+        }
+        create("guarded", Variant.DEFAULT);
+        Map<String, String> vars = variables("guarded");
+        engine.writeKept(vars, "row", "backed up");
+        BackupInfo backup = addons.backup("guarded", "production", engine.addon());
+        engine.writeKept(vars, "row", "current");
+        byte[] bytes = Files.readAllBytes(backup.file());
+        byte[] flipped = bytes.clone();
+        flipped[bytes.length / 2] ^= 0x01;
+        Path damaged = Files.write(home.resolve("damaged.tar.zst"), flipped);
+        Path truncated = Files.write(home.resolve("truncated.tar.zst"),
+                java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3));
+
+        for (Path bad : new Path[] {damaged, truncated}) {
+            assertThatThrownBy(() -> addons.restore("guarded", "production", engine.addon(), bad, true))
+                    .isInstanceOf(InvalidBackupException.class)
+                    .hasMessageContaining(bad.toString());
+            assertThat(engine.readKept(variables("guarded"), "row")).as(bad.getFileName().toString())
+                    .contains("current");
+        }
+    }
+
+    @Test
+    void aMoveToTheSharedServerAndBackKeepsEveryRowAndTheVariablesFollow() throws Exception {
+        if (!engine.backsUp() || addons.variants(engine.addon()).stream().noneMatch(Variant::shared)) {
+            return; // The engine offers no shared server to move to.
+        }
+        String shared = addons.variants(engine.addon()).stream().filter(Variant::shared).findFirst().orElseThrow()
+                .name();
+        create("mover", Variant.DEFAULT);
+        create("neighbour", shared);
+        Map<String, String> dedicated = variables("mover");
+        for (int i = 0; i < 30; i++) {
+            engine.writeKept(dedicated, "row-" + i, "value-" + i);
+        }
+        engine.writeKept(variables("neighbour"), "mine", "neighbour's");
+
+        AddonRecord moved = addons.migrate("mover", "production", engine.addon(), shared);
+
+        Map<String, String> onShared = variables("mover");
+        assertThat(moved.variant()).isEqualTo(shared);
+        assertThat(engine.endpoint(onShared)).isEqualTo(engine.endpoint(variables("neighbour")))
+                .isNotEqualTo(engine.endpoint(dedicated));
+        for (int i = 0; i < 30; i++) {
+            assertThat(engine.readKept(onShared, "row-" + i)).contains("value-" + i);
+        }
+        assertThat(Loopback.isListening(engine.endpoint(dedicated).port())).as("the old dedicated server").isFalse();
+
+        AddonRecord back = addons.migrate("mover", "production", engine.addon(), Variant.DEFAULT);
+
+        Map<String, String> again = variables("mover");
+        assertThat(back.variant()).isEqualTo(Variant.DEFAULT);
+        assertThat(engine.endpoint(again)).isNotEqualTo(engine.endpoint(onShared));
+        assertThat(engine.readKept(again, "row-29")).contains("value-29");
+        assertThat(engine.readKept(variables("neighbour"), "mine")).contains("neighbour's");
+        assertThat(engine.readKept(variables("neighbour"), "row-3")).as("the mover's rows left the shared server")
+                .isEmpty();
+    }
+
+    /** Writes {@code during-N} keys one after another until closed, counting those committed. */
+    private static final class Writer implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicInteger committed =
+                new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicReference<Exception> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        private volatile boolean stop;
+        private final Thread thread;
+
+        Writer(EngineUnderTest engine, Map<String, String> vars) {
+            thread = new Thread(() -> {
+                try {
+                    for (int i = 0; !stop; i++) {
+                        engine.writeKept(vars, "during-" + i, "w" + i);
+                        committed.set(i + 1);
+                    }
+                } catch (Exception e) {
+                    failure.set(e);
+                }
+            }, "backup-scenario-writer");
+            thread.start();
+        }
+
+        /** How many writes have returned, all of them committed. */
+        int committed() {
+            return committed.get();
+        }
+
+        void awaitWrites(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (committed.get() < count && failure.get() == null && System.nanoTime() < deadline) {
+                thread.join(10); // Waiting on the writer, who does the work.
+            }
+            assertThat(failure.get()).as("the writer's failure").isNull();
+            assertThat(committed.get()).as("writes done").isGreaterThanOrEqualTo(count);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(60_000);
+            assertThat(failure.get()).as("the writer's failure").isNull();
+        }
     }
 
     private AddonRecord create(String app, String variant) {

@@ -41,4 +41,22 @@ public interface EngineUnderTest {
     default boolean keepsDataAcrossRestart() {
         return true;
     }
+
+    /** Whether the engine's addons have backups (a cache's do not). */
+    default boolean backsUp() {
+        return true;
+    }
+
+    /**
+     * Stores something a backup keeps (rows, keys; for a broker, definitions rather than
+     * messages); by default what {@link #write} stores.
+     */
+    default void writeKept(Map<String, String> variables, String key, String value) throws Exception {
+        write(variables, key, value);
+    }
+
+    /** What {@link #writeKept} stored under {@code key}; empty when nothing is. */
+    default Optional<String> readKept(Map<String, String> variables, String key) throws Exception {
+        return read(variables, key);
+    }
 }

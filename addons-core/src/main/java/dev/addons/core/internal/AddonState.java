@@ -2,6 +2,7 @@ package dev.addons.core.internal;
 
 import dev.addons.api.AddonRecord;
 import dev.addons.api.Status;
+import dev.addons.core.BackupPolicy;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -14,35 +15,95 @@ import java.util.Objects;
  * @param serverId   the server its tenant lives on; {@code null} until one is chosen
  * @param binding    the provider's binding; empty until provisioned
  * @param owner      the process working on it while PENDING, PROVISIONING or DEPROVISIONING
+ * @param backups    its backup policy; {@code null} for {@link BackupPolicy#DEFAULT}
+ * @param migration  the copy being made on another variant's server; {@code null} when none
  */
-public record AddonState(AddonRecord record, String serverId, Map<String, String> binding, Owner owner) {
+public record AddonState(AddonRecord record, String serverId, Map<String, String> binding, Owner owner,
+        BackupPolicy backups, Migration migration) {
     public AddonState {
         Objects.requireNonNull(record, "record == null");
         binding = Map.copyOf(binding);
     }
 
+    /** A new addon's state, with the default backup policy and no migration. */
+    public AddonState(AddonRecord record, String serverId, Map<String, String> binding, Owner owner) {
+        this(record, serverId, binding, owner, null, null);
+    }
+
+    /**
+     * The tenant a migration is creating on another server, to be swapped in when its copy of
+     * the data is verified. It counts as a tenant of that server meanwhile.
+     *
+     * @param variant  the variant moved to
+     * @param serverId the server of the new tenant; {@code null} until one is chosen
+     * @param binding  the new tenant's binding; empty until it is made
+     */
+    public record Migration(String variant, String serverId, Map<String, String> binding) {
+        public Migration {
+            Objects.requireNonNull(variant, "variant == null");
+            binding = Map.copyOf(binding);
+        }
+
+        public Migration withServer(String newServerId) {
+            return new Migration(variant, newServerId, binding);
+        }
+
+        public Migration withBinding(Map<String, String> newBinding) {
+            return new Migration(variant, serverId, newBinding);
+        }
+
+        @Override
+        public String toString() {
+            return "Migration[" + variant + " on " + serverId + ", binding=" + binding.keySet() + "]";
+        }
+    }
+
+    /** The backup policy in force. */
+    public BackupPolicy backupPolicy() {
+        return backups == null ? BackupPolicy.DEFAULT : backups;
+    }
+
+    public AddonState withBackups(BackupPolicy policy) {
+        return new AddonState(record, serverId, binding, owner, policy, migration);
+    }
+
+    public AddonState withMigration(Migration newMigration) {
+        return new AddonState(record, serverId, binding, owner, backups, newMigration);
+    }
+
+    /** This addon moved to {@code variant}, on {@code newServerId} with {@code newBinding}. */
+    public AddonState movedTo(String variant, String newServerId, Map<String, String> newBinding) {
+        AddonRecord r = record;
+        return new AddonState(new AddonRecord(r.id(), r.app(), r.environment(), r.addon(), variant, r.version(),
+                r.runtime(), r.status(), r.message(), r.createdAt(), Instant.now()), newServerId, newBinding, owner,
+                backups, null);
+    }
+
     public AddonState withStatus(Status status, String message, Owner newOwner) {
-        return new AddonState(record.withStatus(status, message, Instant.now()), serverId, binding, newOwner);
+        return new AddonState(record.withStatus(status, message, Instant.now()), serverId, binding, newOwner, backups,
+                migration);
     }
 
     /** This addon with its record saying its server runs on {@code runtime}. */
     public AddonState withRuntime(String runtime) {
         AddonRecord r = record;
         return new AddonState(new AddonRecord(r.id(), r.app(), r.environment(), r.addon(), r.variant(), r.version(),
-                runtime, r.status(), r.message(), r.createdAt(), r.updatedAt()), serverId, binding, owner);
+                runtime, r.status(), r.message(), r.createdAt(), r.updatedAt()), serverId, binding, owner, backups,
+                migration);
     }
 
     public AddonState withServer(String newServerId) {
-        return new AddonState(record, newServerId, binding, owner);
+        return new AddonState(record, newServerId, binding, owner, backups, migration);
     }
 
     public AddonState withBinding(Map<String, String> newBinding) {
-        return new AddonState(record, serverId, newBinding, owner);
+        return new AddonState(record, serverId, newBinding, owner, backups, migration);
     }
 
     @Override
     public String toString() {
-        return "AddonState[" + record + ", serverId=" + serverId + ", binding=" + binding.keySet() + "]";
+        return "AddonState[" + record + ", serverId=" + serverId + ", binding=" + binding.keySet()
+                + (migration == null ? "" : ", " + migration) + "]";
     }
 
     /**

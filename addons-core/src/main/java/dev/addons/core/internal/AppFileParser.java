@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.core.AppFile;
+import dev.addons.core.BackupPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,7 +25,8 @@ import java.util.Set;
 public final class AppFileParser {
     private static final TomlMapper MAPPER = new TomlMapper();
     private static final Set<String> TOP_KEYS = Set.of("name", "runtime", "addons");
-    private static final Set<String> ADDON_KEYS = Set.of("variant", "version");
+    private static final Set<String> ADDON_KEYS = Set.of("variant", "version", "backups");
+    private static final Set<String> BACKUP_KEYS = Set.of("schedule", "keep_last", "max_age", "manual_per_day");
 
     private AppFileParser() {
     }
@@ -57,6 +59,7 @@ public final class AppFileParser {
         String name = Names.app(source + ": name", string(source, "name", root.get("name"), true));
         String runtime = string(source, "runtime", root.get("runtime"), false);
         Map<String, AddonSpec> addons = new LinkedHashMap<>();
+        Map<String, BackupPolicy> backups = new LinkedHashMap<>();
         JsonNode table = root.get("addons");
         if (table != null) {
             if (!table.isObject()) {
@@ -66,9 +69,13 @@ public final class AppFileParser {
                 Map.Entry<String, JsonNode> entry = it.next();
                 String addon = Names.addon(source + ": addon name", entry.getKey());
                 addons.put(addon, addon(source, addon, entry.getValue()));
+                JsonNode policy = entry.getValue().get("backups");
+                if (policy != null) {
+                    backups.put(addon, backups(source, "addons." + addon + ".backups", policy));
+                }
             }
         }
-        return new AppFile(name, runtime, addons);
+        return new AppFile(name, runtime, addons, backups);
     }
 
     private static AddonSpec addon(String source, String addon, JsonNode node) {
@@ -80,6 +87,46 @@ public final class AppFileParser {
         return new AddonSpec(addon,
                 string(source, prefix + ".variant", node.get("variant"), false),
                 version(source, prefix + ".version", node.get("version")));
+    }
+
+    private static BackupPolicy backups(String source, String prefix, JsonNode node) {
+        if (!node.isObject()) {
+            throw new InvalidSpecException(source + ": " + prefix + " must be a table, e.g. [" + prefix + "]");
+        }
+        rejectUnknown(source, prefix + ".", node, BACKUP_KEYS);
+        BackupPolicy policy = BackupPolicy.DEFAULT;
+        try {
+            String schedule = string(source, prefix + ".schedule", node.get("schedule"), false);
+            if (schedule != null) {
+                policy = policy.withSchedule(BackupPolicy.parseDuration(prefix + ".schedule", schedule));
+            }
+            String maxAge = string(source, prefix + ".max_age", node.get("max_age"), false);
+            if (maxAge != null) {
+                policy = policy.withMaxAge(BackupPolicy.parseDuration(prefix + ".max_age", maxAge));
+            }
+            if (node.has("keep_last")) {
+                policy = policy.withKeepLast(integer(source, prefix + ".keep_last", node.get("keep_last")));
+            }
+            if (node.has("manual_per_day")) {
+                policy = policy.withManualPerDay(integer(source, prefix + ".manual_per_day",
+                        node.get("manual_per_day")));
+            }
+        } catch (InvalidSpecException e) {
+            if (e.getMessage().startsWith(source)) {
+                throw e;
+            }
+            throw new InvalidSpecException(source + ": " + (e.getMessage().startsWith(prefix) ? "" : prefix + ": ")
+                    + e.getMessage(), e);
+        }
+        return policy;
+    }
+
+    private static int integer(String source, String key, JsonNode node) {
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw new InvalidSpecException(source + ": " + key + " = " + node.asText() + " must be a whole number, "
+                    + "e.g. " + key.substring(key.lastIndexOf('.') + 1) + " = 7");
+        }
+        return node.asInt();
     }
 
     private static String version(String source, String key, JsonNode node) {

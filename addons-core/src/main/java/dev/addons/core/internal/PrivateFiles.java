@@ -67,6 +67,12 @@ public final class PrivateFiles {
         }
     }
 
+    /** A new empty file only its owner reads and writes, named {@code prefix...tmp} in {@code directory}. */
+    public static Path tempFile(Path directory, String prefix) throws IOException {
+        directory(directory);
+        return Files.createTempFile(directory, prefix, ".tmp", attribute(FILE));
+    }
+
     /** Opens (creating owner-only if needed) a file used only for locking. */
     public static FileChannel lockFile(Path path) throws IOException {
         return FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), attribute(FILE));

@@ -1,5 +1,10 @@
 package dev.addons.core.internal;
 
+import dev.addons.api.Endpoint;
+import dev.addons.api.spi.ServerTools;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.AddonProvider;
@@ -49,8 +54,24 @@ public final class Servers {
 
     /** Starts a new server for {@code state}'s addon alone. */
     Lease startDedicated(ResolvedSpec spec, AddonState state) {
-        ServerState server = start(state.record().id(), spec, false, state);
+        return startDedicated(spec, state, Attach.TENANT);
+    }
+
+    /** Starts a new server for {@code state}'s addon alone, recording it as {@code attach} says. */
+    Lease startDedicated(ResolvedSpec spec, AddonState state, Attach attach) {
+        ServerState server = start(state.record().id(), spec, false, state, attach);
         return new Lease(server, access(server));
+    }
+
+    /** How an addon's record names the server its new tenant is on. */
+    @FunctionalInterface
+    interface Attach {
+        /** The addon's own tenant. */
+        Attach TENANT = AddonState::withServer;
+        /** The tenant a migration is making. */
+        Attach MIGRATION = (state, serverId) -> state.withMigration(state.migration().withServer(serverId));
+
+        AddonState apply(AddonState state, String serverId);
     }
 
     /**
@@ -58,6 +79,11 @@ public final class Servers {
      * it. Process servers keep the id they had before there were other runtimes.
      */
     Lease joinShared(ResolvedSpec spec, AddonState state) {
+        return joinShared(spec, state, Attach.TENANT);
+    }
+
+    /** {@link #joinShared(ResolvedSpec, AddonState)}, recording the server as {@code attach} says. */
+    Lease joinShared(ResolvedSpec spec, AddonState state, Attach attach) {
         String runtimeName = spec.runtime().name();
         String serverId = spec.provider().name() + "-shared-" + idPart(spec.version())
                 + (runtimeName.equals(ProcessRuntime.NAME) ? "" : "-" + runtimeName);
@@ -74,10 +100,10 @@ public final class Servers {
                 server = null;
             }
             if (server == null) {
-                server = start(serverId, spec, true, null);
+                server = start(serverId, spec, true, null, attach);
             }
             store.locked(() -> {
-                store.save(store.addon(state.record().id()).orElse(state).withServer(serverId));
+                store.save(attach.apply(store.addon(state.record().id()).orElse(state), serverId));
                 return null;
             });
             return new Lease(server, access(server));
@@ -125,7 +151,13 @@ public final class Servers {
                 provider.deprovision(tenant, binding, access);
             }
             store.locked(() -> {
-                store.addon(tenant.addonId()).ifPresent(s -> store.save(s.withServer(null)));
+                store.addon(tenant.addonId()).ifPresent(s -> {
+                    if (server.serverId().equals(s.serverId())) {
+                        store.save(s.withServer(null));
+                    } else if (s.migration() != null && server.serverId().equals(s.migration().serverId())) {
+                        store.save(s.withMigration(null));
+                    }
+                });
                 return null;
             });
             if (store.tenantsOf(server.serverId()).isEmpty()) {
@@ -136,7 +168,7 @@ public final class Servers {
         });
     }
 
-    private ServerState start(String serverId, ResolvedSpec spec, boolean shared, AddonState owner) {
+    private ServerState start(String serverId, ResolvedSpec spec, boolean shared, AddonState owner, Attach attach) {
         String adminPassword = Secrets.password();
         ServerDefinition definition = spec.provider().server(new ServerRequest(spec.version(), adminPassword));
         ServerRuntime runtime = spec.runtime();
@@ -147,7 +179,7 @@ public final class Servers {
         store.locked(() -> {
             store.save(starting);
             if (owner != null) {
-                store.save(store.addon(owner.record().id()).orElse(owner).withServer(serverId));
+                store.save(attach.apply(store.addon(owner.record().id()).orElse(owner), serverId));
             }
             return null;
         });
@@ -180,6 +212,54 @@ public final class Servers {
             store.save(restarted);
             return restarted;
         });
+    }
+
+    /**
+     * The engine tools of a recorded server, for {@code provider}'s backups and restores: run by
+     * the server's runtime, and data files replaced under the server's lock with the new
+     * endpoint recorded.
+     */
+    ServerTools tools(String serverId, AddonProvider provider) {
+        ServerState server = store.server(serverId).orElseThrow(() ->
+                new ProvisioningException("Server " + serverId + " is not recorded in this addons home"));
+        if (server.running() == null) {
+            throw new ProvisioningException("Server " + serverId + " has not finished starting");
+        }
+        ServerDefinition definition = provider.server(new ServerRequest(server.version(), server.adminPassword()));
+        ServerRuntime runtime = runtimeOf(server);
+        return new ServerTools() {
+            @Override
+            public Endpoint endpoint() {
+                return runtime.toolEndpoint(current().running(), definition);
+            }
+
+            @Override
+            public void run(List<String> command, Map<String, String> environment, InputStream stdin,
+                    OutputStream stdout) {
+                if (command.isEmpty()) {
+                    throw new IllegalArgumentException("command is empty");
+                }
+                runtime.exec(current().running(), definition, List.copyOf(command), Map.copyOf(environment), stdin,
+                        stdout);
+            }
+
+            @Override
+            public void replaceDataFile(String relativePath, InputStream content) {
+                DataFiles.check(relativePath);
+                store.lockedServer(serverId, () -> {
+                    ServerState now = current();
+                    RunningServer running = runtime.replaceDataFile(now.running(), definition, relativePath, content,
+                            progress);
+                    store.save(now.withRunning(running));
+                    return null;
+                });
+            }
+
+            private ServerState current() {
+                return store.server(serverId).filter(s -> s.running() != null).orElseThrow(() ->
+                        new ProvisioningException("Server " + serverId + " is gone"));
+            }
+        };
     }
 
     /** Stops a server, deletes its data and forgets it. */

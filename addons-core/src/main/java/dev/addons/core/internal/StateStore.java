@@ -77,9 +77,12 @@ public final class StateStore {
                 .findFirst();
     }
 
-    /** Addons whose tenant lives on {@code serverId}. */
+    /** Addons whose tenant lives on {@code serverId}, or whose migration is making one there. */
     public List<AddonState> tenantsOf(String serverId) {
-        return addons().stream().filter(s -> serverId.equals(s.serverId())).toList();
+        return addons().stream()
+                .filter(s -> serverId.equals(s.serverId())
+                        || s.migration() != null && serverId.equals(s.migration().serverId()))
+                .toList();
     }
 
     public void save(AddonState state) {

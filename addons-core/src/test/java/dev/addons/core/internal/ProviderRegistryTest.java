@@ -16,7 +16,7 @@ class ProviderRegistryTest {
     void findsProvidersThroughServiceLoaderByNameAndAlias() {
         ProviderRegistry registry = ProviderRegistry.forClassLoader(getClass().getClassLoader());
 
-        assertThat(registry.all()).extracting(p -> p.name()).containsExactly("fakedb");
+        assertThat(registry.all()).extracting(p -> p.name()).containsExactly("fakecache", "fakedb");
         assertThat(registry.find("fake")).containsSame(registry.require("fakedb"));
         assertThat(ProviderRegistry.forClassLoader(getClass().getClassLoader())).isSameAs(registry);
     }

@@ -1,0 +1,283 @@
+package dev.addons.core.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import dev.addons.api.InvalidBackupException;
+import dev.addons.core.BackupInfo;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * The backup archive: one zstd-compressed tar file ({@code .tar.zst}, readable with
+ * {@code tar --zstd -xf}) holding {@code manifest.json} first, then {@code payload}, the engine's
+ * dump. The manifest names the engine, version, variant, app and time, and carries the dump's
+ * size and SHA-256, so that a restore checks all of it before anything is touched. Archives are
+ * written to a temporary file and moved into place, so a file of the final name is whole.
+ * Stateless.
+ */
+public final class BackupArchive {
+    /** The archive format this build writes and reads. */
+    public static final String FORMAT = "addons-backup/1";
+    /** The file name suffix of archives. */
+    public static final String SUFFIX = ".tar.zst";
+
+    static final String MANIFEST = "manifest.json";
+    static final String PAYLOAD = "payload";
+    private static final int MANIFEST_LIMIT = 64 * 1024;
+    private static final int ZSTD_LEVEL = 3;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private BackupArchive() {
+    }
+
+    /**
+     * What an archive says of itself.
+     *
+     * @param format        {@link #FORMAT}
+     * @param engine        the provider's name, e.g. {@code postgresql}
+     * @param version       the server version or image
+     * @param variant       the addon's variant
+     * @param app           the app
+     * @param environment   the environment
+     * @param createdAt     when the backup began
+     * @param trigger       manual, scheduled or migration
+     * @param payloadBytes  the dump's size
+     * @param payloadSha256 the dump's SHA-256, hex
+     */
+    public record Manifest(String format, String engine, String version, String variant, String app,
+            String environment, Instant createdAt, String trigger, long payloadBytes, String payloadSha256) {
+        public Manifest {
+            Objects.requireNonNull(format, "format == null");
+            Objects.requireNonNull(engine, "engine == null");
+            Objects.requireNonNull(version, "version == null");
+            Objects.requireNonNull(variant, "variant == null");
+            Objects.requireNonNull(app, "app == null");
+            Objects.requireNonNull(environment, "environment == null");
+            Objects.requireNonNull(createdAt, "createdAt == null");
+            Objects.requireNonNull(trigger, "trigger == null");
+            Objects.requireNonNull(payloadSha256, "payloadSha256 == null");
+        }
+
+        BackupInfo info(Path file, long archiveBytes) {
+            return new BackupInfo(file, app, environment, engine, version, variant, createdAt, trigger, payloadBytes,
+                    archiveBytes, payloadSha256);
+        }
+    }
+
+    /** A dump being written to a private temporary file, hashed on the way. */
+    public static final class Payload implements AutoCloseable {
+        private final Path file;
+        private final MessageDigest digest;
+        private final DigestOutputStream out;
+        private long size = -1;
+
+        Payload(Path directory) throws IOException {
+            this.file = PrivateFiles.tempFile(directory, "payload-");
+            this.digest = sha256();
+            this.out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file)), digest);
+        }
+
+        /** Where the provider writes; not to be closed by it. */
+        public OutputStream out() {
+            return out;
+        }
+
+        /** Ends the writing; returns the dump's SHA-256. */
+        String finish() throws IOException {
+            out.close();
+            size = Files.size(file);
+            return HexFormat.of().formatHex(digest.digest());
+        }
+
+        long size() {
+            return size;
+        }
+
+        Path file() {
+            return file;
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** A new payload file in {@code directory}. */
+    static Payload payload(Path directory) throws IOException {
+        return new Payload(directory);
+    }
+
+    /**
+     * Writes the archive of {@code payload} (finished) to {@code target}, through a temporary file
+     * next to it; returns what it holds.
+     */
+    static BackupInfo write(Path target, Manifest manifest, Payload payload) throws IOException {
+        Path directory = target.toAbsolutePath().getParent();
+        PrivateFiles.directory(directory);
+        Path temp = PrivateFiles.tempFile(directory, "." + target.getFileName() + "-");
+        try {
+            byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
+            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(temp));
+                    ZstdOutputStream zstd = new ZstdOutputStream(file, ZSTD_LEVEL);
+                    TarArchiveOutputStream tar = new TarArchiveOutputStream(zstd)) {
+                zstd.setChecksum(true);
+                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                put(tar, MANIFEST, manifestBytes.length, manifest.createdAt());
+                tar.write(manifestBytes);
+                tar.closeArchiveEntry();
+                put(tar, PAYLOAD, payload.size(), manifest.createdAt());
+                Files.copy(payload.file(), tar);
+                tar.closeArchiveEntry();
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return manifest.info(target, Files.size(target));
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void put(TarArchiveOutputStream tar, String name, long size, Instant time) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(size);
+        entry.setMode(0100600);
+        entry.setModTime(time.toEpochMilli());
+        tar.putArchiveEntry(entry);
+    }
+
+    /** The manifest alone (the archive's first entry), without reading the dump. */
+    public static Manifest manifest(Path archive) {
+        try (TarArchiveInputStream tar = open(archive)) {
+            return readManifest(archive, tar);
+        } catch (IOException e) {
+            throw unreadable(archive, e);
+        }
+    }
+
+    /**
+     * Reads the whole archive, checks the manifest and the dump's size and SHA-256, and returns
+     * the manifest with the dump in a private temporary file in {@code scratch}, which the caller
+     * deletes. Throws {@link InvalidBackupException} for any fault.
+     */
+    public static Verified verify(Path archive, Path scratch) {
+        try (TarArchiveInputStream tar = open(archive)) {
+            Manifest manifest = readManifest(archive, tar);
+            TarArchiveEntry entry = tar.getNextEntry();
+            if (entry == null || !entry.getName().equals(PAYLOAD)) {
+                throw new InvalidBackupException(archive + " is not a whole addons backup: its " + PAYLOAD
+                        + " is missing");
+            }
+            Path dump = PrivateFiles.tempFile(scratch, "restore-");
+            try {
+                MessageDigest digest = sha256();
+                long size;
+                try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(dump)),
+                        digest)) {
+                    size = tar.transferTo(out);
+                }
+                if (size != manifest.payloadBytes()) {
+                    throw new InvalidBackupException(archive + " is truncated or damaged: its dump has " + size
+                            + " bytes where the manifest says " + manifest.payloadBytes());
+                }
+                String sha = HexFormat.of().formatHex(digest.digest());
+                if (!sha.equals(manifest.payloadSha256())) {
+                    throw new InvalidBackupException(archive + " is damaged: the SHA-256 of its dump is " + sha
+                            + ", the manifest says " + manifest.payloadSha256());
+                }
+                if (tar.getNextEntry() != null) {
+                    throw new InvalidBackupException(archive + " holds more than a manifest and a dump");
+                }
+                // The rest of the zstd frame, with its checksum, must be there too.
+                tar.transferTo(OutputStream.nullOutputStream());
+                return new Verified(manifest, dump);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(dump);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw unreadable(archive, e);
+        }
+    }
+
+    /** A verified archive's manifest and its dump, in a temporary file. */
+    public record Verified(Manifest manifest, Path dump) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            Files.deleteIfExists(dump);
+        }
+    }
+
+    private static TarArchiveInputStream open(Path archive) throws IOException {
+        InputStream file = new BufferedInputStream(Files.newInputStream(archive));
+        try {
+            return new TarArchiveInputStream(new ZstdInputStream(file));
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private static Manifest readManifest(Path archive, TarArchiveInputStream tar) throws IOException {
+        TarArchiveEntry entry = tar.getNextEntry();
+        if (entry == null || !entry.getName().equals(MANIFEST) || entry.getSize() > MANIFEST_LIMIT) {
+            throw new InvalidBackupException(archive + " is not an addons backup: it does not start with a "
+                    + MANIFEST);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        tar.transferTo(bytes);
+        Manifest manifest;
+        try {
+            manifest = JSON.readValue(bytes.toByteArray(), Manifest.class);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidBackupException(archive + " has an unreadable " + MANIFEST + ": " + e.getMessage(), e);
+        }
+        if (!FORMAT.equals(manifest.format())) {
+            throw new InvalidBackupException(archive + " is in format '" + manifest.format() + "'; this build reads "
+                    + FORMAT);
+        }
+        return manifest;
+    }
+
+    private static InvalidBackupException unreadable(Path archive, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new InvalidBackupException("There is no backup file " + archive, e);
+        }
+        return new InvalidBackupException(archive + " cannot be read as an addons backup (truncated, damaged or not "
+                + "zstd): " + e.getMessage(), e);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

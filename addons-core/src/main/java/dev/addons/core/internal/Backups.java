@@ -1,0 +1,426 @@
+package dev.addons.core.internal;
+
+import dev.addons.api.AddonException;
+import dev.addons.api.AddonRecord;
+import dev.addons.api.InvalidBackupException;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.Status;
+import dev.addons.api.UnsupportedOperationAddonException;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.TenantRequest;
+import dev.addons.core.BackupInfo;
+import dev.addons.core.BackupPolicy;
+import dev.addons.core.runtime.ProgressListener;
+import java.io.BufferedInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Backups and restores of addons: has the provider dump the tenant's data while its server runs,
+ * wraps the dump in a {@link BackupArchive}, keeps archives under
+ * {@code <home>/backups/<app>/<environment>/<addon>/} with the addon's {@link BackupPolicy}
+ * (retention, the daily limit of manual backups, automatic backups when due), and restores an
+ * archive only once its checksum and engine are verified. One backup or restore of an addon at a
+ * time, across threads and processes. Thread-safe.
+ */
+public final class Backups {
+    private static final Logger LOG = LoggerFactory.getLogger(Backups.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final long PROGRESS_EVERY_BYTES = 8L * 1024 * 1024;
+
+    private final Path root;
+    private final Path scratch;
+    private final StateStore store;
+    private final ProviderRegistry registry;
+    private final Servers servers;
+    private final ProgressListener progress;
+    private final Clock clock;
+
+    public Backups(Path home, StateStore store, ProviderRegistry registry, Servers servers, ProgressListener progress,
+            Clock clock) {
+        this.root = home.toAbsolutePath().normalize().resolve("backups");
+        this.scratch = root.resolve(".scratch");
+        this.store = store;
+        this.registry = registry;
+        this.servers = servers;
+        this.progress = progress;
+        this.clock = clock;
+    }
+
+    /** Where the home keeps the archives of an addon. */
+    Path directory(AddonRecord record) {
+        return root.resolve(record.app()).resolve(record.environment()).resolve(record.addon());
+    }
+
+    /**
+     * Backs up an ACTIVE addon, after checking the daily limit of manual backups: to
+     * {@code output} when given (the caller's file, outside retention), else into the home, and
+     * then applies retention there.
+     */
+    public BackupInfo backup(AddonState state, String trigger, Path output) {
+        AddonProvider provider = registry.require(state.record().addon());
+        refuseUnsupported(provider, state.record());
+        return store.lockedServer(lockName(state), () -> {
+            AddonState current = active(state.record().id());
+            Path directory = directory(current.record());
+            BackupPolicy policy = current.backupPolicy();
+            Instant began = clock.instant();
+            if (trigger.equals(BackupInfo.MANUAL)) {
+                int today = countToday(directory.resolve(".manual.log"), began);
+                if (today >= policy.manualPerDay()) {
+                    throw new ProvisioningException("The daily limit of manual backups of " + describe(current.record())
+                            + " is reached: " + today + " of " + policy.manualPerDay() + " today (UTC). Raise "
+                            + "backups.manual_per_day, or wait until tomorrow");
+                }
+            }
+            Path target = output != null ? output.toAbsolutePath().normalize()
+                    : unique(directory, current.record().addon() + "-" + STAMP.format(began) + "-" + trigger);
+            BackupInfo info = take(current, provider, trigger, began, target);
+            log(directory.resolve("." + trigger + ".log"), began);
+            if (output == null) {
+                applyRetention(current.record(), policy);
+            }
+            return info;
+        });
+    }
+
+    private BackupInfo take(AddonState state, AddonProvider provider, String trigger, Instant began, Path target) {
+        AddonRecord record = state.record();
+        String subject = record.id();
+        long start = System.nanoTime();
+        progress.step(subject, "backing up to " + target);
+        try (BackupArchive.Payload payload = BackupArchive.payload(scratch)) {
+            ServerAccess access = servers.access(state.serverId());
+            provider.backup(tenant(state, provider), new Binding(state.binding()), access,
+                    servers.tools(state.serverId(), provider), new Progress(payload.out(), subject, progress));
+            String sha256 = payload.finish();
+            BackupArchive.Manifest manifest = new BackupArchive.Manifest(BackupArchive.FORMAT, record.addon(),
+                    record.version(), record.variant(), record.app(), record.environment(), began, trigger,
+                    payload.size(), sha256);
+            BackupInfo info = BackupArchive.write(target, manifest, payload);
+            LOG.info("{} - Backed up to {}: {} bytes of dump, {} bytes archived, in {} ms", subject, target,
+                    info.payloadBytes(), info.archiveBytes(), (System.nanoTime() - start) / 1_000_000);
+            progress.step(subject, "backed up: " + info.payloadBytes() + " bytes (" + info.archiveBytes()
+                    + " compressed)");
+            return info;
+        } catch (IOException e) {
+            throw new AddonException("Backing up " + describe(record) + " to " + target + " failed: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Restores an archive into an ACTIVE addon: verifies the archive's checksum and that it is a
+     * backup of the addon's engine, refuses to replace existing data unless {@code force}, then
+     * has the provider replace the data all or nothing.
+     */
+    public BackupInfo restore(AddonState state, Path archive, boolean force) {
+        AddonProvider provider = registry.require(state.record().addon());
+        refuseUnsupported(provider, state.record());
+        return store.lockedServer(lockName(state), () -> {
+            AddonState current = active(state.record().id());
+            return restoreInto(current, provider, archive, force);
+        });
+    }
+
+    /** A restore into {@code state}'s tenant or, for a migration, into its new tenant. */
+    BackupInfo restoreInto(AddonState state, AddonProvider provider, Path archive, boolean force) {
+        String subject = state.record().id();
+        progress.step(subject, "verifying " + archive);
+        try (BackupArchive.Verified verified = BackupArchive.verify(archive, scratch)) {
+            BackupArchive.Manifest manifest = verified.manifest();
+            if (!manifest.engine().equals(provider.name())) {
+                throw new InvalidBackupException(archive + " is a backup of " + manifest.engine() + " (" + manifest.app()
+                        + "/" + manifest.environment() + "); it cannot be restored into " + provider.name() + " of "
+                        + describe(state.record()));
+            }
+            ServerAccess access = servers.access(state.serverId());
+            TenantRequest tenant = tenant(state, provider);
+            Binding binding = new Binding(state.binding());
+            if (!force && provider.hasData(tenant, binding, access)) {
+                throw new ProvisioningException(describe(state.record()) + " holds data, which restoring " + archive
+                        + " would replace: ask for it with force (--force)");
+            }
+            long start = System.nanoTime();
+            progress.step(subject, "restoring " + manifest.payloadBytes() + " bytes taken of " + manifest.app() + "/"
+                    + manifest.environment() + " at " + manifest.createdAt());
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(verified.dump()))) {
+                provider.restore(tenant, binding, access, servers.tools(state.serverId(), provider), in);
+            }
+            LOG.info("{} - Restored {} ({} bytes of dump) in {} ms", subject, archive, manifest.payloadBytes(),
+                    (System.nanoTime() - start) / 1_000_000);
+            progress.step(subject, "restored");
+            return manifest.info(archive, Files.size(archive));
+        } catch (IOException e) {
+            throw new AddonException("Restoring " + archive + " into " + describe(state.record()) + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The archives the home keeps of an app's addons in an environment, oldest first. */
+    public List<BackupInfo> list(String app, String environment) {
+        Path directory = root.resolve(app).resolve(environment);
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        List<BackupInfo> all = new ArrayList<>();
+        try (Stream<Path> addons = Files.list(directory)) {
+            for (Path addon : addons.filter(Files::isDirectory).toList()) {
+                all.addAll(archives(addon));
+            }
+        } catch (IOException e) {
+            throw new AddonException("Cannot list the backups in " + directory + ": " + e.getMessage(), e);
+        }
+        all.sort(Comparator.comparing(BackupInfo::createdAt));
+        return all;
+    }
+
+    /** The readable archives in one addon's directory, oldest first; unreadable ones are logged and skipped. */
+    private static List<BackupInfo> archives(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        List<BackupInfo> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(BackupArchive.SUFFIX)
+                    && !f.getFileName().toString().startsWith(".")).toList()) {
+                try {
+                    found.add(BackupArchive.manifest(file).info(file, Files.size(file)));
+                } catch (InvalidBackupException | IOException e) {
+                    LOG.warn("Skipping {}: {}", file, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new AddonException("Cannot list the backups in " + directory + ": " + e.getMessage(), e);
+        }
+        found.sort(Comparator.comparing(BackupInfo::createdAt));
+        return found;
+    }
+
+    /**
+     * Deletes the addon's archives the policy does not keep: beyond the last {@code keepLast}, or
+     * older than {@code maxAge}; the newest archive is always kept. Returns how many were deleted.
+     */
+    public int applyRetention(AddonRecord record, BackupPolicy policy) {
+        List<BackupInfo> newestFirst = new ArrayList<>(archives(directory(record)));
+        newestFirst.sort(Comparator.comparing(BackupInfo::createdAt).reversed());
+        Instant now = clock.instant();
+        int deleted = 0;
+        for (int i = 1; i < newestFirst.size(); i++) {
+            BackupInfo backup = newestFirst.get(i);
+            boolean tooMany = policy.keepLast() > 0 && i >= policy.keepLast();
+            boolean tooOld = policy.maxAgeIfAny().map(age -> backup.createdAt().plus(age).isBefore(now)).orElse(false);
+            if (tooMany || tooOld) {
+                try {
+                    Files.deleteIfExists(backup.file());
+                    deleted++;
+                    LOG.info("{} - Deleted backup {} ({})", record.id(), backup.file().getFileName(),
+                            tooMany ? "beyond the last " + policy.keepLast() : "older than "
+                                    + BackupPolicy.format(policy.maxAge()));
+                } catch (IOException e) {
+                    LOG.warn("{} - Cannot delete backup {}: {}", record.id(), backup.file(), e.getMessage());
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * Takes the automatic backups that are due: of every ACTIVE addon whose policy has a schedule
+     * and whose last automatic backup is at least that old. Returns how many were taken; a
+     * failure is logged and the others go on.
+     */
+    public int runDue() {
+        int taken = 0;
+        for (AddonState state : store.addons()) {
+            if (state.record().status() != Status.ACTIVE || state.backupPolicy().scheduleIfAny().isEmpty()
+                    || registry.find(state.record().addon()).map(p -> p.backupUnsupportedReason().isPresent())
+                            .orElse(true)) {
+                continue;
+            }
+            try {
+                if (takeIfDue(state)) {
+                    taken++;
+                }
+            } catch (AddonException e) {
+                LOG.warn("{} - Automatic backup failed: {}", state.record().id(), e.getMessage());
+            }
+        }
+        return taken;
+    }
+
+    private boolean takeIfDue(AddonState state) {
+        Duration every = state.backupPolicy().schedule();
+        Path log = directory(state.record()).resolve(".scheduled.log");
+        // Checked again under the addon's lock by backup(): another process may have just taken it.
+        return store.lockedServer(lockName(state), () -> {
+            Instant last = lastLogged(log);
+            if (last != null && last.plus(every).isAfter(clock.instant())) {
+                return false;
+            }
+            backup(state, BackupInfo.SCHEDULED, null);
+            return true;
+        });
+    }
+
+    /** When the next automatic backup of an addon is due, if it has a schedule. */
+    public java.util.Optional<Instant> nextDue(AddonState state) {
+        return state.backupPolicy().scheduleIfAny().map(every -> {
+            Instant last = lastLogged(directory(state.record()).resolve(".scheduled.log"));
+            return last == null ? clock.instant() : last.plus(every);
+        });
+    }
+
+    private AddonState active(String id) {
+        AddonState state = store.addon(id).orElseThrow(() -> new ProvisioningException("Addon " + id
+                + " was destroyed"));
+        if (state.record().status() != Status.ACTIVE || state.serverId() == null) {
+            throw new ProvisioningException(describe(state.record()) + " is "
+                    + state.record().status().name().toLowerCase(Locale.ROOT) + ": only an active addon is backed up "
+                    + "or restored");
+        }
+        return state;
+    }
+
+    private static void refuseUnsupported(AddonProvider provider, AddonRecord record) {
+        provider.backupUnsupportedReason().ifPresent(reason -> {
+            throw new UnsupportedOperationAddonException("Cannot back up or restore " + describe(record) + ": " + reason);
+        });
+    }
+
+    private TenantRequest tenant(AddonState state, AddonProvider provider) {
+        AddonRecord record = state.record();
+        boolean shared = provider.variants().stream().anyMatch(v -> v.name().equals(record.variant()) && v.shared());
+        return new TenantRequest(record.id(), record.app(), record.environment(), record.variant(), shared,
+                Names.tenant(record.app(), record.environment()));
+    }
+
+    private static String lockName(AddonState state) {
+        return "backup-" + state.record().id();
+    }
+
+    static String describe(AddonRecord record) {
+        return record.addon() + " of " + record.app() + "/" + record.environment();
+    }
+
+    private static Path unique(Path directory, String base) {
+        Path candidate = directory.resolve(base + BackupArchive.SUFFIX);
+        for (int n = 2; Files.exists(candidate); n++) {
+            candidate = directory.resolve(base + "-" + n + BackupArchive.SUFFIX);
+        }
+        return candidate;
+    }
+
+    /** Appends {@code when} to a log of backup times, dropping entries older than two days. */
+    private static void log(Path file, Instant when) {
+        try {
+            List<String> kept = new ArrayList<>();
+            if (Files.exists(file)) {
+                Instant horizon = when.minus(Duration.ofDays(2));
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    Instant logged = parse(line);
+                    if (logged != null && logged.isAfter(horizon)) {
+                        kept.add(line);
+                    }
+                }
+            }
+            kept.add(when.toString());
+            PrivateFiles.directory(file.getParent());
+            PrivateFiles.write(file, (String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AddonException("Cannot record the backup in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int countToday(Path file, Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        return (int) readLog(file).stream()
+                .filter(logged -> LocalDate.ofInstant(logged, ZoneOffset.UTC).equals(today))
+                .count();
+    }
+
+    private static Instant lastLogged(Path file) {
+        return readLog(file).stream().max(Comparator.naturalOrder()).orElse(null);
+    }
+
+    private static List<Instant> readLog(Path file) {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(Backups::parse)
+                    .filter(java.util.Objects::nonNull).toList();
+        } catch (IOException e) {
+            throw new AddonException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Instant parse(String line) {
+        try {
+            return Instant.parse(line.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Counts what the provider writes, telling the progress listener every few megabytes. */
+    private static final class Progress extends FilterOutputStream {
+        private final String subject;
+        private final ProgressListener listener;
+        private long written;
+        private long told;
+
+        Progress(OutputStream out, String subject, ProgressListener listener) {
+            super(out);
+            this.subject = subject;
+            this.listener = listener;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count(1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count(len);
+        }
+
+        private void count(long bytes) {
+            written += bytes;
+            if (written - told >= PROGRESS_EVERY_BYTES) {
+                told = written;
+                listener.transfer(subject, written, -1);
+            }
+        }
+
+        @Override
+        public void close() {
+            // The payload is closed by its owner, never by the provider.
+        }
+    }
+}
