@@ -4,6 +4,7 @@ import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
@@ -12,11 +13,15 @@ import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +40,14 @@ import org.slf4j.LoggerFactory;
  * this host ({@link MemcachedBinaries}); a version the host lacks is refused before anything
  * starts. The container runtime runs the official {@code memcached:<version>} image; a version
  * containing {@code ':'} is a full image reference. {@link MemcachedProcess} tells how the server
- * runs. {@code backup} and {@code restore} are not offered.
+ * runs. {@code backup} and {@code restore} are refused ({@link #BACKUP_UNSUPPORTED}): a cache keeps
+ * nothing durable, and its apps rebuild its content from their own data.
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
 public final class MemcachedProvider implements AddonProvider {
+    /** Why there are no backups, as {@link #backupUnsupportedReason()} and the refusals say. */
+    static final String BACKUP_UNSUPPORTED = "not supported: memcached is a cache; it keeps nothing durable to back up";
     private static final Logger LOG = LoggerFactory.getLogger(MemcachedProvider.class);
 
     private static final List<String> VERSIONS = List.of("1.4", "1.5", "1.6");
@@ -123,5 +131,24 @@ public final class MemcachedProvider implements AddonProvider {
     @Override
     public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
         LOG.debug("{} - Nothing to remove from {}: the whole server goes", request.tenant(), server.endpoint());
+    }
+
+    @Override
+    public Optional<String> backupUnsupportedReason() {
+        return Optional.of(BACKUP_UNSUPPORTED);
+    }
+
+    /** Refused: a cache keeps nothing durable. */
+    @Override
+    public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            OutputStream out) {
+        throw new UnsupportedOperationAddonException(BACKUP_UNSUPPORTED);
+    }
+
+    /** Refused: a cache keeps nothing durable. */
+    @Override
+    public void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            InputStream in) {
+        throw new UnsupportedOperationAddonException(BACKUP_UNSUPPORTED);
     }
 }

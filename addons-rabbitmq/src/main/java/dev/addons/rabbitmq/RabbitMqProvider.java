@@ -12,10 +12,14 @@ import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code rabbitmq} addon: a dedicated RabbitMQ node per app ({@code small}), with a user and a
@@ -34,6 +38,9 @@ import java.util.Map;
  * {@value #ADMIN_USER} (which no tenant name can be), is set in the node's configuration, so the
  * {@code guest} user never exists. The provider works through the management plugin's HTTP API
  * and needs no AMQP client library.
+ *
+ * <p>Backups hold the definitions of the tenant's virtual host (queues, exchanges, bindings,
+ * policies, parameters), not its messages, nor its user: see {@link RabbitMqDefinitions}.
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
@@ -114,5 +121,35 @@ public final class RabbitMqProvider implements AddonProvider {
     @Override
     public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
         RabbitMqTenants.deprovision(request.tenant(), server);
+    }
+
+    /** RabbitMQ backs up the definitions of the tenant's virtual host. */
+    @Override
+    public Optional<String> backupUnsupportedReason() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            OutputStream out) {
+        RabbitMqDefinitions.backup(request, binding, server, out);
+    }
+
+    @Override
+    public void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            InputStream in) {
+        RabbitMqDefinitions.restore(request, binding, server, in);
+    }
+
+    /** Whether the virtual host has a queue, exchange, binding, policy or parameter of its own. */
+    @Override
+    public boolean hasData(TenantRequest request, Binding binding, ServerAccess server) {
+        return RabbitMqDefinitions.hasData(request, binding, server);
+    }
+
+    /** The numbers of queues, exchanges, bindings and policies of the virtual host. */
+    @Override
+    public Map<String, String> summary(TenantRequest request, Binding binding, ServerAccess server) {
+        return RabbitMqDefinitions.summary(request, binding, server);
     }
 }

@@ -1,5 +1,6 @@
 package dev.addons.rabbitmq;
 
+import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
@@ -11,12 +12,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * RabbitMQ 3 for the shared scenarios: Debian's 3.10 on the process runtime, the local image
  * honouring the official rabbitmq:3-management image's contract on the container runtime, and an
  * app that keeps each value as the one persistent message of a durable queue named by its key,
  * connected with the official AMQP client from its {@code RABBITMQ_URL} alone.
+ *
+ * <p>What a backup keeps are definitions, not messages, so {@link #writeKept} keeps a value in
+ * them: a durable queue named {@code kept.<key>=<value>}, bound to the durable direct exchange
+ * {@code kept} by the key. Its messages expire at once (TTL 0) into the exchange
+ * {@code kept.dead}, and a dead-lettered message names the queue it came from in its
+ * {@code x-death} header: that is how {@link #readKept} finds the value with AMQP alone, which
+ * cannot list queues.
  */
 final class RabbitMqUnderTest implements EngineUnderTest {
 
@@ -73,5 +83,72 @@ final class RabbitMqUnderTest implements EngineUnderTest {
             return message == null ? Optional.empty()
                     : Optional.of(new String(message.getBody(), StandardCharsets.UTF_8));
         }
+    }
+
+    private static final String KEPT = "kept";
+    private static final String DEAD = "kept.dead";
+
+    /** Replaces the key's queue {@code kept.<key>=<old value>}, if any, with {@code kept.<key>=<value>}. */
+    @Override
+    public void writeKept(Map<String, String> variables, String key, String value) throws Exception {
+        Optional<String> old = readKept(variables, key);
+        try (Connection connection = Amqp.connect(variables.get("RABBITMQ_URL"));
+                Channel channel = connection.createChannel()) {
+            channel.exchangeDeclare(KEPT, BuiltinExchangeType.DIRECT, true);
+            channel.exchangeDeclare(DEAD, BuiltinExchangeType.DIRECT, true);
+            if (old.isPresent()) {
+                channel.queueDelete(KEPT + "." + key + "=" + old.get());
+            }
+            String queue = KEPT + "." + key + "=" + value;
+            channel.queueDeclare(queue, true, false, false, Map.of("x-message-ttl", 0, "x-dead-letter-exchange", DEAD));
+            channel.queueBind(queue, KEPT, key);
+        }
+    }
+
+    /** Sends a message by the key and reads which queue dead-lettered it; empty when nothing is bound. */
+    @Override
+    public Optional<String> readKept(Map<String, String> variables, String key) throws Exception {
+        try (Connection connection = Amqp.connect(variables.get("RABBITMQ_URL"))) {
+            Channel probe = connection.createChannel();
+            try {
+                probe.exchangeDeclarePassive(KEPT);
+                probe.exchangeDeclarePassive(DEAD);
+                probe.close();
+            } catch (IOException e) {
+                return Optional.empty(); // Nothing kept yet: the broker closed the channel.
+            }
+            try (Channel channel = connection.createChannel()) {
+                String replies = channel.queueDeclare().getQueue();
+                channel.queueBind(replies, DEAD, key);
+                AtomicBoolean unroutable = new AtomicBoolean();
+                channel.addReturnListener(returned -> unroutable.set(true));
+                channel.confirmSelect();
+                channel.basicPublish(KEPT, key, true, null, new byte[0]);
+                channel.waitForConfirmsOrDie(5_000);
+                if (unroutable.get()) {
+                    return Optional.empty();
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (System.nanoTime() < deadline) {
+                    GetResponse message = channel.basicGet(replies, true);
+                    if (message != null) {
+                        return Optional.of(valueOf(message, key));
+                    }
+                    Thread.sleep(5);
+                }
+                throw new IOException("no message came back through " + DEAD + " for key " + key);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String valueOf(GetResponse message, String key) throws IOException {
+        List<Map<String, Object>> deaths = (List<Map<String, Object>>) message.getProps().getHeaders().get("x-death");
+        String queue = deaths.get(0).get("queue").toString();
+        String prefix = KEPT + "." + key + "=";
+        if (!queue.startsWith(prefix)) {
+            throw new IOException("dead-lettered by " + queue + ", not by a queue of key " + key);
+        }
+        return queue.substring(prefix.length());
     }
 }

@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * A minimal RESP2 client for the provider's own few commands ({@code AUTH}, {@code PING},
- * {@code INFO}): one blocking connection with timeouts, commands sent as arrays of bulk strings,
+ * {@code INFO}, {@code SAVE}, and {@code SYNC} for backups): one blocking connection with timeouts, commands sent as arrays of bulk strings,
  * replies read as simple strings, errors, integers, bulk strings and arrays. A client library
  * would bring a connection pool and dozens of transitive classes for three commands, and would
  * tie apps to its version. Arguments (a password) never appear in an exception. Not
@@ -64,6 +64,47 @@ final class RespConnection implements AutoCloseable {
      * a {@code List<Object>}, or {@code null} for a nil. Throws {@link ErrorReply} for an error.
      */
     Object call(String... command) throws IOException {
+        send(command);
+        return read();
+    }
+
+    /**
+     * Asks for a full copy of the data set as a replica does ({@code SYNC}) and returns the
+     * length of the RDB snapshot that follows on {@link #input()}. The server forks a child that
+     * writes the snapshot (so it is consistent as of the fork), sending a newline each second
+     * meanwhile, then {@code $<length>\r\n} and the snapshot; after it, the stream of writes a
+     * replica would apply, which the caller leaves unread by closing the connection. Without
+     * {@code REPLCONF capa eof} the server never sends a diskless transfer of unknown length.
+     */
+    long sync() throws IOException {
+        send("SYNC");
+        int type;
+        do {
+            type = in.read();
+        } while (type == '\n');
+        if (type < 0) {
+            throw new EOFException("the server closed the connection before sending a snapshot");
+        }
+        String line = readLine();
+        if (type == '-') {
+            throw new ErrorReply(line);
+        }
+        if (type != '$' || line.startsWith("EOF:")) {
+            throw new IOException("SYNC answered '" + (char) type + line + "', not the length of a snapshot");
+        }
+        long length = parseLong(line);
+        if (length < 0) {
+            throw new IOException("SYNC answered a snapshot length of " + length);
+        }
+        return length;
+    }
+
+    /** The connection's input, buffered: where a snapshot's bytes follow {@link #sync()}. */
+    InputStream input() {
+        return in;
+    }
+
+    private void send(String... command) throws IOException {
         StringBuilder request = new StringBuilder().append('*').append(command.length).append("\r\n");
         out.write(request.toString().getBytes(StandardCharsets.UTF_8));
         for (String argument : command) {
@@ -74,7 +115,6 @@ final class RespConnection implements AutoCloseable {
             out.write('\n');
         }
         out.flush();
-        return read();
     }
 
     /** {@link #call} for a command whose reply is a string. */

@@ -62,7 +62,8 @@ final class ValkeyAdmin {
         return new ServerInfo(server, version);
     }
 
-    private static RespConnection connect(ServerAccess server, Duration timeout) throws IOException {
+    /** A connection authenticated as the {@code default} user; {@code timeout} bounds every read. */
+    static RespConnection connect(ServerAccess server, Duration timeout) throws IOException {
         RespConnection connection = RespConnection.open(server.endpoint(), timeout);
         try {
             // AUTH with the password alone authenticates the default user, as requirepass expects.

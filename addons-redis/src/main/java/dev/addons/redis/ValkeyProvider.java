@@ -12,12 +12,17 @@ import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@code valkey/valkey:<major>} image, the password given through its
  * {@code VALKEY_EXTRA_FLAGS}; a version containing {@code ':'} is a full image reference.
  * {@link ValkeyProcess} tells how the server is configured.
+ *
+ * <p>Backups are RDB snapshots taken from the running server, and a restore replaces the
+ * server's snapshot file while it is stopped; see {@link ValkeyBackups}.
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
@@ -127,5 +135,37 @@ public final class ValkeyProvider implements AddonProvider {
     @Override
     public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
         LOG.debug("{} - Nothing to remove from {}: the whole server goes", request.tenant(), server.endpoint());
+    }
+
+    /** Valkey backs up: an RDB snapshot of the whole server, which is the app's. */
+    @Override
+    public Optional<String> backupUnsupportedReason() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            OutputStream out) {
+        ValkeyBackups.backup(request, server, out);
+    }
+
+    @Override
+    public void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
+            InputStream in) {
+        ValkeyBackups.restore(request, server, tools, in);
+    }
+
+    /** Whether any database holds a key. */
+    @Override
+    public boolean hasData(TenantRequest request, Binding binding, ServerAccess server) {
+        return ValkeyBackups.keyCounts(request, server).values().stream().anyMatch(keys -> keys > 0);
+    }
+
+    /** The number of keys in each database that has any, e.g. {@code db0=42}. */
+    @Override
+    public Map<String, String> summary(TenantRequest request, Binding binding, ServerAccess server) {
+        Map<String, String> summary = new TreeMap<>();
+        ValkeyBackups.keyCounts(request, server).forEach((db, keys) -> summary.put(db, Long.toString(keys)));
+        return summary;
     }
 }

@@ -12,6 +12,7 @@ import dev.addons.api.spi.ServerRequest;
 import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.core.internal.process.ProcessRuntime;
+import dev.addons.core.runtime.DataFileNotReplacedException;
 import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
@@ -248,8 +249,13 @@ public final class Servers {
                 DataFiles.check(relativePath);
                 store.lockedServer(serverId, () -> {
                     ServerState now = current();
-                    RunningServer running = runtime.replaceDataFile(now.running(), definition, relativePath, content,
-                            progress);
+                    RunningServer running;
+                    try {
+                        running = runtime.replaceDataFile(now.running(), definition, relativePath, content, progress);
+                    } catch (DataFileNotReplacedException e) {
+                        store.save(now.withRunning(e.server())); // Running again on the old file, as a new process.
+                        throw e;
+                    }
                     store.save(now.withRunning(running));
                     return null;
                 });

@@ -93,9 +93,12 @@ public interface ServerRuntime extends AutoCloseable {
      * Stops the server, replaces one file of its data with {@code content}, and starts it again
      * as {@link #restart} does (see {@link dev.addons.api.spi.ServerTools#replaceDataFile}). When
      * the server does not get ready on the new file, the old file is put back and the server
-     * started on it before this throws.
+     * started on it before this throws {@link DataFileNotReplacedException}, which says how to
+     * find the server now (a process runtime's new process, the ports it got).
      *
      * @return how to find the server now
+     * @throws DataFileNotReplacedException when the old file is back and the server runs on it
+     * @throws dev.addons.api.ProvisioningException when it fails otherwise
      * @since 0.1.0
      */
     default RunningServer replaceDataFile(RunningServer server, ServerDefinition definition, String relativePath,

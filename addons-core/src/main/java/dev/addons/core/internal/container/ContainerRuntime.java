@@ -8,6 +8,7 @@ import dev.addons.core.internal.DataFiles;
 import dev.addons.core.internal.Names;
 import dev.addons.core.internal.container.ContainerStart.HostPorts;
 import dev.addons.core.runtime.Availability;
+import dev.addons.core.runtime.DataFileNotReplacedException;
 import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
@@ -195,14 +196,18 @@ public final class ContainerRuntime implements ServerRuntime {
             } catch (ProvisioningException e) {
                 LOG.warn("{} - Did not start on the new {}; putting the old one back", server.serverId(),
                         relativePath);
+                String message = "Server '" + server.serverId() + "' did not start on the new " + relativePath
+                        + "; the old one is back in place: " + e.getMessage();
+                RunningServer again;
                 try {
                     putBack(record, dataPath, path, directory, name, old, owner);
-                    restart(server, definition, progress);
-                } catch (RuntimeException | IOException again) {
-                    e.addSuppressed(again);
+                    again = restart(server, definition, progress);
+                } catch (RuntimeException | IOException failure) {
+                    e.addSuppressed(failure);
+                    throw new ProvisioningException(message, e);
                 }
-                throw new ProvisioningException("Server '" + server.serverId() + "' did not start on the new "
-                        + relativePath + "; the old one is back in place: " + e.getMessage(), e);
+                // A new container, possibly on other ports.
+                throw new DataFileNotReplacedException(message, again, e);
             }
         } catch (IOException | DockerException e) {
             throw new ProvisioningException("Could not replace " + relativePath + " of server '" + server.serverId()

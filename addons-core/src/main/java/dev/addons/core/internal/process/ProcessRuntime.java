@@ -11,6 +11,7 @@ import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.internal.DataFiles;
 import dev.addons.core.internal.Names;
 import dev.addons.core.runtime.Availability;
+import dev.addons.core.runtime.DataFileNotReplacedException;
 import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
@@ -308,13 +309,17 @@ public final class ProcessRuntime implements ServerRuntime {
                 } else {
                     Files.deleteIfExists(target);
                 }
+                String message = "Server '" + server.serverId() + "' did not start on the new " + relativePath
+                        + "; the old one is back in place: " + e.getMessage();
+                RunningServer again;
                 try {
-                    launchAgain(server, definition, record, progress);
-                } catch (RuntimeException again) {
-                    e.addSuppressed(again);
+                    again = launchAgain(server, definition, record, progress);
+                } catch (RuntimeException failure) {
+                    e.addSuppressed(failure);
+                    throw new ProvisioningException(message, e);
                 }
-                throw new ProvisioningException("Server '" + server.serverId() + "' did not start on the new "
-                        + relativePath + "; the old one is back in place: " + e.getMessage(), e);
+                // A new process: the caller's record of the old one no longer finds it.
+                throw new DataFileNotReplacedException(message, again, e);
             }
         } catch (IOException e) {
             throw new ProvisioningException("Could not replace " + relativePath + " of server '" + server.serverId()

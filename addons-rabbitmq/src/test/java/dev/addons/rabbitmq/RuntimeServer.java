@@ -1,0 +1,148 @@
+package dev.addons.rabbitmq;
+
+import dev.addons.api.Endpoint;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.Secrets;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.api.spi.ServerRequest;
+import dev.addons.api.spi.ServerTools;
+import dev.addons.core.internal.container.ContainerRuntime;
+import dev.addons.core.internal.container.DockerApi;
+import dev.addons.core.internal.process.ProcessRuntime;
+import dev.addons.core.runtime.DataFileNotReplacedException;
+import dev.addons.core.runtime.Placement;
+import dev.addons.core.runtime.ProgressListener;
+import dev.addons.core.runtime.RunningServer;
+import dev.addons.core.runtime.ServerRuntime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * One server a provider describes, run by a real runtime ({@code process} or {@code container})
+ * in a home of its own, and the {@link ServerTools} addons would hand the provider for it: the
+ * runtime's {@code exec} and {@code replaceDataFile}, the server's record updated after a
+ * replacement. Stands in for the facade's backups until they exist. {@link #close()} destroys the
+ * server and deletes the home, as does a start that fails. Not thread-safe.
+ */
+final class RuntimeServer implements ServerTools, AutoCloseable {
+    private final Path home;
+    private final ServerRuntime runtime;
+    private final ServerDefinition definition;
+    private RunningServer running;
+
+    private RuntimeServer(Path home, ServerRuntime runtime, ServerDefinition definition, RunningServer running) {
+        this.home = home;
+        this.runtime = runtime;
+        this.definition = definition;
+        this.running = running;
+    }
+
+    /**
+     * {@code provider}'s server on the runtime {@code runtimeName}, of {@code version}, as a
+     * dedicated server of {@code app}. A missing Docker-API endpoint aborts the test, except on CI.
+     */
+    static RuntimeServer start(AddonProvider provider, String runtimeName, String version, String app)
+            throws IOException {
+        Path home = Files.createTempDirectory("addons-" + provider.name() + "-" + runtimeName);
+        ServerRuntime runtime = null;
+        try {
+            runtime = runtime(runtimeName, home);
+            ServerDefinition definition = provider.server(new ServerRequest(version, Secrets.password()));
+            long begin = System.nanoTime();
+            RunningServer running = runtime.start(provider.name() + "-" + app, definition,
+                    Placement.dedicated(app, "test", provider.name()), ProgressListener.NONE);
+            System.out.printf("%s %s on the %s runtime started and ready in %d ms%n", provider.name(), version,
+                    runtimeName, (System.nanoTime() - begin) / 1_000_000);
+            return new RuntimeServer(home, runtime, definition, running);
+        } catch (RuntimeException | Error e) {
+            if (runtime != null) {
+                runtime.close();
+            }
+            deleteRecursively(home);
+            throw e;
+        }
+    }
+
+    private static ServerRuntime runtime(String name, Path home) {
+        if (name.equals(ProcessRuntime.NAME)) {
+            return new ProcessRuntime(home);
+        }
+        try {
+            return new ContainerRuntime(home, DockerApi.connect(DockerApi.DEFAULT_TIMEOUT));
+        } catch (ProvisioningException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI must have a Docker-API endpoint (see .ci/containers)", e);
+            }
+            Assumptions.abort("No Docker-API endpoint, so no container runtime test: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /** How the provider reaches the server as its administrator now. */
+    ServerAccess access() {
+        return new ServerAccess(running.serverId(), running.endpoint(), definition.adminUser(),
+                definition.adminPassword(), running.extraEndpoints());
+    }
+
+    /** The server as its runtime records it now. */
+    RunningServer running() {
+        return running;
+    }
+
+    boolean isRunning() {
+        return runtime.isRunning(running);
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return runtime.toolEndpoint(running, definition);
+    }
+
+    @Override
+    public void run(List<String> command, Map<String, String> environment, InputStream stdin, OutputStream stdout) {
+        runtime.exec(running, definition, command, environment, stdin, stdout);
+    }
+
+    @Override
+    public void replaceDataFile(String relativePath, InputStream content) {
+        try {
+            running = runtime.replaceDataFile(running, definition, relativePath, content, ProgressListener.NONE);
+        } catch (DataFileNotReplacedException e) {
+            running = e.server();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            long begin = System.nanoTime();
+            runtime.destroy(running);
+            System.out.printf("%s destroyed in %d ms%n", running.serverId(), (System.nanoTime() - begin) / 1_000_000);
+        } finally {
+            runtime.close();
+            deleteRecursively(home);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
