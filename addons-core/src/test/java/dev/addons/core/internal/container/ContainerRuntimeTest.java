@@ -2,6 +2,7 @@ package dev.addons.core.internal.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ExposedPort;
@@ -11,6 +12,7 @@ import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.internal.RunningServerLines;
 import dev.addons.core.internal.process.TestPostgres;
 import dev.addons.core.runtime.Availability;
+import dev.addons.core.runtime.DataFileNotReplacedException;
 import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
@@ -318,13 +320,16 @@ class ContainerRuntimeTest {
                 new java.io.ByteArrayInputStream("work_mem = '7MB'\n".getBytes()), ProgressListener.NONE);
 
         assertThat(TestPostgres.query(replaced, definition, "show work_mem")).isEqualTo("7MB");
-        assertThatThrownBy(() -> runtime.replaceDataFile(replaced, definition, "postgresql.auto.conf",
-                new java.io.ByteArrayInputStream("work_mem = 'a lot'\n".getBytes()), ProgressListener.NONE))
-                .isInstanceOf(ProvisioningException.class)
-                .hasMessageContaining("did not start on the new postgresql.auto.conf; the old one is back in place");
-        assertThat(runtime.isRunning(replaced)).isTrue();
-        assertThat(TestPostgres.query(replaced, definition, "show work_mem")).isEqualTo("7MB");
-        assertThat(TestPostgres.query(replaced, definition, "select a from kept")).isEqualTo("5");
+        DataFileNotReplacedException refused = catchThrowableOfType(() -> runtime.replaceDataFile(replaced,
+                definition, "postgresql.auto.conf", new java.io.ByteArrayInputStream("work_mem = 'a lot'\n"
+                        .getBytes()), ProgressListener.NONE), DataFileNotReplacedException.class);
+        RunningServer again = refused.server();
+
+        assertThat(refused).hasMessageContaining(
+                "did not start on the new postgresql.auto.conf; the old one is back in place");
+        assertThat(runtime.isRunning(again)).isTrue();
+        assertThat(TestPostgres.query(again, definition, "show work_mem")).isEqualTo("7MB");
+        assertThat(TestPostgres.query(again, definition, "select a from kept")).isEqualTo("5");
         assertThatThrownBy(() -> runtime.replaceDataFile(replaced, definition, "../etc/passwd",
                 java.io.InputStream.nullInputStream(), ProgressListener.NONE))
                 .isInstanceOf(dev.addons.api.InvalidSpecException.class).hasMessageContaining("'../etc/passwd'");

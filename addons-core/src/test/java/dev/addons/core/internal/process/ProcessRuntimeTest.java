@@ -2,6 +2,7 @@ package dev.addons.core.internal.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.addons.api.Endpoint;
 import dev.addons.api.InvalidSpecException;
@@ -11,6 +12,7 @@ import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.internal.RunningServerLines;
 import dev.addons.core.runtime.Availability;
+import dev.addons.core.runtime.DataFileNotReplacedException;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import java.io.IOException;
@@ -111,14 +113,19 @@ class ProcessRuntimeTest {
             started.set(started.indexOf(server), replaced);
 
             assertThat(TestPostgres.query(replaced, definition, "show work_mem")).isEqualTo("7MB");
-            assertThatThrownBy(() -> runtime.replaceDataFile(replaced, definition, "postgresql.auto.conf",
-                    new java.io.ByteArrayInputStream("work_mem = 'a lot'\n".getBytes()), ProgressListener.NONE))
-                    .isInstanceOf(dev.addons.api.ProvisioningException.class)
-                    .hasMessageContaining("did not start on the new postgresql.auto.conf; the old one is back in place");
-            // Put back and started again: the record of the server before the failed attempt still finds it.
-            assertThat(TestPostgres.query(replaced, definition, "show work_mem")).isEqualTo("7MB");
-            assertThat(TestPostgres.query(replaced, definition, "select a from kept")).isEqualTo("5");
-            assertThat(Path.of(replaced.attribute("directory")).resolve("data")).isDirectoryNotContaining(
+            DataFileNotReplacedException refused = catchThrowableOfType(() -> runtime.replaceDataFile(replaced,
+                    definition, "postgresql.auto.conf", new java.io.ByteArrayInputStream("work_mem = 'a lot'\n"
+                            .getBytes()), ProgressListener.NONE), DataFileNotReplacedException.class);
+            RunningServer again = refused.server();
+            started.set(started.indexOf(replaced), again);
+
+            assertThat(refused).hasMessageContaining(
+                    "did not start on the new postgresql.auto.conf; the old one is back in place");
+            assertThat(runtime.isRunning(again)).isTrue();
+            assertThat(runtime.isRunning(replaced)).as("the record from before the attempt").isFalse();
+            assertThat(TestPostgres.query(again, definition, "show work_mem")).isEqualTo("7MB");
+            assertThat(TestPostgres.query(again, definition, "select a from kept")).isEqualTo("5");
+            assertThat(Path.of(again.attribute("directory")).resolve("data")).isDirectoryNotContaining(
                     "glob:**.addons-*");
         }
     }
