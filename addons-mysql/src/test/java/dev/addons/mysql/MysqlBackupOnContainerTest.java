@@ -1,5 +1,6 @@
 package dev.addons.mysql;
 
+import dev.addons.testkit.RuntimeServer;
 import dev.addons.testkit.RuntimeUnderTest;
 
 /**
@@ -9,10 +10,10 @@ import dev.addons.testkit.RuntimeUnderTest;
 class MysqlBackupOnContainerTest extends MysqlBackupTests {
 
     @Override
-    ServerWithTools start(MysqlProvider provider) throws Exception {
+    RuntimeServer start(MysqlProvider provider) throws Exception {
         try (RuntimeUnderTest container = RuntimeUnderTest.container()) {
             container.requireAvailable();
         }
-        return ServerWithTools.onContainer(provider, new MysqlUnderTest().testImage());
+        return RuntimeServer.onContainer(provider, new MysqlUnderTest().testImage());
     }
 }

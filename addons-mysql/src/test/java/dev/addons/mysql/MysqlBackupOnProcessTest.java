@@ -1,5 +1,7 @@
 package dev.addons.mysql;
 
+import dev.addons.testkit.RuntimeServer;
+
 /**
  * Backup and restore of MySQL 8 as MariaDB 10.11 from Debian's binaries on the process runtime,
  * with the mysqldump and mysql client Debian installs next to them (in /usr/bin).
@@ -7,7 +9,7 @@ package dev.addons.mysql;
 class MysqlBackupOnProcessTest extends MysqlBackupTests {
 
     @Override
-    ServerWithTools start(MysqlProvider provider) throws Exception {
-        return ServerWithTools.onProcess(provider, new MysqlUnderTest().processVersion());
+    RuntimeServer start(MysqlProvider provider) throws Exception {
+        return RuntimeServer.onProcess(provider, new MysqlUnderTest().processVersion());
     }
 }

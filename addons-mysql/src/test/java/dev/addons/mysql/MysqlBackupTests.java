@@ -10,6 +10,7 @@ import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.testkit.RuntimeServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
@@ -43,13 +44,13 @@ abstract class MysqlBackupTests {
 
     private final MysqlProvider provider = new MysqlProvider();
     private final List<String> tenants = new ArrayList<>();
-    private ServerWithTools server;
+    private RuntimeServer server;
 
     /** Starts the server these tests share. */
-    abstract ServerWithTools start(MysqlProvider provider) throws Exception;
+    abstract RuntimeServer start(MysqlProvider provider) throws Exception;
 
     /** The tools the provider is given. */
-    ServerTools tools(ServerWithTools server) {
+    ServerTools tools(RuntimeServer server) {
         return server.tools();
     }
 

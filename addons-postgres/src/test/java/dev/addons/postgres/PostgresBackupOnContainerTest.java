@@ -1,5 +1,6 @@
 package dev.addons.postgres;
 
+import dev.addons.testkit.RuntimeServer;
 import dev.addons.testkit.RuntimeUnderTest;
 
 /**
@@ -9,10 +10,10 @@ import dev.addons.testkit.RuntimeUnderTest;
 class PostgresBackupOnContainerTest extends PostgresBackupTests {
 
     @Override
-    ServerWithTools start(PostgresProvider provider) throws Exception {
+    RuntimeServer start(PostgresProvider provider) throws Exception {
         try (RuntimeUnderTest container = RuntimeUnderTest.container()) {
             container.requireAvailable();
         }
-        return ServerWithTools.onContainer(provider, new PostgresUnderTest().testImage());
+        return RuntimeServer.onContainer(provider, new PostgresUnderTest().testImage());
     }
 }

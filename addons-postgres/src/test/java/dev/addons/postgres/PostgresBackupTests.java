@@ -7,6 +7,7 @@ import dev.addons.api.Credentials;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.testkit.RuntimeServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
@@ -42,10 +43,10 @@ abstract class PostgresBackupTests {
 
     private final PostgresProvider provider = new PostgresProvider();
     private final List<String> tenants = new ArrayList<>();
-    private ServerWithTools server;
+    private RuntimeServer server;
 
     /** Starts the server these tests share. */
-    abstract ServerWithTools start(PostgresProvider provider) throws Exception;
+    abstract RuntimeServer start(PostgresProvider provider) throws Exception;
 
     @BeforeAll
     void startServer() throws Exception {

@@ -11,6 +11,7 @@ import com.rabbitmq.client.MessageProperties;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.testkit.RuntimeServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.testkit.RuntimeServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

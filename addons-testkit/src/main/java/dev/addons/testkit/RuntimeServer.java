@@ -1,4 +1,4 @@
-package dev.addons.rabbitmq;
+package dev.addons.testkit;
 
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
@@ -31,10 +31,11 @@ import org.junit.jupiter.api.Assumptions;
  * One server a provider describes, run by a real runtime ({@code process} or {@code container})
  * in a home of its own, and the {@link ServerTools} addons would hand the provider for it: the
  * runtime's {@code exec} and {@code replaceDataFile}, the server's record updated after a
- * replacement. Stands in for the facade's backups until they exist. {@link #close()} destroys the
- * server and deletes the home, as does a start that fails. Not thread-safe.
+ * replacement: what an engine module's tests need to drive its provider's backups and restores
+ * below the facade. {@link #close()} destroys the server and deletes the home, as does a start
+ * that fails. Not thread-safe.
  */
-final class RuntimeServer implements ServerTools, AutoCloseable {
+public final class RuntimeServer implements ServerTools, AutoCloseable {
     private final Path home;
     private final ServerRuntime runtime;
     private final ServerDefinition definition;
@@ -51,7 +52,7 @@ final class RuntimeServer implements ServerTools, AutoCloseable {
      * {@code provider}'s server on the runtime {@code runtimeName}, of {@code version}, as a
      * dedicated server of {@code app}. A missing Docker-API endpoint aborts the test, except on CI.
      */
-    static RuntimeServer start(AddonProvider provider, String runtimeName, String version, String app)
+    public static RuntimeServer start(AddonProvider provider, String runtimeName, String version, String app)
             throws IOException {
         Path home = Files.createTempDirectory("addons-" + provider.name() + "-" + runtimeName);
         ServerRuntime runtime = null;
@@ -73,6 +74,16 @@ final class RuntimeServer implements ServerTools, AutoCloseable {
         }
     }
 
+    /** {@code provider}'s server of {@code version} on the process runtime. */
+    public static RuntimeServer onProcess(AddonProvider provider, String version) throws IOException {
+        return start(provider, ProcessRuntime.NAME, version, "backup-test");
+    }
+
+    /** {@code provider}'s server from {@code image} on the container runtime. */
+    public static RuntimeServer onContainer(AddonProvider provider, String image) throws IOException {
+        return start(provider, ContainerRuntime.NAME, image, "backup-test");
+    }
+
     private static ServerRuntime runtime(String name, Path home) {
         if (name.equals(ProcessRuntime.NAME)) {
             return new ProcessRuntime(home);
@@ -89,18 +100,23 @@ final class RuntimeServer implements ServerTools, AutoCloseable {
     }
 
     /** How the provider reaches the server as its administrator now. */
-    ServerAccess access() {
+    public ServerAccess access() {
         return new ServerAccess(running.serverId(), running.endpoint(), definition.adminUser(),
                 definition.adminPassword(), running.extraEndpoints());
     }
 
     /** The server as its runtime records it now. */
-    RunningServer running() {
+    public RunningServer running() {
         return running;
     }
 
-    boolean isRunning() {
+    public boolean isRunning() {
         return runtime.isRunning(running);
+    }
+
+    /** The tools addons would hand the provider for this server: this. */
+    public ServerTools tools() {
+        return this;
     }
 
     @Override
