@@ -12,8 +12,10 @@ import dev.addons.api.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +65,7 @@ class BackupsTest {
     }
 
     @Test
-    void aBackupRestoresWhatWasThereWhenItWasTaken() {
+    void aBackupRestoresWhatWasThereWhenItWasTaken() throws IOException {
         addons.create("shop", "production", AddonSpec.of("fakedb"));
         rows("shop").putAll(Map.of("a", "1", "b", "2"));
 
@@ -79,6 +81,13 @@ class BackupsTest {
         assertThat(backup.payloadBytes()).isEqualTo("a=1\nb=2\n".length());
         assertThat(backup.sha256()).hasSize(64);
         assertThat(addons.backups("shop", "production")).extracting(BackupInfo::file).containsExactly(backup.file());
+        assertThat(Files.getPosixFilePermissions(backup.file())).as("owner-only")
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(backup.file().getParent()))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        try (Stream<Path> left = Files.list(home.resolve("backups/.scratch"))) {
+            assertThat(left).as("temporary dumps").isEmpty();
+        }
     }
 
     @Test
