@@ -149,8 +149,21 @@ public final class Addons implements AutoCloseable {
      * record stays FAILED with the reason until it is created again or destroyed).
      */
     public AddonRecord create(String app, String environment, AddonSpec spec) {
-        return lifecycle.create(checkApp(app), checkEnvironment(environment), resolve(spec, runtimes.chosen(), ""),
-                CREATE_TIMEOUT);
+        String checkedApp = checkApp(app);
+        String checkedEnvironment = checkEnvironment(environment);
+        ResolvedSpec resolved = resolve(spec, runtimes.chosen(), "");
+        refuseTenantName(checkedApp, checkedEnvironment, resolved, "");
+        return lifecycle.create(checkedApp, checkedEnvironment, resolved, CREATE_TIMEOUT);
+    }
+
+    /** Refuses an app whose tenant name the engine keeps for itself, before anything is made. */
+    private static void refuseTenantName(String app, String environment, ResolvedSpec spec, String where) {
+        String tenant = Names.tenant(app, environment);
+        spec.provider().tenantNameProblem(tenant).ifPresent(problem -> {
+            throw new InvalidSpecException(where + "app '" + app + "' in " + environment + " cannot have a "
+                    + spec.provider().name() + " addon: its database and user would be named " + problem
+                    + ". Give the app another name");
+        });
     }
 
     /** {@link #create} without waiting: the future completes when the addon is ACTIVE. Input is checked at once. */
@@ -158,6 +171,7 @@ public final class Addons implements AutoCloseable {
         String checkedApp = checkApp(app);
         String checkedEnvironment = checkEnvironment(environment);
         ResolvedSpec resolved = resolve(spec, runtimes.chosen(), "");
+        refuseTenantName(checkedApp, checkedEnvironment, resolved, "");
         return CompletableFuture.supplyAsync(
                 () -> lifecycle.create(checkedApp, checkedEnvironment, resolved, CREATE_TIMEOUT), executor);
     }
@@ -248,6 +262,7 @@ public final class Addons implements AutoCloseable {
         Map<String, ResolvedSpec> wanted = new LinkedHashMap<>();
         for (Map.Entry<String, AddonSpec> entry : file.addons().entrySet()) {
             ResolvedSpec spec = resolve(entry.getValue(), runtime, "addons." + entry.getKey() + ": ");
+            refuseTenantName(file.name(), checkedEnvironment, spec, file.name() + ": addons." + entry.getKey() + ": ");
             if (wanted.put(spec.provider().name(), spec) != null) {
                 throw new InvalidSpecException("addons." + entry.getKey() + ": " + spec.provider().name()
                         + " is declared twice (once by an alias)");

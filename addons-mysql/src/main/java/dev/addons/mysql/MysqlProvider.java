@@ -119,6 +119,15 @@ public final class MysqlProvider implements AddonProvider {
         MysqlTenants.deprovision(request.tenant(), server);
     }
 
+    /** MySQL's system databases, {@code root}, {@code public} and the admin user are the server's. */
+    @Override
+    public Optional<String> tenantNameProblem(String tenant) {
+        return MysqlIdentifiers.isReserved(tenant, MysqlProcess.ADMIN_USER)
+                ? Optional.of("'" + tenant + "' is reserved by MySQL (mysql, sys, information_schema, "
+                        + "performance_schema, root, public)")
+                : Optional.empty();
+    }
+
     @Override
     public Optional<String> backupUnsupportedReason() {
         return Optional.empty();

@@ -130,6 +130,14 @@ public final class PostgresProvider implements AddonProvider {
         PostgresTenants.deprovision(request.tenant(), server);
     }
 
+    /** The maintenance and template databases, {@code public}, {@code pg_*} and the admin role are the server's. */
+    @Override
+    public Optional<String> tenantNameProblem(String tenant) {
+        return SqlIdentifiers.isReserved(tenant, ADMIN_USER)
+                ? Optional.of("'" + tenant + "' is reserved by PostgreSQL (postgres, template0, template1, public, pg_*)")
+                : Optional.empty();
+    }
+
     @Override
     public Optional<String> backupUnsupportedReason() {
         return Optional.empty();

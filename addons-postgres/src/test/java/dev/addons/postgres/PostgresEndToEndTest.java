@@ -215,6 +215,16 @@ class PostgresEndToEndTest {
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("postgresql has no variant 'large'. Variants: [small, shared]");
         assertThat(addons.list("bad", "production")).isEmpty();
+        for (String app : List.of("postgres", "template1", "public")) {
+            assertThatThrownBy(() -> addons.create(app, "production", AddonSpec.parse("postgresql:shared")))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessage("app '" + app + "' in production cannot have a postgresql addon: its database and "
+                            + "user would be named '" + app + "' is reserved by PostgreSQL (postgres, template0, "
+                            + "template1, public, pg_*). Give the app another name");
+            assertThat(addons.list(app, "production")).isEmpty();
+        }
+        assertThat(addons.create("postgres", "staging", AddonSpec.parse("postgresql:shared")).status())
+                .as("in staging its tenant is postgres__staging").isEqualTo(dev.addons.api.Status.ACTIVE);
     }
 
     private static Connection connect(Map<String, String> vars, String database) throws SQLException {

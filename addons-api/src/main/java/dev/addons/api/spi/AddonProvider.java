@@ -56,6 +56,18 @@ public interface AddonProvider {
     List<Variant> variants();
 
     /**
+     * Why an app cannot have a tenant named {@code tenant} on this engine's servers (the name
+     * belongs to the server: a system database, the admin user...), or empty when it can. Asked
+     * before anything is made, so that such an app is refused at once with this reason.
+     *
+     * @param tenant a name matching {@code [a-z][a-z0-9_]{0,62}}, as in {@link TenantRequest#tenant()}
+     * @since 0.1.0
+     */
+    default java.util.Optional<String> tenantNameProblem(String tenant) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Describes the server to run for {@code request}'s version (a supported version, or a full
      * image reference for runtimes that run images). Does no I/O.
      */
