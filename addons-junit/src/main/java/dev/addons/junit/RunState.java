@@ -1,0 +1,167 @@
+package dev.addons.junit;
+
+import dev.addons.api.AddonException;
+import dev.addons.core.Addons;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one test run shares, kept in the root context's store: the addons home, an {@link Addons}
+ * per runtime, the {@link Scope#RUN} sets, and unique app names for the other scopes. Closed when
+ * the run ends: the run's sets are deprovisioned, then the home is deleted if the run made it.
+ * Thread-safe: classes running concurrently share it.
+ */
+final class RunState implements AutoCloseable {
+    /** The configuration parameter (or system property) naming the addons home. */
+    static final String HOME_PARAMETER = "addons.junit.home";
+    private static final Logger LOG = LoggerFactory.getLogger(RunState.class);
+
+    private final Path home;
+    private final boolean temporary;
+    private final Map<String, Addons> byRuntime = new ConcurrentHashMap<>();
+    private final Map<Object, Memo<AddonSet>> runSets = new ConcurrentHashMap<>();
+    private final List<AddonSet> opened = new ArrayList<>();
+    private final AtomicInteger apps = new AtomicInteger();
+    private final String runId = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36),
+            36);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RunState(Path home, boolean temporary) {
+        this.home = home;
+        this.temporary = temporary;
+    }
+
+    /**
+     * The run's state: the home named by {@value #HOME_PARAMETER} (kept afterwards), else a new
+     * directory under {@code java.io.tmpdir} (deleted when the run ends).
+     */
+    static RunState open(ExtensionContext root) {
+        String configured = root.getConfigurationParameter(HOME_PARAMETER).filter(s -> !s.isBlank()).orElse(null);
+        try {
+            if (configured != null) {
+                return new RunState(Files.createDirectories(Path.of(configured)).toAbsolutePath(), false);
+            }
+            return new RunState(Files.createTempDirectory("addons-junit-").toAbsolutePath(), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the addons home for tests"
+                    + (configured == null ? "" : " at " + HOME_PARAMETER + "=" + configured), e);
+        }
+    }
+
+    Path home() {
+        return home;
+    }
+
+    /** The {@link Addons} working on {@code runtime} in this run's home. */
+    Addons addons(String runtime) {
+        return byRuntime.computeIfAbsent(runtime, r -> Addons.builder().home(home).runtime(r)
+                .automaticBackups(false).build());
+    }
+
+    /**
+     * A new app name for {@code testClass}: {@code t-<class>-<run>-<n>}, unique in the home even
+     * when an earlier run left addons in it.
+     */
+    String appFor(Class<?> testClass) {
+        String slug = testClass.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String suffix = runId + "-" + apps.incrementAndGet();
+        int room = 40 - "t-".length() - "-".length() - suffix.length();
+        slug = slug.length() > room ? slug.substring(0, room).replaceAll("-+$", "") : slug;
+        return "t-" + (slug.isEmpty() ? "" : slug + "-") + suffix;
+    }
+
+    /** The run's set for {@code declaration}, provisioned by the first caller; a failure is kept and rethrown. */
+    AddonSet runSet(Declaration declaration) {
+        Memo<AddonSet> memo = runSets.computeIfAbsent(declaration.runKey(), k -> new Memo<>(() -> {
+            AddonSet set = AddonSet.open(addons(declaration.runtime()), appFor(declaration.declaredOn()),
+                    declaration);
+            synchronized (opened) {
+                opened.add(set);
+            }
+            return set;
+        }));
+        return memo.get();
+    }
+
+    /** Deprovisions the run's sets, closes the {@link Addons} and deletes a temporary home. */
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        AddonException failure = new AddonException("Ending the test run's addons in " + home + " failed");
+        List<AddonSet> sets;
+        synchronized (opened) {
+            sets = new ArrayList<>(opened);
+        }
+        java.util.Collections.reverse(sets);
+        for (AddonSet set : sets) {
+            try {
+                set.close();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        byRuntime.values().forEach(Addons::close);
+        if (temporary && failure.getSuppressed().length == 0) {
+            delete(home);
+        }
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+    }
+
+    private static void delete(Path directory) {
+        try (Stream<Path> all = Files.walk(directory)) {
+            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete the test addons home {}: {}", directory, e.toString());
+        }
+    }
+
+    /** A value computed once, by the first caller; others wait for it. A failure is kept. */
+    static final class Memo<T> {
+        private final Supplier<T> supplier;
+        private T value;
+        private RuntimeException failure;
+        private boolean done;
+
+        Memo(Supplier<T> supplier) {
+            this.supplier = supplier;
+        }
+
+        synchronized T get() {
+            if (!done) {
+                done = true;
+                try {
+                    value = supplier.get();
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return value;
+        }
+    }
+}
