@@ -22,6 +22,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  */
 record Declaration(Class<?> declaredOn, List<AddonSpec> specs, Scope scope, String runtime,
         boolean frameworkProperties) {
+    /** The runtimes an annotation may name. */
+    static final List<String> RUNTIMES = List.of("auto", "process", "container");
 
     Declaration {
         specs = List.copyOf(specs);
@@ -73,7 +75,7 @@ record Declaration(Class<?> declaredOn, List<AddonSpec> specs, Scope scope, Stri
         }
         Scope scope = options.map(WithAddons::scope).orElse(Scope.CLASS);
         String runtime = options.map(WithAddons::runtime).orElse("auto");
-        if (!List.of("auto", "process", "container").contains(runtime)) {
+        if (!RUNTIMES.contains(runtime)) {
             throw new ExtensionConfigurationException("@WithAddons(runtime = \"" + runtime + "\")" + on
                     + " is not a runtime: use process, container or auto");
         }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +31,13 @@ import org.slf4j.LoggerFactory;
 final class RunState implements AutoCloseable {
     /** The configuration parameter (or system property) naming the addons home. */
     static final String HOME_PARAMETER = "addons.junit.home";
+    /** The configuration parameter naming the runtime that {@code runtime = "auto"} stands for. */
+    static final String RUNTIME_PARAMETER = "addons.junit.runtime";
     private static final Logger LOG = LoggerFactory.getLogger(RunState.class);
 
     private final Path home;
     private final boolean temporary;
+    private final String auto;
     private final Map<String, Addons> byRuntime = new ConcurrentHashMap<>();
     private final Map<Object, Memo<AddonSet>> runSets = new ConcurrentHashMap<>();
     private final List<AddonSet> opened = new ArrayList<>();
@@ -42,22 +46,29 @@ final class RunState implements AutoCloseable {
             36);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RunState(Path home, boolean temporary) {
+    private RunState(Path home, boolean temporary, String auto) {
         this.home = home;
         this.temporary = temporary;
+        this.auto = auto;
     }
 
     /**
      * The run's state: the home named by {@value #HOME_PARAMETER} (kept afterwards), else a new
-     * directory under {@code java.io.tmpdir} (deleted when the run ends).
+     * directory under {@code java.io.tmpdir} (deleted when the run ends); and the runtime
+     * {@code auto} stands for: the one {@value #RUNTIME_PARAMETER} names, else the core's choice.
      */
     static RunState open(ExtensionContext root) {
+        String auto = root.getConfigurationParameter(RUNTIME_PARAMETER).filter(s -> !s.isBlank()).orElse("auto");
+        if (!Declaration.RUNTIMES.contains(auto)) {
+            throw new ExtensionConfigurationException(RUNTIME_PARAMETER + "=" + auto
+                    + " is not a runtime: use process, container or auto");
+        }
         String configured = root.getConfigurationParameter(HOME_PARAMETER).filter(s -> !s.isBlank()).orElse(null);
         try {
             if (configured != null) {
-                return new RunState(Files.createDirectories(Path.of(configured)).toAbsolutePath(), false);
+                return new RunState(Files.createDirectories(Path.of(configured)).toAbsolutePath(), false, auto);
             }
-            return new RunState(Files.createTempDirectory("addons-junit-").toAbsolutePath(), true);
+            return new RunState(Files.createTempDirectory("addons-junit-").toAbsolutePath(), true, auto);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the addons home for tests"
                     + (configured == null ? "" : " at " + HOME_PARAMETER + "=" + configured), e);
@@ -70,7 +81,8 @@ final class RunState implements AutoCloseable {
 
     /** The {@link Addons} working on {@code runtime} in this run's home. */
     Addons addons(String runtime) {
-        return byRuntime.computeIfAbsent(runtime, r -> Addons.builder().home(home).runtime(r)
+        String chosen = "auto".equals(runtime) ? auto : runtime;
+        return byRuntime.computeIfAbsent(chosen, r -> Addons.builder().home(home).runtime(r)
                 .automaticBackups(false).build());
     }
 

@@ -40,7 +40,9 @@ public @interface WithAddons {
 
     /**
      * Where the servers run: {@code process}, {@code container} or {@code auto} (the default: the
-     * container runtime when a Docker-API endpoint answers, else the process runtime).
+     * container runtime when a Docker-API endpoint answers, else the process runtime). The JUnit
+     * configuration parameter {@code addons.junit.runtime} says what {@code auto} stands for in a
+     * run, e.g. {@code -Daddons.junit.runtime=process} in CI.
      */
     String runtime() default "auto";
 
