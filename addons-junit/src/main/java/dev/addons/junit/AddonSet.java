@@ -49,15 +49,18 @@ final class AddonSet implements AutoCloseable {
     }
 
     /**
-     * Provisions the declared addons for {@code app} and waits until all are active. When one
-     * fails, the others are deprovisioned again and the failure is thrown.
+     * Provisions the declared addons for {@code app} and waits until all are active; the SQL ones
+     * as copies of {@code templateApp}'s when it is not {@code null}. When one fails, the others
+     * are deprovisioned again and the failure is thrown.
      */
-    static AddonSet open(Addons addons, String app, Declaration declaration) {
+    static AddonSet open(Addons addons, String app, Declaration declaration, String templateApp) {
         long started = System.nanoTime();
         List<CompletableFuture<AddonRecord>> futures = new ArrayList<>();
         try {
             for (AddonSpec spec : declaration.specs()) {
-                futures.add(createAsync(addons, app, declaration, spec));
+                futures.add(templateApp != null && Templates.isSql(addons, spec)
+                        ? CompletableFuture.supplyAsync(() -> Templates.copy(addons, app, declaration, spec, templateApp))
+                        : createAsync(addons, app, declaration, spec));
             }
             List<AddonRecord> records = new ArrayList<>();
             for (CompletableFuture<AddonRecord> future : futures) {

@@ -42,9 +42,7 @@ public final class AddonsExtension implements BeforeAllCallback, BeforeEachCallb
     public void beforeEach(ExtensionContext context) {
         Optional<Declaration> declaration = Declaration.find(context.getRequiredTestClass());
         if (declaration.isPresent() && declaration.get().scope() == Scope.METHOD) {
-            RunState run = run(context);
-            Declaration d = declaration.get();
-            AddonSet set = AddonSet.open(run.addons(d.runtime()), run.appFor(d.declaredOn()), d);
+            AddonSet set = run(context).open(declaration.get());
             context.getStore(NAMESPACE).put(ACTIVE, new Active(set, true));
         }
     }
@@ -88,8 +86,7 @@ public final class AddonsExtension implements BeforeAllCallback, BeforeEachCallb
             if (declaration.scope() == Scope.RUN) {
                 return new Active(run.runSet(declaration), false);
             }
-            return new Active(AddonSet.open(run.addons(declaration.runtime()), run.appFor(declaration.declaredOn()),
-                    declaration), true);
+            return new Active(run.open(declaration), true);
         }, Active.class).set();
     }
 

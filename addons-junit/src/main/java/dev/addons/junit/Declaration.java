@@ -19,9 +19,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * @param scope               how long they live
  * @param runtime             where their servers run
  * @param frameworkProperties whether to set framework system properties
+ * @param template            what the SQL addons are copied from, or {@code null} for nothing
  */
 record Declaration(Class<?> declaredOn, List<AddonSpec> specs, Scope scope, String runtime,
-        boolean frameworkProperties) {
+        boolean frameworkProperties, Class<? extends AddonTemplate> template) {
     /** The runtimes an annotation may name. */
     static final List<String> RUNTIMES = List.of("auto", "process", "container");
 
@@ -46,7 +47,12 @@ record Declaration(Class<?> declaredOn, List<AddonSpec> specs, Scope scope, Stri
 
     /** What shares one set under {@link Scope#RUN}: everything but the declaring class. */
     Object runKey() {
-        return List.of(specs, runtime, frameworkProperties);
+        return java.util.Arrays.asList(specs, runtime, frameworkProperties, template);
+    }
+
+    /** The declaration of a template's own app: the given SQL addons, nothing else. */
+    Declaration forTemplate(List<AddonSpec> sql) {
+        return new Declaration(template, sql, Scope.RUN, runtime, false, null);
     }
 
     String describe() {
@@ -79,8 +85,10 @@ record Declaration(Class<?> declaredOn, List<AddonSpec> specs, Scope scope, Stri
             throw new ExtensionConfigurationException("@WithAddons(runtime = \"" + runtime + "\")" + on
                     + " is not a runtime: use process, container or auto");
         }
+        Class<? extends AddonTemplate> template = options.map(WithAddons::template)
+                .filter(t -> t != AddonTemplate.class).orElse(null);
         return new Declaration(declaredOn, specs, scope, runtime,
-                options.map(WithAddons::frameworkProperties).orElse(false));
+                options.map(WithAddons::frameworkProperties).orElse(false), template);
     }
 
     private static Class<?> innerOf(Class<?> c) {

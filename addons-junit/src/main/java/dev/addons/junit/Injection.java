@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 final class Injection {
     private static final Set<Class<?>> TYPES = Set.of(Environment.class, Credentials.class, Map.class,
             DataSource.class);
-    private static final Set<String> SQL_ADDONS = Set.of("postgresql", "mysql");
+    static final Set<String> SQL_ADDONS = Set.of("postgresql", "mysql");
 
     private Injection() {
     }

@@ -40,6 +40,7 @@ final class RunState implements AutoCloseable {
     private final String auto;
     private final Map<String, Addons> byRuntime = new ConcurrentHashMap<>();
     private final Map<Object, Memo<AddonSet>> runSets = new ConcurrentHashMap<>();
+    private final Map<Object, Memo<AddonSet>> templates = new ConcurrentHashMap<>();
     private final List<AddonSet> opened = new ArrayList<>();
     private final AtomicInteger apps = new AtomicInteger();
     private final String runId = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36),
@@ -99,17 +100,42 @@ final class RunState implements AutoCloseable {
         return "t-" + (slug.isEmpty() ? "" : slug + "-") + suffix;
     }
 
+    /** A new set for {@code declaration}, of an app of its own; its SQL addons copied from the template's, if any. */
+    AddonSet open(Declaration declaration) {
+        return AddonSet.open(addons(declaration.runtime()), appFor(declaration.declaredOn()), declaration,
+                templateApp(declaration));
+    }
+
     /** The run's set for {@code declaration}, provisioned by the first caller; a failure is kept and rethrown. */
     AddonSet runSet(Declaration declaration) {
         Memo<AddonSet> memo = runSets.computeIfAbsent(declaration.runKey(), k -> new Memo<>(() -> {
-            AddonSet set = AddonSet.open(addons(declaration.runtime()), appFor(declaration.declaredOn()),
-                    declaration);
+            AddonSet set = open(declaration);
             synchronized (opened) {
                 opened.add(set);
             }
             return set;
         }));
         return memo.get();
+    }
+
+    /**
+     * The app whose SQL addons {@code declaration}'s are copied from, provisioned and prepared by
+     * the first caller of the run; {@code null} when it names no template.
+     */
+    private String templateApp(Declaration declaration) {
+        if (declaration.template() == null) {
+            return null;
+        }
+        Declaration template = Templates.check(addons(declaration.runtime()), declaration);
+        Memo<AddonSet> memo = templates.computeIfAbsent(template.runKey(), k -> new Memo<>(() -> {
+            AddonSet set = open(template);
+            synchronized (opened) {
+                opened.add(set);
+            }
+            Templates.prepare(declaration, set);
+            return set;
+        }));
+        return memo.get().app();
     }
 
     /** Deprovisions the run's sets, closes the {@link Addons} and deletes a temporary home. */

@@ -54,4 +54,13 @@ public @interface WithAddons {
      * global to the JVM: with test classes running concurrently, use it with {@link Scope#RUN}.
      */
     boolean frameworkProperties() default false;
+
+    /**
+     * A preparation each scope's SQL addon is copied from, e.g. {@code template = Schema.class}:
+     * the {@link AddonTemplate} runs once per test run, and every class (or, with
+     * {@link Scope#METHOD}, every test) gets a copy of the database it prepared. Needs the SQL
+     * addon on its {@code shared} variant and a provider that copies tenants (PostgreSQL). The
+     * default, {@code AddonTemplate.class} itself, means none: the databases start empty.
+     */
+    Class<? extends AddonTemplate> template() default AddonTemplate.class;
 }
