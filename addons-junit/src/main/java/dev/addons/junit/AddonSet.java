@@ -35,7 +35,7 @@ final class AddonSet implements AutoCloseable {
     private final Credentials credentials;
     private final Environment environment;
     private final FrameworkProperties properties;
-    private final List<AutoCloseable> dataSources = new ArrayList<>();
+    private final Map<String, DataSource> dataSources = new java.util.LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private AddonSet(Addons addons, String app, Declaration declaration, List<AddonRecord> records) {
@@ -112,12 +112,13 @@ final class AddonSet implements AutoCloseable {
         return environment;
     }
 
-    /** A pool on {@code addon}'s database, closed with this set. */
+    /** The pool on {@code addon}'s database, made on first use and closed with this set. */
     synchronized DataSource dataSource(String addon) {
-        DataSource pool = Environment.of(ENVIRONMENT, addons.credentials(app, ENVIRONMENT, addon).toMap())
-                .dataSource();
-        dataSources.add((AutoCloseable) pool);
-        return pool;
+        if (closed.get()) {
+            throw new IllegalStateException("the addons of " + app + " are deprovisioned");
+        }
+        return dataSources.computeIfAbsent(addon, a ->
+                Environment.of(ENVIRONMENT, addons.credentials(app, ENVIRONMENT, a).toMap()).dataSource());
     }
 
     /** Closes the data sources, restores the system properties and deprovisions; idempotent. */
@@ -128,9 +129,9 @@ final class AddonSet implements AutoCloseable {
         }
         AddonException failure = new AddonException("Deprovisioning the addons of " + app + " failed");
         synchronized (this) {
-            for (AutoCloseable pool : dataSources) {
+            for (DataSource pool : dataSources.values()) {
                 try {
-                    pool.close();
+                    ((AutoCloseable) pool).close();
                 } catch (Exception e) {
                     failure.addSuppressed(e);
                 }

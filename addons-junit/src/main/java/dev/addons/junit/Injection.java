@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
  *   <li>{@link Credentials} or {@code Map<String, String>}: all variables;</li>
  *   <li>{@code @AddonVariable("NAME") String}: one variable;</li>
  *   <li>{@link DataSource}: a HikariCP pool on the SQL addon's database (its JDBC driver on the
- *       test class path), closed when the scope ends.</li>
+ *       test class path), one per scope, closed when the scope ends (not by the tests).</li>
  * </ul>
  * Misuse is reported with {@link ExtensionConfigurationException}, naming the parameter, the value
  * and what is allowed. Stateless.
