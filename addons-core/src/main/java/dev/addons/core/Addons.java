@@ -22,6 +22,7 @@ import dev.addons.core.internal.ResolvedSpec;
 import dev.addons.core.internal.Runtimes;
 import dev.addons.core.internal.Servers;
 import dev.addons.core.internal.StateStore;
+import dev.addons.core.internal.TenantCopies;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.ServerRuntime;
 import java.nio.file.Path;
@@ -69,6 +70,7 @@ public final class Addons implements AutoCloseable {
     private final AddonLifecycle lifecycle;
     private final Backups backups;
     private final Migrations migrations;
+    private final TenantCopies copies;
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -84,6 +86,7 @@ public final class Addons implements AutoCloseable {
         this.lifecycle = new AddonLifecycle(store, registry, servers, listeners);
         this.backups = new Backups(home, store, registry, servers, builder.progress, Clock.systemUTC());
         this.migrations = new Migrations(store, registry, servers, backups, runtimes::get, builder.progress);
+        this.copies = new TenantCopies(store, registry, lifecycle, runtimes);
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "addons-provision-" + threads.incrementAndGet());
@@ -174,6 +177,21 @@ public final class Addons implements AutoCloseable {
         refuseTenantName(checkedApp, checkedEnvironment, resolved, "");
         return CompletableFuture.supplyAsync(
                 () -> lifecycle.create(checkedApp, checkedEnvironment, resolved, CREATE_TIMEOUT), executor);
+    }
+
+    /**
+     * Creates {@code addon} for an app as a copy of another app's, on the same shared server, and
+     * waits until it is ACTIVE: the copy has the source's data as of now and a login of its own
+     * (PostgreSQL: {@code CREATE DATABASE ... TEMPLATE}; the source's open sessions are ended).
+     * Meant for tests: a prepared database copied per test. Returns the existing addon when the
+     * app already has this one. Throws {@link dev.addons.api.AddonNotFoundException} when the
+     * source has no such addon, {@link InvalidSpecException} when it is not on a shared server,
+     * {@link dev.addons.api.UnsupportedOperationAddonException} when the provider cannot copy.
+     */
+    public AddonRecord createCopy(String app, String environment, String addon, String sourceApp,
+            String sourceEnvironment) {
+        return copies.create(checkApp(app), checkEnvironment(environment), addon, checkApp(sourceApp),
+                checkEnvironment(sourceEnvironment), CREATE_TIMEOUT);
     }
 
     /** The app's addons in an environment (not destroyed ones), by addon name. */

@@ -177,4 +177,15 @@ public final class PostgresProvider implements AddonProvider {
     public Map<String, String> summary(TenantRequest request, Binding binding, ServerAccess server) {
         return PostgresBackups.summary(request.tenant(), binding, server);
     }
+
+    @Override
+    public boolean copiesTenants() {
+        return true;
+    }
+
+    @Override
+    public Binding provisionCopy(TenantRequest request, TenantRequest source, Binding sourceBinding,
+            ServerAccess server) {
+        return PostgresCopies.copy(request.tenant(), sourceBinding, server);
+    }
 }

@@ -146,4 +146,29 @@ public interface AddonProvider {
     default java.util.Map<String, String> summary(TenantRequest request, Binding binding, ServerAccess server) {
         throw new UnsupportedOperationAddonException("not supported: " + name() + " cannot summarize its data");
     }
+
+    /**
+     * Whether {@link #provisionCopy} is implemented. Providers that implement it return true.
+     *
+     * @since 0.1.0
+     */
+    default boolean copiesTenants() {
+        return false;
+    }
+
+    /**
+     * Creates the tenant {@code request} as a copy of the tenant {@code source} on the same running
+     * shared server, with a login of its own (PostgreSQL: {@code CREATE DATABASE ... TEMPLATE}, a
+     * file copy that takes a fraction of a second): what a test run uses to give each test a fresh
+     * copy of a prepared database. The source's sessions may be ended for it, its data is left as
+     * it was. Must be safe to retry, as {@link #provision} is.
+     *
+     * @return what {@link #credentials} and {@link #deprovision} need later, as {@link #provision} returns
+     * @throws UnsupportedOperationAddonException when {@link #copiesTenants()} is false
+     * @since 0.1.0
+     */
+    default Binding provisionCopy(TenantRequest request, TenantRequest source, Binding sourceBinding,
+            ServerAccess server) {
+        throw new UnsupportedOperationAddonException("not supported: " + name() + " cannot copy a tenant");
+    }
 }

@@ -47,13 +47,25 @@ public final class AddonLifecycle {
      * it ACTIVE. An addon that exists with another variant or version is refused.
      */
     public AddonRecord create(String app, String environment, ResolvedSpec spec, Duration timeout) {
+        return create(app, environment, spec, timeout, spec.provider()::provision);
+    }
+
+    /** {@link #create(String, String, ResolvedSpec, Duration)}, making the tenant with {@code provisioner}. */
+    public AddonRecord create(String app, String environment, ResolvedSpec spec, Duration timeout,
+            Provisioner provisioner) {
         Claim claim = store.locked(() -> claim(app, environment, spec));
         if (!claim.mine) {
             return claim.state.record().status() == Status.ACTIVE
                     ? claim.state.record()
                     : await(claim.state.record().id(), timeout);
         }
-        return provision(claim.state, spec);
+        return provision(claim.state, spec, provisioner);
+    }
+
+    /** How a tenant is made on the server it got: by the provider from nothing, or as a copy. */
+    @FunctionalInterface
+    public interface Provisioner {
+        Binding provision(TenantRequest tenant, ServerAccess server);
     }
 
     private Claim claim(String app, String environment, ResolvedSpec spec) {
@@ -98,7 +110,7 @@ public final class AddonLifecycle {
         return new Claim(state, false);
     }
 
-    private AddonRecord provision(AddonState pending, ResolvedSpec spec) {
+    private AddonRecord provision(AddonState pending, ResolvedSpec spec, Provisioner provisioner) {
         AddonState state = store.locked(() -> transition(pending, Status.PROVISIONING, "", Owner.current()));
         AddonRecord record = state.record();
         TenantRequest tenant = state.tenant(record.variant(), spec.variant().shared());
@@ -107,7 +119,7 @@ public final class AddonLifecycle {
             lease = spec.variant().shared()
                     ? servers.joinShared(spec, state)
                     : servers.startDedicated(spec, state);
-            Binding binding = spec.provider().provision(tenant, lease.access());
+            Binding binding = provisioner.provision(tenant, lease.access());
             AddonState bound = state.withServer(lease.server().serverId()).withBinding(binding.values());
             return store.locked(() -> transition(bound, Status.ACTIVE, "", null)).record();
         } catch (RuntimeException e) {

@@ -1,0 +1,205 @@
+package dev.addons.junit;
+
+import dev.addons.api.AddonException;
+import dev.addons.core.Addons;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one test run shares, kept in the root context's store: the addons home, an {@link Addons}
+ * per runtime, the {@link Scope#RUN} sets, and unique app names for the other scopes. Closed when
+ * the run ends: the run's sets are deprovisioned, then the home is deleted if the run made it.
+ * Thread-safe: classes running concurrently share it.
+ */
+final class RunState implements AutoCloseable {
+    /** The configuration parameter (or system property) naming the addons home. */
+    static final String HOME_PARAMETER = "addons.junit.home";
+    /** The configuration parameter naming the runtime that {@code runtime = "auto"} stands for. */
+    static final String RUNTIME_PARAMETER = "addons.junit.runtime";
+    private static final Logger LOG = LoggerFactory.getLogger(RunState.class);
+
+    private final Path home;
+    private final boolean temporary;
+    private final String auto;
+    private final Map<String, Addons> byRuntime = new ConcurrentHashMap<>();
+    private final Map<Object, Memo<AddonSet>> runSets = new ConcurrentHashMap<>();
+    private final Map<Object, Memo<AddonSet>> templates = new ConcurrentHashMap<>();
+    private final List<AddonSet> opened = new ArrayList<>();
+    private final AtomicInteger apps = new AtomicInteger();
+    private final String runId = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36),
+            36);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RunState(Path home, boolean temporary, String auto) {
+        this.home = home;
+        this.temporary = temporary;
+        this.auto = auto;
+    }
+
+    /**
+     * The run's state: the home named by {@value #HOME_PARAMETER} (kept afterwards), else a new
+     * directory under {@code java.io.tmpdir} (deleted when the run ends); and the runtime
+     * {@code auto} stands for: the one {@value #RUNTIME_PARAMETER} names, else the core's choice.
+     */
+    static RunState open(ExtensionContext root) {
+        String auto = root.getConfigurationParameter(RUNTIME_PARAMETER).filter(s -> !s.isBlank()).orElse("auto");
+        if (!Declaration.RUNTIMES.contains(auto)) {
+            throw new ExtensionConfigurationException(RUNTIME_PARAMETER + "=" + auto
+                    + " is not a runtime: use process, container or auto");
+        }
+        String configured = root.getConfigurationParameter(HOME_PARAMETER).filter(s -> !s.isBlank()).orElse(null);
+        try {
+            if (configured != null) {
+                return new RunState(Files.createDirectories(Path.of(configured)).toAbsolutePath(), false, auto);
+            }
+            return new RunState(Files.createTempDirectory("addons-junit-").toAbsolutePath(), true, auto);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the addons home for tests"
+                    + (configured == null ? "" : " at " + HOME_PARAMETER + "=" + configured), e);
+        }
+    }
+
+    Path home() {
+        return home;
+    }
+
+    /** The {@link Addons} working on {@code runtime} in this run's home. */
+    Addons addons(String runtime) {
+        String chosen = "auto".equals(runtime) ? auto : runtime;
+        return byRuntime.computeIfAbsent(chosen, r -> Addons.builder().home(home).runtime(r)
+                .automaticBackups(false).build());
+    }
+
+    /**
+     * A new app name for {@code testClass}: {@code t-<class>-<run>-<n>}, unique in the home even
+     * when an earlier run left addons in it.
+     */
+    String appFor(Class<?> testClass) {
+        String slug = testClass.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String suffix = runId + "-" + apps.incrementAndGet();
+        int room = 40 - "t-".length() - "-".length() - suffix.length();
+        slug = slug.length() > room ? slug.substring(0, room).replaceAll("-+$", "") : slug;
+        return "t-" + (slug.isEmpty() ? "" : slug + "-") + suffix;
+    }
+
+    /** A new set for {@code declaration}, of an app of its own; its SQL addons copied from the template's, if any. */
+    AddonSet open(Declaration declaration) {
+        return AddonSet.open(addons(declaration.runtime()), appFor(declaration.declaredOn()), declaration,
+                templateApp(declaration));
+    }
+
+    /** The run's set for {@code declaration}, provisioned by the first caller; a failure is kept and rethrown. */
+    AddonSet runSet(Declaration declaration) {
+        Memo<AddonSet> memo = runSets.computeIfAbsent(declaration.runKey(), k -> new Memo<>(() -> {
+            AddonSet set = open(declaration);
+            synchronized (opened) {
+                opened.add(set);
+            }
+            return set;
+        }));
+        return memo.get();
+    }
+
+    /**
+     * The app whose SQL addons {@code declaration}'s are copied from, provisioned and prepared by
+     * the first caller of the run; {@code null} when it names no template.
+     */
+    private String templateApp(Declaration declaration) {
+        if (declaration.template() == null) {
+            return null;
+        }
+        Declaration template = Templates.check(addons(declaration.runtime()), declaration);
+        Memo<AddonSet> memo = templates.computeIfAbsent(template.runKey(), k -> new Memo<>(() -> {
+            AddonSet set = open(template);
+            synchronized (opened) {
+                opened.add(set);
+            }
+            Templates.prepare(declaration, set);
+            return set;
+        }));
+        return memo.get().app();
+    }
+
+    /** Deprovisions the run's sets, closes the {@link Addons} and deletes a temporary home. */
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        AddonException failure = new AddonException("Ending the test run's addons in " + home + " failed");
+        List<AddonSet> sets;
+        synchronized (opened) {
+            sets = new ArrayList<>(opened);
+        }
+        java.util.Collections.reverse(sets);
+        for (AddonSet set : sets) {
+            try {
+                set.close();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        byRuntime.values().forEach(Addons::close);
+        if (temporary && failure.getSuppressed().length == 0) {
+            delete(home);
+        }
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+    }
+
+    private static void delete(Path directory) {
+        try (Stream<Path> all = Files.walk(directory)) {
+            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete the test addons home {}: {}", directory, e.toString());
+        }
+    }
+
+    /** A value computed once, by the first caller; others wait for it. A failure is kept. */
+    static final class Memo<T> {
+        private final Supplier<T> supplier;
+        private T value;
+        private RuntimeException failure;
+        private boolean done;
+
+        Memo(Supplier<T> supplier) {
+            this.supplier = supplier;
+        }
+
+        synchronized T get() {
+            if (!done) {
+                done = true;
+                try {
+                    value = supplier.get();
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.addons.junit;
+
+import dev.addons.api.AddonException;
+import dev.addons.api.AddonNotFoundException;
+import dev.addons.api.AddonRecord;
+import dev.addons.api.AddonSpec;
+import dev.addons.api.UnsupportedOperationAddonException;
+import dev.addons.core.Addons;
+import java.util.List;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.platform.commons.support.ReflectionSupport;
+
+/** What {@link WithAddons#template()} needs: the checks, the preparation and the copies. Stateless. */
+final class Templates {
+
+    private Templates() {
+    }
+
+    /** Whether {@code spec} names a SQL addon; an unknown one is not (its creation reports it). */
+    static boolean isSql(Addons addons, AddonSpec spec) {
+        try {
+            return Injection.SQL_ADDONS.contains(addons.info(spec.addon()).name());
+        } catch (AddonNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** The declaration of the template's app: {@code declaration}'s SQL addons, each on a shared server. */
+    static Declaration check(Addons addons, Declaration declaration) {
+        List<AddonSpec> sql = declaration.specs().stream().filter(s -> isSql(addons, s)).toList();
+        String where = "@WithAddons(template = " + declaration.template().getSimpleName() + ".class) on "
+                + declaration.declaredOn().getName();
+        if (sql.isEmpty()) {
+            throw new ExtensionConfigurationException(where + ": a template is a SQL addon's database, and the"
+                    + " class declares " + declaration.describe() + ": add @WithAddon(name = \"postgresql\","
+                    + " variant = \"shared\")");
+        }
+        for (AddonSpec spec : sql) {
+            if (!"shared".equals(spec.variant())) {
+                throw new ExtensionConfigurationException(where + ": copies are made on a shared server, and "
+                        + spec.addon() + " is on variant " + spec.variantIfSet().orElse("small (the default)")
+                        + ": declare it with variant = \"shared\"");
+            }
+        }
+        return declaration.forTemplate(sql);
+    }
+
+    /** Runs the template's preparation on its set. */
+    static void prepare(Declaration declaration, AddonSet set) {
+        AddonTemplate template;
+        try {
+            template = ReflectionSupport.newInstance(declaration.template());
+        } catch (RuntimeException e) {
+            throw new ExtensionConfigurationException("@WithAddons(template = "
+                    + declaration.template().getSimpleName() + ".class) on " + declaration.declaredOn().getName()
+                    + ": cannot make one (" + e + "); give it a public no-arg constructor", e);
+        }
+        try {
+            template.prepare(set.environment());
+        } catch (Exception e) {
+            throw new AddonException(declaration.template().getName() + ".prepare failed on the template "
+                    + set.app() + ": " + e, e);
+        }
+    }
+
+    /** Creates {@code spec}'s addon for {@code app} as a copy of {@code templateApp}'s. */
+    static AddonRecord copy(Addons addons, String app, Declaration declaration, AddonSpec spec, String templateApp) {
+        try {
+            return addons.createCopy(app, AddonSet.ENVIRONMENT, spec.addon(), templateApp, AddonSet.ENVIRONMENT);
+        } catch (UnsupportedOperationAddonException e) {
+            throw new ExtensionConfigurationException("@WithAddons(template = "
+                    + declaration.template().getSimpleName() + ".class) on " + declaration.declaredOn().getName()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.addons.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.addons.core.Environment;
+import dev.addons.junit.SharedServer.Keeper;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.platform.engine.TestExecutionResult;
+
+/**
+ * {@code template = ...}: a database prepared once per run, and a copy of it for every class or
+ * test, on the shared server, each copy apart from the others and from the template.
+ */
+@ExtendWith(SharedServer.class)
+class TemplateTest {
+    static final AtomicInteger PREPARED = new AtomicInteger();
+    static final Map<String, List<String>> DATABASES = new ConcurrentHashMap<>();
+
+    private final Keeper keeper;
+
+    TemplateTest(Keeper keeper) {
+        this.keeper = keeper;
+    }
+
+    @BeforeEach
+    void forgetEarlierRuns() {
+        PREPARED.set(0);
+        DATABASES.clear();
+    }
+
+    @AfterEach
+    void nothingOfTheCasesIsLeft() throws SQLException {
+        keeper.assertOnlyItsOwnLeft();
+    }
+
+    @Test
+    void everyTestGetsItsOwnCopyOfThePreparedDatabase() {
+        Keeper.assertPassed(keeper.run(PerMethodCase.class, PerClassCase.class), 3);
+
+        assertThat(PREPARED).hasValue(1);
+        List<String> copies = List.of(DATABASES.get("one").get(0), DATABASES.get("two").get(0),
+                DATABASES.get("class").get(0));
+        assertThat(copies).doesNotHaveDuplicates().doesNotContainAnyElementsOf(DATABASES.get("template"));
+    }
+
+    @Test
+    void aTemplateNeedsASqlAddonOnASharedServer() {
+        Throwable failure = keeper.run(SmallVariantCase.class).containerEvents().failed().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+                .findFirst().orElseThrow();
+
+        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class).hasMessage(
+                "@WithAddons(template = Orders.class) on " + SmallVariantCase.class.getName() + ": copies are made on"
+                        + " a shared server, and postgresql is on variant small (the default): declare it with"
+                        + " variant = \"shared\"");
+    }
+
+    /** Two orders, and the table they are in. */
+    public static final class Orders implements AddonTemplate {
+        @Override
+        public void prepare(Environment environment) throws Exception {
+            PREPARED.incrementAndGet();
+            seen("template", environment.require("PGDATABASE"));
+            DataSource pool = environment.dataSource();
+            try (Connection c = pool.getConnection(); Statement sql = c.createStatement()) {
+                sql.execute("create table orders (id serial primary key, item text not null)");
+                sql.execute("insert into orders (item) values ('tea'), ('cake')");
+            } finally {
+                ((AutoCloseable) pool).close();
+            }
+        }
+    }
+
+    static void seen(String who, String database) {
+        DATABASES.computeIfAbsent(who, w -> new CopyOnWriteArrayList<>()).add(database);
+    }
+
+    /** Adds an order and reads them all: the template's two and this one, nobody else's. */
+    static List<String> orderAndList(DataSource db, String item) throws SQLException {
+        try (Connection c = db.getConnection(); Statement sql = c.createStatement()) {
+            sql.execute("insert into orders (item) values ('" + item + "')");
+            List<String> items = new CopyOnWriteArrayList<>();
+            try (ResultSet rs = sql.executeQuery("select item from orders order by id")) {
+                while (rs.next()) {
+                    items.add(rs.getString(1));
+                }
+            }
+            return items;
+        }
+    }
+
+    @WithAddons(runtime = "process", scope = Scope.METHOD, template = Orders.class,
+            value = @WithAddon(name = "postgresql", version = "15", variant = "shared"))
+    static class PerMethodCase {
+        @Test
+        void one(DataSource db, @AddonVariable("PGDATABASE") String database) throws SQLException {
+            seen("one", database);
+            assertThat(orderAndList(db, "one")).containsExactly("tea", "cake", "one");
+        }
+
+        @Test
+        void two(DataSource db, @AddonVariable("PGDATABASE") String database) throws SQLException {
+            seen("two", database);
+            assertThat(orderAndList(db, "two")).containsExactly("tea", "cake", "two");
+        }
+    }
+
+    @WithAddons(runtime = "process", template = Orders.class, value = {
+            @WithAddon(name = "postgresql", version = "15", variant = "shared"),
+            @WithAddon(name = "valkey", version = "7")})
+    static class PerClassCase {
+        @Test
+        void test(DataSource db, @AddonVariable("PGDATABASE") String database) throws SQLException {
+            seen("class", database);
+            assertThat(orderAndList(db, "class")).containsExactly("tea", "cake", "class");
+        }
+    }
+
+    @WithAddons(runtime = "process", template = Orders.class,
+            value = @WithAddon(name = "postgresql", version = "15"))
+    static class SmallVariantCase {
+        @Test
+        void test() {
+        }
+    }
+}
