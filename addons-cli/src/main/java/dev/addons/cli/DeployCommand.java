@@ -1,6 +1,8 @@
 package dev.addons.cli;
 
+import dev.addons.api.AddonNotFoundException;
 import dev.addons.api.AddonRecord;
+import dev.addons.api.InvalidSpecException;
 import dev.addons.core.Addons;
 import dev.addons.core.AppFile;
 import dev.addons.core.DeployResult;
@@ -33,11 +35,18 @@ final class DeployCommand extends AddonsCommand {
 
     @Override
     public Integer call() {
-        AppFile appFile = AppFile.read(appFilePath());
+        Path path = appFilePath();
+        AppFile appFile = AppFile.read(path);
         PrintWriter out = out();
         DeployResult result;
         try (Addons addons = openShowingTransitions()) {
             result = addons.deploy(appFile, environment.name);
+        } catch (InvalidSpecException e) {
+            // What the file declares is checked against the addons there are: say which file.
+            throw e.getMessage().startsWith(path.toString()) ? e
+                    : new InvalidSpecException(path + ": " + e.getMessage(), e);
+        } catch (AddonNotFoundException e) {
+            throw new AddonNotFoundException(path + ": " + e.getMessage());
         }
         if (main.json()) {
             Json.print(out, Json.deploy(result));

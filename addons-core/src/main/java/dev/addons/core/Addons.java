@@ -164,7 +164,8 @@ public final class Addons implements AutoCloseable {
         String tenant = Names.tenant(app, environment);
         spec.provider().tenantNameProblem(tenant).ifPresent(problem -> {
             throw new InvalidSpecException(where + "app '" + app + "' in " + environment + " cannot have a "
-                    + spec.provider().name() + " addon: its database and user would be named " + problem
+                    + spec.provider().name() + " addon: its database and user would be named '" + tenant + "', "
+                    + problem
                     + ". Give the app another name");
         });
     }
@@ -280,7 +281,7 @@ public final class Addons implements AutoCloseable {
         Map<String, ResolvedSpec> wanted = new LinkedHashMap<>();
         for (Map.Entry<String, AddonSpec> entry : file.addons().entrySet()) {
             ResolvedSpec spec = resolve(entry.getValue(), runtime, "addons." + entry.getKey() + ": ");
-            refuseTenantName(file.name(), checkedEnvironment, spec, file.name() + ": addons." + entry.getKey() + ": ");
+            refuseTenantName(file.name(), checkedEnvironment, spec, "addons." + entry.getKey() + ": ");
             if (wanted.put(spec.provider().name(), spec) != null) {
                 throw new InvalidSpecException("addons." + entry.getKey() + ": " + spec.provider().name()
                         + " is declared twice (once by an alias)");
@@ -459,13 +460,12 @@ public final class Addons implements AutoCloseable {
     }
 
     private ServerRuntime fileRuntime(AppFile file) {
-        String where = file.name() + ": runtime";
         try {
             return runtimes.get(Runtimes.check(file.runtime()));
         } catch (InvalidSpecException e) {
-            throw new InvalidSpecException(where + ": " + e.getMessage(), e);
+            throw e; // It names the runtime, e.g. runtime 'kubernetes' is not available.
         } catch (dev.addons.api.AddonException e) {
-            throw new InvalidSpecException(where + " = \"" + file.runtime() + "\" cannot be used here: "
+            throw new InvalidSpecException("runtime = \"" + file.runtime() + "\" cannot be used here: "
                     + e.getMessage(), e);
         }
     }

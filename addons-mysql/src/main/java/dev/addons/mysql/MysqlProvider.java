@@ -123,8 +123,8 @@ public final class MysqlProvider implements AddonProvider {
     @Override
     public Optional<String> tenantNameProblem(String tenant) {
         return MysqlIdentifiers.isReserved(tenant, MysqlProcess.ADMIN_USER)
-                ? Optional.of("'" + tenant + "' is reserved by MySQL (mysql, sys, information_schema, "
-                        + "performance_schema, root, public)")
+                ? Optional.of("which MySQL keeps for itself (mysql, sys, information_schema, performance_schema, "
+                        + "root, public)")
                 : Optional.empty();
     }
 

@@ -134,7 +134,7 @@ public final class PostgresProvider implements AddonProvider {
     @Override
     public Optional<String> tenantNameProblem(String tenant) {
         return SqlIdentifiers.isReserved(tenant, ADMIN_USER)
-                ? Optional.of("'" + tenant + "' is reserved by PostgreSQL (postgres, template0, template1, public, pg_*)")
+                ? Optional.of("which PostgreSQL keeps for itself (postgres, template0, template1, public, pg_*)")
                 : Optional.empty();
     }
 

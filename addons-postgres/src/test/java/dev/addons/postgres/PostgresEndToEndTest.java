@@ -219,8 +219,8 @@ class PostgresEndToEndTest {
             assertThatThrownBy(() -> addons.create(app, "production", AddonSpec.parse("postgresql:shared")))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessage("app '" + app + "' in production cannot have a postgresql addon: its database and "
-                            + "user would be named '" + app + "' is reserved by PostgreSQL (postgres, template0, "
-                            + "template1, public, pg_*). Give the app another name");
+                            + "user would be named '" + app + "', which PostgreSQL keeps for itself (postgres, "
+                            + "template0, template1, public, pg_*). Give the app another name");
             assertThat(addons.list(app, "production")).isEmpty();
         }
         assertThat(addons.create("postgres", "staging", AddonSpec.parse("postgresql:shared")).status())

@@ -57,7 +57,8 @@ public interface AddonProvider {
 
     /**
      * Why an app cannot have a tenant named {@code tenant} on this engine's servers (the name
-     * belongs to the server: a system database, the admin user...), or empty when it can. Asked
+     * belongs to the server: a system database, the admin user...), or empty when it can: a
+     * relative clause, e.g. {@code which PostgreSQL keeps for itself (postgres, ...)}. Asked
      * before anything is made, so that such an app is refused at once with this reason.
      *
      * @param tenant a name matching {@code [a-z][a-z0-9_]{0,62}}, as in {@link TenantRequest#tenant()}
