@@ -93,7 +93,7 @@ public final class Addons implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        lifecycle.reconcile(runtimes.made());
+        lifecycle.reconcile(runtimesToSweep());
         if (builder.automaticBackups) {
             this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "addons-backups");
@@ -443,7 +443,7 @@ public final class Addons implements AutoCloseable {
      * instance is built, too. Returns how many records changed plus the strays removed.
      */
     public int reconcile() {
-        return lifecycle.reconcile(runtimes.made());
+        return lifecycle.reconcile(runtimesToSweep());
     }
 
     /** Stops this instance's threads and runtime clients. Servers keep running. Idempotent. */
@@ -457,6 +457,18 @@ public final class Addons implements AutoCloseable {
             scheduler.shutdownNow();
         }
         runtimes.close();
+    }
+
+    /**
+     * The runtimes whose strays a reconcile removes: those in use, and the process runtime
+     * whenever the home has server directories (it costs no more than listing them).
+     */
+    private java.util.Collection<ServerRuntime> runtimesToSweep() {
+        java.util.Set<ServerRuntime> sweep = new java.util.LinkedHashSet<>(runtimes.made());
+        if (java.nio.file.Files.isDirectory(home.resolve("servers"))) {
+            sweep.add(runtimes.get(dev.addons.core.internal.process.ProcessRuntime.NAME));
+        }
+        return sweep;
     }
 
     private ServerRuntime fileRuntime(AppFile file) {

@@ -202,6 +202,51 @@ class PostgresEndToEndTest {
     }
 
     @Test
+    void aJvmKilledWhileProvisioningLeavesNothingBehindAndTheCreateCanBeRetried() throws Exception {
+        Process other = startOtherJvm("create", "crash", "postgresql:small", "15");
+        Path serverDirectory = null;
+        while (serverDirectory == null && other.isAlive()) {
+            serverDirectory = serverDirectoryOf("crash");
+            other.waitFor(5, TimeUnit.MILLISECONDS); // The other JVM is the clock: it is making the server.
+        }
+        assertThat(serverDirectory).as("the other JVM got as far as its server's directory").isNotNull();
+        other.destroyForcibly(); // SIGKILL: no shutdown hook, no finally
+        assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        try (Addons later = Addons.builder().home(home).runtime("process").build()) {
+            AddonRecord seen = later.list("crash", "production").get(0);
+            assertThat(seen.status()).isEqualTo(dev.addons.api.Status.FAILED);
+            assertThat(seen.message()).startsWith("interrupted while provisioning");
+            assertThat(serverDirectory).as("the half-made server's directory").doesNotExist();
+            awaitNoPostgresUnder(serverDirectory);
+
+            AddonRecord retried = later.create("crash", "production", AddonSpec.of("postgresql").withVersion("15"));
+
+            assertThat(retried.status()).isEqualTo(dev.addons.api.Status.ACTIVE);
+            assertThat(retried.id()).isEqualTo(seen.id());
+            later.destroy("crash", "production", "postgresql");
+        }
+    }
+
+    private static Path serverDirectoryOf(String app) throws IOException {
+        Path servers = home.resolve("servers");
+        if (!Files.isDirectory(servers)) {
+            return null;
+        }
+        try (Stream<Path> listed = Files.list(servers)) {
+            return listed.filter(p -> p.getFileName().toString().contains("-" + app + "-")).findFirst().orElse(null);
+        }
+    }
+
+    /** Waits for what the killed JVM's initdb or postgres may still be doing in the deleted directory. */
+    private static void awaitNoPostgresUnder(Path directory) throws InterruptedException {
+        for (int i = 0; i < 600 && !postgresProcessesUnder(directory).isEmpty(); i++) {
+            Thread.sleep(100); // Processes of another, dead JVM: nothing to wait on but time.
+        }
+        assertThat(postgresProcessesUnder(directory)).as("postgres processes of " + directory).isEmpty();
+    }
+
+    @Test
     void inputsThatCannotWorkAreRefusedBeforeAnythingStarts() {
         assertThatThrownBy(() -> addons.create("bad", "production", AddonSpec.of("postgresql").withVersion("13")))
                 .isInstanceOf(InvalidSpecException.class)

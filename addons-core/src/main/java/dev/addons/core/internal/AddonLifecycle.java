@@ -91,6 +91,10 @@ public final class AddonLifecycle {
         boolean abandoned = record.status() != Status.ACTIVE && record.status() != Status.FAILED
                 && (state.owner() == null || !state.owner().isAlive());
         if (record.status() == Status.FAILED || abandoned) {
+            if (state.serverId() != null && store.server(state.serverId()).isEmpty()) {
+                // Its server never finished starting and was forgotten by a reconcile: nothing to undo.
+                state = state.withServer(null);
+            }
             if (state.serverId() != null) {
                 throw new ProvisioningException(record.addon() + " of " + app + "/" + environment + " is "
                         + record.status().name().toLowerCase(Locale.ROOT) + " (" + record.message()
@@ -248,11 +252,36 @@ public final class AddonLifecycle {
                 }
                 if (problem != null) {
                     LOG.warn("{} - {}", record.id(), problem);
-                    transition(state, Status.FAILED, problem, null);
+                    AddonState failed = transition(state, Status.FAILED, problem, null);
+                    if (record.status() == Status.PENDING || record.status() == Status.PROVISIONING) {
+                        undoInterruptedProvisioning(failed);
+                    }
                     changed++;
                 }
             }
             return changed;
+        });
+    }
+
+    /**
+     * Removes the dedicated server a provisioning interrupted by a dead process had started, so
+     * that nothing half-made keeps running and a create can be retried. A shared server stays: its
+     * other tenants need it, and the provider replaces a half-made tenant on retry.
+     */
+    private void undoInterruptedProvisioning(AddonState failed) {
+        if (failed.serverId() == null) {
+            return;
+        }
+        store.server(failed.serverId()).filter(server -> !server.shared()).ifPresent(server -> {
+            try {
+                servers.destroy(server);
+                store.save(failed.withServer(null));
+                LOG.info("{} - removed the server {} its interrupted provisioning had started", failed.record().id(),
+                        server.serverId());
+            } catch (AddonException e) {
+                LOG.warn("{} - cannot remove the server {} its interrupted provisioning had started: {}",
+                        failed.record().id(), server.serverId(), e.getMessage());
+            }
         });
     }
 

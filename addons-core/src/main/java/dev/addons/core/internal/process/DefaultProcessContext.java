@@ -91,6 +91,8 @@ final class DefaultProcessContext implements ProcessContext {
         LOG.debug("{} - Running {}", serverId, name);
         long mark = LogTail.mark(directories.log());
         Process process = builder(user.wrap(command)).start();
+        // Recorded like the engine, so that a reconcile stops it should this JVM die meanwhile.
+        directories.recordEngine(process.pid(), ProcessControl.startMillis(process.toHandle()));
         if (!process.waitFor(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
             ProcessControl.killTree(process.toHandle());
             throw new ProvisioningException(name + " did not finish within " + commandTimeout + "\n"

@@ -355,6 +355,53 @@ public final class ProcessRuntime implements ServerRuntime {
         }
     }
 
+    /**
+     * Stops the engines of server directories under the home that {@code isKnown} rejects (found
+     * by the pid and start time each start records in its directory, with what their sessions
+     * left) and deletes those directories.
+     */
+    @Override
+    public List<String> removeStrays(java.util.function.Predicate<String> isKnown) {
+        Path servers = home.resolve("servers");
+        if (!Files.isDirectory(servers)) {
+            return List.of();
+        }
+        List<Path> held;
+        try (java.util.stream.Stream<Path> listed = Files.list(servers)) {
+            held = listed.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new ProvisioningException("Cannot list " + servers + ": " + e, e);
+        }
+        List<String> removed = new ArrayList<>();
+        for (Path directory : held) {
+            String serverId = directory.getFileName().toString();
+            if (isKnown.test(serverId)) {
+                continue;
+            }
+            ServerDirectories directories = new ServerDirectories(directory);
+            try {
+                Optional<long[]> engine = directories.recordedEngine();
+                if (engine.isPresent()) {
+                    Optional<ProcessHandle> process = ProcessControl.find(engine.get()[0], engine.get()[1]);
+                    if (process.isPresent()) {
+                        ProcessControl.killTree(process.get());
+                    }
+                    ProcessControl.killSession(engine.get()[0], engine.get()[1]);
+                }
+                directories.delete();
+                LOG.warn("{} - Removed stray server {} (no record names it){}", home, serverId,
+                        engine.map(e -> "; stopped its engine, pid " + e[0]).orElse(""));
+                removed.add(serverId);
+            } catch (IOException e) {
+                LOG.warn("{} - Cannot remove stray server directory {}: {}", home, directory, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProvisioningException("Interrupted while removing stray servers of " + home, e);
+            }
+        }
+        return removed;
+    }
+
     @Override
     public boolean isRunning(RunningServer server) {
         return ServerRecord.of(server).process().isPresent();

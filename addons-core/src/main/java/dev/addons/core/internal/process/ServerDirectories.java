@@ -94,6 +94,34 @@ final class ServerDirectories {
         return file;
     }
 
+    /**
+     * The pid and start time of the process working in this directory (the engine, or an
+     * initializer's command while it runs), so that a server no record names can still be stopped.
+     */
+    Path engineFile() {
+        return root.resolve("engine.pid");
+    }
+
+    /** Records a started process's pid and start time (epoch milliseconds) in {@link #engineFile()}. */
+    void recordEngine(long pid, long startMillis) throws IOException {
+        Path temp = root.resolve(".engine.pid.tmp");
+        Files.deleteIfExists(temp);
+        Files.writeString(temp, pid + " " + startMillis + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
+        Files.move(temp, engineFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The engine recorded by {@link #recordEngine}: {@code [pid, startMillis]}, or empty. */
+    java.util.Optional<long[]> recordedEngine() {
+        try {
+            String[] parts = Files.readString(engineFile(), StandardCharsets.UTF_8).trim().split(" ");
+            return java.util.Optional.of(new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])});
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Deletes the server's directory and everything in it; a missing directory is fine. */
     void delete() throws IOException {
         deleteRecursively(root);

@@ -96,6 +96,8 @@ final class ServerStart {
             progress.step(serverId, "starting on " + endpoint);
             process = context.launch(recipe.launcher().command(context));
             pidStart = ProcessControl.startMillis(process.toHandle());
+            // Before anything can fail: a process that dies from here on leaves enough to find the engine.
+            directories.recordEngine(process.pid(), pidStart);
             Process started = process;
             Readiness.await(definition,
                     new ServerAccess(serverId, endpoint, definition.adminUser(), definition.adminPassword(),

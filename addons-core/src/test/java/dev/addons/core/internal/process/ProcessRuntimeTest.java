@@ -74,6 +74,34 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void strayServersAreStoppedAndRemovedWhileKnownOnesKeepRunning() throws Exception {
+        ServerDefinition definition = TestPostgres.installed15();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer known = start(runtime, "pg-known", definition);
+            // As a process killed after starting it, before recording it, would leave it.
+            RunningServer stray = runtime.start("pg-stray", definition, ProgressListener.NONE);
+            long strayPid = Long.parseLong(stray.attribute("pid"));
+            // As a process killed before its server's first launch would leave it.
+            Files.createDirectories(home.resolve("servers/pg-half/data"));
+            List<String> asked = new ArrayList<>();
+
+            List<String> removed = runtime.removeStrays(id -> {
+                asked.add(id);
+                return id.equals("pg-known");
+            });
+
+            assertThat(removed).containsExactly("pg-half", "pg-stray");
+            assertThat(asked).containsExactly("pg-half", "pg-known", "pg-stray");
+            assertThat(ProcessHandle.of(strayPid).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(PortAllocator.isFree(stray.endpoint().port())).isTrue();
+            assertThat(home.resolve("servers")).isDirectoryNotContaining("glob:**/pg-stray")
+                    .isDirectoryNotContaining("glob:**/pg-half");
+            assertThat(TestPostgres.query(known, definition, "select 1")).isEqualTo("1");
+            assertThat(runtime.removeStrays(id -> true)).isEmpty();
+        }
+    }
+
+    @Test
     void aToolRunsFromTheServersOwnBinariesWithItsInputAndOutputAndFailuresSayWhy() throws Exception {
         ServerDefinition definition = TestPostgres.installed15();
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
