@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * How to run PostgreSQL from its binaries: {@code initdb} with SCRAM authentication for every
  * connection, then {@code postgres} in the foreground, listening on the runtime's loopback endpoint
- * and with its socket in the private run directory. Everything server-specific goes on the command
+ * only: no Unix-domain socket (clients use the variables' TCP endpoint, and a socket's path,
+ * at most 107 bytes, would not fit under a deep addons home). Everything server-specific goes on the command
  * line, so {@code postgresql.conf} stays as {@code initdb} wrote it. {@code fsync} stays on:
  * the data outlives the JVM and a crash must not corrupt it. SIGINT is PostgreSQL's fast
  * shutdown (sessions are ended, the data is checkpointed); it takes milliseconds. Stateless and
@@ -57,6 +58,6 @@ final class PostgresProcess {
                 "-D", context.dataDirectory().toString(),
                 "-p", Integer.toString(context.endpoint().port()),
                 "-c", "listen_addresses=" + context.endpoint().host(),
-                "-k", context.runDirectory().toString());
+                "-k", "");
     }
 }

@@ -247,6 +247,26 @@ class PostgresEndToEndTest {
     }
 
     @Test
+    void aServerUnderADeepHomeStartsAndServes() throws Exception {
+        // A Unix socket there would need a path of more than 107 bytes; the server listens on TCP only.
+        Path deep = home.resolve("a-rather-long-directory-name-as-build-tools-make-them")
+                .resolve("and-another-level-of-the-same-kind-for-good-measure");
+        try (Addons nested = Addons.builder().home(deep).runtime("process").build()) {
+            nested.create("deep", "production", AddonSpec.of("postgresql").withVersion("15"));
+            try (Connection connection = connect(nested.env("deep", "production").toMap(),
+                    nested.env("deep", "production").get("PGDATABASE").orElseThrow());
+                    java.sql.Statement statement = connection.createStatement();
+                    java.sql.ResultSet rows = statement.executeQuery("select 40 + 2")) {
+                rows.next();
+                assertThat(rows.getInt(1)).isEqualTo(42);
+            } finally {
+                nested.destroy("deep", "production", "postgresql");
+            }
+        }
+        assertThat(deep.resolve("servers").toString().length()).isGreaterThan(107);
+    }
+
+    @Test
     void inputsThatCannotWorkAreRefusedBeforeAnythingStarts() {
         assertThatThrownBy(() -> addons.create("bad", "production", AddonSpec.of("postgresql").withVersion("13")))
                 .isInstanceOf(InvalidSpecException.class)

@@ -137,7 +137,7 @@ class PostgresProviderTest {
                 }));
 
         assertThat(command).containsExactly("/bin/postgres", "-D", dir.resolve("data").toString(), "-p", "54321",
-                "-c", "listen_addresses=127.0.0.1", "-k", dir.resolve("run").toString());
+                "-c", "listen_addresses=127.0.0.1", "-k", "");
         assertThat(String.join(" ", command)).doesNotContain(ADMIN_PASSWORD);
     }
 
