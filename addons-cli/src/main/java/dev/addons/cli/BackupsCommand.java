@@ -21,9 +21,9 @@ import picocli.CommandLine.Parameters;
  * backups that are due (for cron).
  */
 @Command(name = "backups", description = {
-    "List the backups kept of an app's addons. With NAME: show the addon's backup policy, or set it",
-    "with the options below. With --run-due: take every automatic backup that is due (run it from",
-    "cron, e.g. every 10 minutes)."})
+    "List the backups kept of an app's addons, show or set an addon's backup policy, or take the due ones.",
+    "With NAME: show the addon's backup policy, or set it with the options below. With --run-due: take",
+    "every automatic backup that is due (run it from cron, e.g. every 10 minutes)."})
 final class BackupsCommand extends AddonsCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "An addon, e.g. postgresql.")
     String addon;

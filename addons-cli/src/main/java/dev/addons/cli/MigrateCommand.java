@@ -10,9 +10,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code addons migrate NAME -a APP --to VARIANT}: an addon moved to another variant. */
 @Command(name = "migrate", description = {
-    "Move an app's addon to another variant (small <-> shared) by backup and restore. The app's",
-    "variables change to the new server only once the copy is verified; until then, and if anything",
-    "fails, the old one serves unchanged. Stop writing to the addon during the move."})
+    "Move an app's addon to another variant (small <-> shared) by backup and restore.",
+    "The app's variables change to the new server only once the copy is verified; until then, and if",
+    "anything fails, the old one serves unchanged. Stop writing to the addon during the move."})
 final class MigrateCommand extends AddonsCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The addon, e.g. postgresql.")
     String addon;
