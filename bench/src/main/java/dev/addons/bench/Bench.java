@@ -58,7 +58,8 @@ public final class Bench {
 
     private void run() throws IOException {
         String started = Instant.now().toString();
-        out.println("bench: home " + home + ", " + options.reps() + " repetition(s) per row, "
+        out.println("bench: home " + home + ", " + options.warmups() + " untimed and " + options.reps()
+                + " timed repetition(s) per row and subject, "
                 + Runtime.getRuntime().availableProcessors() + " cores");
         List<Result> results = new ArrayList<>();
         List<Map<String, Object>> scale = new ArrayList<>();
@@ -91,6 +92,7 @@ public final class Bench {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("started", started);
         json.put("host", host());
+        json.put("warmups", options.warmups());
         json.put("reps", options.reps());
         json.put("versions", options.versions());
         json.put("images", options.images());
@@ -109,7 +111,7 @@ public final class Bench {
         List<Result> results = new ArrayList<>();
         String version = options.versionFor(row);
         boolean memory = row.runtime().equals("process") && row.variant().equals("small");
-        Runner runner = new Runner(options.reps(), options.idleMillis(), out);
+        Runner runner = new Runner(options.warmups(), options.reps(), options.idleMillis(), out);
         Addons instance = addons(row.runtime());
         if (instance == null) {
             results.add(Result.unavailable(row, "addons", version, unavailable.get(row.runtime())));

@@ -9,13 +9,14 @@ import java.util.Map;
 /**
  * The command line of the harness; see {@link #USAGE}. Unknown options are refused by name.
  */
-record Options(int reps, List<String> rows, Map<String, String> versions, Map<String, String> images,
+record Options(int warmups, int reps, List<String> rows, Map<String, String> versions, Map<String, String> images,
         boolean peers, long idleMillis, Path out, Path compare, Path home, int scaleShared, int scaleDedicated,
         int cycles) {
 
     static final String USAGE = """
             usage: bench/run.sh [options]
-              --reps N              repetitions per row (default 5)
+              --reps N              timed repetitions per row and subject (default 5)
+              --warmup N            untimed repetitions before them (default 1; 0 for none)
               --rows P[,P...]       rows to run: engine[/variant[/runtime]], * for any part,
                                     e.g. postgresql or */small/process (default: all; 'none' for only scale rows)
               --version ENGINE=V    process-runtime version (defaults postgresql=15 mysql=8 valkey=7
@@ -34,6 +35,7 @@ record Options(int reps, List<String> rows, Map<String, String> versions, Map<St
 
     static Options parse(String[] args) {
         int reps = 5;
+        int warmups = 1;
         List<String> rows = new ArrayList<>(List.of("*"));
         Map<String, String> versions = new LinkedHashMap<>(Map.of("postgresql", "15", "mysql", "8", "valkey", "7",
                 "rabbitmq", "3", "memcached", "1.6"));
@@ -53,6 +55,7 @@ record Options(int reps, List<String> rows, Map<String, String> versions, Map<St
             String option = args[i];
             switch (option) {
                 case "--reps" -> reps = positive(option, value(args, ++i, option));
+                case "--warmup" -> warmups = atLeastZero(option, value(args, ++i, option));
                 case "--rows" -> rows = List.of(value(args, ++i, option).split(","));
                 case "--version" -> put(versions, option, value(args, ++i, option));
                 case "--image" -> put(images, option, value(args, ++i, option));
@@ -68,7 +71,7 @@ record Options(int reps, List<String> rows, Map<String, String> versions, Map<St
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
-        return new Options(reps, rows.equals(List.of("none")) ? List.of() : rows, versions, images, peers, idle,
+        return new Options(warmups, reps, rows.equals(List.of("none")) ? List.of() : rows, versions, images, peers, idle,
                 out, compare, home, scaleShared, scaleDedicated, cycles);
     }
 
@@ -90,15 +93,23 @@ record Options(int reps, List<String> rows, Map<String, String> versions, Map<St
     }
 
     private static int positive(String option, String value) {
+        int n = atLeastZero(option, value);
+        if (n == 0) {
+            throw new IllegalArgumentException(option + " needs a positive number: " + value);
+        }
+        return n;
+    }
+
+    private static int atLeastZero(String option, String value) {
         try {
             int n = Integer.parseInt(value);
-            if (n > 0) {
+            if (n >= 0) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(option + " needs a positive number: " + value);
+        throw new IllegalArgumentException(option + " needs a number of 0 or more: " + value);
     }
 
     private static void put(Map<String, String> map, String option, String value) {

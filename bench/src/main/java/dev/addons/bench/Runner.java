@@ -12,11 +12,13 @@ import java.util.Optional;
  * stopped in every case.
  */
 final class Runner {
+    private final int warmups;
     private final int reps;
     private final long idleMillis;
     private final PrintStream log;
 
-    Runner(int reps, long idleMillis, PrintStream log) {
+    Runner(int warmups, int reps, long idleMillis, PrintStream log) {
+        this.warmups = warmups;
         this.reps = reps;
         this.idleMillis = idleMillis;
         this.log = log;
@@ -26,7 +28,7 @@ final class Runner {
         List<Double> ready = new ArrayList<>();
         List<Double> destroy = new ArrayList<>();
         List<ProcessMemory.Usage> usages = new ArrayList<>();
-        String note = null;
+        String note = warmUp(row, target);
         for (int i = 1; i <= reps && note == null; i++) {
             Target.Instance instance = null;
             long started = System.nanoTime();
@@ -58,6 +60,22 @@ final class Runner {
                 median(usages.stream().map(ProcessMemory.Usage::rssKib).toList()),
                 median(usages.stream().map(ProcessMemory.Usage::pssKib).toList()),
                 usages.isEmpty() ? null : usages.get(0).processes(), note);
+    }
+
+    /**
+     * Untimed repetitions first, so that neither side's first timed one pays for loading the
+     * client's classes or for reading the engine's binaries from disk; returns a failure's note.
+     */
+    private String warmUp(Row row, Target target) {
+        for (int i = 1; i <= warmups; i++) {
+            try (Target.Instance instance = target.start()) {
+                FirstQuery.await(row.engine(), instance.variables());
+            } catch (Exception e) {
+                return "failed in warm-up: " + Bench.oneLine(e);
+            }
+            log.printf("bench: %-28s %-32s warm-up %d/%d done%n", row, target.name(), i, warmups);
+        }
+        return null;
     }
 
     static Optional<Integer> port(String engine, Map<String, String> vars) {
