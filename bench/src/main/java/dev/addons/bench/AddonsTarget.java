@@ -37,12 +37,19 @@ final class AddonsTarget implements Target {
     @Override
     public Instance start() {
         String app = "bench-" + (++apps);
-        addons.create(app, ENVIRONMENT, spec);
         Map<String, String> vars;
         try {
+            addons.create(app, ENVIRONMENT, spec);
             vars = addons.credentials(app, ENVIRONMENT, engine).toMap();
         } catch (RuntimeException e) {
-            addons.destroy(app, ENVIRONMENT, engine);
+            // a failed create leaves a FAILED record (and a half-made server is already undone): forget it
+            if (!addons.list(app, ENVIRONMENT).isEmpty()) {
+                try {
+                    addons.destroy(app, ENVIRONMENT, engine);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
         return new Instance() {
