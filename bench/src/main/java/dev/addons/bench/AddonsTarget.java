@@ -1,0 +1,74 @@
+package dev.addons.bench;
+
+import dev.addons.api.AddonSpec;
+import dev.addons.core.Addons;
+import java.util.Map;
+
+/**
+ * addons itself: {@link Addons#create} of one addon for a new app, its variables from
+ * {@link Addons#credentials}, and {@link Addons#destroy}. For the shared variant a keeper app
+ * holds the shared server for the whole row, so that each start measures joining a running
+ * server (the last tenant's destroy would stop it, and every start would be a cold one).
+ */
+final class AddonsTarget implements Target {
+    static final String ENVIRONMENT = "bench";
+
+    private final Addons addons;
+    private final String engine;
+    private final AddonSpec spec;
+    private final boolean keeper;
+    private int apps;
+
+    AddonsTarget(Addons addons, String engine, String variant, String version) {
+        this.addons = addons;
+        this.engine = engine;
+        this.spec = AddonSpec.of(engine).withVariant(variant).withVersion(version);
+        this.keeper = "shared".equals(variant);
+        if (keeper) {
+            addons.create("bench-keeper", ENVIRONMENT, spec);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "addons";
+    }
+
+    @Override
+    public Instance start() {
+        String app = "bench-" + (++apps);
+        Map<String, String> vars;
+        try {
+            addons.create(app, ENVIRONMENT, spec);
+            vars = addons.credentials(app, ENVIRONMENT, engine).toMap();
+        } catch (RuntimeException e) {
+            // a failed create leaves a FAILED record (and a half-made server is already undone): forget it
+            if (!addons.list(app, ENVIRONMENT).isEmpty()) {
+                try {
+                    addons.destroy(app, ENVIRONMENT, engine);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        return new Instance() {
+            @Override
+            public Map<String, String> variables() {
+                return vars;
+            }
+
+            @Override
+            public void close() {
+                addons.destroy(app, ENVIRONMENT, engine);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (keeper) {
+            addons.destroy("bench-keeper", ENVIRONMENT, engine);
+        }
+    }
+}
