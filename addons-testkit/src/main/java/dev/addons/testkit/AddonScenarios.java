@@ -17,10 +17,8 @@ import dev.addons.core.BackupInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,7 +79,7 @@ public abstract class AddonScenarios {
             }
         } finally {
             runtime.close();
-            deleteRecursively(home);
+            TestFiles.deleteRecursively(home);
         }
     }
 
@@ -374,16 +372,5 @@ public abstract class AddonScenarios {
 
     private Map<String, String> variables(String app) {
         return addons.env(app, "production").toMap();
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (directory == null || !Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

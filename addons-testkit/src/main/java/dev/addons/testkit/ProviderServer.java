@@ -11,7 +11,6 @@ import dev.addons.core.runtime.RunningServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -52,7 +51,7 @@ public final class ProviderServer implements AutoCloseable {
                     running.endpoint(), definition.adminUser(), definition.adminPassword(), running.extraEndpoints()));
         } catch (RuntimeException | Error e) {
             runtime.close();
-            deleteRecursively(home);
+            TestFiles.deleteRecursively(home);
             throw e;
         }
     }
@@ -87,18 +86,7 @@ public final class ProviderServer implements AutoCloseable {
             System.out.printf("%s destroyed in %d ms%n", running.serverId(), (System.nanoTime() - begin) / 1_000_000);
         } finally {
             runtime.close();
-            deleteRecursively(home);
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+            TestFiles.deleteRecursively(home);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.addons.testkit;
 
 import dev.addons.api.Endpoint;
-import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
@@ -9,7 +8,6 @@ import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.api.spi.ServerTools;
 import dev.addons.core.internal.container.ContainerRuntime;
-import dev.addons.core.internal.container.DockerApi;
 import dev.addons.core.internal.process.ProcessRuntime;
 import dev.addons.core.runtime.DataFileNotReplacedException;
 import dev.addons.core.runtime.Placement;
@@ -21,11 +19,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * One server a provider describes, run by a real runtime ({@code process} or {@code container})
@@ -69,7 +64,7 @@ public final class RuntimeServer implements ServerTools, AutoCloseable {
             if (runtime != null) {
                 runtime.close();
             }
-            deleteRecursively(home);
+            TestFiles.deleteRecursively(home);
             throw e;
         }
     }
@@ -88,15 +83,7 @@ public final class RuntimeServer implements ServerTools, AutoCloseable {
         if (name.equals(ProcessRuntime.NAME)) {
             return new ProcessRuntime(home);
         }
-        try {
-            return new ContainerRuntime(home, DockerApi.connect(DockerApi.DEFAULT_TIMEOUT));
-        } catch (ProvisioningException e) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("CI must have a Docker-API endpoint (see .ci/containers)", e);
-            }
-            Assumptions.abort("No Docker-API endpoint, so no container runtime test: " + e.getMessage());
-            throw e;
-        }
+        return new ContainerRuntime(home, ContainerRuntimeUnderTest.connectOrAbort());
     }
 
     /** How the provider reaches the server as its administrator now. */
@@ -147,18 +134,7 @@ public final class RuntimeServer implements ServerTools, AutoCloseable {
             System.out.printf("%s destroyed in %d ms%n", running.serverId(), (System.nanoTime() - begin) / 1_000_000);
         } finally {
             runtime.close();
-            deleteRecursively(home);
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+            TestFiles.deleteRecursively(home);
         }
     }
 }
