@@ -118,6 +118,16 @@ public final class Addons implements AutoCloseable {
         return home;
     }
 
+    /**
+     * The runtimes that can be asked for by name besides {@code auto}: {@code process},
+     * {@code container}, then those of other modules on the class path (e.g. {@code kubernetes}).
+     *
+     * @since 0.1.0
+     */
+    public static List<String> runtimeNames() {
+        return Runtimes.names();
+    }
+
     /** The runtime new servers start on, e.g. {@code process} or {@code container}. */
     public String runtimeName() {
         return runtimes.chosen().name();

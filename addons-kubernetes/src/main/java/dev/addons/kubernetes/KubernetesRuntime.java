@@ -9,11 +9,13 @@ import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import dev.addons.core.runtime.RuntimeContext;
 import dev.addons.core.runtime.ServerRuntime;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -55,6 +58,12 @@ public final class KubernetesRuntime implements ServerRuntime {
     private static final String NAMESPACE = "namespace";
     private static final String OBJECT = "object";
     private static final Duration CHECK_PAUSE = Duration.ofMillis(500);
+    /**
+     * The reasons a container waits that need someone's help; a first {@code ErrImagePull} is
+     * not one of them, as a registry's hiccup passes.
+     */
+    private static final Set<String> STUCK = Set.of("ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull",
+            "CreateContainerConfigError", "CrashLoopBackOff");
 
     private final KubernetesClient client;
     private final KubernetesNames names;
@@ -129,13 +138,19 @@ public final class KubernetesRuntime implements ServerRuntime {
     private void awaitReady(RunningServer server, ServerDefinition definition, ProgressListener progress) {
         Instant deadline = Instant.now().plus(definition.startTimeout());
         progress.step(server.serverId(), "waiting for a ready replica");
-        try {
-            statefulSet(server).waitUntilCondition(KubernetesRuntime::hasReadyReplica,
-                    definition.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (KubernetesClientTimeoutException e) {
-            throw new ProvisioningException("StatefulSet " + server.attribute(OBJECT) + " had no ready replica within "
-                    + definition.startTimeout() + "; see kubectl -n " + server.attribute(NAMESPACE)
-                    + " describe pod " + server.attribute(OBJECT) + "-0", e);
+        String pod = server.attribute(OBJECT) + "-0";
+        while (!hasReadyReplica(statefulSet(server).get())) {
+            Optional<String> stuck = stuck(server.attribute(NAMESPACE), pod);
+            if (stuck.isPresent()) {
+                throw new ProvisioningException("Pod " + pod + " of " + definition.engine() + " cannot start: "
+                        + stuck.get() + "; see kubectl -n " + server.attribute(NAMESPACE) + " describe pod " + pod);
+            }
+            if (!Instant.now().isBefore(deadline)) {
+                throw new ProvisioningException("StatefulSet " + server.attribute(OBJECT) + " had no ready replica"
+                        + " within " + definition.startTimeout() + "; see kubectl -n " + server.attribute(NAMESPACE)
+                        + " describe pod " + pod);
+            }
+            pause();
         }
         if (!settings.protocolCheck()) {
             return;
@@ -156,6 +171,25 @@ public final class KubernetesRuntime implements ServerRuntime {
         throw new ProvisioningException(definition.engine() + " at " + server.endpoint()
                 + " did not pass its readiness check within " + definition.startTimeout()
                 + " (is this JVM in the cluster, in a pod labelled " + ServerObjects.CONTROL_PLANE + "?)", last);
+    }
+
+    /**
+     * Why the pod's container cannot start without someone's help (an image that cannot be
+     * pulled, a container that keeps crashing), or empty while it may still start.
+     */
+    private Optional<String> stuck(String namespace, String pod) {
+        Pod current = client.pods().inNamespace(namespace).withName(pod).get();
+        if (current == null || current.getStatus() == null || current.getStatus().getContainerStatuses() == null) {
+            return Optional.empty();
+        }
+        for (ContainerStatus status : current.getStatus().getContainerStatuses()) {
+            ContainerStateWaiting waiting = status.getState() == null ? null : status.getState().getWaiting();
+            if (waiting != null && STUCK.contains(waiting.getReason())) {
+                return Optional.of(waiting.getReason()
+                        + (waiting.getMessage() == null ? "" : " (" + waiting.getMessage() + ")"));
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean hasReadyReplica(StatefulSet set) {

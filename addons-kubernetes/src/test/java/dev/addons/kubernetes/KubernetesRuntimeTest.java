@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.core.runtime.Placement;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -239,6 +241,36 @@ class KubernetesRuntimeTest {
                 .hasMessageContaining("kubectl -n " + namespace + " describe pod ")
                 .hasMessageNotContaining(ADMIN_PASSWORD);
         assertThat(objectsOfThisHome()).isEmpty();
+    }
+
+    @Test
+    void aPodWhoseImageCannotBePulledFailsTheStartAtOnceNamingTheReasonAndLeavesNothing() throws Exception {
+        ServerDefinition d = postgres();
+        ServerDefinition missing = new ServerDefinition(d.engine(), d.version(), d.adminUser(), d.adminPassword(),
+                d.process(), new ContainerRecipe("localhost/addons-test/no-such-image:1", d.container().environment(),
+                        d.container().command(), d.container().port(), d.container().dataPath()),
+                d.readiness(), Duration.ofSeconds(READY_SECONDS));
+        Future<RunningServer> start = starts.submit(() -> runtime.start("postgresql-11", missing,
+                Placement.dedicated("shop", "production", "postgresql"), ProgressListener.NONE));
+        String pod = new KubernetesNames(home).object("postgresql-11") + "-0";
+        if (cluster.isMock()) {
+            // What the kubelet reports after failing to pull the image a few times.
+            client.apps().statefulSets().inNamespace(namespace).withName(new KubernetesNames(home).object("postgresql-11"))
+                    .waitUntilCondition(s -> s != null, READY_SECONDS, TimeUnit.SECONDS);
+            client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(pod).endMetadata()
+                    .withNewStatus().addNewContainerStatus().withName("server").withNewState().withNewWaiting()
+                    .withReason("ImagePullBackOff").withMessage("Back-off pulling image").endWaiting().endState()
+                    .endContainerStatus().endStatus().build()).create();
+        }
+        try {
+            assertThatThrownBy(() -> start.get(READY_SECONDS, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("Pod " + pod + " of postgresql cannot start: ImagePullBackOff")
+                    .hasMessageNotContaining(ADMIN_PASSWORD);
+            assertThat(objectsOfThisHome()).isEmpty();
+        } finally {
+            client.pods().inNamespace(namespace).withName(pod).delete();
+        }
     }
 
     @Test
