@@ -210,6 +210,17 @@ public final class KubernetesRuntime implements ServerRuntime {
         return client.apps().statefulSets().inNamespace(server.attribute(NAMESPACE)).withName(server.attribute(OBJECT));
     }
 
+    /** The objects of the five kinds this runtime makes in {@code namespace} that carry {@code labels}. */
+    static List<HasMetadata> labelled(KubernetesClient client, String namespace, Map<String, String> labels) {
+        return Stream.of(
+                client.apps().statefulSets().inNamespace(namespace).withLabels(labels).list().getItems(),
+                client.services().inNamespace(namespace).withLabels(labels).list().getItems(),
+                client.secrets().inNamespace(namespace).withLabels(labels).list().getItems(),
+                client.persistentVolumeClaims().inNamespace(namespace).withLabels(labels).list().getItems(),
+                client.network().v1().networkPolicies().inNamespace(namespace).withLabels(labels).list().getItems())
+                .<HasMetadata>flatMap(List::stream).toList();
+    }
+
     /** Whether the StatefulSet is there and asks for its replica (a replica restarting still counts). */
     @Override
     public boolean isRunning(RunningServer server) {
@@ -257,13 +268,7 @@ public final class KubernetesRuntime implements ServerRuntime {
     public List<String> removeStrays(Predicate<String> isKnown) {
         Map<String, String> home = names.home();
         String namespace = settings.namespace();
-        List<HasMetadata> held = Stream.of(
-                client.apps().statefulSets().inNamespace(namespace).withLabels(home).list().getItems(),
-                client.services().inNamespace(namespace).withLabels(home).list().getItems(),
-                client.secrets().inNamespace(namespace).withLabels(home).list().getItems(),
-                client.persistentVolumeClaims().inNamespace(namespace).withLabels(home).list().getItems(),
-                client.network().v1().networkPolicies().inNamespace(namespace).withLabels(home).list().getItems())
-                .<HasMetadata>flatMap(List::stream).toList();
+        List<HasMetadata> held = labelled(client, namespace, home);
         Map<String, String> objectByServer = new java.util.TreeMap<>();
         for (HasMetadata object : held) {
             Map<String, String> annotations = object.getMetadata().getAnnotations();

@@ -36,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -350,14 +349,7 @@ class KubernetesRuntimeTest {
     }
 
     private List<HasMetadata> objectsOfThisHome() {
-        Map<String, String> home = new KubernetesNames(this.home).home();
-        return Stream.of(
-                client.apps().statefulSets().inNamespace(namespace).withLabels(home).list().getItems(),
-                client.services().inNamespace(namespace).withLabels(home).list().getItems(),
-                client.secrets().inNamespace(namespace).withLabels(home).list().getItems(),
-                client.persistentVolumeClaims().inNamespace(namespace).withLabels(home).list().getItems(),
-                client.network().v1().networkPolicies().inNamespace(namespace).withLabels(home).list().getItems())
-                .<HasMetadata>flatMap(List::stream).toList();
+        return KubernetesRuntime.labelled(client, namespace, new KubernetesNames(home).home());
     }
 
     private static Map<String, String> decoded(Secret secret) {
