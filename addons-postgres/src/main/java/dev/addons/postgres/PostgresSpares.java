@@ -67,40 +67,26 @@ final class PostgresSpares {
      * nothing changed.
      */
     static Optional<String> claim(Connection admin, String name, String verifier) throws SQLException {
-        admin.setAutoCommit(false);
-        try (Statement sql = admin.createStatement()) {
+        return PostgresAdmin.inTransaction(admin, sql -> {
             // Claims take turns: two must not pick the same spare.
             sql.execute("select pg_advisory_xact_lock(" + CLAIM_LOCK + ")");
-            String spare = null;
+            String spare;
             try (ResultSet rs = sql.executeQuery("select d.datname from pg_database d"
                     + " join pg_shdescription c on c.objoid = d.oid and c.classoid = 'pg_database'::regclass"
                     + " where d.datname like 'addons\\_spare\\_%' and c.description = '" + READY + "'"
                     + " order by d.datname limit 1")) {
-                if (rs.next()) {
-                    spare = rs.getString(1);
+                if (!rs.next()) {
+                    return Optional.<String>empty(); // nothing changed: the commit ends an empty transaction
                 }
-            }
-            if (spare == null) {
-                admin.rollback();
-                return Optional.empty();
+                spare = rs.getString(1);
             }
             String id = quote(name);
             sql.execute("alter role " + quote(spare) + " rename to " + id + ";"
                     + " alter role " + id + " login password '" + verifier + "';"
                     + " alter database " + quote(spare) + " rename to " + id + ";"
                     + " comment on database " + id + " is null");
-            admin.commit();
             return Optional.of(spare);
-        } catch (SQLException | RuntimeException e) {
-            try {
-                admin.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        } finally {
-            admin.setAutoCommit(true);
-        }
+        });
     }
 
     /** Makes spares on {@code server} in the background when it has few, unless that runs already. */

@@ -175,23 +175,13 @@ final class PostgresTenants {
 
     /** Revokes {@code PUBLIC}'s access to {@code postgres} and {@code template1}; harmless to repeat. */
     static void closeMaintenanceDatabases(Connection admin) throws SQLException {
-        admin.setAutoCommit(false);
-        try (Statement sql = admin.createStatement()) {
+        PostgresAdmin.inTransaction(admin, sql -> {
             // Concurrent GRANT/REVOKE on one object can fail with "tuple concurrently updated":
             // tenants provisioned in parallel on a shared server take turns here.
             sql.execute("select pg_advisory_xact_lock(" + MAINTENANCE_LOCK + ")");
             sql.execute("revoke connect, temporary on database postgres, template1 from public");
-            admin.commit();
-        } catch (SQLException e) {
-            try {
-                admin.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        } finally {
-            admin.setAutoCommit(true);
-        }
+            return null;
+        });
     }
 
     /** Runs inside the tenant's database: the role owns {@code public}, nobody else may use it. */
