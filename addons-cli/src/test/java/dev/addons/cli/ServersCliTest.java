@@ -95,6 +95,10 @@ class ServersCliTest {
         assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(2);
         assertThat(unknown.err()).contains("no external server named 'nodb'. Registered: [db]");
 
+        Cli.Result small = cli("create", "postgresql", "-a", "blog", "--server", "db");
+        assertThat(small.exitCode()).as(small.toString()).isEqualTo(2);
+        assertThat(small.err()).contains("server = \"db\" needs variant = \"shared\", not 'small'");
+
         Cli.Result list = cli("servers", "list");
         assertThat(list.out()).isEqualTo(String.format("NAME  ADDON       ENDPOINT%s  ADMIN     TENANTS%n"
                 + "db    postgresql  %s  postgres  1%n", " ".repeat(external.access().endpoint().toString().length()

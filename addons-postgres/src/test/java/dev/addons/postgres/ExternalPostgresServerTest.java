@@ -110,6 +110,15 @@ class ExternalPostgresServerTest {
             assertThatThrownBy(() -> addons.backup("blog", "production", "postgresql"))
                     .isInstanceOf(UnsupportedOperationAddonException.class)
                     .hasMessageContaining("external server");
+            assertThatThrownBy(() -> addons.restart("blog", "production", "postgresql"))
+                    .isInstanceOf(UnsupportedOperationAddonException.class)
+                    .hasMessageContaining("is an external server, which addons does not run");
+            assertThatThrownBy(() -> addons.migrate("blog", "production", "postgresql", "small"))
+                    .isInstanceOf(UnsupportedOperationAddonException.class)
+                    .hasMessageContaining("is on an external server");
+            assertThat(addons.reconcile()).as("records a reconcile changed or strays it removed").isZero();
+            assertThat(addons.list("blog", "production")).singleElement().extracting(AddonRecord::status)
+                    .isEqualTo(Status.ACTIVE);
 
             String tenants = "'" + String.join("', '", shopVars.get("PGDATABASE"), stagingVars.get("PGDATABASE"),
                     blogVars.get("PGDATABASE")) + "'";
