@@ -46,7 +46,8 @@ record ExternalUrl(Endpoint endpoint, String adminUser, String adminPassword) {
             uri = new URI(url.strip());
         } catch (URISyntaxException e) {
             // Not e.getMessage(): it quotes the URL, password included.
-            throw bad("'" + shown + "' is not a URL", null, "e.g. " + example(provider.name(), defaultPort));
+            throw bad("'" + shown + "' is not a URL", null, "e.g. " + example(provider.name(), defaultPort)
+                    + ", with % @ / ? # : and spaces in the user and password percent-encoded (%40 for @)");
         }
         Set<String> schemes = new TreeSet<>(provider.aliases());
         schemes.add(provider.name());
@@ -85,13 +86,9 @@ record ExternalUrl(Endpoint endpoint, String adminUser, String adminPassword) {
         return new ExternalUrl(new Endpoint(host, port), user, password);
     }
 
+    /** A percent-decoded user or password; {@link URI} has checked its escapes. */
     private static String decode(String part) {
-        try {
-            return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            // Not e.getMessage(): it may quote part of the password.
-            throw bad("has a malformed %-escape in its user or password", "user", "%XX escapes of two hex digits");
-        }
+        return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static String example(String scheme, int port) {
