@@ -1,5 +1,7 @@
 package dev.addons.postgres;
 
+import static dev.addons.postgres.PostgresProviderServerTest.connect;
+import static dev.addons.postgres.PostgresProviderServerTest.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,13 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,7 +92,7 @@ class ExternalPostgresServerTest {
             assertThat(List.of(shopVars, stagingVars, blogVars)).allSatisfy(vars -> {
                 try (Connection app = connect(vars, vars.get("PGDATABASE")); Statement sql = app.createStatement()) {
                     sql.execute("create table t (v text); insert into t values ('" + vars.get("PGDATABASE") + "')");
-                    assertThat(single(sql, "select v from t")).isEqualTo(vars.get("PGDATABASE"));
+                    assertThat(queryString(sql, "select v from t")).isEqualTo(vars.get("PGDATABASE"));
                 }
             });
             assertThatThrownBy(() -> connect(shopVars, blogVars.get("PGDATABASE")).close())
@@ -125,9 +124,9 @@ class ExternalPostgresServerTest {
             assertThat(List.of(shopVars, stagingVars, blogVars))
                     .allMatch(vars -> vars.get("PGUSER").equals(vars.get("PGDATABASE")));
             try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
-                assertThat(single(sql, "select count(*) from pg_database where datname in (" + tenants + ")"))
+                assertThat(queryString(sql, "select count(*) from pg_database where datname in (" + tenants + ")"))
                         .isEqualTo("3");
-                assertThat(single(sql, "select count(*) from pg_roles where rolname in (" + tenants + ")"))
+                assertThat(queryString(sql, "select count(*) from pg_roles where rolname in (" + tenants + ")"))
                         .isEqualTo("3");
             }
             for (AddonRecord record : addons.listAll()) {
@@ -137,10 +136,10 @@ class ExternalPostgresServerTest {
             assertThat(external.processes()).as("the external server after its last tenant left")
                     .isNotEmpty().allMatch(ProcessHandle::isAlive);
             try (Connection admin = admin("theirs"); Statement sql = admin.createStatement()) {
-                assertThat(single(sql, "select v from kept")).isEqualTo("still here");
-                assertThat(single(sql, "select count(*) from pg_database where datname in (" + tenants + ")"))
+                assertThat(queryString(sql, "select v from kept")).isEqualTo("still here");
+                assertThat(queryString(sql, "select count(*) from pg_database where datname in (" + tenants + ")"))
                         .isEqualTo("0");
-                assertThat(single(sql, "select count(*) from pg_roles where rolname in (" + tenants + ")"))
+                assertThat(queryString(sql, "select count(*) from pg_roles where rolname in (" + tenants + ")"))
                         .isEqualTo("0");
             }
             assertThat(addons.removeServer("main-db").tenants()).isEmpty();
@@ -194,21 +193,5 @@ class ExternalPostgresServerTest {
         return connect(Map.of("PGHOST", external.access().endpoint().host(),
                 "PGPORT", Integer.toString(external.access().endpoint().port()),
                 "PGUSER", external.access().adminUser(), "PGPASSWORD", external.access().adminPassword()), database);
-    }
-
-    /** A connection made from the libpq variables alone, as an app would. */
-    private static Connection connect(Map<String, String> env, String database) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", env.get("PGUSER"));
-        properties.setProperty("password", env.get("PGPASSWORD"));
-        return DriverManager.getConnection(
-                "jdbc:postgresql://" + env.get("PGHOST") + ":" + env.get("PGPORT") + "/" + database, properties);
-    }
-
-    private static String single(Statement sql, String query) throws SQLException {
-        try (ResultSet rs = sql.executeQuery(query)) {
-            rs.next();
-            return rs.getString(1);
-        }
     }
 }

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * The servers of a home: starts a dedicated server per addon, keeps one shared server per engine
  * and version (started with its first tenant, removed with its last), and records each in the
  * state store before and after it starts, so that a later process can find or clean it.
+ * Registered external servers ({@link ExternalServers}) are joined as shared ones but never
+ * started, restarted, checked or stopped: only their tenants come and go.
  * Thread-safe; a shared server's start and its tenants' arrival and departure are serialized by
  * that server's lock.
  */
