@@ -116,6 +116,14 @@ class ExternalPostgresServerTest {
                     .isInstanceOf(UnsupportedOperationAddonException.class)
                     .hasMessageContaining("is on an external server");
             assertThat(addons.reconcile()).as("records a reconcile changed or strays it removed").isZero();
+            assertThat(addons.deploy(shop, "production").active()).singleElement().extracting(AddonRecord::id)
+                    .as("a second deploy keeps the addon").isEqualTo(addons.list("shop", "production").get(0).id());
+            addons.registerServer("same-db", "postgresql", url);
+            assertThatThrownBy(() -> addons.create("blog", "production", AddonSpec.parse("postgresql:shared")
+                    .withServer("same-db"))).isInstanceOf(InvalidSpecException.class)
+                    .hasMessage("postgresql of blog/production exists on the external server external-main-db:"
+                            + " destroy it first to move it to another server");
+            addons.removeServer("same-db");
             assertThat(addons.list("blog", "production")).singleElement().extracting(AddonRecord::status)
                     .isEqualTo(Status.ACTIVE);
 
