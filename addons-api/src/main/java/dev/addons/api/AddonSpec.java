@@ -4,18 +4,26 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What an app asks for: an addon by name, with an optional variant and version. Absent values
- * mean the provider's defaults; they are resolved and validated when the addon is created.
+ * What an app asks for: an addon by name, with an optional variant and version, and for a
+ * {@code shared} addon optionally the external server it goes on. Absent values mean the
+ * provider's defaults; they are resolved and validated when the addon is created.
  *
  * @param addon   the addon's name or alias, e.g. {@code postgresql}
  * @param variant the variant, or {@code null} for the default ({@code small})
  * @param version a supported version, a full OCI image reference (anything containing
  *                {@code ':'}), or {@code null} for the provider's default
+ * @param server  the name of a registered external server to put a {@code shared} addon on, or
+ *                {@code null} for the home's own shared server ({@code @since 0.1.0})
  */
-public record AddonSpec(String addon, String variant, String version) {
+public record AddonSpec(String addon, String variant, String version, String server) {
 
     public AddonSpec {
         Objects.requireNonNull(addon, "addon == null");
+    }
+
+    /** An addon on no external server. */
+    public AddonSpec(String addon, String variant, String version) {
+        this(addon, variant, version, null);
     }
 
     /** The addon with its default variant and version. */
@@ -34,11 +42,26 @@ public record AddonSpec(String addon, String variant, String version) {
     }
 
     public AddonSpec withVariant(String newVariant) {
-        return new AddonSpec(addon, newVariant, version);
+        return new AddonSpec(addon, newVariant, version, server);
     }
 
     public AddonSpec withVersion(String newVersion) {
-        return new AddonSpec(addon, variant, newVersion);
+        return new AddonSpec(addon, variant, newVersion, server);
+    }
+
+    /**
+     * This addon on the registered external server {@code newServer} (its variant must be
+     * {@code shared}).
+     *
+     * @since 0.1.0
+     */
+    public AddonSpec withServer(String newServer) {
+        return new AddonSpec(addon, variant, version, newServer);
+    }
+
+    /** The external server asked for, if any. */
+    public Optional<String> serverIfSet() {
+        return Optional.ofNullable(server);
     }
 
     public Optional<String> variantIfSet() {

@@ -25,10 +25,14 @@ final class CreateCommand extends AddonsCommand {
                     + " A value with ':' is a custom image and needs the container runtime.")
     String version;
 
+    @Option(names = "--server", paramLabel = "NAME",
+            description = "A registered external server to put a shared addon on (see 'addons servers').")
+    String server;
+
     @Override
     public Integer call() {
         PrintWriter out = out();
-        AddonSpec wanted = AddonSpec.parse(addon).withVersion(version);
+        AddonSpec wanted = AddonSpec.parse(addon).withVersion(version).withServer(server);
         AddonRecord created;
         try (Addons addons = openShowingTransitions()) {
             created = addons.create(target.app, target.environment(), wanted);

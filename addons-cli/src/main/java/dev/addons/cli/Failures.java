@@ -23,7 +23,9 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine command = ex.getCommandLine();
-        command.getErr().println("addons: " + oneLine(ex.getMessage())
+        // A misplaced --url value is quoted by picocli: never with its password.
+        command.getErr().println("addons: " + oneLine(ex.getMessage()).replaceAll(
+                "([a-zA-Z][a-zA-Z0-9+.-]*://[^:@/\\s]*:)[^@\\s]*@", "$1***@")
                 + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
         return BAD_INPUT;
     }

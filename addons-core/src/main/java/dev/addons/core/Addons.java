@@ -14,6 +14,7 @@ import dev.addons.api.spi.ServerRequest;
 import dev.addons.core.internal.AddonLifecycle;
 import dev.addons.core.internal.AddonState;
 import dev.addons.core.internal.Backups;
+import dev.addons.core.internal.ExternalServers;
 import dev.addons.core.internal.Listeners;
 import dev.addons.core.internal.Migrations;
 import dev.addons.core.internal.Names;
@@ -72,6 +73,7 @@ public final class Addons implements AutoCloseable {
     private final Backups backups;
     private final Migrations migrations;
     private final TenantCopies copies;
+    private final ExternalServers externals;
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -89,6 +91,7 @@ public final class Addons implements AutoCloseable {
         this.backups = new Backups(home, store, registry, servers, builder.progress, Clock.systemUTC());
         this.migrations = new Migrations(store, registry, servers, backups, runtimes::get, builder.progress);
         this.copies = new TenantCopies(store, registry, lifecycle, runtimes);
+        this.externals = new ExternalServers(store, registry);
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "addons-provision-" + threads.incrementAndGet());
@@ -335,6 +338,43 @@ public final class Addons implements AutoCloseable {
         return new DeployResult(file.name(), checkedEnvironment, active, destroyed);
     }
 
+    /**
+     * Registers an existing server, which addons did not start and will never stop, as
+     * {@code name}: {@code shared} addons that name it ({@code server = "NAME"} in an app file,
+     * {@link AddonSpec#withServer}) get their database and user on it. {@code url} holds its admin
+     * credentials, e.g. {@code postgresql://admin:PASSWORD@db.internal:5432/postgres} or
+     * {@code mysql://root:PASSWORD@db.internal:3306/}; they are kept in the home's state,
+     * owner-only, and appear in no message, log or listing. The server must answer as
+     * {@code addon}'s engine with them. Throws {@link InvalidSpecException} for a bad name or URL
+     * (the message shows the URL without its password) or a name taken, and
+     * {@link ProvisioningException} when the server does not answer.
+     *
+     * @since 0.1.0
+     */
+    public ServerInfo registerServer(String name, String addon, String url) {
+        return externals.register(name, addon, url);
+    }
+
+    /**
+     * The registered external servers, by name, with the addons on each.
+     *
+     * @since 0.1.0
+     */
+    public List<ServerInfo> servers() {
+        return externals.list();
+    }
+
+    /**
+     * Forgets the external server {@code name} (the server itself is not touched). Refused with
+     * {@link ProvisioningException} naming them while addons are on it; throws
+     * {@link AddonNotFoundException} when no server has that name.
+     *
+     * @since 0.1.0
+     */
+    public ServerInfo removeServer(String name) {
+        return externals.remove(name);
+    }
+
     /** Waits until the addon is ACTIVE; throws when it fails or the timeout passes. */
     public AddonRecord awaitActive(String app, String environment, String addon, Duration timeout) {
         String name = registry.require(addon).name();
@@ -497,6 +537,9 @@ public final class Addons implements AutoCloseable {
     private ResolvedSpec resolve(AddonSpec spec, ServerRuntime runtime, String where) {
         Objects.requireNonNull(spec, "spec == null");
         Names.addon(where + "addon", spec.addon());
+        if (spec.server() != null) {
+            return externals.resolve(spec, runtime, where);
+        }
         return ResolvedSpec.resolve(spec, registry, runtime, where);
     }
 

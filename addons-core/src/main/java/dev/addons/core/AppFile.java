@@ -17,6 +17,7 @@ import java.util.Optional;
  * [addons.postgresql]
  * variant = "shared"           # optional, default "small"
  * version = "15"               # optional, default: the provider's
+ * server = "main-db"           # optional, with variant "shared": a registered external server
  * [addons.postgresql.backups]  # optional, see {@link BackupPolicy}
  * schedule = "1d"              # automatic backups every day; default "off"
  * keep_last = 7                # default 10; 0 for no limit

@@ -291,7 +291,7 @@ class PostgresProviderServerTest {
     }
 
     /** A connection made from the libpq variables alone, as an app would. */
-    private static Connection connect(Map<String, String> env, String database) throws SQLException {
+    static Connection connect(Map<String, String> env, String database) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", env.get("PGUSER"));
         properties.setProperty("password", env.get("PGPASSWORD"));
@@ -299,7 +299,7 @@ class PostgresProviderServerTest {
                 "jdbc:postgresql://" + env.get("PGHOST") + ":" + env.get("PGPORT") + "/" + database, properties);
     }
 
-    private static String queryString(Statement sql, String query) throws SQLException {
+    static String queryString(Statement sql, String query) throws SQLException {
         try (ResultSet rs = sql.executeQuery(query)) {
             rs.next();
             return rs.getString(1);

@@ -81,7 +81,7 @@ public final class AddonLifecycle {
             String id = spec.provider().name() + "-" + app + "-" + environment + "-"
                     + Secrets.random(6).toLowerCase(Locale.ROOT);
             AddonRecord record = new AddonRecord(id, app, environment, spec.provider().name(), spec.variant().name(),
-                    spec.version(), spec.runtime().name(), Status.PENDING, "", now, now);
+                    spec.version(), spec.runtimeName(), Status.PENDING, "", now, now);
             AddonState state = new AddonState(record, null, Map.of(), Owner.current());
             // Not saved: the caller moves it to PROVISIONING under the same lock, and saves that.
             listeners.fire(record, null);
@@ -93,6 +93,13 @@ public final class AddonLifecycle {
             throw new InvalidSpecException(record.addon() + " of " + app + "/" + environment + " exists as "
                     + record.variant() + " " + record.version() + ", not " + spec.variant().name() + " "
                     + spec.version() + ": destroy it first to change variant or version");
+        }
+        boolean external = record.runtime().equals(ExternalServers.RUNTIME);
+        if (external != (spec.server() != null)
+                || external && state.serverId() != null && !state.serverId().equals(spec.server())) {
+            throw new InvalidSpecException(record.addon() + " of " + app + "/" + environment + " exists on "
+                    + (external ? "the external server " + state.serverId() : "a server of this home's own")
+                    + ": destroy it first to move it to another server");
         }
         boolean abandoned = record.status() != Status.ACTIVE && record.status() != Status.FAILED
                 && (state.owner() == null || !state.owner().isAlive());
@@ -110,7 +117,7 @@ public final class AddonLifecycle {
                     ? transition(state, Status.FAILED, "interrupted: the process working on it exited", null)
                     : state;
             // A retry starts its server on this call's runtime; the record says which.
-            return new Claim(transition(failed.withRuntime(spec.runtime().name()), Status.PENDING, "retrying",
+            return new Claim(transition(failed.withRuntime(spec.runtimeName()), Status.PENDING, "retrying",
                     Owner.current()), true);
         }
         if (record.status() == Status.DEPROVISIONING) {

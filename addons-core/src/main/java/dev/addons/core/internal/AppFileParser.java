@@ -25,7 +25,7 @@ import java.util.Set;
 public final class AppFileParser {
     private static final TomlMapper MAPPER = new TomlMapper();
     private static final Set<String> TOP_KEYS = Set.of("name", "runtime", "addons");
-    private static final Set<String> ADDON_KEYS = Set.of("variant", "version", "backups");
+    private static final Set<String> ADDON_KEYS = Set.of("variant", "version", "server", "backups");
     private static final Set<String> BACKUP_KEYS = Set.of("schedule", "keep_last", "max_age", "manual_per_day");
 
     private AppFileParser() {
@@ -86,7 +86,8 @@ public final class AppFileParser {
         rejectUnknown(source, prefix + ".", node, ADDON_KEYS);
         return new AddonSpec(addon,
                 string(source, prefix + ".variant", node.get("variant"), false),
-                version(source, prefix + ".version", node.get("version")));
+                version(source, prefix + ".version", node.get("version")),
+                string(source, prefix + ".server", node.get("server"), false));
     }
 
     private static BackupPolicy backups(String source, String prefix, JsonNode node) {

@@ -58,6 +58,11 @@ public final class Migrations {
         if (to.name().equals(record.variant())) {
             throw new InvalidSpecException(Backups.describe(record) + " is " + to.name() + " already");
         }
+        if (record.runtime().equals(ExternalServers.RUNTIME)) {
+            throw new dev.addons.api.UnsupportedOperationAddonException("not supported: " + Backups.describe(record)
+                    + " is on an external server, and a move is a backup and a restore, which addons does not"
+                    + " offer there");
+        }
         provider.backupUnsupportedReason().ifPresent(reason -> {
             throw new ProvisioningException("Cannot move " + Backups.describe(record) + " to " + to.name()
                     + ": a move is a backup and a restore, and " + reason);

@@ -19,14 +19,27 @@ import java.util.Objects;
  * @param variant  the resolved variant
  * @param version  the resolved version or image reference
  * @param runtime  the runtime a new server for it starts on
+ * @param server   the id of the external server its tenant goes on, or {@code null} for a server
+ *                 of the home's own (see {@link ExternalServers})
  */
-public record ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime) {
+public record ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime,
+        String server) {
 
     public ResolvedSpec {
         Objects.requireNonNull(provider, "provider == null");
         Objects.requireNonNull(variant, "variant == null");
         Objects.requireNonNull(version, "version == null");
         Objects.requireNonNull(runtime, "runtime == null");
+    }
+
+    /** A spec for a server of the home's own. */
+    public ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime) {
+        this(provider, variant, version, runtime, null);
+    }
+
+    /** The runtime its addon's record names: {@code external} on an external server, else the runtime's. */
+    public String runtimeName() {
+        return server == null ? runtime.name() : ExternalServers.RUNTIME;
     }
 
     /** Checks {@code spec}; {@code where} prefixes messages (e.g. the app file). */

@@ -3,6 +3,7 @@ package dev.addons.core.internal;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.Secrets;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * The servers of a home: starts a dedicated server per addon, keeps one shared server per engine
  * and version (started with its first tenant, removed with its last), and records each in the
  * state store before and after it starts, so that a later process can find or clean it.
+ * Registered external servers ({@link ExternalServers}) are joined as shared ones but never
+ * started, restarted, checked or stopped: only their tenants come and go.
  * Thread-safe; a shared server's start and its tenants' arrival and departure are serialized by
  * that server's lock.
  */
@@ -85,6 +88,9 @@ public final class Servers {
 
     /** {@link #joinShared(ResolvedSpec, AddonState)}, recording the server as {@code attach} says. */
     Lease joinShared(ResolvedSpec spec, AddonState state, Attach attach) {
+        if (spec.server() != null) {
+            return joinExternal(spec.server(), state, attach);
+        }
         String runtimeName = spec.runtime().name();
         String serverId = spec.provider().name() + "-shared-" + idPart(spec.version())
                 + (runtimeName.equals(ProcessRuntime.NAME) ? "" : "-" + runtimeName);
@@ -103,6 +109,19 @@ public final class Servers {
             if (server == null) {
                 server = start(serverId, spec, true, null, attach);
             }
+            store.locked(() -> {
+                store.save(attach.apply(store.addon(state.record().id()).orElse(state), serverId));
+                return null;
+            });
+            return new Lease(server, access(server));
+        });
+    }
+
+    /** Joins a registered external server: nothing is started, the tenant is made on it as it is. */
+    private Lease joinExternal(String serverId, AddonState state, Attach attach) {
+        return store.lockedServer(serverId, () -> {
+            ServerState server = store.server(serverId).filter(ExternalServers::isExternal).orElseThrow(() ->
+                    new ProvisioningException("The external server " + serverId + " is no longer registered"));
             store.locked(() -> {
                 store.save(attach.apply(store.addon(state.record().id()).orElse(state), serverId));
                 return null;
@@ -161,7 +180,7 @@ public final class Servers {
                 });
                 return null;
             });
-            if (store.tenantsOf(server.serverId()).isEmpty()) {
+            if (store.tenantsOf(server.serverId()).isEmpty() && !ExternalServers.isExternal(server)) {
                 LOG.info("{} - last tenant gone; removing the shared server", server.serverId());
                 destroy(server);
             }
@@ -207,6 +226,10 @@ public final class Servers {
             if (server.running() == null) {
                 throw new ProvisioningException("Server " + serverId + " has not finished starting");
             }
+            if (ExternalServers.isExternal(server)) {
+                throw new UnsupportedOperationAddonException("not supported: " + serverId
+                        + " is an external server, which addons does not run; restart it where it runs");
+            }
             ServerDefinition definition = provider.server(new ServerRequest(server.version(), server.adminPassword()));
             RunningServer running = runtimeOf(server).restart(server.running(), definition, progress);
             ServerState restarted = server.withRunning(running);
@@ -225,6 +248,12 @@ public final class Servers {
                 new ProvisioningException("Server " + serverId + " is not recorded in this addons home"));
         if (server.running() == null) {
             throw new ProvisioningException("Server " + serverId + " has not finished starting");
+        }
+        if (ExternalServers.isExternal(server)) {
+            // The tools run next to the server, by its runtime; no runtime runs an external one.
+            throw new UnsupportedOperationAddonException("not supported: backups and restores of addons on the"
+                    + " external server " + serverId + ": addons runs the engine's tools next to the servers it"
+                    + " runs; back up with the external server's own means");
         }
         ServerDefinition definition = provider.server(new ServerRequest(server.version(), server.adminPassword()));
         ServerRuntime runtime = runtimeOf(server);
@@ -298,6 +327,9 @@ public final class Servers {
 
     /** Stops a server, deletes its data and forgets it. */
     void destroy(ServerState server) {
+        if (ExternalServers.isExternal(server)) {
+            throw new IllegalStateException(server.serverId() + " is an external server: addons never stops it");
+        }
         if (server.running() != null) {
             runtimeOf(server).destroy(server.running());
         } else {
@@ -325,7 +357,11 @@ public final class Servers {
         return store.server(serverId).map(this::isRunning).orElse(false);
     }
 
+    /** Whether it runs; an external server is taken to, as addons does not watch it. */
     private boolean isRunning(ServerState server) {
+        if (ExternalServers.isExternal(server)) {
+            return true;
+        }
         return server.running() != null && runtimeOf(server).isRunning(server.running());
     }
 

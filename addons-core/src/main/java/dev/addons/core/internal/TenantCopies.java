@@ -52,7 +52,10 @@ public final class TenantCopies {
         if (!provider.copiesTenants()) {
             throw new UnsupportedOperationAddonException("not supported: " + name + " cannot copy a tenant");
         }
-        ResolvedSpec spec = new ResolvedSpec(provider, variant, from.version(), runtimes.get(from.runtime()));
+        // A copy goes on the source's server; for an external one, no runtime is involved.
+        boolean external = from.runtime().equals(ExternalServers.RUNTIME);
+        ResolvedSpec spec = new ResolvedSpec(provider, variant, from.version(),
+                external ? runtimes.chosen() : runtimes.get(from.runtime()), external ? source.serverId() : null);
         TenantRequest sourceTenant = source.tenant(provider);
         Binding sourceBinding = new Binding(source.binding());
         return lifecycle.create(app, environment, spec, timeout, (tenant, server) -> {

@@ -50,7 +50,7 @@ class AppFileParserTest {
                 .hasMessage("app.toml: unknown key 'nmae'. Allowed: [addons, name, runtime]");
         assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.postgresql]\nvarient = \"small\"\n", "app.toml"))
                 .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("app.toml: unknown key 'addons.postgresql.varient'. Allowed: [backups, variant, version]");
+                .hasMessage("app.toml: unknown key 'addons.postgresql.varient'. Allowed: [backups, server, variant, version]");
     }
 
     @Test
