@@ -84,7 +84,7 @@ final class RunState implements AutoCloseable {
     Addons addons(String runtime) {
         String chosen = "auto".equals(runtime) ? auto : runtime;
         return byRuntime.computeIfAbsent(chosen, r -> Addons.builder().home(home).runtime(r)
-                .automaticBackups(false).build());
+                .automaticBackups(false).throwawayServers(true).build());
     }
 
     /**

@@ -18,6 +18,10 @@ import java.util.Objects;
  * host has, else the first it has cached, else the first it can download, and tells the
  * initializer and launcher which one through {@link ProcessContext#distribution()}.
  *
+ * <p>A recipe may also offer a {@link DataTemplate}: the runtime then initializes a template once
+ * and starts each new server on a copy of it instead of calling {@link #initializer()}, which it
+ * still uses where it keeps no templates.
+ *
  * @param binaries     where the binaries come from (the preferred set)
  * @param initializer  prepares a fresh data directory (e.g. runs {@code initdb}); runs once
  * @param launcher     the command that runs the server in the foreground
@@ -29,6 +33,8 @@ import java.util.Objects;
  *                     {@link ProcessContext#endpoint(String)} and {@link ServerAccess#endpoint(String)}
  * @param alternatives other sets of binaries that serve the same version, in order of preference;
  *                     may be empty ({@code @since 0.1})
+ * @param template     how new servers may start from a copy of an initialized template, or
+ *                     {@code null} when each needs its own initialization ({@code @since 0.2})
  */
 public record ProcessRecipe(
         BinaryDistribution binaries,
@@ -37,7 +43,8 @@ public record ProcessRecipe(
         StopSignal stopSignal,
         Duration stopTimeout,
         List<String> extraPorts,
-        List<BinaryDistribution> alternatives) {
+        List<BinaryDistribution> alternatives,
+        DataTemplate template) {
 
     public ProcessRecipe {
         Objects.requireNonNull(binaries, "binaries == null");
@@ -55,6 +62,13 @@ public record ProcessRecipe(
             throw new IllegalArgumentException("duplicate port names: " + extraPorts);
         }
         alternatives = List.copyOf(alternatives);
+    }
+
+    /** A recipe with no template. */
+    public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
+            StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts,
+            List<BinaryDistribution> alternatives) {
+        this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives, null);
     }
 
     /** A recipe served by one set of binaries. */
@@ -75,7 +89,27 @@ public record ProcessRecipe(
      * @since 0.1
      */
     public ProcessRecipe withAlternatives(List<BinaryDistribution> alternatives) {
-        return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives);
+        return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
+                template);
+    }
+
+    /**
+     * This recipe, whose new servers may start from a copy of {@code template}'s data directory.
+     *
+     * @since 0.2
+     */
+    public ProcessRecipe withTemplate(DataTemplate template) {
+        return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
+                java.util.Objects.requireNonNull(template, "template == null"));
+    }
+
+    /**
+     * The template new servers may start from; empty when each needs its own initialization.
+     *
+     * @since 0.2
+     */
+    public java.util.Optional<DataTemplate> templateIfAny() {
+        return java.util.Optional.ofNullable(template);
     }
 
     /**

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * and version (started with its first tenant, removed with its last), and records each in the
  * state store before and after it starts, so that a later process can find or clean it.
  * Thread-safe; a shared server's start and its tenants' arrival and departure are serialized by
- * that server's lock.
+ * that server's lock. Dedicated servers are asked for as throwaway ones when this instance was
+ * made so (see {@link dev.addons.api.spi.ServerRequest#throwaway()}); shared servers never are,
+ * as they hold other apps' data too.
  */
 public final class Servers {
     private static final Logger LOG = LoggerFactory.getLogger(Servers.class);
@@ -42,11 +44,13 @@ public final class Servers {
     private final StateStore store;
     private final Runtimes runtimes;
     private final ProgressListener progress;
+    private final boolean throwawayServers;
 
-    public Servers(StateStore store, Runtimes runtimes, ProgressListener progress) {
+    public Servers(StateStore store, Runtimes runtimes, ProgressListener progress, boolean throwawayServers) {
         this.store = store;
         this.runtimes = runtimes;
         this.progress = progress;
+        this.throwawayServers = throwawayServers;
     }
 
     /** A server an addon's tenant is being created on. */
@@ -171,10 +175,13 @@ public final class Servers {
 
     private ServerState start(String serverId, ResolvedSpec spec, boolean shared, AddonState owner, Attach attach) {
         String adminPassword = Secrets.password();
-        ServerDefinition definition = spec.provider().server(new ServerRequest(spec.version(), adminPassword));
+        boolean throwaway = throwawayServers && !shared;
+        ServerDefinition definition = spec.provider().server(
+                new ServerRequest(spec.version(), adminPassword, throwaway));
         ServerRuntime runtime = spec.runtime();
         ServerState starting = new ServerState(serverId, spec.provider().name(), spec.version(), runtime.name(),
-                shared, definition.adminUser(), adminPassword, null, Instant.now(), AddonState.Owner.current());
+                shared, definition.adminUser(), adminPassword, null, Instant.now(), AddonState.Owner.current(),
+                throwaway);
         Placement placement = shared ? Placement.shared(spec.provider().name())
                 : Placement.dedicated(owner.record().app(), owner.record().environment(), spec.provider().name());
         store.locked(() -> {
@@ -207,7 +214,7 @@ public final class Servers {
             if (server.running() == null) {
                 throw new ProvisioningException("Server " + serverId + " has not finished starting");
             }
-            ServerDefinition definition = provider.server(new ServerRequest(server.version(), server.adminPassword()));
+            ServerDefinition definition = provider.server(server.request());
             RunningServer running = runtimeOf(server).restart(server.running(), definition, progress);
             ServerState restarted = server.withRunning(running);
             store.save(restarted);
@@ -226,7 +233,7 @@ public final class Servers {
         if (server.running() == null) {
             throw new ProvisioningException("Server " + serverId + " has not finished starting");
         }
-        ServerDefinition definition = provider.server(new ServerRequest(server.version(), server.adminPassword()));
+        ServerDefinition definition = provider.server(server.request());
         ServerRuntime runtime = runtimeOf(server);
         return new ServerTools() {
             @Override
