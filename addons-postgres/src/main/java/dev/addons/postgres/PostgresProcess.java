@@ -27,8 +27,10 @@ import java.util.List;
  * and each new server starts on a copy. Its admin password is then changed online, over the
  * readiness check's admin connection, by {@code ALTER ROLE} with a SCRAM verifier the driver
  * computes ({@link PostgresAdmin#personalize}). That was measured against an offline change
- * ({@code postgres --single} on the copy before the launch): single-user mode is a full start and
- * checkpointed stop of its own, tens of milliseconds, where the {@code ALTER ROLE} takes a few.
+ * ({@code postgres --single} on the copy before the launch): single-user mode is a start and a
+ * checkpointed stop of its own, which took 0.12-0.17 s here against 0.13-0.19 s for the launch to
+ * readiness itself (on a loaded machine), so it would nearly double the start; the
+ * {@code ALTER ROLE} takes a few milliseconds.
  * The template password logs in only between the copy's readiness and that statement, on a
  * loopback port, and only for whoever can read the owner-only template, who could read the
  * data anyway. Stateless and thread-safe.
