@@ -42,6 +42,10 @@ final class PostgresProcess {
     private PostgresProcess() {
     }
 
+    /** {@code initdb}'s options besides its directory, admin and password file; part of the template's key. */
+    private static final List<String> INITDB_OPTIONS = List.of(
+            "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-instructions");
+
     /** The settings of a throwaway server: nothing waits for the disk. */
     private static final List<String> THROWAWAY = List.of(
             "-c", "fsync=off",
@@ -59,7 +63,7 @@ final class PostgresProcess {
                 context -> initialize(context, adminUser, adminPassword),
                 context -> throwaway ? throwawayCommand(context) : command(context),
                 StopSignal.INT, STOP_TIMEOUT)
-                .withTemplate(new DataTemplate(String.join(" ", initdbOptions(adminUser)),
+                .withTemplate(new DataTemplate("-U " + adminUser + " " + String.join(" ", INITDB_OPTIONS),
                         (context, templatePassword) -> initialize(context, adminUser, templatePassword),
                         PostgresAdmin::personalize));
     }
@@ -72,18 +76,15 @@ final class PostgresProcess {
             List<String> command = new ArrayList<>(List.of(
                     context.binary("initdb").toString(),
                     "-D", context.dataDirectory().toString(),
+                    "-U", adminUser,
                     "--pwfile=" + passwordFile));
-            command.addAll(initdbOptions(adminUser));
+            command.addAll(INITDB_OPTIONS);
             context.run(command);
         } finally {
             Files.deleteIfExists(passwordFile);
         }
     }
 
-    /** {@code initdb}'s options besides its directory and password file: the template's key too. */
-    private static List<String> initdbOptions(String adminUser) {
-        return List.of("-U", adminUser, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-instructions");
-    }
 
     static List<String> throwawayCommand(ProcessContext context) {
         List<String> command = new ArrayList<>(command(context));
