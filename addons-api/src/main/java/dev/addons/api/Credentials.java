@@ -14,12 +14,19 @@ import java.util.Optional;
  * {@code Credentials} can be logged safely; {@link #toMap()} reveals them and is meant for
  * building a child process's environment or a connection.
  *
- * @param variables the variables, names unique
+ * <p>One addon's credentials may also carry the same values as a {@link ServiceBinding}
+ * (servicebinding.io entries such as {@code host}, {@code username}, {@code uri}), which the
+ * provider defines next to the variables so that both always agree.
+ *
+ * @param variables      the variables, names unique
+ * @param serviceBinding the same credentials as Service Binding entries; {@link ServiceBinding#NONE}
+ *                       when the provider defines none or these are several addons' variables
  */
-public record Credentials(List<Variable> variables) {
+public record Credentials(List<Variable> variables, ServiceBinding serviceBinding) {
 
     public Credentials {
         Objects.requireNonNull(variables, "variables == null");
+        Objects.requireNonNull(serviceBinding, "serviceBinding == null");
         variables = List.copyOf(variables);
         var seen = new java.util.HashSet<String>();
         for (Variable v : variables) {
@@ -27,6 +34,11 @@ public record Credentials(List<Variable> variables) {
                 throw new IllegalArgumentException("duplicate variable: " + v.name());
             }
         }
+    }
+
+    /** Credentials made of {@code variables}, with no service binding. */
+    public Credentials(List<Variable> variables) {
+        this(variables, ServiceBinding.NONE);
     }
 
     /** Credentials made of {@code variables}, in that order. */
@@ -59,7 +71,19 @@ public record Credentials(List<Variable> variables) {
         return Collections.unmodifiableMap(map);
     }
 
-    /** These variables followed by {@code other}'s. Names must not clash. */
+    /**
+     * These variables with {@code binding} as their service binding.
+     *
+     * @since 0.1.0
+     */
+    public Credentials withServiceBinding(ServiceBinding binding) {
+        return new Credentials(variables, binding);
+    }
+
+    /**
+     * These variables followed by {@code other}'s. Names must not clash. The result carries no
+     * service binding: one binding describes one addon.
+     */
     public Credentials plus(Credentials other) {
         List<Variable> all = new ArrayList<>(variables);
         all.addAll(other.variables);

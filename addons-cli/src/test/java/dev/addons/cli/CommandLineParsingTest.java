@@ -46,7 +46,7 @@ class CommandLineParsingTest {
     void anUnknownFormatIsNamedWithTheAllowedOnes() {
         Cli.Result result = Cli.run(new Main(NEVER), "env", "-a", "myapp", "--format", "xml");
 
-        assertThat(result.err()).contains("--format must be dotenv or json, not 'xml'");
+        assertThat(result.err()).contains("--format must be dotenv, json or binding, not 'xml'");
     }
 
     @Test

@@ -24,6 +24,7 @@ import dev.addons.core.internal.Servers;
 import dev.addons.core.internal.StateStore;
 import dev.addons.core.internal.TenantCopies;
 import dev.addons.core.runtime.ProgressListener;
+import dev.addons.core.runtime.RuntimeContext;
 import dev.addons.core.runtime.ServerRuntime;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -79,7 +80,8 @@ public final class Addons implements AutoCloseable {
         this.home = builder.home.toAbsolutePath().normalize();
         this.registry = ProviderRegistry.forClassLoader(builder.classLoader);
         this.store = new StateStore(home);
-        this.runtimes = Runtimes.open(home, builder.cache, builder.runtime, builder.customRuntime);
+        this.runtimes = Runtimes.open(new RuntimeContext(home, builder.cache, builder.runtimeSettings), builder.runtime,
+                builder.customRuntime);
         this.listeners = new Listeners();
         builder.listeners.forEach(listeners::add);
         Servers servers = new Servers(store, runtimes, builder.progress, builder.throwawayServers);
@@ -114,6 +116,16 @@ public final class Addons implements AutoCloseable {
     /** The addons home this instance works in. */
     public Path home() {
         return home;
+    }
+
+    /**
+     * The runtimes that can be asked for by name besides {@code auto}: {@code process},
+     * {@code container}, then those of other modules on the class path (e.g. {@code kubernetes}).
+     *
+     * @since 0.1.0
+     */
+    public static List<String> runtimeNames() {
+        return Runtimes.names();
     }
 
     /** The runtime new servers start on, e.g. {@code process} or {@code container}. */
@@ -512,6 +524,7 @@ public final class Addons implements AutoCloseable {
         private Path cache = defaultCache();
         private String runtime = "auto";
         private ServerRuntime customRuntime;
+        private final Map<String, String> runtimeSettings = new LinkedHashMap<>();
         private final List<StatusListener> listeners = new ArrayList<>();
         private ProgressListener progress = ProgressListener.NONE;
         private ClassLoader classLoader = Addons.class.getClassLoader();
@@ -568,13 +581,31 @@ public final class Addons implements AutoCloseable {
          * Where new servers run: {@code process} (engine binaries on this host), {@code container}
          * (a Docker-API endpoint: Docker, or Podman's service), or {@code auto} (the default: the
          * container runtime when a Docker-API endpoint answers within a few seconds, else the
-         * process runtime). The name is checked at once; {@link #build()} fails when
-         * {@code container} is asked for and no endpoint answers.
+         * process runtime), or a runtime another module on the class path adds (e.g.
+         * {@code kubernetes}, from {@code dev.addons:addons-kubernetes}). The name is checked at
+         * once; {@link #build()} fails when {@code container} is asked for and no endpoint answers.
          */
         public Builder runtime(String runtime) {
             Objects.requireNonNull(runtime, "runtime == null");
             this.runtime = Runtimes.check(runtime);
             this.customRuntime = null;
+            return this;
+        }
+
+        /**
+         * A setting of a runtime, e.g. {@code kubernetes.namespace}; it wins over the system
+         * property {@code addons.kubernetes.namespace}. Each runtime documents its settings and
+         * refuses bad values by name when it is made.
+         *
+         * @since 0.1.0
+         */
+        public Builder runtimeSetting(String name, String value) {
+            Objects.requireNonNull(name, "name == null");
+            Objects.requireNonNull(value, "value of " + name + " == null");
+            if (!name.matches("[a-z][a-zA-Z0-9]*(\\.[a-zA-Z0-9]+)+")) {
+                throw new IllegalArgumentException("runtime setting names look like runtime.key: " + name);
+            }
+            runtimeSettings.put(name, value);
             return this;
         }
 

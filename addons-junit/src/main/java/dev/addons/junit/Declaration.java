@@ -23,8 +23,15 @@ import org.junit.platform.commons.support.AnnotationSupport;
  */
 record Declaration(Class<?> declaredOn, List<AddonSpec> specs, Scope scope, String runtime,
         boolean frameworkProperties, Class<? extends AddonTemplate> template) {
-    /** The runtimes an annotation may name. */
-    static final List<String> RUNTIMES = List.of("auto", "process", "container");
+    /** Whether an annotation may name {@code runtime}: {@code auto} or a runtime on the class path. */
+    static boolean isRuntime(String runtime) {
+        return runtime.equals("auto") || dev.addons.core.Addons.runtimeNames().contains(runtime);
+    }
+
+    /** The runtimes an annotation may name, for messages: {@code process, container or auto}. */
+    static String runtimes() {
+        return String.join(", ", dev.addons.core.Addons.runtimeNames()) + " or auto";
+    }
 
     Declaration {
         specs = List.copyOf(specs);
@@ -81,9 +88,9 @@ record Declaration(Class<?> declaredOn, List<AddonSpec> specs, Scope scope, Stri
         }
         Scope scope = options.map(WithAddons::scope).orElse(Scope.CLASS);
         String runtime = options.map(WithAddons::runtime).orElse("auto");
-        if (!RUNTIMES.contains(runtime)) {
+        if (!isRuntime(runtime)) {
             throw new ExtensionConfigurationException("@WithAddons(runtime = \"" + runtime + "\")" + on
-                    + " is not a runtime: use process, container or auto");
+                    + " is not a runtime: use " + runtimes());
         }
         Class<? extends AddonTemplate> template = options.map(WithAddons::template)
                 .filter(t -> t != AddonTemplate.class).orElse(null);

@@ -60,9 +60,9 @@ final class RunState implements AutoCloseable {
      */
     static RunState open(ExtensionContext root) {
         String auto = root.getConfigurationParameter(RUNTIME_PARAMETER).filter(s -> !s.isBlank()).orElse("auto");
-        if (!Declaration.RUNTIMES.contains(auto)) {
+        if (!Declaration.isRuntime(auto)) {
             throw new ExtensionConfigurationException(RUNTIME_PARAMETER + "=" + auto
-                    + " is not a runtime: use process, container or auto");
+                    + " is not a runtime: use " + Declaration.runtimes());
         }
         String configured = root.getConfigurationParameter(HOME_PARAMETER).filter(s -> !s.isBlank()).orElse(null);
         try {

@@ -64,6 +64,7 @@ class MemcachedProviderTest {
         assertThat(binaries.versionProbe().versionIn("memcached " + version + ".7")).contains(version + ".7");
         assertThat(binaries.versionProbe().accepts(version + ".7")).isTrue();
         assertThat(process.stopSignal()).isEqualTo(StopSignal.TERM);
+        assertThat(process.destroySignal()).isEqualTo(StopSignal.KILL);
         assertThat(definition.container().image()).isEqualTo("memcached:" + version);
         assertThat(definition.container().port()).isEqualTo(11211);
         assertThat(definition.container().command()).containsExactly("memcached", "-U", "0", "-m", "64");

@@ -2,6 +2,7 @@ package dev.addons.mysql;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
+import dev.addons.api.ServiceBinding;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.Urls;
@@ -10,7 +11,8 @@ import dev.addons.api.spi.Urls;
  * Turns a tenant's {@link Binding} into the variables MySQL clients and most frameworks read:
  * {@code DATABASE_URL} ({@code mysql://user:pass@host:port/db}), {@code MYSQL_HOST},
  * {@code MYSQL_PORT}, {@code MYSQL_USER}, {@code MYSQL_PASSWORD} and {@code MYSQL_DATABASE}, in
- * that order; the URL and the password are marked sensitive. Stateless and thread-safe.
+ * that order; the URL and the password are marked sensitive. The same values make a Service
+ * Binding of type {@code mysql}. Stateless and thread-safe.
  */
 final class MysqlCredentials {
 
@@ -38,6 +40,8 @@ final class MysqlCredentials {
                 Variable.plain("MYSQL_PORT", Integer.toString(endpoint.port())),
                 Variable.plain("MYSQL_USER", user),
                 Variable.secret("MYSQL_PASSWORD", password),
-                Variable.plain("MYSQL_DATABASE", database));
+                Variable.plain("MYSQL_DATABASE", database))
+                .withServiceBinding(ServiceBinding.of("mysql", endpoint).with("username", user)
+                        .with("password", password).with("database", database).with("uri", url));
     }
 }

@@ -87,4 +87,16 @@ class MysqlCredentialsTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'password'");
     }
+
+    @Test
+    void theServiceBindingHoldsTheSameValuesAsTheVariables() {
+        Credentials credentials =
+                provider.credentials(binding("app1", "s3cret", "app1"), new Endpoint("127.0.0.1", 3307));
+
+        assertThat(credentials.serviceBinding().entries()).containsExactly(
+                Map.entry("type", "mysql"), Map.entry("provider", "addons"),
+                Map.entry("host", "127.0.0.1"), Map.entry("port", "3307"), Map.entry("username", "app1"),
+                Map.entry("password", "s3cret"), Map.entry("database", "app1"),
+                Map.entry("uri", credentials.get("DATABASE_URL").orElseThrow()));
+    }
 }

@@ -74,6 +74,34 @@ final class PostgresAdmin {
         return connection;
     }
 
+    /** Work on a connection in one transaction, see {@link #inTransaction}. */
+    @FunctionalInterface
+    interface Transaction<T> {
+        T run(Statement sql) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code connection} (in auto-commit mode, and left so):
+     * committed when it returns, rolled back when it throws.
+     */
+    static <T> T inTransaction(Connection connection, Transaction<T> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement sql = connection.createStatement()) {
+            T result = work.run(sql);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
     /**
      * A {@link ProvisioningException} for {@code failure}, saying what failed and its SQLState. The
      * driver's message is kept with every {@code secret} in it replaced; the cause is a copy of the

@@ -213,21 +213,11 @@ final class PostgresBackups {
 
     private static void renameInOneTransaction(Connection admin, String database, String scratch, String old)
             throws SQLException {
-        admin.setAutoCommit(false);
-        try (Statement sql = admin.createStatement()) {
+        PostgresAdmin.inTransaction(admin, sql -> {
             sql.execute("alter database " + quote(database) + " rename to " + quote(old));
             sql.execute("alter database " + quote(scratch) + " rename to " + quote(database));
-            admin.commit();
-        } catch (SQLException e) {
-            try {
-                admin.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        } finally {
-            admin.setAutoCommit(true);
-        }
+            return null;
+        });
     }
 
     private static void endSessions(Connection admin, String database) throws SQLException {

@@ -2,6 +2,7 @@ package dev.addons.postgres;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
+import dev.addons.api.ServiceBinding;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.Urls;
@@ -9,7 +10,9 @@ import dev.addons.api.spi.Urls;
 /**
  * Turns a tenant's {@link Binding} into the variables libpq and most frameworks read:
  * {@code DATABASE_URL}, {@code PGHOST}, {@code PGPORT}, {@code PGUSER}, {@code PGPASSWORD} and
- * {@code PGDATABASE}, in that order. Stateless and thread-safe.
+ * {@code PGDATABASE}, in that order, and the same as a Service Binding of type {@code postgresql}
+ * ({@code host}, {@code port}, {@code username}, {@code password}, {@code database}, {@code uri}).
+ * Stateless and thread-safe.
  */
 final class PostgresCredentials {
 
@@ -37,6 +40,8 @@ final class PostgresCredentials {
                 Variable.plain("PGPORT", Integer.toString(endpoint.port())),
                 Variable.plain("PGUSER", user),
                 Variable.secret("PGPASSWORD", password),
-                Variable.plain("PGDATABASE", database));
+                Variable.plain("PGDATABASE", database))
+                .withServiceBinding(ServiceBinding.of("postgresql", endpoint).with("username", user)
+                        .with("password", password).with("database", database).with("uri", url));
     }
 }

@@ -11,7 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import org.postgresql.PGConnection;
+import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,12 @@ import org.slf4j.LoggerFactory;
  * in {@code pg_stat_activity} (without their queries). Never their data.
  *
  * <p>The password never appears in SQL: the driver computes its SCRAM-SHA-256 verifier and sends
- * that, so neither a server log nor an error message can show it. Stateless and thread-safe.
+ * that, so neither a server log nor an error message can show it.
+ *
+ * <p>Fast path: the admin works over a connection kept open per server ({@link AdminConnections}),
+ * and on a shared server a tenant is made from a spare prepared ahead ({@link PostgresSpares}) in
+ * one transaction, without a {@code CREATE DATABASE} or a connection into the new database; when
+ * there is none, it is made from nothing as above. Either way the result is the same. Thread-safe.
  */
 final class PostgresTenants {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTenants.class);
@@ -48,34 +55,47 @@ final class PostgresTenants {
     private PostgresTenants() {
     }
 
-    /** Creates the tenant {@code name}, replacing one of that name left by an earlier attempt. */
-    static Binding provision(String name, ServerAccess server) {
+    /**
+     * Creates the tenant {@code name}, replacing one of that name left by an earlier attempt; on a
+     * {@code shared} server from a spare when there is one, and spares are made for the next ones.
+     */
+    static Binding provision(String name, ServerAccess server, boolean shared) {
         refuseReserved(name, server);
         long started = System.nanoTime();
         String password = Secrets.password();
+        String verifier = PasswordUtil.encodeScramSha256(password.toCharArray());
         String serverVersion;
-        try (Connection admin = PostgresAdmin.connect(server, PostgresAdmin.MAINTENANCE_DATABASE)) {
+        Optional<String> spare;
+        try (AdminConnections.Lease lease = AdminConnections.borrow(server)) {
+            Connection admin = lease.connection();
             Dropped dropped = drop(admin, name);
             if (dropped.existed()) {
                 LOG.info("{} - Replacing the role and database of that name left by an earlier attempt"
                         + " (ended {} session(s))", name, dropped.sessions());
             }
             try {
-                serverVersion = create(admin, name, password);
-                closeMaintenanceDatabases(admin);
-                try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
-                    restrictPublicSchema(tenantDatabase, name);
+                spare = shared ? PostgresSpares.claim(admin, name, verifier) : Optional.empty();
+                if (spare.isEmpty()) {
+                    create(admin, name, verifier);
+                    closeMaintenanceDatabases(admin);
+                    try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
+                        restrictPublicSchema(tenantDatabase, name);
+                    }
                 }
+                serverVersion = admin.unwrap(PGConnection.class).getParameterStatus("server_version");
             } catch (SQLException e) {
                 dropAfterFailure(admin, name, e);
                 throw e;
             }
         } catch (SQLException e) {
             throw PostgresAdmin.failure("Provisioning PostgreSQL tenant '" + name + "' on " + server.endpoint(), e,
-                    password, server.adminPassword());
+                    password, verifier, server.adminPassword());
         }
-        LOG.info("{} - Provisioned role and database on {} (PostgreSQL {}) in {} ms", name, server.endpoint(),
-                serverVersion, (System.nanoTime() - started) / 1_000_000);
+        if (shared) {
+            PostgresSpares.fillLater(server);
+        }
+        LOG.info("{} - Provisioned role and database on {} (PostgreSQL {}{}) in {} ms", name, server.endpoint(),
+                serverVersion, spare.isPresent() ? ", from a spare" : "", (System.nanoTime() - started) / 1_000_000);
         return Binding.of(
                 PostgresCredentials.USER, name,
                 PostgresCredentials.PASSWORD, password,
@@ -86,8 +106,8 @@ final class PostgresTenants {
     /** Ends the tenant's sessions and drops its database and role; a tenant already gone is no error. */
     static void deprovision(String name, ServerAccess server) {
         refuseReserved(name, server);
-        try (Connection admin = PostgresAdmin.connect(server, PostgresAdmin.MAINTENANCE_DATABASE)) {
-            Dropped dropped = drop(admin, name);
+        try (AdminConnections.Lease lease = AdminConnections.borrow(server)) {
+            Dropped dropped = drop(lease.connection(), name);
             if (dropped.existed()) {
                 LOG.info("{} - Dropped database and role on {} (ended {} session(s))", name, server.endpoint(),
                         dropped.sessions());
@@ -111,7 +131,7 @@ final class PostgresTenants {
     private record Dropped(boolean existed, int sessions) {
     }
 
-    /** Ends the sessions of the role and in the database, and drops both if they exist. */
+    /** Ends the sessions of the role and in the database, and drops both if they exist (one query if not). */
     private static Dropped drop(Connection admin, String name) throws SQLException {
         Dropped dropped;
         try (PreparedStatement terminate = admin.prepareStatement(TERMINATE_SESSIONS)) {
@@ -123,6 +143,9 @@ final class PostgresTenants {
                 dropped = new Dropped(rs.getBoolean(2), rs.getInt(1));
             }
         }
+        if (!dropped.existed()) {
+            return dropped;
+        }
         try (Statement sql = admin.createStatement()) {
             // FORCE (PostgreSQL 13+) also ends sessions that connected after the terminate above.
             sql.execute("drop database if exists " + quote(name) + " with (force)");
@@ -131,18 +154,13 @@ final class PostgresTenants {
         return dropped;
     }
 
-    /** Creates role and database, locks the database down; returns the server's version. */
-    private static String create(Connection admin, String name, String password) throws SQLException {
+    /** Creates role (with its password's SCRAM {@code verifier}) and database, locks the database down. */
+    private static void create(Connection admin, String name, String verifier) throws SQLException {
         String id = quote(name);
         try (Statement sql = admin.createStatement()) {
-            sql.execute("create role " + id
-                    + " login nosuperuser nocreatedb nocreaterole noreplication nobypassrls");
-            admin.unwrap(PGConnection.class).alterUserPassword(name, password.toCharArray(), "scram-sha-256");
+            sql.execute("create role " + id + " login nosuperuser nocreatedb nocreaterole noreplication nobypassrls"
+                    + " password '" + verifier + "'");
             createDatabase(admin, name, name);
-            try (ResultSet rs = sql.executeQuery("show server_version")) {
-                rs.next();
-                return rs.getString(1);
-            }
         }
     }
 
@@ -156,24 +174,14 @@ final class PostgresTenants {
     }
 
     /** Revokes {@code PUBLIC}'s access to {@code postgres} and {@code template1}; harmless to repeat. */
-    private static void closeMaintenanceDatabases(Connection admin) throws SQLException {
-        admin.setAutoCommit(false);
-        try (Statement sql = admin.createStatement()) {
+    static void closeMaintenanceDatabases(Connection admin) throws SQLException {
+        PostgresAdmin.inTransaction(admin, sql -> {
             // Concurrent GRANT/REVOKE on one object can fail with "tuple concurrently updated":
             // tenants provisioned in parallel on a shared server take turns here.
             sql.execute("select pg_advisory_xact_lock(" + MAINTENANCE_LOCK + ")");
             sql.execute("revoke connect, temporary on database postgres, template1 from public");
-            admin.commit();
-        } catch (SQLException e) {
-            try {
-                admin.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        } finally {
-            admin.setAutoCommit(true);
-        }
+            return null;
+        });
     }
 
     /** Runs inside the tenant's database: the role owns {@code public}, nobody else may use it. */

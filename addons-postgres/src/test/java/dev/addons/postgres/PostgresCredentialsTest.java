@@ -72,4 +72,16 @@ class PostgresCredentialsTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'password'");
     }
+
+    @Test
+    void theServiceBindingHoldsTheSameValuesAsTheVariables() {
+        Credentials credentials =
+                provider.credentials(binding("app1", "s3cret", "app1"), new Endpoint("127.0.0.1", 5433));
+
+        assertThat(credentials.serviceBinding().entries()).containsExactly(
+                Map.entry("type", "postgresql"), Map.entry("provider", "addons"),
+                Map.entry("host", "127.0.0.1"), Map.entry("port", "5433"), Map.entry("username", "app1"),
+                Map.entry("password", "s3cret"), Map.entry("database", "app1"),
+                Map.entry("uri", credentials.get("DATABASE_URL").orElseThrow()));
+    }
 }

@@ -2,6 +2,7 @@ package dev.addons.rabbitmq;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
+import dev.addons.api.ServiceBinding;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.Urls;
@@ -10,7 +11,9 @@ import dev.addons.api.spi.Urls;
  * Turns a tenant's {@link Binding} into the variables AMQP clients read: {@code RABBITMQ_URL}
  * ({@code amqp://user:password@host:port/vhost}, each part percent-encoded, so the vhost {@code /}
  * is {@code %2F}), {@code RABBITMQ_HOST}, {@code RABBITMQ_PORT}, {@code RABBITMQ_USER},
- * {@code RABBITMQ_PASSWORD} and {@code RABBITMQ_VHOST}, in that order. Stateless and thread-safe.
+ * {@code RABBITMQ_PASSWORD} and {@code RABBITMQ_VHOST}, in that order. The same values make a
+ * Service Binding of type {@code rabbitmq}, the vhost as {@code virtual-host} (Spring Cloud
+ * Bindings' name for it). Stateless and thread-safe.
  */
 final class RabbitMqCredentials {
 
@@ -38,6 +41,8 @@ final class RabbitMqCredentials {
                 Variable.plain("RABBITMQ_PORT", Integer.toString(endpoint.port())),
                 Variable.plain("RABBITMQ_USER", user),
                 Variable.secret("RABBITMQ_PASSWORD", password),
-                Variable.plain("RABBITMQ_VHOST", vhost));
+                Variable.plain("RABBITMQ_VHOST", vhost))
+                .withServiceBinding(ServiceBinding.of("rabbitmq", endpoint).with("username", user)
+                        .with("password", password).with("virtual-host", vhost).with("uri", url));
     }
 }

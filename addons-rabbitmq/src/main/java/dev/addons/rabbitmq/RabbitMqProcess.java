@@ -22,8 +22,11 @@ import java.util.List;
  *
  * <p>SIGTERM makes {@code rabbitmq-server} stop the node cleanly (connections closed, message
  * stores flushed). On RabbitMQ 3.10 that takes about 6 s, 5 of them a fixed wait in the management
- * agent's shutdown (removed upstream in 3.13), hence the generous stop timeout. Stateless and
- * thread-safe.
+ * agent's shutdown (removed upstream in 3.13), hence the generous stop timeout. A restart stops it
+ * so. A destroy kills it ({@link StopSignal#KILL}): the runtime kills the node's whole session,
+ * which holds the node's own {@code epmd} too (no other node uses it), and every file the node
+ * writes (Mnesia, logs, expanded plugins, cookie) is under the server's directories, which go
+ * with it. Stateless and thread-safe.
  */
 final class RabbitMqProcess {
 
@@ -47,7 +50,8 @@ final class RabbitMqProcess {
     static ProcessRecipe recipe(String major, String adminUser, String adminPassword) {
         return new ProcessRecipe(RabbitMqBinaries.forVersion(major),
                 context -> initialize(context, major, adminUser, adminPassword), RabbitMqNode::command,
-                StopSignal.TERM, STOP_TIMEOUT, List.of(MANAGEMENT, DIST, EPMD));
+                StopSignal.TERM, STOP_TIMEOUT, List.of(MANAGEMENT, DIST, EPMD))
+                .withDestroySignal(StopSignal.KILL);
     }
 
     static void initialize(ProcessContext context, String major, String adminUser, String adminPassword)

@@ -58,4 +58,17 @@ class RabbitMqCredentialsTest {
         // URLDecoder reads '+' as a space; the encoder never writes one, so a literal '+' is %2B.
         return URLDecoder.decode(component, StandardCharsets.UTF_8);
     }
+
+    @Test
+    void theServiceBindingHoldsTheSameValuesWithTheVhostAsVirtualHost() {
+        Credentials credentials = RabbitMqCredentials.of(
+                Binding.of("user", "blog", "password", "Secret0123", "vhost", "blog", "serverVersion", "3.10.8"), LOCAL);
+
+        assertThat(credentials.serviceBinding().entries()).containsExactly(
+                java.util.Map.entry("type", "rabbitmq"), java.util.Map.entry("provider", "addons"),
+                java.util.Map.entry("host", "127.0.0.1"), java.util.Map.entry("port", "35672"),
+                java.util.Map.entry("username", "blog"), java.util.Map.entry("password", "Secret0123"),
+                java.util.Map.entry("virtual-host", "blog"),
+                java.util.Map.entry("uri", "amqp://blog:Secret0123@127.0.0.1:35672/blog"));
+    }
 }

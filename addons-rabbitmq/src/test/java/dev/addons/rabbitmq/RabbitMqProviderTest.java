@@ -65,6 +65,7 @@ class RabbitMqProviderTest {
         assertThat(process.binaries().downloadIfAny()).isEmpty();
         assertThat(process.extraPorts()).containsExactly("management", "dist", "epmd");
         assertThat(process.stopSignal()).isEqualTo(StopSignal.TERM);
+        assertThat(process.destroySignal()).isEqualTo(StopSignal.KILL);
         assertThat(process.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
         ContainerRecipe container = server.container();
         assertThat(container.image()).isEqualTo("rabbitmq:3-management");

@@ -2,6 +2,7 @@ package dev.addons.redis;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
+import dev.addons.api.ServiceBinding;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.Urls;
@@ -12,7 +13,8 @@ import java.util.List;
  * Turns a tenant's {@link Binding} into its variables: {@code VALKEY_URL}, {@code VALKEY_HOST},
  * {@code VALKEY_PORT} and {@code VALKEY_PASSWORD}, then the same four as {@code REDIS_*} for
  * clients that expect those names. Both sets point at the same server; the URLs and passwords
- * are sensitive. Stateless and thread-safe.
+ * are sensitive. The same values make a Service Binding of type {@code redis} (what Valkey's
+ * clients speak; there is no user name). Stateless and thread-safe.
  */
 final class ValkeyCredentials {
 
@@ -36,6 +38,7 @@ final class ValkeyCredentials {
             variables.add(Variable.plain(prefix + "PORT", Integer.toString(endpoint.port())));
             variables.add(Variable.secret(prefix + "PASSWORD", password));
         }
-        return new Credentials(variables);
+        return new Credentials(variables, ServiceBinding.of("redis", endpoint)
+                .with("password", password).with("uri", url));
     }
 }

@@ -31,7 +31,10 @@ import java.util.List;
  *       client make the server write or load files outside its data directory.</li>
  * </ul>
  * SIGTERM makes the server save its snapshot and exit; on an empty or small data set it takes
- * about a tenth of a second (one tick of the server's 10 Hz cron). Stateless and thread-safe.
+ * about a tenth of a second (one tick of the server's 10 Hz cron). A restart or a restore stops it
+ * so; a destroy kills it ({@link StopSignal#KILL}), since its snapshot would be deleted with the
+ * data directory and it keeps nothing elsewhere (no Unix socket, no pid file, logs on standard
+ * output). Stateless and thread-safe.
  */
 final class ValkeyProcess {
 
@@ -52,6 +55,8 @@ final class ValkeyProcess {
                 context -> context.writePrivateFile(CONFIG,
                         config(context.endpoint(), context.dataDirectory(), password)),
                 ValkeyProcess::command, StopSignal.TERM, STOP_TIMEOUT)
+                // Destroyed, its data directory goes too: the snapshot SIGTERM saves would be deleted unread.
+                .withDestroySignal(StopSignal.KILL)
                 .withAlternatives(ValkeyBinaries.alternatives(major));
     }
 

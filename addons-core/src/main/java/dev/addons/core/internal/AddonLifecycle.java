@@ -53,7 +53,13 @@ public final class AddonLifecycle {
     /** {@link #create(String, String, ResolvedSpec, Duration)}, making the tenant with {@code provisioner}. */
     public AddonRecord create(String app, String environment, ResolvedSpec spec, Duration timeout,
             Provisioner provisioner) {
-        Claim claim = store.locked(() -> claim(app, environment, spec));
+        Claim claim = store.locked(() -> {
+            Claim found = claim(app, environment, spec);
+            // Claimed and moved on in one write: the record another process sees is PROVISIONING.
+            return found.mine
+                    ? new Claim(transition(found.state, Status.PROVISIONING, "", Owner.current()), true)
+                    : found;
+        });
         if (!claim.mine) {
             return claim.state.record().status() == Status.ACTIVE
                     ? claim.state.record()
@@ -77,7 +83,7 @@ public final class AddonLifecycle {
             AddonRecord record = new AddonRecord(id, app, environment, spec.provider().name(), spec.variant().name(),
                     spec.version(), spec.runtime().name(), Status.PENDING, "", now, now);
             AddonState state = new AddonState(record, null, Map.of(), Owner.current());
-            store.save(state);
+            // Not saved: the caller moves it to PROVISIONING under the same lock, and saves that.
             listeners.fire(record, null);
             return new Claim(state, true);
         }
@@ -114,8 +120,7 @@ public final class AddonLifecycle {
         return new Claim(state, false);
     }
 
-    private AddonRecord provision(AddonState pending, ResolvedSpec spec, Provisioner provisioner) {
-        AddonState state = store.locked(() -> transition(pending, Status.PROVISIONING, "", Owner.current()));
+    private AddonRecord provision(AddonState state, ResolvedSpec spec, Provisioner provisioner) {
         AddonRecord record = state.record();
         TenantRequest tenant = state.tenant(record.variant(), spec.variant().shared());
         Servers.Lease lease = null;

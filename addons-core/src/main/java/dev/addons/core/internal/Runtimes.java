@@ -1,10 +1,10 @@
 package dev.addons.core.internal;
 
 import dev.addons.api.AddonException;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.core.internal.container.ContainerRuntime;
 import dev.addons.core.internal.container.DockerApi;
 import dev.addons.core.internal.process.ProcessRuntime;
+import dev.addons.core.runtime.RuntimeContext;
 import dev.addons.core.runtime.ServerRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,27 +20,27 @@ import org.slf4j.LoggerFactory;
  * chosen by {@code auto}, with the reason), and any other made on first use, so that a server is
  * always checked, restarted and destroyed by the runtime that started it. {@code auto} picks the
  * container runtime when a Docker-API endpoint answers within a few seconds, else the process
- * runtime. Thread-safe; {@link #close()} closes every runtime made.
+ * runtime. Runtimes are made by the {@link dev.addons.core.runtime.RuntimeFactory factories} on
+ * addons-core's class path, so a module such as addons-kubernetes adds one by being there.
+ * Thread-safe; {@link #close()} closes every runtime made.
  */
 public final class Runtimes implements AutoCloseable {
-    /** The runtimes this build offers, for messages. */
-    public static final List<String> NAMES = List.of(ProcessRuntime.NAME, ContainerRuntime.NAME);
     /** The name that asks for a choice. */
     public static final String AUTO = "auto";
 
     private static final Logger LOG = LoggerFactory.getLogger(Runtimes.class);
     private static final Duration AUTO_PROBE_TIMEOUT = Duration.ofSeconds(3);
 
+    private final RuntimeContext context;
     private final Path home;
-    private final Path cache;
     private final Map<String, ServerRuntime> made = new ConcurrentHashMap<>();
     private final ServerRuntime chosen;
     private final String reason;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Runtimes(Path home, Path cache, String requested, ServerRuntime custom) {
-        this.home = home;
-        this.cache = cache;
+    private Runtimes(RuntimeContext context, String requested, ServerRuntime custom) {
+        this.context = context;
+        this.home = context.home();
         if (custom != null) {
             made.put(custom.name(), custom);
             chosen = custom;
@@ -58,19 +58,32 @@ public final class Runtimes implements AutoCloseable {
 
     /**
      * The runtimes of {@code home}: new servers start on {@code custom} when given, else on the
-     * runtime named {@code requested} ({@code process}, {@code container}, or {@code auto}/null).
+     * runtime named {@code requested} (one of {@link #names()}, or {@code auto}/null).
      */
     public static Runtimes open(Path home, Path cache, String requested, ServerRuntime custom) {
-        return new Runtimes(home, cache, requested, custom);
+        return open(new RuntimeContext(home, cache, Map.of()), requested, custom);
     }
 
-    /** Checks a runtime name: one of {@link #NAMES}, or {@code auto}; returns it. */
+    /** {@link #open(Path, Path, String, ServerRuntime)} with the runtime settings of {@code context}. */
+    public static Runtimes open(RuntimeContext context, String requested, ServerRuntime custom) {
+        return new Runtimes(context, requested, custom);
+    }
+
+    /** The runtimes on the class path, by name: {@code process}, {@code container}, then others'. */
+    public static List<String> names() {
+        return factories().names();
+    }
+
+    /** Checks a runtime name: one of {@link #names()}, or {@code auto}; returns it. */
     public static String check(String name) {
-        if (!name.equals(AUTO) && !NAMES.contains(name)) {
-            throw new InvalidSpecException("runtime '" + Names.printable(name) + "' is not available. Allowed: "
-                    + NAMES + " or " + AUTO);
+        if (!name.equals(AUTO)) {
+            factories().require(name);
         }
         return name;
+    }
+
+    private static RuntimeFactories factories() {
+        return RuntimeFactories.of(Runtimes.class.getClassLoader());
     }
 
     /** The runtime new servers start on. */
@@ -105,10 +118,7 @@ public final class Runtimes implements AutoCloseable {
     }
 
     private ServerRuntime make(String name) {
-        if (name.equals(ContainerRuntime.NAME)) {
-            return new ContainerRuntime(home, DockerApi.connect(DockerApi.DEFAULT_TIMEOUT));
-        }
-        return new ProcessRuntime(home, cache);
+        return factories().require(name).create(context);
     }
 
     private Choice choose() {

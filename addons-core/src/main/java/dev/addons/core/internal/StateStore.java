@@ -69,9 +69,22 @@ public final class StateStore {
         return read(addonsDir.resolve(id + ".json"), AddonState.class);
     }
 
-    /** The app's addon in an environment, unless destroyed. */
+    /**
+     * The app's addon in an environment, unless destroyed. Reads only the files whose name can be
+     * its id ({@code <addon>-<app>-<environment>-<random>.json}), not every addon's.
+     */
     public Optional<AddonState> find(String app, String environment, String addon) {
-        return addons().stream()
+        String prefix = addon + "-" + app + "-" + environment + "-";
+        List<AddonState> candidates = new ArrayList<>();
+        try (Stream<Path> files = Files.list(addonsDir)) {
+            for (Path file : (Iterable<Path>) files.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && p.getFileName().toString().endsWith(".json"))::iterator) {
+                read(file, AddonState.class).ifPresent(candidates::add);
+            }
+        } catch (IOException e) {
+            throw new AddonException("Cannot list " + addonsDir + ": " + e.getMessage(), e);
+        }
+        return candidates.stream()
                 .filter(s -> s.record().app().equals(app) && s.record().environment().equals(environment)
                         && s.record().addon().equals(addon) && s.record().status() != Status.DESTROYED)
                 .findFirst();

@@ -32,7 +32,31 @@ class RuntimesTest {
     void anUnknownRuntimeIsRefusedWithTheAllowedOnes() {
         assertThatThrownBy(() -> Runtimes.check("kubernetes"))
                 .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("runtime 'kubernetes' is not available. Allowed: [process, container] or auto");
+                .hasMessage("runtime 'kubernetes' is not available. Allowed: [process, container, recording] or auto");
+    }
+
+    @Test
+    void aRuntimeOfAnotherModuleIsFoundThroughItsFactoryAfterTheBuiltInOnes() {
+        assertThat(Runtimes.names()).containsExactly("process", "container", RecordingRuntimeFactory.NAME);
+        assertThat(Runtimes.check(RecordingRuntimeFactory.NAME)).isEqualTo(RecordingRuntimeFactory.NAME);
+    }
+
+    @Test
+    void aRuntimeIsMadeWithTheHomeAndTheSettingsGivenElseTheSystemProperty() {
+        System.setProperty("addons.recording.colour", "from a property");
+        System.setProperty("addons.recording.size", "from a property");
+        try (Runtimes runtimes = Runtimes.open(new dev.addons.core.runtime.RuntimeContext(home, home.resolve("cache"),
+                java.util.Map.of("recording.colour", "given")), RecordingRuntimeFactory.NAME, null)) {
+            var context = ((RecordingRuntimeFactory.Made) runtimes.chosen()).context();
+
+            assertThat(context.home()).isEqualTo(home);
+            assertThat(context.setting("recording.colour")).contains("given");
+            assertThat(context.setting("recording.size")).contains("from a property");
+            assertThat(context.setting("recording.shape")).isEmpty();
+        } finally {
+            System.clearProperty("addons.recording.colour");
+            System.clearProperty("addons.recording.size");
+        }
     }
 
     @Test

@@ -64,17 +64,22 @@ final class ProcessControl {
 
     /**
      * Sends {@code signal}, waits up to {@code timeout} for the process to exit, then kills it
-     * and every process it started. Returns whether it stopped on the signal alone.
+     * and every process it started. Returns whether it stopped on the signal alone, which
+     * {@link StopSignal#KILL} (no grace: the process, its descendants and its session are killed
+     * at once) always does.
      */
     static boolean stop(ProcessHandle process, StopSignal signal, Duration timeout)
             throws IOException, InterruptedException {
         long started = startMillis(process);
         // Collected while the server runs: once it exits, its children are re-parented away from it.
         List<ProcessHandle> descendants = process.descendants().toList();
-        signal(process, signal);
-        boolean clean = awaitExit(process, timeout);
-        if (!clean) {
-            LOG.warn("Process {} did not stop within {} of SIG{}; killing it", process.pid(), timeout, signal);
+        boolean clean = true;
+        if (signal != StopSignal.KILL) {
+            signal(process, signal);
+            clean = awaitExit(process, timeout);
+            if (!clean) {
+                LOG.warn("Process {} did not stop within {} of SIG{}; killing it", process.pid(), timeout, signal);
+            }
         }
         killTree(process);
         // Children left behind by a parent that exited on the signal, e.g. PostgreSQL's backends.

@@ -60,6 +60,8 @@ public final class ProcessRuntime implements ServerRuntime {
     public static final String DIRECTORY = "directory";
     /** Attribute: the {@link dev.addons.api.spi.ProcessRecipe.StopSignal} that stops the server. */
     public static final String STOP_SIGNAL = "stopSignal";
+    /** Attribute: the {@link dev.addons.api.spi.ProcessRecipe.StopSignal} that stops the server to destroy it. */
+    public static final String DESTROY_SIGNAL = "destroySignal";
     /** Attribute: how long to wait after that signal before killing, in milliseconds. */
     public static final String STOP_TIMEOUT_MILLIS = "stopTimeoutMillis";
     /** The system property that overrides the Maven repository binaries are fetched from. */
@@ -425,8 +427,9 @@ public final class ProcessRuntime implements ServerRuntime {
             if (process.isPresent()) {
                 LOG.info("{} - Stopping (pid {}) ...", server.serverId(), record.pid());
                 long begin = System.nanoTime();
-                boolean clean = ProcessControl.stop(process.get(), record.stopSignal(), record.stopTimeout());
-                LOG.debug("{} - Stopped {} in {} ms", server.serverId(), clean ? "on SIG" + record.stopSignal()
+                // Its directories go next: a recipe whose engine keeps nothing elsewhere may say KILL here.
+                boolean clean = ProcessControl.stop(process.get(), record.destroySignal(), record.stopTimeout());
+                LOG.debug("{} - Stopped {} in {} ms", server.serverId(), clean ? "on SIG" + record.destroySignal()
                         : "by SIGKILL", (System.nanoTime() - begin) / 1_000_000);
             } else {
                 LOG.debug("{} - No process {} of ours is running", server.serverId(), record.pid());

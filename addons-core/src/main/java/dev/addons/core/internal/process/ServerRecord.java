@@ -19,13 +19,22 @@ import java.util.Optional;
  * @param directories the server's files
  * @param stopSignal  the signal that stops it
  * @param stopTimeout how long to wait after that signal before killing it
+ * @param destroySignal the signal that stops it when it is destroyed (a record written before there
+ *                    was one says none: then {@code stopSignal})
  */
 record ServerRecord(
         String serverId, long pid, long pidStart, ServerDirectories directories, StopSignal stopSignal,
-        Duration stopTimeout) {
+        Duration stopTimeout, StopSignal destroySignal) {
+
+    /** The record of a server started from {@code recipe}. */
+    ServerRecord(String serverId, long pid, long pidStart, ServerDirectories directories,
+            dev.addons.api.spi.ProcessRecipe recipe) {
+        this(serverId, pid, pidStart, directories, recipe.stopSignal(), recipe.stopTimeout(), recipe.destroySignal());
+    }
 
     Map<String, String> attributes() {
         return Map.of(
+                ProcessRuntime.DESTROY_SIGNAL, destroySignal.name(),
                 ProcessRuntime.PID, Long.toString(pid),
                 ProcessRuntime.PID_START, Long.toString(pidStart),
                 ProcessRuntime.DIRECTORY, directories.root().toString(),
@@ -55,7 +64,10 @@ record ServerRecord(
         return new ServerRecord(server.serverId(), number(server, ProcessRuntime.PID),
                 number(server, ProcessRuntime.PID_START), new ServerDirectories(directory),
                 StopSignal.valueOf(server.attribute(ProcessRuntime.STOP_SIGNAL)),
-                Duration.ofMillis(number(server, ProcessRuntime.STOP_TIMEOUT_MILLIS)));
+                Duration.ofMillis(number(server, ProcessRuntime.STOP_TIMEOUT_MILLIS)),
+                server.attributes().containsKey(ProcessRuntime.DESTROY_SIGNAL)
+                        ? StopSignal.valueOf(server.attribute(ProcessRuntime.DESTROY_SIGNAL))
+                        : StopSignal.valueOf(server.attribute(ProcessRuntime.STOP_SIGNAL)));
     }
 
     private static long number(RunningServer server, String key) {

@@ -129,8 +129,7 @@ final class ServerStart {
                     copied != null ? "Copied the template" : "Initialized",
                     (initialized - begin) / 1_000_000, (System.nanoTime() - initialized) / 1_000_000);
             progress.step(serverId, "ready on " + endpoint);
-            ServerRecord record = new ServerRecord(serverId, process.pid(), pidStart, directories,
-                    recipe.stopSignal(), recipe.stopTimeout());
+            ServerRecord record = new ServerRecord(serverId, process.pid(), pidStart, directories, recipe);
             return new RunningServer(serverId, ProcessRuntime.NAME, endpoint, record.attributes(), extraPorts);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {

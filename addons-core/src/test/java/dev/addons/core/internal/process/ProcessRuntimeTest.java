@@ -256,8 +256,9 @@ class ProcessRuntimeTest {
             RunningServer server = start(runtime, "pg15", definition);
 
             assertThat(server.attributes()).containsOnlyKeys(
-                    "pid", "pidStart", "directory", "stopSignal", "stopTimeoutMillis");
+                    "pid", "pidStart", "directory", "stopSignal", "stopTimeoutMillis", "destroySignal");
             assertThat(server.attributes()).containsEntry("stopSignal", "INT")
+                    .containsEntry("destroySignal", "INT")
                     .containsEntry("stopTimeoutMillis", "10000");
             assertThat(server.attributes().values()).noneMatch(value -> value.contains(definition.adminPassword()));
             assertThat(server.toString()).doesNotContain(definition.adminPassword());
@@ -396,6 +397,41 @@ class ProcessRuntimeTest {
             assertThat(processesRunning("sleep 987.401")).isEmpty();
             assertThat(home.resolve("servers/early")).doesNotExist();
         }
+    }
+
+    @Test
+    void aRestartStopsOnTheStopSignalButADestroyKillsWhenTheRecipeSaysSoLeavingNothing() throws IOException {
+        Path stops = home.resolve("stops");
+        Path started = home.resolve("started");
+        String marker = "fp-marker-" + ProcessHandle.current().pid();
+        ServerDefinition base = shellServer("trap 'echo graceful >> " + stops + "; exit 0' TERM; echo > " + started
+                + "; while :; do sleep 0.02; done; echo " + marker, started);
+        ProcessRecipe killOnDestroy = base.process().withDestroySignal(ProcessRecipe.StopSignal.KILL);
+        ServerDefinition definition = new ServerDefinition(base.engine(), base.version(), base.adminUser(),
+                base.adminPassword(), killOnDestroy, base.container(), base.readiness(),
+                base.startTimeout());
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer server = start(runtime, "killable", definition);
+            assertThat(server.attributes()).containsEntry("stopSignal", "TERM").containsEntry("destroySignal", "KILL");
+
+            RunningServer restarted = runtime.restart(server, definition, ProgressListener.NONE);
+            assertThat(Files.readAllLines(stops)).containsExactly("graceful");
+
+            runtime.destroy(restarted);
+            // Killed: the TERM trap did not run again, and nothing of it is left.
+            assertThat(Files.readAllLines(stops)).containsExactly("graceful");
+            assertThat(processesRunning(marker)).isEmpty();
+            assertThat(runtime.isRunning(restarted)).isFalse();
+            assertThat(home.resolve("servers/killable")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aServerRecordedBeforeThereWasADestroySignalIsDestroyedWithItsStopSignal() {
+        RunningServer old = new RunningServer("old", "process", new Endpoint("127.0.0.1", 5432), Map.of(
+                "pid", "1", "pidStart", "0", "directory", home.resolve("servers/old").toString(), "stopSignal", "INT",
+                "stopTimeoutMillis", "1000"));
+        assertThat(ServerRecord.of(old).destroySignal()).isEqualTo(ProcessRecipe.StopSignal.INT);
     }
 
     /** A server {@code sleep mainSeconds} with a child {@code sleep childSeconds}, ready once the child runs. */

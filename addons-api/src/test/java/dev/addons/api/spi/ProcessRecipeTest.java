@@ -1,0 +1,44 @@
+package dev.addons.api.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.addons.api.spi.ProcessRecipe.StopSignal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProcessRecipeTest {
+    private static final BinaryDistribution CACHE = new BinaryDistribution("a cache", List.of(Path.of("/usr/bin")),
+            List.of("cache"), null);
+
+    private static ProcessRecipe stoppedWith(StopSignal signal) {
+        return new ProcessRecipe(CACHE, ProcessRecipe.Initializer.NONE, context -> List.of("cache"), signal,
+                Duration.ofSeconds(5));
+    }
+
+    @Test
+    void isDestroyedWithItsStopSignalUnlessItSaysOtherwise() {
+        ProcessRecipe recipe = stoppedWith(StopSignal.TERM);
+
+        assertThat(recipe.destroySignal()).isEqualTo(StopSignal.TERM);
+        assertThat(recipe.withDestroySignal(StopSignal.KILL).destroySignal()).isEqualTo(StopSignal.KILL);
+        assertThat(recipe.withDestroySignal(StopSignal.KILL).stopSignal()).isEqualTo(StopSignal.TERM);
+    }
+
+    @Test
+    void keepsItsDestroySignalWhenGivenAlternatives() {
+        ProcessRecipe recipe = stoppedWith(StopSignal.INT).withDestroySignal(StopSignal.KILL)
+                .withAlternatives(List.of(CACHE));
+
+        assertThat(recipe.destroySignal()).isEqualTo(StopSignal.KILL);
+    }
+
+    @Test
+    void refusesKillAsTheSignalThatStopsAServerKeepingItsData() {
+        assertThatThrownBy(() -> stoppedWith(StopSignal.KILL))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("stopSignal cannot be KILL");
+    }
+}

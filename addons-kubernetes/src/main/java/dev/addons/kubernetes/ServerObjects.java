@@ -1,0 +1,214 @@
+package dev.addons.kubernetes;
+
+import dev.addons.api.Endpoint;
+import dev.addons.api.spi.ContainerRecipe;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.runtime.Placement;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The objects of one server, built from the provider's {@link ContainerRecipe} (the same image,
+ * environment, arguments, port and data path the container runtime uses): a Secret holding the
+ * container's environment and the server's Service Binding entries, a PersistentVolumeClaim for
+ * its data, a StatefulSet of one replica whose container takes every variable from the Secret, a
+ * Service, and a NetworkPolicy admitting only the app's pods (and addons' own). No I/O; immutable.
+ */
+final class ServerObjects {
+    /** The container's name in the pod. */
+    static final String CONTAINER = "server";
+    /** The name of the Service's and the container's main port. */
+    static final String MAIN_PORT = "server";
+    /**
+     * The label of the pods that run addons itself (its control plane), with the home id as
+     * value: the NetworkPolicy admits them so that addons can check and provision the server.
+     */
+    static final String CONTROL_PLANE = "addons.dev/control-plane";
+
+    private final String serverId;
+    private final String name;
+    private final String namespace;
+    private final ServerDefinition definition;
+    private final Placement placement;
+    private final KubernetesNames names;
+    private final KubernetesSettings settings;
+
+    ServerObjects(String serverId, ServerDefinition definition, Placement placement, KubernetesNames names,
+            KubernetesSettings settings) {
+        this.serverId = serverId;
+        this.name = names.object(serverId);
+        this.namespace = settings.namespace();
+        this.definition = definition;
+        this.placement = placement;
+        this.names = names;
+        this.settings = settings;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Where clients in the cluster reach the server: the Service's DNS name and the main port. */
+    Endpoint endpoint() {
+        return new Endpoint(host(), definition.container().port());
+    }
+
+    /** The extra ports' endpoints, by the recipe's names. */
+    Map<String, Endpoint> extraEndpoints() {
+        Map<String, Endpoint> extra = new LinkedHashMap<>();
+        definition.container().extraPorts().forEach((port, number) -> extra.put(port, new Endpoint(host(), number)));
+        return extra;
+    }
+
+    private String host() {
+        return name + "." + namespace + ".svc." + settings.clusterDomain();
+    }
+
+    private ObjectMeta meta() {
+        return new ObjectMetaBuilder().withName(name).withNamespace(namespace)
+                .withLabels(names.labels(serverId, definition.engine(), placement))
+                .withAnnotations(names.annotations(serverId)).build();
+    }
+
+    /**
+     * The Secret: the container's environment under the variables' names, and the server's
+     * Service Binding ({@code type}, {@code provider}, {@code host}, {@code port},
+     * {@code username}, {@code password}: the admin's, the only login the runtime knows), with
+     * the Secret type {@code servicebinding.io/<engine>}.
+     */
+    Secret secret() {
+        Map<String, String> data = new LinkedHashMap<>(definition.container().environment());
+        Endpoint endpoint = endpoint();
+        Map<String, String> binding = new LinkedHashMap<>();
+        binding.put("type", definition.engine());
+        binding.put("provider", "addons");
+        binding.put("host", endpoint.host());
+        binding.put("port", Integer.toString(endpoint.port()));
+        binding.put("username", definition.adminUser());
+        binding.put("password", definition.adminPassword());
+        binding.forEach((key, value) -> {
+            if (data.putIfAbsent(key, value) != null) {
+                throw new IllegalStateException("the container environment of " + definition.engine()
+                        + " has a variable named like the binding entry '" + key + "'");
+            }
+        });
+        return new SecretBuilder().withMetadata(meta()).withType("servicebinding.io/" + definition.engine())
+                .withStringData(data).build();
+    }
+
+    PersistentVolumeClaim claim() {
+        return new PersistentVolumeClaimBuilder().withMetadata(meta())
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(settings.storageClass())
+                .withNewResources().addToRequests("storage", new Quantity(settings.storageSize())).endResources()
+                .endSpec().build();
+    }
+
+    StatefulSet statefulSet() {
+        ContainerRecipe recipe = definition.container();
+        List<EnvVar> env = new ArrayList<>();
+        for (String variable : new java.util.TreeSet<>(recipe.environment().keySet())) {
+            env.add(new EnvVarBuilder().withName(variable)
+                    .withNewValueFrom().withNewSecretKeyRef(variable, name, false).endValueFrom().build());
+        }
+        Map<String, String> podLabels = names.labels(serverId, definition.engine(), placement);
+        return new StatefulSetBuilder().withMetadata(meta())
+                .withNewSpec().withReplicas(1).withServiceName(name)
+                .withNewSelector().withMatchLabels(names.selector(serverId)).endSelector()
+                .withNewTemplate()
+                .withNewMetadata().withLabels(podLabels).withAnnotations(names.annotations(serverId)).endMetadata()
+                .withNewSpec()
+                // The server needs no API access, and service links would add variables of every
+                // other Service in the namespace to its environment.
+                .withAutomountServiceAccountToken(false).withEnableServiceLinks(false)
+                .addNewContainer().withName(CONTAINER).withImage(recipe.image()).withArgs(recipe.command())
+                .withPorts(containerPorts()).withEnv(env)
+                // A sub-directory of the volume: an empty directory for the engine's init, where
+                // the volume's root may hold lost+found.
+                .addNewVolumeMount().withName("data").withMountPath(recipe.dataPath()).withSubPath("data")
+                .endVolumeMount()
+                .endContainer()
+                .addNewVolume().withName("data").withNewPersistentVolumeClaim(name, false).endVolume()
+                .endSpec().endTemplate().endSpec().build();
+    }
+
+    Service service() {
+        List<ServicePort> ports = new ArrayList<>();
+        ports.add(new ServicePortBuilder().withName(MAIN_PORT).withPort(definition.container().port())
+                .withTargetPort(new IntOrString(MAIN_PORT)).build());
+        definition.container().extraPorts().forEach((port, number) -> ports.add(new ServicePortBuilder()
+                .withName(portName(port)).withPort(number).withTargetPort(new IntOrString(portName(port))).build()));
+        return new ServiceBuilder().withMetadata(meta())
+                .withNewSpec().withType("ClusterIP").withSelector(names.selector(serverId)).withPorts(ports)
+                .endSpec().build();
+    }
+
+    /**
+     * The per-app private network: ingress to the server's pod only from the pods labelled with
+     * its app and environment (for a shared server: pods labelled with any app), and from pods
+     * labelled {@link #CONTROL_PLANE} with this home's id, on the server's ports.
+     */
+    NetworkPolicy networkPolicy() {
+        NetworkPolicyPeerBuilder apps = new NetworkPolicyPeerBuilder();
+        if (placement.isShared()) {
+            apps.withNewPodSelector().addNewMatchExpression().withKey(KubernetesNames.APP).withOperator("Exists")
+                    .endMatchExpression().endPodSelector();
+        } else {
+            apps.withNewPodSelector().withMatchLabels(Map.of(KubernetesNames.APP, placement.app(),
+                    KubernetesNames.ENVIRONMENT, placement.environment())).endPodSelector();
+        }
+        NetworkPolicyPeer controlPlane = new NetworkPolicyPeerBuilder().withNewPodSelector()
+                .withMatchLabels(Map.of(CONTROL_PLANE, names.selector(serverId).get(KubernetesNames.HOME)))
+                .endPodSelector().build();
+        List<NetworkPolicyPort> ports = new ArrayList<>();
+        ports.add(new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(definition.container().port()))
+                .build());
+        definition.container().extraPorts().values().forEach(number -> ports.add(
+                new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(number)).build()));
+        return new NetworkPolicyBuilder().withMetadata(meta())
+                .withNewSpec().withNewPodSelector().withMatchLabels(names.selector(serverId)).endPodSelector()
+                .withPolicyTypes("Ingress")
+                .addNewIngress().withFrom(apps.build(), controlPlane).withPorts(ports).endIngress()
+                .endSpec().build();
+    }
+
+    private List<ContainerPort> containerPorts() {
+        List<ContainerPort> ports = new ArrayList<>();
+        ports.add(new ContainerPortBuilder().withName(MAIN_PORT).withContainerPort(definition.container().port()).build());
+        definition.container().extraPorts().forEach((port, number) ->
+                ports.add(new ContainerPortBuilder().withName(portName(port)).withContainerPort(number).build()));
+        return ports;
+    }
+
+    /** A port name Kubernetes accepts: lower case letters, digits and dashes, at most 15. */
+    static String portName(String name) {
+        String cleaned = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceAll("^-+|-+$", "");
+        return cleaned.length() > 15 ? cleaned.substring(0, 15).replaceAll("-+$", "") : cleaned;
+    }
+}
