@@ -86,7 +86,7 @@ public final class Addons implements AutoCloseable {
                 builder.customRuntime);
         this.listeners = new Listeners();
         builder.listeners.forEach(listeners::add);
-        Servers servers = new Servers(store, runtimes, builder.progress);
+        Servers servers = new Servers(store, runtimes, builder.progress, builder.throwawayServers);
         this.lifecycle = new AddonLifecycle(store, registry, servers, listeners);
         this.backups = new Backups(home, store, registry, servers, builder.progress, Clock.systemUTC());
         this.migrations = new Migrations(store, registry, servers, backups, runtimes::get, builder.progress);
@@ -572,8 +572,26 @@ public final class Addons implements AutoCloseable {
         private ProgressListener progress = ProgressListener.NONE;
         private ClassLoader classLoader = Addons.class.getClassLoader();
         private boolean automaticBackups = true;
+        private boolean throwawayServers;
 
         private Builder() {
+        }
+
+        /**
+         * Whether the dedicated servers the built instance starts are throwaway ones, such as a
+         * test's (default: no). Their engines then run with settings that trade durability for
+         * speed: PostgreSQL without {@code fsync}, {@code synchronous_commit} or
+         * {@code full_page_writes}; MariaDB without flushing its redo log at each commit nor its
+         * doublewrite buffer. A crash of the JVM loses nothing, but a crash of the machine may lose
+         * or corrupt their data. A server keeps the setting it was created with across restarts;
+         * shared servers always keep the durable defaults, as they hold other apps' data. The
+         * JUnit extension turns this on.
+         *
+         * @since 0.2
+         */
+        public Builder throwawayServers(boolean throwaway) {
+            this.throwawayServers = throwaway;
+            return this;
         }
 
         /**

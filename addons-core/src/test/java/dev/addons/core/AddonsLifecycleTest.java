@@ -61,9 +61,10 @@ class AddonsLifecycleTest {
         dev.addons.core.internal.StateStore store = new dev.addons.core.internal.StateStore(home);
         store.save(new dev.addons.core.internal.ServerState("fakedb-crashed", "fakedb", "2", "process", false,
                 "admin", "pw", null, java.time.Instant.now(), new dev.addons.core.internal.AddonState.Owner(
-                        Integer.MAX_VALUE - 1, 1)));
+                        Integer.MAX_VALUE - 1, 1), false));
         store.save(new dev.addons.core.internal.ServerState("fakedb-starting", "fakedb", "2", "process", false,
-                "admin", "pw", null, java.time.Instant.now(), dev.addons.core.internal.AddonState.Owner.current()));
+                "admin", "pw", null, java.time.Instant.now(), dev.addons.core.internal.AddonState.Owner.current(),
+                false));
         runtime.held.addAll(List.of("fakedb-starting", "fakedb-crashed", "fakedb-lost"));
 
         int changed = addons.reconcile();

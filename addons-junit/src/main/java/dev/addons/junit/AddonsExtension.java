@@ -13,6 +13,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * The extension behind {@link WithAddons} and {@link WithAddon}: provisions a class's addons
  * before its first test ({@link Scope#CLASS}), before each test ({@link Scope#METHOD}) or once
  * per run ({@link Scope#RUN}), and resolves the parameters {@link Injection} describes.
+ * Dedicated servers are started as throwaway ones, with the engines' settings for test servers
+ * that trade durability for speed (see {@code Addons.Builder.throwawayServers}).
  *
  * <p>State lives in the extension context stores under a namespace of its own: the run's
  * {@link RunState} in the root store, each scope's addons in the store of the class or method

@@ -1,15 +1,20 @@
 package dev.addons.mysql;
 
 import dev.addons.api.spi.BinaryDistribution;
+import dev.addons.api.spi.DataTemplate;
 import dev.addons.api.spi.ProcessContext;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ProcessRecipe.StopSignal;
+import dev.addons.api.spi.ServerAccess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -35,7 +40,20 @@ import java.util.Locale;
  * host name lookups, with Debian's {@code utf8mb4} default and small caches (a 32 MiB buffer pool:
  * about 70 MiB resident when idle), and with {@code LOCAL INFILE} off as in MySQL 8. Everything
  * goes on the command line; the log goes to the runtime's {@code server.log}. SIGTERM is a clean
- * shutdown. Stateless and thread-safe.
+ * shutdown. {@code mariadbd} is started directly, not through {@code mysqld_safe} or another
+ * wrapper script. A throwaway server (see {@link dev.addons.api.spi.ServerRequest#throwaway()})
+ * writes its redo log at each commit but flushes it only about once a second
+ * ({@code innodb_flush_log_at_trx_commit=0}),, has no doublewrite buffer and does not sync table definitions ({@code .frm}).
+ *
+ * <p>What {@code mariadb-install-db} makes holds nothing server-specific, so the recipe offers
+ * it as a {@link DataTemplate}: it runs once per binaries with a template password, and each new
+ * server starts on a copy. The admin's two accounts get the server's own password online, right
+ * after the copy's readiness check, by {@code ALTER USER ... IDENTIFIED BY PASSWORD '<hash>'}
+ * over the admin connection ({@link #personalize}), so the password itself is never sent. An
+ * offline change would need another bootstrap run of {@code mariadbd}, which costs about as much
+ * as a start. The template password logs in only until then, on a loopback port, and only for
+ * whoever can read the owner-only template, who could read the data anyway. Stateless and
+ * thread-safe.
  */
 final class MysqlProcess {
 
@@ -52,10 +70,35 @@ final class MysqlProcess {
     private MysqlProcess() {
     }
 
-    /** The recipe running {@code binaries}, whose admin has {@code adminPassword}. */
+    /** The settings of a throwaway server: commits do not wait for the disk. */
+    private static final List<String> THROWAWAY = List.of(
+            "--innodb-flush-log-at-trx-commit=0",
+            "--skip-innodb-doublewrite",
+            "--skip-sync-frm");
+
+    /** {@code mariadb-install-db}'s options besides its paths: part of the template's key. */
+    private static final List<String> INSTALL_OPTIONS = List.of(
+            "--auth-root-authentication-method=normal",
+            "--skip-test-db",
+            "--cross-bootstrap");
+
+    /** The admin's accounts: {@code root} over TCP and over the socket. */
+    private static final List<String> ADMIN_ACCOUNTS = List.of("'root'@'127.0.0.1'", "'root'@'localhost'");
+
+    /** The recipe running a durable server from {@code binaries}, whose admin has {@code adminPassword}. */
     static ProcessRecipe recipe(BinaryDistribution binaries, String adminPassword) {
+        return recipe(binaries, adminPassword, false);
+    }
+
+    /** The recipe running {@code binaries}, whose admin has {@code adminPassword}. */
+    static ProcessRecipe recipe(BinaryDistribution binaries, String adminPassword, boolean throwaway) {
+        List<String> key = new ArrayList<>(INSTALL_OPTIONS);
+        key.addAll(SIZES);
+        key.add("accounts v1");
         return new ProcessRecipe(binaries, context -> initialize(context, adminPassword),
-                MysqlProcess::command, StopSignal.TERM, STOP_TIMEOUT);
+                context -> throwaway ? throwawayCommand(context) : command(context), StopSignal.TERM, STOP_TIMEOUT)
+                .withTemplate(new DataTemplate(String.join(" ", key), MysqlProcess::initialize,
+                        MysqlProcess::personalize));
     }
 
     static void initialize(ProcessContext context, String adminPassword) throws IOException, InterruptedException {
@@ -65,11 +108,9 @@ final class MysqlProcess {
                     installDb(context).toString(),
                     "--no-defaults",
                     "--datadir=" + context.dataDirectory(),
-                    "--basedir=" + baseDirectory(context),
-                    "--auth-root-authentication-method=normal",
-                    "--skip-test-db",
-                    "--cross-bootstrap",
-                    "--extra-file=" + accounts));
+                    "--basedir=" + baseDirectory(context)));
+            command.addAll(INSTALL_OPTIONS);
+            command.add("--extra-file=" + accounts);
             command.addAll(SIZES);
             context.run(command);
         } finally {
@@ -103,15 +144,39 @@ final class MysqlProcess {
     }
 
     /**
+     * Gives both admin accounts of a server started on a template copy the hash of
+     * {@code adminPassword}, over a connection made with the template password.
+     */
+    static void personalize(ServerAccess templateAccess, String adminPassword) throws SQLException {
+        String hash = nativePasswordHash(adminPassword);
+        try (Connection connection = MysqlAdmin.connect(templateAccess);
+                Statement statement = connection.createStatement()) {
+            for (String account : ADMIN_ACCOUNTS) {
+                statement.execute("ALTER USER " + account + " IDENTIFIED BY PASSWORD '" + hash + "'");
+            }
+        } catch (SQLException e) {
+            throw MysqlAdmin.failure("Giving the admin of " + templateAccess.serverId() + " its own password", e,
+                    adminPassword, hash, templateAccess.adminPassword());
+        }
+    }
+
+    static List<String> throwawayCommand(ProcessContext context) {
+        List<String> command = new ArrayList<>(command(context));
+        command.addAll(THROWAWAY);
+        return command;
+    }
+
+    /**
      * The statements run at the end of the bootstrap. Grant tables are off during a bootstrap;
      * {@code FLUSH PRIVILEGES} loads them, which account statements need.
      */
     static String accountsSql(String adminPassword) {
         String hash = nativePasswordHash(adminPassword);
-        return "FLUSH PRIVILEGES;\n"
-                + "ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY PASSWORD '" + hash + "';\n"
-                + "ALTER USER 'root'@'localhost' IDENTIFIED BY PASSWORD '" + hash + "';\n"
-                + "DROP USER 'root'@'::1';\n";
+        StringBuilder sql = new StringBuilder("FLUSH PRIVILEGES;\n");
+        for (String account : ADMIN_ACCOUNTS) {
+            sql.append("ALTER USER ").append(account).append(" IDENTIFIED BY PASSWORD '").append(hash).append("';\n");
+        }
+        return sql.append("DROP USER 'root'@'::1';\n").toString();
     }
 
     /**

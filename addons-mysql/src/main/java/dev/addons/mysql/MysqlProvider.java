@@ -96,7 +96,7 @@ public final class MysqlProvider implements AddonProvider {
         }
         String image = imageReference ? version : "mysql:" + version;
         ProcessRecipe process = imageReference ? null
-                : MysqlProcess.recipe(MysqlBinaries.forVersion(version), request.adminPassword());
+                : MysqlProcess.recipe(MysqlBinaries.forVersion(version), request.adminPassword(), request.throwaway());
         ContainerRecipe container = new ContainerRecipe(image,
                 Map.of("MYSQL_ROOT_PASSWORD", request.adminPassword()),
                 List.of(), CONTAINER_PORT, CONTAINER_DATA);

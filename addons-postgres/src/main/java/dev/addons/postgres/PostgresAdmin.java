@@ -35,6 +35,22 @@ final class PostgresAdmin {
         }
     }
 
+    /**
+     * Gives the admin of a server started on a template copy its own password: {@code ALTER ROLE}
+     * with the SCRAM verifier of {@code adminPassword}, computed by the driver, over a connection
+     * made with the template password ({@code templateAccess}). Existing sessions are not ended;
+     * there are none but the readiness check's, which has closed.
+     */
+    static void personalize(ServerAccess templateAccess, String adminPassword) throws SQLException {
+        try (Connection connection = connect(templateAccess, MAINTENANCE_DATABASE)) {
+            connection.unwrap(org.postgresql.PGConnection.class)
+                    .alterUserPassword(templateAccess.adminUser(), adminPassword.toCharArray(), "scram-sha-256");
+        } catch (SQLException e) {
+            throw failure("Giving the admin of " + templateAccess.serverId() + " its own password", e,
+                    adminPassword, templateAccess.adminPassword());
+        }
+    }
+
     /** A connection to {@code database} as the admin, for provisioning work. */
     static Connection connect(ServerAccess server, String database) throws SQLException {
         return connect(server, database, 10, 120);

@@ -1,5 +1,6 @@
 package dev.addons.postgres;
 
+import dev.addons.api.spi.DataTemplate;
 import dev.addons.api.spi.ProcessContext;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ProcessRecipe.StopSignal;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,9 +17,23 @@ import java.util.List;
  * only: no Unix-domain socket (clients use the variables' TCP endpoint, and a socket's path,
  * at most 107 bytes, would not fit under a deep addons home). Everything server-specific goes on the command
  * line, so {@code postgresql.conf} stays as {@code initdb} wrote it. {@code fsync} stays on:
- * the data outlives the JVM and a crash must not corrupt it. SIGINT is PostgreSQL's fast
- * shutdown (sessions are ended, the data is checkpointed); it takes milliseconds. Stateless and
- * thread-safe.
+ * the data outlives the JVM and a crash must not corrupt it. A throwaway server (see
+ * {@link dev.addons.api.spi.ServerRequest#throwaway()}) runs with {@code fsync},
+ * {@code synchronous_commit} and {@code full_page_writes} off instead. SIGINT is PostgreSQL's fast
+ * shutdown (sessions are ended, the data is checkpointed); it takes milliseconds.
+ *
+ * <p>The data directory {@code initdb} makes holds nothing server-specific, so the recipe offers
+ * it as a {@link DataTemplate}: {@code initdb} runs once per binaries with a template password,
+ * and each new server starts on a copy. Its admin password is then changed online, over the
+ * readiness check's admin connection, by {@code ALTER ROLE} with a SCRAM verifier the driver
+ * computes ({@link PostgresAdmin#personalize}). That was measured against an offline change
+ * ({@code postgres --single} on the copy before the launch): single-user mode is a start and a
+ * checkpointed stop of its own, which took 0.12-0.17 s here against 0.13-0.19 s for the launch to
+ * readiness itself (on a loaded machine), so it would nearly double the start; the
+ * {@code ALTER ROLE} takes a few milliseconds.
+ * The template password logs in only between the copy's readiness and that statement, on a
+ * loopback port, and only for whoever can read the owner-only template, who could read the
+ * data anyway. Stateless and thread-safe.
  */
 final class PostgresProcess {
 
@@ -26,11 +42,30 @@ final class PostgresProcess {
     private PostgresProcess() {
     }
 
-    /** The recipe for {@code major}, whose admin is {@code adminUser} with {@code adminPassword}. */
+    /** {@code initdb}'s options besides its directory, admin and password file; part of the template's key. */
+    private static final List<String> INITDB_OPTIONS = List.of(
+            "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-instructions");
+
+    /** The settings of a throwaway server: nothing waits for the disk. */
+    private static final List<String> THROWAWAY = List.of(
+            "-c", "fsync=off",
+            "-c", "synchronous_commit=off",
+            "-c", "full_page_writes=off");
+
+    /** The recipe for a durable server of {@code major}, whose admin is {@code adminUser} with {@code adminPassword}. */
     static ProcessRecipe recipe(String major, String adminUser, String adminPassword) {
+        return recipe(major, adminUser, adminPassword, false);
+    }
+
+    /** The recipe for {@code major}, whose admin is {@code adminUser} with {@code adminPassword}. */
+    static ProcessRecipe recipe(String major, String adminUser, String adminPassword, boolean throwaway) {
         return new ProcessRecipe(PostgresBinaries.forThisPlatform(major),
-                context -> initialize(context, adminUser, adminPassword), PostgresProcess::command,
-                StopSignal.INT, STOP_TIMEOUT);
+                context -> initialize(context, adminUser, adminPassword),
+                context -> throwaway ? throwawayCommand(context) : command(context),
+                StopSignal.INT, STOP_TIMEOUT)
+                .withTemplate(new DataTemplate("-U " + adminUser + " " + String.join(" ", INITDB_OPTIONS),
+                        (context, templatePassword) -> initialize(context, adminUser, templatePassword),
+                        PostgresAdmin::personalize));
     }
 
     static void initialize(ProcessContext context, String adminUser, String adminPassword)
@@ -38,18 +73,23 @@ final class PostgresProcess {
         // initdb reads the password's first line from a file, so it never shows in a process list.
         Path passwordFile = context.writePrivateFile("pwfile", adminPassword + "\n");
         try {
-            context.run(List.of(
+            List<String> command = new ArrayList<>(List.of(
                     context.binary("initdb").toString(),
                     "-D", context.dataDirectory().toString(),
                     "-U", adminUser,
-                    "--pwfile=" + passwordFile,
-                    "-A", "scram-sha-256",
-                    "-E", "UTF8",
-                    "--locale=C",
-                    "--no-instructions"));
+                    "--pwfile=" + passwordFile));
+            command.addAll(INITDB_OPTIONS);
+            context.run(command);
         } finally {
             Files.deleteIfExists(passwordFile);
         }
+    }
+
+
+    static List<String> throwawayCommand(ProcessContext context) {
+        List<String> command = new ArrayList<>(command(context));
+        command.addAll(THROWAWAY);
+        return command;
     }
 
     static List<String> command(ProcessContext context) {

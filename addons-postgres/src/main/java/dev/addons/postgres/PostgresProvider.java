@@ -105,7 +105,7 @@ public final class PostgresProvider implements AddonProvider {
         }
         String image = imageReference ? version : "postgres:" + version;
         ProcessRecipe process = imageReference ? null
-                : PostgresProcess.recipe(version, ADMIN_USER, request.adminPassword());
+                : PostgresProcess.recipe(version, ADMIN_USER, request.adminPassword(), request.throwaway());
         ContainerRecipe container = new ContainerRecipe(image,
                 Map.of("POSTGRES_USER", ADMIN_USER,
                         "POSTGRES_PASSWORD", request.adminPassword(),

@@ -19,6 +19,10 @@ import java.util.Objects;
  * host has, else the first it has cached, else the first it can download, and tells the
  * initializer and launcher which one through {@link ProcessContext#distribution()}.
  *
+ * <p>A recipe may also offer a {@link DataTemplate}: the runtime then initializes a template once
+ * and starts each new server on a copy of it instead of calling {@link #initializer()}, which it
+ * still uses where it keeps no templates.
+ *
  * @param binaries     where the binaries come from (the preferred set)
  * @param initializer  prepares a fresh data directory (e.g. runs {@code initdb}); runs once
  * @param launcher     the command that runs the server in the foreground
@@ -35,6 +39,8 @@ import java.util.Objects;
  *                     right after: {@code stopSignal} unless the engine keeps nothing outside its
  *                     directories, in which case {@link StopSignal#KILL} is as correct and faster
  *                     ({@code @since 0.1})
+ * @param template     how new servers may start from a copy of an initialized template, or
+ *                     {@code null} when each needs its own initialization ({@code @since 0.2})
  */
 public record ProcessRecipe(
         BinaryDistribution binaries,
@@ -44,7 +50,8 @@ public record ProcessRecipe(
         Duration stopTimeout,
         List<String> extraPorts,
         List<BinaryDistribution> alternatives,
-        StopSignal destroySignal) {
+        StopSignal destroySignal,
+        DataTemplate template) {
 
     public ProcessRecipe {
         Objects.requireNonNull(binaries, "binaries == null");
@@ -79,6 +86,17 @@ public record ProcessRecipe(
         this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives, stopSignal);
     }
 
+    /**
+     * A recipe with no template.
+     *
+     * @since 0.1
+     */
+    public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
+            StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts, List<BinaryDistribution> alternatives,
+            StopSignal destroySignal) {
+        this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives, destroySignal, null);
+    }
+
     /** A recipe served by one set of binaries. */
     public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
             StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts) {
@@ -98,7 +116,26 @@ public record ProcessRecipe(
      */
     public ProcessRecipe withAlternatives(List<BinaryDistribution> alternatives) {
         return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
-                destroySignal);
+                destroySignal, template);
+    }
+
+    /**
+     * This recipe, whose new servers may start from a copy of {@code template}'s data directory.
+     *
+     * @since 0.2
+     */
+    public ProcessRecipe withTemplate(DataTemplate template) {
+        return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
+                destroySignal, java.util.Objects.requireNonNull(template, "template == null"));
+    }
+
+    /**
+     * The template new servers may start from; empty when each needs its own initialization.
+     *
+     * @since 0.2
+     */
+    public java.util.Optional<DataTemplate> templateIfAny() {
+        return java.util.Optional.ofNullable(template);
     }
 
     /**
@@ -111,7 +148,7 @@ public record ProcessRecipe(
      */
     public ProcessRecipe withDestroySignal(StopSignal destroySignal) {
         return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
-                destroySignal);
+                destroySignal, template);
     }
 
     /**

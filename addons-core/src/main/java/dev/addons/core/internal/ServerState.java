@@ -17,10 +17,13 @@ import java.util.Objects;
  * @param running       how to reach it; {@code null} while it is starting
  * @param createdAt     when it was recorded
  * @param starter       the process starting it while {@code running} is {@code null}
+ * @param throwaway     whether it runs with settings for throwaway servers (see
+ *                      {@link dev.addons.api.spi.ServerRequest#throwaway()}); kept across restarts
  */
 public record ServerState(
         String serverId, String engine, String version, String runtime, boolean shared, String adminUser,
-        String adminPassword, RunningServer running, Instant createdAt, AddonState.Owner starter) {
+        String adminPassword, RunningServer running, Instant createdAt, AddonState.Owner starter,
+        boolean throwaway) {
 
     public ServerState {
         Objects.requireNonNull(serverId, "serverId == null");
@@ -34,7 +37,12 @@ public record ServerState(
 
     public ServerState withRunning(RunningServer server) {
         return new ServerState(serverId, engine, version, runtime, shared, adminUser, adminPassword, server, createdAt,
-                null);
+                null, throwaway);
+    }
+
+    /** What its provider is asked to describe it with. */
+    public dev.addons.api.spi.ServerRequest request() {
+        return new dev.addons.api.spi.ServerRequest(version, adminPassword, throwaway);
     }
 
     /** Whether it never finished starting and the process starting it is gone. */
@@ -45,6 +53,6 @@ public record ServerState(
     @Override
     public String toString() {
         return "ServerState[" + serverId + ", " + engine + " " + version + " on " + runtime + ", shared=" + shared
-                + ", running=" + running + "]";
+                + ", throwaway=" + throwaway + ", running=" + running + "]";
     }
 }

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * Registered external servers ({@link ExternalServers}) are joined as shared ones but never
  * started, restarted, checked or stopped: only their tenants come and go.
  * Thread-safe; a shared server's start and its tenants' arrival and departure are serialized by
- * that server's lock.
+ * that server's lock. Dedicated servers are asked for as throwaway ones when this instance was
+ * made so (see {@link dev.addons.api.spi.ServerRequest#throwaway()}); shared servers never are,
+ * as they hold other apps' data too.
  */
 public final class Servers {
     private static final Logger LOG = LoggerFactory.getLogger(Servers.class);
@@ -45,11 +47,13 @@ public final class Servers {
     private final StateStore store;
     private final Runtimes runtimes;
     private final ProgressListener progress;
+    private final boolean throwawayServers;
 
-    public Servers(StateStore store, Runtimes runtimes, ProgressListener progress) {
+    public Servers(StateStore store, Runtimes runtimes, ProgressListener progress, boolean throwawayServers) {
         this.store = store;
         this.runtimes = runtimes;
         this.progress = progress;
+        this.throwawayServers = throwawayServers;
     }
 
     /** A server an addon's tenant is being created on. */
@@ -190,10 +194,13 @@ public final class Servers {
 
     private ServerState start(String serverId, ResolvedSpec spec, boolean shared, AddonState owner, Attach attach) {
         String adminPassword = Secrets.password();
-        ServerDefinition definition = spec.provider().server(new ServerRequest(spec.version(), adminPassword));
+        boolean throwaway = throwawayServers && !shared;
+        ServerDefinition definition = spec.provider().server(
+                new ServerRequest(spec.version(), adminPassword, throwaway));
         ServerRuntime runtime = spec.runtime();
         ServerState starting = new ServerState(serverId, spec.provider().name(), spec.version(), runtime.name(),
-                shared, definition.adminUser(), adminPassword, null, Instant.now(), AddonState.Owner.current());
+                shared, definition.adminUser(), adminPassword, null, Instant.now(), AddonState.Owner.current(),
+                throwaway);
         Placement placement = shared ? Placement.shared(spec.provider().name())
                 : Placement.dedicated(owner.record().app(), owner.record().environment(), spec.provider().name());
         store.locked(() -> {
@@ -230,7 +237,7 @@ public final class Servers {
                 throw new UnsupportedOperationAddonException("not supported: " + serverId
                         + " is an external server, which addons does not run; restart it where it runs");
             }
-            ServerDefinition definition = provider.server(new ServerRequest(server.version(), server.adminPassword()));
+            ServerDefinition definition = provider.server(server.request());
             RunningServer running = runtimeOf(server).restart(server.running(), definition, progress);
             ServerState restarted = server.withRunning(running);
             store.save(restarted);
@@ -255,7 +262,7 @@ public final class Servers {
                     + " external server " + serverId + ": addons runs the engine's tools next to the servers it"
                     + " runs; back up with the external server's own means");
         }
-        ServerDefinition definition = provider.server(new ServerRequest(server.version(), server.adminPassword()));
+        ServerDefinition definition = provider.server(server.request());
         ServerRuntime runtime = runtimeOf(server);
         return new ServerTools() {
             @Override

@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * listening on 127.0.0.1, each in {@code <home>/servers/<serverId>/}. Servers outlive the JVM;
  * any later {@code ProcessRuntime} on the same home checks and destroys them from the
  * {@link RunningServer} alone. When the JVM runs as root, engines run in a user namespace.
+ *
+ * <p>A recipe that offers a {@link dev.addons.api.spi.DataTemplate} is initialized once per
+ * engine, version and binaries into {@code <home>/cache/templates}, and each new server starts on
+ * a copy of that template (see {@link DataTemplates}); {@link #clearTemplates()} deletes them.
  * Linux only ({@code setsid}, {@code unshare}, {@code kill} from util-linux/procps).
  *
  * <p>Thread-safe; starts of different servers may run concurrently, also from several JVMs.
@@ -72,6 +76,7 @@ public final class ProcessRuntime implements ServerRuntime {
     private final BinaryResolver binaries;
     private final IntSupplier ports;
     private final EngineUser user = EngineUser.forThisProcess();
+    private final DataTemplates templates;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -109,6 +114,7 @@ public final class ProcessRuntime implements ServerRuntime {
         this.binaries = new BinaryResolver(cache.toAbsolutePath().normalize().resolve("binaries"),
                 Objects.requireNonNull(mavenRepository, "mavenRepository == null"));
         this.ports = ports;
+        this.templates = new DataTemplates(this.home.resolve("cache").resolve("templates"), user);
     }
 
     @Override
@@ -183,7 +189,7 @@ public final class ProcessRuntime implements ServerRuntime {
         LOG.info("{} - Starting {} {} from {} ...", serverId, definition.engine(), definition.version(),
                 found.source());
         LOG.debug("{} - Binaries in {}, engine runs as {}", serverId, found.directories(), user);
-        return new ServerStart(serverId, definition, found, directories, user, progress);
+        return new ServerStart(serverId, definition, found, directories, user, templates, progress);
     }
 
     /** One way to launch on given ports: a fresh start or a restart. */
@@ -442,6 +448,25 @@ public final class ProcessRuntime implements ServerRuntime {
             Thread.currentThread().interrupt();
             throw new ProvisioningException("Interrupted while destroying server '" + server.serverId() + "'", e);
         }
+    }
+
+    /**
+     * Deletes the data templates new servers are copied from (see
+     * {@link dev.addons.api.spi.DataTemplate}), kept in {@code <home>/cache/templates}; the next
+     * start of each engine builds its template again. Running servers are not touched; a server
+     * starting meanwhile may fail and can be created again. Returns how many templates there were.
+     */
+    public int clearTemplates() {
+        try {
+            return templates.clear();
+        } catch (IOException e) {
+            throw new ProvisioningException("Could not clear the templates in " + templates.root() + ": " + e, e);
+        }
+    }
+
+    /** The templates this runtime builds and copies from: for tests. */
+    DataTemplates templates() {
+        return templates;
     }
 
     private void requireOpen() {

@@ -2,6 +2,7 @@ package dev.addons.core.internal.process;
 
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.DataTemplate;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
@@ -17,8 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attempt to start a server on a given port: create its directories, initialize them, launch
- * the engine detached and wait until its readiness check passes. On failure it kills what it
+ * One attempt to start a server on a given port: create its directories, initialize them (or,
+ * when the recipe offers a {@link dev.addons.api.spi.DataTemplate}, copy the template's data into
+ * them), launch the engine detached, wait until its readiness check passes and, on a copy, have
+ * the provider give the admin the server's own password in place of the template's. On failure it kills what it
  * launched and deletes the directories before throwing, so nothing is left behind. A restart
  * launches the engine on the directories a former start made and, on failure, keeps them (they
  * hold the data). One use.
@@ -33,16 +36,18 @@ final class ServerStart {
     private final ResolvedBinaries binaries;
     private final ServerDirectories directories;
     private final EngineUser user;
+    private final DataTemplates templates;
     private final ProgressListener progress;
 
     ServerStart(String serverId, ServerDefinition definition, ResolvedBinaries binaries,
-            ServerDirectories directories, EngineUser user, ProgressListener progress) {
+            ServerDirectories directories, EngineUser user, DataTemplates templates, ProgressListener progress) {
         this.serverId = serverId;
         this.definition = definition;
         this.recipe = definition.processRecipe().orElseThrow();
         this.binaries = binaries;
         this.directories = directories;
         this.user = user;
+        this.templates = templates;
         this.progress = progress;
     }
 
@@ -88,7 +93,14 @@ final class ServerStart {
             DefaultProcessContext context = new DefaultProcessContext(
                     serverId, binaries, directories, endpoint, extraPorts, user, definition.startTimeout());
             long begin = System.nanoTime();
-            if (fresh) {
+            Optional<DataTemplate> template = fresh ? recipe.templateIfAny() : Optional.empty();
+            DataTemplates.Template copied = null;
+            if (template.isPresent()) {
+                copied = templates.obtain(serverId, definition, template.get(), binaries, progress);
+                progress.step(serverId, "copying the template " + copied.directory().getFileName() + " to "
+                        + directories.data());
+                DataTemplates.copy(copied, directories.data());
+            } else if (fresh) {
                 progress.step(serverId, "initializing " + directories.data());
                 recipe.initializer().initialize(context);
             }
@@ -99,16 +111,22 @@ final class ServerStart {
             // Before anything can fail: a process that dies from here on leaves enough to find the engine.
             directories.recordEngine(process.pid(), pidStart);
             Process started = process;
-            Readiness.await(definition,
-                    new ServerAccess(serverId, endpoint, definition.adminUser(), definition.adminPassword(),
-                            extraPorts),
+            // A copy's admin still has the template's password until it is personalized.
+            ServerAccess access = new ServerAccess(serverId, endpoint, definition.adminUser(),
+                    copied != null ? copied.password() : definition.adminPassword(), extraPorts);
+            Readiness.await(definition, access,
                     () -> started.isAlive() ? Optional.empty()
                             : Optional.of("the server exited with status " + started.exitValue()),
                     // Waiting on the process, not sleeping: a server that dies is noticed at once.
                     millis -> started.waitFor(millis, TimeUnit.MILLISECONDS));
+            if (copied != null) {
+                progress.step(serverId, "giving the admin its own password");
+                template.get().personalizer().personalize(access, definition.adminPassword());
+            }
             LOG.info("{} - Started {} {} on {} (pid {})", serverId, definition.engine(), definition.version(),
                     endpoint, process.pid());
-            LOG.debug("{} - Initialized in {} ms, ready {} ms after launch", serverId,
+            LOG.debug("{} - {} in {} ms, ready {} ms after launch", serverId,
+                    copied != null ? "Copied the template" : "Initialized",
                     (initialized - begin) / 1_000_000, (System.nanoTime() - initialized) / 1_000_000);
             progress.step(serverId, "ready on " + endpoint);
             ServerRecord record = new ServerRecord(serverId, process.pid(), pidStart, directories, recipe);

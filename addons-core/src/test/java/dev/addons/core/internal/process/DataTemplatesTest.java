@@ -1,0 +1,134 @@
+package dev.addons.core.internal.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.addons.api.spi.BinaryDistribution;
+import dev.addons.api.spi.ContainerRecipe;
+import dev.addons.api.spi.DataTemplate;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.runtime.ProgressListener;
+import dev.addons.core.runtime.RunningServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Templates with a fake engine ({@code sh} copied into the test's directory, so that the test can
+ * "upgrade" it): built once, copied with their file modes, personalized with the template
+ * password, and never used for other binaries. The real engines' scenarios are in their modules.
+ */
+class DataTemplatesTest {
+    @TempDir
+    Path home;
+    @TempDir
+    Path bin;
+
+    private final List<RunningServer> started = new ArrayList<>();
+    private final List<String> personalized = new ArrayList<>();
+
+    @AfterEach
+    void destroyWhatTheTestStarted() {
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            started.forEach(runtime::destroy);
+        }
+    }
+
+    @Test
+    void aTemplateIsBuiltOnceCopiedWithItsModesAndPersonalizedWithTheTemplatePassword() throws Exception {
+        installEngine();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer first = start(runtime, "first", "first-password");
+            RunningServer second = start(runtime, "second", "second-password");
+
+            assertThat(runtime.templates().builds()).isEqualTo(1);
+            Path data = Path.of(second.attribute(ProcessRuntime.DIRECTORY)).resolve("data");
+            assertThat(Files.readString(data.resolve("made-by"))).isEqualTo("the template's initializer");
+            assertThat(Files.isExecutable(data.resolve("script"))).isTrue();
+            String templatePassword = Files.readString(onlyTemplate().resolve("password"));
+            assertThat(personalized).containsExactly(templatePassword + " -> first-password",
+                    templatePassword + " -> second-password");
+            assertThat(first.endpoint()).isNotEqualTo(second.endpoint());
+        }
+    }
+
+    @Test
+    void otherBinariesOfTheSameVersionGetATemplateOfTheirOwn() throws Exception {
+        Path engine = installEngine();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            start(runtime, "before", "password-1");
+            Files.setLastModifiedTime(engine, FileTime.from(Instant.now().minusSeconds(3600)));
+            start(runtime, "after", "password-2");
+
+            assertThat(runtime.templates().builds()).isEqualTo(2);
+            assertThat(templates()).hasSize(2);
+        }
+    }
+
+    @Test
+    void clearingRemovesEveryTemplateAndTheNextStartBuildsAgain() throws Exception {
+        installEngine();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            start(runtime, "first", "password-1");
+
+            assertThat(runtime.clearTemplates()).isEqualTo(1);
+            assertThat(templates()).isEmpty();
+            start(runtime, "second", "password-2");
+            assertThat(runtime.templates().builds()).isEqualTo(2);
+        }
+    }
+
+    private RunningServer start(ProcessRuntime runtime, String serverId, String adminPassword) {
+        RunningServer server = runtime.start(serverId, definition(adminPassword), ProgressListener.NONE);
+        started.add(server);
+        return server;
+    }
+
+    private Path installEngine() throws IOException {
+        return Files.copy(Path.of("/bin/sh"), bin.resolve("fake-engine"), StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    private ServerDefinition definition(String adminPassword) {
+        DataTemplate template = new DataTemplate("fake v1", (context, password) -> {
+            Files.writeString(context.dataDirectory().resolve("made-by"), "the template's initializer");
+            Path script = Files.writeString(context.dataDirectory().resolve("script"), "exec sleep 60\n");
+            Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }, (access, password) -> personalized.add(access.adminPassword() + " -> " + password));
+        ProcessRecipe recipe = new ProcessRecipe(
+                new BinaryDistribution("a fake engine", List.of(bin), List.of("fake-engine"), null),
+                context -> {
+                    throw new AssertionError("a recipe with a template is not initialized per server");
+                },
+                context -> List.of(context.binary("fake-engine").toString(),
+                        context.dataDirectory().resolve("script").toString()),
+                ProcessRecipe.StopSignal.TERM, Duration.ofSeconds(5)).withTemplate(template);
+        return new ServerDefinition("fake", "1", "admin", adminPassword, recipe,
+                new ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"), server -> { }, Duration.ofSeconds(10));
+    }
+
+    private Path onlyTemplate() throws IOException {
+        assertThat(templates()).hasSize(1);
+        return templates().get(0);
+    }
+
+    private List<Path> templates() throws IOException {
+        Path root = home.resolve("cache/templates");
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> listed = Files.list(root)) {
+            return listed.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package dev.addons.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.DataTemplate;
+import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.Secrets;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerDefinition;
+import dev.addons.api.spi.ServerRequest;
+import dev.addons.core.internal.process.ProcessRuntime;
+import dev.addons.core.runtime.ProgressListener;
+import dev.addons.core.runtime.RunningServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the process runtime starts new servers from an engine's data template (see
+ * {@link DataTemplate}), written once for every engine whose recipe offers one: an engine module
+ * extends this class with a way to write and read a value as the admin. Each test works in a new
+ * home on the real process runtime and destroys what it started; afterwards no process works
+ * under the home and the home is deleted. Which step a start took is told by its progress steps.
+ */
+public abstract class TemplateScenarios {
+    private static final String BUILDING = "building a template";
+    private static final String COPYING = "copying the template";
+    private static final String INITIALIZING = "initializing";
+
+    private final AddonProvider provider;
+    private final String version;
+    private final List<ProcessRuntime> runtimes = Collections.synchronizedList(new ArrayList<>());
+    private final List<Started> started = Collections.synchronizedList(new ArrayList<>());
+    private Path home;
+
+    protected TemplateScenarios(AddonProvider provider, String version) {
+        this.provider = Objects.requireNonNull(provider, "provider == null");
+        this.version = Objects.requireNonNull(version, "version == null");
+    }
+
+    /** As the admin, stores {@code value} where {@link #read} finds it. */
+    protected abstract void write(ServerAccess admin, String value) throws SQLException;
+
+    /** What {@link #write} stored on this server, empty when nothing was. */
+    protected abstract Optional<String> read(ServerAccess admin) throws SQLException;
+
+    /** Whether the server waits for the disk at each commit (the durable default). */
+    protected abstract boolean syncsEachCommit(ServerAccess admin) throws SQLException;
+
+    /** A started server with what it was started with and the progress steps of its start. */
+    private record Started(ProcessRuntime runtime, RunningServer running, ServerDefinition definition,
+            List<String> steps) {
+        ServerAccess access() {
+            return access(definition.adminPassword());
+        }
+
+        ServerAccess access(String password) {
+            return new ServerAccess(running.serverId(), running.endpoint(), definition.adminUser(), password,
+                    running.extraEndpoints());
+        }
+
+        boolean took(String step) {
+            return steps.stream().anyMatch(message -> message.startsWith(step));
+        }
+    }
+
+    @BeforeEach
+    void newHome() throws IOException {
+        home = Files.createTempDirectory("addons-templates-");
+    }
+
+    @AfterEach
+    void destroyEverything() throws IOException {
+        try {
+            for (Started server : started) {
+                server.runtime().destroy(server.running());
+            }
+            assertThat(ServerProcesses.under(home)).as("processes left under the home").isEmpty();
+        } finally {
+            runtimes.forEach(ProcessRuntime::close);
+            TestFiles.deleteRecursively(home);
+        }
+    }
+
+    @Test
+    void theFirstServerBuildsTheTemplateAndTheNextIsACopyOfIt() throws Exception {
+        Started first = start("first", definition(false));
+        Started second = start("second", definition(false));
+
+        assertThat(first.took(BUILDING)).as("first start's steps %s", first.steps()).isTrue();
+        assertThat(second.took(COPYING)).as("second start's steps %s", second.steps()).isTrue();
+        assertThat(second.took(BUILDING) || second.took(INITIALIZING)).as("second start's steps %s",
+                second.steps()).isFalse();
+        assertThat(templates()).hasSize(1);
+        Path template = templates().get(0);
+        assertThat(Files.getPosixFilePermissions(template)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(template.resolve("password")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        second.definition().readiness().check(second.access());
+    }
+
+    @Test
+    void eachServerHasItsOwnAdminPasswordAndTheTemplatePasswordLogsInToNone() throws Exception {
+        Started first = start("first", definition(false));
+        Started second = start("second", definition(false));
+        String templatePassword = Files.readString(templates().get(0).resolve("password"), StandardCharsets.UTF_8);
+
+        assertThat(first.definition().adminPassword()).isNotEqualTo(second.definition().adminPassword())
+                .isNotEqualTo(templatePassword);
+        first.definition().readiness().check(first.access());
+        second.definition().readiness().check(second.access());
+        for (Started server : List.of(first, second)) {
+            assertThatThrownBy(() -> server.definition().readiness().check(server.access(templatePassword)))
+                    .as("the template password on %s", server.running().serverId()).isInstanceOf(SQLException.class);
+        }
+        assertThatThrownBy(() -> second.definition().readiness().check(
+                second.access(first.definition().adminPassword()))).isInstanceOf(SQLException.class);
+    }
+
+    @Test
+    void dataWrittenToOneServerIsNeitherInTheTemplateNorInAnother() throws Exception {
+        Started first = start("first", definition(false));
+        Started second = start("second", definition(false));
+
+        write(first.access(), "only-in-first");
+        Started third = start("third", definition(false));
+
+        assertThat(read(first.access())).contains("only-in-first");
+        assertThat(read(second.access())).isEmpty();
+        assertThat(read(third.access())).isEmpty();
+        assertThat(third.took(COPYING)).isTrue();
+    }
+
+    @Test
+    void aTemplateWithoutItsMarkerIsRebuiltAndNeverCopied() throws Exception {
+        start("first", definition(false));
+        Path template = templates().get(0);
+        Files.delete(template.resolve("complete"));
+        // What a half-made template could look like: had it been copied, the server could not start.
+        try (Stream<Path> files = Files.list(template.resolve("data"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.writeString(file, "torn");
+            }
+        }
+
+        Started second = start("second", definition(false));
+
+        assertThat(second.took(BUILDING)).as("steps %s", second.steps()).isTrue();
+        assertThat(Files.exists(template.resolve("complete"))).isTrue();
+        second.definition().readiness().check(second.access());
+        write(second.access(), "works");
+        assertThat(read(second.access())).contains("works");
+    }
+
+    @Test
+    void twoFirstStartsAtOnceBuildOneTemplateAndBothSucceed() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            // Two runtimes on one home, as two JVMs would have: the lock holds across both.
+            Future<Started> one = threads.submit(() -> start("one", definition(false)));
+            Future<Started> two = threads.submit(() -> start("two", definition(false)));
+            List<Started> both = List.of(one.get(5, TimeUnit.MINUTES), two.get(5, TimeUnit.MINUTES));
+
+            assertThat(both.stream().filter(server -> server.took(BUILDING)).count()).isEqualTo(1);
+            assertThat(both).allMatch(server -> server.took(COPYING));
+            for (Started server : both) {
+                server.definition().readiness().check(server.access());
+            }
+            assertThat(templates()).hasSize(1);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailureWhileGivingTheAdminItsPasswordLeavesNothingBehind() throws Exception {
+        ServerDefinition definition = definition(false);
+        ProcessRecipe recipe = definition.process();
+        DataTemplate template = recipe.templateIfAny().orElseThrow();
+        ServerDefinition failing = new ServerDefinition(definition.engine(), definition.version(),
+                definition.adminUser(), definition.adminPassword(),
+                recipe.withTemplate(new DataTemplate(template.key(), template.initializer(), (access, password) -> {
+                    throw new SQLException("refused for the test");
+                })), definition.container(), definition.readiness(), definition.startTimeout());
+        ProcessRuntime runtime = runtime();
+
+        assertThatThrownBy(() -> runtime.start("failing", failing, ProgressListener.NONE))
+                .isInstanceOf(ProvisioningException.class).hasMessageContaining("refused for the test")
+                .hasMessageNotContaining(definition.adminPassword());
+
+        assertThat(home.resolve("servers").resolve("failing")).doesNotExist();
+        assertThat(ServerProcesses.under(home.resolve("servers"))).isEmpty();
+        assertThat(templates()).hasSize(1); // The template is fine: the next start copies it.
+        Started next = start("next", definition(false));
+        assertThat(next.took(COPYING) && !next.took(BUILDING)).isTrue();
+    }
+
+    @Test
+    void aThrowawayServerTradesDurabilityForSpeedAndADefaultOneDoesNot() throws Exception {
+        Started durable = start("durable", definition(false));
+        Started throwaway = start("throwaway", definition(true));
+
+        assertThat(syncsEachCommit(durable.access())).isTrue();
+        assertThat(syncsEachCommit(throwaway.access())).isFalse();
+        assertThat(throwaway.took(COPYING)).as("one template serves both").isTrue();
+    }
+
+    @Test
+    void clearingTheTemplatesMakesTheNextStartBuildAgain() throws Exception {
+        ProcessRuntime runtime = runtime();
+        start("first", definition(false));
+
+        assertThat(runtime.clearTemplates()).isEqualTo(1);
+        assertThat(templates()).isEmpty();
+        Started second = start("second", definition(false));
+
+        assertThat(second.took(BUILDING)).isTrue();
+    }
+
+    private ServerDefinition definition(boolean throwaway) {
+        return provider.server(new ServerRequest(version, Secrets.password(), throwaway));
+    }
+
+    private ProcessRuntime runtime() {
+        ProcessRuntime runtime = new ProcessRuntime(home);
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    private Started start(String serverId, ServerDefinition definition) {
+        List<String> steps = Collections.synchronizedList(new ArrayList<>());
+        ProcessRuntime runtime = runtime();
+        RunningServer running = runtime.start(serverId, definition, new ProgressListener() {
+            @Override
+            public void step(String subject, String message) {
+                steps.add(message);
+            }
+        });
+        Started server = new Started(runtime, running, definition, List.copyOf(steps));
+        started.add(server);
+        return server;
+    }
+
+    /** The complete templates in the home. */
+    private List<Path> templates() throws IOException {
+        Path root = home.resolve("cache").resolve("templates");
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> listed = Files.list(root)) {
+            return listed.filter(Files::isDirectory).filter(path -> !path.getFileName().toString().startsWith("."))
+                    .toList();
+        }
+    }
+}
