@@ -75,7 +75,7 @@ public final class ExternalServers {
             }
             RunningServer running = new RunningServer(serverId, RUNTIME, parsed.endpoint(), Map.of("name", name));
             ServerState server = new ServerState(serverId, provider.name(), VERSION, RUNTIME, true,
-                    parsed.adminUser(), parsed.adminPassword(), running, Instant.now(), null);
+                    parsed.adminUser(), parsed.adminPassword(), running, Instant.now(), null, false);
             store.save(server);
             LOG.info("{} - registered the external {} server at {} (admin {})", name, provider.name(),
                     parsed.endpoint(), parsed.adminUser());
