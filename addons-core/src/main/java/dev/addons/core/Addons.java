@@ -93,7 +93,7 @@ public final class Addons implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        lifecycle.reconcile(runtimesToSweep());
+        reconcileAll();
         if (builder.automaticBackups) {
             this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "addons-backups");
@@ -314,6 +314,7 @@ public final class Addons implements AutoCloseable {
         }
         file.backups().forEach((addon, policy) ->
                 backupPolicy(file.name(), checkedEnvironment, registry.require(addon).name(), policy));
+        dev.addons.core.internal.CrashPoints.reach("deploy.provisioned");
         List<AddonRecord> destroyed = new ArrayList<>();
         for (AddonRecord record : list(file.name(), checkedEnvironment)) {
             if (!wanted.containsKey(record.addon())) {
@@ -437,13 +438,29 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
-     * Marks addons whose server died, or whose creation was interrupted, as FAILED; forgets
-     * servers whose start was interrupted; and removes the containers and volumes of this home
-     * that no record names (left by a process that crashed while starting one). Done when an
-     * instance is built, too. Returns how many records changed plus the strays removed.
+     * Marks addons whose server died, or whose creation was interrupted, as FAILED and removes
+     * what that creation had made; finishes destroys a process that died had begun; forgets
+     * servers whose start was interrupted; removes the containers and volumes of this home that
+     * no record names (left by a process that crashed while starting one); and cleans up after
+     * backups and restores a process that died left half-done (scratch databases and files).
+     * Done when an instance is built, too. Returns how many records changed plus what was removed.
      */
     public int reconcile() {
-        return lifecycle.reconcile(runtimesToSweep());
+        return reconcileAll();
+    }
+
+    /**
+     * {@link AddonLifecycle#reconcile}, then the backups and restores a dead process left
+     * half-done, and the temporary state files it left.
+     */
+    private int reconcileAll() {
+        int changed = lifecycle.reconcile(runtimesToSweep()) + backups.reconcile();
+        try {
+            changed += dev.addons.core.internal.PrivateFiles.removeAbandoned(home.resolve("state"), 2).size();
+        } catch (java.io.IOException e) {
+            LOG.warn("Cannot look for temporary files left in {}: {}", home.resolve("state"), e.getMessage());
+        }
+        return changed;
     }
 
     /** Stops this instance's threads and runtime clients. Servers keep running. Idempotent. */

@@ -242,6 +242,7 @@ public final class Servers {
                 }
                 runtime.exec(current().running(), definition, List.copyOf(command), Map.copyOf(environment), stdin,
                         stdout);
+                CrashPoints.reach("tools.after." + command.get(0));
             }
 
             @Override
@@ -300,6 +301,7 @@ public final class Servers {
     void destroy(ServerState server) {
         if (server.running() != null) {
             runtimeOf(server).destroy(server.running());
+            CrashPoints.reach("server.destroyed");
         } else {
             LOG.warn("{} - never finished starting; forgetting it", server.serverId());
         }
