@@ -99,9 +99,6 @@ class CrashSafetyTest {
             assertThat(directory).doesNotExist();
             assertThat(ServerProcesses.under(directory)).isEmpty();
             assertReconciled(later);
-            assertThat(later.create("solo", "production", AddonSpec.of("postgresql").withVersion("15")).status())
-                    .as("the app can have it again").isEqualTo(Status.ACTIVE);
-            later.destroy("solo", "production", "postgresql");
         }
     }
 
