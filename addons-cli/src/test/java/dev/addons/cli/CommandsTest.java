@@ -61,6 +61,19 @@ class CommandsTest {
     }
 
     @Test
+    void restartRestartsTheAddonsServerAndSaysSoOrPrintsTheRecordAsJson() throws Exception {
+        when(addons.restart("myapp", "production", "postgresql")).thenReturn(record(Status.ACTIVE, ""));
+
+        Cli.Result text = Cli.run(new Main(factory), "restart", "postgresql", "-a", "myapp");
+        Cli.Result json = Cli.run(new Main(factory), "--json", "restart", "postgresql", "-a", "myapp");
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out()).isEqualTo("postgresql (myapp/production): restarted\n");
+        assertThat(json.exitCode()).as(json.toString()).isZero();
+        assertThat(new ObjectMapper().readTree(json.out()).get("status").asText()).isEqualTo("active");
+    }
+
+    @Test
     void globalOptionsWorkBeforeAndAfterTheCommand() throws Exception {
         when(addons.list("myapp", "staging")).thenReturn(List.of());
 

@@ -257,7 +257,9 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
-     * Restarts an ACTIVE addon's server on its data: the process runtime launches the engine
+     * Restarts an ACTIVE addon's server on its data, or a FAILED one's whose server was found
+     * dead (killed behind addons' back), which is then ACTIVE again with the other addons on that
+     * server: the process runtime launches the engine
      * again on its directory, the container runtime replaces the container with a new one from
      * the image on the same volume (so an updated image of the same tag is picked up). For a
      * shared addon this restarts the shared server, with every app's database on it. Clients

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class AddonLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(AddonLifecycle.class);
     private static final Duration POLL = Duration.ofMillis(50);
+    private static final String SERVER_NOT_RUNNING = "its server ";
 
     private final StateStore store;
     private final ProviderRegistry registry;
@@ -183,20 +184,41 @@ public final class AddonLifecycle {
     }
 
     /**
-     * Restarts an ACTIVE addon's server on its data (for a shared addon: the shared server, with
-     * every tenant on it). The addon stays ACTIVE; its variables follow the server's endpoint.
+     * Restarts an addon's server on its data (for a shared addon: the shared server, with every
+     * tenant on it): an ACTIVE addon's, or a FAILED one's whose server was found dead, which is
+     * ACTIVE again afterwards, with the other tenants of that server. Its variables follow the
+     * server's endpoint.
      */
     public AddonRecord restart(String app, String environment, String addon) {
         String name = registry.require(addon).name();
         AddonState state = store.find(app, environment, name).orElseThrow(() -> new AddonNotFoundException(
                 "App '" + app + "' has no addon '" + name + "' in " + environment));
-        if (state.record().status() != Status.ACTIVE || state.serverId() == null) {
+        boolean serverDied = diedWithItsServer(state) && store.server(state.serverId()).isPresent();
+        if (!(state.record().status() == Status.ACTIVE || serverDied) || state.serverId() == null) {
             throw new ProvisioningException(name + " of " + app + "/" + environment + " is "
-                    + state.record().status().name().toLowerCase(Locale.ROOT) + ": only an active addon is restarted");
+                    + state.record().status().name().toLowerCase(Locale.ROOT) + ": only an active addon, or one whose"
+                    + " server stopped, is restarted");
         }
         servers.restart(state.serverId(), registry.require(name));
         LOG.info("{} - restarted its server {}", state.record().id(), state.serverId());
-        return state.record();
+        return store.locked(() -> {
+            AddonRecord restarted = state.record();
+            for (AddonState tenant : store.tenantsOf(state.serverId())) {
+                if (diedWithItsServer(tenant) && state.serverId().equals(tenant.serverId())) {
+                    AddonState active = transition(tenant, Status.ACTIVE, "", null);
+                    if (active.record().id().equals(state.record().id())) {
+                        restarted = active.record();
+                    }
+                }
+            }
+            return restarted;
+        });
+    }
+
+    /** Whether the addon is FAILED because a reconcile found its server not running. */
+    private static boolean diedWithItsServer(AddonState state) {
+        return state.record().status() == Status.FAILED && state.serverId() != null
+                && state.record().message().startsWith(SERVER_NOT_RUNNING);
     }
 
     /** The variables of an ACTIVE addon. */
@@ -272,7 +294,7 @@ public final class AddonLifecycle {
                 AddonRecord record = state.record();
                 String problem = null;
                 if (record.status() == Status.ACTIVE && state.serverId() != null && !isRunning(state)) {
-                    problem = "its server " + state.serverId() + " is not running";
+                    problem = SERVER_NOT_RUNNING + state.serverId() + " is not running";
                 } else if (record.status() != Status.ACTIVE && record.status() != Status.FAILED
                         && (state.owner() == null || !state.owner().isAlive())) {
                     problem = "interrupted while " + record.status().name().toLowerCase(Locale.ROOT)
