@@ -26,7 +26,7 @@ import picocli.CommandLine;
         subcommands = {
             ListAvailableCommand.class, VariantsCommand.class, CreateCommand.class, ListCommand.class,
             EnvCommand.class, DestroyCommand.class, DeployCommand.class, RunCommand.class, BackupCommand.class,
-            RestoreCommand.class, BackupsCommand.class, MigrateCommand.class, RestartCommand.class
+            RestoreCommand.class, BackupsCommand.class, MigrateCommand.class, RestartCommand.class, HealthCommand.class
         })
 public final class Main {
     /** Where the level for {@code --verbose} is set before slf4j-simple makes its first logger. */

@@ -326,6 +326,21 @@ public final class Addons implements AutoCloseable {
         return new DeployResult(file.name(), checkedEnvironment, active, destroyed);
     }
 
+    /**
+     * Checks each of the app's addons in an environment, by addon name: whether it is ACTIVE, its
+     * server runs and is not stopped (a process stopped by SIGSTOP still holds its port), and its
+     * endpoint accepts a connection. Changes nothing; a server found dead is marked FAILED by the
+     * next {@link #reconcile()} and brought back by {@link #restart}.
+     */
+    public List<Health> health(String app, String environment) {
+        String checkedApp = checkApp(app);
+        String checkedEnvironment = checkEnvironment(environment);
+        return store.addons().stream()
+                .filter(s -> s.record().app().equals(checkedApp) && s.record().environment().equals(checkedEnvironment))
+                .map(lifecycle::health)
+                .toList();
+    }
+
     /** Waits until the addon is ACTIVE; throws when it fails or the timeout passes. */
     public AddonRecord awaitActive(String app, String environment, String addon, Duration timeout) {
         String name = registry.require(addon).name();

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults of the engine's surroundings on a real PostgreSQL 15 (process runtime): a server killed
- * behind addons' back, whose port another program takes before the user restarts it; a home on
- * a full disk.
+ * behind addons' back, whose port another program takes before the user restarts it; a server
+ * stopped (SIGSTOP) behind its back; a home on a full disk.
  */
 class EngineFaultsTest {
     @TempDir
@@ -66,14 +66,56 @@ class EngineFaultsTest {
             assertThat(later.list("victim", "production").get(0).status()).isEqualTo(Status.ACTIVE);
             assertThat(later.env("victim", "production").get("PGPORT")).isPresent().get()
                     .as("another port than the one taken").isNotEqualTo(Integer.toString(squatter.getLocalPort()));
-            try (Connection c = connect(later); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("select v from kept")) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo("before the kill");
-            }
+            assertThat(read(later)).isEqualTo("before the kill");
+            assertThat(later.health("victim", "production")).singleElement()
+                    .satisfies(h -> assertThat(h.healthy()).as(h.detail()).isTrue());
             later.destroy("victim", "production", "postgresql");
         }
         assertThat(ServerProcesses.under(directory)).isEmpty();
+    }
+
+    @Test
+    void aServerStoppedBehindOurBackIsReportedByTheHealthCheckAndRestartedWithItsData() throws Exception {
+        try (Addons addons = open(home)) {
+            AddonRecord record = addons.create("victim", "production", AddonSpec.of("postgresql").withVersion("15"));
+            execute(addons, "create table kept (v text)", "insert into kept values ('before the stop')");
+            List<Long> pids = ServerProcesses.under(home.resolve("servers").resolve(record.id()));
+            signal("STOP", pids);
+            try {
+                assertThat(addons.list("victim", "production").get(0).status()).isEqualTo(Status.ACTIVE);
+                assertThat(addons.health("victim", "production")).singleElement().satisfies(h -> {
+                    assertThat(h.healthy()).isFalse();
+                    assertThat(h.detail()).startsWith("its server " + record.id() + ": its engine (pid ")
+                            .endsWith(") is stopped (SIGSTOP): it accepts connections but answers none. Restart it,"
+                                    + " or send it SIGCONT");
+                });
+
+                addons.restart("victim", "production", "postgresql");
+            } finally {
+                signal("CONT", pids); // Whatever the restart left of them may then end.
+            }
+
+            assertThat(addons.health("victim", "production")).singleElement()
+                    .satisfies(h -> assertThat(h.healthy()).as(h.detail()).isTrue());
+            assertThat(read(addons)).isEqualTo("before the stop");
+            addons.destroy("victim", "production", "postgresql");
+        }
+    }
+
+    private static void signal(String signal, List<Long> pids) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + signal));
+        pids.forEach(pid -> command.add(Long.toString(pid)));
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        kill.getInputStream().readAllBytes();
+        kill.waitFor();
+    }
+
+    private static String read(Addons addons) throws SQLException {
+        try (Connection c = connect(addons); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select v from kept")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
     }
 
     @Test

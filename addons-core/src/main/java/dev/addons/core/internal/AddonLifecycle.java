@@ -215,6 +215,23 @@ public final class AddonLifecycle {
         });
     }
 
+    /**
+     * Whether the addon can serve now: ACTIVE, its server running and not stopped, its endpoint
+     * accepting a connection. Reads; changes nothing.
+     */
+    public dev.addons.core.Health health(AddonState state) {
+        AddonRecord record = state.record();
+        if (record.status() != Status.ACTIVE) {
+            return new dev.addons.core.Health(record, false, "it is " + record.status().name().toLowerCase(Locale.ROOT)
+                    + (record.message().isEmpty() ? "" : ": " + record.message()));
+        }
+        dev.addons.api.Endpoint[] seen = new dev.addons.api.Endpoint[1];
+        Optional<String> problem = servers.whyNotServing(state.serverId(), endpoint -> seen[0] = endpoint);
+        return problem.map(p -> new dev.addons.core.Health(record, false, p))
+                .orElseGet(() -> new dev.addons.core.Health(record, true, "its server " + state.serverId()
+                        + " accepts connections on " + seen[0].host() + ":" + seen[0].port()));
+    }
+
     /** Whether the addon is FAILED because a reconcile found its server not running. */
     private static boolean diedWithItsServer(AddonState state) {
         return state.record().status() == Status.FAILED && state.serverId() != null

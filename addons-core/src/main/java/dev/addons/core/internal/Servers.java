@@ -323,6 +323,33 @@ public final class Servers {
                 server.adminPassword(), server.running().extraEndpoints());
     }
 
+    /**
+     * Why a recorded server cannot serve now, or empty when it runs and accepts a TCP connection
+     * on its endpoint; {@code serving} hears where it answered.
+     */
+    java.util.Optional<String> whyNotServing(String serverId, java.util.function.Consumer<Endpoint> serving) {
+        ServerState server = store.server(serverId).orElse(null);
+        if (server == null || server.running() == null) {
+            return java.util.Optional.of("its server " + serverId + " is not recorded as started");
+        }
+        if (!isRunning(server)) {
+            return java.util.Optional.of("its server " + serverId + " is not running");
+        }
+        java.util.Optional<String> seen = runtimeOf(server).whyNotServing(server.running());
+        if (seen.isPresent()) {
+            return java.util.Optional.of("its server " + serverId + ": " + seen.get());
+        }
+        Endpoint endpoint = server.running().endpoint();
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(endpoint.host(), endpoint.port()), 2_000);
+        } catch (java.io.IOException e) {
+            return java.util.Optional.of("its server " + serverId + " does not accept connections on " + endpoint.host()
+                    + ":" + endpoint.port() + ": " + e.getMessage());
+        }
+        serving.accept(endpoint);
+        return java.util.Optional.empty();
+    }
+
     boolean isRunning(String serverId) {
         return store.server(serverId).map(this::isRunning).orElse(false);
     }
