@@ -21,8 +21,7 @@ import java.util.stream.Stream;
  * A soak: creates and destroys addons in a loop on one home, for a number of cycles or a time
  * (a shared variant's server kept up by one more app meanwhile, as other apps would), then reports what was left behind: processes working under the home, ports the addons used
  * that still listen, file descriptors this JVM holds beyond those after the first cycle, and
- * files or directories the home holds beyond those after the first cycle (except the empty lock
- * files {@code state/locks} keeps, one per server id). Usage:
+ * files or directories the home holds beyond those after the first cycle. Usage:
  * {@code Soak --home DIR [--cycles N] [--minutes M] [--runtime process|container] ADDON[:VARIANT][@VERSION]...}
  * ({@code examples/soak.sh}). Exits 1 when something leaked. Not thread-safe.
  */
@@ -153,11 +152,10 @@ public final class Soak {
         }
     }
 
-    /** The home's files and directories, but the lock files kept under {@code state/locks}. */
+    /** The home's files and directories. */
     private static Set<String> paths(Path home) throws IOException {
         try (Stream<Path> all = Files.walk(home)) {
             return all.map(p -> home.relativize(p).toString())
-                    .filter(p -> !(p.startsWith("state/locks/") && p.endsWith(".lock")))
                     .collect(Collectors.toCollection(TreeSet::new));
         }
     }

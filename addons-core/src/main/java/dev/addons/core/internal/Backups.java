@@ -163,8 +163,13 @@ public final class Backups {
         if (Files.isDirectory(markers)) {
             try (Stream<Path> files = Files.list(markers)) {
                 for (Path marker : files.filter(f -> f.getFileName().toString().endsWith(".restore")).toList()) {
-                    if (cleanUpAfterRestore(marker)) {
-                        cleaned++;
+                    try {
+                        if (cleanUpAfterRestore(marker)) {
+                            cleaned++;
+                        }
+                    } catch (AddonException e) {
+                        // E.g. its runtime cannot be reached now: the next reconcile tries again.
+                        LOG.warn("Cannot clean up after the interrupted restore {}: {}", marker, e.getMessage());
                     }
                 }
             } catch (IOException e) {
