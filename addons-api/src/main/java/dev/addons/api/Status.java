@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * Where an addon is in its lifecycle. A create goes {@code PENDING -> PROVISIONING -> ACTIVE},
  * or ends in {@code FAILED} with a reason; creating a failed addon again starts over from
- * {@code PENDING}; a destroy goes {@code DEPROVISIONING -> DESTROYED} from any status.
+ * {@code PENDING}; a destroy goes {@code DEPROVISIONING -> DESTROYED} from any status; an addon
+ * that failed because its server died goes back to {@code ACTIVE} when its server is restarted.
  */
 public enum Status {
     /** The addon is recorded; nothing has been started yet. */
@@ -36,7 +37,7 @@ public enum Status {
             case ACTIVE:
                 return EnumSet.of(FAILED, DEPROVISIONING);
             case FAILED:
-                return EnumSet.of(PENDING, DEPROVISIONING);
+                return EnumSet.of(PENDING, DEPROVISIONING, ACTIVE);
             case DEPROVISIONING:
                 return EnumSet.of(DESTROYED, FAILED);
             default:

@@ -316,7 +316,9 @@ class CliEndToEndTest {
         Process process = builder.redirectError(err.toFile()).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("bin/addons finished").isTrue();
-        return new Cli.Result(process.exitValue(), out, Files.readString(err));
+        Cli.Result result = new Cli.Result(process.exitValue(), out, Files.readString(err));
+        Cli.keep(command.toArray(String[]::new), result);
+        return result;
     }
 
     /** Connects with the revealed PG* variables, writes two rows and counts them. */

@@ -61,6 +61,35 @@ class CommandsTest {
     }
 
     @Test
+    void restartRestartsTheAddonsServerAndSaysSoOrPrintsTheRecordAsJson() throws Exception {
+        when(addons.restart("myapp", "production", "postgresql")).thenReturn(record(Status.ACTIVE, ""));
+
+        Cli.Result text = Cli.run(new Main(factory), "restart", "postgresql", "-a", "myapp");
+        Cli.Result json = Cli.run(new Main(factory), "--json", "restart", "postgresql", "-a", "myapp");
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out()).isEqualTo("postgresql (myapp/production): restarted\n");
+        assertThat(json.exitCode()).as(json.toString()).isZero();
+        assertThat(new ObjectMapper().readTree(json.out()).get("status").asText()).isEqualTo("active");
+    }
+
+    @Test
+    void healthPrintsALineAnAddonAndExitsWithOneWhenOneCannotServe() throws Exception {
+        when(addons.health("myapp", "production")).thenReturn(List.of(
+                new dev.addons.core.Health(record(Status.ACTIVE, ""), false, "its server s1: its engine (pid 7) is"
+                        + " stopped (SIGSTOP)")));
+
+        Cli.Result text = Cli.run(new Main(factory), "health", "-a", "myapp");
+        Cli.Result json = Cli.run(new Main(factory), "--json", "health", "-a", "myapp");
+
+        assertThat(text.exitCode()).as(text.toString()).isEqualTo(1);
+        assertThat(text.out()).isEqualTo("postgresql: UNHEALTHY - its server s1: its engine (pid 7) is stopped"
+                + " (SIGSTOP)\n");
+        assertThat(json.exitCode()).isEqualTo(1);
+        assertThat(new ObjectMapper().readTree(json.out()).get(0).get("healthy").asBoolean()).isFalse();
+    }
+
+    @Test
     void globalOptionsWorkBeforeAndAfterTheCommand() throws Exception {
         when(addons.list("myapp", "staging")).thenReturn(List.of());
 

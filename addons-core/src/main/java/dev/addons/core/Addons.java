@@ -98,7 +98,7 @@ public final class Addons implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        lifecycle.reconcile(runtimesToSweep());
+        reconcileAll();
         if (builder.automaticBackups) {
             this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "addons-backups");
@@ -272,7 +272,9 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
-     * Restarts an ACTIVE addon's server on its data: the process runtime launches the engine
+     * Restarts an ACTIVE addon's server on its data, or a FAILED one's whose server was found
+     * dead (killed behind addons' back), which is then ACTIVE again with the other addons on that
+     * server: the process runtime launches the engine
      * again on its directory, the container runtime replaces the container with a new one from
      * the image on the same volume (so an updated image of the same tag is picked up). For a
      * shared addon this restarts the shared server, with every app's database on it. Clients
@@ -329,6 +331,7 @@ public final class Addons implements AutoCloseable {
         }
         file.backups().forEach((addon, policy) ->
                 backupPolicy(file.name(), checkedEnvironment, registry.require(addon).name(), policy));
+        dev.addons.core.internal.CrashPoints.reach("deploy.provisioned");
         List<AddonRecord> destroyed = new ArrayList<>();
         for (AddonRecord record : list(file.name(), checkedEnvironment)) {
             if (!wanted.containsKey(record.addon())) {
@@ -373,6 +376,21 @@ public final class Addons implements AutoCloseable {
      */
     public ServerInfo removeServer(String name) {
         return externals.remove(name);
+    }
+
+    /**
+     * Checks each of the app's addons in an environment, by addon name: whether it is ACTIVE, its
+     * server runs and is not stopped (a process stopped by SIGSTOP still holds its port), and its
+     * endpoint accepts a connection. Changes nothing; a server found dead is marked FAILED by the
+     * next {@link #reconcile()} and brought back by {@link #restart}.
+     */
+    public List<Health> health(String app, String environment) {
+        String checkedApp = checkApp(app);
+        String checkedEnvironment = checkEnvironment(environment);
+        return store.addons().stream()
+                .filter(s -> s.record().app().equals(checkedApp) && s.record().environment().equals(checkedEnvironment))
+                .map(lifecycle::health)
+                .toList();
     }
 
     /** Waits until the addon is ACTIVE; throws when it fails or the timeout passes. */
@@ -489,13 +507,29 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
-     * Marks addons whose server died, or whose creation was interrupted, as FAILED; forgets
-     * servers whose start was interrupted; and removes the containers and volumes of this home
-     * that no record names (left by a process that crashed while starting one). Done when an
-     * instance is built, too. Returns how many records changed plus the strays removed.
+     * Marks addons whose server died, or whose creation was interrupted, as FAILED and removes
+     * what that creation had made; finishes destroys a process that died had begun; forgets
+     * servers whose start was interrupted; removes the containers and volumes of this home that
+     * no record names (left by a process that crashed while starting one); and cleans up after
+     * backups and restores a process that died left half-done (scratch databases and files).
+     * Done when an instance is built, too. Returns how many records changed plus what was removed.
      */
     public int reconcile() {
-        return lifecycle.reconcile(runtimesToSweep());
+        return reconcileAll();
+    }
+
+    /**
+     * {@link AddonLifecycle#reconcile}, then the backups and restores a dead process left
+     * half-done, and the temporary state files it left.
+     */
+    private int reconcileAll() {
+        int changed = lifecycle.reconcile(runtimesToSweep()) + backups.reconcile();
+        try {
+            changed += dev.addons.core.internal.PrivateFiles.removeAbandoned(home.resolve("state"), 2).size();
+        } catch (java.io.IOException e) {
+            LOG.warn("Cannot look for temporary files left in {}: {}", home.resolve("state"), e.getMessage());
+        }
+        return changed;
     }
 
     /** Stops this instance's threads and runtime clients. Servers keep running. Idempotent. */

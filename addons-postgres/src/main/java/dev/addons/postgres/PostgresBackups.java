@@ -114,6 +114,30 @@ final class PostgresBackups {
         }
     }
 
+    /**
+     * After a restore whose process died: drops the scratch and old databases it may have left and
+     * lets connections into the tenant's database again (the swap bars them while it renames).
+     */
+    static void cleanUpInterruptedRestore(String tenant, Binding binding, ServerAccess server) {
+        String database = binding.require(PostgresCredentials.DATABASE);
+        try (Connection admin = PostgresAdmin.connect(server, PostgresAdmin.MAINTENANCE_DATABASE);
+                Statement sql = admin.createStatement()) {
+            // Waits, a while, for the session of the dead restore, which the server ends on its own.
+            sql.execute("set lock_timeout = '30s'");
+            try (PreparedStatement lock = admin.prepareStatement("select pg_advisory_lock(?, hashtext(?))")) {
+                lock.setInt(1, RESTORE_LOCK);
+                lock.setString(2, database);
+                lock.executeQuery().close();
+            }
+            dropIfExists(admin, "addons-restore-" + shortHash(database));
+            dropIfExists(admin, "addons-old-" + shortHash(database));
+            sql.execute("alter database " + quote(database) + " allow_connections true");
+        } catch (SQLException e) {
+            throw PostgresAdmin.failure("Cleaning up after an interrupted restore of PostgreSQL tenant '" + tenant
+                    + "' on " + server.endpoint(), e, server.adminPassword());
+        }
+    }
+
     /** Whether the tenant's database holds a table, view, sequence or function of its own. */
     static boolean hasData(String tenant, Binding binding, ServerAccess server) {
         String database = binding.require(PostgresCredentials.DATABASE);

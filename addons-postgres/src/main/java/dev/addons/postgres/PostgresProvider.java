@@ -167,6 +167,12 @@ public final class PostgresProvider implements AddonProvider {
     }
 
     /** Whether the tenant's database holds a table, view, sequence or function outside the system schemas. */
+    /** Drops the scratch or old database an interrupted restore left; lets connections in again. */
+    @Override
+    public void cleanUpInterruptedRestore(TenantRequest request, Binding binding, ServerAccess server) {
+        PostgresBackups.cleanUpInterruptedRestore(request.tenant(), binding, server);
+    }
+
     @Override
     public boolean hasData(TenantRequest request, Binding binding, ServerAccess server) {
         return PostgresBackups.hasData(request.tenant(), binding, server);

@@ -83,6 +83,8 @@ class ExternalPostgresServerTest {
             assertThat(blog.status()).isEqualTo(Status.ACTIVE);
             assertThat(blog.runtime()).isEqualTo("external");
             assertThat(home.resolve("servers")).as("no server of the home's own").doesNotExist();
+            assertThat(addons.health("blog", "production")).singleElement()
+                    .satisfies(health -> assertThat(health.healthy()).as(health.detail()).isTrue());
 
             Map<String, String> shopVars = addons.env("shop", "production").toMap();
             Map<String, String> stagingVars = addons.env("shop", "staging").toMap();

@@ -12,8 +12,8 @@ import dev.addons.api.Status;
 import dev.addons.core.Addons;
 import dev.addons.core.Environment;
 import dev.addons.testkit.Loopback;
+import dev.addons.testkit.OtherJvm;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -309,20 +309,14 @@ class PostgresEndToEndTest {
     }
 
     private List<String> otherJvm(String... args) throws Exception {
-        return outputOf(startOtherJvm(args));
+        return OtherJvm.run(home, args);
     }
 
     private static Process startOtherJvm(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), OtherJvm.class.getName(), home.toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return OtherJvm.start(home, args);
     }
 
     private static List<String> outputOf(Process process) throws Exception {
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("other JVM's exit code").isZero();
-        return out.lines().toList();
+        return OtherJvm.outputOf(process, home);
     }
 }

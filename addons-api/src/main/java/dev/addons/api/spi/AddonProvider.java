@@ -132,6 +132,18 @@ public interface AddonProvider {
     }
 
     /**
+     * Cleans up after a {@link #restore} of the tenant that never ended because the process
+     * running it died (addons calls this when it next opens the home, with the server running):
+     * removes what the restore had made on the server (a scratch database, a renamed old one) and
+     * leaves the tenant's data usable, as it was before the restore or as it would have been
+     * after it. Must be safe to call when nothing is left. Default: nothing to clean.
+     *
+     * @since 0.1.0
+     */
+    default void cleanUpInterruptedRestore(TenantRequest request, Binding binding, ServerAccess server) {
+    }
+
+    /**
      * Whether the tenant holds any data a restore would replace (tables, keys, queues...). A
      * restore over data needs to be forced.
      */

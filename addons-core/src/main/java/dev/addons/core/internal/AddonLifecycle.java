@@ -7,6 +7,7 @@ import dev.addons.api.Credentials;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Status;
+import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class AddonLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(AddonLifecycle.class);
     private static final Duration POLL = Duration.ofMillis(50);
+    private static final String SERVER_NOT_RUNNING = "its server ";
 
     private final StateStore store;
     private final ProviderRegistry registry;
@@ -135,6 +137,7 @@ public final class AddonLifecycle {
             lease = spec.variant().shared()
                     ? servers.joinShared(spec, state)
                     : servers.startDedicated(spec, state);
+            CrashPoints.reach("provision.serverReady");
             Binding binding = provisioner.provision(tenant, lease.access());
             AddonState bound = state.withServer(lease.server().serverId()).withBinding(binding.values());
             return store.locked(() -> transition(bound, Status.ACTIVE, "", null)).record();
@@ -170,11 +173,13 @@ public final class AddonLifecycle {
             }
             return transition(found, Status.DEPROVISIONING, "", Owner.current());
         });
+        CrashPoints.reach("destroy.marked");
         try {
             if (state.serverId() != null) {
                 TenantRequest tenant = state.tenant(registry.require(name));
                 servers.removeTenant(state, tenant, registry.require(name));
             }
+            CrashPoints.reach("destroy.tenantRemoved");
         } catch (RuntimeException e) {
             String reason = e instanceof AddonException ? e.getMessage() : e.toString();
             store.locked(() -> transition(state, Status.FAILED, "destroy failed: " + reason, null));
@@ -191,20 +196,58 @@ public final class AddonLifecycle {
     }
 
     /**
-     * Restarts an ACTIVE addon's server on its data (for a shared addon: the shared server, with
-     * every tenant on it). The addon stays ACTIVE; its variables follow the server's endpoint.
+     * Restarts an addon's server on its data (for a shared addon: the shared server, with every
+     * tenant on it): an ACTIVE addon's, or a FAILED one's whose server was found dead, which is
+     * ACTIVE again afterwards, with the other tenants of that server. Its variables follow the
+     * server's endpoint.
      */
     public AddonRecord restart(String app, String environment, String addon) {
         String name = registry.require(addon).name();
         AddonState state = store.find(app, environment, name).orElseThrow(() -> new AddonNotFoundException(
                 "App '" + app + "' has no addon '" + name + "' in " + environment));
-        if (state.record().status() != Status.ACTIVE || state.serverId() == null) {
+        boolean serverDied = diedWithItsServer(state) && store.server(state.serverId()).isPresent();
+        if (!(state.record().status() == Status.ACTIVE || serverDied) || state.serverId() == null) {
             throw new ProvisioningException(name + " of " + app + "/" + environment + " is "
-                    + state.record().status().name().toLowerCase(Locale.ROOT) + ": only an active addon is restarted");
+                    + state.record().status().name().toLowerCase(Locale.ROOT) + ": only an active addon, or one whose"
+                    + " server stopped, is restarted");
         }
         servers.restart(state.serverId(), registry.require(name));
         LOG.info("{} - restarted its server {}", state.record().id(), state.serverId());
-        return state.record();
+        return store.locked(() -> {
+            AddonRecord restarted = state.record();
+            for (AddonState tenant : store.tenantsOf(state.serverId())) {
+                if (diedWithItsServer(tenant) && state.serverId().equals(tenant.serverId())) {
+                    AddonState active = transition(tenant, Status.ACTIVE, "", null);
+                    if (active.record().id().equals(state.record().id())) {
+                        restarted = active.record();
+                    }
+                }
+            }
+            return restarted;
+        });
+    }
+
+    /**
+     * Whether the addon can serve now: ACTIVE, its server running and not stopped, its endpoint
+     * accepting a connection. Reads; changes nothing.
+     */
+    public dev.addons.core.Health health(AddonState state) {
+        AddonRecord record = state.record();
+        if (record.status() != Status.ACTIVE) {
+            return new dev.addons.core.Health(record, false, "it is " + record.status().name().toLowerCase(Locale.ROOT)
+                    + (record.message().isEmpty() ? "" : ": " + record.message()));
+        }
+        dev.addons.api.Endpoint[] seen = new dev.addons.api.Endpoint[1];
+        Optional<String> problem = servers.whyNotServing(state.serverId(), endpoint -> seen[0] = endpoint);
+        return problem.map(p -> new dev.addons.core.Health(record, false, p))
+                .orElseGet(() -> new dev.addons.core.Health(record, true, "its server " + state.serverId()
+                        + " accepts connections on " + seen[0].host() + ":" + seen[0].port()));
+    }
+
+    /** Whether the addon is FAILED because a reconcile found its server not running. */
+    private static boolean diedWithItsServer(AddonState state) {
+        return state.record().status() == Status.FAILED && state.serverId() != null
+                && state.record().message().startsWith(SERVER_NOT_RUNNING);
     }
 
     /** The variables of an ACTIVE addon. */
@@ -241,22 +284,46 @@ public final class AddonLifecycle {
 
     /**
      * Marks what reality contradicts: an ACTIVE addon whose server is not running, an addon left
-     * half-done by a process that died; then forgets servers whose start was interrupted and has
-     * the runtimes in use remove what no record names (containers and volumes left by a crash).
-     * Returns how many addon and server records changed plus the stray servers removed.
+     * half-done by a process that died; undoes what an interrupted provisioning made and finishes
+     * an interrupted destroy (its data was being deleted: the addon is gone, as asked); then
+     * forgets servers whose start was interrupted and has the runtimes in use remove what no
+     * record names (containers and volumes left by a crash). Returns how many addon and server
+     * records changed plus the stray servers removed.
      */
     public int reconcile(java.util.Collection<dev.addons.core.runtime.ServerRuntime> inUse) {
-        return reconcileAddons() + servers.reconcile(inUse);
+        java.util.List<AddonState> interrupted = new java.util.ArrayList<>();
+        int changed = reconcileAddons(interrupted);
+        // Outside the home's lock: undoing a shared tenant takes its server's lock, which is
+        // always taken before the home's.
+        for (AddonState failed : interrupted) {
+            if (failed.record().message().startsWith("interrupted while deprovisioning")) {
+                finishDestroy(failed);
+            } else {
+                undoInterruptedProvisioning(failed);
+            }
+        }
+        return changed + servers.reconcile(inUse);
     }
 
-    private int reconcileAddons() {
+    private void finishDestroy(AddonState failed) {
+        AddonRecord record = failed.record();
+        try {
+            destroy(record.app(), record.environment(), record.addon());
+            LOG.info("{} - finished the destroy its process had begun", record.id());
+        } catch (AddonException e) {
+            LOG.warn("{} - cannot finish the destroy its process had begun (destroy it again): {}", record.id(),
+                    e.getMessage());
+        }
+    }
+
+    private int reconcileAddons(java.util.List<AddonState> interrupted) {
         return store.locked(() -> {
             int changed = 0;
             for (AddonState state : store.addons()) {
                 AddonRecord record = state.record();
                 String problem = null;
                 if (record.status() == Status.ACTIVE && state.serverId() != null && !isRunning(state)) {
-                    problem = "its server " + state.serverId() + " is not running";
+                    problem = SERVER_NOT_RUNNING + state.serverId() + " is not running";
                 } else if (record.status() != Status.ACTIVE && record.status() != Status.FAILED
                         && (state.owner() == null || !state.owner().isAlive())) {
                     problem = "interrupted while " + record.status().name().toLowerCase(Locale.ROOT)
@@ -265,8 +332,8 @@ public final class AddonLifecycle {
                 if (problem != null) {
                     LOG.warn("{} - {}", record.id(), problem);
                     AddonState failed = transition(state, Status.FAILED, problem, null);
-                    if (record.status() == Status.PENDING || record.status() == Status.PROVISIONING) {
-                        undoInterruptedProvisioning(failed);
+                    if (record.status() != Status.ACTIVE) {
+                        interrupted.add(failed);
                     }
                     changed++;
                 }
@@ -276,22 +343,30 @@ public final class AddonLifecycle {
     }
 
     /**
-     * Removes the dedicated server a provisioning interrupted by a dead process had started, so
-     * that nothing half-made keeps running and a create can be retried. A shared server stays: its
-     * other tenants need it, and the provider replaces a half-made tenant on retry.
+     * Removes what a provisioning interrupted by a dead process had made, so that nothing
+     * half-made keeps running and a create can be retried: the dedicated server it had started,
+     * or the tenant it was making on a shared server (which stays for its other tenants).
      */
     private void undoInterruptedProvisioning(AddonState failed) {
         if (failed.serverId() == null) {
             return;
         }
-        store.server(failed.serverId()).filter(server -> !server.shared()).ifPresent(server -> {
+        store.server(failed.serverId()).ifPresent(server -> {
             try {
-                servers.destroy(server);
-                store.save(failed.withServer(null));
-                LOG.info("{} - removed the server {} its interrupted provisioning had started", failed.record().id(),
+                if (server.shared()) {
+                    AddonProvider provider = registry.require(failed.record().addon());
+                    servers.removeTenant(failed, failed.tenant(provider), provider);
+                } else {
+                    store.locked(() -> {
+                        servers.destroy(server);
+                        store.addon(failed.record().id()).ifPresent(s -> store.save(s.withServer(null)));
+                        return null;
+                    });
+                }
+                LOG.info("{} - removed what its interrupted provisioning had made on {}", failed.record().id(),
                         server.serverId());
             } catch (AddonException e) {
-                LOG.warn("{} - cannot remove the server {} its interrupted provisioning had started: {}",
+                LOG.warn("{} - cannot remove what its interrupted provisioning had made on {}: {}",
                         failed.record().id(), server.serverId(), e.getMessage());
             }
         });

@@ -154,10 +154,17 @@ public final class BackupArchive {
                 tar.write(manifestBytes);
                 tar.closeArchiveEntry();
                 put(tar, PAYLOAD, payload.size(), manifest.createdAt());
+                tar.flush();
+                CrashPoints.reach("backup.archiving");
                 Files.copy(payload.file(), tar);
                 tar.closeArchiveEntry();
             }
+            try (java.nio.channels.FileChannel written = java.nio.channels.FileChannel.open(temp,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                written.force(true); // Whole on disk before it takes the archive's name.
+            }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            PrivateFiles.syncDirectory(directory);
             return manifest.info(target, Files.size(target));
         } finally {
             Files.deleteIfExists(temp);

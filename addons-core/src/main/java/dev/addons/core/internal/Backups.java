@@ -114,6 +114,7 @@ public final class Backups {
             ServerAccess access = servers.access(state.serverId());
             provider.backup(state.tenant(provider), new Binding(state.binding()), access,
                     servers.tools(state.serverId(), provider), new Progress(payload.out(), subject, progress));
+            CrashPoints.reach("backup.dumped");
             String sha256 = payload.finish();
             BackupArchive.Manifest manifest = new BackupArchive.Manifest(BackupArchive.FORMAT, record.addon(),
                     record.version(), record.variant(), record.app(), record.environment(), began, trigger,
@@ -140,8 +141,101 @@ public final class Backups {
         refuseUnsupported(provider, state.record());
         return store.lockedServer(lockName(state), () -> {
             AddonState current = active(state.record().id());
-            return restoreInto(current, provider, archive, force);
+            Path marker = restoreMarker(current.record().id());
+            writeMarker(marker);
+            try {
+                return restoreInto(current, provider, archive, force);
+            } finally {
+                deleteMarker(marker);
+            }
         });
+    }
+
+    /**
+     * Cleans up after backups and restores that a process which died left half-done: has the
+     * provider remove what an interrupted restore made on a running server (a scratch database),
+     * and deletes the scratch dumps and partial archives of dead processes. Returns how many
+     * restores and files were cleaned up.
+     */
+    public int reconcile() {
+        int cleaned = 0;
+        Path markers = root.resolve(".restores");
+        if (Files.isDirectory(markers)) {
+            try (Stream<Path> files = Files.list(markers)) {
+                for (Path marker : files.filter(f -> f.getFileName().toString().endsWith(".restore")).toList()) {
+                    try {
+                        if (cleanUpAfterRestore(marker)) {
+                            cleaned++;
+                        }
+                    } catch (AddonException e) {
+                        // E.g. its runtime cannot be reached now: the next reconcile tries again.
+                        LOG.warn("Cannot clean up after the interrupted restore {}: {}", marker, e.getMessage());
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("Cannot look for interrupted restores in {}: {}", markers, e.getMessage());
+            }
+        }
+        try {
+            List<Path> removed = PrivateFiles.removeAbandoned(root, 5);
+            removed.forEach(file -> LOG.info("Removed {}, left by a backup or restore that was interrupted", file));
+            cleaned += removed.size();
+        } catch (IOException e) {
+            LOG.warn("Cannot look for files interrupted backups left in {}: {}", root, e.getMessage());
+        }
+        return cleaned;
+    }
+
+    /** Cleans up after the restore {@code marker} records, if its process died; true when it did. */
+    private boolean cleanUpAfterRestore(Path marker) throws IOException {
+        String name = marker.getFileName().toString();
+        String id = name.substring(0, name.length() - ".restore".length());
+        String[] owner = Files.readString(marker, StandardCharsets.UTF_8).strip().split(" ");
+        if (owner.length == 2 && new AddonState.Owner(Long.parseLong(owner[0]), Long.parseLong(owner[1])).isAlive()) {
+            return false; // Still restoring.
+        }
+        AddonState state = store.addon(id).orElse(null);
+        if (state != null && state.serverId() != null) {
+            if (!servers.isRunning(state.serverId())) {
+                LOG.warn("{} - A restore into it was interrupted; its server is not running, so what the restore "
+                        + "left is cleaned up once it runs again", id);
+                return false;
+            }
+            AddonProvider provider = registry.require(state.record().addon());
+            try {
+                provider.cleanUpInterruptedRestore(state.tenant(provider), new Binding(state.binding()),
+                        servers.access(state.serverId()));
+            } catch (AddonException e) {
+                LOG.warn("{} - Cannot clean up after its interrupted restore: {}", id, e.getMessage());
+                return false;
+            }
+            LOG.warn("{} - A restore into it was interrupted (its process exited); cleaned up, its data is as "
+                    + "it was before that restore or after it", id);
+        }
+        Files.deleteIfExists(marker);
+        return true;
+    }
+
+    private Path restoreMarker(String addonId) {
+        return root.resolve(".restores").resolve(addonId + ".restore");
+    }
+
+    private static void writeMarker(Path marker) {
+        AddonState.Owner self = AddonState.Owner.current();
+        try {
+            PrivateFiles.directory(marker.getParent());
+            PrivateFiles.write(marker, (self.pid() + " " + self.startedAt() + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AddonException("Cannot record the restore in " + marker + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteMarker(Path marker) {
+        try {
+            Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            LOG.warn("Cannot delete {}: {}", marker, e.getMessage());
+        }
     }
 
     /** A restore into {@code state}'s tenant or, for a migration, into its new tenant. */
@@ -155,6 +249,7 @@ public final class Backups {
                         + "/" + manifest.environment() + "); it cannot be restored into " + provider.name() + " of "
                         + describe(state.record()));
             }
+            CrashPoints.reach("restore.verified");
             ServerAccess access = servers.access(state.serverId());
             TenantRequest tenant = state.tenant(provider);
             Binding binding = new Binding(state.binding());

@@ -278,6 +278,7 @@ public final class Servers {
                 }
                 runtime.exec(current().running(), definition, List.copyOf(command), Map.copyOf(environment), stdin,
                         stdout);
+                CrashPoints.reach("tools.after." + command.get(0));
             }
 
             @Override
@@ -339,6 +340,7 @@ public final class Servers {
         }
         if (server.running() != null) {
             runtimeOf(server).destroy(server.running());
+            CrashPoints.reach("server.destroyed");
         } else {
             LOG.warn("{} - never finished starting; forgetting it", server.serverId());
         }
@@ -358,6 +360,35 @@ public final class Servers {
         }
         return new ServerAccess(server.serverId(), server.running().endpoint(), server.adminUser(),
                 server.adminPassword(), server.running().extraEndpoints(), ExternalServers.isExternal(server));
+    }
+
+    /**
+     * Why a recorded server cannot serve now, or empty when it runs and accepts a TCP connection
+     * on its endpoint; {@code serving} hears where it answered.
+     */
+    java.util.Optional<String> whyNotServing(String serverId, java.util.function.Consumer<Endpoint> serving) {
+        ServerState server = store.server(serverId).orElse(null);
+        if (server == null || server.running() == null) {
+            return java.util.Optional.of("its server " + serverId + " is not recorded as started");
+        }
+        if (!isRunning(server)) {
+            return java.util.Optional.of("its server " + serverId + " is not running");
+        }
+        // An external server is no runtime's: only whether it accepts connections tells.
+        java.util.Optional<String> seen = ExternalServers.isExternal(server) ? java.util.Optional.empty()
+                : runtimeOf(server).whyNotServing(server.running());
+        if (seen.isPresent()) {
+            return java.util.Optional.of("its server " + serverId + ": " + seen.get());
+        }
+        Endpoint endpoint = server.running().endpoint();
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(endpoint.host(), endpoint.port()), 2_000);
+        } catch (java.io.IOException e) {
+            return java.util.Optional.of("its server " + serverId + " does not accept connections on " + endpoint.host()
+                    + ":" + endpoint.port() + ": " + e.getMessage());
+        }
+        serving.accept(endpoint);
+        return java.util.Optional.empty();
     }
 
     boolean isRunning(String serverId) {

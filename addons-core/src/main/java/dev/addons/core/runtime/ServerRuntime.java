@@ -119,6 +119,17 @@ public interface ServerRuntime extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Why a server that {@link #isRunning} cannot serve now, e.g. its process is stopped
+     * (SIGSTOP): the kernel still accepts connections, but nothing answers. Empty when nothing
+     * the runtime can see is wrong.
+     *
+     * @since 0.1.0
+     */
+    default java.util.Optional<String> whyNotServing(RunningServer server) {
+        return java.util.Optional.empty();
+    }
+
     /** Whether the server is running now (a dead process, a removed container: not). */
     boolean isRunning(RunningServer server);
 

@@ -354,6 +354,8 @@ public final class ProcessRuntime implements ServerRuntime {
         }
         LOG.info("{} - Stopping (pid {}) {} ...", record.serverId(), record.pid(), why);
         try {
+            // A stopped engine, or stopped children it waits for, would act on the signal only when killed.
+            ProcessStates.resumeStopped(process.get());
             ProcessControl.stop(process.get(), record.stopSignal(), record.stopTimeout());
         } catch (IOException e) {
             throw new ProvisioningException("Could not stop server '" + record.serverId() + "' " + why + ": " + e, e);
@@ -408,6 +410,14 @@ public final class ProcessRuntime implements ServerRuntime {
             }
         }
         return removed;
+    }
+
+    /** A stopped engine process (SIGSTOP) holds its port and answers nothing. */
+    @Override
+    public Optional<String> whyNotServing(RunningServer server) {
+        ServerRecord record = ServerRecord.of(server);
+        return record.process().filter(p -> ProcessStates.isStopped(p.pid())).map(p -> "its engine (pid " + p.pid()
+                + ") is stopped (SIGSTOP): it accepts connections but answers none. Restart it, or send it SIGCONT");
     }
 
     @Override

@@ -1,0 +1,99 @@
+package dev.addons.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second JVM running {@link HomeCommand} on an addons home with this JVM's class path: run to
+ * its end, started to race this one, or killed with SIGKILL at a named crash point (the core's
+ * {@code CrashPoints}: the JVM stops there and tells its standard output, and is killed at once,
+ * with no shutdown hook and no {@code finally}). Its standard error goes to a file next to the
+ * named after the home in the module's {@code target/other-jvm/}, shown when it fails. Stateless.
+ */
+public final class OtherJvm {
+    /** The system property and marker of {@code dev.addons.core.internal.CrashPoints}. */
+    private static final String CRASH_POINT = "addons.crashPoint";
+    private static final String MARKER = "addons-crash-point ";
+
+    private OtherJvm() {
+    }
+
+    /** Starts {@code HomeCommand home args...}. */
+    public static Process start(Path home, String... args) throws IOException {
+        return start(home, null, args);
+    }
+
+    /** Runs {@code HomeCommand home args...} to its end; returns its standard output's lines. */
+    public static List<String> run(Path home, String... args) throws Exception {
+        return outputOf(start(home, args), home);
+    }
+
+    /** The standard output of a started JVM, once it has exited with 0 (checked). */
+    public static List<String> outputOf(Process process, Path home) throws Exception {
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the other JVM ended").isTrue();
+        assertThat(process.exitValue()).as("other JVM's exit code; its stderr:\n" + stderr(home)).isZero();
+        return out.lines().toList();
+    }
+
+    /**
+     * Runs {@code HomeCommand home args...} until it reaches {@code crashPoint}, then kills it
+     * with SIGKILL and waits for it to be gone. Fails when it ends without reaching the point.
+     */
+    public static void killAt(String crashPoint, Path home, String... args) throws Exception {
+        Process process = start(home, crashPoint, args);
+        List<String> seen = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.equals(MARKER + crashPoint)) {
+                    process.destroyForcibly(); // SIGKILL
+                    assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("the killed JVM is gone").isTrue();
+                    return;
+                }
+                seen.add(line);
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+        process.waitFor(1, TimeUnit.MINUTES);
+        fail("The other JVM ended without reaching crash point " + crashPoint + "; its output: " + seen
+                + "\nits stderr:\n" + stderr(home));
+    }
+
+    private static Process start(Path home, String crashPoint, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path")));
+        if (crashPoint != null) {
+            command.add("-D" + CRASH_POINT + "=" + crashPoint);
+        }
+        command.addAll(List.of(HomeCommand.class.getName(), home.toString()));
+        command.addAll(List.of(args));
+        Path stderr = Files.createDirectories(Path.of("target", "other-jvm")).resolve(home.getFileName() + ".err");
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile())).start();
+    }
+
+    /** In the module's {@code target/}, which the secrets scan reads too. */
+    private static Path stderrFile(Path home) {
+        return Path.of("target", "other-jvm", home.getFileName() + ".err");
+    }
+
+    private static String stderr(Path home) {
+        try {
+            List<String> lines = Files.readAllLines(stderrFile(home));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(none: " + e.getMessage() + ")";
+        }
+    }
+}
