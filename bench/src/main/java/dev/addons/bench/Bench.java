@@ -60,7 +60,8 @@ public final class Bench {
         String started = Instant.now().toString();
         out.println("bench: home " + home + ", " + options.warmups() + " untimed and " + options.reps()
                 + " timed repetition(s) per row and subject, "
-                + Runtime.getRuntime().availableProcessors() + " cores");
+                + Runtime.getRuntime().availableProcessors() + " cores, "
+                + (options.throwaway() ? "throwaway" : "durable") + " dedicated servers");
         List<Result> results = new ArrayList<>();
         List<Map<String, Object>> scale = new ArrayList<>();
         try {
@@ -94,6 +95,7 @@ public final class Bench {
         json.put("host", host());
         json.put("warmups", options.warmups());
         json.put("reps", options.reps());
+        json.put("throwaway", options.throwaway());
         json.put("versions", options.versions());
         json.put("images", options.images());
         json.put("results", results);
@@ -135,7 +137,8 @@ public final class Bench {
         }
         return addons.computeIfAbsent(runtime, r -> {
             try {
-                return Addons.builder().home(home).runtime(r).automaticBackups(false).build();
+                return Addons.builder().home(home).runtime(r).automaticBackups(false)
+                        .throwawayServers(options.throwaway()).build();
             } catch (RuntimeException e) {
                 unavailable.put(r, "runtime " + r + " unavailable: " + oneLine(e));
                 out.println("bench: " + unavailable.get(r));
