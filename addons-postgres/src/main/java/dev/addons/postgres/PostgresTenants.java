@@ -57,12 +57,9 @@ final class PostgresTenants {
 
     /**
      * Creates the tenant {@code name}, replacing one of that name left by an earlier attempt; on a
-     * {@code shared} server addons runs, from a spare when there is one, and spares are made for
-     * the next ones (never on an {@linkplain ServerAccess#external() external} server: nothing but
-     * its tenants is left there).
+     * {@code shared} server from a spare when there is one, and spares are made for the next ones.
      */
     static Binding provision(String name, ServerAccess server, boolean shared) {
-        boolean spares = shared && !server.external();
         refuseReserved(name, server);
         long started = System.nanoTime();
         String password = Secrets.password();
@@ -77,7 +74,7 @@ final class PostgresTenants {
                         + " (ended {} session(s))", name, dropped.sessions());
             }
             try {
-                spare = spares ? PostgresSpares.claim(admin, name, verifier) : Optional.empty();
+                spare = shared ? PostgresSpares.claim(admin, name, verifier) : Optional.empty();
                 if (spare.isEmpty()) {
                     create(admin, name, verifier);
                     closeMaintenanceDatabases(admin);
@@ -94,7 +91,7 @@ final class PostgresTenants {
             throw PostgresAdmin.failure("Provisioning PostgreSQL tenant '" + name + "' on " + server.endpoint(), e,
                     password, verifier, server.adminPassword());
         }
-        if (spares) {
+        if (shared) {
             PostgresSpares.fillLater(server);
         }
         LOG.info("{} - Provisioned role and database on {} (PostgreSQL {}{}) in {} ms", name, server.endpoint(),

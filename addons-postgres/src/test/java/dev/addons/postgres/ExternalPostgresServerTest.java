@@ -151,8 +151,6 @@ class ExternalPostgresServerTest {
                         .isEqualTo("0");
                 assertThat(queryString(sql, "select count(*) from pg_roles where rolname in (" + tenants + ")"))
                         .isEqualTo("0");
-                assertThat(queryString(sql, "select count(*) from pg_database where datname like 'addons\\_spare\\_%'"))
-                        .as("spare tenants made ahead on an external server").isEqualTo("0");
             }
             assertThat(addons.removeServer("main-db").tenants()).isEmpty();
             assertThat(addons.servers()).isEmpty();

@@ -12,12 +12,9 @@ import java.util.Objects;
  * @param adminUser     the administrative user
  * @param adminPassword its password
  * @param extraEndpoints where this JVM reaches the server's extra ports, by name
- * @param external      whether the server is an external one, which addons does not run (registered
- *                      with {@code addons servers add}): a provider must then leave nothing on it but
- *                      the tenants it is asked for (no spares, no caches of its own); {@code @since 0.2}
  */
 public record ServerAccess(String serverId, Endpoint endpoint, String adminUser, String adminPassword,
-        java.util.Map<String, Endpoint> extraEndpoints, boolean external) {
+        java.util.Map<String, Endpoint> extraEndpoints) {
     public ServerAccess {
         Objects.requireNonNull(serverId, "serverId == null");
         Objects.requireNonNull(endpoint, "endpoint == null");
@@ -26,13 +23,7 @@ public record ServerAccess(String serverId, Endpoint endpoint, String adminUser,
         extraEndpoints = java.util.Map.copyOf(extraEndpoints);
     }
 
-    /** Access to a server addons runs. */
-    public ServerAccess(String serverId, Endpoint endpoint, String adminUser, String adminPassword,
-            java.util.Map<String, Endpoint> extraEndpoints) {
-        this(serverId, endpoint, adminUser, adminPassword, extraEndpoints, false);
-    }
-
-    /** Access to a server with one port, which addons runs. */
+    /** Access to a server with one port. */
     public ServerAccess(String serverId, Endpoint endpoint, String adminUser, String adminPassword) {
         this(serverId, endpoint, adminUser, adminPassword, java.util.Map.of());
     }
@@ -50,6 +41,6 @@ public record ServerAccess(String serverId, Endpoint endpoint, String adminUser,
     @Override
     public String toString() {
         return "ServerAccess[serverId=" + serverId + ", endpoint=" + endpoint + ", extraEndpoints=" + extraEndpoints
-                + ", adminUser=" + adminUser + ", adminPassword=<redacted>" + (external ? ", external" : "") + "]";
+                + ", adminUser=" + adminUser + ", adminPassword=<redacted>]";
     }
 }

@@ -66,7 +66,7 @@ public final class ExternalServers {
         ExternalUrl parsed = ExternalUrl.parse(url, provider, probe.container().port());
         String serverId = ID_PREFIX + name;
         ServerAccess access = new ServerAccess(serverId, parsed.endpoint(), parsed.adminUser(),
-                parsed.adminPassword(), Map.of(), true);
+                parsed.adminPassword());
         check(name, provider, parsed, access);
         return store.lockedServer(serverId, () -> store.locked(() -> {
             if (store.server(serverId).isPresent()) {

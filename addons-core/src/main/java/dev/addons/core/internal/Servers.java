@@ -359,7 +359,7 @@ public final class Servers {
             throw new ProvisioningException("Server " + server.serverId() + " has not finished starting");
         }
         return new ServerAccess(server.serverId(), server.running().endpoint(), server.adminUser(),
-                server.adminPassword(), server.running().extraEndpoints(), ExternalServers.isExternal(server));
+                server.adminPassword(), server.running().extraEndpoints());
     }
 
     /**
