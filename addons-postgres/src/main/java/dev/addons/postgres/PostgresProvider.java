@@ -117,7 +117,7 @@ public final class PostgresProvider implements AddonProvider {
 
     @Override
     public Binding provision(TenantRequest request, ServerAccess server) {
-        return PostgresTenants.provision(request.tenant(), server, request.shared());
+        return PostgresTenants.provision(request.tenant(), server);
     }
 
     @Override

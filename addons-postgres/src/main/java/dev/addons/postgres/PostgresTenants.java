@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Optional;
 import org.postgresql.PGConnection;
 import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
@@ -35,10 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>The password never appears in SQL: the driver computes its SCRAM-SHA-256 verifier and sends
  * that, so neither a server log nor an error message can show it.
  *
- * <p>Fast path: the admin works over a connection kept open per server ({@link AdminConnections}),
- * and on a shared server a tenant is made from a spare prepared ahead ({@link PostgresSpares}) in
- * one transaction, without a {@code CREATE DATABASE} or a connection into the new database; when
- * there is none, it is made from nothing as above. Either way the result is the same. Thread-safe.
+ * <p>Fast path: the admin works over a connection kept open per server ({@link AdminConnections}).
+ * Spare tenants made ahead (a rename instead of a {@code CREATE DATABASE}) were tried and dropped:
+ * they are databases other apps and the server's owner see, their background
+ * {@code CREATE DATABASE}s made every {@code DROP DATABASE}'s forced checkpoint slower, and they
+ * would be left on servers addons does not own. Thread-safe.
  */
 final class PostgresTenants {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTenants.class);
@@ -55,17 +55,13 @@ final class PostgresTenants {
     private PostgresTenants() {
     }
 
-    /**
-     * Creates the tenant {@code name}, replacing one of that name left by an earlier attempt; on a
-     * {@code shared} server from a spare when there is one, and spares are made for the next ones.
-     */
-    static Binding provision(String name, ServerAccess server, boolean shared) {
+    /** Creates the tenant {@code name}, replacing one of that name left by an earlier attempt. */
+    static Binding provision(String name, ServerAccess server) {
         refuseReserved(name, server);
         long started = System.nanoTime();
         String password = Secrets.password();
         String verifier = PasswordUtil.encodeScramSha256(password.toCharArray());
         String serverVersion;
-        Optional<String> spare;
         try (AdminConnections.Lease lease = AdminConnections.borrow(server)) {
             Connection admin = lease.connection();
             Dropped dropped = drop(admin, name);
@@ -74,13 +70,10 @@ final class PostgresTenants {
                         + " (ended {} session(s))", name, dropped.sessions());
             }
             try {
-                spare = shared ? PostgresSpares.claim(admin, name, verifier) : Optional.empty();
-                if (spare.isEmpty()) {
-                    create(admin, name, verifier);
-                    closeMaintenanceDatabases(admin);
-                    try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
-                        restrictPublicSchema(tenantDatabase, name);
-                    }
+                create(admin, name, verifier);
+                closeMaintenanceDatabases(admin);
+                try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
+                    restrictPublicSchema(tenantDatabase, name);
                 }
                 serverVersion = admin.unwrap(PGConnection.class).getParameterStatus("server_version");
             } catch (SQLException e) {
@@ -91,11 +84,8 @@ final class PostgresTenants {
             throw PostgresAdmin.failure("Provisioning PostgreSQL tenant '" + name + "' on " + server.endpoint(), e,
                     password, verifier, server.adminPassword());
         }
-        if (shared) {
-            PostgresSpares.fillLater(server);
-        }
-        LOG.info("{} - Provisioned role and database on {} (PostgreSQL {}{}) in {} ms", name, server.endpoint(),
-                serverVersion, spare.isPresent() ? ", from a spare" : "", (System.nanoTime() - started) / 1_000_000);
+        LOG.info("{} - Provisioned role and database on {} (PostgreSQL {}) in {} ms", name, server.endpoint(),
+                serverVersion, (System.nanoTime() - started) / 1_000_000);
         return Binding.of(
                 PostgresCredentials.USER, name,
                 PostgresCredentials.PASSWORD, password,

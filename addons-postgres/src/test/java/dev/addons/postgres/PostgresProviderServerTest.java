@@ -228,48 +228,6 @@ class PostgresProviderServerTest {
         }
     }
 
-    @Test
-    void aTenantMadeFromASpareIsTheSameAsOneMadeFromNothing() throws SQLException {
-        PostgresSpares.fill(server.access());
-        List<Long> spares = new ArrayList<>();
-        try (Connection admin = PostgresAdmin.connect(server.access(), "postgres");
-                Statement sql = admin.createStatement();
-                ResultSet rs = sql.executeQuery("select oid from pg_database where datname like 'addons\\_spare\\_%'")) {
-            while (rs.next()) {
-                spares.add(rs.getLong(1));
-            }
-        }
-        assertThat(spares).hasSizeGreaterThanOrEqualTo(PostgresSpares.LOW);
-
-        Credentials app = provision("spareapp");
-
-        try (Connection connection = connect(app); Statement sql = connection.createStatement()) {
-            assertThat(Long.parseLong(queryString(sql, "select oid from pg_database where datname = current_database()")))
-                    .isIn(spares);
-            assertThat(queryString(sql, "select current_user || '@' || current_database()"))
-                    .isEqualTo("spareapp@spareapp");
-            assertThat(queryString(sql, "select pg_get_userbyid(datdba) from pg_database"
-                    + " where datname = current_database()")).isEqualTo("spareapp");
-            assertThat(queryString(sql, "select nspowner::regrole::text from pg_namespace where nspname = 'public'"))
-                    .isEqualTo("spareapp");
-            assertThat(queryString(sql, "select has_schema_privilege('public', 'public', 'usage')")).isEqualTo("f");
-            assertThat(queryString(sql, "select has_database_privilege('public', 'spareapp', 'connect')"))
-                    .isEqualTo("f");
-            assertThat(queryString(sql, "select rolsuper or rolcreatedb or rolcreaterole or rolreplication"
-                    + " or rolbypassrls from pg_roles where rolname = current_user")).isEqualTo("f");
-            assertThat(queryString(sql, "select count(*) from pg_roles where rolname like 'addons\\_spare\\_%'"
-                    + " and rolcanlogin")).isEqualTo("0");
-            assertThat(queryString(sql, "select shobj_description(oid, 'pg_database') is null from pg_database"
-                    + " where datname = current_database()")).isEqualTo("t");
-            sql.execute("create table t (id int)");
-            sql.execute("insert into t values (1)");
-            assertThat(queryString(sql, "select count(*) from t")).isEqualTo("1");
-        }
-        Credentials peer = provision("sparepeer");
-        assertThatThrownBy(() -> connect(peer, "spareapp"))
-                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
-    }
-
     private Credentials provision(String tenant) {
         long started = System.nanoTime();
         Binding binding = provider.provision(request(tenant), server.access());
