@@ -94,7 +94,7 @@ public abstract class AddonScenarios {
     }
 
     @Test
-    void aDedicatedAddonIsActiveAndWorksWithItsVariablesAloneAndDestroyLeavesNothing() throws Exception {
+    void aDedicatedAddonIsActiveListensOnLoopbackOnlyAndWorksWithItsVariablesAloneAndDestroyLeavesNothing() throws Exception {
         AddonRecord record = create("solo", Variant.DEFAULT);
         Map<String, String> vars = variables("solo");
 
@@ -102,6 +102,7 @@ public abstract class AddonScenarios {
         assertThat(vars.keySet()).containsExactlyElementsOf(engine.variables());
         Endpoint endpoint = engine.endpoint(vars);
         assertThat(endpoint.host()).isEqualTo("127.0.0.1");
+        runtime.assertListensOnLoopbackOnly(home, record);
         engine.write(vars, "greeting", "hello");
         assertThat(engine.read(vars, "greeting")).contains("hello");
 

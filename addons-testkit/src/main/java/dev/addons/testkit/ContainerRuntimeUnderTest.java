@@ -14,6 +14,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.core.internal.container.DockerApi;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +102,16 @@ final class ContainerRuntimeUnderTest implements RuntimeUnderTest {
             assertThat(canConnect(home, second, firstNetwork, target, port))
                     .as("from " + one.app() + "'s network to " + other.app() + "'s server at " + target).isFalse();
         }
+    }
+
+    @Override
+    public void assertListensOnLoopbackOnly(Path home, AddonRecord record) {
+        Map<ExposedPort, Ports.Binding[]> published = inspect(containerOf(home, record)).getNetworkSettings().getPorts()
+                .getBindings();
+        List<String> hosts = published.values().stream().filter(b -> b != null)
+                .flatMap(Arrays::stream).map(Ports.Binding::getHostIp).toList();
+        assertThat(hosts).as("host addresses of the ports " + record.id() + " publishes").isNotEmpty()
+                .containsOnly("127.0.0.1");
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * {@code HOME list APP}, {@code HOME create APP ADDON:VARIANT VERSION},
  * {@code HOME destroy APP ADDON}, {@code HOME deploy APPFILE}, {@code HOME backup APP ADDON} and
  * {@code HOME restore APP ADDON ARCHIVE} (forced). Then prints one line per addon of the app as
- * {@code addon status variant id}.
+ * {@code addon status variant id}. {@code HOME race ...} is {@link Race}'s rounds instead, started
+ * with a line on standard input.
  */
 public final class HomeCommand {
     private HomeCommand() {
@@ -23,6 +24,10 @@ public final class HomeCommand {
         String command = args[1];
         // Explicitly process: auto would choose the container runtime wherever a Docker API answers.
         try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build()) {
+            if (command.equals("race")) {
+                Race.main(addons, args);
+                return;
+            }
             String app = args[2];
             switch (command) {
                 case "list" -> { }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.addons.api.AddonRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The process runtime's checks: servers are processes under {@code <home>/servers/<server id>/}. */
@@ -59,6 +61,17 @@ final class ProcessRuntimeUnderTest implements RuntimeUnderTest {
         List<ProcessHandle> others = processesUnder(serverDirectory(home, other));
         assertThat(ones).as("processes of " + one.id()).isNotEmpty();
         assertThat(others).as("processes of " + other.id()).isNotEmpty().doesNotContainAnyElementsOf(ones);
+    }
+
+    @Override
+    public void assertListensOnLoopbackOnly(Path home, AddonRecord record) {
+        List<ProcessHandle> roots = processesUnder(serverDirectory(home, record));
+        // Children too: e.g. RabbitMQ's node runs its own epmd beside the Erlang VM.
+        Set<Long> pids = Stream.concat(roots.stream(), roots.stream().flatMap(ProcessHandle::descendants))
+                .map(ProcessHandle::pid).collect(Collectors.toSet());
+        List<InetSocketAddress> listening = Loopback.listeningAddressesOf(pids);
+        assertThat(listening).as("TCP sockets processes " + pids + " of " + record.id() + " listen on").isNotEmpty()
+                .allSatisfy(a -> assertThat(a.getAddress().isLoopbackAddress()).as(a + " is loopback").isTrue());
     }
 
     @Override

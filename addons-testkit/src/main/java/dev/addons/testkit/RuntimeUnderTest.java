@@ -44,6 +44,14 @@ public interface RuntimeUnderTest extends AutoCloseable {
     /** Asserts that two apps' dedicated servers are apart (their own processes; their own, unreachable networks). */
     void assertSeparated(Path home, AddonRecord one, AddonRecord other, EngineUnderTest engine, int otherPort);
 
+    /**
+     * Asserts that the dedicated server of {@code record} can be reached on loopback only: on the
+     * process runtime every TCP socket its processes listen on is bound to a loopback address
+     * (and there is at least one); on the container runtime every port it publishes is bound to
+     * 127.0.0.1 on the host (inside, it listens on the app's own network).
+     */
+    void assertListensOnLoopbackOnly(Path home, AddonRecord record);
+
     /** Kills the dedicated server of {@code record} behind addons' back, and waits until it is dead. */
     void kill(Path home, AddonRecord record);
 

@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,14 @@ public final class AddonLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(AddonLifecycle.class);
     private static final Duration POLL = Duration.ofMillis(50);
     private static final String SERVER_NOT_RUNNING = "its server ";
+
+    /**
+     * Ids of the addons a thread of this JVM is creating or destroying now. The record's owner
+     * names a process, so it cannot tell this JVM's threads apart: without this set a destroy from
+     * one thread went ahead while another thread was still provisioning the addon, which then saved
+     * its record again (two records, one server left running).
+     */
+    private static final Set<String> IN_FLIGHT = ConcurrentHashMap.newKeySet();
 
     private final StateStore store;
     private final ProviderRegistry registry;
@@ -57,17 +67,24 @@ public final class AddonLifecycle {
             Provisioner provisioner) {
         Claim claim = store.locked(() -> {
             Claim found = claim(app, environment, spec);
+            if (!found.mine) {
+                return found;
+            }
             // Claimed and moved on in one write: the record another process sees is PROVISIONING.
-            return found.mine
-                    ? new Claim(transition(found.state, Status.PROVISIONING, "", Owner.current()), true)
-                    : found;
+            Claim mine = new Claim(transition(found.state, Status.PROVISIONING, "", Owner.current()), true);
+            IN_FLIGHT.add(mine.state.record().id());
+            return mine;
         });
         if (!claim.mine) {
             return claim.state.record().status() == Status.ACTIVE
                     ? claim.state.record()
                     : await(claim.state.record().id(), timeout);
         }
-        return provision(claim.state, spec, provisioner);
+        try {
+            return provision(claim.state, spec, provisioner);
+        } finally {
+            IN_FLIGHT.remove(claim.state.record().id());
+        }
     }
 
     /** How a tenant is made on the server it got: by the provider from nothing, or as a copy. */
@@ -166,13 +183,25 @@ public final class AddonLifecycle {
                                     && s.record().environment().equals(environment))
                                     .map(s -> s.record().addon()).toList()));
             if (found.record().status() != Status.ACTIVE && found.record().status() != Status.FAILED
-                    && found.owner() != null && found.owner().isAlive() && !found.owner().equals(Owner.current())) {
+                    && found.owner() != null && found.owner().isAlive()
+                    && (!found.owner().equals(Owner.current()) || IN_FLIGHT.contains(found.record().id()))) {
                 throw new ProvisioningException(name + " of " + app + "/" + environment + " is "
                         + found.record().status().name().toLowerCase(Locale.ROOT) + " by process "
                         + found.owner().pid() + "; try again when it is done");
             }
+            IN_FLIGHT.add(found.record().id());
             return transition(found, Status.DEPROVISIONING, "", Owner.current());
         });
+        try {
+            return deprovision(state, name);
+        } finally {
+            IN_FLIGHT.remove(state.record().id());
+        }
+    }
+
+    private AddonRecord deprovision(AddonState state, String name) {
+        String app = state.record().app();
+        String environment = state.record().environment();
         CrashPoints.reach("destroy.marked");
         try {
             if (state.serverId() != null) {
