@@ -136,6 +136,12 @@ final class DataTemplates {
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
+            if (e instanceof ProvisioningException) {
+                // A start reports a failure's first line, and the tool's output that says why (a
+                // full disk...) is in the build's own log, deleted with it: keep it on that line.
+                throw new ProvisioningException("building the template " + name + " failed: " + String.join(" | ",
+                        e.getMessage().lines().map(String::strip).filter(line -> !line.isEmpty()).toList()), e);
+            }
             throw e;
         }
     }
