@@ -56,7 +56,16 @@ final class ProcessControl {
             String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
             // The state follows the command name, which is in parentheses and may contain anything.
             char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
+            if (state == 'Z' || state == 'X') {
+                // The first thread of a killed multi-threaded engine (Erlang's beam.smp) shows as a zombie
+                // while its other threads still exit, and those hold its files (its listening sockets)
+                // until the last has gone: it has not exited until its task list is the zombie alone.
+                try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()),
+                        "task"))) {
+                    return tasks.count() > 1;
+                }
+            }
+            return true;
         } catch (IOException | RuntimeException e) {
             return process.isAlive();
         }
