@@ -37,7 +37,9 @@ final class Cli {
      */
     static void keep(String[] args, Result result) {
         boolean printsVariables = java.util.Arrays.asList(args).contains("--reveal");
-        String kept = "$ addons " + String.join(" ", args) + "\n" + (printsVariables ? "" : result.out()) + result.err();
+        // The command line is the test's input, not the CLI's output: a URL's password given there is masked.
+        String command = String.join(" ", args).replaceAll("://([^:/@\\s]*):[^@\\s]*@", "://$1:<given>@");
+        String kept = "$ addons " + command + "\n" + (printsVariables ? "" : result.out()) + result.err();
         try {
             java.nio.file.Path file = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"))
                     .resolve("cli-output.txt");
