@@ -4,16 +4,19 @@ import dev.addons.api.AddonSpec;
 import dev.addons.api.Endpoint;
 import dev.addons.core.Addons;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -152,11 +155,25 @@ public final class Soak {
         }
     }
 
-    /** The home's files and directories. */
+    /**
+     * The home's files and directories. A template's spare copy (made in the background, renamed
+     * into place when complete, taken by the next start) is named by a random id: every ready one
+     * is listed as {@code spares/<spare>}, so that one copy replacing another is no file left
+     * behind, while a half-made one (hidden) still is.
+     */
     private static Set<String> paths(Path home) throws IOException {
-        try (Stream<Path> all = Files.walk(home)) {
-            return all.map(p -> home.relativize(p).toString())
-                    .collect(Collectors.toCollection(TreeSet::new));
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> all = Files.walk(home)) {
+                return all.map(p -> READY_SPARE.matcher(home.relativize(p).toString()).replaceFirst("$1<spare>"))
+                        .collect(Collectors.toCollection(TreeSet::new));
+            } catch (UncheckedIOException | NoSuchFileException e) {
+                // A spare was renamed or taken while the walk went through it.
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
         }
     }
+
+    private static final Pattern READY_SPARE = Pattern.compile("^(cache/templates/[^/]+/spares/)[^./][^/]*");
 }

@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A recipe that offers a {@link dev.addons.api.spi.DataTemplate} is initialized once per
  * engine, version and binaries into {@code <home>/cache/templates}, and each new server starts on
- * a copy of that template (see {@link DataTemplates}); {@link #clearTemplates()} deletes them.
+ * a copy of that template (see {@link DataTemplates}), taken by a rename from a copy made ahead
+ * in the background when there is one (setting {@value #SPARES_SETTING}, default
+ * {@value #DEFAULT_SPARES}); {@link #clearTemplates()} deletes them.
  * Linux only ({@code setsid}, {@code unshare}, {@code kill} from util-linux/procps).
  *
  * <p>Thread-safe; starts of different servers may run concurrently, also from several JVMs.
@@ -71,6 +73,12 @@ public final class ProcessRuntime implements ServerRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
     private static final int PORT_ATTEMPTS = 3;
+    /** Copies of each template made ahead, unless the setting {@value #SPARES_SETTING} says otherwise. */
+    public static final int DEFAULT_SPARES = 1;
+    /** The most spares a template may keep. */
+    public static final int MAX_SPARES = 4;
+    /** The runtime setting (or system property {@code addons.process.spares}) for the number of spares. */
+    public static final String SPARES_SETTING = "process.spares";
 
     private final Path home;
     private final BinaryResolver binaries;
@@ -110,11 +118,28 @@ public final class ProcessRuntime implements ServerRuntime {
     }
 
     private ProcessRuntime(Path home, Path cache, URI mavenRepository, IntSupplier ports) {
+        this(home, cache, mavenRepository, ports, DEFAULT_SPARES);
+    }
+
+    /**
+     * A runtime like {@link #ProcessRuntime(Path, Path)} whose templates each keep {@code spares}
+     * copies made ahead (see {@link DataTemplates}; 0 for none, at most {@value #MAX_SPARES}).
+     */
+    public ProcessRuntime(Path home, Path cache, int spares) {
+        this(home, cache, URI.create(System.getProperty(REPOSITORY_PROPERTY, DEFAULT_REPOSITORY.toString())),
+                PortAllocator::freePort, spares);
+    }
+
+    private ProcessRuntime(Path home, Path cache, URI mavenRepository, IntSupplier ports, int spares) {
+        if (spares < 0 || spares > MAX_SPARES) {
+            throw new InvalidSpecException("process.spares must be a whole number from 0 to " + MAX_SPARES
+                    + ", not " + spares);
+        }
         this.home = home.toAbsolutePath().normalize();
         this.binaries = new BinaryResolver(cache.toAbsolutePath().normalize().resolve("binaries"),
                 Objects.requireNonNull(mavenRepository, "mavenRepository == null"));
         this.ports = ports;
-        this.templates = new DataTemplates(this.home.resolve("cache").resolve("templates"), user);
+        this.templates = new DataTemplates(this.home.resolve("cache").resolve("templates"), user, spares);
     }
 
     @Override
@@ -485,11 +510,15 @@ public final class ProcessRuntime implements ServerRuntime {
         }
     }
 
-    /** Releases the HTTP client; servers keep running. Idempotent. */
+    /** Releases the HTTP client and stops making template spares; servers keep running. Idempotent. */
     @Override
     public void close() {
         if (!closed.getAndSet(true)) {
-            binaries.close();
+            try {
+                templates.close();
+            } finally {
+                binaries.close();
+            }
         }
     }
 }

@@ -95,11 +95,15 @@ final class ServerStart {
             long begin = System.nanoTime();
             Optional<DataTemplate> template = fresh ? recipe.templateIfAny() : Optional.empty();
             DataTemplates.Template copied = null;
+            boolean spare = false;
             if (template.isPresent()) {
                 copied = templates.obtain(serverId, definition, template.get(), binaries, progress);
-                progress.step(serverId, "copying the template " + copied.directory().getFileName() + " to "
-                        + directories.data());
-                DataTemplates.copy(copied, directories.data());
+                spare = templates.takeSpare(copied, directories.data());
+                if (!spare) {
+                    progress.step(serverId, "copying the template " + copied.directory().getFileName() + " to "
+                            + directories.data());
+                    DataTemplates.copy(copied, directories.data());
+                }
             } else if (fresh) {
                 progress.step(serverId, "initializing " + directories.data());
                 recipe.initializer().initialize(context);
@@ -122,11 +126,13 @@ final class ServerStart {
             if (copied != null) {
                 progress.step(serverId, "giving the admin its own password");
                 template.get().personalizer().personalize(access, definition.adminPassword());
+                // Now that this one runs: a copy for the next start, made in the background.
+                templates.replenish(serverId, copied);
             }
             LOG.info("{} - Started {} {} on {} (pid {})", serverId, definition.engine(), definition.version(),
                     endpoint, process.pid());
             LOG.debug("{} - {} in {} ms, ready {} ms after launch", serverId,
-                    copied != null ? "Copied the template" : "Initialized",
+                    spare ? "Took a spare copy of the template" : copied != null ? "Copied the template" : "Initialized",
                     (initialized - begin) / 1_000_000, (System.nanoTime() - initialized) / 1_000_000);
             progress.step(serverId, "ready on " + endpoint);
             ServerRecord record = new ServerRecord(serverId, process.pid(), pidStart, directories, recipe);

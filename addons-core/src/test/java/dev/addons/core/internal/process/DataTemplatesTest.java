@@ -1,6 +1,9 @@
 package dev.addons.core.internal.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.addons.api.InvalidSpecException;
 
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.ContainerRecipe;
@@ -8,6 +11,7 @@ import dev.addons.api.spi.DataTemplate;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.runtime.ProgressListener;
+import dev.addons.core.runtime.RuntimeContext;
 import dev.addons.core.runtime.RunningServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,6 +90,87 @@ class DataTemplatesTest {
             assertThat(templates()).isEmpty();
             start(runtime, "second", "password-2");
             assertThat(runtime.templates().builds()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aSpareIsCopiedAfterAStartAndTheNextStartTakesItByARename() throws Exception {
+        installEngine();
+        try (ProcessRuntime runtime = new ProcessRuntime(home, home.resolve("cache"), 1)) {
+            start(runtime, "first", "password-1");
+            awaitSpares(runtime, 1);
+            assertThat(readySpares()).hasSize(1);
+
+            RunningServer second = start(runtime, "second", "password-2");
+            assertThat(runtime.templates().sparesTaken()).isEqualTo(1);
+            Path data = Path.of(second.attribute(ProcessRuntime.DIRECTORY)).resolve("data");
+            assertThat(Files.readString(data.resolve("made-by"))).isEqualTo("the template's initializer");
+            assertThat(Files.isExecutable(data.resolve("script"))).isTrue();
+            String templatePassword = Files.readString(onlyTemplate().resolve("password"));
+            assertThat(personalized).containsExactly(templatePassword + " -> password-1",
+                    templatePassword + " -> password-2");
+
+            // The taken copy is the server's own: what it writes is nowhere else.
+            Files.writeString(data.resolve("made-by"), "the second server");
+            assertThat(Files.readString(onlyTemplate().resolve("data/made-by"))).isEqualTo("the template's initializer");
+            awaitSpares(runtime, 2);
+            assertThat(Files.readString(readySpares().get(0).resolve("made-by"))).isEqualTo("the template's initializer");
+        }
+    }
+
+    @Test
+    void aHalfSpareLeftByADeadJvmIsRemovedAndClosingLeavesNoHalfCopy() throws Exception {
+        installEngine();
+        try (ProcessRuntime runtime = new ProcessRuntime(home, home.resolve("cache"), 1)) {
+            start(runtime, "first", "password-1");
+            awaitSpares(runtime, 1);
+            Path abandoned = Files.createDirectories(onlyTemplate().resolve("spares/.making-of-a-dead-jvm/base"));
+            ServerDirectories.deleteRecursively(readySpares().get(0));
+
+            start(runtime, "second", "password-2");
+            awaitSpares(runtime, 2);
+            assertThat(abandoned.getParent()).doesNotExist();
+
+            start(runtime, "third", "password-3");
+        }
+        // Closed right after a start: its spare is either whole or not there at all.
+        try (Stream<Path> spares = Files.list(onlyTemplate().resolve("spares"))) {
+            assertThat(spares.map(path -> path.getFileName().toString())).noneMatch(name -> name.startsWith("."));
+        }
+    }
+
+    @Test
+    void withNoSparesEveryStartCopiesAndABadSettingIsRefusedNamingIt() throws Exception {
+        installEngine();
+        try (ProcessRuntime runtime = new ProcessRuntime(home, home.resolve("cache"), 0)) {
+            start(runtime, "first", "password-1");
+            start(runtime, "second", "password-2");
+            assertThat(runtime.templates().sparesTaken()).isZero();
+        }
+        assertThat(onlyTemplate().resolve("spares")).doesNotExist();
+
+        for (String bad : List.of("5", "-1", "many")) {
+            RuntimeContext context = new RuntimeContext(home, home.resolve("cache"),
+                    Map.of(ProcessRuntime.SPARES_SETTING, bad));
+            assertThatThrownBy(() -> new ProcessRuntimeFactory().create(context))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessage("process.spares must be a whole number from 0 to 4 (copies of each data template made"
+                            + " ahead), not '" + bad + "'");
+        }
+    }
+
+    /** Waits (up to a minute) until the runtime has made {@code count} spares in all. */
+    private static void awaitSpares(ProcessRuntime runtime, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (runtime.templates().sparesMade() < count) {
+            assertThat(System.nanoTime()).as("spares made by the deadline").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    private List<Path> readySpares() throws IOException {
+        try (Stream<Path> listed = Files.list(onlyTemplate().resolve("spares"))) {
+            return listed.filter(path -> !path.getFileName().toString().startsWith(".")).toList();
         }
     }
 
