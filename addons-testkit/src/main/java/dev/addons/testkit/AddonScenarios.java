@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,12 +106,15 @@ public abstract class AddonScenarios {
         runtime.assertListensOnLoopbackOnly(home, record);
         engine.write(vars, "greeting", "hello");
         assertThat(engine.read(vars, "greeting")).contains("hello");
+        Set<Path> sharedMemory = runtime.sharedMemoryOf(home, record);
 
         addons.destroy("solo", "production", engine.addon());
 
         assertThat(addons.list("solo", "production")).isEmpty();
         assertThat(Loopback.isListening(endpoint.port())).as("port " + endpoint.port() + " after destroy").isFalse();
         runtime.assertNothingLeft(home);
+        assertThat(sharedMemory).as("the server's shared memory " + sharedMemory + " after destroy")
+                .noneMatch(Files::exists);
     }
 
     @Test

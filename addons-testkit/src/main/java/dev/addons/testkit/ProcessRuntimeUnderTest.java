@@ -65,13 +65,27 @@ final class ProcessRuntimeUnderTest implements RuntimeUnderTest {
 
     @Override
     public void assertListensOnLoopbackOnly(Path home, AddonRecord record) {
-        List<ProcessHandle> roots = processesUnder(serverDirectory(home, record));
-        // Children too: e.g. RabbitMQ's node runs its own epmd beside the Erlang VM.
-        Set<Long> pids = Stream.concat(roots.stream(), roots.stream().flatMap(ProcessHandle::descendants))
-                .map(ProcessHandle::pid).collect(Collectors.toSet());
+        Set<Long> pids = treeOf(serverDirectory(home, record));
         List<InetSocketAddress> listening = Loopback.listeningAddressesOf(pids);
         assertThat(listening).as("TCP sockets processes " + pids + " of " + record.id() + " listen on").isNotEmpty()
                 .allSatisfy(a -> assertThat(a.getAddress().isLoopbackAddress()).as(a + " is loopback").isTrue());
+    }
+
+    @Override
+    public Set<Path> sharedMemoryOf(Path home, AddonRecord record) {
+        return treeOf(serverDirectory(home, record)).stream()
+                .flatMap(pid -> {
+                    try {
+                        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "maps")).stream();
+                    } catch (IOException e) {
+                        return Stream.of(); // exited meanwhile
+                    }
+                })
+                .map(line -> line.indexOf(" /dev/shm/") < 0 ? null
+                        : line.substring(line.indexOf(" /dev/shm/") + 1).replace(" (deleted)", ""))
+                .filter(path -> path != null)
+                .map(Path::of)
+                .collect(Collectors.toSet());
     }
 
     @Override
@@ -80,6 +94,13 @@ final class ProcessRuntimeUnderTest implements RuntimeUnderTest {
         assertThat(processes).as("processes of " + record.id()).isNotEmpty();
         processes.forEach(ProcessHandle::destroyForcibly);
         processes.forEach(p -> p.onExit().join());
+    }
+
+    /** The engines started in {@code directory} and their descendants (RabbitMQ's node runs its own epmd). */
+    private static Set<Long> treeOf(Path directory) {
+        List<ProcessHandle> roots = processesUnder(directory);
+        return Stream.concat(roots.stream(), roots.stream().flatMap(ProcessHandle::descendants))
+                .map(ProcessHandle::pid).collect(Collectors.toSet());
     }
 
     private static Path serverDirectory(Path home, AddonRecord dedicated) {

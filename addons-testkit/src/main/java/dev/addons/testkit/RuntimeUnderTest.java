@@ -2,6 +2,7 @@ package dev.addons.testkit;
 
 import dev.addons.api.AddonRecord;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * A runtime {@link AddonScenarios} run on, with the checks that differ between runtimes: what to
@@ -51,6 +52,15 @@ public interface RuntimeUnderTest extends AutoCloseable {
      * 127.0.0.1 on the host (inside, it listens on the app's own network).
      */
     void assertListensOnLoopbackOnly(Path home, AddonRecord record);
+
+    /**
+     * The files in {@code /dev/shm} that the processes of {@code record}'s dedicated server have
+     * mapped (PostgreSQL's dynamic shared memory), which must be gone once it is destroyed; none
+     * where the server's {@code /dev/shm} is its own (a container's).
+     */
+    default Set<Path> sharedMemoryOf(Path home, AddonRecord record) {
+        return Set.of();
+    }
 
     /** Kills the dedicated server of {@code record} behind addons' back, and waits until it is dead. */
     void kill(Path home, AddonRecord record);
