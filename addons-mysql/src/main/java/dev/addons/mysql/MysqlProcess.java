@@ -40,10 +40,12 @@ import java.util.Locale;
  * host name lookups, with Debian's {@code utf8mb4} default and small caches (a 32 MiB buffer pool:
  * about 70 MiB resident when idle), and with {@code LOCAL INFILE} off as in MySQL 8. Everything
  * goes on the command line; the log goes to the runtime's {@code server.log}. SIGTERM is a clean
- * shutdown. {@code mariadbd} is started directly, not through {@code mysqld_safe} or another
+ * shutdown; a destroy kills it instead (SIGKILL): it keeps nothing outside its directories (no
+ * shared memory, its socket and pid file are in the run directory), which are deleted right
+ * after, so InnoDB's shutdown flush would buy nothing. {@code mariadbd} is started directly, not through {@code mysqld_safe} or another
  * wrapper script. A throwaway server (see {@link dev.addons.api.spi.ServerRequest#throwaway()})
  * writes its redo log at each commit but flushes it only about once a second
- * ({@code innodb_flush_log_at_trx_commit=0}),, has no doublewrite buffer and does not sync table definitions ({@code .frm}).
+ * ({@code innodb_flush_log_at_trx_commit=0}), has no doublewrite buffer and does not sync table definitions ({@code .frm}).
  *
  * <p>What {@code mariadb-install-db} makes holds nothing server-specific, so the recipe offers
  * it as a {@link DataTemplate}: it runs once per binaries with a template password, and each new
@@ -97,6 +99,7 @@ final class MysqlProcess {
         key.add("accounts v1");
         return new ProcessRecipe(binaries, context -> initialize(context, adminPassword),
                 context -> throwaway ? throwawayCommand(context) : command(context), StopSignal.TERM, STOP_TIMEOUT)
+                .withDestroySignal(StopSignal.KILL)
                 .withTemplate(new DataTemplate(String.join(" ", key), MysqlProcess::initialize,
                         MysqlProcess::personalize));
     }

@@ -85,6 +85,8 @@ class MysqlProviderTest {
         });
         assertThat(process.alternatives()).isEmpty();
         assertThat(process.stopSignal()).isEqualTo(StopSignal.TERM);
+        // Destroyed with its directories, it is killed: a clean shutdown's flush would buy nothing.
+        assertThat(process.destroySignal()).isEqualTo(StopSignal.KILL);
         assertThat(process.stopTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertOfficialImage(server.container(), "mysql:8");
     }
