@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
 public abstract class TemplateScenarios {
     private static final String BUILDING = "building a template";
     private static final String COPYING = "copying the template";
+    private static final String TAKING_SPARE = "taking a spare copy of the template";
     private static final String INITIALIZING = "initializing";
 
     private final AddonProvider provider;
@@ -151,6 +152,46 @@ public abstract class TemplateScenarios {
     }
 
     @Test
+    void aSpareCopyMadeAheadIsTakenWithItsOwnPasswordAndNoOtherServersData() throws Exception {
+        ProcessRuntime runtime = runtime(1);
+        Started first = start(runtime, "first", definition(false));
+        write(first.access(), "only-in-first");
+        awaitReadySpare();
+        Started second = start(runtime, "second", definition(false));
+        awaitReadySpare();
+        Started third = start(runtime, "third", definition(true));
+
+        for (Started server : List.of(second, third)) {
+            assertThat(server.took(TAKING_SPARE) && !server.took(COPYING) && !server.took(INITIALIZING))
+                    .as("steps %s", server.steps()).isTrue();
+            assertThat(read(server.access())).isEmpty();
+        }
+        assertThat(read(first.access())).contains("only-in-first");
+        String templatePassword = Files.readString(templates().get(0).resolve("password"), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> second.definition().readiness().check(second.access(templatePassword)))
+                .isInstanceOf(SQLException.class);
+        assertThat(syncsEachCommit(second.access())).isTrue();
+        assertThat(syncsEachCommit(third.access())).isFalse();
+    }
+
+    /** Waits (up to two minutes) until the template has a ready spare copy. */
+    private void awaitReadySpare() throws IOException, InterruptedException {
+        Path spares = templates().get(0).resolve("spares");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            if (Files.isDirectory(spares)) {
+                try (Stream<Path> listed = Files.list(spares)) {
+                    if (listed.anyMatch(path -> !path.getFileName().toString().startsWith("."))) {
+                        return;
+                    }
+                }
+            }
+            assertThat(System.nanoTime()).as("a spare in %s by the deadline", spares).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void aTemplateWithoutItsMarkerIsRebuiltAndNeverCopied() throws Exception {
         start("first", definition(false));
         Path template = templates().get(0);
@@ -201,7 +242,7 @@ public abstract class TemplateScenarios {
                 recipe.withTemplate(new DataTemplate(template.key(), template.initializer(), (access, password) -> {
                     throw new SQLException("refused for the test");
                 })), definition.container(), definition.readiness(), definition.startTimeout());
-        ProcessRuntime runtime = runtime();
+        ProcessRuntime runtime = runtime(0);
 
         assertThatThrownBy(() -> runtime.start("failing", failing, ProgressListener.NONE))
                 .isInstanceOf(ProvisioningException.class).hasMessageContaining("refused for the test")
@@ -226,7 +267,7 @@ public abstract class TemplateScenarios {
 
     @Test
     void clearingTheTemplatesMakesTheNextStartBuildAgain() throws Exception {
-        ProcessRuntime runtime = runtime();
+        ProcessRuntime runtime = runtime(0);
         start("first", definition(false));
 
         assertThat(runtime.clearTemplates()).isEqualTo(1);
@@ -240,15 +281,19 @@ public abstract class TemplateScenarios {
         return provider.server(new ServerRequest(version, Secrets.password(), throwaway));
     }
 
-    private ProcessRuntime runtime() {
-        ProcessRuntime runtime = new ProcessRuntime(home);
+    /** A runtime making {@code spares} copies ahead: none but where a test is about them, so that each start copies. */
+    private ProcessRuntime runtime(int spares) {
+        ProcessRuntime runtime = new ProcessRuntime(home, home.resolve("cache"), spares);
         runtimes.add(runtime);
         return runtime;
     }
 
     private Started start(String serverId, ServerDefinition definition) {
+        return start(runtime(0), serverId, definition);
+    }
+
+    private Started start(ProcessRuntime runtime, String serverId, ServerDefinition definition) {
         List<String> steps = Collections.synchronizedList(new ArrayList<>());
-        ProcessRuntime runtime = runtime();
         RunningServer running = runtime.start(serverId, definition, new ProgressListener() {
             @Override
             public void step(String subject, String message) {

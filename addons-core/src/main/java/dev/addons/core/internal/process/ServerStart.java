@@ -99,7 +99,10 @@ final class ServerStart {
             if (template.isPresent()) {
                 copied = templates.obtain(serverId, definition, template.get(), binaries, progress);
                 spare = templates.takeSpare(copied, directories.data());
-                if (!spare) {
+                if (spare) {
+                    progress.step(serverId, "taking a spare copy of the template " + copied.directory().getFileName()
+                            + " made ahead, as " + directories.data());
+                } else {
                     progress.step(serverId, "copying the template " + copied.directory().getFileName() + " to "
                             + directories.data());
                     DataTemplates.copy(copied, directories.data());
