@@ -7,7 +7,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,15 @@ import org.slf4j.LoggerFactory;
  * lent (a server restarted on the same port leaves it broken), and one given back in a transaction
  * or broken is closed instead of kept.
  *
+ * <p>A readiness check's connection is kept the same way ({@link #adopt}), and a lease can be
+ * handed over to new credentials ({@link Lease#handOver}): a new server's admin logs in once for
+ * its readiness check, its new password and its first tenant (each SCRAM login costs the client
+ * a PBKDF2 of 4096 rounds, 10-40 ms here, and the server a backend).
+ *
+ * <p>Idle connections are closed by a daemon thread once they have been idle for
+ * {@value #IDLE_MILLIS} ms, and a server with none idle and none lent is forgotten: a destroyed
+ * server's connections do not outlive it by more than that.
+ *
  * <p>Servers are told apart by id, endpoint and admin credentials, so a new server that reuses a
  * port never gets another's connections. Holds passwords only inside the connections' properties;
  * nothing of it is logged. Thread-safe.
@@ -29,8 +42,16 @@ final class AdminConnections {
     static final int MAX_PER_SERVER = 8;
     static final long IDLE_MILLIS = 30_000;
     private static final int VALID_SECONDS = 2;
+    /** A kept connection's socket timeout: provisioning statements (CREATE DATABASE...) may take long. */
+    private static final int WORK_TIMEOUT_MILLIS = 120_000;
 
     private static final Map<Key, Server> SERVERS = new ConcurrentHashMap<>();
+    private static final AtomicBoolean SWEEP_SCHEDULED = new AtomicBoolean();
+    private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "addons-postgres-admin-connections");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private AdminConnections() {
     }
@@ -50,6 +71,18 @@ final class AdminConnections {
             return connection;
         }
 
+        /**
+         * Gives the connection back as one of {@code newCredentials}' server (after the admin's
+         * password changed on it: the session stays logged in); ends this lease.
+         */
+        void handOver(ServerAccess newCredentials) {
+            if (!closed) {
+                closed = true;
+                server.permits.release();
+                adopt(newCredentials, connection);
+            }
+        }
+
         @Override
         public void close() {
             if (!closed) {
@@ -61,12 +94,21 @@ final class AdminConnections {
 
     /** An admin connection to {@code server}'s {@code postgres} database; waits while all are in use. */
     static Lease borrow(ServerAccess server) throws SQLException {
-        Server pool = SERVERS.computeIfAbsent(Key.of(server), key -> new Server());
-        try {
-            pool.permits.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while waiting for an admin connection", "57014", e);
+        Key key = Key.of(server);
+        Server pool;
+        while (true) {
+            pool = SERVERS.computeIfAbsent(key, k -> new Server());
+            try {
+                pool.permits.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for an admin connection", "57014", e);
+            }
+            if (SERVERS.get(key) == pool) {
+                break;
+            }
+            // Forgotten by the sweeper between the lookup and the permit: take the new one.
+            pool.permits.release();
         }
         try {
             Connection idle;
@@ -81,6 +123,55 @@ final class AdminConnections {
             pool.permits.release();
             throw e;
         }
+    }
+
+    /**
+     * Keeps {@code connection}, a working admin connection to {@code server} in auto-commit mode
+     * (e.g. a readiness check's), for the next {@link #borrow}; closes it when enough are kept.
+     */
+    static void adopt(ServerAccess server, Connection connection) {
+        try {
+            connection.setNetworkTimeout(Runnable::run, WORK_TIMEOUT_MILLIS);
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            return;
+        }
+        // In compute: the sweeper cannot forget this server between its lookup and the keep.
+        SERVERS.compute(Key.of(server), (key, pool) -> {
+            Server kept = pool == null ? new Server() : pool;
+            kept.keep(connection);
+            return kept;
+        });
+    }
+
+    /** Closes the connections idle for too long and forgets servers that have no connection at all. */
+    private static void sweep() {
+        sweep(System.nanoTime());
+    }
+
+    /** {@link #sweep()} as if it were {@code now} (a {@link System#nanoTime()}): for tests. */
+    static void sweep(long now) {
+        SWEEP_SCHEDULED.set(false);
+        boolean idleLeft = false;
+        for (Key key : SERVERS.keySet()) {
+            SERVERS.computeIfPresent(key, (k, pool) -> pool.closeExpiredAndCheckUnused(now) ? null : pool);
+            Server pool = SERVERS.get(key);
+            idleLeft |= pool != null && pool.hasIdle();
+        }
+        if (idleLeft) {
+            scheduleSweep();
+        }
+    }
+
+    private static void scheduleSweep() {
+        if (SWEEP_SCHEDULED.compareAndSet(false, true)) {
+            SWEEPER.schedule(() -> sweep(), IDLE_MILLIS + 1_000, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Whether connections to {@code server} are kept or lent: for tests. */
+    static boolean knows(ServerAccess server) {
+        return SERVERS.containsKey(Key.of(server));
     }
 
     private static void closeQuietly(Connection connection) {
@@ -127,22 +218,43 @@ final class AdminConnections {
                     reusable = false;
                 }
                 if (reusable) {
-                    synchronized (this) {
-                        closeExpired();
-                        if (idle.size() < MAX_PER_SERVER) {
-                            idle.addFirst(new Idle(connection, System.nanoTime()));
-                            return;
-                        }
-                    }
+                    keep(connection);
+                } else {
+                    closeQuietly(connection);
                 }
-                closeQuietly(connection);
             } finally {
                 permits.release();
             }
         }
 
+        /** Keeps {@code connection} idle, or closes it when enough are. */
+        void keep(Connection connection) {
+            synchronized (this) {
+                closeExpired();
+                if (idle.size() < MAX_PER_SERVER) {
+                    idle.addFirst(new Idle(connection, System.nanoTime()));
+                    scheduleSweep();
+                    return;
+                }
+            }
+            closeQuietly(connection);
+        }
+
+        synchronized boolean hasIdle() {
+            return !idle.isEmpty();
+        }
+
+        /** Closes expired idle connections; true when none is left idle or lent. */
+        synchronized boolean closeExpiredAndCheckUnused(long now) {
+            closeExpired(now);
+            return idle.isEmpty() && permits.availablePermits() == MAX_PER_SERVER;
+        }
+
         private void closeExpired() {
-            long now = System.nanoTime();
+            closeExpired(System.nanoTime());
+        }
+
+        private void closeExpired(long now) {
             while (!idle.isEmpty() && now - idle.peekLast().since() > IDLE_MILLIS * 1_000_000) {
                 closeQuietly(idle.pollLast().connection());
             }

@@ -27,12 +27,23 @@ final class PostgresAdmin {
     private PostgresAdmin() {
     }
 
-    /** A readiness check: a connection as the admin that answers {@code select 1}, within seconds. */
+    /**
+     * A readiness check: a connection as the admin that answers {@code select 1}, within seconds.
+     * The connection is then kept for the admin work that follows ({@link AdminConnections#adopt}).
+     */
     static void checkReady(ServerAccess server) throws SQLException {
-        try (Connection connection = connect(server, MAINTENANCE_DATABASE, 2, 2);
-                Statement statement = connection.createStatement()) {
+        Connection connection = connect(server, MAINTENANCE_DATABASE, 2, 2);
+        try (Statement statement = connection.createStatement()) {
             statement.execute("select 1");
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
+        AdminConnections.adopt(server, connection);
     }
 
     /**
@@ -42,10 +53,19 @@ final class PostgresAdmin {
      * there are none but the readiness check's, which has closed.
      */
     static void personalize(ServerAccess templateAccess, String adminPassword) throws SQLException {
-        try (Connection connection = connect(templateAccess, MAINTENANCE_DATABASE)) {
-            connection.unwrap(org.postgresql.PGConnection.class)
+        AdminConnections.Lease lease = null;
+        try {
+            // The readiness check's connection, kept: one login fewer.
+            lease = AdminConnections.borrow(templateAccess);
+            lease.connection().unwrap(org.postgresql.PGConnection.class)
                     .alterUserPassword(templateAccess.adminUser(), adminPassword.toCharArray(), "scram-sha-256");
+            // Still logged in: the same session serves the admin's work under the new password.
+            lease.handOver(new ServerAccess(templateAccess.serverId(), templateAccess.endpoint(),
+                    templateAccess.adminUser(), adminPassword, templateAccess.extraEndpoints()));
         } catch (SQLException e) {
+            if (lease != null) {
+                lease.close();
+            }
             throw failure("Giving the admin of " + templateAccess.serverId() + " its own password", e,
                     adminPassword, templateAccess.adminPassword());
         }

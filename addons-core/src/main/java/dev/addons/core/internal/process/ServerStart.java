@@ -126,6 +126,7 @@ final class ServerStart {
                             : Optional.of("the server exited with status " + started.exitValue()),
                     // Waiting on the process, not sleeping: a server that dies is noticed at once.
                     millis -> started.waitFor(millis, TimeUnit.MILLISECONDS));
+            long ready = System.nanoTime();
             if (copied != null) {
                 progress.step(serverId, "giving the admin its own password");
                 template.get().personalizer().personalize(access, definition.adminPassword());
@@ -134,9 +135,10 @@ final class ServerStart {
             }
             LOG.info("{} - Started {} {} on {} (pid {})", serverId, definition.engine(), definition.version(),
                     endpoint, process.pid());
-            LOG.debug("{} - {} in {} ms, ready {} ms after launch", serverId,
+            LOG.debug("{} - {} in {} ms, ready {} ms after launch, handed over {} ms later", serverId,
                     spare ? "Took a spare copy of the template" : copied != null ? "Copied the template" : "Initialized",
-                    (initialized - begin) / 1_000_000, (System.nanoTime() - initialized) / 1_000_000);
+                    (initialized - begin) / 1_000_000, (ready - initialized) / 1_000_000,
+                    (System.nanoTime() - ready) / 1_000_000);
             progress.step(serverId, "ready on " + endpoint);
             ServerRecord record = new ServerRecord(serverId, process.pid(), pidStart, directories, recipe);
             return new RunningServer(serverId, ProcessRuntime.NAME, endpoint, record.attributes(), extraPorts);
