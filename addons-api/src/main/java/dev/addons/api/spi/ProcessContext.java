@@ -54,4 +54,16 @@ public interface ProcessContext {
      * when it exits non-zero.
      */
     void run(List<String> command) throws IOException, InterruptedException;
+
+    /**
+     * Runs {@code command} as {@link #run(List)} does, with {@code input} (UTF-8) as its standard
+     * input instead of none: for a tool that reads its statements there, such as PostgreSQL's
+     * single-user mode. {@code input} may hold secrets: it is written to the command's input only.
+     *
+     * @throws UnsupportedOperationException when this context cannot feed input (a test double)
+     * @since 0.2
+     */
+    default void run(List<String> command, String input) throws IOException, InterruptedException {
+        throw new UnsupportedOperationException(getClass().getName() + " does not feed input to commands");
+    }
 }

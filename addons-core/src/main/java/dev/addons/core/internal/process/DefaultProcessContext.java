@@ -6,6 +6,8 @@ import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.ProcessContext;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link ProcessContext} of one start: the resolved binaries, the server's directories and
  * port, and engine commands run as the {@link EngineUser} with the distribution's libraries found,
- * their output appended to {@code server.log} and their input empty. Also launches the server
+ * their output appended to {@code server.log} and their input empty unless given. Also launches the server
  * itself, detached. Used by one start at a time.
  */
 final class DefaultProcessContext implements ProcessContext {
@@ -87,12 +89,24 @@ final class DefaultProcessContext implements ProcessContext {
 
     @Override
     public void run(List<String> command) throws IOException, InterruptedException {
+        run(command, null);
+    }
+
+    @Override
+    public void run(List<String> command, String input) throws IOException, InterruptedException {
         String name = Path.of(command.get(0)).getFileName().toString();
         LOG.debug("{} - Running {}", serverId, name);
         long mark = LogTail.mark(directories.log());
-        Process process = builder(user.wrap(command)).start();
+        ProcessBuilder builder = builder(user.wrap(command));
+        if (input != null) {
+            builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+        }
+        Process process = builder.start();
         // Recorded like the engine, so that a reconcile stops it should this JVM die meanwhile.
         directories.recordEngine(process.pid(), ProcessControl.startMillis(process.toHandle()));
+        if (input != null) {
+            feed(process, input);
+        }
         if (!process.waitFor(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
             ProcessControl.killTree(process.toHandle());
             throw new ProvisioningException(name + " did not finish within " + commandTimeout + "\n"
@@ -101,6 +115,23 @@ final class DefaultProcessContext implements ProcessContext {
         if (process.exitValue() != 0) {
             throw new ProvisioningException(name + " exited with status " + process.exitValue() + "\n"
                     + LogTail.lastLines(directories.log(), mark, OUTPUT_LINES));
+        }
+    }
+
+    /**
+     * Writes {@code input} to the command's standard input and closes it. Its output goes to the
+     * log, not to a pipe, so the write cannot wait on this thread reading; a command that exits
+     * before reading it all is reported by its exit status, not by the broken pipe.
+     */
+    private static void feed(Process process, String input) throws IOException, InterruptedException {
+        try (OutputStream in = process.getOutputStream()) {
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            if (process.isAlive()) {
+                ProcessControl.killTree(process.toHandle());
+                throw e;
+            }
+            LOG.debug("The command exited before reading all its input", e);
         }
     }
 

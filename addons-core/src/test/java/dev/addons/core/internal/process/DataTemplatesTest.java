@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.InvalidSpecException;
+import dev.addons.api.ProvisioningException;
 
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.ContainerRecipe;
@@ -41,6 +42,11 @@ class DataTemplatesTest {
 
     private final List<RunningServer> started = new ArrayList<>();
     private final List<String> personalized = new ArrayList<>();
+    private DataTemplate.Initializer initializer = (context, password) -> {
+        Files.writeString(context.dataDirectory().resolve("made-by"), "the template's initializer");
+        Path script = Files.writeString(context.dataDirectory().resolve("script"), "exec sleep 60\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    };
 
     @AfterEach
     void destroyWhatTheTestStarted() {
@@ -174,6 +180,37 @@ class DataTemplatesTest {
         }
     }
 
+    @Test
+    void anInitializerCanFeedACommandItsInputAsTheEnginesUser() throws Exception {
+        installEngine();
+        DataTemplate.Initializer plain = initializer;
+        initializer = (context, password) -> {
+            plain.initialize(context, password);
+            context.run(List.of(context.binary("fake-engine").toString(), "-c",
+                    "cat > '" + context.dataDirectory().resolve("fed") + "'"), "first line\nsecond line\n");
+        };
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer server = start(runtime, "fed", "password-1");
+
+            assertThat(Path.of(server.attribute(ProcessRuntime.DIRECTORY)).resolve("data/fed"))
+                    .hasContent("first line\nsecond line\n");
+        }
+    }
+
+    @Test
+    void aCommandFedInputThatFailsFailsTheBuildWithItsOutput() throws Exception {
+        installEngine();
+        initializer = (context, password) -> context.run(List.of(context.binary("fake-engine").toString(), "-c",
+                "read line; echo \"refused: $line\"; exit 3"), "drop everything\n");
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThatThrownBy(() -> start(runtime, "failing", "password-1"))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("fake-engine exited with status 3")
+                    .hasMessageContaining("refused: drop everything");
+            assertThat(templates()).isEmpty();
+        }
+    }
+
     private RunningServer start(ProcessRuntime runtime, String serverId, String adminPassword) {
         RunningServer server = runtime.start(serverId, definition(adminPassword), ProgressListener.NONE);
         started.add(server);
@@ -185,11 +222,8 @@ class DataTemplatesTest {
     }
 
     private ServerDefinition definition(String adminPassword) {
-        DataTemplate template = new DataTemplate("fake v1", (context, password) -> {
-            Files.writeString(context.dataDirectory().resolve("made-by"), "the template's initializer");
-            Path script = Files.writeString(context.dataDirectory().resolve("script"), "exec sleep 60\n");
-            Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        }, (access, password) -> personalized.add(access.adminPassword() + " -> " + password));
+        DataTemplate template = new DataTemplate("fake v1", initializer,
+                (access, password) -> personalized.add(access.adminPassword() + " -> " + password));
         ProcessRecipe recipe = new ProcessRecipe(
                 new BinaryDistribution("a fake engine", List.of(bin), List.of("fake-engine"), null),
                 context -> {
