@@ -36,7 +36,16 @@ import java.util.List;
  * {@code ALTER ROLE} takes a few milliseconds.
  * The template password logs in only between the copy's readiness and that statement, on a
  * loopback port, and only for whoever can read the owner-only template, who could read the
- * data anyway. Stateless and thread-safe.
+ * data anyway.
+ *
+ * <p>The template also carries what provisioning would otherwise do for each server's first
+ * tenant: a spare database ({@link PostgresTenants#SPARE}), closed to {@code PUBLIC}, which that
+ * tenant takes by a rename in about a millisecond instead of a {@code CREATE DATABASE}'s 0.2 s
+ * (copying {@code template1}), and {@code postgres} and {@code template1} closed to {@code PUBLIC}.
+ * It is made by {@code postgres --single} after {@code initdb}, not on a running server; a server
+ * started without the template (or an external one) has no spare, and its tenants are created as
+ * before. The spare makes the template, and each server's copy of it, about 7.5 MB larger.
+ * Stateless and thread-safe.
  */
 final class PostgresProcess {
 
@@ -67,9 +76,36 @@ final class PostgresProcess {
                 context -> throwaway ? throwawayCommand(context) : command(context),
                 StopSignal.INT, STOP_TIMEOUT)
                 .withDestroySignal(StopSignal.QUIT)
-                .withTemplate(new DataTemplate("-U " + adminUser + " " + String.join(" ", INITDB_OPTIONS),
-                        (context, templatePassword) -> initialize(context, adminUser, templatePassword),
+                .withTemplate(new DataTemplate("-U " + adminUser + " " + String.join(" ", INITDB_OPTIONS)
+                        + "; spare database " + PostgresTenants.SPARE,
+                        (context, templatePassword) -> initializeTemplate(context, adminUser, templatePassword),
                         PostgresAdmin::personalize));
+    }
+
+    /**
+     * {@link #initialize}, then the tenant-independent part of provisioning, done once in the
+     * template rather than in each server: the spare database, closed as a tenant's is, and the
+     * maintenance databases closed (see {@link PostgresTenants}).
+     */
+    static void initializeTemplate(ProcessContext context, String adminUser, String adminPassword)
+            throws IOException, InterruptedException {
+        initialize(context, adminUser, adminPassword);
+        runSingleUser(context, PostgresAdmin.MAINTENANCE_DATABASE, PostgresTenants.TEMPLATE_IN_MAINTENANCE);
+        runSingleUser(context, PostgresTenants.SPARE, PostgresTenants.TEMPLATE_IN_SPARE);
+    }
+
+    /**
+     * Runs {@code statements} in {@code database} with {@code postgres --single}, as the same user
+     * as {@code initdb}: one statement a line, each its own transaction. {@code exit_on_error}
+     * turns a failed statement into a non-zero exit; without it single-user mode reports the error
+     * and goes on.
+     */
+    private static void runSingleUser(ProcessContext context, String database, List<String> statements)
+            throws IOException, InterruptedException {
+        context.run(List.of(context.binary("postgres").toString(), "--single",
+                "-D", context.dataDirectory().toString(),
+                "-c", "exit_on_error=on",
+                database), String.join("\n", statements) + "\n");
     }
 
     static void initialize(ProcessContext context, String adminUser, String adminPassword)

@@ -130,11 +130,14 @@ public final class PostgresProvider implements AddonProvider {
         PostgresTenants.deprovision(request.tenant(), server);
     }
 
-    /** The maintenance and template databases, {@code public}, {@code pg_*} and the admin role are the server's. */
+    /**
+     * The maintenance and template databases, {@code public}, {@code pg_*}, the admin role and the
+     * spare database a new server carries are the server's.
+     */
     @Override
     public Optional<String> tenantNameProblem(String tenant) {
         return SqlIdentifiers.isReserved(tenant, ADMIN_USER)
-                ? Optional.of("which PostgreSQL keeps for itself (postgres, template0, template1, public, pg_*)")
+                ? Optional.of("which PostgreSQL keeps for itself (" + SqlIdentifiers.RESERVED_NAMES + ")")
                 : Optional.empty();
     }
 

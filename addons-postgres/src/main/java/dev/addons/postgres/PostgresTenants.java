@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.postgresql.PGConnection;
 import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
@@ -35,19 +36,60 @@ import org.slf4j.LoggerFactory;
  * that, so neither a server log nor an error message can show it.
  *
  * <p>Fast path: the admin works over a connection kept open per server ({@link AdminConnections}).
- * Spare tenants made ahead (a rename instead of a {@code CREATE DATABASE}) were tried and dropped:
- * they are databases other apps and the server's owner see, their background
- * {@code CREATE DATABASE}s made every {@code DROP DATABASE}'s forced checkpoint slower, and they
- * would be left on servers addons does not own. Thread-safe.
+ * A server the process runtime started from its data template carries one spare database,
+ * {@value #SPARE}, made with the template ({@link PostgresProcess}) and closed to {@code PUBLIC}
+ * there, with its {@code public} schema closed too. The server's first tenant takes it: a rename
+ * and a change of owner (about a millisecond) instead of a {@code CREATE DATABASE}, which copies
+ * {@code template1} and took 0.2 s here. The result is the same as a created tenant's: owner,
+ * privileges and schema owner. Every later tenant, one that finds the spare taken by a concurrent
+ * first tenant, and every tenant of a server without one (the container runtime, an external
+ * server) is created. The spare is never made on a running server: spares made in the background
+ * on shared servers were tried and dropped, as databases other apps and the server's owner see,
+ * whose {@code CREATE DATABASE}s made every {@code DROP DATABASE}'s forced checkpoint slower, and
+ * that would be left on servers addons does not own. A server that never gets a tenant keeps its
+ * spare, which holds nothing. Thread-safe.
  */
 final class PostgresTenants {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTenants.class);
 
+    /**
+     * The database a server started from the template carries, which its first tenant takes by a
+     * rename; reserved, so no tenant can be given this name.
+     */
+    static final String SPARE = "addons_spare";
+
+    private static final String CLOSE_MAINTENANCE = "revoke connect, temporary on database postgres, template1"
+            + " from public";
+    private static final String CLOSE_PUBLIC_SCHEMA = "revoke all on schema public from public";
+
+    /**
+     * What the template runs in its {@code postgres} database: the spare, closed to {@code PUBLIC}
+     * as a tenant's database is, and the maintenance databases closed as {@link #closeMaintenanceDatabases} does.
+     */
+    static final List<String> TEMPLATE_IN_MAINTENANCE = List.of(
+            "create database " + quote(SPARE),
+            "revoke all on database " + quote(SPARE) + " from public",
+            CLOSE_MAINTENANCE);
+
+    /** What the template runs in the spare: its {@code public} schema closed, as {@link #restrictPublicSchema} does. */
+    static final List<String> TEMPLATE_IN_SPARE = List.of(CLOSE_PUBLIC_SCHEMA);
+
+    /**
+     * Ends the tenant's sessions; then tells whether its role or database existed, whether the
+     * spare is there, and whether {@code PUBLIC} may still use {@code postgres} or {@code template1}.
+     */
     private static final String TERMINATE_SESSIONS = "select"
             + " (select count(pg_terminate_backend(pid)) from pg_stat_activity"
             + "   where (usename = ? or datname = ?) and pid <> pg_backend_pid()),"
             + " exists (select 1 from pg_roles where rolname = ?)"
-            + "   or exists (select 1 from pg_database where datname = ?)";
+            + "   or exists (select 1 from pg_database where datname = ?),"
+            + " exists (select 1 from pg_database where datname = '" + SPARE + "'),"
+            + " exists (select 1 from pg_database where datname in ('postgres', 'template1')"
+            + "   and (has_database_privilege('public', oid, 'connect')"
+            + "     or has_database_privilege('public', oid, 'temporary')))";
+
+    /** SQLState {@code invalid_catalog_name}: the database named does not exist. */
+    private static final String NO_SUCH_DATABASE = "3D000";
 
     /** An advisory lock key of this module's own (the bytes of "addons-p"). */
     private static final long MAINTENANCE_LOCK = 0x6164646f6e732d70L;
@@ -70,10 +112,21 @@ final class PostgresTenants {
                         + " (ended {} session(s))", name, dropped.sessions());
             }
             try {
-                create(admin, name, verifier);
-                closeMaintenanceDatabases(admin);
+                createRole(admin, name, verifier);
+                boolean tookSpare = dropped.spare() && takeSpare(admin, name);
+                if (!tookSpare) {
+                    createDatabase(admin, name, name);
+                }
+                if (dropped.maintenanceOpen()) {
+                    closeMaintenanceDatabases(admin);
+                }
                 try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
-                    restrictPublicSchema(tenantDatabase, name);
+                    if (tookSpare) {
+                        // The template closed the spare's schema already; only its owner is the tenant's.
+                        ownPublicSchema(tenantDatabase, name);
+                    } else {
+                        restrictPublicSchema(tenantDatabase, name);
+                    }
                 }
                 serverVersion = admin.unwrap(PGConnection.class).getParameterStatus("server_version");
             } catch (SQLException e) {
@@ -113,12 +166,15 @@ final class PostgresTenants {
     private static void refuseReserved(String name, ServerAccess server) {
         if (SqlIdentifiers.isReserved(name, server.adminUser())) {
             throw new ProvisioningException("PostgreSQL tenant name '" + name + "' is reserved by the server"
-                    + " (postgres, template0, template1, public, pg_*, the admin user); give the tenant another name");
+                    + " (" + SqlIdentifiers.RESERVED_NAMES + ", the admin user); give the tenant another name");
         }
     }
 
-    /** What {@link #drop} found: whether the role or database existed, how many sessions it ended. */
-    private record Dropped(boolean existed, int sessions) {
+    /**
+     * What {@link #drop} found: whether the role or database existed, how many sessions it ended,
+     * whether the spare was there and whether {@code PUBLIC} could still use a maintenance database.
+     */
+    private record Dropped(boolean existed, int sessions, boolean spare, boolean maintenanceOpen) {
     }
 
     /** Ends the sessions of the role and in the database, and drops both if they exist (one query if not). */
@@ -130,7 +186,7 @@ final class PostgresTenants {
             }
             try (ResultSet rs = terminate.executeQuery()) {
                 rs.next();
-                dropped = new Dropped(rs.getBoolean(2), rs.getInt(1));
+                dropped = new Dropped(rs.getBoolean(2), rs.getInt(1), rs.getBoolean(3), rs.getBoolean(4));
             }
         }
         if (!dropped.existed()) {
@@ -144,13 +200,35 @@ final class PostgresTenants {
         return dropped;
     }
 
-    /** Creates role (with its password's SCRAM {@code verifier}) and database, locks the database down. */
-    private static void create(Connection admin, String name, String verifier) throws SQLException {
-        String id = quote(name);
+    /** Creates the tenant's login role with its password's SCRAM {@code verifier} and no server-wide privilege. */
+    private static void createRole(Connection admin, String name, String verifier) throws SQLException {
         try (Statement sql = admin.createStatement()) {
-            sql.execute("create role " + id + " login nosuperuser nocreatedb nocreaterole noreplication nobypassrls"
-                    + " password '" + verifier + "'");
-            createDatabase(admin, name, name);
+            sql.execute("create role " + quote(name) + " login nosuperuser nocreatedb nocreaterole noreplication"
+                    + " nobypassrls password '" + verifier + "'");
+        }
+    }
+
+    /**
+     * Makes the spare the database {@code name}, owned by the role {@code name}, which alone may
+     * connect to it: as {@link #createDatabase} leaves one (the template revoked {@code PUBLIC}'s
+     * rights; a change of owner hands the old owner's rights to the new). In one transaction, so
+     * the spare is either taken whole or left as it was. False when another tenant took it first.
+     */
+    private static boolean takeSpare(Connection admin, String name) throws SQLException {
+        try {
+            PostgresAdmin.inTransaction(admin, sql -> {
+                sql.execute("alter database " + quote(SPARE) + " rename to " + quote(name));
+                sql.execute("alter database " + quote(name) + " owner to " + quote(name));
+                sql.execute("grant connect, temporary on database " + quote(name) + " to " + quote(name));
+                return null;
+            });
+            return true;
+        } catch (SQLException e) {
+            if (NO_SUCH_DATABASE.equals(e.getSQLState())) {
+                LOG.debug("{} - Another tenant took the spare database first", name);
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -169,7 +247,7 @@ final class PostgresTenants {
             // Concurrent GRANT/REVOKE on one object can fail with "tuple concurrently updated":
             // tenants provisioned in parallel on a shared server take turns here.
             sql.execute("select pg_advisory_xact_lock(" + MAINTENANCE_LOCK + ")");
-            sql.execute("revoke connect, temporary on database postgres, template1 from public");
+            sql.execute(CLOSE_MAINTENANCE);
             return null;
         });
     }
@@ -178,7 +256,14 @@ final class PostgresTenants {
     static void restrictPublicSchema(Connection tenantDatabase, String name) throws SQLException {
         try (Statement sql = tenantDatabase.createStatement()) {
             sql.execute("alter schema public owner to " + quote(name));
-            sql.execute("revoke all on schema public from public");
+            sql.execute(CLOSE_PUBLIC_SCHEMA);
+        }
+    }
+
+    /** Runs inside the tenant's database, whose {@code public} schema is closed already: the role owns it. */
+    private static void ownPublicSchema(Connection tenantDatabase, String name) throws SQLException {
+        try (Statement sql = tenantDatabase.createStatement()) {
+            sql.execute("alter schema public owner to " + quote(name));
         }
     }
 

@@ -12,8 +12,15 @@ import java.util.Set;
  */
 final class SqlIdentifiers {
 
-    /** Databases and roles every server has, which a tenant must never replace or drop. */
-    private static final Set<String> RESERVED = Set.of("postgres", "template0", "template1", "public");
+    /**
+     * Databases and roles every server has, which a tenant must never replace or drop, and the
+     * spare database a server started from the template carries.
+     */
+    private static final Set<String> RESERVED = Set.of("postgres", "template0", "template1", "public",
+            PostgresTenants.SPARE);
+
+    /** The reserved names for messages, the admin aside. */
+    static final String RESERVED_NAMES = "postgres, template0, template1, public, " + PostgresTenants.SPARE + ", pg_*";
 
     private SqlIdentifiers() {
     }
@@ -29,8 +36,8 @@ final class SqlIdentifiers {
 
     /**
      * Whether {@code name} belongs to the server rather than to a tenant: the maintenance and
-     * template databases, the admin role, the {@code public} pseudo-role and the {@code pg_}
-     * prefix PostgreSQL reserves for its own roles.
+     * template databases, the spare database, the admin role, the {@code public} pseudo-role and
+     * the {@code pg_} prefix PostgreSQL reserves for its own roles.
      */
     static boolean isReserved(String name, String adminUser) {
         return RESERVED.contains(name) || name.equals(adminUser) || name.startsWith("pg_");

@@ -280,12 +280,12 @@ class PostgresEndToEndTest {
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("postgresql has no variant 'large'. Variants: [small, shared]");
         assertThat(addons.list("bad", "production")).isEmpty();
-        for (String app : List.of("postgres", "template1", "public")) {
+        for (String app : List.of("postgres", "template1", "public", "addons_spare")) {
             assertThatThrownBy(() -> addons.create(app, "production", AddonSpec.parse("postgresql:shared")))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessage("app '" + app + "' in production cannot have a postgresql addon: its database and "
                             + "user would be named '" + app + "', which PostgreSQL keeps for itself (postgres, "
-                            + "template0, template1, public, pg_*). Give the app another name");
+                            + "template0, template1, public, addons_spare, pg_*). Give the app another name");
             assertThat(addons.list(app, "production")).isEmpty();
         }
         assertThat(addons.create("postgres", "staging", AddonSpec.parse("postgresql:shared")).status())

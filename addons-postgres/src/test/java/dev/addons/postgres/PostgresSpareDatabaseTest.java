@@ -1,0 +1,217 @@
+package dev.addons.postgres;
+
+import static dev.addons.postgres.PostgresProviderServerTest.queryString;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.addons.api.Credentials;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.TenantRequest;
+import dev.addons.testkit.ProviderServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The spare database a server started from the template carries ({@link PostgresTenants#SPARE}),
+ * on a new PostgreSQL 15 server (or {@code addons.test.postgres.version}) per test, run by the
+ * process runtime: the first tenant takes it, and ends up exactly like a tenant created with
+ * {@code CREATE DATABASE}, as the catalogs show.
+ */
+class PostgresSpareDatabaseTest {
+
+    private static final String VERSION = System.getProperty("addons.test.postgres.version", "15");
+
+    private final PostgresProvider provider = new PostgresProvider();
+    private ProviderServer server;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = ProviderServer.start(provider, VERSION);
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        if (server != null) {
+            List<ProcessHandle> processes = server.processes();
+            server.close();
+            assertThat(processes).noneMatch(ProcessHandle::isAlive);
+        }
+    }
+
+    @Test
+    void aNewServerCarriesTheSpareClosedToPublicAndTheMaintenanceDatabasesClosed() throws SQLException {
+        assertThat(adminQuery("select count(*) from pg_database where datname = 'addons_spare'")).isEqualTo("1");
+        for (String database : List.of("addons_spare", "postgres", "template1")) {
+            assertThat(adminQuery("select has_database_privilege('public', '" + database + "', 'connect')"
+                    + " or has_database_privilege('public', '" + database + "', 'temporary')"))
+                    .as("PUBLIC's rights on %s", database).isEqualTo("f");
+        }
+        try (Connection spare = PostgresAdmin.connect(server.access(), "addons_spare");
+                Statement sql = spare.createStatement()) {
+            assertThat(queryString(sql, "select has_schema_privilege('public', 'public', 'usage')"
+                    + " or has_schema_privilege('public', 'public', 'create')")).isEqualTo("f");
+        }
+    }
+
+    @Test
+    void theFirstTenantTakesTheSpareAndTheNextIsCreatedAlike() throws SQLException {
+        Credentials first = provision("app_one");
+        assertThat(adminQuery("select count(*) from pg_database where datname = 'addons_spare'"))
+                .as("the spare, after the first tenant").isEqualTo("0");
+        Credentials second = provision("app_two");
+
+        assertThat(catalog("app_one")).contains("owner <tenant>", "schema owner <tenant>")
+                .isEqualTo(catalog("app_two"));
+        for (Credentials tenant : List.of(first, second)) {
+            try (Connection connection = connect(tenant); Statement sql = connection.createStatement()) {
+                sql.execute("create table visits (id int)");
+                assertThat(queryString(sql, "select current_user || '@' || current_database()"))
+                        .isEqualTo(tenant.get("PGUSER").orElseThrow() + "@" + tenant.get("PGDATABASE").orElseThrow());
+            }
+        }
+        assertThatThrownBy(() -> connect(second, "app_one")).isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
+        assertThatThrownBy(() -> connect(first, "app_two")).isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
+    }
+
+    @Test
+    void twoFirstTenantsProvisionedAtOnceBothWorkAndOnlyOneTookTheSpare() throws Exception {
+        List<String> names = List.of("race_one", "race_two");
+        ExecutorService pool = Executors.newFixedThreadPool(names.size());
+        CountDownLatch ready = new CountDownLatch(names.size());
+        try {
+            List<Future<Credentials>> futures = new ArrayList<>();
+            for (String name : names) {
+                futures.add(pool.submit((Callable<Credentials>) () -> {
+                    ready.countDown();
+                    ready.await(10, TimeUnit.SECONDS);
+                    return provision(name);
+                }));
+            }
+            for (Future<Credentials> future : futures) {
+                try (Connection connection = connect(future.get(60, TimeUnit.SECONDS));
+                        Statement sql = connection.createStatement()) {
+                    assertThat(queryString(sql, "select 1")).isEqualTo("1");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(adminQuery("select count(*) from pg_database where datname = 'addons_spare'")).isEqualTo("0");
+        assertThat(catalog("race_one")).isEqualTo(catalog("race_two"));
+    }
+
+    @Test
+    void aFailureAfterTheSpareWasTakenLeavesNoHalfTenant() throws SQLException {
+        // The rename succeeds; the connection to the tenant's database that follows is refused.
+        adminExecute("alter database addons_spare allow_connections false");
+
+        assertThatThrownBy(() -> provision("app_broken")).isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining("app_broken");
+
+        assertThat(adminQuery("select count(*) from pg_database where datname in ('app_broken', 'addons_spare')"))
+                .isEqualTo("0");
+        assertThat(adminQuery("select count(*) from pg_roles where rolname = 'app_broken'")).isEqualTo("0");
+        provision("app_after");
+        assertThat(catalog("app_after")).contains("owner <tenant>");
+    }
+
+    @Test
+    void theSparesNameIsRefusedAsATenantName() throws SQLException {
+        assertThat(provider.tenantNameProblem("addons_spare")).hasValueSatisfying(problem -> assertThat(problem)
+                .contains("addons_spare"));
+        assertThatThrownBy(() -> provision("addons_spare")).isInstanceOf(ProvisioningException.class)
+                .hasMessage("PostgreSQL tenant name 'addons_spare' is reserved by the server (postgres, template0,"
+                        + " template1, public, addons_spare, pg_*, the admin user); give the tenant another name");
+        assertThatThrownBy(() -> provider.deprovision(request("addons_spare"), Binding.of(),
+                server.access())).isInstanceOf(ProvisioningException.class);
+        assertThat(adminQuery("select count(*) from pg_database where datname = 'addons_spare'"))
+                .as("the spare, untouched").isEqualTo("1");
+    }
+
+    private Credentials provision(String tenant) {
+        return provider.credentials(provider.provision(request(tenant), server.access()), server.access().endpoint());
+    }
+
+    private static TenantRequest request(String tenant) {
+        return new TenantRequest("addon-" + tenant, tenant, "test", "shared", true, tenant);
+    }
+
+    /**
+     * What {@code \l} and {@code \dn+} show of the tenant's database and its {@code public} schema,
+     * and what {@code PUBLIC} may do there, with the tenant's name as {@code <tenant>}.
+     */
+    private String catalog(String tenant) throws SQLException {
+        StringBuilder shown = new StringBuilder();
+        try (Connection admin = PostgresAdmin.connect(server.access(), PostgresAdmin.MAINTENANCE_DATABASE);
+                PreparedStatement query = admin.prepareStatement("select 'owner ' || pg_get_userbyid(datdba),"
+                        + " 'acl ' || datacl::text, 'encoding ' || pg_encoding_to_char(encoding),"
+                        + " 'collate ' || datcollate || '/' || datctype, 'allowconn ' || datallowconn,"
+                        + " 'connlimit ' || datconnlimit, 'istemplate ' || datistemplate,"
+                        + " 'tablespace ' || (select spcname from pg_tablespace t where t.oid = dattablespace),"
+                        + " 'public ' || has_database_privilege('public', oid, 'connect')"
+                        + "   || has_database_privilege('public', oid, 'temporary')"
+                        + "   || has_database_privilege('public', oid, 'create')"
+                        + " from pg_database where datname = ?")) {
+            query.setString(1, tenant);
+            append(query, shown);
+        }
+        try (Connection database = PostgresAdmin.connect(server.access(), tenant);
+                PreparedStatement query = database.prepareStatement("select 'schema owner ' || nspowner::regrole::text,"
+                        + " 'schema acl ' || nspacl::text,"
+                        + " 'schema public ' || has_schema_privilege('public', oid, 'usage')"
+                        + "   || has_schema_privilege('public', oid, 'create'),"
+                        + " 'schemas ' || (select string_agg(nspname, ',' order by nspname) from pg_namespace)"
+                        + " from pg_namespace where nspname = 'public'")) {
+            append(query, shown);
+        }
+        return shown.toString().replace(tenant, "<tenant>");
+    }
+
+    private static void append(PreparedStatement query, StringBuilder shown) throws SQLException {
+        try (ResultSet rows = query.executeQuery()) {
+            assertThat(rows.next()).as("a row for %s", query).isTrue();
+            for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+                shown.append(rows.getString(i)).append('\n');
+            }
+        }
+    }
+
+    private static Connection connect(Credentials tenant) throws SQLException {
+        return connect(tenant, tenant.get("PGDATABASE").orElseThrow());
+    }
+
+    private static Connection connect(Credentials tenant, String database) throws SQLException {
+        return PostgresProviderServerTest.connect(tenant.toMap(), database);
+    }
+
+    private String adminQuery(String query) throws SQLException {
+        try (Connection admin = PostgresAdmin.connect(server.access(), PostgresAdmin.MAINTENANCE_DATABASE);
+                Statement sql = admin.createStatement()) {
+            return queryString(sql, query);
+        }
+    }
+
+    private void adminExecute(String statement) throws SQLException {
+        try (Connection admin = PostgresAdmin.connect(server.access(), PostgresAdmin.MAINTENANCE_DATABASE);
+                Statement sql = admin.createStatement()) {
+            sql.execute(statement);
+        }
+    }
+}
