@@ -10,6 +10,7 @@ import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
+import dev.addons.api.spi.DataTemplate;
 import dev.addons.api.spi.ProcessContext;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ProcessRecipe.StopSignal;
@@ -117,7 +118,8 @@ class PostgresProviderTest {
         Path passwordFile = dir.resolve("run/pwfile");
         List<List<String>> commands = new ArrayList<>();
         List<String> passwordFileWhileRunning = new ArrayList<>();
-        ProcessContext context = context(dir, command -> {
+        ProcessContext context = context(dir, (command, input) -> {
+            assertThat(input).as("input of %s", command).isNull();
             commands.add(command);
             passwordFileWhileRunning.add(Files.readString(passwordFile));
         });
@@ -133,9 +135,39 @@ class PostgresProviderTest {
     }
 
     @Test
+    void theTemplatesInitializerAlsoMakesTheSpareDatabaseInSingleUserMode(@TempDir Path dir) throws Exception {
+        List<String> ran = new ArrayList<>();
+        ProcessContext context = context(dir, (command, input) -> ran.add(String.join(" ", command)
+                + (input == null ? "" : " <<< " + input)));
+
+        DataTemplate template = provider.server(new ServerRequest("15", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+                .templateIfAny().orElseThrow();
+        template.initializer().initialize(context, "template-password");
+
+        String data = dir.resolve("data").toString();
+        assertThat(ran).hasSize(3);
+        assertThat(ran.get(0)).startsWith("/bin/initdb -D " + data + " -U postgres");
+        assertThat(ran.subList(1, 3)).containsExactly(
+                "/bin/postgres --single -D " + data + " -c exit_on_error=on postgres <<< create database \"addons_spare\""
+                        + "\nrevoke all on database \"addons_spare\" from public"
+                        + "\nrevoke connect, temporary on database postgres, template1 from public\n",
+                "/bin/postgres --single -D " + data + " -c exit_on_error=on addons_spare <<< "
+                        + "revoke all on schema public from public\n");
+        assertThat(template.key()).contains("spare database addons_spare");
+    }
+
+    @Test
+    void theSparesNameIsReservedLikeTheServersOwnDatabases() {
+        assertThat(provider.tenantNameProblem("addons_spare"))
+                .contains("which PostgreSQL keeps for itself (postgres, template0, template1, public, addons_spare,"
+                        + " pg_*)");
+        assertThat(provider.tenantNameProblem("addons_spare2")).isEmpty();
+    }
+
+    @Test
     void theLauncherListensOnTheRuntimesEndpointWithItsSocketInTheRunDirectory(@TempDir Path dir) throws Exception {
         List<String> command = provider.server(new ServerRequest("15", ADMIN_PASSWORD)).processRecipe().orElseThrow()
-                .launcher().command(context(dir, helper -> {
+                .launcher().command(context(dir, (helper, input) -> {
                     throw new AssertionError("the launcher runs nothing itself: " + helper);
                 }));
 

@@ -27,6 +27,7 @@ class SqlIdentifiersTest {
         assertThat(SqlIdentifiers.isReserved("template0", "postgres")).isTrue();
         assertThat(SqlIdentifiers.isReserved("template1", "postgres")).isTrue();
         assertThat(SqlIdentifiers.isReserved("public", "postgres")).isTrue();
+        assertThat(SqlIdentifiers.isReserved("addons_spare", "postgres")).isTrue();
         assertThat(SqlIdentifiers.isReserved("pg_monitor", "postgres")).isTrue();
         assertThat(SqlIdentifiers.isReserved("admin", "admin")).isTrue();
         assertThat(SqlIdentifiers.isReserved("app1", "postgres")).isFalse();

@@ -14,10 +14,10 @@ import java.util.List;
  */
 record TempDirProcessContext(Path bin, Path directory, Endpoint endpoint, Runner runner) implements ProcessContext {
 
-    /** What {@link #run} does with a command. */
+    /** What {@link #run} does with a command and its input ({@code null} for none). */
     @FunctionalInterface
     interface Runner {
-        void run(List<String> command) throws IOException, InterruptedException;
+        void run(List<String> command, String input) throws IOException, InterruptedException;
     }
 
     @Override
@@ -45,6 +45,11 @@ record TempDirProcessContext(Path bin, Path directory, Endpoint endpoint, Runner
 
     @Override
     public void run(List<String> command) throws IOException, InterruptedException {
-        runner.run(command);
+        runner.run(command, null);
+    }
+
+    @Override
+    public void run(List<String> command, String input) throws IOException, InterruptedException {
+        runner.run(command, input);
     }
 }
