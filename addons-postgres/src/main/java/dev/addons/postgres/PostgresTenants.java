@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.stream.Stream;
 import org.postgresql.PGConnection;
 import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
@@ -36,54 +37,60 @@ import org.slf4j.LoggerFactory;
  * that, so neither a server log nor an error message can show it.
  *
  * <p>Fast path: the admin works over a connection kept open per server ({@link AdminConnections}).
- * A server the process runtime started from its data template carries one spare database,
- * {@value #SPARE}, made with the template ({@link PostgresProcess}) and closed to {@code PUBLIC}
- * there, with its {@code public} schema closed too. The server's first tenant takes it: a rename
- * and a change of owner (about a millisecond) instead of a {@code CREATE DATABASE}, which copies
- * {@code template1} and took 0.2 s here. The result is the same as a created tenant's: owner,
- * privileges and schema owner. Every later tenant, one that finds the spare taken by a concurrent
- * first tenant, and every tenant of a server without one (the container runtime, an external
- * server) is created. The spare is never made on a running server: spares made in the background
- * on shared servers were tried and dropped, as databases other apps and the server's owner see,
- * whose {@code CREATE DATABASE}s made every {@code DROP DATABASE}'s forced checkpoint slower, and
- * that would be left on servers addons does not own. A server that never gets a tenant keeps its
- * spare, which holds nothing. Thread-safe.
+ * A server the process runtime started from its data template carries one spare tenant,
+ * {@value #SPARE}: a role that cannot log in and its database, made and locked down like a
+ * tenant's when the template is built ({@link PostgresProcess}). The server's first tenant takes
+ * it by renaming both and giving the role its login (a few milliseconds in one transaction)
+ * instead of a {@code CREATE DATABASE}, which copies {@code template1} and took 0.2 s here, and
+ * the connection to the new database that closes its schema. The result is the same as a created
+ * tenant's: role attributes, database owner and privileges, schema owner and privileges. Every
+ * later tenant, one that finds the spare taken by a concurrent first tenant, and every tenant of
+ * a server without one (the container runtime, an external server, a data directory initialized
+ * without the template) is created. The spare is never made on a running server: spares made in
+ * the background on shared servers were tried and dropped, as databases other apps and the
+ * server's owner see, whose {@code CREATE DATABASE}s made every {@code DROP DATABASE}'s forced
+ * checkpoint slower, and that would be left on servers addons does not own. A server that never
+ * gets a tenant keeps its spare, which holds nothing and lets nobody in. Thread-safe.
  */
 final class PostgresTenants {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTenants.class);
 
     /**
-     * The database a server started from the template carries, which its first tenant takes by a
-     * rename; reserved, so no tenant can be given this name.
+     * The name of the spare tenant a server started from the template carries, role and database,
+     * which its first tenant takes by renaming both; reserved, so no tenant can be given this name.
      */
     static final String SPARE = "addons_spare";
 
+    /** What a tenant's role may not do, besides logging in. */
+    private static final String ROLE_LIMITS = "nosuperuser nocreatedb nocreaterole noreplication nobypassrls";
     private static final String CLOSE_MAINTENANCE = "revoke connect, temporary on database postgres, template1"
             + " from public";
-    private static final String CLOSE_PUBLIC_SCHEMA = "revoke all on schema public from public";
 
     /**
-     * What the template runs in its {@code postgres} database: the spare, closed to {@code PUBLIC}
-     * as a tenant's database is, and the maintenance databases closed as {@link #closeMaintenanceDatabases} does.
+     * What the template runs in its {@code postgres} database: the spare tenant, made as a tenant
+     * is but with a role that cannot log in, and the maintenance databases closed as
+     * {@link #closeMaintenanceDatabases} does.
      */
-    static final List<String> TEMPLATE_IN_MAINTENANCE = List.of(
-            "create database " + quote(SPARE),
-            "revoke all on database " + quote(SPARE) + " from public",
-            CLOSE_MAINTENANCE);
+    static final List<String> TEMPLATE_IN_MAINTENANCE = Stream.of(
+            List.of("create role " + quote(SPARE) + " nologin " + ROLE_LIMITS),
+            createDatabaseStatements(SPARE, SPARE),
+            List.of(CLOSE_MAINTENANCE)).flatMap(List::stream).toList();
 
-    /** What the template runs in the spare: its {@code public} schema closed, as {@link #restrictPublicSchema} does. */
-    static final List<String> TEMPLATE_IN_SPARE = List.of(CLOSE_PUBLIC_SCHEMA);
+    /** What the template runs in the spare database: the role owns its {@code public} schema alone. */
+    static final List<String> TEMPLATE_IN_SPARE = restrictPublicSchemaStatements(SPARE);
 
     /**
      * Ends the tenant's sessions; then tells whether its role or database existed, whether the
-     * spare is there, and whether {@code PUBLIC} may still use {@code postgres} or {@code template1}.
+     * spare is there (its database, owned by its role), and whether {@code PUBLIC} may still use
+     * {@code postgres} or {@code template1}.
      */
     private static final String TERMINATE_SESSIONS = "select"
             + " (select count(pg_terminate_backend(pid)) from pg_stat_activity"
             + "   where (usename = ? or datname = ?) and pid <> pg_backend_pid()),"
             + " exists (select 1 from pg_roles where rolname = ?)"
             + "   or exists (select 1 from pg_database where datname = ?),"
-            + " exists (select 1 from pg_database where datname = '" + SPARE + "'),"
+            + " exists (select 1 from pg_database d join pg_roles r on r.oid = d.datdba"
+            + "   where d.datname = '" + SPARE + "' and r.rolname = '" + SPARE + "'),"
             + " exists (select 1 from pg_database where datname in ('postgres', 'template1')"
             + "   and (has_database_privilege('public', oid, 'connect')"
             + "     or has_database_privilege('public', oid, 'temporary')))";
@@ -112,21 +119,11 @@ final class PostgresTenants {
                         + " (ended {} session(s))", name, dropped.sessions());
             }
             try {
-                createRole(admin, name, verifier);
-                boolean tookSpare = dropped.spare() && takeSpare(admin, name);
-                if (!tookSpare) {
-                    createDatabase(admin, name, name);
+                if (!(dropped.spare() && takeSpare(admin, name, verifier))) {
+                    create(server, admin, name, verifier);
                 }
                 if (dropped.maintenanceOpen()) {
                     closeMaintenanceDatabases(admin);
-                }
-                try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
-                    if (tookSpare) {
-                        // The template closed the spare's schema already; only its owner is the tenant's.
-                        ownPublicSchema(tenantDatabase, name);
-                    } else {
-                        restrictPublicSchema(tenantDatabase, name);
-                    }
                 }
                 serverVersion = admin.unwrap(PGConnection.class).getParameterStatus("server_version");
             } catch (SQLException e) {
@@ -200,32 +197,42 @@ final class PostgresTenants {
         return dropped;
     }
 
-    /** Creates the tenant's login role with its password's SCRAM {@code verifier} and no server-wide privilege. */
-    private static void createRole(Connection admin, String name, String verifier) throws SQLException {
+    /**
+     * Creates the role (with its password's SCRAM {@code verifier}) and its database, and closes
+     * the database's {@code public} schema from inside it.
+     */
+    private static void create(ServerAccess server, Connection admin, String name, String verifier)
+            throws SQLException {
         try (Statement sql = admin.createStatement()) {
-            sql.execute("create role " + quote(name) + " login nosuperuser nocreatedb nocreaterole noreplication"
-                    + " nobypassrls password '" + verifier + "'");
+            sql.execute("create role " + quote(name) + " login " + ROLE_LIMITS + " password '" + verifier + "'");
+        }
+        createDatabase(admin, name, name);
+        try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
+            restrictPublicSchema(tenantDatabase, name);
         }
     }
 
     /**
-     * Makes the spare the database {@code name}, owned by the role {@code name}, which alone may
-     * connect to it: as {@link #createDatabase} leaves one (the template revoked {@code PUBLIC}'s
-     * rights; a change of owner hands the old owner's rights to the new). In one transaction, so
-     * the spare is either taken whole or left as it was. False when another tenant took it first.
+     * Makes the spare the tenant {@code name}: renames its database and its role, which owns the
+     * database and its {@code public} schema (the catalogs refer to the role by oid, so every
+     * owner and privilege follows the rename), and lets the role log in with {@code verifier}.
+     * The result is what {@link #create} makes, without a {@code CREATE DATABASE} or a connection
+     * to the new database. In one transaction, so the spare is taken whole or not at all; the
+     * database's rename comes first and waits for a concurrent claim, whose tenant has it then.
+     * False when another tenant took it first.
      */
-    private static boolean takeSpare(Connection admin, String name) throws SQLException {
+    private static boolean takeSpare(Connection admin, String name, String verifier) throws SQLException {
         try {
             PostgresAdmin.inTransaction(admin, sql -> {
                 sql.execute("alter database " + quote(SPARE) + " rename to " + quote(name));
-                sql.execute("alter database " + quote(name) + " owner to " + quote(name));
-                sql.execute("grant connect, temporary on database " + quote(name) + " to " + quote(name));
+                sql.execute("alter role " + quote(SPARE) + " rename to " + quote(name));
+                sql.execute("alter role " + quote(name) + " login password '" + verifier + "'");
                 return null;
             });
             return true;
         } catch (SQLException e) {
             if (NO_SUCH_DATABASE.equals(e.getSQLState())) {
-                LOG.debug("{} - Another tenant took the spare database first", name);
+                LOG.debug("{} - Another tenant took the spare first", name);
                 return false;
             }
             throw e;
@@ -235,10 +242,17 @@ final class PostgresTenants {
     /** Creates {@code database} owned by {@code role}, which alone may connect to it. */
     static void createDatabase(Connection admin, String database, String role) throws SQLException {
         try (Statement sql = admin.createStatement()) {
-            sql.execute("create database " + quote(database) + " owner " + quote(role));
-            sql.execute("revoke all on database " + quote(database) + " from public");
-            sql.execute("grant connect, temporary on database " + quote(database) + " to " + quote(role));
+            for (String statement : createDatabaseStatements(database, role)) {
+                sql.execute(statement);
+            }
         }
+    }
+
+    private static List<String> createDatabaseStatements(String database, String role) {
+        return List.of(
+                "create database " + quote(database) + " owner " + quote(role),
+                "revoke all on database " + quote(database) + " from public",
+                "grant connect, temporary on database " + quote(database) + " to " + quote(role));
     }
 
     /** Revokes {@code PUBLIC}'s access to {@code postgres} and {@code template1}; harmless to repeat. */
@@ -255,16 +269,14 @@ final class PostgresTenants {
     /** Runs inside the tenant's database: the role owns {@code public}, nobody else may use it. */
     static void restrictPublicSchema(Connection tenantDatabase, String name) throws SQLException {
         try (Statement sql = tenantDatabase.createStatement()) {
-            sql.execute("alter schema public owner to " + quote(name));
-            sql.execute(CLOSE_PUBLIC_SCHEMA);
+            for (String statement : restrictPublicSchemaStatements(name)) {
+                sql.execute(statement);
+            }
         }
     }
 
-    /** Runs inside the tenant's database, whose {@code public} schema is closed already: the role owns it. */
-    private static void ownPublicSchema(Connection tenantDatabase, String name) throws SQLException {
-        try (Statement sql = tenantDatabase.createStatement()) {
-            sql.execute("alter schema public owner to " + quote(name));
-        }
+    private static List<String> restrictPublicSchemaStatements(String role) {
+        return List.of("alter schema public owner to " + quote(role), "revoke all on schema public from public");
     }
 
     private static void dropAfterFailure(Connection admin, String name, SQLException failure) {

@@ -135,7 +135,7 @@ class PostgresProviderTest {
     }
 
     @Test
-    void theTemplatesInitializerAlsoMakesTheSpareDatabaseInSingleUserMode(@TempDir Path dir) throws Exception {
+    void theTemplatesInitializerAlsoMakesTheSpareTenantInSingleUserMode(@TempDir Path dir) throws Exception {
         List<String> ran = new ArrayList<>();
         ProcessContext context = context(dir, (command, input) -> ran.add(String.join(" ", command)
                 + (input == null ? "" : " <<< " + input)));
@@ -148,12 +148,17 @@ class PostgresProviderTest {
         assertThat(ran).hasSize(3);
         assertThat(ran.get(0)).startsWith("/bin/initdb -D " + data + " -U postgres");
         assertThat(ran.subList(1, 3)).containsExactly(
-                "/bin/postgres --single -D " + data + " -c exit_on_error=on postgres <<< create database \"addons_spare\""
+                "/bin/postgres --single -D " + data + " -c exit_on_error=on postgres <<< "
+                        + "create role \"addons_spare\" nologin nosuperuser nocreatedb nocreaterole noreplication"
+                        + " nobypassrls"
+                        + "\ncreate database \"addons_spare\" owner \"addons_spare\""
                         + "\nrevoke all on database \"addons_spare\" from public"
+                        + "\ngrant connect, temporary on database \"addons_spare\" to \"addons_spare\""
                         + "\nrevoke connect, temporary on database postgres, template1 from public\n",
                 "/bin/postgres --single -D " + data + " -c exit_on_error=on addons_spare <<< "
-                        + "revoke all on schema public from public\n");
-        assertThat(template.key()).contains("spare database addons_spare");
+                        + "alter schema public owner to \"addons_spare\""
+                        + "\nrevoke all on schema public from public\n");
+        assertThat(template.key()).contains("spare tenant addons_spare");
     }
 
     @Test

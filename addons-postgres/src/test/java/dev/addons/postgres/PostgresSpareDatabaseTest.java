@@ -55,7 +55,9 @@ class PostgresSpareDatabaseTest {
 
     @Test
     void aNewServerCarriesTheSpareClosedToPublicAndTheMaintenanceDatabasesClosed() throws SQLException {
-        assertThat(adminQuery("select count(*) from pg_database where datname = 'addons_spare'")).isEqualTo("1");
+        assertThat(adminQuery("select pg_get_userbyid(datdba) from pg_database where datname = 'addons_spare'"))
+                .isEqualTo("addons_spare");
+        assertThat(adminQuery("select rolcanlogin from pg_roles where rolname = 'addons_spare'")).isEqualTo("f");
         for (String database : List.of("addons_spare", "postgres", "template1")) {
             assertThat(adminQuery("select has_database_privilege('public', '" + database + "', 'connect')"
                     + " or has_database_privilege('public', '" + database + "', 'temporary')"))
@@ -71,11 +73,10 @@ class PostgresSpareDatabaseTest {
     @Test
     void theFirstTenantTakesTheSpareAndTheNextIsCreatedAlike() throws SQLException {
         Credentials first = provision("app_one");
-        assertThat(adminQuery("select count(*) from pg_database where datname = 'addons_spare'"))
-                .as("the spare, after the first tenant").isEqualTo("0");
+        assertThat(spares()).as("the spare, after the first tenant").isEqualTo("0");
         Credentials second = provision("app_two");
 
-        assertThat(catalog("app_one")).startsWith("owner <tenant>\n").contains("\nschema owner <tenant>\n")
+        assertThat(catalog("app_one")).contains("\nowner <tenant>\n").contains("\nschema owner <tenant>\n")
                 .isEqualTo(catalog("app_two"));
         for (Credentials tenant : List.of(first, second)) {
             try (Connection connection = connect(tenant); Statement sql = connection.createStatement()) {
@@ -113,23 +114,37 @@ class PostgresSpareDatabaseTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(adminQuery("select count(*) from pg_database where datname = 'addons_spare'")).isEqualTo("0");
+        assertThat(spares()).isEqualTo("0");
         assertThat(catalog("race_one")).isEqualTo(catalog("race_two"));
     }
 
     @Test
-    void aFailureAfterTheSpareWasTakenLeavesNoHalfTenant() throws SQLException {
-        // The rename succeeds; the connection to the tenant's database that follows is refused.
-        adminExecute("alter database addons_spare allow_connections false");
+    void aClaimThatFailsHalfwayLeavesTheSpareWholeAndNoHalfTenant() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection holder = PostgresAdmin.connect(server.access(), PostgresAdmin.MAINTENANCE_DATABASE);
+                Statement sql = holder.createStatement()) {
+            // Holds the spare role's row: the claim renames the database, then waits to rename the
+            // role, and fails ("tuple concurrently updated") once this commits.
+            holder.setAutoCommit(false);
+            sql.execute("alter role addons_spare connection limit 5");
+            String holderPid = queryString(sql, "select pg_backend_pid()");
+            Future<Credentials> claim = pool.submit(() -> provision("app_broken"));
+            awaitBlockedBy(holderPid, claim);
+            holder.commit();
 
-        assertThatThrownBy(() -> provision("app_broken")).isInstanceOf(ProvisioningException.class)
-                .hasMessageContaining("app_broken");
+            assertThatThrownBy(() -> claim.get(60, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(ProvisioningException.class).hasMessageContaining("app_broken");
+        } finally {
+            pool.shutdownNow();
+        }
 
-        assertThat(adminQuery("select count(*) from pg_database where datname in ('app_broken', 'addons_spare')"))
-                .isEqualTo("0");
+        assertThat(adminQuery("select count(*) from pg_database where datname = 'app_broken'")).isEqualTo("0");
         assertThat(adminQuery("select count(*) from pg_roles where rolname = 'app_broken'")).isEqualTo("0");
+        assertThat(spares()).as("the spare, rolled back whole").isEqualTo("2");
+        adminExecute("alter role addons_spare connection limit -1");
         provision("app_after");
-        assertThat(catalog("app_after")).startsWith("owner <tenant>\n");
+        assertThat(spares()).isEqualTo("0");
+        assertThat(catalog("app_after")).contains("\nowner <tenant>\n");
     }
 
     @Test
@@ -141,8 +156,24 @@ class PostgresSpareDatabaseTest {
                         + " template1, public, addons_spare, pg_*, the admin user); give the tenant another name");
         assertThatThrownBy(() -> provider.deprovision(request("addons_spare"), Binding.of(),
                 server.access())).isInstanceOf(ProvisioningException.class);
-        assertThat(adminQuery("select count(*) from pg_database where datname = 'addons_spare'"))
-                .as("the spare, untouched").isEqualTo("1");
+        assertThat(spares()).as("the spare, untouched").isEqualTo("2");
+    }
+
+    /** Waits until a session waits for a lock the session {@code holderPid} holds, or fails on the claim's end. */
+    private void awaitBlockedBy(String holderPid, Future<?> claim) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!adminQuery("select exists (select 1 from pg_stat_activity where " + holderPid
+                + " = any(pg_blocking_pids(pid)))").equals("t")) {
+            assertThat(claim.isDone()).as("the claim ended before it waited: %s", claim).isFalse();
+            assertThat(System.nanoTime()).as("the claim's wait for the spare role, within 30 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** How many of the spare's database and role are there. */
+    private String spares() throws SQLException {
+        return adminQuery("select (select count(*) from pg_database where datname = 'addons_spare')"
+                + " + (select count(*) from pg_roles where rolname = 'addons_spare')");
     }
 
     private Credentials provision(String tenant) {
@@ -154,11 +185,22 @@ class PostgresSpareDatabaseTest {
     }
 
     /**
-     * What {@code \l} and {@code \dn+} show of the tenant's database and its {@code public} schema,
-     * and what {@code PUBLIC} may do there, with the tenant's name as {@code <tenant>}.
+     * What {@code \du}, {@code \l} and {@code \dn+} show of the tenant's role, database and its
+     * {@code public} schema, and what {@code PUBLIC} may do there, with the tenant's name as {@code <tenant>}.
      */
     private String catalog(String tenant) throws SQLException {
         StringBuilder shown = new StringBuilder();
+        try (Connection admin = PostgresAdmin.connect(server.access(), PostgresAdmin.MAINTENANCE_DATABASE);
+                PreparedStatement role = admin.prepareStatement("select 'role ' || concat_ws(' ', r.rolsuper,"
+                        + " r.rolinherit, r.rolcreaterole, r.rolcreatedb, r.rolcanlogin, r.rolreplication,"
+                        + " r.rolbypassrls, r.rolconnlimit, r.rolvaliduntil, r.rolconfig::text,"
+                        + " left(a.rolpassword, 14)),"
+                        + " 'memberships ' || (select count(*) from pg_auth_members m"
+                        + "   where m.member = r.oid or m.roleid = r.oid)"
+                        + " from pg_roles r join pg_authid a on a.oid = r.oid where r.rolname = ?")) {
+            role.setString(1, tenant);
+            append(role, shown);
+        }
         try (Connection admin = PostgresAdmin.connect(server.access(), PostgresAdmin.MAINTENANCE_DATABASE);
                 PreparedStatement query = admin.prepareStatement("select 'owner ' || pg_get_userbyid(datdba),"
                         + " 'acl ' || datacl::text, 'encoding ' || pg_encoding_to_char(encoding),"
