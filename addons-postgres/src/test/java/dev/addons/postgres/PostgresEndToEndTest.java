@@ -280,7 +280,7 @@ class PostgresEndToEndTest {
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("postgresql has no variant 'large'. Variants: [small, shared]");
         assertThat(addons.list("bad", "production")).isEmpty();
-        for (String app : List.of("postgres", "template1", "public", "addons_spare")) {
+        for (String app : List.of("postgres", "template1", "public")) {
             assertThatThrownBy(() -> addons.create(app, "production", AddonSpec.parse("postgresql:shared")))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessage("app '" + app + "' in production cannot have a postgresql addon: its database and "

@@ -184,53 +184,54 @@ class PostgresSpareDatabaseTest {
         return new TenantRequest("addon-" + tenant, tenant, "test", "shared", true, tenant);
     }
 
-    /**
-     * What {@code \du}, {@code \l} and {@code \dn+} show of the tenant's role, database and its
-     * {@code public} schema, and what {@code PUBLIC} may do there, with the tenant's name as {@code <tenant>}.
-     */
+    /** The tenant's role as {@code \du} shows it, and its password's kind. */
+    private static final String ROLE = "select 'role ' || concat_ws(' ', r.rolsuper, r.rolinherit,"
+            + " r.rolcreaterole, r.rolcreatedb, r.rolcanlogin, r.rolreplication, r.rolbypassrls, r.rolconnlimit,"
+            + " r.rolvaliduntil, r.rolconfig::text, left(a.rolpassword, 14)),"
+            + " 'memberships ' || (select count(*) from pg_auth_members m where m.member = r.oid or m.roleid = r.oid)"
+            + " from pg_roles r join pg_authid a on a.oid = r.oid where r.rolname = ?";
+
+    /** The tenant's database as {@code \l} shows it, and what {@code PUBLIC} may do there. */
+    private static final String DATABASE = "select 'owner ' || pg_get_userbyid(datdba),"
+            + " 'acl ' || datacl::text, 'encoding ' || pg_encoding_to_char(encoding),"
+            + " 'collate ' || datcollate || '/' || datctype, 'allowconn ' || datallowconn,"
+            + " 'connlimit ' || datconnlimit, 'istemplate ' || datistemplate,"
+            + " 'tablespace ' || (select spcname from pg_tablespace t where t.oid = dattablespace),"
+            + " 'public ' || has_database_privilege('public', oid, 'connect')"
+            + "   || has_database_privilege('public', oid, 'temporary')"
+            + "   || has_database_privilege('public', oid, 'create')"
+            + " from pg_database where datname = ?";
+
+    /** The database's {@code public} schema as {@code \dn+} shows it, and the schemas there are. */
+    private static final String SCHEMA = "select 'schema owner ' || nspowner::regrole::text,"
+            + " 'schema acl ' || nspacl::text,"
+            + " 'schema public ' || has_schema_privilege('public', oid, 'usage')"
+            + "   || has_schema_privilege('public', oid, 'create'),"
+            + " 'schemas ' || (select string_agg(nspname, ',' order by nspname) from pg_namespace)"
+            + " from pg_namespace where nspname = ?";
+
+    /** The tenant's role, database and {@code public} schema, with the tenant's name as {@code <tenant>}. */
     private String catalog(String tenant) throws SQLException {
         StringBuilder shown = new StringBuilder();
-        try (Connection admin = PostgresAdmin.connect(server.access(), PostgresAdmin.MAINTENANCE_DATABASE);
-                PreparedStatement role = admin.prepareStatement("select 'role ' || concat_ws(' ', r.rolsuper,"
-                        + " r.rolinherit, r.rolcreaterole, r.rolcreatedb, r.rolcanlogin, r.rolreplication,"
-                        + " r.rolbypassrls, r.rolconnlimit, r.rolvaliduntil, r.rolconfig::text,"
-                        + " left(a.rolpassword, 14)),"
-                        + " 'memberships ' || (select count(*) from pg_auth_members m"
-                        + "   where m.member = r.oid or m.roleid = r.oid)"
-                        + " from pg_roles r join pg_authid a on a.oid = r.oid where r.rolname = ?")) {
-            role.setString(1, tenant);
-            append(role, shown);
+        try (Connection admin = PostgresAdmin.connect(server.access(), PostgresAdmin.MAINTENANCE_DATABASE)) {
+            append(admin, ROLE, tenant, shown);
+            append(admin, DATABASE, tenant, shown);
         }
-        try (Connection admin = PostgresAdmin.connect(server.access(), PostgresAdmin.MAINTENANCE_DATABASE);
-                PreparedStatement query = admin.prepareStatement("select 'owner ' || pg_get_userbyid(datdba),"
-                        + " 'acl ' || datacl::text, 'encoding ' || pg_encoding_to_char(encoding),"
-                        + " 'collate ' || datcollate || '/' || datctype, 'allowconn ' || datallowconn,"
-                        + " 'connlimit ' || datconnlimit, 'istemplate ' || datistemplate,"
-                        + " 'tablespace ' || (select spcname from pg_tablespace t where t.oid = dattablespace),"
-                        + " 'public ' || has_database_privilege('public', oid, 'connect')"
-                        + "   || has_database_privilege('public', oid, 'temporary')"
-                        + "   || has_database_privilege('public', oid, 'create')"
-                        + " from pg_database where datname = ?")) {
-            query.setString(1, tenant);
-            append(query, shown);
-        }
-        try (Connection database = PostgresAdmin.connect(server.access(), tenant);
-                PreparedStatement query = database.prepareStatement("select 'schema owner ' || nspowner::regrole::text,"
-                        + " 'schema acl ' || nspacl::text,"
-                        + " 'schema public ' || has_schema_privilege('public', oid, 'usage')"
-                        + "   || has_schema_privilege('public', oid, 'create'),"
-                        + " 'schemas ' || (select string_agg(nspname, ',' order by nspname) from pg_namespace)"
-                        + " from pg_namespace where nspname = 'public'")) {
-            append(query, shown);
+        try (Connection database = PostgresAdmin.connect(server.access(), tenant)) {
+            append(database, SCHEMA, "public", shown);
         }
         return shown.toString().replace(tenant, "<tenant>");
     }
 
-    private static void append(PreparedStatement query, StringBuilder shown) throws SQLException {
-        try (ResultSet rows = query.executeQuery()) {
-            assertThat(rows.next()).as("a row for %s", query).isTrue();
-            for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
-                shown.append(rows.getString(i)).append('\n');
+    private static void append(Connection connection, String query, String name, StringBuilder shown)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(query)) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                assertThat(rows.next()).as("a row of %s for %s", query, name).isTrue();
+                for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+                    shown.append(rows.getString(i)).append('\n');
+                }
             }
         }
     }
