@@ -3,6 +3,7 @@ package dev.addons.testkit;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Endpoint;
 import dev.addons.core.Addons;
+import dev.addons.core.internal.process.ProcessRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -108,6 +109,10 @@ public final class Soak {
         }
         Set<String> left = paths(home);
         left.removeAll(paths);
+        // A template's ready spare is a bounded cache, made in the background whenever the one
+        // before was taken (maybe first after the first cycle): more of them than a template keeps is a leak.
+        left.removeIf(path -> path.matches("cache/templates/[^/]+/spares(/<spare>(/.*)?)?"));
+        left.addAll(excessSpares(home));
         return new Report(done, (System.nanoTime() - start) / 1_000_000, descriptors, descriptors(),
                 ServerProcesses.under(home), ports.stream().filter(Loopback::isListening).toList(), List.copyOf(left));
     }
@@ -173,6 +178,26 @@ public final class Soak {
                 }
             }
         }
+    }
+
+    /** The templates' spare directories holding more ready spares than a template keeps by default. */
+    private static List<String> excessSpares(Path home) throws IOException {
+        Path templates = home.resolve("cache").resolve("templates");
+        if (!Files.isDirectory(templates)) {
+            return List.of();
+        }
+        List<String> excess = new ArrayList<>();
+        try (Stream<Path> listed = Files.list(templates)) {
+            for (Path spares : listed.map(template -> template.resolve("spares")).filter(Files::isDirectory).toList()) {
+                try (Stream<Path> ready = Files.list(spares)) {
+                    long count = ready.filter(path -> !path.getFileName().toString().startsWith(".")).count();
+                    if (count > ProcessRuntime.DEFAULT_SPARES) {
+                        excess.add(home.relativize(spares) + " holds " + count + " ready spares");
+                    }
+                }
+            }
+        }
+        return excess;
     }
 
     private static final Pattern READY_SPARE = Pattern.compile("^(cache/templates/[^/]+/spares/)[^./][^/]*");
