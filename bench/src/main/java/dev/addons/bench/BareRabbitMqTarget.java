@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * (not through the wrapper that switches to the {@code rabbitmq} user), with the management plugin
  * addons enables too, the guest user, its own directories and ports on 127.0.0.1, and an epmd of
  * its own on a free port. Started with {@code setsid}; stopped with SIGTERM as the script
- * expects, then whatever is left in its session (its epmd) is killed and its directory deleted.
+ * expects, then whatever is left in its session is killed, and its epmd (which detaches into a
+ * session of its own), and its directory deleted.
  * The yardstick the issue names for the RabbitMQ row: addons should be within 1.2x of it.
  */
 final class BareRabbitMqTarget implements Target {
@@ -59,7 +60,8 @@ final class BareRabbitMqTarget implements Target {
         env.put("HOME", dir.toString());
         env.put("RABBITMQ_NODENAME", "bench" + ProcessHandle.current().pid() + "-" + starts + "@localhost");
         env.put("RABBITMQ_DIST_PORT", Integer.toString(freePort()));
-        env.put("ERL_EPMD_PORT", Integer.toString(freePort()));
+        String epmdPort = Integer.toString(freePort());
+        env.put("ERL_EPMD_PORT", epmdPort);
         env.put("ERL_EPMD_ADDRESS", "127.0.0.1");
         env.put("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq.conf").toString());
         env.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
@@ -83,12 +85,13 @@ final class BareRabbitMqTarget implements Target {
                     process.destroyForcibly().waitFor();
                 }
                 killSession(session);
+                killEpmd(epmdPort);
                 deleteTree(dir);
             }
         };
     }
 
-    /** Kills what is left in the session {@code session} led (the epmd the node started), and waits for it. */
+    /** Kills what is left in the session {@code session} led, and waits for it. */
     private static void killSession(long session) throws InterruptedException {
         List<ProcessHandle> left;
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
@@ -97,6 +100,30 @@ final class BareRabbitMqTarget implements Target {
         left.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle p : left) {
             p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> p).join();
+        }
+    }
+
+    /**
+     * Kills the epmd the node started on {@code port}: {@code epmd -daemon} detaches into a session
+     * of its own, so {@link #killSession} does not see it; it is told by its environment.
+     */
+    private static void killEpmd(String port) {
+        List<ProcessHandle> epmds;
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            epmds = all.filter(p -> p.info().command().map(c -> c.endsWith("/epmd")).orElse(false))
+                    .filter(p -> environmentOf(p.pid()).contains("ERL_EPMD_PORT=" + port)).toList();
+        }
+        epmds.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle p : epmds) {
+            p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> p).join();
+        }
+    }
+
+    private static List<String> environmentOf(long pid) {
+        try {
+            return List.of(Files.readString(Path.of("/proc", Long.toString(pid), "environ")).split("\0"));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
         }
     }
 
