@@ -328,7 +328,10 @@ final class DataTemplates {
                 }
                 throw e;
             }
-            sparesMade.incrementAndGet();
+            synchronized (sparesMade) {
+                sparesMade.incrementAndGet();
+                sparesMade.notifyAll();
+            }
             LOG.debug("Made a spare copy of {} in {} ms", template.directory().getFileName(),
                     (System.nanoTime() - begin) / 1_000_000);
         }
@@ -400,9 +403,22 @@ final class DataTemplates {
         return builds.get();
     }
 
-    /** How many spares this instance has made: for tests. */
-    int sparesMade() {
-        return sparesMade.get();
+    /**
+     * Waits until this instance has made {@code count} spares in all; false when {@code timeout}
+     * passed first. For tests.
+     */
+    boolean awaitSparesMade(int count, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (sparesMade) {
+            while (sparesMade.get() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(sparesMade, left);
+            }
+            return true;
+        }
     }
 
     /** How many spares this instance has taken: for tests. */

@@ -167,11 +167,8 @@ class DataTemplatesTest {
 
     /** Waits (up to a minute) until the runtime has made {@code count} spares in all. */
     private static void awaitSpares(ProcessRuntime runtime, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (runtime.templates().sparesMade() < count) {
-            assertThat(System.nanoTime()).as("spares made by the deadline").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        assertThat(runtime.templates().awaitSparesMade(count, Duration.ofMinutes(1)))
+                .as("%d spares made within a minute", count).isTrue();
     }
 
     private List<Path> readySpares() throws IOException {
