@@ -31,11 +31,16 @@ final class HealthCommand extends AddonsCommand {
                 Map<String, Object> map = new LinkedHashMap<>(Json.record(h.addon()));
                 map.put("healthy", h.healthy());
                 map.put("detail", h.detail());
+                map.putAll(Json.history(h.history()));
                 return map;
             }).toList());
         } else {
             for (Health h : checked) {
-                out.println(h.addon().addon() + ": " + (h.healthy() ? "healthy" : "UNHEALTHY") + " - " + h.detail());
+                out.println(h.addon().addon() + ": " + (h.healthy() ? "healthy" : "UNHEALTHY") + " - " + h.detail()
+                        + (h.history().restarts() == 0 ? "" : "; restarted " + h.history().restarts()
+                                + " time(s) after a crash, the last at " + h.history().lastCrashAt()));
+                h.history().lastCrashTime().ifPresent(at -> out.println("  last crash (" + at + "): "
+                        + Failures.oneLine(h.history().lastCrash())));
             }
         }
         return checked.stream().allMatch(Health::healthy) ? 0 : 1;

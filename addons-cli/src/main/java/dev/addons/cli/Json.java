@@ -51,6 +51,15 @@ final class Json {
         return map;
     }
 
+    /** A server's history: {@code restarts}, {@code lastCrashAt} (null when never), {@code lastCrash}. */
+    static Map<String, Object> history(dev.addons.core.ServerHistory history) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("restarts", history.restarts());
+        map.put("lastCrashAt", history.lastCrashTime().map(Object::toString).orElse(null));
+        map.put("lastCrash", history.lastCrash());
+        return map;
+    }
+
     static List<Map<String, Object>> records(List<AddonRecord> records) {
         return records.stream().map(Json::record).toList();
     }

@@ -17,15 +17,28 @@ final class ListCommand extends AddonsCommand {
     public Integer call() {
         PrintWriter out = out();
         List<AddonRecord> records;
+        java.util.Map<String, dev.addons.core.ServerHistory> histories = new java.util.LinkedHashMap<>();
         try (Addons addons = open()) {
             records = addons.list(target.app, target.environment());
+            for (AddonRecord r : records) {
+                histories.put(r.id(), addons.history(r.app(), r.environment(), r.addon()));
+            }
         }
         if (main.json()) {
-            Json.print(out, Json.records(records));
+            Json.print(out, records.stream().map(r -> {
+                java.util.Map<String, Object> map = new java.util.LinkedHashMap<>(Json.record(r));
+                map.putAll(Json.history(histories.get(r.id())));
+                return map;
+            }).toList());
         } else if (records.isEmpty()) {
             out.println(target.app + " has no addons in " + target.environment() + ".");
         } else {
             print(out, records);
+            for (AddonRecord r : records) {
+                dev.addons.core.ServerHistory history = histories.get(r.id());
+                history.lastCrashTime().ifPresent(at -> out.println(r.addon() + ": restarted " + history.restarts()
+                        + " time(s) after a crash; last crash " + at + ": " + Failures.oneLine(history.lastCrash())));
+            }
         }
         return 0;
     }

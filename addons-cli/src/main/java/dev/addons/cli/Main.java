@@ -26,7 +26,8 @@ import picocli.CommandLine;
         subcommands = {
             ListAvailableCommand.class, VariantsCommand.class, CreateCommand.class, ListCommand.class,
             EnvCommand.class, DestroyCommand.class, DeployCommand.class, RunCommand.class, BackupCommand.class,
-            RestoreCommand.class, BackupsCommand.class, MigrateCommand.class, RestartCommand.class, HealthCommand.class,
+            RestoreCommand.class, BackupsCommand.class, MigrateCommand.class, RestartCommand.class, StopCommand.class, StartCommand.class, UpCommand.class,
+            HealthCommand.class,
             ServersCommand.class
         })
 public final class Main {

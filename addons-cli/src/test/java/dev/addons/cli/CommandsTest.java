@@ -77,7 +77,7 @@ class CommandsTest {
     void healthPrintsALineAnAddonAndExitsWithOneWhenOneCannotServe() throws Exception {
         when(addons.health("myapp", "production")).thenReturn(List.of(
                 new dev.addons.core.Health(record(Status.ACTIVE, ""), false, "its server s1: its engine (pid 7) is"
-                        + " stopped (SIGSTOP)")));
+                        + " stopped (SIGSTOP)", dev.addons.core.ServerHistory.NONE)));
 
         Cli.Result text = Cli.run(new Main(factory), "health", "-a", "myapp");
         Cli.Result json = Cli.run(new Main(factory), "--json", "health", "-a", "myapp");
@@ -105,6 +105,7 @@ class CommandsTest {
     @Test
     void listPrintsATableAndJson() throws Exception {
         when(addons.list("myapp", "production")).thenReturn(List.of(record(Status.ACTIVE, "")));
+        when(addons.history("myapp", "production", "postgresql")).thenReturn(dev.addons.core.ServerHistory.NONE);
 
         Cli.Result text = Cli.run(new Main(factory), "list", "-a", "myapp", "--env", "production");
         Cli.Result json = Cli.run(new Main(factory), "list", "-a", "myapp", "--env", "production", "--json");
@@ -142,6 +143,27 @@ class CommandsTest {
         assertThat(due.out()).isEqualTo("Took 3 automatic backups.\n");
         assertThat(policyWithoutName.exitCode()).isEqualTo(2);
         assertThat(policyWithoutName.err()).contains("the policy options need the addon's NAME");
+    }
+
+    @Test
+    void listShowsStoppedAddonsRestartsAndTheLastCrash() throws Exception {
+        when(addons.list("myapp", "production")).thenReturn(List.of(record(Status.STOPPED, "stopped on request")));
+        when(addons.history("myapp", "production", "postgresql")).thenReturn(new dev.addons.core.ServerHistory(2,
+                NOW, "found not running; last lines of its log:\nFATAL: could not map anonymous shared memory"));
+
+        Cli.Result text = Cli.run(new Main(factory), "list", "-a", "myapp");
+        Cli.Result json = Cli.run(new Main(factory), "list", "-a", "myapp", "--json");
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out().lines()).contains(
+                "postgresql  shared   18       stopped  process  postgresql-myapp-production-abc123  stopped on request",
+                "postgresql: restarted 2 time(s) after a crash; last crash 2025-01-01T00:00:00Z: found not running;"
+                        + " last lines of its log: FATAL: could not map anonymous shared memory");
+        JsonNode first = new ObjectMapper().readTree(json.out()).get(0);
+        assertThat(first.get("status").asText()).isEqualTo("stopped");
+        assertThat(first.get("restarts").asInt()).isEqualTo(2);
+        assertThat(first.get("lastCrashAt").asText()).isEqualTo("2025-01-01T00:00:00Z");
+        assertThat(first.get("lastCrash").asText()).contains("FATAL: could not map");
     }
 
     @Test

@@ -286,6 +286,58 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
+     * Stops an addon's dedicated server and keeps its data and port: the addon is
+     * {@link dev.addons.api.Status#STOPPED}, {@link #env} still gives its variables, and nothing
+     * starts it again ({@link #up} leaves it stopped) but {@link #start}. Stopping a stopped addon
+     * does nothing. Refused with {@link InvalidSpecException} for an addon on a shared server,
+     * which other apps use.
+     *
+     * @since 0.1.0
+     */
+    public AddonRecord stop(String app, String environment, String addon) {
+        return lifecycle.stop(checkApp(app), checkEnvironment(environment), addon);
+    }
+
+    /**
+     * Starts a stopped, sleeping or downed addon's server again on its data and returns the
+     * addon ACTIVE; its variables stay the same unless another program took its port meanwhile.
+     * An ACTIVE addon whose server runs is returned as it is.
+     *
+     * @since 0.1.0
+     */
+    public AddonRecord start(String app, String environment, String addon) {
+        return lifecycle.start(checkApp(app), checkEnvironment(environment), addon);
+    }
+
+    /**
+     * Brings back, on their data and in parallel, every addon of the home that should be running
+     * and is not (its server died, was killed, or the machine rebooted), and waits until each is
+     * ACTIVE or has failed to come back. Stopped addons stay stopped; sleeping ones are woken
+     * when {@code wakeSleeping} (no supervisor holds their port then). What a machine runs at boot.
+     *
+     * @param app         only this app's addons; {@code null} for every app
+     * @param environment only this environment's; {@code null} for every environment
+     * @since 0.1.0
+     */
+    public UpResult up(String app, String environment, boolean wakeSleeping) {
+        String checkedApp = app == null ? null : checkApp(app);
+        String checkedEnvironment = environment == null ? null : checkEnvironment(environment);
+        return lifecycle.up(record -> (checkedApp == null || record.app().equals(checkedApp))
+                && (checkedEnvironment == null || record.environment().equals(checkedEnvironment)),
+                wakeSleeping, executor);
+    }
+
+    /**
+     * An addon's server history: how often it was started again after going down by itself, and
+     * its last crash with the engine's last log lines.
+     *
+     * @since 0.1.0
+     */
+    public ServerHistory history(String app, String environment, String addon) {
+        return lifecycle.history(state(app, environment, addon));
+    }
+
+    /**
      * Makes an environment's addons match an app file: checks every declared addon first (nothing
      * is provisioned if one is wrong), then provisions the missing ones in parallel and waits
      * until all are ACTIVE, and deprovisions addons the file no longer declares. New servers run

@@ -11,10 +11,12 @@ import java.util.Objects;
  * @param addon   the addon's record (its status is what the state store says)
  * @param healthy whether it is ACTIVE and its server runs and accepts connections
  * @param detail  what was found, one line
+ * @param history its server's restarts and last crash
  */
-public record Health(AddonRecord addon, boolean healthy, String detail) {
+public record Health(AddonRecord addon, boolean healthy, String detail, ServerHistory history) {
     public Health {
         Objects.requireNonNull(addon, "addon == null");
         Objects.requireNonNull(detail, "detail == null");
+        Objects.requireNonNull(history, "history == null");
     }
 }

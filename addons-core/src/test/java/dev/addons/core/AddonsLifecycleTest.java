@@ -178,13 +178,13 @@ class AddonsLifecycleTest {
     }
 
     @Test
-    void changingTheVariantOfAnExistingAddonIsRefused() {
+    void changingTheVariantOfAnExistingAddonIsRefusedPointingAtMigrateWhichKeepsItsData() {
         addons.create("myapp", "production", AddonSpec.of("fakedb"));
 
         assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.parse("fakedb:shared")))
                 .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("fakedb of myapp/production exists as small 2, not shared 2: destroy it first to change"
-                        + " variant or version");
+                .hasMessage("fakedb of myapp/production exists as small 2, not shared 2: move it with its data by"
+                        + " 'addons migrate fakedb -a myapp --env production --to shared'");
     }
 
     @Test

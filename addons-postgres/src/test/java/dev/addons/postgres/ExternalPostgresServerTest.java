@@ -124,7 +124,8 @@ class ExternalPostgresServerTest {
             assertThatThrownBy(() -> addons.create("blog", "production", AddonSpec.parse("postgresql:shared")
                     .withServer("same-db"))).isInstanceOf(InvalidSpecException.class)
                     .hasMessage("postgresql of blog/production exists on the external server external-main-db:"
-                            + " destroy it first to move it to another server");
+                            + " it cannot move to another server; back it up and restore the backup into an addon"
+                            + " there (another app or environment)");
             addons.removeServer("same-db");
             assertThat(addons.list("blog", "production")).singleElement().extracting(AddonRecord::status)
                     .isEqualTo(Status.ACTIVE);

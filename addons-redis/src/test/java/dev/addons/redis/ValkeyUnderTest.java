@@ -48,6 +48,14 @@ final class ValkeyUnderTest implements EngineUnderTest {
         }
     }
 
+    /** {@code SAVE}: the RDB snapshot a crashed server comes back with (it writes one on its own only now and then). */
+    @Override
+    public void checkpoint(Map<String, String> variables) {
+        try (Jedis jedis = new Jedis(URI.create(variables.get("VALKEY_URL")))) {
+            jedis.save();
+        }
+    }
+
     @Override
     public Optional<String> read(Map<String, String> variables, String key) {
         try (Jedis jedis = new Jedis(URI.create(variables.get("VALKEY_URL")))) {

@@ -173,6 +173,104 @@ public abstract class AddonScenarios {
     }
 
     @Test
+    void everyServerOfTheHomeKilledAtOnceComesBackOnItsDataThroughUpWithTheSameVariables() throws Exception {
+        java.util.List<String> apps = new java.util.ArrayList<>(java.util.List.of("crashed"));
+        create("crashed", Variant.DEFAULT);
+        sharedVariant().ifPresent(shared -> {
+            create("crashed-shared", shared);
+            apps.add("crashed-shared");
+        });
+        Map<String, Map<String, String>> before = new java.util.LinkedHashMap<>();
+        for (String app : apps) {
+            before.put(app, variables(app));
+            engine.write(before.get(app), "kept", "through a power cut by " + app);
+            engine.checkpoint(before.get(app));
+        }
+
+        assertThat(runtime.killAll(home)).as("servers killed").isEqualTo(apps.size());
+
+        // A new instance, as after a reboot: it finds the servers dead, and up brings them back.
+        try (Addons rebooted = Addons.builder().home(home).runtime(runtime.name()).build()) {
+            assertThat(rebooted.listAll()).extracting(AddonRecord::status).containsOnly(Status.FAILED);
+            dev.addons.core.UpResult up = rebooted.up(null, null, true);
+
+            assertThat(up.failures()).as("could not come back").isEmpty();
+            assertThat(up.active()).extracting(AddonRecord::app).containsExactlyInAnyOrderElementsOf(apps);
+            for (String app : apps) {
+                Map<String, String> after = rebooted.env(app, "production").toMap();
+                assertThat(after).as(app + "'s variables").isEqualTo(before.get(app));
+                assertThat(engine.read(after, "kept")).as(app + "'s data")
+                        .isEqualTo(engine.keepsDataAcrossRestart()
+                                ? java.util.Optional.of("through a power cut by " + app) : java.util.Optional.empty());
+                dev.addons.core.ServerHistory history = rebooted.history(app, "production", engine.addon());
+                assertThat(history.restarts()).as(app + "'s restarts").isEqualTo(1);
+                assertThat(history.lastCrash()).as(app + "'s last crash").startsWith("found not running");
+            }
+            assertThat(rebooted.up(null, null, true).active()).as("a second up finds them running")
+                    .hasSize(apps.size());
+            assertThat(rebooted.history("crashed", "production", engine.addon()).restarts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCreateOfAnAddonWhoseServerWasKilledStartsItAgainOnItsDataNeverMakingANewOne() throws Exception {
+        AddonRecord record = create("phoenix", Variant.DEFAULT);
+        Map<String, String> before = variables("phoenix");
+        engine.write(before, "kept", "through a kill");
+        engine.checkpoint(before);
+
+        runtime.kill(home, record);
+
+        try (Addons later = Addons.builder().home(home).runtime(runtime.name()).build()) {
+            AddonRecord again = later.create("phoenix", "production", AddonSpec.of(engine.addon())
+                    .withVersion(runtime.version(engine)));
+
+            assertThat(again.status()).isEqualTo(Status.ACTIVE);
+            assertThat(again.id()).as("the same addon, not a new one").isEqualTo(record.id());
+            Map<String, String> after = later.env("phoenix", "production").toMap();
+            assertThat(after).isEqualTo(before);
+            if (engine.keepsDataAcrossRestart()) {
+                assertThat(engine.read(after, "kept")).contains("through a kill");
+            }
+        }
+    }
+
+    @Test
+    void aStoppedAddonKeepsItsDataPortAndVariablesStaysStoppedThroughUpAndStartsAgain() throws Exception {
+        create("paused", Variant.DEFAULT);
+        Map<String, String> before = variables("paused");
+        engine.write(before, "kept", "while stopped");
+        int port = engine.endpoint(before).port();
+
+        AddonRecord stopped = addons.stop("paused", "production", engine.addon());
+
+        assertThat(stopped.status()).isEqualTo(Status.STOPPED);
+        assertThat(Loopback.isListening(port)).as("port " + port + " of the stopped server").isFalse();
+        assertThat(variables("paused")).as("its variables while stopped").isEqualTo(before);
+        dev.addons.core.UpResult up = addons.up("paused", null, true);
+        assertThat(up.left()).extracting(AddonRecord::status).containsExactly(Status.STOPPED);
+        assertThat(Loopback.isListening(port)).as("port " + port + " after up").isFalse();
+        assertThat(addons.health("paused", "production")).singleElement()
+                .satisfies(health -> assertThat(health.detail()).startsWith("it is stopped"));
+
+        AddonRecord started = addons.start("paused", "production", engine.addon());
+
+        assertThat(started.status()).isEqualTo(Status.ACTIVE);
+        assertThat(variables("paused")).isEqualTo(before);
+        if (engine.keepsDataAcrossRestart()) {
+            assertThat(engine.read(before, "kept")).contains("while stopped");
+        }
+        assertThat(addons.history("paused", "production", engine.addon()).restarts())
+                .as("a stop on request is no crash").isZero();
+        sharedVariant().ifPresent(shared -> {
+            create("neighbour", shared);
+            assertThatThrownBy(() -> addons.stop("neighbour", "production", engine.addon()))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessageContaining("which other apps use too: only dedicated servers are stopped");
+        });
+    }
+
+    @Test
     void aVersionTheRuntimeCannotHaveIsRefusedNamingItAndNothingIsCreated() {
         String version = runtime.unavailableVersion(engine);
 
@@ -368,6 +466,11 @@ public abstract class AddonScenarios {
             thread.join(60_000);
             assertThat(failure.get()).as("the writer's failure").isNull();
         }
+    }
+
+    /** The engine's shared variant, if it has one. */
+    private java.util.Optional<String> sharedVariant() {
+        return addons.variants(engine.addon()).stream().filter(Variant::shared).map(Variant::name).findFirst();
     }
 
     private AddonRecord create(String app, String variant) {

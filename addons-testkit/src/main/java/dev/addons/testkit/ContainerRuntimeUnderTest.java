@@ -120,6 +120,14 @@ final class ContainerRuntimeUnderTest implements RuntimeUnderTest {
     }
 
     @Override
+    public int killAll(Path home) {
+        List<Container> running = docker.client().listContainersCmd().withLabelFilter(Map.of(
+                "dev.addons.home", home.toAbsolutePath().toString())).exec();
+        running.forEach(container -> docker.client().killContainerCmd(container.getId()).exec());
+        return running.size();
+    }
+
+    @Override
     public void close() {
         if (docker != null) {
             docker.close();

@@ -42,6 +42,14 @@ public interface EngineUnderTest {
         return true;
     }
 
+    /**
+     * Makes what was written so far survive a crash of the server, where the engine does not do
+     * that for every write by itself (Valkey's RDB snapshots: a crash loses the writes since the
+     * last one). Nothing by default: the engine's writes are durable once they return.
+     */
+    default void checkpoint(Map<String, String> variables) throws Exception {
+    }
+
     /** Whether the engine's addons have backups (a cache's do not). */
     default boolean backsUp() {
         return true;

@@ -96,6 +96,25 @@ final class ProcessRuntimeUnderTest implements RuntimeUnderTest {
         processes.forEach(p -> p.onExit().join());
     }
 
+    @Override
+    public int killAll(Path home) {
+        List<Path> servers;
+        try (Stream<Path> listed = java.nio.file.Files.list(home.resolve("servers"))) {
+            servers = listed.filter(java.nio.file.Files::isDirectory).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // Every process first, then the waiting: they all die at the same moment.
+        List<ProcessHandle> processes = servers.stream().flatMap(server -> {
+            List<ProcessHandle> roots = processesUnder(server);
+            assertThat(roots).as("processes of " + server.getFileName()).isNotEmpty();
+            return Stream.concat(roots.stream(), roots.stream().flatMap(ProcessHandle::descendants));
+        }).distinct().toList();
+        processes.forEach(ProcessHandle::destroyForcibly);
+        processes.forEach(p -> p.onExit().join());
+        return servers.size();
+    }
+
     /** The engines started in {@code directory} and their descendants (RabbitMQ's node runs its own epmd). */
     private static Set<Long> treeOf(Path directory) {
         List<ProcessHandle> roots = processesUnder(directory);

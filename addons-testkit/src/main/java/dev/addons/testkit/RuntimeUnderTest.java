@@ -65,6 +65,12 @@ public interface RuntimeUnderTest extends AutoCloseable {
     /** Kills the dedicated server of {@code record} behind addons' back, and waits until it is dead. */
     void kill(Path home, AddonRecord record);
 
+    /**
+     * Kills every server of the home with SIGKILL at once, as a power cut would end them, and
+     * waits until all are dead; returns how many servers it killed.
+     */
+    int killAll(Path home);
+
     /** Releases what the checks hold (a Docker client). */
     @Override
     default void close() {

@@ -13,6 +13,7 @@ import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.core.internal.AddonState.Owner;
+import dev.addons.core.internal.ServerState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -33,6 +34,7 @@ public final class AddonLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(AddonLifecycle.class);
     private static final Duration POLL = Duration.ofMillis(50);
     private static final String SERVER_NOT_RUNNING = "its server ";
+    private static final String DESTROY_FAILED = "destroy failed: ";
 
     /**
      * Ids of the addons a thread of this JVM is creating or destroying now. The record's owner
@@ -71,12 +73,17 @@ public final class AddonLifecycle {
                 return found;
             }
             // Claimed and moved on in one write: the record another process sees is PROVISIONING.
-            Claim mine = new Claim(transition(found.state, Status.PROVISIONING, "", Owner.current()), true);
+            Claim mine = new Claim(transition(found.state, Status.PROVISIONING, "", Owner.current()), true, false);
             IN_FLIGHT.add(mine.state.record().id());
             return mine;
         });
+        if (claim.revive) {
+            return reviveOrRemake(claim.state, spec, timeout, provisioner);
+        }
         if (!claim.mine) {
-            return claim.state.record().status() == Status.ACTIVE
+            Status status = claim.state.record().status();
+            // Stopped on purpose or asleep: kept so (start it, or a client wakes it).
+            return status == Status.ACTIVE || status == Status.STOPPED || status == Status.SLEEPING
                     ? claim.state.record()
                     : await(claim.state.record().id(), timeout);
         }
@@ -84,6 +91,28 @@ public final class AddonLifecycle {
             return provision(claim.state, spec, provisioner);
         } finally {
             IN_FLIGHT.remove(claim.state.record().id());
+        }
+    }
+
+    /**
+     * A create of an addon whose server is down: the server is started again on its data and
+     * the addon is ACTIVE, its variables following the server's port. Only when its data is gone
+     * is the addon made anew, and its record says so.
+     */
+    private AddonRecord reviveOrRemake(AddonState state, ResolvedSpec spec, Duration timeout,
+            Provisioner provisioner) {
+        try {
+            return reviveServerOf(state, true);
+        } catch (Servers.DataGoneException gone) {
+            String why = gone.getMessage();
+            LOG.warn("{} - {}: making it anew, empty", state.record().id(), why);
+            store.lockedServer(state.serverId(), () -> {
+                servers.server(state.serverId()).ifPresent(servers::destroy);
+                return null;
+            });
+            AddonState orphan = store.addon(state.record().id()).orElse(state).withServer(null);
+            store.locked(() -> transition(orphan, Status.FAILED, why, null));
+            return create(state.record().app(), state.record().environment(), spec, timeout, provisioner);
         }
     }
 
@@ -104,21 +133,30 @@ public final class AddonLifecycle {
             AddonState state = new AddonState(record, null, Map.of(), Owner.current());
             // Not saved: the caller moves it to PROVISIONING under the same lock, and saves that.
             listeners.fire(record, null);
-            return new Claim(state, true);
+            return new Claim(state, true, false);
         }
         AddonState state = existing.get();
         AddonRecord record = state.record();
-        if (!record.variant().equals(spec.variant().name()) || !record.version().equals(spec.version())) {
+        if (!record.version().equals(spec.version())) {
             throw new InvalidSpecException(record.addon() + " of " + app + "/" + environment + " exists as "
                     + record.variant() + " " + record.version() + ", not " + spec.variant().name() + " "
-                    + spec.version() + ": destroy it first to change variant or version");
+                    + spec.version() + ": an addon keeps its version; to take its data to " + spec.version()
+                    + ", back it up and restore the backup into an addon of that version (another app or"
+                    + " environment)");
+        }
+        if (!record.variant().equals(spec.variant().name())) {
+            throw new InvalidSpecException(record.addon() + " of " + app + "/" + environment + " exists as "
+                    + record.variant() + " " + record.version() + ", not " + spec.variant().name() + " "
+                    + spec.version() + ": move it with its data by 'addons migrate " + record.addon() + " -a " + app
+                    + " --env " + environment + " --to " + spec.variant().name() + "'");
         }
         boolean external = record.runtime().equals(ExternalServers.RUNTIME);
         if (external != (spec.server() != null)
                 || external && state.serverId() != null && !state.serverId().equals(spec.server())) {
             throw new InvalidSpecException(record.addon() + " of " + app + "/" + environment + " exists on "
                     + (external ? "the external server " + state.serverId() : "a server of this home's own")
-                    + ": destroy it first to move it to another server");
+                    + ": it cannot move to another server; back it up and restore the backup into an addon"
+                    + " there (another app or environment)");
         }
         boolean abandoned = record.status() != Status.ACTIVE && record.status() != Status.FAILED
                 && (state.owner() == null || !state.owner().isAlive());
@@ -128,22 +166,31 @@ public final class AddonLifecycle {
                 state = state.withServer(null);
             }
             if (state.serverId() != null) {
-                throw new ProvisioningException(record.addon() + " of " + app + "/" + environment + " is "
-                        + record.status().name().toLowerCase(Locale.ROOT) + " (" + record.message()
-                        + "): destroy it, then create it again");
+                if (record.message().startsWith(DESTROY_FAILED)) {
+                    throw new ProvisioningException(record.addon() + " of " + app + "/" + environment + " is failed ("
+                            + record.message() + "): run destroy again to finish it");
+                }
+                if (abandoned) {
+                    throw new ProvisioningException(record.addon() + " of " + app + "/" + environment + " was being "
+                            + record.status().name().toLowerCase(Locale.ROOT) + " by a process that exited; a reconcile"
+                            + " (any new Addons on this home, or Addons.reconcile()) cleans it up: create it again"
+                            + " after that");
+                }
+                // Its server holds its data: start it again on it, never make a new one.
+                return new Claim(state, false, true);
             }
             AddonState failed = abandoned
                     ? transition(state, Status.FAILED, "interrupted: the process working on it exited", null)
                     : state;
             // A retry starts its server on this call's runtime; the record says which.
             return new Claim(transition(failed.withRuntime(spec.runtimeName()), Status.PENDING, "retrying",
-                    Owner.current()), true);
+                    Owner.current()), true, false);
         }
         if (record.status() == Status.DEPROVISIONING) {
             throw new ProvisioningException(record.addon() + " of " + app + "/" + environment
                     + " is being destroyed; create it again when that is done");
         }
-        return new Claim(state, false);
+        return new Claim(state, false, false);
     }
 
     private AddonRecord provision(AddonState state, ResolvedSpec spec, Provisioner provisioner) {
@@ -211,7 +258,7 @@ public final class AddonLifecycle {
             CrashPoints.reach("destroy.tenantRemoved");
         } catch (RuntimeException e) {
             String reason = e instanceof AddonException ? e.getMessage() : e.toString();
-            store.locked(() -> transition(state, Status.FAILED, "destroy failed: " + reason, null));
+            store.locked(() -> transition(state, Status.FAILED, DESTROY_FAILED + reason, null));
             throw new ProvisioningException("Destroying " + name + " of " + app + "/" + environment + " failed: "
                     + reason, e);
         }
@@ -226,34 +273,166 @@ public final class AddonLifecycle {
 
     /**
      * Restarts an addon's server on its data (for a shared addon: the shared server, with every
-     * tenant on it): an ACTIVE addon's, or a FAILED one's whose server was found dead, which is
-     * ACTIVE again afterwards, with the other tenants of that server. Its variables follow the
-     * server's endpoint.
+     * tenant on it): an ACTIVE addon's, or one whose server is down (failed, stopped, asleep),
+     * which is ACTIVE again afterwards, with the other tenants of that server that were down with
+     * it. Its variables follow the server's endpoint.
      */
     public AddonRecord restart(String app, String environment, String addon) {
-        String name = registry.require(addon).name();
-        AddonState state = store.find(app, environment, name).orElseThrow(() -> new AddonNotFoundException(
-                "App '" + app + "' has no addon '" + name + "' in " + environment));
-        boolean serverDied = diedWithItsServer(state) && store.server(state.serverId()).isPresent();
-        if (!(state.record().status() == Status.ACTIVE || serverDied) || state.serverId() == null) {
-            throw new ProvisioningException(name + " of " + app + "/" + environment + " is "
-                    + state.record().status().name().toLowerCase(Locale.ROOT) + ": only an active addon, or one whose"
-                    + " server stopped, is restarted");
+        AddonState state = require(app, environment, addon);
+        if (state.record().status() != Status.ACTIVE || !servers.isRunning(state.serverId())) {
+            return start(app, environment, addon);
         }
-        servers.restart(state.serverId(), registry.require(name));
+        servers.restart(state.serverId(), registry.require(state.record().addon()));
         LOG.info("{} - restarted its server {}", state.record().id(), state.serverId());
-        return store.locked(() -> {
-            AddonRecord restarted = state.record();
-            for (AddonState tenant : store.tenantsOf(state.serverId())) {
-                if (diedWithItsServer(tenant) && state.serverId().equals(tenant.serverId())) {
+        return state.record();
+    }
+
+    /**
+     * Starts an addon's server again on its data: a STOPPED or SLEEPING addon's, or a FAILED one's
+     * whose server went down; returns it ACTIVE (an ACTIVE one whose server runs as it is). The
+     * other tenants of a shared server that were down with it are ACTIVE again too.
+     *
+     * @throws ProvisioningException when it is in no such state, or its server cannot start
+     */
+    public AddonRecord start(String app, String environment, String addon) {
+        AddonState state = require(app, environment, addon);
+        Status status = state.record().status();
+        boolean down = status == Status.STOPPED || status == Status.SLEEPING
+                || status == Status.FAILED && diedWithItsServer(state);
+        if (!(down || status == Status.ACTIVE) || state.serverId() == null) {
+            throw new ProvisioningException(state.record().addon() + " of " + app + "/" + environment + " is "
+                    + describe(state.record()) + ": only an addon whose server is stopped, asleep or went down is"
+                    + " started");
+        }
+        return reviveServerOf(state, status == Status.FAILED || status == Status.ACTIVE);
+    }
+
+    /**
+     * Stops an addon's dedicated server and keeps its data, port and variables: the addon is
+     * STOPPED until {@link #start}. A shared server serves other apps too and is not stopped.
+     */
+    public AddonRecord stop(String app, String environment, String addon) {
+        AddonState state = require(app, environment, addon);
+        Status status = state.record().status();
+        if (status == Status.STOPPED) {
+            return state.record();
+        }
+        if (!(status == Status.ACTIVE || status == Status.SLEEPING || status == Status.FAILED
+                && diedWithItsServer(state)) || state.serverId() == null) {
+            throw new ProvisioningException(state.record().addon() + " of " + app + "/" + environment + " is "
+                    + describe(state.record()) + ": only an active, asleep or downed addon is stopped");
+        }
+        ServerState server = servers.server(state.serverId()).orElseThrow(() -> new ProvisioningException(
+                "Server " + state.serverId() + " is not recorded in this addons home"));
+        if (server.shared()) {
+            throw new InvalidSpecException(state.record().addon() + " of " + app + "/" + environment + " is on the"
+                    + " shared server " + server.serverId() + ", which other apps use too: only dedicated servers"
+                    + " are stopped (variant " + state.record().variant() + ")");
+        }
+        servers.stop(state.serverId());
+        return store.locked(() -> transition(store.addon(state.record().id()).orElse(state), Status.STOPPED,
+                "stopped on request; start it with addons start", null)).record();
+    }
+
+    /**
+     * Makes sure the addon's server runs (see {@link Servers#revive}) and marks the addon, and
+     * every tenant of that server that was down with it, ACTIVE again.
+     *
+     * @param crashed whether the server went down by itself (recorded as a crash and a restart)
+     */
+    AddonRecord reviveServerOf(AddonState state, boolean crashed) {
+        String serverId = state.serverId();
+        Servers.Revival revival = servers.revive(serverId, registry.require(state.record().addon()), crashed);
+        AddonRecord revived = store.locked(() -> {
+            AddonRecord mine = store.addon(state.record().id()).map(AddonState::record).orElse(state.record());
+            for (AddonState tenant : store.tenantsOf(serverId)) {
+                if (!serverId.equals(tenant.serverId())) {
+                    continue;
+                }
+                Status status = tenant.record().status();
+                boolean wasDown = diedWithItsServer(tenant) || status == Status.SLEEPING
+                        || status == Status.STOPPED && tenant.record().id().equals(state.record().id());
+                if (wasDown || status == Status.FAILED && tenant.record().id().equals(state.record().id())) {
                     AddonState active = transition(tenant, Status.ACTIVE, "", null);
                     if (active.record().id().equals(state.record().id())) {
-                        restarted = active.record();
+                        mine = active.record();
                     }
                 }
             }
-            return restarted;
+            return mine;
         });
+        if (revival == Servers.Revival.STARTED) {
+            LOG.info("{} - its server {} is running again on its data", revived.id(), serverId);
+        }
+        return revived;
+    }
+
+    /**
+     * Starts again, in parallel, the servers of the addons {@code wanted} accepts that should be
+     * running: ACTIVE ones whose server is down and FAILED ones whose server went down (STOPPED
+     * addons stay stopped; SLEEPING ones are started only when {@code wakeSleeping}).
+     */
+    public dev.addons.core.UpResult up(java.util.function.Predicate<AddonRecord> wanted, boolean wakeSleeping,
+            java.util.concurrent.Executor executor) {
+        java.util.Map<String, java.util.List<AddonState>> byServer = new java.util.LinkedHashMap<>();
+        java.util.List<AddonRecord> left = new java.util.ArrayList<>();
+        java.util.List<dev.addons.core.UpResult.Failure> failures = new java.util.ArrayList<>();
+        for (AddonState state : store.addons()) {
+            AddonRecord record = state.record();
+            if (!wanted.test(record)) {
+                continue;
+            }
+            Status status = record.status();
+            boolean due = status == Status.ACTIVE || diedWithItsServer(state)
+                    || status == Status.SLEEPING && wakeSleeping;
+            if (!due || state.serverId() == null) {
+                if (status != Status.ACTIVE) {
+                    left.add(record);
+                }
+                continue;
+            }
+            byServer.computeIfAbsent(state.serverId(), id -> new java.util.ArrayList<>()).add(state);
+        }
+        java.util.List<java.util.concurrent.CompletableFuture<java.util.List<AddonRecord>>> starts =
+                new java.util.ArrayList<>();
+        for (java.util.List<AddonState> tenants : byServer.values()) {
+            starts.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                java.util.List<AddonRecord> done = new java.util.ArrayList<>();
+                for (AddonState tenant : tenants) {
+                    AddonState latest = store.addon(tenant.record().id()).orElse(tenant);
+                    done.add(reviveServerOf(latest, latest.record().status() != Status.SLEEPING));
+                }
+                return done;
+            }, executor));
+        }
+        java.util.List<AddonRecord> active = new java.util.ArrayList<>();
+        java.util.Iterator<java.util.List<AddonState>> groups = byServer.values().iterator();
+        for (java.util.concurrent.CompletableFuture<java.util.List<AddonRecord>> start : starts) {
+            java.util.List<AddonState> tenants = groups.next();
+            try {
+                active.addAll(start.join());
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable cause = e.getCause();
+                String reason = cause instanceof AddonException ? cause.getMessage() : String.valueOf(cause);
+                for (AddonState tenant : tenants) {
+                    AddonRecord record = store.addon(tenant.record().id()).map(AddonState::record)
+                            .orElse(tenant.record());
+                    failures.add(new dev.addons.core.UpResult.Failure(record, reason));
+                }
+            }
+        }
+        return new dev.addons.core.UpResult(active, failures, left);
+    }
+
+    private AddonState require(String app, String environment, String addon) {
+        String name = registry.require(addon).name();
+        return store.find(app, environment, name).orElseThrow(() -> new AddonNotFoundException(
+                "App '" + app + "' has no addon '" + name + "' in " + environment));
+    }
+
+    private static String describe(AddonRecord record) {
+        return record.status().name().toLowerCase(Locale.ROOT)
+                + (record.message().isEmpty() ? "" : " (" + record.message() + ")");
     }
 
     /**
@@ -262,15 +441,24 @@ public final class AddonLifecycle {
      */
     public dev.addons.core.Health health(AddonState state) {
         AddonRecord record = state.record();
+        dev.addons.core.ServerHistory history = history(state);
         if (record.status() != Status.ACTIVE) {
             return new dev.addons.core.Health(record, false, "it is " + record.status().name().toLowerCase(Locale.ROOT)
-                    + (record.message().isEmpty() ? "" : ": " + record.message()));
+                    + (record.message().isEmpty() ? "" : ": " + record.message()), history);
         }
         dev.addons.api.Endpoint[] seen = new dev.addons.api.Endpoint[1];
         Optional<String> problem = servers.whyNotServing(state.serverId(), endpoint -> seen[0] = endpoint);
-        return problem.map(p -> new dev.addons.core.Health(record, false, p))
+        return problem.map(p -> new dev.addons.core.Health(record, false, p, history))
                 .orElseGet(() -> new dev.addons.core.Health(record, true, "its server " + state.serverId()
-                        + " accepts connections on " + seen[0].host() + ":" + seen[0].port()));
+                        + " accepts connections on " + seen[0].host() + ":" + seen[0].port(), history));
+    }
+
+    /** The restarts and last crash of the addon's server; none when it has no server. */
+    public dev.addons.core.ServerHistory history(AddonState state) {
+        return servers.server(state.serverId()).map(server -> new dev.addons.core.ServerHistory(server.restarts(),
+                server.lastCrash().map(ServerState.Crash::at).orElse(null),
+                server.lastCrash().map(ServerState.Crash::reason).orElse("")))
+                .orElse(dev.addons.core.ServerHistory.NONE);
     }
 
     /** Whether the addon is FAILED because a reconcile found its server not running. */
@@ -279,9 +467,13 @@ public final class AddonLifecycle {
                 && state.record().message().startsWith(SERVER_NOT_RUNNING);
     }
 
-    /** The variables of an ACTIVE addon. */
+    /**
+     * The variables of an ACTIVE addon, or of a STOPPED or SLEEPING one: they do not change
+     * while its server is down on purpose.
+     */
     public Credentials credentials(AddonState state) {
-        if (state.record().status() != Status.ACTIVE) {
+        Status status = state.record().status();
+        if (status != Status.ACTIVE && status != Status.STOPPED && status != Status.SLEEPING) {
             throw new ProvisioningException(state.record().addon() + " of " + state.record().app() + "/"
                     + state.record().environment() + " is " + state.record().status().name().toLowerCase(Locale.ROOT)
                     + (state.record().message().isEmpty() ? "" : ": " + state.record().message()));
@@ -438,6 +630,11 @@ public final class AddonLifecycle {
         }
     }
 
-    private record Claim(AddonState state, boolean mine) {
+    /**
+     * What a create found: a record it made or took over ({@code mine}), one whose server is down
+     * and is to be started again on its data ({@code revive}), or one another thread or process
+     * owns or that is there already.
+     */
+    private record Claim(AddonState state, boolean mine, boolean revive) {
     }
 }

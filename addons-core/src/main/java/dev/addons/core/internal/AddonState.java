@@ -121,20 +121,32 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
     }
 
     /**
-     * A process, identified by pid and start time so that a reused pid is not mistaken for it.
+     * A process, identified by pid and start time so that a reused pid is not mistaken for it,
+     * and by its {@link ProcessIdentity} (boot id, start in clock ticks) so that neither is a pid
+     * reused after a reboot.
      *
      * @param pid       process id
      * @param startedAt its start time in epoch milliseconds, or 0 when unknown
+     * @param identity  its identity; {@code null} in records written before there was one, or
+     *                  where {@code /proc} does not say
      */
-    public record Owner(long pid, long startedAt) {
+    public record Owner(long pid, long startedAt, ProcessIdentity identity) {
+        /** An owner known by pid and start time only. */
+        public Owner(long pid, long startedAt) {
+            this(pid, startedAt, null);
+        }
+
         /** This JVM. */
         public static Owner current() {
             ProcessHandle self = ProcessHandle.current();
-            return new Owner(self.pid(), startOf(self));
+            return new Owner(self.pid(), startOf(self), ProcessIdentity.of(self.pid()).orElse(null));
         }
 
         /** Whether that process is still running. */
         public boolean isAlive() {
+            if (identity != null && !identity.exists()) {
+                return false;
+            }
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                     .map(p -> startedAt == 0 || startOf(p) == startedAt).orElse(false);
         }

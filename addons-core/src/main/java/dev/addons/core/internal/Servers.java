@@ -245,6 +245,94 @@ public final class Servers {
         });
     }
 
+    /** How {@link #revive} found a server. */
+    enum Revival {
+        /** It was running and serving: nothing was done. */
+        RUNNING,
+        /** It was down, and was started again on its data. */
+        STARTED
+    }
+
+    /** A server's data is gone, so it cannot be started again: only made anew. */
+    static final class DataGoneException extends ProvisioningException {
+        private static final long serialVersionUID = 1L;
+
+        DataGoneException(String message) {
+            super(message);
+        }
+    }
+
+    /** Lines of the engine's log kept with a crash. */
+    private static final int CRASH_LOG_LINES = 10;
+
+    /**
+     * Makes sure a recorded server runs and serves: one that is down (died, killed, stopped on
+     * purpose, asleep) or stopped with SIGSTOP is started again on its data, on its port when that
+     * is free (see {@link ServerRuntime#restart}). When {@code crashed}, the time and why (its
+     * engine's last log lines) are recorded as a crash and the restart counted. Under the server's
+     * lock, so that two threads or processes bringing it back start it once.
+     *
+     * @throws DataGoneException when its data is gone (nothing is changed then)
+     */
+    Revival revive(String serverId, AddonProvider provider, boolean crashed) {
+        return store.lockedServer(serverId, () -> {
+            ServerState server = store.server(serverId).orElseThrow(() ->
+                    new ProvisioningException("Server " + serverId + " is not recorded in this addons home"));
+            if (ExternalServers.isExternal(server)) {
+                return Revival.RUNNING; // Not addons' to start: it serves or not as its operator decides.
+            }
+            if (server.running() == null) {
+                throw new ProvisioningException("Server " + serverId + " has not finished starting");
+            }
+            ServerRuntime runtime = runtimeOf(server);
+            boolean running = runtime.isRunning(server.running());
+            if (running && runtime.whyNotServing(server.running()).isEmpty()) {
+                return Revival.RUNNING;
+            }
+            if (!running && !runtime.hasData(server.running())) {
+                throw new DataGoneException("the data of server " + serverId + " is gone (its directory or volume"
+                        + " was deleted outside addons), so it cannot be started again on it");
+            }
+            ServerState before = server;
+            if (crashed) {
+                String tail = runtime.logTail(server.running(), CRASH_LOG_LINES);
+                String reason = (running ? "found not serving: " + runtime.whyNotServing(server.running()).orElse("")
+                        : "found not running") + (tail.isBlank() ? "" : "; last lines of its log:\n" + tail);
+                before = server.withCrash(Instant.now(), reason);
+                store.save(before);
+            }
+            ServerDefinition definition = provider.server(server.request());
+            RunningServer again = runtime.restart(server.running(), definition, progress);
+            store.save(crashed ? before.restartedAs(again) : before.withRunning(again));
+            LOG.info("{} - started again on its data{}", serverId,
+                    again.endpoint().equals(server.running().endpoint()) ? ""
+                            : " on " + again.endpoint() + " (its former port was taken; the variables follow)");
+            return Revival.STARTED;
+        });
+    }
+
+    /** Stops a recorded server and keeps its data, to be {@linkplain #revive started again} later. */
+    void stop(String serverId) {
+        store.lockedServer(serverId, () -> {
+            ServerState server = store.server(serverId).orElseThrow(() ->
+                    new ProvisioningException("Server " + serverId + " is not recorded in this addons home"));
+            if (ExternalServers.isExternal(server)) {
+                throw new UnsupportedOperationAddonException("not supported: " + serverId
+                        + " is an external server, which addons does not run; stop it where it runs");
+            }
+            if (server.running() == null) {
+                throw new ProvisioningException("Server " + serverId + " has not finished starting");
+            }
+            runtimeOf(server).stop(server.running());
+            return null;
+        });
+    }
+
+    /** The recorded server, if any. */
+    java.util.Optional<ServerState> server(String serverId) {
+        return serverId == null ? java.util.Optional.empty() : store.server(serverId);
+    }
+
     /**
      * The engine tools of a recorded server, for {@code provider}'s backups and restores: run by
      * the server's runtime, and data files replaced under the server's lock with the new

@@ -56,12 +56,48 @@ public interface ServerRuntime extends AutoCloseable {
      * {@link dev.addons.api.ProvisioningException} when it cannot; the data is kept either way.
      *
      * @param definition the server's definition, as at its start (same admin password)
+     * <p>This is also how a server that was {@linkplain #stop stopped}, or that died, is started
+     * again on its data.
+     *
+     * @param definition the server's definition, as at its start (same admin password)
      * @return how to find the new server; its endpoint may differ from the old one's
-     * @throws UnsupportedOperationException when this runtime cannot restart servers
+     * @throws UnsupportedOperationAddonException when this runtime cannot restart servers
      * @since 0.1.0
      */
     default RunningServer restart(RunningServer server, ServerDefinition definition, ProgressListener progress) {
-        throw new UnsupportedOperationException("the " + name() + " runtime cannot restart servers");
+        throw new UnsupportedOperationAddonException("the " + name() + " runtime cannot restart servers");
+    }
+
+    /**
+     * Stops the server cleanly and keeps its data (directory, volume) and what {@link #restart}
+     * needs to start it again on the same port. Idempotent: a server that does not run is no
+     * error. Throws {@link dev.addons.api.ProvisioningException} when it cannot stop it.
+     *
+     * @throws UnsupportedOperationAddonException when this runtime cannot stop servers
+     * @since 0.1.0
+     */
+    default void stop(RunningServer server) {
+        throw new UnsupportedOperationAddonException("the " + name() + " runtime cannot stop servers");
+    }
+
+    /**
+     * Whether the server's data is still there (its data directory, its volume), so that
+     * {@link #restart} can bring it back with it; false only when it is known to be gone.
+     *
+     * @since 0.1.0
+     */
+    default boolean hasData(RunningServer server) {
+        return true;
+    }
+
+    /**
+     * The last {@code lines} lines the server's engine wrote to its log, to say why it died;
+     * empty when this runtime keeps no log. Never holds a secret the runtime passed to the engine.
+     *
+     * @since 0.1.0
+     */
+    default String logTail(RunningServer server, int lines) {
+        return "";
     }
 
     /**

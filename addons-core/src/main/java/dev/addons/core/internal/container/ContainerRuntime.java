@@ -305,6 +305,42 @@ public final class ContainerRuntime implements ServerRuntime {
         }
     }
 
+    /** Stops the container with its image's stop signal; container and volume are kept for {@link #restart}. */
+    @Override
+    public void stop(RunningServer server) {
+        requireOpen();
+        ContainerRecord record = ContainerRecord.of(server, names);
+        try {
+            LOG.info("{} - Stopping container {}; its volume is kept", server.serverId(), record.container());
+            Containers.stop(docker, record.container(), STOP_TIMEOUT_SECONDS);
+        } catch (DockerException e) {
+            throw new ProvisioningException("Could not stop server '" + server.serverId() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the server's data volume still exists. */
+    @Override
+    public boolean hasData(RunningServer server) {
+        ContainerRecord record = ContainerRecord.of(server, names);
+        try {
+            return Containers.volumeExists(docker, record.volume());
+        } catch (DockerException e) {
+            throw new ProvisioningException("Cannot check the volume of server '" + server.serverId()
+                    + "' through the Docker API at " + docker.description() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The container's last log lines (the engine's output), when the container still exists. */
+    @Override
+    public String logTail(RunningServer server, int lines) {
+        ContainerRecord record = ContainerRecord.of(server, names);
+        try {
+            return Containers.logTail(docker, record.container(), lines);
+        } catch (DockerException e) {
+            return "(its log cannot be read through the Docker API: " + e.getMessage() + ")";
+        }
+    }
+
     @Override
     public boolean isRunning(RunningServer server) {
         ContainerRecord record = ContainerRecord.of(server, names);

@@ -50,4 +50,33 @@ final class Containers {
             return false;
         }
     }
+
+    /** Whether the named volume exists. */
+    static boolean volumeExists(DockerApi docker, String volume) {
+        try {
+            docker.client().inspectVolumeCmd(volume).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** The container's last {@code lines} lines of output (stdout and stderr); empty when it is gone. */
+    static String logTail(DockerApi docker, String container, int lines) {
+        StringBuilder text = new StringBuilder();
+        try {
+            docker.client().logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(lines)
+                    .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                        @Override
+                        public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                            text.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }).awaitCompletion(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (NotFoundException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return text.toString().strip();
+    }
 }

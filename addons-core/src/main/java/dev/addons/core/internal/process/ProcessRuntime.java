@@ -58,6 +58,10 @@ public final class ProcessRuntime implements ServerRuntime {
     public static final String PID = "pid";
     /** Attribute: the server process's start time in epoch milliseconds, telling a reused pid. */
     public static final String PID_START = "pidStart";
+    /** Attribute: the server process's start in clock ticks after boot (see {@link dev.addons.core.internal.ProcessIdentity}). */
+    public static final String PID_TICKS = "pidTicks";
+    /** Attribute: the boot id of the machine's boot the server process started in. */
+    public static final String PID_BOOT = "pidBoot";
     /** Attribute: the server's directory. */
     public static final String DIRECTORY = "directory";
     /** Attribute: the {@link dev.addons.api.spi.ProcessRecipe.StopSignal} that stops the server. */
@@ -372,6 +376,24 @@ public final class ProcessRuntime implements ServerRuntime {
         return withPorts(server.serverId(), definition, server.endpoint(), server.extraEndpoints(), start::rerun);
     }
 
+    /** Stops the engine as a restart would (its stop signal, then a kill after its timeout); keeps its directory. */
+    @Override
+    public void stop(RunningServer server) {
+        requireOpen();
+        stop(ServerRecord.of(server), "on request; its data is kept");
+    }
+
+    /** Whether the server's data directory is still there. */
+    @Override
+    public boolean hasData(RunningServer server) {
+        return Files.isDirectory(ServerRecord.of(server).directories().data());
+    }
+
+    @Override
+    public String logTail(RunningServer server, int lines) {
+        return LogTail.lastLines(ServerRecord.of(server).directories().log(), 0, lines);
+    }
+
     private static void stop(ServerRecord record, String why) {
         Optional<ProcessHandle> process = record.process();
         if (process.isEmpty()) {
@@ -415,17 +437,17 @@ public final class ProcessRuntime implements ServerRuntime {
             }
             ServerDirectories directories = new ServerDirectories(directory);
             try {
-                Optional<long[]> engine = directories.recordedEngine();
+                Optional<EngineProcess> engine = directories.recordedEngine();
                 if (engine.isPresent()) {
-                    Optional<ProcessHandle> process = ProcessControl.find(engine.get()[0], engine.get()[1]);
+                    Optional<ProcessHandle> process = engine.get().find();
                     if (process.isPresent()) {
                         ProcessControl.killTree(process.get());
                     }
-                    ProcessControl.killSession(engine.get()[0], engine.get()[1]);
+                    engine.get().killSession();
                 }
                 directories.delete();
                 LOG.warn("{} - Removed stray server {} (no record names it){}", home, serverId,
-                        engine.map(e -> "; stopped its engine, pid " + e[0]).orElse(""));
+                        engine.map(e -> "; stopped its engine, pid " + e.pid()).orElse(""));
                 removed.add(serverId);
             } catch (IOException e) {
                 LOG.warn("{} - Cannot remove stray server directory {}: {}", home, directory, e.toString());
@@ -469,7 +491,7 @@ public final class ProcessRuntime implements ServerRuntime {
             } else {
                 LOG.debug("{} - No process {} of ours is running", server.serverId(), record.pid());
                 // A server that died may have left children behind, re-parented but still in its session.
-                int left = ProcessControl.killSession(record.pid(), record.pidStart());
+                int left = record.engine().killSession();
                 if (left > 0) {
                     LOG.info("{} - Killed {} process(es) the dead server left behind", server.serverId(), left);
                 }

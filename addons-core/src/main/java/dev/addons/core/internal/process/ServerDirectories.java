@@ -1,5 +1,6 @@
 package dev.addons.core.internal.process;
 
+import dev.addons.core.internal.ProcessIdentity;
 import dev.addons.core.internal.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,21 +103,29 @@ final class ServerDirectories {
         return root.resolve("engine.pid");
     }
 
-    /** Records a started process's pid and start time (epoch milliseconds) in {@link #engineFile()}. */
+    /**
+     * Records a started process's pid, start time (epoch milliseconds) and, where {@code /proc}
+     * has them, its start in clock ticks and the boot id (see {@link ProcessIdentity}) in
+     * {@link #engineFile()}.
+     */
     void recordEngine(long pid, long startMillis) throws IOException {
         Path temp = root.resolve(".engine.pid.tmp");
         Files.deleteIfExists(temp);
-        Files.writeString(temp, pid + " " + startMillis + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE);
+        String identity = ProcessIdentity.of(pid).map(id -> " " + id.startTicks() + " " + id.bootId()).orElse("");
+        Files.writeString(temp, pid + " " + startMillis + identity + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         Files.move(temp, engineFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** The engine recorded by {@link #recordEngine}: {@code [pid, startMillis]}, or empty. */
-    java.util.Optional<long[]> recordedEngine() {
+    /** The engine recorded by {@link #recordEngine}, or empty. */
+    java.util.Optional<EngineProcess> recordedEngine() {
         try {
             String[] parts = Files.readString(engineFile(), StandardCharsets.UTF_8).trim().split(" ");
-            return java.util.Optional.of(new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])});
+            long pid = Long.parseLong(parts[0]);
+            ProcessIdentity identity = parts.length >= 4
+                    ? new ProcessIdentity(pid, Long.parseLong(parts[2]), parts[3]) : null;
+            return java.util.Optional.of(new EngineProcess(pid, Long.parseLong(parts[1]), identity));
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }

@@ -1,6 +1,7 @@
 package dev.addons.core.internal.process;
 
 import dev.addons.api.spi.ProcessRecipe.StopSignal;
+import dev.addons.core.internal.ProcessIdentity;
 import dev.addons.core.runtime.RunningServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,30 +22,43 @@ import java.util.Optional;
  * @param stopTimeout how long to wait after that signal before killing it
  * @param destroySignal the signal that stops it when it is destroyed (a record written before there
  *                    was one says none: then {@code stopSignal})
+ * @param identity    the engine's {@link ProcessIdentity} (boot id and start in clock ticks);
+ *                    {@code null} in a record written before there was one
  */
 record ServerRecord(
         String serverId, long pid, long pidStart, ServerDirectories directories, StopSignal stopSignal,
-        Duration stopTimeout, StopSignal destroySignal) {
+        Duration stopTimeout, StopSignal destroySignal, ProcessIdentity identity) {
 
     /** The record of a server started from {@code recipe}. */
     ServerRecord(String serverId, long pid, long pidStart, ServerDirectories directories,
             dev.addons.api.spi.ProcessRecipe recipe) {
-        this(serverId, pid, pidStart, directories, recipe.stopSignal(), recipe.stopTimeout(), recipe.destroySignal());
+        this(serverId, pid, pidStart, directories, recipe.stopSignal(), recipe.stopTimeout(), recipe.destroySignal(),
+                ProcessIdentity.of(pid).orElse(null));
     }
 
     Map<String, String> attributes() {
-        return Map.of(
+        Map<String, String> attributes = new java.util.HashMap<>(Map.of(
                 ProcessRuntime.DESTROY_SIGNAL, destroySignal.name(),
                 ProcessRuntime.PID, Long.toString(pid),
                 ProcessRuntime.PID_START, Long.toString(pidStart),
                 ProcessRuntime.DIRECTORY, directories.root().toString(),
                 ProcessRuntime.STOP_SIGNAL, stopSignal.name(),
-                ProcessRuntime.STOP_TIMEOUT_MILLIS, Long.toString(stopTimeout.toMillis()));
+                ProcessRuntime.STOP_TIMEOUT_MILLIS, Long.toString(stopTimeout.toMillis())));
+        if (identity != null) {
+            attributes.put(ProcessRuntime.PID_TICKS, Long.toString(identity.startTicks()));
+            attributes.put(ProcessRuntime.PID_BOOT, identity.bootId());
+        }
+        return attributes;
+    }
+
+    /** The engine as recorded. */
+    EngineProcess engine() {
+        return new EngineProcess(pid, pidStart, identity);
     }
 
     /** The engine process, when the one recorded is still running (not another that reused its pid). */
     Optional<ProcessHandle> process() {
-        return ProcessControl.find(pid, pidStart);
+        return engine().find();
     }
 
     /** Reads {@code server}'s attributes; throws {@link IllegalArgumentException} when they are not ours. */
@@ -61,13 +75,19 @@ record ServerRecord(
             throw new IllegalArgumentException("server " + server.serverId() + " has a directory attribute that "
                     + "is not its server directory: " + directory);
         }
-        return new ServerRecord(server.serverId(), number(server, ProcessRuntime.PID),
+        long pid = number(server, ProcessRuntime.PID);
+        ProcessIdentity identity = server.attributes().containsKey(ProcessRuntime.PID_BOOT)
+                ? new ProcessIdentity(pid, number(server, ProcessRuntime.PID_TICKS),
+                        server.attribute(ProcessRuntime.PID_BOOT))
+                : null;
+        return new ServerRecord(server.serverId(), pid,
                 number(server, ProcessRuntime.PID_START), new ServerDirectories(directory),
                 StopSignal.valueOf(server.attribute(ProcessRuntime.STOP_SIGNAL)),
                 Duration.ofMillis(number(server, ProcessRuntime.STOP_TIMEOUT_MILLIS)),
                 server.attributes().containsKey(ProcessRuntime.DESTROY_SIGNAL)
                         ? StopSignal.valueOf(server.attribute(ProcessRuntime.DESTROY_SIGNAL))
-                        : StopSignal.valueOf(server.attribute(ProcessRuntime.STOP_SIGNAL)));
+                        : StopSignal.valueOf(server.attribute(ProcessRuntime.STOP_SIGNAL)),
+                identity);
     }
 
     private static long number(RunningServer server, String key) {

@@ -256,13 +256,42 @@ class ProcessRuntimeTest {
             RunningServer server = start(runtime, "pg15", definition);
 
             assertThat(server.attributes()).containsOnlyKeys(
-                    "pid", "pidStart", "directory", "stopSignal", "stopTimeoutMillis", "destroySignal");
+                    "pid", "pidStart", "pidTicks", "pidBoot", "directory", "stopSignal", "stopTimeoutMillis",
+                    "destroySignal");
+            assertThat(server.attributes()).containsEntry("pidBoot",
+                    dev.addons.core.internal.ProcessIdentity.currentBoot().orElseThrow());
             assertThat(server.attributes()).containsEntry("stopSignal", "INT")
                     .containsEntry("destroySignal", "INT")
                     .containsEntry("stopTimeoutMillis", "10000");
             assertThat(server.attributes().values()).noneMatch(value -> value.contains(definition.adminPassword()));
             assertThat(server.toString()).doesNotContain(definition.adminPassword());
         }
+    }
+
+    @Test
+    void aRecordFromAnotherBootOrWithAnotherStartTickIsNotTakenForTheRunningServer() {
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer server = start(runtime, "pg15", TestPostgres.installed15());
+            java.util.Map<String, String> otherBoot = new java.util.HashMap<>(server.attributes());
+            otherBoot.put("pidBoot", java.util.UUID.randomUUID().toString());
+            java.util.Map<String, String> otherTick = new java.util.HashMap<>(server.attributes());
+            otherTick.put("pidTicks", Long.toString(Long.parseLong(server.attribute("pidTicks")) + 1));
+            java.util.Map<String, String> olderRecord = new java.util.HashMap<>(server.attributes());
+            olderRecord.remove("pidBoot");
+            olderRecord.remove("pidTicks");
+
+            assertThat(runtime.isRunning(server)).isTrue();
+            assertThat(runtime.isRunning(withAttributes(server, otherBoot))).as("recorded in another boot").isFalse();
+            assertThat(runtime.isRunning(withAttributes(server, otherTick))).as("another start tick").isFalse();
+            assertThat(runtime.isRunning(withAttributes(server, olderRecord))).as("a record without identity")
+                    .isTrue();
+            runtime.destroy(server);
+        }
+    }
+
+    private static RunningServer withAttributes(RunningServer server, java.util.Map<String, String> attributes) {
+        return new RunningServer(server.serverId(), server.runtime(), server.endpoint(), attributes,
+                server.extraEndpoints());
     }
 
     @Test
