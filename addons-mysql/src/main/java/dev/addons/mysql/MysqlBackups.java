@@ -51,8 +51,16 @@ import org.slf4j.LoggerFactory;
  * refused before the tenant's data is touched. The scratch and holding databases have names no
  * tenant can have ({@code addons-restore-<hash>}, {@code addons-old-<hash>}), derived from the
  * tenant's, so that a restore that died half-way is cleaned up by the next one; a named lock keeps
- * two restores of a tenant apart. Passwords travel in the tools' environment only. Stateless and
- * thread-safe.
+ * two restores of a tenant apart. Passwords travel in the tools' environment only.
+ *
+ * <p>The admin runs none of the tenant's code (issue 17): its sessions have no default database;
+ * in a tenant's database it reads {@code information_schema}, counts rows of base tables
+ * ({@code SELECT} fires no trigger, and views, whose {@code SQL SECURITY INVOKER} would run
+ * their functions as the admin, are never read), renames tables (no trigger fires) and drops
+ * databases. Built-in functions cannot be shadowed (a stored function of the same name is only
+ * called qualified), triggers and events run as their definer, which a tenant can only make
+ * itself, MySQL has no per-database session settings, and {@code mysqldump} reads only
+ * definitions and base tables. Stateless and thread-safe.
  */
 final class MysqlBackups {
     private static final Logger LOG = LoggerFactory.getLogger(MysqlBackups.class);

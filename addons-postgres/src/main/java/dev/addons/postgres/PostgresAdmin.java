@@ -15,12 +15,29 @@ import org.postgresql.Driver;
  * redaction of secrets from SQL errors. The driver is used directly rather than through
  * {@link java.sql.DriverManager}, which refuses drivers that are not visible from the caller's
  * class loader (as when addons loads providers in a class loader of their own). Passwords go in
- * connection properties, never in a URL. Stateless and thread-safe.
+ * connection properties, never in a URL.
+ *
+ * <p>Every admin session starts with {@link #SAFE_SESSION}: a tenant owns its database and may
+ * set that database's {@code search_path} and {@code role}, and define functions, operators and
+ * aggregates in its schemas, which an admin session entering the database (the checks before a
+ * backup or a migration, in a restored database or a copy too) would otherwise resolve its own
+ * SQL to and run as a superuser.
+ * Stateless and thread-safe.
  */
 final class PostgresAdmin {
 
     /** The database every server has, where the admin works on roles and databases. */
     static final String MAINTENANCE_DATABASE = "postgres";
+
+    /**
+     * Startup options, which take precedence over {@code ALTER DATABASE ... SET} and
+     * {@code ALTER ROLE ... SET}: unqualified names resolve in {@code pg_catalog} (then the
+     * session's own temporary schema, which only it can write), never in a schema a tenant owns,
+     * and the session acts as the admin, not as a role the database's settings name. Other
+     * settings a tenant may put on its database (timeouts, read-only transactions) can only make
+     * the admin's work on that tenant fail.
+     */
+    static final String SAFE_SESSION = "-c search_path=pg_catalog,pg_temp -c role=none";
 
     private static final Driver DRIVER = new Driver();
 
@@ -85,6 +102,7 @@ final class PostgresAdmin {
         properties.setProperty("loginTimeout", Integer.toString(connectSeconds));
         properties.setProperty("socketTimeout", Integer.toString(socketSeconds));
         properties.setProperty("ApplicationName", "addons");
+        properties.setProperty("options", SAFE_SESSION);
         String url = "jdbc:postgresql://" + Urls.host(server.endpoint().host()) + ":"
                 + server.endpoint().port() + "/" + Urls.encode(database);
         Connection connection = DRIVER.connect(url, properties);

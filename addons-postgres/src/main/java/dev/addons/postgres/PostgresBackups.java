@@ -291,8 +291,15 @@ final class PostgresBackups {
         }
     }
 
+    /**
+     * The tools' environment. {@code pg_dump} and {@code pg_restore} empty the search path
+     * themselves before their first query, and {@code pg_restore --role} sets its role; the same
+     * startup options as the admin's JDBC sessions keep a setting of the tenant's database from
+     * choosing the role they connect as.
+     */
     private static Map<String, String> environment(ServerAccess server) {
-        return Map.of("PGPASSWORD", server.adminPassword(), "PGAPPNAME", "addons-backup");
+        return Map.of("PGPASSWORD", server.adminPassword(), "PGAPPNAME", "addons-backup",
+                "PGOPTIONS", PostgresAdmin.SAFE_SESSION);
     }
 
     /** 10 hex digits of the SHA-256 of {@code name}: scratch names fit PostgreSQL's 63 bytes. */
