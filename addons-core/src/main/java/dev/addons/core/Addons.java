@@ -77,6 +77,7 @@ public final class Addons implements AutoCloseable {
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private Supervisor supervisor;
 
     private Addons(Builder builder) {
         this.home = builder.home.toAbsolutePath().normalize();
@@ -108,6 +109,9 @@ public final class Addons implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(this::runDueBackupsQuietly, 1, 1, TimeUnit.MINUTES);
         } else {
             this.scheduler = null;
+        }
+        if (builder.supervise) {
+            supervise();
         }
     }
 
@@ -584,11 +588,38 @@ public final class Addons implements AutoCloseable {
         return changed;
     }
 
+    /**
+     * Starts keeping this home's servers up while this instance is open, and returns the
+     * {@link Supervisor} doing it; a second call returns the same one. Closing this instance
+     * closes it; servers keep running either way.
+     *
+     * @since 0.1.0
+     */
+    public synchronized Supervisor supervise() {
+        if (closed.get()) {
+            throw new IllegalStateException("this Addons is closed");
+        }
+        if (supervisor == null) {
+            supervisor = new Supervisor(home.toString(), watches(), Supervisor.TICK);
+        }
+        return supervisor;
+    }
+
+    /** What a supervisor of this home watches, in the order they start. */
+    private List<dev.addons.core.internal.Watch> watches() {
+        return List.of();
+    }
+
     /** Stops this instance's threads and runtime clients. Servers keep running. Idempotent. */
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
             return;
+        }
+        synchronized (this) {
+            if (supervisor != null) {
+                supervisor.close();
+            }
         }
         executor.shutdownNow();
         if (scheduler != null) {
@@ -659,6 +690,7 @@ public final class Addons implements AutoCloseable {
         private ClassLoader classLoader = Addons.class.getClassLoader();
         private boolean automaticBackups = true;
         private boolean throwawayServers;
+        private boolean supervise;
 
         private Builder() {
         }
@@ -677,6 +709,18 @@ public final class Addons implements AutoCloseable {
          */
         public Builder throwawayServers(boolean throwaway) {
             this.throwawayServers = throwaway;
+            return this;
+        }
+
+        /**
+         * Whether the built instance {@linkplain Addons#supervise() supervises} the home at once
+         * (default: no), as {@code addons agent} does: an embedding control plane gets the same
+         * supervisor without the command.
+         *
+         * @since 0.1.0
+         */
+        public Builder supervise(boolean enabled) {
+            this.supervise = enabled;
             return this;
         }
 
