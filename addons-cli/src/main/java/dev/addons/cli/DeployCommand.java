@@ -6,6 +6,7 @@ import dev.addons.api.InvalidSpecException;
 import dev.addons.core.Addons;
 import dev.addons.core.AppFile;
 import dev.addons.core.DeployResult;
+import dev.addons.core.Removals;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,13 @@ final class DeployCommand extends AddonsCommand {
     @Mixin
     EnvironmentOption environment;
 
+    @Option(names = {"--prune", "--yes"}, description = "Also remove the addons the file no longer declares that hold"
+            + " data, each after a final backup (without it they are kept and listed).")
+    boolean prune;
+
+    @Option(names = "--no-backup", description = "With --prune: remove them without a final backup.")
+    boolean noBackup;
+
     @Override
     public Integer call() {
         Path path = appFilePath();
@@ -40,7 +48,8 @@ final class DeployCommand extends AddonsCommand {
         PrintWriter out = out();
         DeployResult result;
         try (Addons addons = openShowingTransitions()) {
-            result = addons.deploy(appFile, environment.name);
+            result = addons.deploy(appFile, environment.name, !prune ? Removals.KEEP_DATA
+                    : noBackup ? Removals.PRUNE_WITHOUT_BACKUP : Removals.PRUNE);
         } catch (InvalidSpecException e) {
             // What the file declares is checked against the addons there are: say which file.
             throw e.getMessage().startsWith(path.toString()) ? e
@@ -53,7 +62,12 @@ final class DeployCommand extends AddonsCommand {
             return 0;
         }
         for (AddonRecord gone : result.destroyed()) {
-            out.println(Watcher.subject(gone) + " destroyed: no longer declared");
+            out.println(Watcher.subject(gone) + " destroyed: no longer declared"
+                    + (gone.message().isEmpty() ? "" : "; " + gone.message()));
+        }
+        for (AddonRecord kept : result.kept()) {
+            out.println(Watcher.subject(kept) + " kept: no longer declared, but it holds data; deploy with --prune"
+                    + " (or --yes) to remove it after a final backup");
         }
         if (result.active().isEmpty()) {
             out.println(result.app() + " has no addons in " + result.environment() + ".");

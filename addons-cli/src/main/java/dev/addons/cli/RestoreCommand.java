@@ -1,5 +1,7 @@
 package dev.addons.cli;
 
+import dev.addons.api.AddonSpec;
+import dev.addons.api.InvalidSpecException;
 import dev.addons.core.Addons;
 import dev.addons.core.BackupInfo;
 import java.io.PrintWriter;
@@ -29,11 +31,27 @@ final class RestoreCommand extends AddonsCommand {
             + " is restored into).")
     boolean force;
 
+    @Option(names = "--variant", paramLabel = "VARIANT", description = "When the addon does not exist: create it"
+            + " with this variant (default: the backup's).")
+    String variant;
+
+    @Option(names = "--version", paramLabel = "VERSION", description = "When the addon does not exist: create it"
+            + " with this version (default: the backup's).")
+    String version;
+
     @Override
     public Integer call() {
         BackupInfo restored;
         try (Addons addons = openShowingTransitions()) {
-            restored = addons.restore(target.app, target.environment(), addon, source, force);
+            boolean exists = addons.list(target.app, target.environment()).stream()
+                    .anyMatch(r -> r.addon().equals(addons.info(addon).name()));
+            if (exists && (variant != null || version != null)) {
+                throw new InvalidSpecException("--variant and --version only apply when " + addon + " of "
+                        + target.app + "/" + target.environment() + " does not exist: it does");
+            }
+            restored = exists ? addons.restore(target.app, target.environment(), addon, source, force)
+                    : addons.restore(target.app, target.environment(), AddonSpec.of(addon).withVariant(variant)
+                            .withVersion(version), source);
         }
         PrintWriter out = out();
         if (main.json()) {

@@ -268,11 +268,40 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
-     * Deprovisions an addon and deletes its data. Throws
-     * {@link dev.addons.api.AddonNotFoundException} when the app has no such addon.
+     * Deprovisions an addon and deletes its data, after keeping a final backup of it
+     * ({@link FinalBackup#TAKE}): see {@link #destroy(String, String, String, FinalBackup)}.
      */
     public AddonRecord destroy(String app, String environment, String addon) {
-        return lifecycle.destroy(checkApp(app), checkEnvironment(environment), addon);
+        return destroy(app, environment, addon, FinalBackup.TAKE);
+    }
+
+    /**
+     * Deprovisions an addon and deletes its data. With {@link FinalBackup#TAKE}, an addon that
+     * holds data is first backed up into the home (trigger {@code final}, listed by
+     * {@link #backups}, counted by retention), and the destroyed record's message names the file;
+     * {@link #restore} of it brings the addon back. Writes made after that backup are lost: stop
+     * the app first. When the backup cannot be taken (the server is down, the addon is on an
+     * external server) nothing is destroyed and a {@link ProvisioningException} says what to do.
+     * Throws {@link dev.addons.api.AddonNotFoundException} when the app has no such addon.
+     *
+     * @since 0.1.0
+     */
+    public AddonRecord destroy(String app, String environment, String addon, FinalBackup finalBackup) {
+        String checkedApp = checkApp(app);
+        String checkedEnvironment = checkEnvironment(environment);
+        Objects.requireNonNull(finalBackup, "finalBackup == null");
+        String kept = "";
+        if (finalBackup == FinalBackup.TAKE) {
+            Optional<AddonState> state = store.find(checkedApp, checkedEnvironment,
+                    registry.find(addon).map(AddonProvider::name).orElse(addon));
+            if (state.isPresent()) {
+                Optional<String> cache = registry.require(state.get().record().addon()).backupUnsupportedReason();
+                kept = backups.finalBackup(state.get()).map(b -> "its final backup: " + b.file())
+                        .orElse("no final backup: " + cache.orElse("it held no data to keep"));
+            }
+        }
+        AddonRecord destroyed = lifecycle.destroy(checkedApp, checkedEnvironment, addon);
+        return kept.isEmpty() ? destroyed : destroyed.withStatus(destroyed.status(), kept, destroyed.updatedAt());
     }
 
     /**
@@ -349,6 +378,18 @@ public final class Addons implements AutoCloseable {
      * keep theirs.
      */
     public DeployResult deploy(AppFile file, String environment) {
+        return deploy(file, environment, Removals.KEEP_DATA);
+    }
+
+    /**
+     * {@link #deploy(AppFile, String)}, with {@code removals} saying what becomes of the addons
+     * the file no longer declares: kept when they hold data ({@link Removals#KEEP_DATA}), or
+     * removed after a final backup ({@link Removals#PRUNE}) or without one.
+     *
+     * @since 0.1.0
+     */
+    public DeployResult deploy(AppFile file, String environment, Removals removals) {
+        Objects.requireNonNull(removals, "removals == null");
         String checkedEnvironment = checkEnvironment(environment);
         ServerRuntime runtime = file.runtime() == null ? runtimes.chosen() : fileRuntime(file);
         Map<String, ResolvedSpec> wanted = new LinkedHashMap<>();
@@ -389,12 +430,22 @@ public final class Addons implements AutoCloseable {
                 backupPolicy(file.name(), checkedEnvironment, registry.require(addon).name(), policy));
         dev.addons.core.internal.CrashPoints.reach("deploy.provisioned");
         List<AddonRecord> destroyed = new ArrayList<>();
+        List<AddonRecord> kept = new ArrayList<>();
         for (AddonRecord record : list(file.name(), checkedEnvironment)) {
-            if (!wanted.containsKey(record.addon())) {
-                destroyed.add(lifecycle.destroy(file.name(), checkedEnvironment, record.addon()));
+            if (wanted.containsKey(record.addon())) {
+                continue;
             }
+            if (removals == Removals.KEEP_DATA
+                    && backups.holdsData(state(record.app(), record.environment(), record.addon()))) {
+                LOG.info("{} - no longer declared by {}, but it holds data: kept (prune to remove it)", record.id(),
+                        file.name());
+                kept.add(record);
+                continue;
+            }
+            destroyed.add(destroy(file.name(), checkedEnvironment, record.addon(),
+                    removals == Removals.PRUNE_WITHOUT_BACKUP ? FinalBackup.SKIP : FinalBackup.TAKE));
         }
-        return new DeployResult(file.name(), checkedEnvironment, active, destroyed);
+        return new DeployResult(file.name(), checkedEnvironment, active, destroyed, kept);
     }
 
     /**
@@ -494,7 +545,49 @@ public final class Addons implements AutoCloseable {
      */
     public BackupInfo restore(String app, String environment, String addon, Path archive, boolean force) {
         Objects.requireNonNull(archive, "archive == null");
+        String name = registry.require(addon).name();
+        if (store.find(checkApp(app), checkEnvironment(environment), name).isEmpty()) {
+            return restore(app, environment, AddonSpec.of(name), archive);
+        }
         return backups.restore(state(app, environment, addon), archive, force);
+    }
+
+    /**
+     * Brings back an addon that does not exist (a destroyed one, from its final backup) or makes
+     * a new one from a backup: verifies the archive first (nothing is made when it is damaged or
+     * of another engine), creates the addon with {@code spec}'s variant and version, or the
+     * backup's where {@code spec} names none, and restores the archive into it. An addon that
+     * exists is restored into as {@link #restore(String, String, String, Path, boolean)} without
+     * {@code force} does.
+     *
+     * @since 0.1.0
+     */
+    public BackupInfo restore(String app, String environment, AddonSpec spec, Path archive) {
+        Objects.requireNonNull(spec, "spec == null");
+        Objects.requireNonNull(archive, "archive == null");
+        String checkedApp = checkApp(app);
+        String checkedEnvironment = checkEnvironment(environment);
+        AddonProvider provider = registry.require(spec.addon());
+        Optional<AddonState> existing = store.find(checkedApp, checkedEnvironment, provider.name());
+        if (existing.isEmpty()) {
+            dev.addons.core.internal.BackupArchive.Manifest manifest = backups.verifiedManifest(archive);
+            if (!manifest.engine().equals(provider.name())) {
+                throw new dev.addons.api.InvalidBackupException(archive + " is a backup of " + manifest.engine()
+                        + " (" + manifest.app() + "/" + manifest.environment() + "); it cannot be restored into "
+                        + provider.name() + " of " + checkedApp + "/" + checkedEnvironment);
+            }
+            AddonSpec made = spec;
+            if (spec.variant() == null) {
+                made = made.withVariant(manifest.variant());
+            }
+            if (spec.version() == null) {
+                made = made.withVersion(manifest.version());
+            }
+            LOG.info("{} has no {} in {}: creating it ({}) to restore {} into", checkedApp, provider.name(),
+                    checkedEnvironment, made, archive);
+            create(checkedApp, checkedEnvironment, made);
+        }
+        return backups.restore(state(checkedApp, checkedEnvironment, provider.name()), archive, false);
     }
 
     /** The backups the addons home keeps of an app's addons in an environment, oldest first. */

@@ -29,6 +29,8 @@ public record BackupInfo(
     public static final String SCHEDULED = "scheduled";
     /** Backups taken to move an addon to another variant. */
     public static final String MIGRATION = "migration";
+    /** Trigger: taken just before the addon was destroyed, to bring it back with {@code restore}. */
+    public static final String FINAL = "final";
 
     public BackupInfo {
         Objects.requireNonNull(file, "file == null");

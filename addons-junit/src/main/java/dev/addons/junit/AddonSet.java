@@ -153,7 +153,8 @@ final class AddonSet implements AutoCloseable {
         java.util.Collections.reverse(left);
         for (AddonRecord record : left) {
             try {
-                addons.destroy(app, ENVIRONMENT, record.addon());
+                // A test scope's data is the test's own: nothing to keep once it ends.
+                addons.destroy(app, ENVIRONMENT, record.addon(), dev.addons.core.FinalBackup.SKIP);
             } catch (RuntimeException e) {
                 failure.addSuppressed(e);
             }

@@ -114,6 +114,76 @@ class PostgresEndToEndTest {
     }
 
     @Test
+    void aDeployRemovesNothingThatHoldsDataUnlessItPrunesAndThenAfterAFinalBackup() throws SQLException {
+        dev.addons.core.AppFile declared = dev.addons.core.AppFile.parse("name = \"shop\"\n[addons.postgresql]\n"
+                + "variant = \"shared\"\nversion = \"15\"\n", "addons.toml");
+        dev.addons.core.AppFile neither = dev.addons.core.AppFile.parse("name = \"shop\"\n", "addons.toml");
+        addons.deploy(declared, "production");
+
+        assertThat(addons.deploy(neither, "production").destroyed()).as("an empty database is no data to keep")
+                .singleElement().extracting(AddonRecord::message).isEqualTo("no final backup: it held no data to keep");
+
+        addons.deploy(declared, "production");
+        try (Connection c = connect(addons.env("shop", "production").toMap(), "shop"); Statement sql = c.createStatement()) {
+            sql.execute("create table orders (item text)");
+            sql.execute("insert into orders values ('tea')");
+        }
+
+        dev.addons.core.DeployResult kept = addons.deploy(neither, "production");
+
+        assertThat(kept.destroyed()).isEmpty();
+        assertThat(kept.kept()).extracting(AddonRecord::addon).containsExactly("postgresql");
+        assertThat(addons.list("shop", "production")).extracting(AddonRecord::addon, AddonRecord::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("postgresql", Status.ACTIVE));
+        assertThat(addons.backups("shop", "production")).isEmpty();
+
+        dev.addons.core.DeployResult pruned = addons.deploy(neither, "production", dev.addons.core.Removals.PRUNE);
+
+        assertThat(pruned.destroyed()).singleElement().satisfies(r -> assertThat(r.message())
+                .startsWith("its final backup: " + home.resolve("backups/shop/production/postgresql")));
+        assertThat(addons.list("shop", "production")).isEmpty();
+        dev.addons.core.BackupInfo last = addons.backups("shop", "production").get(0);
+        assertThat(last.trigger()).isEqualTo(dev.addons.core.BackupInfo.FINAL);
+        addons.restore("shop", "production", AddonSpec.of("postgresql"), last.file());
+        try (Connection c = connect(addons.env("shop", "production").toMap(), "shop"); Statement sql = c.createStatement();
+                ResultSet rs = sql.executeQuery("select item from orders")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("tea");
+        }
+        assertThat(addons.list("shop", "production")).singleElement().extracting(AddonRecord::variant)
+                .as("the backup's variant").isEqualTo("shared");
+        // The class's other tests expect the shared server to stop with its last tenant.
+        addons.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+    }
+
+    @Test
+    void aServerWhoseDataWasDeletedBehindOurBackIsMadeAnewAndTheRecordSaysSo() throws Exception {
+        AddonRecord record = addons.create("gone", "production", AddonSpec.of("postgresql").withVersion("15"));
+        Path serverDir = home.resolve("servers").resolve(record.id());
+        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(serverDir + "/"))
+                .orElse(false)).forEach(ProcessHandle::destroyForcibly);
+        awaitNoPostgresUnder(serverDir);
+        try (Stream<Path> files = Files.walk(serverDir.resolve("data"))) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+
+        try (Addons later = Addons.builder().home(home).runtime("process").build()) {
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            try (AutoCloseable ignored = later.onTransition((r, from) -> seen.add(from + "->" + r.status() + ": "
+                    + r.message()))) {
+                AddonRecord again = later.create("gone", "production", AddonSpec.of("postgresql").withVersion("15"));
+                assertThat(again.status()).isEqualTo(Status.ACTIVE);
+            }
+            assertThat(seen).as("transitions").contains("FAILED->PENDING: making it anew, empty: the data of server "
+                    + record.id() + " is gone (its directory or volume was deleted outside addons), so it cannot be"
+                    + " started again on it");
+            assertThat(later.list("gone", "production").get(0).id()).as("the same record").isEqualTo(record.id());
+        }
+    }
+
+    @Test
     void twoAppsOnTheSharedServerCannotReachEachOthersDatabase() throws SQLException {
         addons.create("alpha", "production", AddonSpec.parse("postgresql:shared").withVersion("15"));
         addons.create("beta", "production", AddonSpec.parse("postgresql:shared").withVersion("15"));

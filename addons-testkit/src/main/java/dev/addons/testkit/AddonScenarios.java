@@ -67,7 +67,7 @@ public abstract class AddonScenarios {
     @AfterEach
     void destroyEverythingAndCheckNothingIsLeft() {
         for (AddonRecord record : addons.listAll()) {
-            addons.destroy(record.app(), record.environment(), record.addon());
+            addons.destroy(record.app(), record.environment(), record.addon(), dev.addons.core.FinalBackup.SKIP);
         }
         runtime.assertNothingLeft(home);
     }
@@ -292,7 +292,13 @@ public abstract class AddonScenarios {
             AddonRecord seen = later.list("victim", "production").get(0);
             assertThat(seen.status()).isEqualTo(Status.FAILED);
             assertThat(seen.message()).isEqualTo("its server " + record.id() + " is not running");
-            later.destroy("victim", "production", engine.addon());
+            if (engine.backsUp()) {
+                assertThatThrownBy(() -> later.destroy("victim", "production", engine.addon()))
+                        .hasMessage("Cannot take the final backup of " + engine.addon() + " of victim/production before"
+                                + " destroying it: it is failed and its server is not serving; bring it back first"
+                                + " (addons start), or destroy it without a final backup (--no-backup)");
+            }
+            later.destroy("victim", "production", engine.addon(), dev.addons.core.FinalBackup.SKIP);
         }
         runtime.assertNothingLeft(home);
     }
@@ -358,6 +364,37 @@ public abstract class AddonScenarios {
         assertThat(clone).isNotEqualTo(restored);
         assertThat(engine.readKept(clone, "before-7")).contains("value-7");
         assertThat(engine.readKept(restored, "before-7")).as("the source, after the clone").contains("value-7");
+    }
+
+    @Test
+    void aDestroyKeepsAFinalBackupFromWhichOneRestoreBringsTheAddonBack() throws Exception {
+        AddonRecord record = create("removed", Variant.DEFAULT);
+        Map<String, String> before = variables("removed");
+        engine.writeKept(before, "kept", "after a destroy");
+
+        AddonRecord destroyed = addons.destroy("removed", "production", engine.addon());
+
+        assertThat(addons.list("removed", "production")).isEmpty();
+        if (!engine.backsUp()) {
+            assertThat(destroyed.message()).startsWith("no final backup: ").contains(engine.addon() + " is a cache");
+            assertThat(addons.backups("removed", "production")).isEmpty();
+            return;
+        }
+        BackupInfo last = addons.backups("removed", "production").stream()
+                .filter(b -> b.trigger().equals(BackupInfo.FINAL)).reduce((a, b) -> b).orElseThrow();
+        assertThat(destroyed.message()).isEqualTo("its final backup: " + last.file());
+
+        BackupInfo restored = addons.restore("removed", "production", AddonSpec.of(engine.addon()), last.file());
+
+        AddonRecord back = addons.list("removed", "production").get(0);
+        assertThat(back.status()).isEqualTo(Status.ACTIVE);
+        assertThat(back.variant()).isEqualTo(record.variant());
+        assertThat(back.version()).isEqualTo(record.version());
+        assertThat(restored.file()).isEqualTo(last.file());
+        assertThat(engine.readKept(variables("removed"), "kept")).contains("after a destroy");
+        addons.destroy("removed", "production", engine.addon(), dev.addons.core.FinalBackup.SKIP);
+        assertThat(addons.backups("removed", "production")).as("a destroy without a final backup takes none")
+                .hasSize(1);
     }
 
     @Test

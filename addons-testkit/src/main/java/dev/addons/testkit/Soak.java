@@ -104,7 +104,7 @@ public final class Soak {
                 }
             }
             for (String name : anchors) {
-                addons.destroy("soakanchor", "production", name);
+                addons.destroy("soakanchor", "production", name, dev.addons.core.FinalBackup.SKIP);
             }
         }
         Set<String> left = paths(home);
@@ -127,7 +127,7 @@ public final class Soak {
             }
         }
         for (String name : names) {
-            addons.destroy(app, "production", name);
+            addons.destroy(app, "production", name, dev.addons.core.FinalBackup.SKIP);
         }
     }
 

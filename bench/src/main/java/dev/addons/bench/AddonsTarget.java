@@ -45,7 +45,7 @@ final class AddonsTarget implements Target {
             // a failed create leaves a FAILED record (and a half-made server is already undone): forget it
             if (!addons.list(app, ENVIRONMENT).isEmpty()) {
                 try {
-                    addons.destroy(app, ENVIRONMENT, engine);
+                    addons.destroy(app, ENVIRONMENT, engine, dev.addons.core.FinalBackup.SKIP);
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
@@ -60,7 +60,7 @@ final class AddonsTarget implements Target {
 
             @Override
             public void close() {
-                addons.destroy(app, ENVIRONMENT, engine);
+                addons.destroy(app, ENVIRONMENT, engine, dev.addons.core.FinalBackup.SKIP);
             }
         };
     }
@@ -68,7 +68,7 @@ final class AddonsTarget implements Target {
     @Override
     public void close() {
         if (keeper) {
-            addons.destroy("bench-keeper", ENVIRONMENT, engine);
+            addons.destroy("bench-keeper", ENVIRONMENT, engine, dev.addons.core.FinalBackup.SKIP);
         }
     }
 }

@@ -155,7 +155,8 @@ public final class Bench {
             }
             for (AddonRecord record : instance.listAll()) {
                 try {
-                    instance.destroy(record.app(), record.environment(), record.addon());
+                    instance.destroy(record.app(), record.environment(), record.addon(),
+                            dev.addons.core.FinalBackup.SKIP);
                     out.println("bench: cleaned up " + record.addon() + " of " + record.app());
                 } catch (RuntimeException e) {
                     out.println("bench: could not destroy " + record.addon() + " of " + record.app() + ": "

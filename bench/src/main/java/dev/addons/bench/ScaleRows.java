@@ -157,7 +157,7 @@ final class ScaleRows {
     private void destroyQuietly(String app, Map<String, Object> row) {
         try {
             if (!addons.list(app, AddonsTarget.ENVIRONMENT).isEmpty()) {
-                addons.destroy(app, AddonsTarget.ENVIRONMENT, "postgresql");
+                addons.destroy(app, AddonsTarget.ENVIRONMENT, "postgresql", dev.addons.core.FinalBackup.SKIP);
             }
         } catch (RuntimeException e) {
             row.merge("note", "destroy of " + app + " failed: " + Bench.oneLine(e), (a, b) -> a + "; " + b);

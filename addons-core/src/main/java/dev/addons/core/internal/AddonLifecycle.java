@@ -35,6 +35,8 @@ public final class AddonLifecycle {
     private static final Duration POLL = Duration.ofMillis(50);
     private static final String SERVER_NOT_RUNNING = "its server ";
     private static final String DESTROY_FAILED = "destroy failed: ";
+    /** How {@link Servers.DataGoneException}'s message begins. */
+    private static final String DATA_GONE = "the data of server ";
 
     /**
      * Ids of the addons a thread of this JVM is creating or destroying now. The record's owner
@@ -183,7 +185,9 @@ public final class AddonLifecycle {
                     ? transition(state, Status.FAILED, "interrupted: the process working on it exited", null)
                     : state;
             // A retry starts its server on this call's runtime; the record says which.
-            return new Claim(transition(failed.withRuntime(spec.runtimeName()), Status.PENDING, "retrying",
+            String why = failed.record().message().startsWith(DATA_GONE)
+                    ? "making it anew, empty: " + failed.record().message() : "retrying";
+            return new Claim(transition(failed.withRuntime(spec.runtimeName()), Status.PENDING, why,
                     Owner.current()), true, false);
         }
         if (record.status() == Status.DEPROVISIONING) {

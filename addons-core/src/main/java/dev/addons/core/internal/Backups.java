@@ -132,6 +132,62 @@ public final class Backups {
     }
 
     /**
+     * The manifest of {@code archive} once the whole archive is verified (checksum, size); throws
+     * {@link InvalidBackupException} for any fault, before anything is made from it.
+     */
+    public BackupArchive.Manifest verifiedManifest(Path archive) {
+        try (BackupArchive.Verified verified = BackupArchive.verify(archive, scratch)) {
+            return verified.manifest();
+        } catch (IOException e) {
+            throw new AddonException("Verifying " + archive + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether removing the addon would delete data worth keeping: false for a cache and for an
+     * addon whose provider finds no data; true when that cannot be told now (its server is down).
+     */
+    public boolean holdsData(AddonState state) {
+        AddonProvider provider = registry.require(state.record().addon());
+        if (provider.backupUnsupportedReason().isPresent() || state.serverId() == null) {
+            return false;
+        }
+        if (state.record().status() != Status.ACTIVE || !servers.isRunning(state.serverId())) {
+            return true;
+        }
+        return provider.hasData(state.tenant(provider), new Binding(state.binding()), servers.access(state.serverId()));
+    }
+
+    /**
+     * The final backup of an addon about to be destroyed, kept under the home like any other
+     * (counted by retention, listed by {@link #list}), so that {@code restore} can bring the addon
+     * back. Empty when there is nothing to keep: the engine is a cache, or the addon holds no
+     * data. Throws {@link ProvisioningException}, naming the way out, when it holds data that
+     * cannot be backed up now (its server is down, or addons runs no tools next to it).
+     */
+    public java.util.Optional<BackupInfo> finalBackup(AddonState state) {
+        AddonProvider provider = registry.require(state.record().addon());
+        if (provider.backupUnsupportedReason().isPresent() || state.serverId() == null
+                || state.record().status() == Status.PENDING || state.record().status() == Status.PROVISIONING) {
+            return java.util.Optional.empty(); // A cache, or never provisioned: nothing of the app's to keep.
+        }
+        String cannot = "Cannot take the final backup of " + describe(state.record()) + " before destroying it: ";
+        String next = "; bring it back first (addons start), or destroy it without a final backup (--no-backup)";
+        if (state.record().status() != Status.ACTIVE || !servers.isRunning(state.serverId())) {
+            throw new ProvisioningException(cannot + "it is " + state.record().status().name().toLowerCase(Locale.ROOT)
+                    + " and its server is not serving" + next);
+        }
+        try {
+            if (!provider.hasData(state.tenant(provider), new Binding(state.binding()), servers.access(state.serverId()))) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(backup(state, BackupInfo.FINAL, null));
+        } catch (UnsupportedOperationAddonException e) {
+            throw new ProvisioningException(cannot + e.getMessage() + next, e);
+        }
+    }
+
+    /**
      * Restores an archive into an ACTIVE addon: verifies the archive's checksum and that it is a
      * backup of the addon's engine, refuses to replace existing data unless {@code force}, then
      * has the provider replace the data all or nothing.

@@ -67,7 +67,8 @@ public final class LedgerJob {
                 return backup;
             } finally {
                 if (!options.keep()) {
-                    addons.destroy("ledger", "production", "postgresql");
+                    // The backup just taken to its own file is the one the job keeps.
+                    addons.destroy("ledger", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
                     out.println("ledger: the addon is destroyed; the backup stays");
                 }
             }

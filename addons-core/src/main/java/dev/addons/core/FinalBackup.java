@@ -1,0 +1,18 @@
+package dev.addons.core;
+
+/**
+ * Whether removing an addon ({@link Addons#destroy(String, String, String, FinalBackup)}, a deploy
+ * that prunes) first keeps a final backup of the data it holds, from which
+ * {@link Addons#restore} brings it back.
+ *
+ * @since 0.1.0
+ */
+public enum FinalBackup {
+    /**
+     * Back up the data first (nothing is taken of a cache or of an addon that holds no data); when
+     * it cannot be taken, nothing is removed.
+     */
+    TAKE,
+    /** Remove without a backup: the data is gone for good. */
+    SKIP
+}
