@@ -64,9 +64,8 @@ public final class Supervisor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        for (Watch watch : this.watches) {
-            run(watch, true);
-        }
+        // On the thread, not here: a close (SIGTERM) need not wait for what start does (up) to end.
+        thread.execute(() -> this.watches.forEach(watch -> run(watch, true)));
         thread.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("{} - Supervising: {}", home, this.watches.stream().map(Watch::name).toList());
     }
