@@ -342,7 +342,7 @@ public final class AddonLifecycle {
      * Under the server's lock, marks FAILED with {@code message} (which starts with
      * {@code "its server "}, so that a start, a create or {@code up} bring them back) the addons
      * of {@code serverId} that {@code which} accepts, when {@code when} holds there; returns the
-     * addons marked.
+     * addons marked. Listeners hear an addon that was FAILED already too, when the reason changes.
      */
     java.util.List<AddonRecord> failTenantsOf(String serverId, java.util.function.Predicate<AddonState> which,
             java.util.function.BooleanSupplier when, String message) {
@@ -358,7 +358,12 @@ public final class AddonLifecycle {
                 java.util.List<AddonRecord> failed = new java.util.ArrayList<>();
                 for (AddonState tenant : store.tenantsOf(serverId)) {
                     if (serverId.equals(tenant.serverId()) && which.test(tenant)) {
-                        failed.add(transition(tenant, Status.FAILED, message, null).record());
+                        AddonState moved = transition(tenant, Status.FAILED, message, null);
+                        if (tenant.record().status() == Status.FAILED
+                                && !tenant.record().message().equals(message)) {
+                            listeners.fire(moved.record(), Status.FAILED); // Failed already, for a new reason.
+                        }
+                        failed.add(moved.record());
                     }
                 }
                 return failed;
