@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A supervised PostgreSQL 15 (process runtime) whose data was made unstartable behind its back
  * (garbage in {@code postgresql.conf}) and that was then killed: the supervisor retries with
- * backoff and ends it FAILED with the engine's log lines, a bounded number of times.
+ * backoff and ends it FAILED with the engine's log lines, a bounded number of times; once fixed and
+ * started by hand, it is watched again.
  */
 class SupervisedCrashLoopTest {
     private static final RestartPolicy QUICK = new RestartPolicy(Duration.ofMillis(300), Duration.ofMillis(600), 3,
@@ -39,8 +40,9 @@ class SupervisedCrashLoopTest {
         try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false)
                 .restartPolicy(QUICK).listener((record, from) -> transitions.add(record)).build()) {
             AddonRecord record = addons.create("broken", "production", AddonSpec.of("postgresql").withVersion("15"));
-            Files.writeString(home.resolve("servers").resolve(record.id()).resolve("data").resolve("postgresql.conf"),
-                    "\nthis is not a setting\n", StandardOpenOption.APPEND);
+            Path conf = home.resolve("servers").resolve(record.id()).resolve("data").resolve("postgresql.conf");
+            String good = Files.readString(conf);
+            Files.writeString(conf, "\nthis is not a setting\n", StandardOpenOption.APPEND);
             transitions.clear();
 
             try (Supervisor supervisor = addons.supervise(); RuntimeUnderTest process = RuntimeUnderTest.process()) {
@@ -64,6 +66,14 @@ class SupervisedCrashLoopTest {
                 assertThat(addons.list("broken", "production")).singleElement()
                         .satisfies(now -> assertThat(now.message()).isEqualTo(gaveUp.message()));
                 assertThat(supervisor.isRunning()).isTrue();
+
+                // Fixed and started by hand: watched anew, so a later crash is restarted again.
+                Files.writeString(conf, good);
+                assertThat(addons.start("broken", "production", "postgresql").status()).isEqualTo(Status.ACTIVE);
+                process.kill(home, record);
+                awaitMessage(transitions, record.id(), "its server " + record.id() + " is not running");
+                AddonRecord again = awaitMessage(transitions, record.id(), "");
+                assertThat(again.status()).isEqualTo(Status.ACTIVE);
             }
             addons.destroy("broken", "production", "postgresql");
         }
