@@ -27,6 +27,7 @@ import picocli.CommandLine;
             ListAvailableCommand.class, VariantsCommand.class, CreateCommand.class, ListCommand.class,
             EnvCommand.class, DestroyCommand.class, DeployCommand.class, RunCommand.class, BackupCommand.class,
             RestoreCommand.class, BackupsCommand.class, MigrateCommand.class, RestartCommand.class, StopCommand.class, StartCommand.class, UpCommand.class,
+            AgentCommand.class,
             HealthCommand.class,
             ServersCommand.class
         })

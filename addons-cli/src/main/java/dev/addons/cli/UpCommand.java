@@ -2,6 +2,7 @@ package dev.addons.cli;
 
 import dev.addons.api.AddonRecord;
 import dev.addons.core.Addons;
+import dev.addons.core.Supervisor;
 import dev.addons.core.UpResult;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -27,7 +28,8 @@ final class UpCommand extends AddonsCommand {
     public Integer call() {
         UpResult result;
         try (Addons addons = openShowingTransitions()) {
-            result = addons.up(app, environment, true);
+            // A running agent holds sleeping addons' ports and wakes them itself.
+            result = addons.up(app, environment, Supervisor.runningFor(addons.home()).isEmpty());
         }
         PrintWriter out = out();
         if (main.json()) {

@@ -74,6 +74,8 @@ public final class Addons implements AutoCloseable {
     private final Migrations migrations;
     private final TenantCopies copies;
     private final ExternalServers externals;
+    private final Servers servers;
+    private final RestartPolicy restartPolicy;
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -87,7 +89,8 @@ public final class Addons implements AutoCloseable {
                 builder.customRuntime);
         this.listeners = new Listeners();
         builder.listeners.forEach(listeners::add);
-        Servers servers = new Servers(store, runtimes, builder.progress, builder.throwawayServers);
+        this.servers = new Servers(store, runtimes, builder.progress, builder.throwawayServers);
+        this.restartPolicy = builder.restartPolicy;
         this.lifecycle = new AddonLifecycle(store, registry, servers, listeners);
         this.backups = new Backups(home, store, registry, servers, builder.progress, Clock.systemUTC());
         this.migrations = new Migrations(store, registry, servers, backups, runtimes::get, builder.progress);
@@ -111,7 +114,12 @@ public final class Addons implements AutoCloseable {
             this.scheduler = null;
         }
         if (builder.supervise) {
-            supervise();
+            try {
+                supervise();
+            } catch (RuntimeException e) {
+                close(); // Refused (another supervisor runs): nothing of this instance outlives it.
+                throw e;
+            }
         }
     }
 
@@ -683,24 +691,38 @@ public final class Addons implements AutoCloseable {
 
     /**
      * Starts keeping this home's servers up while this instance is open, and returns the
-     * {@link Supervisor} doing it; a second call returns the same one. Closing this instance
-     * closes it; servers keep running either way.
+     * {@link Supervisor} doing it; a second call returns the same one while it runs (a new one once
+     * it is closed). Closing this instance
+     * closes it; servers keep running either way. It starts what should run (as
+     * {@link #up(String, String, boolean) up} does, leaving sleeping addons asleep), starts again
+     * servers that die, as the {@linkplain Builder#restartPolicy restart policy} says, and, when
+     * this instance takes no {@linkplain Builder#automaticBackups automatic backups} itself, takes
+     * the scheduled backups that are due.
      *
+     * @throws dev.addons.api.AddonException when a supervisor already runs for this home, in this
+     *         or another process (one per home at a time); the message names its process id
      * @since 0.1.0
      */
     public synchronized Supervisor supervise() {
         if (closed.get()) {
             throw new IllegalStateException("this Addons is closed");
         }
-        if (supervisor == null) {
-            supervisor = new Supervisor(home.toString(), watches(), Supervisor.TICK);
+        if (supervisor == null || !supervisor.isRunning()) {
+            supervisor = new Supervisor(home, watches(), Supervisor.TICK);
         }
         return supervisor;
     }
 
     /** What a supervisor of this home watches, in the order they start. */
     private List<dev.addons.core.internal.Watch> watches() {
-        return List.of();
+        List<dev.addons.core.internal.Watch> watches = new ArrayList<>();
+        watches.add(new dev.addons.core.internal.CrashWatch(home.toString(), store, lifecycle, servers, executor,
+                restartPolicy));
+        if (scheduler == null) {
+            // One taker of scheduled backups: this instance's own scheduler when it has one.
+            watches.add(new dev.addons.core.internal.BackupWatch(home.toString(), backups, executor));
+        }
+        return watches;
     }
 
     /** Stops this instance's threads and runtime clients. Servers keep running. Idempotent. */
@@ -784,8 +806,20 @@ public final class Addons implements AutoCloseable {
         private boolean automaticBackups = true;
         private boolean throwawayServers;
         private boolean supervise;
+        private RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
 
         private Builder() {
+        }
+
+        /**
+         * How a {@linkplain Addons#supervise() supervisor} started by the built instance starts
+         * again servers that die (default: {@link RestartPolicy#DEFAULT}).
+         *
+         * @since 0.1.0
+         */
+        public Builder restartPolicy(RestartPolicy policy) {
+            this.restartPolicy = Objects.requireNonNull(policy, "policy == null");
+            return this;
         }
 
         /**

@@ -236,6 +236,60 @@ public abstract class AddonScenarios {
     }
 
     @Test
+    void aSupervisorStartsAKilledServerAgainWithinSecondsOnItsDataWithTheSameVariables() throws Exception {
+        AddonRecord record = create("watched", Variant.DEFAULT);
+        Map<String, String> before = variables("watched");
+        engine.write(before, "kept", "through a crash");
+        engine.checkpoint(before);
+        java.util.concurrent.BlockingQueue<AddonRecord> transitions = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        try (Addons supervising = Addons.builder().home(home).runtime(runtime.name()).automaticBackups(false)
+                .listener((seen, from) -> transitions.add(seen)).supervise(true).build()) {
+            assertThat(dev.addons.core.Supervisor.runningFor(home)).contains(ProcessHandle.current().pid());
+            long killed = System.nanoTime();
+            runtime.kill(home, record);
+
+            AddonRecord failed = awaitTransition(transitions, record.id(), Status.FAILED);
+            assertThat(failed.message()).isEqualTo("its server " + record.id() + " is not running; the supervisor"
+                    + " starts it again");
+            awaitTransition(transitions, record.id(), Status.ACTIVE);
+            long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killed);
+            assertThat(seconds).as("seconds from the kill to ACTIVE again").isLessThan(30);
+            System.out.println(record.id() + " was ACTIVE again " + seconds + " s after its server was killed");
+
+            Map<String, String> after = supervising.env("watched", "production").toMap();
+            assertThat(after).isEqualTo(before);
+            if (engine.keepsDataAcrossRestart()) {
+                assertThat(engine.read(after, "kept")).contains("through a crash");
+            }
+            dev.addons.core.ServerHistory history = supervising.history("watched", "production", engine.addon());
+            assertThat(history.restarts()).isEqualTo(1);
+            assertThat(history.lastCrash()).startsWith("found not running");
+        }
+        assertThat(dev.addons.core.Supervisor.runningFor(home)).as("once closed").isEmpty();
+        assertThat(addons.list("watched", "production")).extracting(AddonRecord::status)
+                .as("the server outlives its supervisor").containsExactly(Status.ACTIVE);
+    }
+
+    /** The next transition of addon {@code id} to {@code status}, heard within a minute. */
+    private static AddonRecord awaitTransition(java.util.concurrent.BlockingQueue<AddonRecord> transitions, String id,
+            Status status) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        java.util.List<AddonRecord> heard = new java.util.ArrayList<>();
+        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+            AddonRecord seen = transitions.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (seen == null) {
+                break;
+            }
+            heard.add(seen);
+            if (seen.id().equals(id) && seen.status() == status) {
+                return seen;
+            }
+        }
+        throw new AssertionError("no transition of " + id + " to " + status + " within a minute; heard " + heard);
+    }
+
+    @Test
     void aStoppedAddonKeepsItsDataPortAndVariablesStaysStoppedThroughUpAndStartsAgain() throws Exception {
         create("paused", Variant.DEFAULT);
         Map<String, String> before = variables("paused");

@@ -333,9 +333,46 @@ public final class AddonLifecycle {
                     + " shared server " + server.serverId() + ", which other apps use too: only dedicated servers"
                     + " are stopped (variant " + state.record().variant() + ")");
         }
-        servers.stop(state.serverId());
-        return store.locked(() -> transition(store.addon(state.record().id()).orElse(state), Status.STOPPED,
-                "stopped on request; start it with addons start", null)).record();
+        // One step under the server's lock: a supervisor that finds the server down in between
+        // would take the stop for a crash and start it again.
+        return store.lockedServer(state.serverId(), () -> {
+            servers.stop(state.serverId());
+            return store.locked(() -> transition(store.addon(state.record().id()).orElse(state), Status.STOPPED,
+                    "stopped on request; start it with addons start", null)).record();
+        });
+    }
+
+    /**
+     * Under the server's lock, marks FAILED with {@code message} (which starts with
+     * {@code "its server "}, so that a start, a create or {@code up} bring them back) the addons
+     * of {@code serverId} that {@code which} accepts, when {@code when} holds there; returns the
+     * addons marked. Listeners hear an addon that was FAILED already too, when the reason changes.
+     */
+    java.util.List<AddonRecord> failTenantsOf(String serverId, java.util.function.Predicate<AddonState> which,
+            java.util.function.BooleanSupplier when, String message) {
+        if (!message.startsWith(SERVER_NOT_RUNNING + serverId + " ")) {
+            throw new IllegalArgumentException("message must start with '" + SERVER_NOT_RUNNING + serverId + " ': "
+                    + message);
+        }
+        return store.lockedServer(serverId, () -> {
+            if (!when.getAsBoolean()) {
+                return java.util.List.<AddonRecord>of();
+            }
+            return store.locked(() -> {
+                java.util.List<AddonRecord> failed = new java.util.ArrayList<>();
+                for (AddonState tenant : store.tenantsOf(serverId)) {
+                    if (serverId.equals(tenant.serverId()) && which.test(tenant)) {
+                        AddonState moved = transition(tenant, Status.FAILED, message, null);
+                        if (tenant.record().status() == Status.FAILED
+                                && !tenant.record().message().equals(message)) {
+                            listeners.fire(moved.record(), Status.FAILED); // Failed already, for a new reason.
+                        }
+                        failed.add(moved.record());
+                    }
+                }
+                return failed;
+            });
+        });
     }
 
     /**
@@ -466,7 +503,7 @@ public final class AddonLifecycle {
     }
 
     /** Whether the addon is FAILED because a reconcile found its server not running. */
-    private static boolean diedWithItsServer(AddonState state) {
+    static boolean diedWithItsServer(AddonState state) {
         return state.record().status() == Status.FAILED && state.serverId() != null
                 && state.record().message().startsWith(SERVER_NOT_RUNNING);
     }
