@@ -459,6 +459,27 @@ public final class Addons implements AutoCloseable {
         return lifecycle.await(state.record().id(), timeout);
     }
 
+    /**
+     * Waits until every addon of the app in the environment is ACTIVE (or SLEEPING: its first
+     * client wakes it), whichever process is creating them, and returns them. Addons
+     * {@code pending} or {@code provisioning} are waited for, and so is an app with no addons yet
+     * (a deploy about to record them). Throws {@link ProvisioningException} at once, naming the
+     * addon and its status, when one is {@code failed}, {@code stopped} or being destroyed, and
+     * when {@code timeout} passes, naming those still not active. {@code seen} hears each status
+     * an addon is seen in (the first with {@code from == null}), whoever made the change.
+     *
+     * @since 0.1.0
+     */
+    public List<AddonRecord> awaitReady(String app, String environment, Duration timeout, StatusListener seen) {
+        Objects.requireNonNull(timeout, "timeout == null");
+        Objects.requireNonNull(seen, "seen == null");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout < 0: " + timeout);
+        }
+        return dev.addons.core.internal.ReadyWait.await(store, checkApp(app), checkEnvironment(environment), timeout,
+                seen);
+    }
+
     /** Adds a listener for status transitions made by this instance; close the result to remove it. */
     public AutoCloseable onTransition(StatusListener listener) {
         return listeners.add(listener);
