@@ -3,6 +3,8 @@ package dev.addons.cli;
 import dev.addons.api.Credentials;
 import dev.addons.core.Addons;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -26,8 +28,19 @@ abstract class AddonsCommand implements Callable<Integer> {
 
     /** The variables of the app's addons; warns on stderr when there are none. */
     Credentials variables(AppOptions target) {
+        return variables(target, Optional.empty());
+    }
+
+    /**
+     * The variables of the app's addons, once they are all active when {@code wait} is given
+     * (printing their status changes on stderr); warns on stderr when there are none.
+     */
+    Credentials variables(AppOptions target, Optional<Duration> wait) {
         Credentials credentials;
         try (Addons addons = open()) {
+            if (wait.isPresent()) {
+                addons.awaitReady(target.app, target.environment(), wait.get(), new Watcher(err(), false));
+            }
             credentials = addons.env(target.app, target.environment());
         }
         if (credentials.variables().isEmpty()) {

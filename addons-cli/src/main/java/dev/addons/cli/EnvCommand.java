@@ -20,13 +20,17 @@ import picocli.CommandLine.ParameterException;
  * are shown as {@code <redacted>} unless {@code --reveal} is given. With {@code --format binding
  * -o DIR} each addon's credentials are written as a servicebinding.io directory instead
  * ({@code DIR/<addon>/type}, {@code host}, {@code password}...), owner-only, and only the paths
- * and entry names are printed.
+ * and entry names are printed. With {@code --wait[=DURATION]} it first waits until every addon of
+ * the app is active.
  */
 @Command(name = "env", description = "Print the variables an app's active addons hand over."
         + " Sensitive values are shown as <redacted> unless --reveal is given.")
 final class EnvCommand extends AddonsCommand {
     @Mixin
     AppOptions target;
+
+    @Mixin
+    WaitOption waitOption;
 
     @Option(names = "--reveal", description = "Show sensitive values (passwords, URLs holding them).")
     boolean reveal;
@@ -53,7 +57,7 @@ final class EnvCommand extends AddonsCommand {
         if (output != null) {
             throw new ParameterException(spec.commandLine(), "-o is only for --format binding");
         }
-        Credentials credentials = variables(target);
+        Credentials credentials = variables(target, waitOption.duration());
         Map<String, String> variables = reveal ? credentials.toMap() : credentials.toRedactedMap();
         PrintWriter out = out();
         if (json) {
@@ -72,6 +76,8 @@ final class EnvCommand extends AddonsCommand {
         ServiceBindingDirectory directory = bindingDirectory();
         Map<String, Map<String, Object>> written = new LinkedHashMap<>();
         try (Addons addons = open()) {
+            waitOption.duration().ifPresent(wait -> addons.awaitReady(target.app, target.environment(), wait,
+                    new Watcher(err(), false)));
             List<AddonRecord> records = addons.list(target.app, target.environment());
             if (records.isEmpty()) {
                 err().println("addons: warning: " + target.app + " has no addons in " + target.environment());

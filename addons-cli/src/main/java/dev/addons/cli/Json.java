@@ -104,6 +104,7 @@ final class Json {
         map.put("aliases", new TreeSet<>(info.aliases()));
         map.put("description", info.description());
         map.put("defaultVersion", info.defaultVersion());
+        map.put("defaultVersions", info.defaultVersions());
         map.put("variants", info.variants().stream().map(Json::variant).toList());
         map.put("versions", info.versions().stream().map(Json::version).toList());
         return map;

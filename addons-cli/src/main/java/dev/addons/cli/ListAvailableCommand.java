@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code addons list-available}: the runtime new servers run on and why, then every addon, its
- * variants and versions, and whether each version can be had on that runtime.
+ * variants, the version it gets when none is asked on each runtime, and its versions with whether
+ * each can be had on that runtime ({@code (default)} marks that runtime's default).
  */
 @Command(name = "list-available", description = "List the addons that can be created, with their versions"
         + " and whether each is installed, cached or will be fetched.")
@@ -41,6 +42,8 @@ final class ListAvailableCommand extends AddonsCommand {
         out.println(info.name() + aliases + " - " + info.description());
         out.println("  variants: " + info.variants().stream().map(ListAvailableCommand::variantName)
                 .collect(Collectors.joining(", ")));
+        out.println("  default version: " + info.defaultVersions().entrySet().stream()
+                .map(e -> e.getValue() + " on " + e.getKey()).collect(Collectors.joining(", ")));
         TextTable table = new TextTable("VERSION", "AVAILABILITY", "DETAIL");
         for (VersionInfo version : info.versions()) {
             table.row(version.version() + (version.isDefault() ? " (default)" : ""),

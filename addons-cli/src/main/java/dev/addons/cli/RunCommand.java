@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
  * {@code addons run -a APP -- COMMAND...}: runs a command with the app's variables added to its
  * environment, on this terminal, and exits with the command's exit code (127 when it cannot be
  * started). The command also gets {@code ADDONS_APP}, {@code ADDONS_ENV} and {@code ADDONS_HOME}.
+ * With {@code --wait[=DURATION]} the command starts only once every addon of the app is active.
  */
 @Command(name = "run", description = "Run a command with the app's variables added to its environment;"
         + " exits with the command's exit code.")
@@ -22,12 +23,15 @@ final class RunCommand extends AddonsCommand {
     @Mixin
     AppOptions target;
 
+    @Mixin
+    WaitOption waitOption;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments.")
     List<String> command;
 
     @Override
     public Integer call() {
-        Credentials credentials = variables(target);
+        Credentials credentials = variables(target, waitOption.duration());
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         Map<String, String> environment = builder.environment();
         environment.putAll(credentials.toMap());

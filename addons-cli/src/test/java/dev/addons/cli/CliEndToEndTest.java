@@ -72,6 +72,14 @@ class CliEndToEndTest {
                 .containsPattern("\\n  15 +installed ");
         JsonNode postgresql = find(JSON.readTree(json.out()), "name", "postgresql");
         assertThat(postgresql.get("defaultVersion").asText()).isEqualTo("18");
+        assertThat(text.out()).contains("  default version: 18 on process, 18 on container\n",
+                "  default version: 3 on process, 4 on container\n", "  default version: 8 on process, 9 on container\n")
+                .containsPattern("  default version: [78] on process, 9 on container\n");
+        JsonNode rabbitmq = find(JSON.readTree(json.out()), "name", "rabbitmq");
+        assertThat(rabbitmq.get("defaultVersion").asText()).as("on the process runtime").isEqualTo("3");
+        assertThat(rabbitmq.get("defaultVersions").get("process").asText()).isEqualTo("3");
+        assertThat(rabbitmq.get("defaultVersions").get("container").asText()).isEqualTo("4");
+        assertThat(find(rabbitmq.get("versions"), "version", "3").get("default").asBoolean()).isTrue();
         assertThat(postgresql.get("versions").findValuesAsText("version")).containsExactly("14", "15", "16", "17", "18");
         assertThat(find(postgresql.get("versions"), "version", "15").get("availability").asText()).isEqualTo("installed");
     }
@@ -133,6 +141,50 @@ class CliEndToEndTest {
         } finally {
             assertThat(cli("destroy", "postgresql", "-a", "runner").exitCode()).isZero();
         }
+    }
+
+    @Test
+    void runWithWaitStartsTheCommandOnlyOnceAnotherProcessMadeTheAddonActive() throws Exception {
+        Path seen = files.resolve("seen.txt");
+        Path started = files.resolve("started.txt");
+        java.util.concurrent.CompletableFuture<Cli.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> cli("run", "-a", "held", "--wait=2m", "--", "sh", "-c", "echo \"$PGDATABASE\" > " + seen
+                        + " && date +%s%N > " + started));
+        try {
+            Cli.Result created = binAddons("create", "postgresql", "-a", "held", "--version", VERSION);
+            assertThat(created.exitCode()).as(created.toString()).isZero();
+
+            Cli.Result ran = run.get(2, TimeUnit.MINUTES);
+            assertThat(ran.exitCode()).as(ran.toString()).isZero();
+            assertThat(ran.err()).as("it saw the addon before it was active").contains(
+                    "postgresql (held/production): ", " -> active");
+            JsonNode record = JSON.readTree(cli("--json", "list", "-a", "held").out()).get(0);
+            assertThat(Files.readString(seen).strip()).isEqualTo(JSON.readTree(cli("env", "-a", "held", "--format",
+                    "json").out()).get("PGDATABASE").asText());
+            java.time.Instant active = java.time.Instant.parse(record.get("updatedAt").asText());
+            long startedNanos = Long.parseLong(Files.readString(started).strip());
+            assertThat(startedNanos).as("the command started after the addon became active at " + active)
+                    .isGreaterThanOrEqualTo(active.getEpochSecond() * 1_000_000_000L + active.getNano());
+        } finally {
+            run.get(2, TimeUnit.MINUTES);
+            assertThat(cli("destroy", "postgresql", "-a", "held").exitCode()).isZero();
+        }
+    }
+
+    @Test
+    void runAndEnvWithWaitGiveUpAfterTheTimeoutSayingWhy() {
+        Cli.Result run = cli("run", "-a", "nobody", "--wait=1s", "--", "true");
+        Cli.Result env = cli("env", "-a", "nobody", "--wait=1s");
+        Cli.Result bad = cli("env", "-a", "nobody", "--wait=soon");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("addons: nobody has no addons in production after waiting 1s: create or"
+                + " deploy them, or run without --wait\n");
+        assertThat(env.exitCode()).isEqualTo(1);
+        assertThat(env.err()).isEqualTo(run.err());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("addons: --wait 'soon' is not a duration. Allowed: a number and a unit, ms,"
+                + " s, m or h (e.g. --wait=30s, --wait=5m), or --wait alone for 5m");
     }
 
     @Test

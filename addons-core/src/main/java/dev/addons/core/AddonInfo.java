@@ -1,7 +1,9 @@
 package dev.addons.core;
 
 import dev.addons.api.Variant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -11,13 +13,19 @@ import java.util.Set;
  * @param name           the addon's name
  * @param aliases        other names it answers to
  * @param description    one line
- * @param versions       supported versions, oldest first, with whether the runtime has them
- * @param defaultVersion the version used when none is named
- * @param variants       the variants offered
+ * @param versions        supported versions, oldest first, with whether the runtime new servers
+ *                        run on has them
+ * @param defaultVersion  the version a new addon declared without one gets on the runtime new
+ *                        servers run on
+ * @param variants        the variants offered
+ * @param defaultVersions that version on each runtime on the class path, by runtime name, in
+ *                        {@link Addons#runtimeNames()} order: the addon's own default on the
+ *                        container and Kubernetes runtimes, the newest this host can serve on the
+ *                        process runtime
  */
 public record AddonInfo(
         String name, Set<String> aliases, String description, List<VersionInfo> versions, String defaultVersion,
-        List<Variant> variants) {
+        List<Variant> variants, Map<String, String> defaultVersions) {
     public AddonInfo {
         Objects.requireNonNull(name, "name == null");
         aliases = Set.copyOf(aliases);
@@ -25,5 +33,12 @@ public record AddonInfo(
         versions = List.copyOf(versions);
         Objects.requireNonNull(defaultVersion, "defaultVersion == null");
         variants = List.copyOf(variants);
+        defaultVersions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(defaultVersions));
+    }
+
+    /** An addon whose default is {@code defaultVersion} on every runtime named. */
+    public AddonInfo(String name, Set<String> aliases, String description, List<VersionInfo> versions,
+            String defaultVersion, List<Variant> variants) {
+        this(name, aliases, description, versions, defaultVersion, variants, Map.of());
     }
 }

@@ -181,7 +181,7 @@ public final class Addons implements AutoCloseable {
     public AddonRecord create(String app, String environment, AddonSpec spec) {
         String checkedApp = checkApp(app);
         String checkedEnvironment = checkEnvironment(environment);
-        ResolvedSpec resolved = resolve(spec, runtimes.chosen(), "");
+        ResolvedSpec resolved = resolve(spec, runtimes.chosen(), "", checkedApp, checkedEnvironment);
         refuseTenantName(checkedApp, checkedEnvironment, resolved, "");
         return lifecycle.create(checkedApp, checkedEnvironment, resolved, CREATE_TIMEOUT);
     }
@@ -201,7 +201,7 @@ public final class Addons implements AutoCloseable {
     public CompletableFuture<AddonRecord> createAsync(String app, String environment, AddonSpec spec) {
         String checkedApp = checkApp(app);
         String checkedEnvironment = checkEnvironment(environment);
-        ResolvedSpec resolved = resolve(spec, runtimes.chosen(), "");
+        ResolvedSpec resolved = resolve(spec, runtimes.chosen(), "", checkedApp, checkedEnvironment);
         refuseTenantName(checkedApp, checkedEnvironment, resolved, "");
         return CompletableFuture.supplyAsync(
                 () -> lifecycle.create(checkedApp, checkedEnvironment, resolved, CREATE_TIMEOUT), executor);
@@ -402,7 +402,8 @@ public final class Addons implements AutoCloseable {
         ServerRuntime runtime = file.runtime() == null ? runtimes.chosen() : fileRuntime(file);
         Map<String, ResolvedSpec> wanted = new LinkedHashMap<>();
         for (Map.Entry<String, AddonSpec> entry : file.addons().entrySet()) {
-            ResolvedSpec spec = resolve(entry.getValue(), runtime, "addons." + entry.getKey() + ": ");
+            ResolvedSpec spec = resolve(entry.getValue(), runtime, "addons." + entry.getKey() + ": ", file.name(),
+                    checkedEnvironment);
             refuseTenantName(file.name(), checkedEnvironment, spec, "addons." + entry.getKey() + ": ");
             if (wanted.put(spec.provider().name(), spec) != null) {
                 throw new InvalidSpecException("addons." + entry.getKey() + ": " + spec.provider().name()
@@ -515,6 +516,27 @@ public final class Addons implements AutoCloseable {
                 new dev.addons.api.AddonNotFoundException("App '" + app + "' has no addon '" + name + "' in "
                         + environment));
         return lifecycle.await(state.record().id(), timeout);
+    }
+
+    /**
+     * Waits until every addon of the app in the environment is ACTIVE (or SLEEPING: its first
+     * client wakes it), whichever process is creating them, and returns them. Addons
+     * {@code pending} or {@code provisioning} are waited for, and so is an app with no addons yet
+     * (a deploy about to record them). Throws {@link ProvisioningException} at once, naming the
+     * addon and its status, when one is {@code failed}, {@code stopped} or being destroyed, and
+     * when {@code timeout} passes, naming those still not active. {@code seen} hears each status
+     * an addon is seen in (the first with {@code from == null}), whoever made the change.
+     *
+     * @since 0.1.0
+     */
+    public List<AddonRecord> awaitReady(String app, String environment, Duration timeout, StatusListener seen) {
+        Objects.requireNonNull(timeout, "timeout == null");
+        Objects.requireNonNull(seen, "seen == null");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout < 0: " + timeout);
+        }
+        return dev.addons.core.internal.ReadyWait.await(store, checkApp(app), checkEnvironment(environment), timeout,
+                seen);
     }
 
     /** Adds a listener for status transitions made by this instance; close the result to remove it. */
@@ -766,23 +788,75 @@ public final class Addons implements AutoCloseable {
         }
     }
 
-    private ResolvedSpec resolve(AddonSpec spec, ServerRuntime runtime, String where) {
+    /**
+     * Checks {@code spec} for the app's addon. No version asked of an addon the app has means
+     * the version it has, on its runtime: a default that differs now (another runtime, another
+     * host) never refuses or changes an existing addon.
+     */
+    private ResolvedSpec resolve(AddonSpec spec, ServerRuntime runtime, String where, String app,
+            String environment) {
         Objects.requireNonNull(spec, "spec == null");
         Names.addon(where + "addon", spec.addon());
         if (spec.server() != null) {
             return externals.resolve(spec, runtime, where);
         }
+        if (spec.versionIfSet().isEmpty()) {
+            Optional<AddonRecord> existing = store.find(app, environment, registry.require(spec.addon()).name())
+                    .map(AddonState::record)
+                    .filter(r -> r.status() != dev.addons.api.Status.DESTROYED
+                            && !r.runtime().equals(ExternalServers.RUNTIME));
+            if (existing.isPresent()) {
+                return ResolvedSpec.resolve(spec.withVersion(existing.get().version()), registry,
+                        runtimeOf(existing.get(), runtime), where);
+            }
+        }
         return ResolvedSpec.resolve(spec, registry, runtime, where);
+    }
+
+    /** The runtime an addon was made on, or {@code otherwise} when it cannot be had here. */
+    private ServerRuntime runtimeOf(AddonRecord record, ServerRuntime otherwise) {
+        if (record.runtime().equals(otherwise.name())) {
+            return otherwise;
+        }
+        try {
+            return runtimes.get(record.runtime());
+        } catch (dev.addons.api.AddonException e) {
+            LOG.debug("{} - its {} runtime cannot be had here: {}", record.id(), record.runtime(), e.getMessage());
+            return otherwise;
+        }
     }
 
     private AddonInfo describe(AddonProvider provider) {
         ServerRuntime runtime = runtimes.chosen();
+        String defaultVersion = runtime.defaultVersion(provider);
         List<VersionInfo> versions = provider.versions().stream()
-                .map(v -> new VersionInfo(v, v.equals(provider.defaultVersion()),
+                .map(v -> new VersionInfo(v, v.equals(defaultVersion),
                         runtime.availability(provider.server(new ServerRequest(v, "unused")))))
                 .toList();
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (String name : Runtimes.names()) {
+            defaults.put(name, defaultVersionOn(name, provider));
+        }
+        defaults.putIfAbsent(runtime.name(), defaultVersion);
         return new AddonInfo(provider.name(), provider.aliases(), provider.description(), versions,
-                provider.defaultVersion(), provider.variants());
+                defaultVersion, provider.variants(), defaults);
+    }
+
+    /**
+     * The default on a runtime: asked of the runtime when this instance has it or it is the
+     * process runtime (which needs nothing to be had); others (a container runtime with no
+     * Docker-API endpoint answering) run the engines' images, which serve the addon's own default.
+     */
+    private String defaultVersionOn(String name, AddonProvider provider) {
+        for (ServerRuntime made : runtimes.made()) {
+            if (made.name().equals(name)) {
+                return made.defaultVersion(provider);
+            }
+        }
+        if (name.equals(dev.addons.core.internal.process.ProcessRuntime.NAME)) {
+            return runtimes.get(name).defaultVersion(provider);
+        }
+        return provider.defaultVersion();
     }
 
     private static String checkApp(String app) {

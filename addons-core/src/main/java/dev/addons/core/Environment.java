@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.addons.api.AddonException;
 import dev.addons.core.internal.DatabaseUrls;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,9 @@ import javax.sql.DataSource;
  * <p>{@link #current()} takes the values from the process environment when a platform injected
  * them (as {@code addons run} does), otherwise it resolves them from the addons home for the app
  * named by {@code ADDONS_APP} in {@code ADDONS_ENV} (default {@code production}).
+ * {@link #current(Duration)} first waits while those addons are {@code pending} or
+ * {@code provisioning}, so a program started next to a deploy is held until its addons are
+ * active, as {@code addons run --wait} holds its command.
  */
 public final class Environment {
     /** Variables whose presence in the process environment means a platform injected addons. */
@@ -50,6 +54,40 @@ public final class Environment {
         try (Addons addons = Addons.builder().build()) {
             return resolve(addons, app, environment);
         }
+    }
+
+    /**
+     * {@link #current()}, waiting up to {@code wait} while the app's addons are {@code pending}
+     * or {@code provisioning} (or not recorded yet) when the values come from the addons home;
+     * injected values are taken at once. Throws {@link dev.addons.api.ProvisioningException}
+     * naming the addon and its status when one is failed or stopped, or is still not active
+     * when {@code wait} passes.
+     *
+     * @since 0.1.0
+     */
+    public static Environment current(Duration wait) {
+        Objects.requireNonNull(wait, "wait == null");
+        Map<String, String> process = System.getenv();
+        String environment = process.getOrDefault("ADDONS_ENV", Addons.DEFAULT_ENVIRONMENT);
+        String app = process.get("ADDONS_APP");
+        boolean injected = INJECTED_MARKERS.stream().anyMatch(process::containsKey);
+        if (injected || app == null || app.isBlank()) {
+            return new Environment(environment, process, "the process environment");
+        }
+        try (Addons addons = Addons.builder().build()) {
+            return resolve(addons, app, environment, wait);
+        }
+    }
+
+    /**
+     * {@link #resolve(Addons, String, String)} once the app's addons are active, waiting up to
+     * {@code wait} as {@link Addons#awaitReady} does.
+     *
+     * @since 0.1.0
+     */
+    public static Environment resolve(Addons addons, String app, String environment, Duration wait) {
+        addons.awaitReady(app, environment, wait, (record, from) -> { });
+        return resolve(addons, app, environment);
     }
 
     /** An environment over given variables. */

@@ -178,6 +178,31 @@ class AddonsLifecycleTest {
     }
 
     @Test
+    void aNewAddonDeclaredWithoutAVersionSaysInItsPendingRecordWhichItGotAndWhy() {
+        List<String> messages = Collections.synchronizedList(new ArrayList<>());
+        try (AutoCloseable listening = addons.onTransition((record, from) -> messages.add(record.message()))) {
+            addons.create("myapp", "production", AddonSpec.of("fakedb"));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+
+        assertThat(messages.get(0)).isEqualTo("no version asked; 2 is fakedb's default");
+        assertThat(addons.list("myapp", "production").get(0).message()).isEmpty();
+    }
+
+    @Test
+    void noVersionAskedOfAnExistingAddonMeansTheVersionItHasNotTheDefault() {
+        addons.create("myapp", "production", AddonSpec.of("fakedb").withVersion("1"));
+
+        assertThat(addons.create("myapp", "production", AddonSpec.of("fakedb")).version()).isEqualTo("1");
+        AppFile file = AppFile.parse("name = \"myapp\"\n[addons.fakedb]\n", "addons.toml");
+        assertThat(addons.deploy(file, "production").active()).extracting(AddonRecord::version).containsExactly("1");
+        assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.of("fakedb").withVersion("2")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessageStartingWith("fakedb of myapp/production exists as small 1, not small 2");
+    }
+
+    @Test
     void changingTheVariantOfAnExistingAddonIsRefusedPointingAtMigrateWhichKeepsItsData() {
         addons.create("myapp", "production", AddonSpec.of("fakedb"));
 

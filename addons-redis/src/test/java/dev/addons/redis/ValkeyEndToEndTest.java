@@ -132,9 +132,8 @@ class ValkeyEndToEndTest {
 
     @Test
     void versionsTheHostCannotServeAreRefusedBeforeAnythingStartsSayingWhatItHasAndWhatToDo() throws IOException {
-        for (AddonSpec spec : List.of(AddonSpec.of("valkey").withVersion("8"), AddonSpec.of("valkey").withVersion("9"),
-                AddonSpec.of("redis"))) {
-            String version = spec.versionIfSet().orElse("9");
+        for (AddonSpec spec : List.of(AddonSpec.of("valkey").withVersion("8"), AddonSpec.of("valkey").withVersion("9"))) {
+            String version = spec.versionIfSet().orElseThrow();
             assertThatThrownBy(() -> addons.create("later", "production", spec))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessageStartingWith("valkey version '" + version + "' cannot run on the process runtime: Valkey "
@@ -155,10 +154,11 @@ class ValkeyEndToEndTest {
 
         assertThat(info.name()).isEqualTo("valkey");
         assertThat(info.aliases()).containsExactly("redis");
-        assertThat(info.defaultVersion()).isEqualTo("9");
+        assertThat(info.defaultVersion()).as("the newest the process runtime can serve here").isEqualTo("7");
+        assertThat(info.defaultVersions()).containsEntry("process", "7").containsEntry("container", "9");
         assertThat(info.variants()).containsExactly(new Variant("small", "Dedicated server", false));
         assertThat(info.versions()).extracting(VersionInfo::version).containsExactly("7", "8", "9");
-        assertThat(info.versions()).extracting(VersionInfo::isDefault).containsExactly(false, false, true);
+        assertThat(info.versions()).extracting(VersionInfo::isDefault).containsExactly(true, false, false);
         VersionInfo seven = info.versions().get(0);
         assertThat(seven.availability().state()).isEqualTo(Availability.State.INSTALLED);
         assertThat(seven.availability().detail()).startsWith("/usr/bin: redis-server 7.");

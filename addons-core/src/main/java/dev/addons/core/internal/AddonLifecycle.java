@@ -131,7 +131,10 @@ public final class AddonLifecycle {
             String id = spec.provider().name() + "-" + app + "-" + environment + "-"
                     + Secrets.random(6).toLowerCase(Locale.ROOT);
             AddonRecord record = new AddonRecord(id, app, environment, spec.provider().name(), spec.variant().name(),
-                    spec.version(), spec.runtimeName(), Status.PENDING, "", now, now);
+                    spec.version(), spec.runtimeName(), Status.PENDING, spec.chosen(), now, now);
+            if (!spec.chosen().isEmpty()) {
+                LOG.info("{} - {}", id, spec.chosen());
+            }
             AddonState state = new AddonState(record, null, Map.of(), Owner.current());
             // Not saved: the caller moves it to PROVISIONING under the same lock, and saves that.
             listeners.fire(record, null);

@@ -21,18 +21,27 @@ import java.util.Objects;
  * @param runtime  the runtime a new server for it starts on
  * @param server   the id of the external server its tenant goes on, or {@code null} for a server
  *                 of the home's own (see {@link ExternalServers})
+ * @param chosen   when no version was asked for, why {@code version} was taken (a new addon's
+ *                 pending record says it); empty when it was asked for
  */
 public record ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime,
-        String server) {
+        String server, String chosen) {
 
     public ResolvedSpec {
         Objects.requireNonNull(provider, "provider == null");
         Objects.requireNonNull(variant, "variant == null");
         Objects.requireNonNull(version, "version == null");
         Objects.requireNonNull(runtime, "runtime == null");
+        Objects.requireNonNull(chosen, "chosen == null");
     }
 
-    /** A spec for a server of the home's own. */
+    /** A spec whose version was asked for. */
+    public ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime,
+            String server) {
+        this(provider, variant, version, runtime, server, "");
+    }
+
+    /** A spec for a server of the home's own, whose version was asked for. */
     public ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime) {
         this(provider, variant, version, runtime, null);
     }
@@ -47,7 +56,7 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
         AddonProvider provider = registry.require(spec.addon());
         String name = provider.name();
         Variant variant = variant(provider, spec.variantIfSet().orElse(Variant.DEFAULT), where);
-        String version = spec.versionIfSet().orElse(provider.defaultVersion());
+        String version = spec.versionIfSet().orElseGet(() -> runtime.defaultVersion(provider));
         if (!AddonSpec.isImageReference(version) && !provider.versions().contains(version)) {
             throw new InvalidSpecException(where + name + " version '" + Names.printable(version)
                     + "' is not supported. Supported: " + provider.versions() + " (default "
@@ -59,7 +68,17 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
                     + "' cannot run on the " + runtime.name() + " runtime: " + availability.detail()
                     + (AddonSpec.isImageReference(version) ? "" : " " + runnableVersions(provider, runtime)));
         }
-        return new ResolvedSpec(provider, variant, version, runtime);
+        return new ResolvedSpec(provider, variant, version, runtime, null,
+                spec.versionIfSet().isPresent() ? "" : chosen(provider, version, runtime));
+    }
+
+    /** Why a version was taken when none was asked for, e.g. valkey 7 on the process runtime. */
+    private static String chosen(AddonProvider provider, String version, ServerRuntime runtime) {
+        if (version.equals(provider.defaultVersion())) {
+            return "no version asked; " + version + " is " + provider.name() + "'s default";
+        }
+        return "no version asked; " + version + " is the newest the " + runtime.name() + " runtime can serve here"
+                + " (" + provider.name() + "'s default, " + provider.defaultVersion() + ", it cannot)";
     }
 
     private static Availability availability(AddonProvider provider, String version, ServerRuntime runtime) {

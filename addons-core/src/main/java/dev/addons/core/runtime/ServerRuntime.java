@@ -2,11 +2,14 @@ package dev.addons.core.runtime;
 
 import dev.addons.api.Endpoint;
 import dev.addons.api.UnsupportedOperationAddonException;
+import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.ServerDefinition;
+import dev.addons.api.spi.ServerRequest;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where addons' servers run: engine binaries on this host ({@code process}), containers
@@ -28,6 +31,47 @@ public interface ServerRuntime extends AutoCloseable {
      * a cached or downloadable distribution, a local or pullable image). Does no download.
      */
     Availability availability(ServerDefinition definition);
+
+    /**
+     * The version a new addon declared without one gets on this runtime. By default the
+     * provider's {@linkplain AddonProvider#defaultVersion() default}, which a runtime that runs
+     * the engines' images can serve. A runtime that serves only some versions (the process
+     * runtime: what this host has or can fetch) gives {@link #newestRunnable} instead. Never
+     * null; when this runtime cannot run it, a create is refused as for any such version.
+     *
+     * @since 0.1.0
+     */
+    default String defaultVersion(AddonProvider provider) {
+        return provider.defaultVersion();
+    }
+
+    /**
+     * The newest of {@code provider}'s versions that {@code runtime} can run now (installed,
+     * cached or downloadable), comparing versions number by number ({@code 1.10} after
+     * {@code 1.9}); empty when it can run none. Downloads nothing.
+     *
+     * @since 0.1.0
+     */
+    static Optional<String> newestRunnable(AddonProvider provider, ServerRuntime runtime) {
+        return provider.versions().stream()
+                .filter(v -> runtime.availability(provider.server(new ServerRequest(v, "unused"))).canRun())
+                .max(ServerRuntime::compareVersions);
+    }
+
+    private static int compareVersions(String a, String b) {
+        String[] left = a.split("\\.");
+        String[] right = b.split("\\.");
+        for (int i = 0; i < Math.max(left.length, right.length); i++) {
+            String l = i < left.length ? left[i] : "0";
+            String r = i < right.length ? right[i] : "0";
+            int order = l.matches("[0-9]{1,9}") && r.matches("[0-9]{1,9}")
+                    ? Integer.compare(Integer.parseInt(l), Integer.parseInt(r)) : l.compareTo(r);
+            if (order != 0) {
+                return order;
+            }
+        }
+        return 0;
+    }
 
     /**
      * Starts a new server with an empty data directory, waits until its readiness check passes,

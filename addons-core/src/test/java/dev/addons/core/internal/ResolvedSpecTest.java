@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.AddonSpec;
 import dev.addons.api.InvalidSpecException;
+import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.FakeProvider;
 import dev.addons.core.runtime.Availability;
@@ -25,6 +26,12 @@ class ResolvedSpecTest {
         @Override
         public String name() {
             return "process";
+        }
+
+        /** As the process runtime chooses: the newest it can run. */
+        @Override
+        public String defaultVersion(AddonProvider provider) {
+            return ServerRuntime.newestRunnable(provider, this).orElse(provider.defaultVersion());
         }
 
         @Override
@@ -66,6 +73,77 @@ class ResolvedSpecTest {
                         + " or version = \"1\" in the app file.");
         assertThat(ResolvedSpec.resolve(AddonSpec.of("fakedb").withVersion("1"), registry, runtime, "").version())
                 .isEqualTo("1");
+    }
+
+    /** A runtime that runs every version, as the container runtime runs the engines' images. */
+    private record EveryVersionRuntime() implements ServerRuntime {
+        @Override
+        public String name() {
+            return "container";
+        }
+
+        @Override
+        public Availability availability(ServerDefinition definition) {
+            return new Availability(Availability.State.DOWNLOADABLE, "fake:" + definition.version());
+        }
+
+        @Override
+        public RunningServer start(String serverId, ServerDefinition definition, Placement placement,
+                ProgressListener progress) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean isRunning(RunningServer server) {
+            return false;
+        }
+
+        @Override
+        public void destroy(RunningServer server) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void noVersionAskedGetsTheNewestTheProcessRuntimeCanServeAndSaysWhy() {
+        ServerRuntime runtime = new ListedRuntime(Map.of(
+                "1", new Availability(Availability.State.INSTALLED, "/usr/bin: fake 1.4.2")));
+
+        ResolvedSpec spec = ResolvedSpec.resolve(AddonSpec.of("fakedb"), registry, runtime, "");
+
+        assertThat(spec.version()).isEqualTo("1");
+        assertThat(spec.chosen()).isEqualTo("no version asked; 1 is the newest the process runtime can serve here"
+                + " (fakedb's default, 2, it cannot)");
+    }
+
+    @Test
+    void noVersionAskedGetsTheNewestOfInstalledCachedAndDownloadableVersionsNumberByNumber() {
+        FakeProvider many = new FakeProvider() {
+            @Override
+            public List<String> versions() {
+                return List.of("1.4", "1.9", "1.10", "2");
+            }
+        };
+        ServerRuntime runtime = new ListedRuntime(Map.of(
+                "1.4", new Availability(Availability.State.INSTALLED, "/usr/bin: fake 1.4"),
+                "1.9", new Availability(Availability.State.CACHED, "cache: fake 1.9"),
+                "1.10", new Availability(Availability.State.DOWNLOADABLE, "fake 1.10 from Maven Central")));
+
+        assertThat(runtime.defaultVersion(many)).isEqualTo("1.10");
+        assertThat(ServerRuntime.newestRunnable(many, new ListedRuntime(Map.of()))).isEmpty();
+    }
+
+    @Test
+    void noVersionAskedGetsTheAddonsOwnDefaultOnARuntimeThatRunsEveryVersion() {
+        ResolvedSpec spec = ResolvedSpec.resolve(AddonSpec.of("fakedb"), registry, new EveryVersionRuntime(), "");
+
+        assertThat(spec.version()).isEqualTo("2");
+        assertThat(spec.chosen()).isEqualTo("no version asked; 2 is fakedb's default");
+        assertThat(ResolvedSpec.resolve(AddonSpec.of("fakedb").withVersion("1"), registry, new EveryVersionRuntime(),
+                "").chosen()).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.UnsupportedOperationAddonException;
+import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.BinaryDistribution.Download;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.ProcessRecipe;
@@ -179,6 +180,17 @@ public final class ProcessRuntime implements ServerRuntime {
             return new Availability(Availability.State.UNAVAILABLE, "interrupted while looking for "
                     + definition.process().binaries().description());
         }
+    }
+
+    /**
+     * The newest version this host can serve: installed binaries, a cached distribution, or one
+     * Maven Central offers (PostgreSQL 18 on Debian 12; MySQL 8 as MariaDB; Valkey 8 where
+     * Debian's backports {@code valkey-server} is installed, else 7). The provider's default when
+     * none can run, which is then refused naming what is missing.
+     */
+    @Override
+    public String defaultVersion(AddonProvider provider) {
+        return ServerRuntime.newestRunnable(provider, this).orElse(provider.defaultVersion());
     }
 
     /** Starts the server; the process runtime keeps servers apart by port and directory, whoever owns them. */
