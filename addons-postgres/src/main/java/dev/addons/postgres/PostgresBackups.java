@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>A backup is {@code pg_dump}'s custom format of the tenant's database without owners or
  * privileges: one snapshot, taken while the server keeps serving writes, that loads into any
  * tenant. A restore loads it with {@code pg_restore --single-transaction --exit-on-error} into a
- * scratch database owned by the target tenant's role, as that role ({@code --role}), so that
- * every object belongs to the tenant and a dump can do nothing the tenant could not. Only when
+ * scratch database owned by the target tenant's role, logged in as that role with its own
+ * password, so that every object belongs to the tenant and a dump can do nothing the tenant could
+ * not (loading as the admin with {@code --role} let a dump's {@code RESET ROLE} act as the
+ * superuser). Only when
  * the load succeeded are the databases swapped: connections to the tenant's database are barred
  * and ended, both databases are renamed in one transaction, and the old one is dropped. When the
  * load or the swap fails, the scratch database is dropped and the tenant's database is as it was.
@@ -97,7 +99,7 @@ final class PostgresBackups {
                 try (Connection scratchDatabase = PostgresAdmin.connect(server, scratch)) {
                     PostgresTenants.restrictPublicSchema(scratchDatabase, role);
                 }
-                load(tools, server, scratch, role, in);
+                load(tools, scratch, role, binding.require(PostgresCredentials.PASSWORD), in);
                 long loaded = System.nanoTime();
                 swap(admin, database, scratch, old);
                 LOG.info("{} - Loaded the dump in {} ms and swapped it in for database {}", tenant,
@@ -189,7 +191,9 @@ final class PostgresBackups {
     }
 
     /** Loads the dump into {@code scratch} as {@code role}, in one transaction that any error aborts. */
-    private static void load(ServerTools tools, ServerAccess server, String scratch, String role, InputStream in) {
+    private static void load(ServerTools tools, String scratch, String role, String password, InputStream in) {
+        // As the tenant, logged in with its own password: not the admin with --role, whose session a
+        // dump's RESET ROLE (in a function its data load runs) would turn back into the superuser.
         tools.run(List.of("pg_restore",
                 "--no-owner",
                 "--no-privileges",
@@ -198,10 +202,10 @@ final class PostgresBackups {
                 "--no-password",
                 "--host=" + tools.endpoint().host(),
                 "--port=" + tools.endpoint().port(),
-                "--username=" + server.adminUser(),
-                "--role=" + role,
+                "--username=" + role,
                 "--dbname=" + scratch),
-                environment(server), in, OutputStream.nullOutputStream());
+                Map.of("PGPASSWORD", password, "PGAPPNAME", "addons-restore", "PGOPTIONS", PostgresAdmin.SAFE_SESSION),
+                in, OutputStream.nullOutputStream());
     }
 
     /**

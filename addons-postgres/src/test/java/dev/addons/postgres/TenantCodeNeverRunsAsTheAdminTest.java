@@ -123,6 +123,30 @@ class TenantCodeNeverRunsAsTheAdminTest {
     }
 
     @Test
+    void aRestoredDumpWhoseCodeResetsTheRoleDoesNotRunAsTheAdmin() throws SQLException {
+        Binding tenant = trapped("reset");
+        try (Connection connection = connect(provider.credentials(tenant, server.access().endpoint()));
+                Statement sql = connection.createStatement()) {
+            // Loading a row checks it: the check resets the role to the session's user and, were that
+            // the admin (pg_restore --role), would make the tenant a superuser.
+            sql.execute("create function public.reset_and_trap(v int) returns boolean language plpgsql as $f$"
+                    + " begin begin reset role; perform public.trap(); exception when others then null; end;"
+                    + " return true; end $f$");
+            sql.execute("create table public.checked (v int check (public.reset_and_trap(v)))");
+            sql.execute("insert into public.checked values (1)");
+        }
+        assertRanNoTenantCode("reset", "the tenant's own insert");
+        ByteArrayOutputStream dump = new ByteArrayOutputStream();
+        provider.backup(request("reset"), tenant, server.access(), server.tools(), dump);
+
+        provider.restore(request("reset"), tenant, server.access(), server.tools(),
+                new ByteArrayInputStream(dump.toByteArray()));
+
+        assertRanNoTenantCode("reset", "a restore of a dump whose check resets the role");
+        assertThat(provider.summary(request("reset"), tenant, server.access())).containsEntry("public.checked", "1");
+    }
+
+    @Test
     void aCopyAndTheChecksOnItRunNoneOfTheTenantsCode() throws SQLException {
         Binding source = trapped("source");
 
