@@ -13,6 +13,10 @@ import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.UnsupportedOperationAddonException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -155,7 +159,16 @@ public final class PostgresProvider implements AddonProvider {
     @Override
     public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
             OutputStream out) {
-        PostgresBackups.backup(request.tenant(), binding, server, tools, out);
+        if (physical(request, tools)) {
+            PostgresPhysical.backup(request.tenant(), binding, server, tools, out);
+        } else {
+            PostgresBackups.backup(request.tenant(), binding, server, tools, out);
+        }
+    }
+
+    /** A dedicated server whose data directory this JVM can read is backed up physically. */
+    private static boolean physical(TenantRequest request, ServerTools tools) {
+        return !request.shared() && tools.dataDirectory().isPresent();
     }
 
     /**
@@ -166,7 +179,25 @@ public final class PostgresProvider implements AddonProvider {
     @Override
     public void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
             InputStream in) {
-        PostgresBackups.restore(request.tenant(), binding, server, tools, in);
+        InputStream buffered = in.markSupported() ? in : new BufferedInputStream(in);
+        boolean physicalArchive;
+        try {
+            physicalArchive = PostgresPhysical.isPhysical(buffered);
+        } catch (IOException e) {
+            throw new ProvisioningException("Restoring PostgreSQL tenant '" + request.tenant() + "' on "
+                    + server.endpoint() + " failed; its data is unchanged: " + e.getMessage(), e);
+        }
+        if (!physicalArchive) {
+            PostgresBackups.restore(request.tenant(), binding, server, tools, buffered);
+        } else if (!physical(request, tools)) {
+            throw new UnsupportedOperationAddonException("Restoring PostgreSQL tenant '" + request.tenant() + "' on "
+                    + server.endpoint() + " failed; its data is unchanged: the archive is a physical backup of a"
+                    + " whole dedicated server, which restores only into a dedicated server (variant small) on the"
+                    + " process runtime, not into " + (request.shared() ? "a tenant of a shared server"
+                    : "a server whose data directory addons cannot reach (a container's)"));
+        } else {
+            PostgresPhysical.restore(request.tenant(), binding, server, tools, buffered);
+        }
     }
 
     /** Whether the tenant's database holds a table, view, sequence or function outside the system schemas. */
