@@ -166,9 +166,40 @@ public final class PostgresProvider implements AddonProvider {
         }
     }
 
-    /** A dedicated server whose data directory this JVM can read is backed up physically. */
+    /**
+     * A dedicated server whose binaries have no {@code pg_dump} and whose data directory this JVM
+     * can read is backed up physically; every other with {@code pg_dump}, whose dumps also load
+     * into shared servers and newer versions.
+     */
     private static boolean physical(TenantRequest request, ServerTools tools) {
-        return !request.shared() && tools.dataDirectory().isPresent();
+        return !request.shared() && tools.dataDirectory().isPresent() && !hasPgDump(tools);
+    }
+
+    /** Whether {@code pg_dump} runs next to the server (asked for its version: a few milliseconds). */
+    static boolean hasPgDump(ServerTools tools) {
+        try {
+            tools.run(List.of("pg_dump", "--version"), Map.of(), null, OutputStream.nullOutputStream());
+            return true;
+        } catch (UnsupportedOperationAddonException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A move between variants is a {@code pg_dump} and a {@code pg_restore} on servers of the
+     * same version: refused where the server's binaries have none (the process runtime's
+     * PostgreSQL 14, 16, 17 and 18, fetched without them), since a physical backup holds a whole
+     * dedicated server and restores only into one.
+     */
+    @Override
+    public Optional<String> moveProblem(TenantRequest from, ServerTools tools, Variant to) {
+        if (hasPgDump(tools)) {
+            return Optional.empty();
+        }
+        return Optional.of("a move between variants is a logical dump and load (pg_dump, pg_restore), and this"
+                + " server's binaries have none (a physical backup of a dedicated server restores only into a"
+                + " dedicated server of its version); run this version on the container runtime, or use"
+                + " PostgreSQL 15 from the host");
     }
 
     /**
@@ -189,7 +220,7 @@ public final class PostgresProvider implements AddonProvider {
         }
         if (!physicalArchive) {
             PostgresBackups.restore(request.tenant(), binding, server, tools, buffered);
-        } else if (!physical(request, tools)) {
+        } else if (request.shared() || tools.dataDirectory().isEmpty()) {
             throw new UnsupportedOperationAddonException("Restoring PostgreSQL tenant '" + request.tenant() + "' on "
                     + server.endpoint() + " failed; its data is unchanged: the archive is a physical backup of a"
                     + " whole dedicated server, which restores only into a dedicated server (variant small) on the"

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.InvalidBackupException;
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.UnsupportedOperationAddonException;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.TenantRequest;
 import dev.addons.core.Addons;
 import dev.addons.core.BackupInfo;
+import dev.addons.testkit.RuntimeServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -56,7 +60,7 @@ class PhysicalBackupEveryVersionTest {
 
     @AfterAll
     static void close() {
-        for (String app : List.of("p14", "p15", "p16", "p17", "p18", "q14", "q15", "q16", "q17", "q18", "m16", "m17", "s16")) {
+        for (String app : List.of("p14", "p15", "p16", "p17", "p18", "q14", "q15", "q16", "q17", "q18", "m16", "m17", "s16", "d16")) {
             addons.list(app, ENV).forEach(record -> addons.destroy(app, ENV, record.addon()));
         }
         addons.close();
@@ -155,11 +159,62 @@ class PhysicalBackupEveryVersionTest {
     }
 
     @Test
-    void aSharedServerOfAVersionWithoutPgDumpRefusesBackupsSayingWhy() throws Exception {
+    void aSharedServerOfAVersionWithoutPgDumpRefusesBackupsAndMovesEitherWaySayingWhy() throws Exception {
         addons.create("s16", ENV, AddonSpec.of("postgresql").withVersion("16").withVariant("shared"));
+        addons.create("d16", ENV, AddonSpec.of("postgresql").withVersion("16"));
+        List<Path> serversBefore = servers();
 
         assertThatThrownBy(() -> addons.backup("s16", ENV, "postgresql"))
                 .hasMessageContaining("have no 'pg_dump'");
+        assertThatThrownBy(() -> addons.migrate("s16", ENV, "postgresql", "small"))
+                .isInstanceOf(UnsupportedOperationAddonException.class)
+                .hasMessageContaining("Cannot move postgresql of s16/test to small: a move between variants is a"
+                        + " logical dump and load (pg_dump, pg_restore), and this server's binaries have none");
+        assertThatThrownBy(() -> addons.migrate("d16", ENV, "postgresql", "shared"))
+                .isInstanceOf(UnsupportedOperationAddonException.class)
+                .hasMessageContaining("Cannot move postgresql of d16/test to shared: a move between variants");
+
+        assertThat(servers()).isEqualTo(serversBefore);
+        assertThat(addons.list("s16", ENV)).singleElement().satisfies(r -> assertThat(r.variant()).isEqualTo("shared"));
+        assertThat(addons.list("d16", ENV)).singleElement().satisfies(r -> assertThat(r.variant()).isEqualTo("small"));
+        assertThat(addons.backups("d16", ENV)).isEmpty();
+    }
+
+    @Test
+    void aPhysicalRestoreThatFailsHalfWayPutsTheOldDataDirectoryBackAndTheServerRunsOnIt() throws Exception {
+        PostgresProvider provider = new PostgresProvider();
+        TenantRequest tenant = new TenantRequest("addon-r", "r", ENV, "small", false, "r");
+        try (RuntimeServer server = RuntimeServer.onProcess(provider, "16")) {
+            Binding binding = provider.provision(tenant, server.access());
+            fill(provider.credentials(binding, server.access().endpoint()).toMap());
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            provider.backup(tenant, binding, server.access(), server.tools(), out);
+            byte[] payload = out.toByteArray();
+            assertThat(java.util.Arrays.copyOf(payload, PostgresPhysical.MAGIC.length)).isEqualTo(PostgresPhysical.MAGIC);
+            try (Connection connection = connect(provider.credentials(binding, server.access().endpoint()).toMap());
+                    Statement sql = connection.createStatement()) {
+                sql.execute("delete from events where id > 100");
+            }
+            byte[] cut = java.util.Arrays.copyOf(payload, payload.length / 2);
+
+            assertThatThrownBy(() -> provider.restore(tenant, binding, server.access(), server.tools(),
+                    new java.io.ByteArrayInputStream(cut)))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("Restoring PostgreSQL tenant 'r'")
+                    .hasMessageContaining("the old one is back in place")
+                    .hasMessageNotContaining(server.access().adminPassword())
+                    .hasMessageNotContaining(binding.require("password"));
+
+            assertThat(server.isRunning()).isTrue();
+            assertThat(ids(provider.credentials(binding, server.access().endpoint()).toMap())).hasSize(100);
+            assertThat(server.tools().dataDirectory().orElseThrow().resolveSibling("data.addons-old")).doesNotExist();
+        }
+    }
+
+    private static List<Path> servers() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> listed = Files.list(home.resolve("servers"))) {
+            return listed.sorted().toList();
+        }
     }
 
     private static Map<String, String> vars(String app) {

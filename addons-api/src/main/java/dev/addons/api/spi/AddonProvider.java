@@ -144,6 +144,19 @@ public interface AddonProvider {
     }
 
     /**
+     * Why the tenant {@code from}, on the server {@code tools} reach, cannot move to the variant
+     * {@code to} by a backup and a restore, or empty when it can: a clause naming the reason and
+     * the next step. Asked by a move before anything is made, so that a move that cannot succeed
+     * is refused with this reason and nothing touched. Default: it can.
+     *
+     * @since 0.2
+     */
+    default java.util.Optional<String> moveProblem(TenantRequest from, ServerTools tools,
+            dev.addons.api.Variant to) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Whether the tenant holds any data a restore would replace (tables, keys, queues...). A
      * restore over data needs to be forced.
      */
