@@ -49,7 +49,10 @@ import java.util.Set;
  * ({@link PostgresBackups}); they load into any tenant of any server of a version at least the
  * source's. The tools run next to the server: inside its container, or from the binaries the
  * process runtime started it from. Debian's PostgreSQL 15 has them; the zonky binaries the process
- * runtime fetches for 16 to 18 do not, so backups of those need the container runtime.
+ * runtime fetches for 14 and 16 to 18 do not: a dedicated server of those is backed up physically
+ * instead ({@link PostgresPhysical}: PostgreSQL's online backup API, the data directory and WAL,
+ * restored by replacing the data directory), while a shared one has no backup there and no move
+ * between variants ({@link #moveProblem}).
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
@@ -152,9 +155,12 @@ public final class PostgresProvider implements AddonProvider {
 
     /**
      * Writes {@code pg_dump}'s custom-format dump of the tenant's database, without owners or
-     * privileges (see {@link PostgresBackups}). On the process runtime, PostgreSQL 16 to 18 run
-     * from the zonky binaries, which carry no {@code pg_dump}: the tools' runtime then throws
-     * {@link dev.addons.api.UnsupportedOperationAddonException} naming it, and this lets it through.
+     * privileges (see {@link PostgresBackups}). A dedicated server whose binaries have no
+     * {@code pg_dump} (the zonky binaries of 14 and 16 to 18) and whose data directory the runtime
+     * gives is backed up physically instead ({@link PostgresPhysical}). A shared server of those
+     * has no backup: the tools' runtime then throws
+     * {@link dev.addons.api.UnsupportedOperationAddonException} naming the missing tool, and this
+     * lets it through.
      */
     @Override
     public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
@@ -206,6 +212,8 @@ public final class PostgresProvider implements AddonProvider {
      * Loads the dump into a new database as the tenant's role with {@code pg_restore} in one
      * transaction, then swaps it in for the tenant's database, ending the sessions connected to it
      * (see {@link PostgresBackups}). The old data stays untouched until the load has succeeded.
+     * A physical backup (told by its first bytes) replaces the data directory of a dedicated
+     * server of its major version instead, and is refused anywhere else.
      */
     @Override
     public void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
