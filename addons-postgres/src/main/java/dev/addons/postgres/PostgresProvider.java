@@ -172,6 +172,12 @@ public final class PostgresProvider implements AddonProvider {
         }
     }
 
+    /** {@code physical} or {@code pg_dump}, as {@link #backup} chooses. */
+    @Override
+    public Optional<String> backupFormat(TenantRequest request, ServerTools tools) {
+        return Optional.of(physical(request, tools) ? "physical" : "pg_dump");
+    }
+
     /**
      * A dedicated server whose binaries have no {@code pg_dump} and whose data directory this JVM
      * can read is backed up physically; every other with {@code pg_dump}, whose dumps also load

@@ -11,6 +11,7 @@ import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.core.Addons;
 import dev.addons.core.BackupInfo;
+import dev.addons.core.internal.BackupArchive;
 import dev.addons.testkit.RuntimeServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +94,9 @@ class PhysicalBackupEveryVersionTest {
             stop.set(true);
             pool.shutdownNow();
         }
+        BackupArchive.Manifest manifest = BackupArchive.manifest(backup.file());
+        assertThat(manifest.payloadFormat()).isEqualTo(version.equals("15") ? "pg_dump" : "physical");
+        assertThat(manifest.version()).isEqualTo(version);
         try (Connection connection = connect(vars(app)); Statement sql = connection.createStatement()) {
             sql.execute("delete from events where id % 2 = 0");
             sql.execute("create table junk (id int)");

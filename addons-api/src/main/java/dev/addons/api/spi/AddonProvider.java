@@ -117,6 +117,17 @@ public interface AddonProvider {
     }
 
     /**
+     * The name of the format {@link #backup} is about to write for this tenant on this server,
+     * for a provider that writes more than one (PostgreSQL: {@code pg_dump} or {@code physical});
+     * addons records it in the archive's manifest. Default: empty, one format only.
+     *
+     * @since 0.2
+     */
+    default java.util.Optional<String> backupFormat(TenantRequest request, ServerTools tools) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Replaces the tenant's data with a snapshot {@link #backup} wrote, possibly of another app's
      * tenant or on another server of the same engine (a clone of production into staging).
      * All or nothing: when it fails, the tenant's data must be as it was (restore into a new

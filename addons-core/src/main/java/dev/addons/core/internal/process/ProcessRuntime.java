@@ -409,7 +409,15 @@ public final class ProcessRuntime implements ServerRuntime {
             ServerStart start = prepare(server.serverId(), definition, record.directories(), progress);
             RunningServer replaced = withPorts(server.serverId(), definition, server.endpoint(),
                     server.extraEndpoints(), (port, extras) -> start.rerunAfter(writer, port, extras));
-            deleteQuietly(server.serverId(), aside);
+            // Renamed first: a directory still named aside would be put back by the next start.
+            Path replacedDirectory = data.resolveSibling(data.getFileName() + ".addons-replaced");
+            try {
+                ServerDirectories.deleteRecursively(replacedDirectory);
+                Files.move(aside, replacedDirectory, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                LOG.warn("{} - Cannot retire the old data directory {}: {}", server.serverId(), aside, e.toString());
+            }
+            deleteQuietly(server.serverId(), replacedDirectory);
             return replaced;
         } catch (RuntimeException e) {
             LOG.warn("{} - Did not start on the new data directory; putting the old one back", server.serverId());
