@@ -13,6 +13,10 @@ import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.api.ProvisioningException;
+import dev.addons.api.UnsupportedOperationAddonException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -45,7 +49,10 @@ import java.util.Set;
  * ({@link PostgresBackups}); they load into any tenant of any server of a version at least the
  * source's. The tools run next to the server: inside its container, or from the binaries the
  * process runtime started it from. Debian's PostgreSQL 15 has them; the zonky binaries the process
- * runtime fetches for 16 to 18 do not, so backups of those need the container runtime.
+ * runtime fetches for 14 and 16 to 18 do not: a dedicated server of those is backed up physically
+ * instead ({@link PostgresPhysical}: PostgreSQL's online backup API, the data directory and WAL,
+ * restored by replacing the data directory), while a shared one has no backup there and no move
+ * between variants ({@link #moveProblem}).
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
@@ -148,25 +155,94 @@ public final class PostgresProvider implements AddonProvider {
 
     /**
      * Writes {@code pg_dump}'s custom-format dump of the tenant's database, without owners or
-     * privileges (see {@link PostgresBackups}). On the process runtime, PostgreSQL 16 to 18 run
-     * from the zonky binaries, which carry no {@code pg_dump}: the tools' runtime then throws
-     * {@link dev.addons.api.UnsupportedOperationAddonException} naming it, and this lets it through.
+     * privileges (see {@link PostgresBackups}). A dedicated server whose binaries have no
+     * {@code pg_dump} (the zonky binaries of 14 and 16 to 18) and whose data directory the runtime
+     * gives is backed up physically instead ({@link PostgresPhysical}). A shared server of those
+     * has no backup: the tools' runtime then throws
+     * {@link dev.addons.api.UnsupportedOperationAddonException} naming the missing tool, and this
+     * lets it through.
      */
     @Override
     public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
             OutputStream out) {
-        PostgresBackups.backup(request.tenant(), binding, server, tools, out);
+        if (physical(request, tools)) {
+            PostgresPhysical.backup(request.tenant(), binding, server, tools, out);
+        } else {
+            PostgresBackups.backup(request.tenant(), binding, server, tools, out);
+        }
+    }
+
+    /** {@code physical} or {@code pg_dump}, as {@link #backup} chooses. */
+    @Override
+    public Optional<String> backupFormat(TenantRequest request, ServerTools tools) {
+        return Optional.of(physical(request, tools) ? "physical" : "pg_dump");
+    }
+
+    /**
+     * A dedicated server whose binaries have no {@code pg_dump} and whose data directory this JVM
+     * can read is backed up physically; every other with {@code pg_dump}, whose dumps also load
+     * into shared servers and newer versions.
+     */
+    private static boolean physical(TenantRequest request, ServerTools tools) {
+        return !request.shared() && tools.dataDirectory().isPresent() && !hasPgDump(tools);
+    }
+
+    /** Whether {@code pg_dump} runs next to the server (asked for its version: a few milliseconds). */
+    static boolean hasPgDump(ServerTools tools) {
+        try {
+            tools.run(List.of("pg_dump", "--version"), Map.of(), null, OutputStream.nullOutputStream());
+            return true;
+        } catch (UnsupportedOperationAddonException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A move between variants is a {@code pg_dump} and a {@code pg_restore} on servers of the
+     * same version: refused where the server's binaries have none (the process runtime's
+     * PostgreSQL 14, 16, 17 and 18, fetched without them), since a physical backup holds a whole
+     * dedicated server and restores only into one.
+     */
+    @Override
+    public Optional<String> moveProblem(TenantRequest from, ServerTools tools, Variant to) {
+        if (hasPgDump(tools)) {
+            return Optional.empty();
+        }
+        return Optional.of("a move between variants is a logical dump and load (pg_dump, pg_restore), and this"
+                + " server's binaries have none (a physical backup of a dedicated server restores only into a"
+                + " dedicated server of its version); run this version on the container runtime, or use"
+                + " PostgreSQL 15 from the host");
     }
 
     /**
      * Loads the dump into a new database as the tenant's role with {@code pg_restore} in one
      * transaction, then swaps it in for the tenant's database, ending the sessions connected to it
      * (see {@link PostgresBackups}). The old data stays untouched until the load has succeeded.
+     * A physical backup (told by its first bytes) replaces the data directory of a dedicated
+     * server of its major version instead, and is refused anywhere else.
      */
     @Override
     public void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
             InputStream in) {
-        PostgresBackups.restore(request.tenant(), binding, server, tools, in);
+        InputStream buffered = in.markSupported() ? in : new BufferedInputStream(in);
+        boolean physicalArchive;
+        try {
+            physicalArchive = PostgresPhysical.isPhysical(buffered);
+        } catch (IOException e) {
+            throw new ProvisioningException("Restoring PostgreSQL tenant '" + request.tenant() + "' on "
+                    + server.endpoint() + " failed; its data is unchanged: " + e.getMessage(), e);
+        }
+        if (!physicalArchive) {
+            PostgresBackups.restore(request.tenant(), binding, server, tools, buffered);
+        } else if (request.shared() || tools.dataDirectory().isEmpty()) {
+            throw new UnsupportedOperationAddonException("Restoring PostgreSQL tenant '" + request.tenant() + "' on "
+                    + server.endpoint() + " failed; its data is unchanged: the archive is a physical backup of a"
+                    + " whole dedicated server, which restores only into a dedicated server (variant small) on the"
+                    + " process runtime, not into " + (request.shared() ? "a tenant of a shared server"
+                    : "a server whose data directory addons cannot reach (a container's)"));
+        } else {
+            PostgresPhysical.restore(request.tenant(), binding, server, tools, buffered);
+        }
     }
 
     /** Whether the tenant's database holds a table, view, sequence or function outside the system schemas. */

@@ -127,6 +127,21 @@ public final class RuntimeServer implements ServerTools, AutoCloseable {
     }
 
     @Override
+    public java.util.Optional<java.nio.file.Path> dataDirectory() {
+        return runtime.dataDirectory(running);
+    }
+
+    @Override
+    public void replaceDataDirectory(dev.addons.api.spi.ProcessRecipe.Initializer writer) {
+        try {
+            running = runtime.replaceDataDirectory(running, definition, writer, ProgressListener.NONE);
+        } catch (DataFileNotReplacedException e) {
+            running = e.server();
+            throw e;
+        }
+    }
+
+    @Override
     public void close() throws IOException {
         try {
             long begin = System.nanoTime();

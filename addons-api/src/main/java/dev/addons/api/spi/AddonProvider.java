@@ -117,6 +117,17 @@ public interface AddonProvider {
     }
 
     /**
+     * The name of the format {@link #backup} is about to write for this tenant on this server,
+     * for a provider that writes more than one (PostgreSQL: {@code pg_dump} or {@code physical});
+     * addons records it in the archive's manifest. Default: empty, one format only.
+     *
+     * @since 0.2
+     */
+    default java.util.Optional<String> backupFormat(TenantRequest request, ServerTools tools) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Replaces the tenant's data with a snapshot {@link #backup} wrote, possibly of another app's
      * tenant or on another server of the same engine (a clone of production into staging).
      * All or nothing: when it fails, the tenant's data must be as it was (restore into a new
@@ -141,6 +152,19 @@ public interface AddonProvider {
      * @since 0.1.0
      */
     default void cleanUpInterruptedRestore(TenantRequest request, Binding binding, ServerAccess server) {
+    }
+
+    /**
+     * Why the tenant {@code from}, on the server {@code tools} reach, cannot move to the variant
+     * {@code to} by a backup and a restore, or empty when it can: a clause naming the reason and
+     * the next step. Asked by a move before anything is made, so that a move that cannot succeed
+     * is refused with this reason and nothing touched. Default: it can.
+     *
+     * @since 0.2
+     */
+    default java.util.Optional<String> moveProblem(TenantRequest from, ServerTools tools,
+            dev.addons.api.Variant to) {
+        return java.util.Optional.empty();
     }
 
     /**

@@ -3,8 +3,10 @@ package dev.addons.api.spi;
 import dev.addons.api.Endpoint;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a provider's {@link AddonProvider#backup backup} and {@link AddonProvider#restore restore}
@@ -45,4 +47,36 @@ public interface ServerTools {
      * @param relativePath a path inside the data directory, e.g. {@code dump.rdb}; no {@code ..}
      */
     void replaceDataFile(String relativePath, InputStream content);
+
+    /**
+     * The server's data directory on this host, whose files a provider may read while the server
+     * runs (a physical backup under the engine's own online-backup protocol); empty where the
+     * runtime keeps the data elsewhere (a container's volume). Never to be written to: see
+     * {@link #replaceDataDirectory}.
+     *
+     * @since 0.2
+     */
+    default Optional<Path> dataDirectory() {
+        return Optional.empty();
+    }
+
+    /**
+     * Stops the server, moves its data directory aside, has {@code writer} fill a new, empty one
+     * ({@link ProcessContext#dataDirectory()}; files the JVM writes there are the engine's, and
+     * {@link ProcessContext#run} runs the engine's binaries on it as the server's user, e.g. a
+     * recovery in single-user mode), then starts the server on it and waits until it is ready;
+     * only then is the old directory deleted. When {@code writer} fails or the server does not
+     * get ready, the new directory is deleted, the old one put back and the server started on it
+     * before this throws {@link dev.addons.api.ProvisioningException}: the data is never left
+     * half replaced. The server may be reachable on another port afterwards; addons updates its
+     * variables.
+     *
+     * @throws dev.addons.api.UnsupportedOperationAddonException where the runtime cannot (only
+     *         the process runtime can)
+     * @since 0.2
+     */
+    default void replaceDataDirectory(ProcessRecipe.Initializer writer) {
+        throw new dev.addons.api.UnsupportedOperationAddonException(
+                "not supported: this server's runtime cannot replace its data directory");
+    }
 }

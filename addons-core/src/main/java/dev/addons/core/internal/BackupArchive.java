@@ -69,9 +69,13 @@ public final class BackupArchive {
      * @param trigger       manual, scheduled or migration
      * @param payloadBytes  the dump's size
      * @param payloadSha256 the dump's SHA-256, hex
+     * @param payloadFormat the provider's name for the dump's format where it writes more than one
+     *                      (PostgreSQL: {@code pg_dump} or {@code physical}), else null; null in
+     *                      archives written before it was recorded
      */
     public record Manifest(String format, String engine, String version, String variant, String app,
-            String environment, Instant createdAt, String trigger, long payloadBytes, String payloadSha256) {
+            String environment, Instant createdAt, String trigger, long payloadBytes, String payloadSha256,
+            String payloadFormat) {
         public Manifest {
             Objects.requireNonNull(format, "format == null");
             Objects.requireNonNull(engine, "engine == null");
@@ -82,6 +86,13 @@ public final class BackupArchive {
             Objects.requireNonNull(createdAt, "createdAt == null");
             Objects.requireNonNull(trigger, "trigger == null");
             Objects.requireNonNull(payloadSha256, "payloadSha256 == null");
+        }
+
+        /** A manifest without a payload format: the provider writes one format only. */
+        public Manifest(String format, String engine, String version, String variant, String app,
+                String environment, Instant createdAt, String trigger, long payloadBytes, String payloadSha256) {
+            this(format, engine, version, variant, app, environment, createdAt, trigger, payloadBytes, payloadSha256,
+                    null);
         }
 
         BackupInfo info(Path file, long archiveBytes) {

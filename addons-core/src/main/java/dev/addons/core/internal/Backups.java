@@ -9,6 +9,7 @@ import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ServerAccess;
+import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.core.BackupInfo;
 import dev.addons.core.BackupPolicy;
@@ -112,13 +113,15 @@ public final class Backups {
         progress.step(subject, "backing up to " + target);
         try (BackupArchive.Payload payload = BackupArchive.payload(scratch)) {
             ServerAccess access = servers.access(state.serverId());
-            provider.backup(state.tenant(provider), new Binding(state.binding()), access,
-                    servers.tools(state.serverId(), provider), new Progress(payload.out(), subject, progress));
+            ServerTools tools = servers.tools(state.serverId(), provider);
+            String payloadFormat = provider.backupFormat(state.tenant(provider), tools).orElse(null);
+            provider.backup(state.tenant(provider), new Binding(state.binding()), access, tools,
+                    new Progress(payload.out(), subject, progress));
             CrashPoints.reach("backup.dumped");
             String sha256 = payload.finish();
             BackupArchive.Manifest manifest = new BackupArchive.Manifest(BackupArchive.FORMAT, record.addon(),
                     record.version(), record.variant(), record.app(), record.environment(), began, trigger,
-                    payload.size(), sha256);
+                    payload.size(), sha256, payloadFormat);
             BackupInfo info = BackupArchive.write(target, manifest, payload);
             LOG.info("{} - Backed up to {}: {} bytes of dump, {} bytes archived, in {} ms", subject, target,
                     info.payloadBytes(), info.archiveBytes(), (System.nanoTime() - start) / 1_000_000);

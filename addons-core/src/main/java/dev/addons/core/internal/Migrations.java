@@ -67,6 +67,15 @@ public final class Migrations {
             throw new ProvisioningException("Cannot move " + Backups.describe(record) + " to " + to.name()
                     + ": a move is a backup and a restore, and " + reason);
         });
+        AddonState before = store.addon(record.id()).orElseThrow(() ->
+                new ProvisioningException(Backups.describe(record) + " was destroyed"));
+        if (before.serverId() != null) {
+            provider.moveProblem(before.tenant(provider), servers.tools(before.serverId(), provider), to)
+                    .ifPresent(reason -> {
+                        throw new dev.addons.api.UnsupportedOperationAddonException("Cannot move "
+                                + Backups.describe(record) + " to " + to.name() + ": " + reason);
+                    });
+        }
         AddonState state = store.locked(() -> {
             AddonState current = store.addon(record.id()).orElseThrow(() ->
                     new ProvisioningException(Backups.describe(record) + " was destroyed"));

@@ -386,6 +386,28 @@ public final class Servers {
                 });
             }
 
+            @Override
+            public java.util.Optional<java.nio.file.Path> dataDirectory() {
+                return runtime.dataDirectory(current().running());
+            }
+
+            @Override
+            public void replaceDataDirectory(dev.addons.api.spi.ProcessRecipe.Initializer writer) {
+                java.util.Objects.requireNonNull(writer, "writer == null");
+                store.lockedServer(serverId, () -> {
+                    ServerState now = current();
+                    RunningServer running;
+                    try {
+                        running = runtime.replaceDataDirectory(now.running(), definition, writer, progress);
+                    } catch (DataFileNotReplacedException e) {
+                        store.save(now.withRunning(e.server())); // Running again on the old data, as a new process.
+                        throw e;
+                    }
+                    store.save(now.withRunning(running));
+                    return null;
+                });
+            }
+
             private ServerState current() {
                 return store.server(serverId).filter(s -> s.running() != null).orElseThrow(() ->
                         new ProvisioningException("Server " + serverId + " is gone"));

@@ -187,6 +187,35 @@ public interface ServerRuntime extends AutoCloseable {
     }
 
     /**
+     * The server's data directory on this host (see {@link dev.addons.api.spi.ServerTools#dataDirectory()}),
+     * or empty where this runtime keeps data elsewhere.
+     *
+     * @since 0.2
+     */
+    default java.util.Optional<java.nio.file.Path> dataDirectory(RunningServer server) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Stops the server, moves its data directory aside, has {@code writer} fill a new one, and
+     * starts the server on it as {@link #restart} does (see
+     * {@link dev.addons.api.spi.ServerTools#replaceDataDirectory}). When {@code writer} fails or
+     * the server does not get ready, the old directory is put back and the server started on it
+     * before this throws {@link DataFileNotReplacedException}, which says how to find the server now.
+     *
+     * @return how to find the server now
+     * @throws DataFileNotReplacedException when the old data is back and the server runs on it
+     * @throws dev.addons.api.ProvisioningException when it fails otherwise
+     * @throws UnsupportedOperationAddonException when this runtime cannot
+     * @since 0.2
+     */
+    default RunningServer replaceDataDirectory(RunningServer server, ServerDefinition definition,
+            dev.addons.api.spi.ProcessRecipe.Initializer writer, ProgressListener progress) {
+        throw new UnsupportedOperationAddonException("not supported: the " + name()
+                + " runtime cannot replace a server's data directory");
+    }
+
+    /**
      * Removes what this runtime holds for servers of its addons home that {@code isKnown} rejects:
      * servers left by a process that died while starting one, or whose record was lost. Asks
      * {@code isKnown} only after it has listed what it holds, so that a server whose record is

@@ -382,8 +382,105 @@ public final class ProcessRuntime implements ServerRuntime {
         }
     }
 
+    /** The server's {@code data} directory under {@code <home>/servers/<serverId>/}. */
+    @Override
+    public Optional<Path> dataDirectory(RunningServer server) {
+        return Optional.of(ServerRecord.of(server).directories().data());
+    }
+
+    /**
+     * Stops the engine, moves its data directory aside ({@code data.addons-old}), has
+     * {@code writer} fill a new one and launches the engine on it; on failure the new directory
+     * is deleted, the old one moved back and the engine launched on it. A directory left aside by
+     * a replacement whose JVM died is put back first when the data directory is missing, else
+     * deleted.
+     */
+    @Override
+    public RunningServer replaceDataDirectory(RunningServer server, ServerDefinition definition,
+            ProcessRecipe.Initializer writer, ProgressListener progress) {
+        requireOpen();
+        ServerRecord record = ServerRecord.of(server);
+        Path data = record.directories().data();
+        Path aside = data.resolveSibling(data.getFileName() + ".addons-old");
+        try {
+            stop(record, "to replace its data directory");
+            if (Files.exists(aside)) {
+                if (Files.isDirectory(data)) {
+                    ServerDirectories.deleteRecursively(aside);
+                } else {
+                    Files.move(aside, data, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            Files.move(data, aside, StandardCopyOption.ATOMIC_MOVE);
+            Files.createDirectory(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new ProvisioningException("Could not move the data directory of server '" + server.serverId()
+                    + "' aside to replace it: " + e, e);
+        }
+        try {
+            ServerStart start = prepare(server.serverId(), definition, record.directories(), progress);
+            RunningServer replaced = withPorts(server.serverId(), definition, server.endpoint(),
+                    server.extraEndpoints(), (port, extras) -> start.rerunAfter(writer, port, extras));
+            // Renamed first: a directory still named aside would be put back by the next start.
+            Path replacedDirectory = data.resolveSibling(data.getFileName() + ".addons-replaced");
+            try {
+                ServerDirectories.deleteRecursively(replacedDirectory);
+                Files.move(aside, replacedDirectory, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                LOG.warn("{} - Cannot retire the old data directory {}: {}", server.serverId(), aside, e.toString());
+            }
+            deleteQuietly(server.serverId(), replacedDirectory);
+            return replaced;
+        } catch (RuntimeException e) {
+            LOG.warn("{} - Did not start on the new data directory; putting the old one back", server.serverId());
+            String message = "Server '" + server.serverId() + "' did not start on the new data directory; the old"
+                    + " one is back in place: " + e.getMessage();
+            RunningServer again;
+            try {
+                stop(ServerRecord.of(server), "after a failed start");
+                ServerDirectories.deleteRecursively(data);
+                Files.move(aside, data, StandardCopyOption.ATOMIC_MOVE);
+                again = launchAgain(server, definition, record, progress);
+            } catch (IOException | RuntimeException failure) {
+                e.addSuppressed(failure);
+                throw new ProvisioningException(message, e);
+            }
+            throw new DataFileNotReplacedException(message, again, e);
+        }
+    }
+
+    /**
+     * A data directory left aside ({@code data.addons-old}) means a replacement whose JVM died
+     * before the server was ready on the new one: the old data goes back, so that the server
+     * starts on its data as it was before that replacement.
+     */
+    private static void putBackInterruptedReplacement(String serverId, Path data) {
+        Path aside = data.resolveSibling(data.getFileName() + ".addons-old");
+        if (!Files.isDirectory(aside)) {
+            return;
+        }
+        LOG.warn("{} - A replacement of its data directory was interrupted; putting the old one back", serverId);
+        try {
+            ServerDirectories.deleteRecursively(data);
+            Files.move(aside, data, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ProvisioningException("Could not put back the data directory of server '" + serverId
+                    + "' that an interrupted replacement left in " + aside + ": " + e, e);
+        }
+    }
+
+    private static void deleteQuietly(String serverId, Path directory) {
+        try {
+            ServerDirectories.deleteRecursively(directory);
+        } catch (IOException e) {
+            LOG.warn("{} - Cannot delete the old data directory {} (the next replacement does): {}", serverId,
+                    directory, e.toString());
+        }
+    }
+
     private RunningServer launchAgain(RunningServer server, ServerDefinition definition, ServerRecord record,
             ProgressListener progress) {
+        putBackInterruptedReplacement(server.serverId(), record.directories().data());
         ServerStart start = prepare(server.serverId(), definition, record.directories(), progress);
         return withPorts(server.serverId(), definition, server.endpoint(), server.extraEndpoints(), start::rerun);
     }
@@ -398,7 +495,8 @@ public final class ProcessRuntime implements ServerRuntime {
     /** Whether the server's data directory is still there. */
     @Override
     public boolean hasData(RunningServer server) {
-        return Files.isDirectory(ServerRecord.of(server).directories().data());
+        Path data = ServerRecord.of(server).directories().data();
+        return Files.isDirectory(data) || Files.isDirectory(data.resolveSibling(data.getFileName() + ".addons-old"));
     }
 
     @Override

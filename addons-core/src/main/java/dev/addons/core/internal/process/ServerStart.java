@@ -81,10 +81,29 @@ final class ServerStart {
         if (!Files.isDirectory(directories.data())) {
             throw new ProvisioningException(failure("its data directory " + directories.data() + " is gone"));
         }
-        return launch(port, extraPorts, false);
+        return launch(port, extraPorts, false, null);
+    }
+
+    /**
+     * Starts the server on a data directory that {@code writer} fills first (see
+     * {@link ProcessRuntime#replaceDataDirectory}), on {@code port}; throws
+     * {@link ProvisioningException} when the writer fails or the server does not get ready,
+     * keeping the directories.
+     */
+    RunningServer rerunAfter(ProcessRecipe.Initializer writer, int port, Map<String, Endpoint> extraPorts)
+            throws PortTaken {
+        if (!Files.isDirectory(directories.data())) {
+            throw new ProvisioningException(failure("its data directory " + directories.data() + " is gone"));
+        }
+        return launch(port, extraPorts, false, writer);
     }
 
     private RunningServer launch(int port, Map<String, Endpoint> extraPorts, boolean fresh) throws PortTaken {
+        return launch(port, extraPorts, fresh, null);
+    }
+
+    private RunningServer launch(int port, Map<String, Endpoint> extraPorts, boolean fresh,
+            ProcessRecipe.Initializer writer) throws PortTaken {
         Endpoint endpoint = new Endpoint(PortAllocator.LOOPBACK_HOST, port);
         long logMark = LogTail.mark(directories.log());
         Process process = null;
@@ -110,6 +129,10 @@ final class ServerStart {
             } else if (fresh) {
                 progress.step(serverId, "initializing " + directories.data());
                 recipe.initializer().initialize(context);
+            }
+            if (writer != null) {
+                progress.step(serverId, "writing a new data directory " + directories.data());
+                writer.initialize(context);
             }
             long initialized = System.nanoTime();
             progress.step(serverId, "starting on " + endpoint);
