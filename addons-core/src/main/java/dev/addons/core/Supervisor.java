@@ -48,6 +48,7 @@ public final class Supervisor implements AutoCloseable {
     private final List<Watch> watches;
     private final ScheduledExecutorService thread;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
 
     /**
      * Takes the home's supervisor lock, then starts the watches.
@@ -65,7 +66,10 @@ public final class Supervisor implements AutoCloseable {
             return t;
         });
         // On the thread, not here: a close (SIGTERM) need not wait for what start does (up) to end.
-        thread.execute(() -> this.watches.forEach(watch -> run(watch, true)));
+        thread.execute(() -> {
+            this.watches.forEach(watch -> run(watch, true));
+            started.countDown();
+        });
         thread.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("{} - Supervising: {}", home, this.watches.stream().map(Watch::name).toList());
     }
@@ -178,6 +182,16 @@ public final class Supervisor implements AutoCloseable {
                 // Closing releases the lock; nothing else to do.
             }
         }
+    }
+
+    /**
+     * Waits until every watch has started (the first {@code up} of the home's addons is done),
+     * at most {@code timeout}; returns whether they have.
+     *
+     * @since 0.1.0
+     */
+    public boolean awaitStarted(Duration timeout) throws InterruptedException {
+        return started.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Whether it is still watching. */

@@ -246,6 +246,9 @@ public abstract class AddonScenarios {
         try (Addons supervising = Addons.builder().home(home).runtime(runtime.name()).automaticBackups(false)
                 .listener((seen, from) -> transitions.add(seen)).supervise(true).build()) {
             assertThat(dev.addons.core.Supervisor.runningFor(home)).contains(ProcessHandle.current().pid());
+            // Its first up, on its own thread, would otherwise see the kill (which on the container runtime
+            // returns before the container is dead) and start the server again without a FAILED transition.
+            assertThat(supervising.supervise().awaitStarted(java.time.Duration.ofMinutes(1))).as("started").isTrue();
             long killed = System.nanoTime();
             runtime.kill(home, record);
 
