@@ -607,7 +607,7 @@ public final class Addons implements AutoCloseable {
 
     /** What a supervisor of this home watches, in the order they start. */
     private List<dev.addons.core.internal.Watch> watches() {
-        return List.of();
+        return List.of(new dev.addons.core.internal.SleepWatch(store, lifecycle));
     }
 
     /** Stops this instance's threads and runtime clients. Servers keep running. Idempotent. */

@@ -21,15 +21,23 @@ import java.util.Objects;
  * @param runtime  the runtime a new server for it starts on
  * @param server   the id of the external server its tenant goes on, or {@code null} for a server
  *                 of the home's own (see {@link ExternalServers})
+ * @param sleepAfter how long its dedicated server may go without a client before a supervisor
+ *                 puts it to sleep; {@code null} for never
  */
 public record ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime,
-        String server) {
+        String server, java.time.Duration sleepAfter) {
 
     public ResolvedSpec {
         Objects.requireNonNull(provider, "provider == null");
         Objects.requireNonNull(variant, "variant == null");
         Objects.requireNonNull(version, "version == null");
         Objects.requireNonNull(runtime, "runtime == null");
+    }
+
+    /** A spec whose server never sleeps. */
+    public ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime,
+            String server) {
+        this(provider, variant, version, runtime, server, null);
     }
 
     /** A spec for a server of the home's own. */
@@ -59,7 +67,33 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
                     + "' cannot run on the " + runtime.name() + " runtime: " + availability.detail()
                     + (AddonSpec.isImageReference(version) ? "" : " " + runnableVersions(provider, runtime)));
         }
-        return new ResolvedSpec(provider, variant, version, runtime);
+        refuseSleep(spec, name, variant, runtime.name(), where);
+        return new ResolvedSpec(provider, variant, version, runtime, null, spec.sleepAfter());
+    }
+
+    /**
+     * Refuses {@code sleep_after} where nothing can put the server to sleep safely: a shared
+     * server serves other apps, and only the process runtime sees a server's client connections
+     * (a container's published port is forwarded by Podman or Docker, so its connections are not
+     * sockets of this host's; see README, "Keeping servers up").
+     */
+    static void refuseSleep(dev.addons.api.AddonSpec spec, String name, Variant variant, String runtime,
+            String where) {
+        if (spec.sleepAfter() == null) {
+            return;
+        }
+        String declared = where + name + " sleep_after = \"" + dev.addons.api.AddonSpec.formatSleepAfter(
+                spec.sleepAfter()) + "\"";
+        if (variant.shared()) {
+            throw new InvalidSpecException(declared + " is refused for variant '" + variant.name() + "': a shared"
+                    + " server serves other apps too and is never put to sleep. Allowed: sleep_after on a dedicated"
+                    + " variant");
+        }
+        if (!runtime.equals(dev.addons.core.internal.process.ProcessRuntime.NAME)) {
+            throw new InvalidSpecException(declared + " is refused on the " + runtime + " runtime: only the process"
+                    + " runtime sees a server's client connections. Allowed: sleep_after with runtime = \"process\""
+                    + " (--runtime process)");
+        }
     }
 
     private static Availability availability(AddonProvider provider, String version, ServerRuntime runtime) {
