@@ -331,7 +331,7 @@ public abstract class AddonScenarios {
     /** Waits until the app's addon is SLEEPING, its engine gone and its port held by this JVM's supervisor. */
     private void awaitAsleepWithPortHeld(String app, int port, Path serverDirectory) throws Exception {
         long self = ProcessHandle.current().pid();
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(90);
         while (true) {
             Status status = addons.list(app, "production").get(0).status();
             boolean held = Loopback.listeningAddressesOf(java.util.List.of(self)).stream()
