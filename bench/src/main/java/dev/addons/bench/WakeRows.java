@@ -185,6 +185,9 @@ final class WakeRows {
                 while (running.get()) {
                     try (Socket socket = new Socket()) {
                         socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                        // The engine has the port: the window is over. Probing on would only load the
+                        // engine (PostgreSQL forks a backend per connection) while its client logs in.
+                        return;
                     } catch (ConnectException e) {
                         long now = System.nanoTime();
                         firstRefused.compareAndSet(0, now);
