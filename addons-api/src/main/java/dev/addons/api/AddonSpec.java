@@ -1,7 +1,11 @@
 package dev.addons.api;
 
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What an app asks for: an addon by name, with an optional variant and version, and for a
@@ -14,16 +18,30 @@ import java.util.Optional;
  *                {@code ':'}), or {@code null} for the provider's default
  * @param server  the name of a registered external server to put a {@code shared} addon on, or
  *                {@code null} for the home's own shared server ({@code @since 0.1.0})
+ * @param sleepAfter how long its dedicated server may go without a client connection before a
+ *                supervisor stops it until a client connects again (see {@link Status#SLEEPING}),
+ *                at least one second; {@code null} to keep it running ({@code @since 0.1.0})
  */
-public record AddonSpec(String addon, String variant, String version, String server) {
+public record AddonSpec(String addon, String variant, String version, String server, Duration sleepAfter) {
+    /** The shortest {@link #sleepAfter}. */
+    public static final Duration MIN_SLEEP_AFTER = Duration.ofSeconds(1);
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})([smh])");
 
     public AddonSpec {
         Objects.requireNonNull(addon, "addon == null");
+        if (sleepAfter != null && sleepAfter.compareTo(MIN_SLEEP_AFTER) < 0) {
+            throw new InvalidSpecException("sleep_after '" + sleepAfter + "' is too short. Allowed: at least 1s");
+        }
+    }
+
+    /** An addon that never sleeps. */
+    public AddonSpec(String addon, String variant, String version, String server) {
+        this(addon, variant, version, server, null);
     }
 
     /** An addon on no external server. */
     public AddonSpec(String addon, String variant, String version) {
-        this(addon, variant, version, null);
+        this(addon, variant, version, null, null);
     }
 
     /** The addon with its default variant and version. */
@@ -42,11 +60,11 @@ public record AddonSpec(String addon, String variant, String version, String ser
     }
 
     public AddonSpec withVariant(String newVariant) {
-        return new AddonSpec(addon, newVariant, version, server);
+        return new AddonSpec(addon, newVariant, version, server, sleepAfter);
     }
 
     public AddonSpec withVersion(String newVersion) {
-        return new AddonSpec(addon, variant, newVersion, server);
+        return new AddonSpec(addon, variant, newVersion, server, sleepAfter);
     }
 
     /**
@@ -56,7 +74,58 @@ public record AddonSpec(String addon, String variant, String version, String ser
      * @since 0.1.0
      */
     public AddonSpec withServer(String newServer) {
-        return new AddonSpec(addon, variant, version, newServer);
+        return new AddonSpec(addon, variant, version, newServer, sleepAfter);
+    }
+
+    /**
+     * This addon with its dedicated server put to sleep after {@code idle} without a client
+     * connection ({@code null}: never).
+     *
+     * @since 0.1.0
+     */
+    public AddonSpec withSleepAfter(Duration idle) {
+        return new AddonSpec(addon, variant, version, server, idle);
+    }
+
+    /** How long it may go without a client before it sleeps, if it may sleep. */
+    public Optional<Duration> sleepAfterIfSet() {
+        return Optional.ofNullable(sleepAfter);
+    }
+
+    /**
+     * Reads a {@code sleep_after} duration: a whole number and a unit, {@code s}, {@code m} or
+     * {@code h} (e.g. {@code 5s}, {@code 15m}, {@code 2h}), at least {@code 1s}.
+     *
+     * @param field names the value in the message, e.g. {@code addons.postgresql.sleep_after}
+     * @throws InvalidSpecException naming the field, the value and what is allowed
+     * @since 0.1.0
+     */
+    public static Duration parseSleepAfter(String field, String text) {
+        Objects.requireNonNull(text, "text == null");
+        Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        Duration duration = null;
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            duration = switch (matcher.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+        }
+        if (duration == null || duration.compareTo(MIN_SLEEP_AFTER) < 0) {
+            throw new InvalidSpecException(field + " '" + text + "' is not a sleep duration. Allowed: a whole number"
+                    + " and a unit, s, m or h (e.g. 5s, 15m, 2h), at least 1s");
+        }
+        return duration;
+    }
+
+    /** A duration as {@link #parseSleepAfter} reads it, in its largest whole unit, e.g. {@code 15m}. */
+    public static String formatSleepAfter(Duration duration) {
+        long seconds = duration.toSeconds();
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
 
     /** The external server asked for, if any. */

@@ -29,10 +29,17 @@ final class CreateCommand extends AddonsCommand {
             description = "A registered external server to put a shared addon on (see 'addons servers').")
     String server;
 
+    @Option(names = "--sleep-after", paramLabel = "DURATION",
+            description = "Stop its dedicated server after this long without a client, e.g. 15m (s, m or h;"
+                    + " at least 1s); a supervisor ('addons agent') holds its port and starts it again when a"
+                    + " client connects. Process runtime only.")
+    String sleepAfter;
+
     @Override
     public Integer call() {
         PrintWriter out = out();
-        AddonSpec wanted = AddonSpec.parse(addon).withVersion(version).withServer(server);
+        AddonSpec wanted = AddonSpec.parse(addon).withVersion(version).withServer(server)
+                .withSleepAfter(sleepAfter == null ? null : AddonSpec.parseSleepAfter("--sleep-after", sleepAfter));
         AddonRecord created;
         try (Addons addons = openShowingTransitions()) {
             created = addons.create(target.app, target.environment(), wanted);

@@ -43,6 +43,15 @@ class CommandLineParsingTest {
     }
 
     @Test
+    void aBadSleepAfterIsRefusedNamingTheOptionTheValueAndTheAllowedFormBeforeTheHomeIsOpened() {
+        Cli.Result result = Cli.run(new Main(NEVER), "create", "postgresql", "-a", "myapp", "--sleep-after", "500ms");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("addons: --sleep-after '500ms' is not a sleep duration. Allowed: a whole"
+                + " number and a unit, s, m or h (e.g. 5s, 15m, 2h), at least 1s\n");
+    }
+
+    @Test
     void anUnknownFormatIsNamedWithTheAllowedOnes() {
         Cli.Result result = Cli.run(new Main(NEVER), "env", "-a", "myapp", "--format", "xml");
 

@@ -740,6 +740,7 @@ public final class Addons implements AutoCloseable {
         List<dev.addons.core.internal.Watch> watches = new ArrayList<>();
         watches.add(new dev.addons.core.internal.CrashWatch(home.toString(), store, lifecycle, servers, executor,
                 restartPolicy));
+        watches.add(new dev.addons.core.internal.SleepWatch(store, lifecycle));
         if (scheduler == null) {
             // One taker of scheduled backups: this instance's own scheduler when it has one.
             watches.add(new dev.addons.core.internal.BackupWatch(home.toString(), backups, executor));

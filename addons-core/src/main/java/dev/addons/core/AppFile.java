@@ -18,6 +18,8 @@ import java.util.Optional;
  * variant = "shared"           # optional, default "small"
  * version = "15"               # optional, default: the provider's
  * server = "main-db"           # optional, with variant "shared": a registered external server
+ * sleep_after = "15m"          # optional: a supervisor stops its server after 15 minutes without a
+ *                              # client and starts it when one connects (s, m or h; at least 1s)
  * [addons.postgresql.backups]  # optional, see {@link BackupPolicy}
  * schedule = "1d"              # automatic backups every day; default "off"
  * keep_last = 7                # default 10; 0 for no limit

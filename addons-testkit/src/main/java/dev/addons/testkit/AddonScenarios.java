@@ -328,6 +328,82 @@ public abstract class AddonScenarios {
     }
 
     @Test
+    void anIdleAddonSleepsWithItsPortHeldAndItsOrdinaryClientWakesItWithItsDataAndVariables() throws Exception {
+        AddonSpec dozy = AddonSpec.of(engine.addon()).withVersion(runtime.version(engine))
+                .withSleepAfter(java.time.Duration.ofSeconds(1));
+        if (!runtime.name().equals("process")) {
+            assertThatThrownBy(() -> addons.create("dozy", "production", dozy))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessage(engine.addon() + " sleep_after = \"1s\" is refused on the " + runtime.name()
+                            + " runtime: only the process runtime sees a server's client connections. Allowed:"
+                            + " sleep_after with runtime = \"process\" (--runtime process)");
+            assertThat(addons.list("dozy", "production")).isEmpty();
+            return;
+        }
+        AddonRecord record = addons.create("dozy", "production", dozy);
+        Map<String, String> before = variables("dozy");
+        int port = engine.endpoint(before).port();
+        engine.write(before, "kept", "through a sleep");
+        engine.checkpoint(before);
+        Path serverDirectory = home.resolve("servers").resolve(record.id());
+
+        try (Addons supervising = Addons.builder().home(home).runtime(runtime.name()).supervise(true).build()) {
+            awaitAsleepWithPortHeld("dozy", port, serverDirectory);
+            assertThat(variables("dozy")).as("its variables while asleep").isEqualTo(before);
+
+            // Nothing but the variables and the ordinary client: the first connection wakes it.
+            if (engine.keepsDataAcrossRestart()) {
+                assertThat(engine.read(before, "kept")).contains("through a sleep");
+            } else {
+                engine.write(before, "after", "a wake");
+                assertThat(engine.read(before, "after")).contains("a wake");
+            }
+
+            assertThat(addons.list("dozy", "production")).singleElement().extracting(AddonRecord::status)
+                    .isEqualTo(Status.ACTIVE);
+            assertThat(variables("dozy")).isEqualTo(before);
+            assertThat(addons.history("dozy", "production", engine.addon()).restarts())
+                    .as("a sleep is no crash").isZero();
+            // Idle again: asleep again, and a supervisor that ends lets go of the port.
+            awaitAsleepWithPortHeld("dozy", port, serverDirectory);
+        }
+        assertThat(Loopback.isListening(port)).as("port " + port + " once the supervisor is closed").isFalse();
+        assertThat(addons.list("dozy", "production")).singleElement().extracting(AddonRecord::status)
+                .isEqualTo(Status.SLEEPING);
+
+        assertThat(addons.up("dozy", null, true).active()).extracting(AddonRecord::status)
+                .containsExactly(Status.ACTIVE);
+        assertThat(variables("dozy")).isEqualTo(before);
+        if (engine.keepsDataAcrossRestart()) {
+            assertThat(engine.read(before, "kept")).contains("through a sleep");
+        }
+        sharedVariant().ifPresent(shared -> assertThatThrownBy(() -> addons.create("dozy-shared", "production",
+                dozy.withVariant(shared)))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage(engine.addon() + " sleep_after = \"1s\" is refused for variant '" + shared + "': a shared"
+                        + " server serves other apps too and is never put to sleep. Allowed: sleep_after on a"
+                        + " dedicated variant"));
+    }
+
+    /** Waits until the app's addon is SLEEPING, its engine gone and its port held by this JVM's supervisor. */
+    private void awaitAsleepWithPortHeld(String app, int port, Path serverDirectory) throws Exception {
+        long self = ProcessHandle.current().pid();
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(90);
+        while (true) {
+            Status status = addons.list(app, "production").get(0).status();
+            boolean held = Loopback.listeningAddressesOf(java.util.List.of(self)).stream()
+                    .anyMatch(address -> address.getPort() == port);
+            boolean engineGone = ServerProcesses.under(serverDirectory).isEmpty();
+            if (status == Status.SLEEPING && held && engineGone) {
+                return;
+            }
+            assertThat(java.time.Instant.now()).as(app + " asleep with port " + port + " held (status " + status
+                    + ", held " + held + ", engine gone " + engineGone + ")").isBefore(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
+    }
+
+    @Test
     void aVersionTheRuntimeCannotHaveIsRefusedNamingItAndNothingIsCreated() {
         String version = runtime.unavailableVersion(engine);
 

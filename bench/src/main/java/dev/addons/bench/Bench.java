@@ -80,6 +80,12 @@ public final class Bench {
                 if (options.cycles() > 0) {
                     scale.add(rows.cycles(options.cycles()));
                 }
+                if (options.wakes() > 0) {
+                    WakeRows wakes = new WakeRows(home, options.versions(), out);
+                    for (String engine : List.of("valkey", "memcached", "postgresql", "mysql", "rabbitmq")) {
+                        scale.add(wakes.wake(engine, options.wakes()));
+                    }
+                }
             }
         } finally {
             cleanUp();

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 record Options(int warmups, int reps, List<String> rows, Map<String, String> versions, Map<String, String> images,
         boolean peers, long idleMillis, Path out, Path compare, Path home, int scaleShared, int scaleDedicated,
-        int cycles, boolean throwaway) {
+        int cycles, boolean throwaway, int wakes) {
 
     static final String USAGE = """
             usage: bench/run.sh [options]
@@ -31,6 +31,8 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
               --scale-shared N      N shared PostgreSQL databases provisioned concurrently
               --scale-dedicated M   M dedicated PostgreSQL servers alive at once
               --cycles K            K create/destroy cycles, checking nothing is left behind
+              --wake K              K sleeps and wakes per engine (process runtime, sleep_after 1s):
+                                    wake to first query, the refused window, Valkey's splice cost
               --throwaway           addons' dedicated servers as throwaway ones (what the JUnit
                                     extension asks for: no waiting for the disk); default durable
             """;
@@ -54,6 +56,7 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
         int scaleDedicated = 0;
         int cycles = 0;
         boolean throwaway = false;
+        int wakes = 0;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             switch (option) {
@@ -72,11 +75,12 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
                 case "--scale-dedicated" -> scaleDedicated = positive(option, value(args, ++i, option));
                 case "--cycles" -> cycles = positive(option, value(args, ++i, option));
                 case "--throwaway" -> throwaway = true;
+                case "--wake" -> wakes = positive(option, value(args, ++i, option));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new Options(warmups, reps, rows.equals(List.of("none")) ? List.of() : rows, versions, images, peers, idle,
-                out, compare, home, scaleShared, scaleDedicated, cycles, throwaway);
+                out, compare, home, scaleShared, scaleDedicated, cycles, throwaway, wakes);
     }
 
     /** The rows the patterns select, in table order. */

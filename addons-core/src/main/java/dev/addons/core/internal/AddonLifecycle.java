@@ -135,7 +135,8 @@ public final class AddonLifecycle {
             if (!spec.chosen().isEmpty()) {
                 LOG.info("{} - {}", id, spec.chosen());
             }
-            AddonState state = new AddonState(record, null, Map.of(), Owner.current());
+            AddonState state = new AddonState(record, null, Map.of(), Owner.current())
+                    .withSleepAfter(spec.sleepAfter());
             // Not saved: the caller moves it to PROVISIONING under the same lock, and saves that.
             listeners.fire(record, null);
             return new Claim(state, true, false);
@@ -162,6 +163,17 @@ public final class AddonLifecycle {
                     + (external ? "the external server " + state.serverId() : "a server of this home's own")
                     + ": it cannot move to another server; back it up and restore the backup into an addon"
                     + " there (another app or environment)");
+        }
+        if (!java.util.Objects.equals(state.sleepAfter(), spec.sleepAfter())) {
+            if (spec.sleepAfter() != null && !record.runtime().equals(dev.addons.core.internal.process.ProcessRuntime.NAME)) {
+                throw new InvalidSpecException(record.addon() + " of " + app + "/" + environment + " sleep_after = \""
+                        + dev.addons.api.AddonSpec.formatSleepAfter(spec.sleepAfter()) + "\" is refused: it runs on the "
+                        + record.runtime() + " runtime, and only the process runtime sees a server's client"
+                        + " connections. Allowed: sleep_after on an addon of the process runtime");
+            }
+            // The latest declaration wins (an app file's deploy, a create): it is what the watch reads.
+            state = state.withSleepAfter(spec.sleepAfter());
+            store.save(state);
         }
         boolean abandoned = record.status() != Status.ACTIVE && record.status() != Status.FAILED
                 && (state.owner() == null || !state.owner().isAlive());
@@ -375,6 +387,34 @@ public final class AddonLifecycle {
                 }
                 return failed;
             });
+        });
+    }
+
+    /**
+     * Puts an idle addon's dedicated server to sleep: under the server's lock, when the addon is
+     * still ACTIVE on it and {@code stillIdle} says so (asked last, right before the stop, so that
+     * a client that connected meanwhile keeps its server), the server is stopped with its data,
+     * port and variables kept, and the addon is SLEEPING. Returns whether it did.
+     */
+    boolean sleep(AddonState state, java.util.function.BooleanSupplier stillIdle) {
+        String serverId = state.serverId();
+        String id = state.record().id();
+        return store.lockedServer(serverId, () -> {
+            AddonState latest = store.addon(id).orElse(null);
+            boolean shared = servers.server(serverId).map(ServerState::shared).orElse(true);
+            if (latest == null || latest.record().status() != Status.ACTIVE || !serverId.equals(latest.serverId())
+                    || shared || latest.sleepAfter() == null || !servers.isRunning(serverId)
+                    || !stillIdle.getAsBoolean()) {
+                // A server found down is the crash watch's, not this one's.
+                return false;
+            }
+            servers.stop(serverId);
+            store.locked(() -> transition(store.addon(id).orElse(latest), Status.SLEEPING, "no client for "
+                    + dev.addons.api.AddonSpec.formatSleepAfter(latest.sleepAfter())
+                    + "; the first client to connect wakes it", null));
+            LOG.info("{} - asleep: no client for {}; its server {} is stopped, its port held", id,
+                    dev.addons.api.AddonSpec.formatSleepAfter(latest.sleepAfter()), serverId);
+            return true;
         });
     }
 

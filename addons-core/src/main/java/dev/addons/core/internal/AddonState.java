@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param owner      the process working on it while PENDING, PROVISIONING or DEPROVISIONING
  * @param backups    its backup policy; {@code null} for {@link BackupPolicy#DEFAULT}
  * @param migration  the copy being made on another variant's server; {@code null} when none
+ * @param sleepAfter how long its dedicated server may go without a client before a supervisor
+ *                   puts it to sleep; {@code null} for never (and in files written before sleep)
  */
 public record AddonState(AddonRecord record, String serverId, Map<String, String> binding, Owner owner,
-        BackupPolicy backups, Migration migration) {
+        BackupPolicy backups, Migration migration, java.time.Duration sleepAfter) {
     public AddonState {
         Objects.requireNonNull(record, "record == null");
         binding = Map.copyOf(binding);
@@ -29,7 +31,17 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
 
     /** A new addon's state, with the default backup policy and no migration. */
     public AddonState(AddonRecord record, String serverId, Map<String, String> binding, Owner owner) {
-        this(record, serverId, binding, owner, null, null);
+        this(record, serverId, binding, owner, null, null, null);
+    }
+
+    /** A state whose server never sleeps. */
+    public AddonState(AddonRecord record, String serverId, Map<String, String> binding, Owner owner,
+            BackupPolicy backups, Migration migration) {
+        this(record, serverId, binding, owner, backups, migration, null);
+    }
+
+    public AddonState withSleepAfter(java.time.Duration idle) {
+        return new AddonState(record, serverId, binding, owner, backups, migration, idle);
     }
 
     /**
@@ -78,11 +90,11 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
     }
 
     public AddonState withBackups(BackupPolicy policy) {
-        return new AddonState(record, serverId, binding, owner, policy, migration);
+        return new AddonState(record, serverId, binding, owner, policy, migration, sleepAfter);
     }
 
     public AddonState withMigration(Migration newMigration) {
-        return new AddonState(record, serverId, binding, owner, backups, newMigration);
+        return new AddonState(record, serverId, binding, owner, backups, newMigration, sleepAfter);
     }
 
     /** This addon moved to {@code variant}, on {@code newServerId} with {@code newBinding}. */
@@ -90,12 +102,12 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
         AddonRecord r = record;
         return new AddonState(new AddonRecord(r.id(), r.app(), r.environment(), r.addon(), variant, r.version(),
                 r.runtime(), r.status(), r.message(), r.createdAt(), Instant.now()), newServerId, newBinding, owner,
-                backups, null);
+                backups, null, sleepAfter);
     }
 
     public AddonState withStatus(Status status, String message, Owner newOwner) {
         return new AddonState(record.withStatus(status, message, Instant.now()), serverId, binding, newOwner, backups,
-                migration);
+                migration, sleepAfter);
     }
 
     /** This addon with its record saying its server runs on {@code runtime}. */
@@ -103,15 +115,15 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
         AddonRecord r = record;
         return new AddonState(new AddonRecord(r.id(), r.app(), r.environment(), r.addon(), r.variant(), r.version(),
                 runtime, r.status(), r.message(), r.createdAt(), r.updatedAt()), serverId, binding, owner, backups,
-                migration);
+                migration, sleepAfter);
     }
 
     public AddonState withServer(String newServerId) {
-        return new AddonState(record, newServerId, binding, owner, backups, migration);
+        return new AddonState(record, newServerId, binding, owner, backups, migration, sleepAfter);
     }
 
     public AddonState withBinding(Map<String, String> newBinding) {
-        return new AddonState(record, serverId, newBinding, owner, backups, migration);
+        return new AddonState(record, serverId, newBinding, owner, backups, migration, sleepAfter);
     }
 
     @Override

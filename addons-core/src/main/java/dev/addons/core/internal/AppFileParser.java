@@ -25,7 +25,8 @@ import java.util.Set;
 public final class AppFileParser {
     private static final TomlMapper MAPPER = new TomlMapper();
     private static final Set<String> TOP_KEYS = Set.of("name", "runtime", "addons");
-    private static final Set<String> ADDON_KEYS = Set.of("variant", "version", "server", "backups");
+    private static final Set<String> ADDON_KEYS = Set.of("variant", "version", "server", "backups",
+            "sleep_after");
     private static final Set<String> BACKUP_KEYS = Set.of("schedule", "keep_last", "max_age", "manual_per_day");
 
     private AppFileParser() {
@@ -84,10 +85,13 @@ public final class AppFileParser {
             throw new InvalidSpecException(source + ": " + prefix + " must be a table, e.g. [" + prefix + "]");
         }
         rejectUnknown(source, prefix + ".", node, ADDON_KEYS);
+        String sleepAfter = string(source, prefix + ".sleep_after", node.get("sleep_after"), false);
         return new AddonSpec(addon,
                 string(source, prefix + ".variant", node.get("variant"), false),
                 version(source, prefix + ".version", node.get("version")),
-                string(source, prefix + ".server", node.get("server"), false));
+                string(source, prefix + ".server", node.get("server"), false),
+                sleepAfter == null ? null : AddonSpec.parseSleepAfter(source + ": " + prefix + ".sleep_after",
+                        sleepAfter));
     }
 
     private static BackupPolicy backups(String source, String prefix, JsonNode node) {

@@ -138,6 +138,7 @@ public final class ExternalServers {
                             .orElse("shared") + "\", not '" + Names.printable(variantName)
                     + "': only a shared addon goes on an external server");
         }
+        ResolvedSpec.refuseSleep(spec, provider.name(), variant, runtime.name(), where);
         if (spec.version() != null) {
             throw new InvalidSpecException(where + "version = \"" + Names.printable(spec.version())
                     + "\" cannot go with server = \"" + Names.printable(name)

@@ -23,9 +23,11 @@ import java.util.Objects;
  *                 of the home's own (see {@link ExternalServers})
  * @param chosen   when no version was asked for, why {@code version} was taken (a new addon's
  *                 pending record says it); empty when it was asked for
+ * @param sleepAfter how long its dedicated server may go without a client before a supervisor
+ *                 puts it to sleep; {@code null} for never
  */
 public record ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime,
-        String server, String chosen) {
+        String server, String chosen, java.time.Duration sleepAfter) {
 
     public ResolvedSpec {
         Objects.requireNonNull(provider, "provider == null");
@@ -35,10 +37,10 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
         Objects.requireNonNull(chosen, "chosen == null");
     }
 
-    /** A spec whose version was asked for. */
+    /** A spec whose version was asked for and whose server never sleeps. */
     public ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime,
             String server) {
-        this(provider, variant, version, runtime, server, "");
+        this(provider, variant, version, runtime, server, "", null);
     }
 
     /** A spec for a server of the home's own, whose version was asked for. */
@@ -68,8 +70,9 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
                     + "' cannot run on the " + runtime.name() + " runtime: " + availability.detail()
                     + (AddonSpec.isImageReference(version) ? "" : " " + runnableVersions(provider, runtime)));
         }
+        refuseSleep(spec, name, variant, runtime.name(), where);
         return new ResolvedSpec(provider, variant, version, runtime, null,
-                spec.versionIfSet().isPresent() ? "" : chosen(provider, version, runtime));
+                spec.versionIfSet().isPresent() ? "" : chosen(provider, version, runtime), spec.sleepAfter());
     }
 
     /** Why a version was taken when none was asked for, e.g. valkey 7 on the process runtime. */
@@ -79,6 +82,31 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
         }
         return "no version asked; " + version + " is the newest the " + runtime.name() + " runtime can serve here"
                 + " (" + provider.name() + "'s default, " + provider.defaultVersion() + ", it cannot)";
+    }
+
+    /**
+     * Refuses {@code sleep_after} where nothing can put the server to sleep safely: a shared
+     * server serves other apps, and only the process runtime sees a server's client connections
+     * (a container's published port is forwarded by Podman or Docker, so its connections are not
+     * sockets of this host's; see README, "Keeping servers up").
+     */
+    static void refuseSleep(dev.addons.api.AddonSpec spec, String name, Variant variant, String runtime,
+            String where) {
+        if (spec.sleepAfter() == null) {
+            return;
+        }
+        String declared = where + name + " sleep_after = \"" + dev.addons.api.AddonSpec.formatSleepAfter(
+                spec.sleepAfter()) + "\"";
+        if (variant.shared()) {
+            throw new InvalidSpecException(declared + " is refused for variant '" + variant.name() + "': a shared"
+                    + " server serves other apps too and is never put to sleep. Allowed: sleep_after on a dedicated"
+                    + " variant");
+        }
+        if (!runtime.equals(dev.addons.core.internal.process.ProcessRuntime.NAME)) {
+            throw new InvalidSpecException(declared + " is refused on the " + runtime + " runtime: only the process"
+                    + " runtime sees a server's client connections. Allowed: sleep_after with runtime = \"process\""
+                    + " (--runtime process)");
+        }
     }
 
     private static Availability availability(AddonProvider provider, String version, ServerRuntime runtime) {

@@ -50,7 +50,41 @@ class AppFileParserTest {
                 .hasMessage("app.toml: unknown key 'nmae'. Allowed: [addons, name, runtime]");
         assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.postgresql]\nvarient = \"small\"\n", "app.toml"))
                 .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("app.toml: unknown key 'addons.postgresql.varient'. Allowed: [backups, server, variant, version]");
+                .hasMessage("app.toml: unknown key 'addons.postgresql.varient'. Allowed: [backups, server, sleep_after, variant, version]");
+    }
+
+    @Test
+    void readsSleepAfterInSecondsMinutesOrHours() {
+        AppFile file = AppFile.parse("""
+                name = "myapp"
+                [addons.postgresql]
+                sleep_after = "15m"
+                [addons.valkey]
+                sleep_after = "5s"
+                [addons.mysql]
+                sleep_after = "2h"
+                [addons.memcached]
+                """, "app.toml");
+
+        assertThat(file.addons().get("postgresql").sleepAfter()).isEqualTo(java.time.Duration.ofMinutes(15));
+        assertThat(file.addons().get("valkey").sleepAfter()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(file.addons().get("mysql").sleepAfter()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(file.addons().get("memcached").sleepAfterIfSet()).isEmpty();
+    }
+
+    @Test
+    void rejectsABadSleepAfterNamingTheKeyTheValueAndTheAllowedForm() {
+        for (String bad : new String[] {"0s", "500ms", "15", "1d", "soon"}) {
+            assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.postgresql]\nsleep_after = \"" + bad
+                    + "\"\n", "app.toml"))
+                    .as(bad)
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessage("app.toml: addons.postgresql.sleep_after '" + bad + "' is not a sleep duration."
+                            + " Allowed: a whole number and a unit, s, m or h (e.g. 5s, 15m, 2h), at least 1s");
+        }
+        assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.postgresql]\nsleep_after = 60\n", "app.toml"))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("app.toml: addons.postgresql.sleep_after must be a string, got number");
     }
 
     @Test
