@@ -167,12 +167,22 @@ final class PortHold implements AutoCloseable {
         }
     }
 
-    /** Stops listening; a wake under way goes on. Idempotent. */
+    /**
+     * Stops listening and waits, up to two seconds, for the thread that accepted on it to let go,
+     * so that the port is free when this returns; a wake under way goes on. Idempotent.
+     */
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
             return;
         }
         closeQuietly(listener);
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
