@@ -140,8 +140,13 @@ class ExternalPostgresServerTest {
                 assertThat(queryString(sql, "select count(*) from pg_roles where rolname in (" + tenants + ")"))
                         .isEqualTo("3");
             }
+            AddonRecord any = addons.listAll().get(0);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> addons.destroy(any.app(), any.environment(),
+                    any.addon())).as("a destroy that would lose data addons cannot back up")
+                    .hasMessageEndingWith("back up with the external server's own means; then destroy it without a"
+                            + " final backup (--no-backup)");
             for (AddonRecord record : addons.listAll()) {
-                addons.destroy(record.app(), record.environment(), record.addon());
+                addons.destroy(record.app(), record.environment(), record.addon(), dev.addons.core.FinalBackup.SKIP);
             }
             assertThat(addons.listAll()).isEmpty();
             assertThat(external.processes()).as("the external server after its last tenant left")

@@ -19,8 +19,8 @@ class PostgresTemplateTest extends TemplateScenarios {
     protected void write(ServerAccess admin, String value) throws SQLException {
         try (Connection connection = PostgresAdmin.connect(admin, PostgresAdmin.MAINTENANCE_DATABASE);
                 Statement sql = connection.createStatement()) {
-            sql.execute("create table template_probe (value text)");
-            sql.execute("insert into template_probe values ('" + value + "')");
+            sql.execute("create table public.template_probe (value text)");
+            sql.execute("insert into public.template_probe values ('" + value + "')");
         }
     }
 
@@ -31,7 +31,7 @@ class PostgresTemplateTest extends TemplateScenarios {
             if (!exists(sql, "select to_regclass('public.template_probe') is not null")) {
                 return Optional.empty();
             }
-            try (ResultSet rows = sql.executeQuery("select value from template_probe")) {
+            try (ResultSet rows = sql.executeQuery("select value from public.template_probe")) {
                 return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
             }
         }

@@ -186,7 +186,8 @@ public final class Backups {
             }
             return java.util.Optional.of(backup(state, BackupInfo.FINAL, null));
         } catch (UnsupportedOperationAddonException e) {
-            throw new ProvisioningException(cannot + e.getMessage() + next, e);
+            throw new ProvisioningException(cannot + e.getMessage() + "; then destroy it without a final backup"
+                    + " (--no-backup)", e);
         }
     }
 
