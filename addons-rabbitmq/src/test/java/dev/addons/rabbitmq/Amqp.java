@@ -20,6 +20,8 @@ final class Amqp {
         factory.setUri(url);
         factory.setAutomaticRecoveryEnabled(false);
         factory.setConnectionTimeout(5_000);
+        // A sleeping node wakes by booting (6-12 s here): the handshake waits longer than its default 10 s.
+        factory.setHandshakeTimeout(30_000);
         return factory.newConnection("addons-test");
     }
 
