@@ -119,7 +119,13 @@ class AllAddonsCliTest {
 
         Path emptied = files.resolve("addons.toml");
         Files.writeString(emptied, "name = \"everything\"\n");
-        Cli.Result removed = cli("deploy", "-f", emptied.toString());
+        Cli.Result kept = cli("deploy", "-f", emptied.toString());
+        assertThat(kept.exitCode()).as(kept.toString()).isZero();
+        // The clients wrote to MySQL and Valkey: a deploy removes nothing that holds data unasked.
+        assertThat(kept.out()).contains("mysql (everything/production) kept: no longer declared, but it holds data;"
+                + " deploy with --prune (or --yes) to remove it after a final backup")
+                .contains("valkey (everything/production) kept: no longer declared");
+        Cli.Result removed = cli("deploy", "-f", emptied.toString(), "--prune", "--no-backup");
         assertThat(removed.exitCode()).as(removed.toString()).isZero();
         assertThat(cli("--json", "list", "-a", "everything").out()).isEqualToIgnoringWhitespace("[]");
         assertThat(ports).noneMatch(AllAddonsCliTest::isListening);
