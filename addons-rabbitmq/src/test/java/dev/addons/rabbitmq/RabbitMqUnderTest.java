@@ -76,13 +76,23 @@ final class RabbitMqUnderTest implements EngineUnderTest {
             try {
                 channel.queueDeclarePassive(key);
             } catch (IOException e) {
-                return Optional.empty(); // No such queue: the broker closed the channel.
+                if (notFound(e)) {
+                    return Optional.empty(); // No such queue: the broker closed the channel.
+                }
+                throw e; // e.g. a durable queue whose process is not running: not an absent value
             }
             GetResponse message = channel.basicGet(key, false);
             channel.close();
             return message == null ? Optional.empty()
                     : Optional.of(new String(message.getBody(), StandardCharsets.UTF_8));
         }
+    }
+
+    /** Whether the broker closed the channel with 404 NOT_FOUND, and only that. */
+    private static boolean notFound(IOException e) {
+        return e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException closed
+                && closed.getReason() instanceof com.rabbitmq.client.AMQP.Channel.Close close
+                && close.getReplyCode() == com.rabbitmq.client.AMQP.NOT_FOUND;
     }
 
     private static final String KEPT = "kept";
@@ -115,7 +125,10 @@ final class RabbitMqUnderTest implements EngineUnderTest {
                 probe.exchangeDeclarePassive(DEAD);
                 probe.close();
             } catch (IOException e) {
-                return Optional.empty(); // Nothing kept yet: the broker closed the channel.
+                if (notFound(e)) {
+                    return Optional.empty(); // Nothing kept yet: the broker closed the channel.
+                }
+                throw e;
             }
             try (Channel channel = connection.createChannel()) {
                 String replies = channel.queueDeclare().getQueue();
