@@ -102,16 +102,12 @@ public final class Main {
         return factory.open(home(), runtime, watcher, watcher);
     }
 
-    /** The addons home: {@code --home}, else {@code $ADDONS_HOME}, else {@code ~/.addons}. */
+    /** The addons home: {@code --home}, else {@link dev.addons.core.Addons#defaultHome()}. */
     Path home() {
         if (home != null) {
             return home.toAbsolutePath();
         }
-        String fromEnv = System.getenv("ADDONS_HOME");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv).toAbsolutePath();
-        }
-        return Path.of(System.getProperty("user.home"), ".addons");
+        return dev.addons.core.Addons.defaultHome().toAbsolutePath();
     }
 
     boolean json() {

@@ -123,7 +123,7 @@ public final class Addons implements AutoCloseable {
         }
     }
 
-    /** A builder with defaults from {@code ADDONS_HOME} (else {@code ~/.addons}). */
+    /** A builder with the {@linkplain #defaultHome() default home} and {@linkplain #defaultCache() cache}. */
     public static Builder builder() {
         return new Builder();
     }
@@ -868,6 +868,37 @@ public final class Addons implements AutoCloseable {
         return Names.environment("environment", environment == null ? DEFAULT_ENVIRONMENT : environment);
     }
 
+    /**
+     * The home used when none is given: {@code $ADDONS_HOME}, else, for root, {@code /var/lib/addons}
+     * (where the unprivileged user engines run as can pass through), else {@code ~/.addons}.
+     */
+    public static Path defaultHome() {
+        String env = System.getenv("ADDONS_HOME");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return dev.addons.core.internal.EffectiveUser.isRoot() ? Path.of("/var/lib/addons")
+                : Path.of(System.getProperty("user.home"), ".addons");
+    }
+
+    /**
+     * Where fetched engine binaries are kept when no cache is given: {@code $ADDONS_CACHE}, else
+     * {@code $XDG_CACHE_HOME/addons}, else, for root, {@code /var/cache/addons}, else
+     * {@code ~/.cache/addons}.
+     */
+    public static Path defaultCache() {
+        String env = System.getenv("ADDONS_CACHE");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "addons");
+        }
+        return dev.addons.core.internal.EffectiveUser.isRoot() ? Path.of("/var/cache/addons")
+                : Path.of(System.getProperty("user.home"), ".cache", "addons");
+    }
+
     /** Configures an {@link Addons}. Not thread-safe; {@link #build()} may be called more than once. */
     public static final class Builder {
         private Path home = defaultHome();
@@ -943,8 +974,7 @@ public final class Addons implements AutoCloseable {
         }
 
         /**
-         * Where fetched engine binaries are kept: {@code ADDONS_CACHE}, else
-         * {@code $XDG_CACHE_HOME/addons}, else {@code ~/.cache/addons}. Homes may share it: what
+         * Where fetched engine binaries are kept; default {@link #defaultCache()}. Homes may share it: what
          * it holds is verified against pinned checksums and never changes.
          */
         public Builder cache(Path cache) {
@@ -1011,24 +1041,6 @@ public final class Addons implements AutoCloseable {
         /** Opens the home, finds the providers and reconciles recorded addons with reality. */
         public Addons build() {
             return new Addons(this);
-        }
-
-        private static Path defaultCache() {
-            String env = System.getenv("ADDONS_CACHE");
-            if (env != null && !env.isBlank()) {
-                return Path.of(env);
-            }
-            String xdg = System.getenv("XDG_CACHE_HOME");
-            return xdg != null && !xdg.isBlank()
-                    ? Path.of(xdg, "addons")
-                    : Path.of(System.getProperty("user.home"), ".cache", "addons");
-        }
-
-        private static Path defaultHome() {
-            String env = System.getenv("ADDONS_HOME");
-            return env != null && !env.isBlank()
-                    ? Path.of(env)
-                    : Path.of(System.getProperty("user.home"), ".addons");
         }
     }
 }

@@ -142,7 +142,7 @@ public final class LedgerJob {
     /**
      * The job's options.
      *
-     * @param home    the addons home; default {@code $ADDONS_HOME}, else {@code ~/.addons}
+     * @param home    the addons home; default {@link dev.addons.core.Addons#defaultHome()}
      * @param runtime where the server runs
      * @param version the PostgreSQL version; {@code null} for the default
      * @param backup  where the backup goes
@@ -150,9 +150,7 @@ public final class LedgerJob {
      */
     record Options(Path home, String runtime, String version, Path backup, boolean keep) {
         static Options parse(String... args) {
-            String envHome = System.getenv("ADDONS_HOME");
-            Path home = envHome != null && !envHome.isBlank() ? Path.of(envHome)
-                    : Path.of(System.getProperty("user.home"), ".addons");
+            Path home = dev.addons.core.Addons.defaultHome();
             String runtime = "auto";
             String version = null;
             Path backup = Path.of("ledger-backup.tar.zst");

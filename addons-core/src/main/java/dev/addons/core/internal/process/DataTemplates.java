@@ -122,6 +122,8 @@ final class DataTemplates {
             return ready.get();
         }
         PrivateFiles.directory(root);
+        // The engine user builds in here: it passes through from the home (the cache's parent) down.
+        user.passThrough(root.getParent().getParent(), root);
         try {
             return HomeLock.with(root.resolve(name + LOCK_SUFFIX), () -> {
                 try {
@@ -156,6 +158,7 @@ final class DataTemplates {
         long begin = System.nanoTime();
         ServerDirectories directories = new ServerDirectories(build).create();
         try {
+            user.own(build);
             String password = Secrets.password();
             DefaultProcessContext context = new DefaultProcessContext(serverId, binaries, directories,
                     new Endpoint(PortAllocator.LOOPBACK_HOST, PortAllocator.freePort()), Map.of(), user,

@@ -84,7 +84,9 @@ final class DefaultProcessContext implements ProcessContext {
     @Override
     public Path writePrivateFile(String name, String content) throws IOException {
         LOG.debug("{} - Writing private file {}", serverId, name);
-        return directories.writePrivateFile(name, content);
+        Path file = directories.writePrivateFile(name, content);
+        user.own(file);
+        return file;
     }
 
     @Override
@@ -138,7 +140,7 @@ final class DefaultProcessContext implements ProcessContext {
     /**
      * Starts {@code command} as the server: in a session of its own ({@code setsid}), so that it
      * outlives this JVM and a terminal's Ctrl-C does not reach it. {@code setsid} and
-     * {@code unshare} both exec, so the returned process's pid is the engine's.
+     * {@code setpriv} both exec, so the returned process's pid is the engine's.
      */
     Process launch(List<String> command) throws IOException {
         List<String> detached = new ArrayList<>();
@@ -154,6 +156,7 @@ final class DefaultProcessContext implements ProcessContext {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(directories.log().toFile()))
                 .redirectErrorStream(true);
+        user.environment(builder.environment(), directories.root());
         binaries.libraryDirectoryIfAny().ifPresent(lib -> {
             // Downloaded distributions bring their own libraries; their binaries may not know where.
             String inherited = builder.environment().get("LD_LIBRARY_PATH");

@@ -1,74 +1,221 @@
 package dev.addons.core.internal.process;
 
+import dev.addons.api.ProvisioningException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The user engine processes run as. Engines such as PostgreSQL refuse to run as root, so when
- * this JVM runs as root every engine command runs inside a new user namespace
- * ({@code unshare -U}): there the engine sees itself as the unprivileged overflow user while the
- * files it makes stay root's, private to root. Otherwise engines run as this JVM's user.
- * {@code unshare} execs the command, so a started process's pid is the engine's own.
+ * The user engine processes and their tools run as. When this JVM runs as root, that is a
+ * dedicated unprivileged system user, {@value #DEDICATED} (created when missing): every command
+ * runs through {@code setpriv}, which sets its uid, gid and groups and execs it (so a started
+ * process's pid is the engine's own), with no way to gain privileges back and an environment of
+ * its own rather than this JVM's. The user owns its servers' directories and nothing else; it only
+ * passes through the home and the binary cache, whose other files stay private to root.
+ * Otherwise engines run as this JVM's own user and nothing changes hands.
  *
- * <p>The whole decision lives here so that another strategy (a dedicated system user) can
- * replace it. Immutable and thread-safe.
+ * <p>Immutable and thread-safe.
  */
 final class EngineUser {
     private static final Logger LOG = LoggerFactory.getLogger(EngineUser.class);
+    /** The system user engines run as when this JVM runs as root. */
+    static final String DEDICATED = "addons";
+    /** What a dedicated user's commands keep of this JVM's environment (besides their own variables). */
+    private static final Set<String> KEPT_ENVIRONMENT = Set.of("PATH", "LANG", "LANGUAGE", "TZ");
+    private static final Set<PosixFilePermission> PASS_THROUGH = EnumSet.of(PosixFilePermission.OTHERS_EXECUTE);
 
-    private final String description;
-    private final List<String> prefix;
+    private final String name;
+    private final int uid;
+    private final int gid;
+    private final boolean dedicated;
 
-    private EngineUser(String description, List<String> prefix) {
-        this.description = description;
-        this.prefix = List.copyOf(prefix);
+    private EngineUser(String name, int uid, int gid, boolean dedicated) {
+        this.name = name;
+        this.uid = uid;
+        this.gid = gid;
+        this.dedicated = dedicated;
     }
 
     /** Engines run as this JVM's own user. */
     static EngineUser currentUser() {
-        return new EngineUser("the current user", List.of());
+        return new EngineUser(System.getProperty("user.name"), -1, -1, false);
     }
 
-    /** Engines run unprivileged inside a user namespace of their own. */
-    static EngineUser userNamespace() {
-        return new EngineUser("an unprivileged user namespace (unshare -U)", List.of("unshare", "-U"));
+    /** Engines run as the user {@code name}, whose ids are {@code uid} and {@code gid}. */
+    static EngineUser dedicated(String name, int uid, int gid) {
+        if (uid == 0) {
+            throw new IllegalArgumentException("engines never run as root, and '" + name + "' has uid 0");
+        }
+        return new EngineUser(name, uid, gid, true);
     }
 
-    /** The right choice for this JVM: a user namespace when it runs as root. */
+    /** The right choice for this JVM: the dedicated user, made if need be, when it runs as root. */
     static EngineUser forThisProcess() {
-        EngineUser user = effectiveUid() == 0 ? userNamespace() : currentUser();
+        EngineUser user = effectiveUid() == 0 ? systemUser(DEDICATED) : currentUser();
         LOG.debug("Engine processes run as {}", user);
         return user;
     }
 
+    /** Whether commands run as another user than this JVM's. */
+    boolean isDedicated() {
+        return dedicated;
+    }
+
     /** {@code command} as run by this user. */
     List<String> wrap(List<String> command) {
-        List<String> wrapped = new ArrayList<>(prefix);
+        if (!dedicated) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid,
+                "--clear-groups", "--no-new-privs", "--"));
         wrapped.addAll(command);
         return wrapped;
     }
 
-    /** The effective uid from {@code /proc/self/status}: no process to spawn, no JDK-internal API. */
-    static long effectiveUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return Long.parseLong(line.substring(4).trim().split("\\s+")[1]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("Cannot read the uid from /proc/self/status, judging by user.name", e);
+    /**
+     * Gives a command of this user's its environment: a dedicated user's keeps only the search path
+     * and the locale of this JVM's (no secret of the JVM's reaches it), with {@code home} as its home.
+     */
+    void environment(Map<String, String> environment, Path home) {
+        if (!dedicated) {
+            return;
         }
-        return "root".equals(System.getProperty("user.name")) ? 0 : -1;
+        environment.keySet().removeIf(key -> !KEPT_ENVIRONMENT.contains(key) && !key.startsWith("LC_"));
+        environment.put("HOME", home.toString());
+        environment.put("USER", name);
+        environment.put("LOGNAME", name);
+    }
+
+    /** Makes {@code path} and everything under it this user's, never following a link; nothing to do for the JVM's own user. */
+    void own(Path path) throws IOException {
+        if (!dedicated || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(path)) {
+            for (Path each : (Iterable<Path>) paths::iterator) {
+                Files.setAttribute(each, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(each, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * Lets this user pass through {@code top} and every directory under it down to
+     * {@code directory}, all made by this JVM (the home, its {@code servers}, the cache): they get
+     * the others' execute bit, so the user can reach what it owns inside while listing and reading
+     * nothing else. Then checks that the user can reach {@code directory} from {@code /}, and
+     * refuses naming the directory on the way that stops it.
+     */
+    void passThrough(Path top, Path directory) throws IOException {
+        if (!dedicated) {
+            return;
+        }
+        Path from = top.toAbsolutePath().normalize();
+        Path to = directory.toAbsolutePath().normalize();
+        if (!to.startsWith(from)) {
+            throw new IllegalArgumentException(to + " is not under " + from);
+        }
+        for (Path at = to; at.startsWith(from); at = at.getParent()) {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(at, LinkOption.NOFOLLOW_LINKS);
+            if (!mode.containsAll(PASS_THROUGH)) {
+                Set<PosixFilePermission> passable = EnumSet.copyOf(mode);
+                passable.addAll(PASS_THROUGH);
+                Files.setPosixFilePermissions(at, passable);
+            }
+            if (at.equals(from)) {
+                break;
+            }
+        }
+        Optional<String> blocked = whyUnreachable(to);
+        if (blocked.isPresent()) {
+            throw new ProvisioningException("Engines run as the unprivileged user '" + name + "' when addons runs as "
+                    + "root, and it cannot reach " + to + ": " + blocked.get() + ". Choose a home and a cache it can "
+                    + "pass through (as root, by default: /var/lib/addons and /var/cache/addons), or give it that "
+                    + "directory's execute permission.");
+        }
+    }
+
+    /** Why this user cannot pass through every directory from {@code /} to {@code directory}, if it cannot. */
+    Optional<String> whyUnreachable(Path directory) throws IOException {
+        Path at = directory.getRoot();
+        for (Path part : directory) {
+            at = at.resolve(part);
+            int mode = (Integer) Files.getAttribute(at, "unix:mode");
+            int owner = (Integer) Files.getAttribute(at, "unix:uid");
+            int group = (Integer) Files.getAttribute(at, "unix:gid");
+            boolean passes = owner == uid ? (mode & 0100) != 0 : group == gid ? (mode & 0010) != 0 : (mode & 0001) != 0;
+            if (!passes) {
+                return Optional.of(at + " (mode " + String.format("%04o", mode & 07777) + ", owner uid " + owner
+                        + ") is closed to it");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The system user {@code name}, made (with a group of its own, no home, no login) when missing. */
+    static EngineUser systemUser(String name) {
+        Optional<EngineUser> found = lookUp(name);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        LOG.info("Creating the system user '{}' that engines run as", name);
+        String failure = run(List.of("useradd", "--system", "--user-group", "--no-create-home",
+                "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", "--comment", "addons engines", name));
+        // Another process may have made it meanwhile: what counts is that it exists now.
+        return lookUp(name).orElseThrow(() -> new ProvisioningException("Engines run as the unprivileged user '"
+                + name + "' when addons runs as root, and it could not be created (useradd: " + failure
+                + "). Create it, e.g. 'useradd --system --user-group --no-create-home " + name + "'."));
+    }
+
+    private static Optional<EngineUser> lookUp(String name) {
+        String[] fields = run(List.of("getent", "passwd", name)).split(":");
+        if (fields.length < 4 || !fields[0].equals(name)) {
+            return Optional.empty();
+        }
+        return Optional.of(dedicated(name, Integer.parseInt(fields[2]), Integer.parseInt(fields[3])));
+    }
+
+    /** The command's output, or its error output when it fails; never throws. */
+    private static String run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return command.get(0) + " did not finish within 30 s";
+            }
+            return output;
+        } catch (IOException e) {
+            return e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    static long effectiveUid() {
+        return dev.addons.core.internal.EffectiveUser.uid();
     }
 
     @Override
     public String toString() {
-        return description;
+        return dedicated ? "the unprivileged user '" + name + "' (uid " + uid + ")" : "the current user";
     }
 }

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * fetched once from a Maven repository into {@code <home>/cache/binaries}) as detached processes
  * listening on 127.0.0.1, each in {@code <home>/servers/<serverId>/}. Servers outlive the JVM;
  * any later {@code ProcessRuntime} on the same home checks and destroys them from the
- * {@link RunningServer} alone. When the JVM runs as root, engines run in a user namespace.
+ * {@link RunningServer} alone. When the JVM runs as root, engines and their tools run as an unprivileged system user (see {@link EngineUser}).
  *
  * <p>A recipe that offers a {@link dev.addons.api.spi.DataTemplate} is initialized once per
  * engine, version and binaries into {@code <home>/cache/templates}, and each new server starts on
@@ -86,6 +86,7 @@ public final class ProcessRuntime implements ServerRuntime {
     public static final String SPARES_SETTING = "process.spares";
 
     private final Path home;
+    private final Path cache;
     private final BinaryResolver binaries;
     private final IntSupplier ports;
     private final EngineUser user = EngineUser.forThisProcess();
@@ -141,7 +142,8 @@ public final class ProcessRuntime implements ServerRuntime {
                     + ", not " + spares);
         }
         this.home = home.toAbsolutePath().normalize();
-        this.binaries = new BinaryResolver(cache.toAbsolutePath().normalize().resolve("binaries"),
+        this.cache = cache.toAbsolutePath().normalize();
+        this.binaries = new BinaryResolver(this.cache.resolve("binaries"),
                 Objects.requireNonNull(mavenRepository, "mavenRepository == null"));
         this.ports = ports;
         this.templates = new DataTemplates(this.home.resolve("cache").resolve("templates"), user, spares);
@@ -227,10 +229,25 @@ public final class ProcessRuntime implements ServerRuntime {
             Thread.currentThread().interrupt();
             throw new ProvisioningException("Interrupted while fetching " + recipe.binaries().description(), e);
         }
+        admit(found);
         LOG.info("{} - Starting {} {} from {} ...", serverId, definition.engine(), definition.version(),
                 found.source());
         LOG.debug("{} - Binaries in {}, engine runs as {}", serverId, found.directories(), user);
         return new ServerStart(serverId, definition, found, directories, user, templates, progress);
+    }
+
+    /** Lets the engine user reach binaries fetched into the cache (the host's are everyone's already). */
+    private void admit(ResolvedBinaries found) {
+        try {
+            for (Path directory : found.directories()) {
+                if (directory.startsWith(cache)) {
+                    user.passThrough(cache, directory);
+                }
+            }
+        } catch (IOException e) {
+            throw new ProvisioningException("Cannot let " + user + " reach the binaries in " + found.directories()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /** One way to launch on given ports: a fresh start or a restart. */
@@ -288,7 +305,7 @@ public final class ProcessRuntime implements ServerRuntime {
 
     /**
      * Runs the tool from the server's own binaries (the distribution it was started from), with
-     * their shared libraries, as this JVM's user.
+     * their shared libraries, as the engine user (see {@link EngineUser}).
      */
     @Override
     public void exec(RunningServer server, ServerDefinition definition, List<String> command,
@@ -315,10 +332,12 @@ public final class ProcessRuntime implements ServerRuntime {
                         + BinaryResolver.USE_A_CONTAINER));
         List<String> full = new ArrayList<>(command);
         full.set(0, binary.toString());
-        Map<String, String> env = new LinkedHashMap<>(environment);
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        user.environment(env, Path.of("/nonexistent"));
+        env.putAll(environment);
         found.libraryDirectoryIfAny().ifPresent(lib -> env.put("LD_LIBRARY_PATH", lib.toString()));
-        LOG.debug("{} - Running {}", server.serverId(), tool);
-        ToolRun.run("server '" + server.serverId() + "'", full, env, stdin, stdout);
+        LOG.debug("{} - Running {} as {}", server.serverId(), tool, user);
+        ToolRun.run("server '" + server.serverId() + "'", tool, user.wrap(full), env, stdin, stdout);
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,9 @@ final class ServerStart {
     RunningServer run(int port, Map<String, Endpoint> extraPorts) throws PortTaken {
         try {
             directories.create();
+            Path servers = directories.root().getParent();
+            user.passThrough(servers.getParent(), servers);
+            user.own(directories.root());
         } catch (IOException e) {
             throw new ProvisioningException(failure("cannot create " + directories + ": " + e.getMessage()), e);
         }
@@ -81,7 +85,21 @@ final class ServerStart {
         if (!Files.isDirectory(directories.data())) {
             throw new ProvisioningException(failure("its data directory " + directories.data() + " is gone"));
         }
+        ownExisting();
         return launch(port, extraPorts, false, null);
+    }
+
+    /**
+     * Gives the engine user the directories of a former start: those an earlier version of addons
+     * made as root (running engines in a user namespace) become the unprivileged user's.
+     */
+    private void ownExisting() {
+        try {
+            user.own(directories.root());
+        } catch (IOException e) {
+            throw new ProvisioningException(failure("cannot give " + directories + " to " + user + ": "
+                    + e.getMessage()), e);
+        }
     }
 
     /**
@@ -95,6 +113,7 @@ final class ServerStart {
         if (!Files.isDirectory(directories.data())) {
             throw new ProvisioningException(failure("its data directory " + directories.data() + " is gone"));
         }
+        ownExisting();
         return launch(port, extraPorts, false, writer);
     }
 
@@ -126,6 +145,7 @@ final class ServerStart {
                             + directories.data());
                     DataTemplates.copy(copied, directories.data());
                 }
+                user.own(directories.data());
             } else if (fresh) {
                 progress.step(serverId, "initializing " + directories.data());
                 recipe.initializer().initialize(context);
@@ -133,6 +153,7 @@ final class ServerStart {
             if (writer != null) {
                 progress.step(serverId, "writing a new data directory " + directories.data());
                 writer.initialize(context);
+                user.own(directories.data());
             }
             long initialized = System.nanoTime();
             progress.step(serverId, "starting on " + endpoint);

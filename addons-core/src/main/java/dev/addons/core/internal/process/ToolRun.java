@@ -26,9 +26,13 @@ final class ToolRun {
     private ToolRun() {
     }
 
-    /** Runs {@code command} and waits; throws {@link ProvisioningException} naming {@code subject} when it fails. */
-    static void run(String subject, List<String> command, Map<String, String> environment, InputStream stdin,
-            OutputStream stdout) {
+    /**
+     * Runs {@code command} (which runs {@code tool}, perhaps through another program) with exactly
+     * {@code environment} and waits; throws {@link ProvisioningException} naming {@code subject} and
+     * the tool when it fails.
+     */
+    static void run(String subject, String tool, List<String> command, Map<String, String> environment,
+            InputStream stdin, OutputStream stdout) {
         Path errors = null;
         Process process = null;
         ExecutorService feeder = Executors.newSingleThreadExecutor(r -> {
@@ -39,6 +43,7 @@ final class ToolRun {
         try {
             errors = Files.createTempFile("addons-tool-", ".err", ServerDirectories.PRIVATE_FILE);
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
+            builder.environment().clear(); // the caller's environment is the whole of it
             builder.environment().putAll(environment);
             if (stdin == null) {
                 builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -61,11 +66,10 @@ final class ToolRun {
                 fed.get();
             }
             if (status != 0) {
-                throw new ProvisioningException(subject + ": " + Path.of(command.get(0)).getFileName()
-                        + " exited with status " + status + tail(errors));
+                throw new ProvisioningException(subject + ": " + tool + " exited with status " + status + tail(errors));
             }
         } catch (IOException e) {
-            throw new ProvisioningException(subject + ": cannot run " + Path.of(command.get(0)).getFileName() + ": "
+            throw new ProvisioningException(subject + ": cannot run " + tool + ": "
                     + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

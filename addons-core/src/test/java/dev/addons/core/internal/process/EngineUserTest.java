@@ -1,17 +1,26 @@
 package dev.addons.core.internal.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.addons.api.ProvisioningException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EngineUserTest {
     private static final List<String> INITDB = List.of("/usr/lib/postgresql/15/bin/initdb", "-D", "/data");
 
     @Test
-    void aUserNamespaceRunsTheCommandThroughUnshare() {
-        assertThat(EngineUser.userNamespace().wrap(INITDB))
-                .containsExactly("unshare", "-U", "/usr/lib/postgresql/15/bin/initdb", "-D", "/data");
+    void aDedicatedUserRunsTheCommandThroughSetprivWithItsIdsNoGroupsAndNoWayBack() {
+        assertThat(EngineUser.dedicated("addons", 998, 997).wrap(INITDB)).containsExactly("setpriv", "--reuid=998",
+                "--regid=997", "--clear-groups", "--no-new-privs", "--", "/usr/lib/postgresql/15/bin/initdb", "-D",
+                "/data");
     }
 
     @Test
@@ -20,10 +29,53 @@ class EngineUserTest {
     }
 
     @Test
-    void rootGetsAUserNamespaceAndEveryoneElseRunsDirectly() {
+    void rootIsNeverTheEngineUser() {
+        assertThatThrownBy(() -> EngineUser.dedicated("toor", 0, 0)).hasMessageContaining("never run as root");
+    }
+
+    @Test
+    void aDedicatedUsersCommandsKeepOnlyThePathAndLocaleOfThisJvmsEnvironment() {
+        Map<String, String> environment = new HashMap<>(Map.of("PATH", "/usr/bin", "LANG", "C.UTF-8",
+                "LC_ALL", "C.UTF-8", "AWS_SECRET_ACCESS_KEY", "not for engines", "HOME", "/root"));
+
+        EngineUser.dedicated("addons", 998, 997).environment(environment, Path.of("/var/lib/addons/servers/x"));
+
+        assertThat(environment).containsOnly(Map.entry("PATH", "/usr/bin"), Map.entry("LANG", "C.UTF-8"),
+                Map.entry("LC_ALL", "C.UTF-8"), Map.entry("HOME", "/var/lib/addons/servers/x"),
+                Map.entry("USER", "addons"), Map.entry("LOGNAME", "addons"));
+    }
+
+    @Test
+    void rootsEnginesRunAsTheDedicatedUserAndEveryoneElsesAsThemselves() {
         boolean root = "root".equals(System.getProperty("user.name"));
 
         assertThat(EngineUser.effectiveUid() == 0).isEqualTo(root);
-        assertThat(EngineUser.forThisProcess().wrap(INITDB).get(0)).isEqualTo(root ? "unshare" : INITDB.get(0));
+        EngineUser user = EngineUser.forThisProcess();
+        assertThat(user.isDedicated()).isEqualTo(root);
+        assertThat(user.wrap(INITDB).get(0)).isEqualTo(root ? "setpriv" : INITDB.get(0));
+        if (root) {
+            assertThat(user.toString()).startsWith("the unprivileged user 'addons' (uid ");
+        }
+    }
+
+    @Test
+    void passingThroughAddsOnlyTheOthersExecuteBitAndADirectoryOnTheWayThatStaysClosedIsNamed(@TempDir Path tmp)
+            throws Exception {
+        EngineUser user = EngineUser.dedicated("nobody-here", 65000, 65000);
+        Path home = Files.createDirectory(tmp.resolve("home"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Path servers = Files.createDirectory(home.resolve("servers"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
+
+        assertThatThrownBy(() -> user.passThrough(home, servers)).isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining("'nobody-here'").hasMessageContaining(tmp + " (mode 0700")
+                .hasMessageContaining("is closed to it");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home))).isEqualTo("rwx-----x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(servers))).isEqualTo("rwx-----x");
+
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx-----x"));
+        user.passThrough(home, servers);
+        assertThat(user.whyUnreachable(servers)).isEmpty();
     }
 }

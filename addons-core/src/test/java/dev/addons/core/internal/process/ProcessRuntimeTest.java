@@ -129,6 +129,45 @@ class ProcessRuntimeTest {
         }
     }
 
+    /**
+     * Issue 17 item 2: a JVM running as root ran engines in a user namespace without a uid map,
+     * which kept root's access to root's files: the superuser of a server read them with
+     * pg_read_file. Now the engine and its tools run as the unprivileged user, which cannot.
+     */
+    @Test
+    void asRootEnginesAndTheirToolsRunAsTheUnprivilegedUserAndCannotReadRootsFiles() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(EngineUser.effectiveUid() == 0, "only root hands engines over");
+        Path secret = home.resolve("root-only.txt");
+        Files.writeString(secret, "root's secret");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        ServerDefinition definition = TestPostgres.installed15();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer server = start(runtime, "pg-unprivileged", definition);
+            EngineUser addons = EngineUser.systemUser(EngineUser.DEDICATED);
+
+            long pid = Long.parseLong(server.attributes().get(ProcessRuntime.PID));
+            assertThat(Files.readAllLines(Path.of("/proc/" + pid + "/status"))).filteredOn(line -> line.startsWith("Uid:"))
+                    .singleElement().asString().doesNotContain("\t0\t").matches("Uid:\\s+(\\d+)\\s+\\1\\s+\\1\\s+\\1");
+            assertThat(addons.toString()).contains("uid " + Files.getAttribute(home.resolve("servers/pg-unprivileged/data"),
+                    "unix:uid") + ")");
+            List<String> psql = List.of("psql", "-At", "-h", "127.0.0.1", "-p",
+                    Integer.toString(server.endpoint().port()), "-U", "postgres", "-d", "postgres", "-c");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            List<String> whoAmI = new ArrayList<>(psql);
+            whoAmI.add("\\! id -u");
+            runtime.exec(server, definition, whoAmI, Map.of("PGPASSWORD", definition.adminPassword()), null, out);
+            assertThat(out.toString().strip()).as("the tool's uid").isNotEqualTo("0");
+
+            for (String file : List.of(secret.toString(), "/etc/shadow")) {
+                List<String> read = new ArrayList<>(psql);
+                read.add("select pg_read_file('" + file + "')");
+                assertThatThrownBy(() -> runtime.exec(server, definition, read,
+                        Map.of("PGPASSWORD", definition.adminPassword()), null, java.io.OutputStream.nullOutputStream()))
+                        .as(file).hasMessageContaining("Permission denied");
+            }
+        }
+    }
+
     @Test
     void aDataFileIsReplacedWhileStoppedAndTheOldOneComesBackWhenTheServerCannotStartOnTheNew() throws Exception {
         ServerDefinition definition = TestPostgres.installed15();
@@ -430,8 +469,8 @@ class ProcessRuntimeTest {
 
     @Test
     void aRestartStopsOnTheStopSignalButADestroyKillsWhenTheRecipeSaysSoLeavingNothing() throws IOException {
-        Path stops = home.resolve("stops");
-        Path started = home.resolve("started");
+        Path stops = witnesses().resolve("stops");
+        Path started = witnesses().resolve("started");
         String marker = "fp-marker-" + ProcessHandle.current().pid();
         ServerDefinition base = shellServer("trap 'echo graceful >> " + stops + "; exit 0' TERM; echo > " + started
                 + "; while :; do sleep 0.02; done; echo " + marker, started);
@@ -464,9 +503,22 @@ class ProcessRuntimeTest {
     }
 
     /** A server {@code sleep mainSeconds} with a child {@code sleep childSeconds}, ready once the child runs. */
-    private ServerDefinition serverWithAChild(String childSeconds, String mainSeconds) {
-        Path started = home.resolve("started");
+    private ServerDefinition serverWithAChild(String childSeconds, String mainSeconds) throws IOException {
+        Path started = witnesses().resolve("started");
         return shellServer("sleep " + childSeconds + " & echo > " + started + "; exec sleep " + mainSeconds, started);
+    }
+
+    /**
+     * A directory the shell servers below write what they do in, which outlives them: writable by
+     * everyone, as a server runs as the unprivileged engine user when the tests run as root.
+     */
+    private Path witnesses() throws IOException {
+        Path witnesses = home.resolve("witnesses");
+        if (!Files.isDirectory(witnesses)) {
+            Files.createDirectory(witnesses);
+            Files.setPosixFilePermissions(witnesses, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        return witnesses;
     }
 
     /** A server made of {@code sh -c script}, ready once {@code readyFile} exists. */
