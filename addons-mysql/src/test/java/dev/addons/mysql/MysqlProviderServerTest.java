@@ -212,6 +212,8 @@ class MysqlProviderServerTest {
 
     @Test
     void aServerStartsInAHomeTooDeepForAnAbsoluteSocketPath(@TempDir Path directory) throws Exception {
+        // As root, the engine user passes through the test's directory to its own.
+        Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         Path deep = Files.createDirectories(directory.resolve("d".repeat(100)));
 
         try (ProviderServer deepServer = ProviderServer.start(provider, "8", deep)) {

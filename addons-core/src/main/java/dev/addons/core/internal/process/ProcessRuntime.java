@@ -241,7 +241,8 @@ public final class ProcessRuntime implements ServerRuntime {
         try {
             for (Path directory : found.directories()) {
                 if (directory.startsWith(cache)) {
-                    user.passThrough(cache, directory);
+                    // A cache inside the home (the default for a runtime without a shared one) is passed from the home down.
+                    user.passThrough(cache.startsWith(home) ? home : cache, directory);
                 }
             }
         } catch (IOException e) {
