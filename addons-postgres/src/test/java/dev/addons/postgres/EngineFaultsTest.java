@@ -120,8 +120,10 @@ class EngineFaultsTest {
 
     @Test
     void aHomeOnAFullDiskFailsProvisioningSayingSoAndLeavesNoServerBehind() throws Exception {
+        // As root, the engine user passes through the test's directory to the home on the small disk.
+        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         Path mount = Files.createDirectories(home.resolve("small-disk"));
-        Process mounting = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs",
+        Process mounting = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m,mode=0711", "tmpfs",
                 mount.toString()).redirectErrorStream(true).start();
         String why = new String(mounting.getInputStream().readAllBytes()).strip();
         // Needs root (CAP_SYS_ADMIN): CI runs as root and must run it; elsewhere this is skipped, saying why.

@@ -319,8 +319,10 @@ class PostgresEndToEndTest {
     @Test
     void aServerUnderADeepHomeStartsAndServes() throws Exception {
         // A Unix socket there would need a path of more than 107 bytes; the server listens on TCP only.
-        Path deep = home.resolve("a-rather-long-directory-name-as-build-tools-make-them")
-                .resolve("and-another-level-of-the-same-kind-for-good-measure");
+        // Made as a user makes directories (0755), so that as root the engine user passes through.
+        Path deep = Files.createDirectories(home.resolve("a-rather-long-directory-name-as-build-tools-make-them")
+                .resolve("and-another-level-of-the-same-kind-for-good-measure"));
+        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         try (Addons nested = Addons.builder().home(deep).runtime("process").build()) {
             nested.create("deep", "production", AddonSpec.of("postgresql").withVersion("15"));
             try (Connection connection = connect(nested.env("deep", "production").toMap(),

@@ -158,7 +158,6 @@ final class DataTemplates {
         long begin = System.nanoTime();
         ServerDirectories directories = new ServerDirectories(build).create();
         try {
-            user.own(build);
             String password = Secrets.password();
             DefaultProcessContext context = new DefaultProcessContext(serverId, binaries, directories,
                     new Endpoint(PortAllocator.LOOPBACK_HOST, PortAllocator.freePort()), Map.of(), user,

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The {@link ProcessContext} of one start: the resolved binaries, the server's directories and
  * port, and engine commands run as the {@link EngineUser} with the distribution's libraries found,
  * their output appended to {@code server.log} and their input empty unless given. Also launches the server
- * itself, detached. Used by one start at a time.
+ * itself, detached. Before each command the server's directories become the engine user's, with
+ * whatever the provider wrote into them itself. Used by one start at a time.
  */
 final class DefaultProcessContext implements ProcessContext {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultProcessContext.class);
@@ -99,6 +100,8 @@ final class DefaultProcessContext implements ProcessContext {
         String name = Path.of(command.get(0)).getFileName().toString();
         LOG.debug("{} - Running {}", serverId, name);
         long mark = LogTail.mark(directories.log());
+        // What the provider wrote itself (e.g. files unpacked into the data directory) is the engine user's too.
+        user.own(directories.root());
         ProcessBuilder builder = builder(user.wrap(command));
         if (input != null) {
             builder.redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -143,6 +146,7 @@ final class DefaultProcessContext implements ProcessContext {
      * {@code setpriv} both exec, so the returned process's pid is the engine's.
      */
     Process launch(List<String> command) throws IOException {
+        user.own(directories.root());
         List<String> detached = new ArrayList<>();
         detached.add("setsid");
         detached.addAll(user.wrap(command));

@@ -70,7 +70,6 @@ final class ServerStart {
             directories.create();
             Path servers = directories.root().getParent();
             user.passThrough(servers.getParent(), servers);
-            user.own(directories.root());
         } catch (IOException e) {
             throw new ProvisioningException(failure("cannot create " + directories + ": " + e.getMessage()), e);
         }
@@ -85,21 +84,7 @@ final class ServerStart {
         if (!Files.isDirectory(directories.data())) {
             throw new ProvisioningException(failure("its data directory " + directories.data() + " is gone"));
         }
-        ownExisting();
         return launch(port, extraPorts, false, null);
-    }
-
-    /**
-     * Gives the engine user the directories of a former start: those an earlier version of addons
-     * made as root (running engines in a user namespace) become the unprivileged user's.
-     */
-    private void ownExisting() {
-        try {
-            user.own(directories.root());
-        } catch (IOException e) {
-            throw new ProvisioningException(failure("cannot give " + directories + " to " + user + ": "
-                    + e.getMessage()), e);
-        }
     }
 
     /**
@@ -113,7 +98,6 @@ final class ServerStart {
         if (!Files.isDirectory(directories.data())) {
             throw new ProvisioningException(failure("its data directory " + directories.data() + " is gone"));
         }
-        ownExisting();
         return launch(port, extraPorts, false, writer);
     }
 
@@ -145,7 +129,6 @@ final class ServerStart {
                             + directories.data());
                     DataTemplates.copy(copied, directories.data());
                 }
-                user.own(directories.data());
             } else if (fresh) {
                 progress.step(serverId, "initializing " + directories.data());
                 recipe.initializer().initialize(context);
@@ -153,7 +136,6 @@ final class ServerStart {
             if (writer != null) {
                 progress.step(serverId, "writing a new data directory " + directories.data());
                 writer.initialize(context);
-                user.own(directories.data());
             }
             long initialized = System.nanoTime();
             progress.step(serverId, "starting on " + endpoint);
