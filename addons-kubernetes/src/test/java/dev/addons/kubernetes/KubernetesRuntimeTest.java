@@ -2,8 +2,10 @@ package dev.addons.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.ContainerFile;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
@@ -13,13 +15,16 @@ import dev.addons.core.runtime.RunningServer;
 import dev.addons.core.runtime.RuntimeContext;
 import dev.addons.memcache.MemcachedProvider;
 import dev.addons.postgres.PostgresProvider;
+import dev.addons.redis.ValkeyProvider;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
@@ -209,6 +214,37 @@ class KubernetesRuntimeTest {
         assertThat(decoded(client.secrets().inNamespace(namespace).withName(name).get()))
                 .containsOnlyKeys("type", "provider", "host", "port", "username", "password")
                 .containsEntry("type", "memcached");
+    }
+
+    @Test
+    void aRecipesFilesGoFromTheSecretIntoTheDataVolumeThroughAnInitContainerAndTheServerNeverSeesThePassword()
+            throws Exception {
+        ServerDefinition valkey = new ValkeyProvider().server(new ServerRequest("8", ADMIN_PASSWORD));
+        ContainerFile config = valkey.container().files().get(0);
+        RunningServer server = startReady("valkey-1", valkey, Placement.dedicated("shop", "production", "valkey"));
+        String name = server.attribute("object");
+
+        assertThat(decoded(client.secrets().inNamespace(namespace).withName(name).get()))
+                .containsEntry("addons.file.0", new String(config.content(), StandardCharsets.UTF_8));
+        PodSpec pod = client.apps().statefulSets().inNamespace(namespace).withName(name).get()
+                .getSpec().getTemplate().getSpec();
+        Container server0 = pod.getContainers().get(0);
+        assertThat(server0.getArgs()).containsExactly("valkey-server", "/data/addons-valkey.conf");
+        assertThat(server0.getEnv()).isEmpty();
+        assertThat(server0.getVolumeMounts()).extracting(VolumeMount::getName).containsExactly("data");
+        assertThat(pod.getInitContainers()).singleElement().satisfies(init -> {
+            assertThat(init.getImage()).isEqualTo(valkey.container().image());
+            assertThat(init.getCommand()).containsExactly("sh", "-c", "cp /addons-files/addons.file.0"
+                    + " '/data/addons-valkey.conf' && chmod 600 '/data/addons-valkey.conf'");
+            assertThat(init.getVolumeMounts()).extracting(VolumeMount::getName, VolumeMount::getMountPath)
+                    .containsExactly(tuple("data", "/data"), tuple("files", "/addons-files"));
+        });
+        assertThat(pod.getVolumes()).filteredOn(volume -> volume.getName().equals("files")).singleElement()
+                .satisfies(volume -> {
+                    assertThat(volume.getSecret().getSecretName()).isEqualTo(name);
+                    assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0400);
+                });
+        assertThat(pod.toString()).doesNotContain(ADMIN_PASSWORD);
     }
 
     @Test
