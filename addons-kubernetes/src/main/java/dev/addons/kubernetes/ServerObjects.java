@@ -60,6 +60,10 @@ final class ServerObjects {
      * value: the NetworkPolicy admits them so that addons can check and provision the server.
      */
     static final String CONTROL_PLANE = "addons.dev/control-plane";
+    /** The label that marks the Secret holding a server's admin credentials, never an app's. */
+    static final String CREDENTIALS = "addons.dev/credentials";
+    /** {@link #CREDENTIALS}'s value on the server's Secret. */
+    static final String ADMIN = "admin";
     /** Where the init container finds the recipe's files, from the Secret. */
     private static final String FILES = "/addons-files";
 
@@ -109,25 +113,26 @@ final class ServerObjects {
     }
 
     /**
-     * The Secret: the container's environment under the variables' names, and the server's
-     * Service Binding ({@code type}, {@code provider}, {@code host}, {@code port},
-     * {@code username}, {@code password}: the admin's, the only login the runtime knows), with
-     * the Secret type {@code servicebinding.io/<engine>}.
+     * The Secret: the container's environment under the variables' names, the recipe's files, and
+     * the server's admin login ({@code host}, {@code port}, {@code username}, {@code password}),
+     * for operators and the pod only. The admin may be a shared server's superuser, so the Secret
+     * is no app's binding: of type {@code Opaque}, without the Service Binding {@code type} and
+     * {@code provider} entries a binding needs, and labelled {@value #CREDENTIALS}={@value #ADMIN}
+     * so that RBAC or admission policies can keep app workloads from reading or mounting it. An
+     * app's own credentials come from {@code addons env}.
      */
     Secret secret() {
         Map<String, String> data = new LinkedHashMap<>(definition.container().environment());
         Endpoint endpoint = endpoint();
-        Map<String, String> binding = new LinkedHashMap<>();
-        binding.put("type", definition.engine());
-        binding.put("provider", "addons");
-        binding.put("host", endpoint.host());
-        binding.put("port", Integer.toString(endpoint.port()));
-        binding.put("username", definition.adminUser());
-        binding.put("password", definition.adminPassword());
-        binding.forEach((key, value) -> {
+        Map<String, String> login = new LinkedHashMap<>();
+        login.put("host", endpoint.host());
+        login.put("port", Integer.toString(endpoint.port()));
+        login.put("username", definition.adminUser());
+        login.put("password", definition.adminPassword());
+        login.forEach((key, value) -> {
             if (data.putIfAbsent(key, value) != null) {
                 throw new IllegalStateException("the container environment of " + definition.engine()
-                        + " has a variable named like the binding entry '" + key + "'");
+                        + " has a variable named like the admin login's entry '" + key + "'");
             }
         });
         Map<String, String> files = new LinkedHashMap<>();
@@ -135,7 +140,9 @@ final class ServerObjects {
         for (int i = 0; i < recipeFiles.size(); i++) {
             files.put(fileKey(i), Base64.getEncoder().encodeToString(recipeFiles.get(i).content()));
         }
-        return new SecretBuilder().withMetadata(meta()).withType("servicebinding.io/" + definition.engine())
+        ObjectMeta meta = meta();
+        meta.getLabels().put(CREDENTIALS, ADMIN);
+        return new SecretBuilder().withMetadata(meta).withType("Opaque")
                 .withStringData(data).withData(files.isEmpty() ? null : files).build();
     }
 

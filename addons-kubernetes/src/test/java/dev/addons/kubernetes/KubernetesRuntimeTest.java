@@ -116,18 +116,18 @@ class KubernetesRuntimeTest {
     }
 
     @Test
-    void theSecretHoldsTheContainersEnvironmentAndTheServiceBindingAndThePodTakesEveryVariableFromIt()
+    void theSecretHoldsTheContainersEnvironmentAndTheAdminLoginAndThePodTakesEveryVariableFromIt()
             throws Exception {
         RunningServer server = startReady("postgresql-2", postgres(), Placement.dedicated("shop", "production", "postgresql"));
         String name = server.attribute("object");
 
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
         Map<String, String> values = decoded(secret);
-        assertThat(secret.getType()).isEqualTo("servicebinding.io/postgresql");
+        assertAdminOnly(secret);
         assertThat(values).containsOnlyKeys("POSTGRES_USER", "POSTGRES_PASSWORD", "PGDATA",
-                "type", "provider", "host", "port", "username", "password");
+                "host", "port", "username", "password");
         assertThat(values).containsEntry("POSTGRES_PASSWORD", ADMIN_PASSWORD).containsEntry("password", ADMIN_PASSWORD)
-                .containsEntry("type", "postgresql").containsEntry("host", server.endpoint().host())
+                .containsEntry("host", server.endpoint().host())
                 .containsEntry("port", "5432").containsEntry("username", "postgres");
 
         StatefulSet set = client.apps().statefulSets().inNamespace(namespace).withName(name).get();
@@ -188,10 +188,14 @@ class KubernetesRuntimeTest {
     }
 
     @Test
-    void aSharedServerBelongsToNoAppAndAdmitsThePodsOfAnyApp() throws Exception {
+    void aSharedServerBelongsToNoAppAdmitsThePodsOfAnyAppAndKeepsItsSuperuserInAnAdminOnlySecret() throws Exception {
         RunningServer server = startReady("postgresql-shared-18-kubernetes", postgres(), Placement.shared("postgresql"));
         String name = server.attribute("object");
 
+        Secret superuser = client.secrets().inNamespace(namespace).withName(name).get();
+        assertAdminOnly(superuser);
+        assertThat(superuser.getMetadata().getLabels()).doesNotContainKeys("addons.dev/app", "addons.dev/environment");
+        assertThat(decoded(superuser)).containsEntry("username", "postgres").containsEntry("password", ADMIN_PASSWORD);
         NetworkPolicy policy = client.network().v1().networkPolicies().inNamespace(namespace).withName(name).get();
         assertThat(policy.getMetadata().getLabels()).doesNotContainKeys("addons.dev/app", "addons.dev/environment");
         assertThat(policy.getSpec().getIngress().get(0).getFrom().get(0).getPodSelector().getMatchExpressions())
@@ -202,7 +206,7 @@ class KubernetesRuntimeTest {
     }
 
     @Test
-    void anEngineWithoutPasswordGetsItsArgumentsAndASecretOfItsBindingAlone() throws Exception {
+    void anEngineWithoutPasswordGetsItsArgumentsAndASecretOfItsLoginAlone() throws Exception {
         ServerDefinition memcached = new MemcachedProvider().server(new ServerRequest("1.6", ADMIN_PASSWORD));
         RunningServer server = startReady("memcached-1", memcached, Placement.dedicated("shop", "production", "memcached"));
         String name = server.attribute("object");
@@ -211,9 +215,9 @@ class KubernetesRuntimeTest {
                 .getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getArgs()).isEqualTo(memcached.container().command());
         assertThat(container.getEnv()).isEmpty();
-        assertThat(decoded(client.secrets().inNamespace(namespace).withName(name).get()))
-                .containsOnlyKeys("type", "provider", "host", "port", "username", "password")
-                .containsEntry("type", "memcached");
+        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+        assertAdminOnly(secret);
+        assertThat(decoded(secret)).containsOnlyKeys("host", "port", "username", "password");
     }
 
     @Test
@@ -386,6 +390,17 @@ class KubernetesRuntimeTest {
 
     private List<HasMetadata> objectsOfThisHome() {
         return KubernetesRuntime.labelled(client, namespace, new KubernetesNames(home).home());
+    }
+
+    /**
+     * The server's Secret holds its admin's credentials, a shared server's superuser's among them:
+     * no app's binding (not of a servicebinding.io type, no binding {@code type} or {@code provider}
+     * entry) and labelled admin-only, for RBAC and admission policies to keep app workloads off it.
+     */
+    private static void assertAdminOnly(Secret secret) {
+        assertThat(secret.getType()).isEqualTo("Opaque");
+        assertThat(secret.getMetadata().getLabels()).containsEntry("addons.dev/credentials", "admin");
+        assertThat(decoded(secret)).doesNotContainKeys("type", "provider");
     }
 
     private static Map<String, String> decoded(Secret secret) {
