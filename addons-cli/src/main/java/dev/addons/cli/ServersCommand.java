@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code addons servers add|list|remove}: the external servers shared addons can go on. The admin
- * URL is read once and kept in the home's state; no output shows its password.
+ * URL is read once (from a file, stdin or the environment, see {@link AdminUrlOptions}) and kept in
+ * the home's state; no output shows its password.
  */
 @Command(name = "servers", synopsisSubcommandLabel = "COMMAND",
         description = "Register, list and remove external servers that shared addons can go on.",
@@ -55,9 +57,10 @@ final class ServersCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code addons servers add NAME --addon A --url URL}. */
-    @Command(name = "add", description = "Register an existing server, after checking it answers with the URL's"
-            + " admin credentials. Addons never starts, stops or removes it.")
+    /** {@code addons servers add NAME --addon A --url-file FILE|--url-stdin|--url-env NAME|--url URL}. */
+    @Command(name = "add", description = "Register an existing server, after checking it answers with the admin"
+            + " URL's credentials. Addons never starts, stops or removes it. The URL is kept owner-only and never"
+            + " shown.")
     static final class Add extends Sub {
         @Parameters(index = "0", paramLabel = "NAME", description = "Its name, used as server = \"NAME\".")
         String name;
@@ -66,16 +69,15 @@ final class ServersCommand implements Callable<Integer> {
                 description = "Its engine's addon: postgresql or mysql.")
         String addon;
 
-        @Option(names = "--url", required = true, paramLabel = "URL",
-                description = "Its admin URL, e.g. postgresql://admin:PASSWORD@10.0.0.5:5432/postgres"
-                        + " or mysql://root:PASSWORD@10.0.0.6:3306/. Kept owner-only, never shown.")
-        String url;
+        @Mixin
+        AdminUrlOptions url;
 
         @Override
         public Integer call() {
+            String adminUrl = url.read();
             ServerInfo added;
             try (Addons addons = open()) {
-                added = addons.registerServer(name, addon, url);
+                added = addons.registerServer(name, addon, adminUrl);
             }
             if (json()) {
                 Json.print(out(), map(added));
@@ -100,7 +102,7 @@ final class ServersCommand implements Callable<Integer> {
                 Json.print(out(), servers.stream().map(ServersCommand::map).toList());
             } else if (servers.isEmpty()) {
                 out().println("No external servers. Register one with: addons servers add NAME --addon ADDON"
-                        + " --url URL");
+                        + " --url-file FILE");
             } else {
                 TextTable table = new TextTable("NAME", "ADDON", "ENDPOINT", "ADMIN", "TENANTS");
                 for (ServerInfo s : servers) {

@@ -1,13 +1,18 @@
 package dev.addons.kubernetes;
 
 import dev.addons.api.Endpoint;
+import dev.addons.api.spi.ContainerFile;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.runtime.Placement;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -19,6 +24,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -29,6 +36,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,8 +46,9 @@ import java.util.Map;
  * The objects of one server, built from the provider's {@link ContainerRecipe} (the same image,
  * environment, arguments, port and data path the container runtime uses): a Secret holding the
  * container's environment and the server's Service Binding entries, a PersistentVolumeClaim for
- * its data, a StatefulSet of one replica whose container takes every variable from the Secret, a
- * Service, and a NetworkPolicy admitting only the app's pods (and addons' own). No I/O; immutable.
+ * its data, a StatefulSet of one replica whose container takes every variable from the Secret (and
+ * whose init container writes the recipe's files from it into the data volume), a Service, and a
+ * NetworkPolicy admitting only the app's pods (and addons' own). No I/O; immutable.
  */
 final class ServerObjects {
     /** The container's name in the pod. */
@@ -51,6 +60,12 @@ final class ServerObjects {
      * value: the NetworkPolicy admits them so that addons can check and provision the server.
      */
     static final String CONTROL_PLANE = "addons.dev/control-plane";
+    /** The label that marks the Secret holding a server's admin credentials, never an app's. */
+    static final String CREDENTIALS = "addons.dev/credentials";
+    /** {@link #CREDENTIALS}'s value on the server's Secret. */
+    static final String ADMIN = "admin";
+    /** Where the init container finds the recipe's files, from the Secret. */
+    private static final String FILES = "/addons-files";
 
     private final String serverId;
     private final String name;
@@ -98,29 +113,42 @@ final class ServerObjects {
     }
 
     /**
-     * The Secret: the container's environment under the variables' names, and the server's
-     * Service Binding ({@code type}, {@code provider}, {@code host}, {@code port},
-     * {@code username}, {@code password}: the admin's, the only login the runtime knows), with
-     * the Secret type {@code servicebinding.io/<engine>}.
+     * The Secret: the container's environment under the variables' names, the recipe's files, and
+     * the server's admin login ({@code host}, {@code port}, {@code username}, {@code password}),
+     * for operators and the pod only. The admin may be a shared server's superuser, so the Secret
+     * is no app's binding: of type {@code Opaque}, without the Service Binding {@code type} and
+     * {@code provider} entries a binding needs, and labelled {@value #CREDENTIALS}={@value #ADMIN}
+     * so that RBAC or admission policies can keep app workloads from reading or mounting it. An
+     * app's own credentials come from {@code addons env}.
      */
     Secret secret() {
         Map<String, String> data = new LinkedHashMap<>(definition.container().environment());
         Endpoint endpoint = endpoint();
-        Map<String, String> binding = new LinkedHashMap<>();
-        binding.put("type", definition.engine());
-        binding.put("provider", "addons");
-        binding.put("host", endpoint.host());
-        binding.put("port", Integer.toString(endpoint.port()));
-        binding.put("username", definition.adminUser());
-        binding.put("password", definition.adminPassword());
-        binding.forEach((key, value) -> {
+        Map<String, String> login = new LinkedHashMap<>();
+        login.put("host", endpoint.host());
+        login.put("port", Integer.toString(endpoint.port()));
+        login.put("username", definition.adminUser());
+        login.put("password", definition.adminPassword());
+        login.forEach((key, value) -> {
             if (data.putIfAbsent(key, value) != null) {
                 throw new IllegalStateException("the container environment of " + definition.engine()
-                        + " has a variable named like the binding entry '" + key + "'");
+                        + " has a variable named like the admin login's entry '" + key + "'");
             }
         });
-        return new SecretBuilder().withMetadata(meta()).withType("servicebinding.io/" + definition.engine())
-                .withStringData(data).build();
+        Map<String, String> files = new LinkedHashMap<>();
+        List<ContainerFile> recipeFiles = definition.container().files();
+        for (int i = 0; i < recipeFiles.size(); i++) {
+            files.put(fileKey(i), Base64.getEncoder().encodeToString(recipeFiles.get(i).content()));
+        }
+        ObjectMeta meta = meta();
+        meta.getLabels().put(CREDENTIALS, ADMIN);
+        return new SecretBuilder().withMetadata(meta).withType("Opaque")
+                .withStringData(data).withData(files.isEmpty() ? null : files).build();
+    }
+
+    /** The Secret's key of the recipe's file {@code index}: no variable's name has a dot. */
+    private static String fileKey(int index) {
+        return "addons.file." + index;
     }
 
     PersistentVolumeClaim claim() {
@@ -138,6 +166,15 @@ final class ServerObjects {
                     .withNewValueFrom().withNewSecretKeyRef(variable, name, false).endValueFrom().build());
         }
         Map<String, String> podLabels = names.labels(serverId, definition.engine(), placement);
+        List<Container> initContainers = new ArrayList<>();
+        List<Volume> volumes = new ArrayList<>();
+        volumes.add(new VolumeBuilder().withName("data").withNewPersistentVolumeClaim(name, false).build());
+        if (!recipe.files().isEmpty()) {
+            initContainers.add(filesWriter(recipe));
+            // Read by the init container only, as root; the server's container never mounts it.
+            volumes.add(new VolumeBuilder().withName("files").withNewSecret().withSecretName(name)
+                    .withDefaultMode(0400).withItems(fileItems(recipe)).endSecret().build());
+        }
         return new StatefulSetBuilder().withMetadata(meta())
                 .withNewSpec().withReplicas(1).withServiceName(name)
                 .withNewSelector().withMatchLabels(names.selector(serverId)).endSelector()
@@ -147,6 +184,7 @@ final class ServerObjects {
                 // The server needs no API access, and service links would add variables of every
                 // other Service in the namespace to its environment.
                 .withAutomountServiceAccountToken(false).withEnableServiceLinks(false)
+                .withInitContainers(initContainers)
                 .addNewContainer().withName(CONTAINER).withImage(recipe.image()).withArgs(recipe.command())
                 .withPorts(containerPorts()).withEnv(env)
                 // A sub-directory of the volume: an empty directory for the engine's init, where
@@ -154,8 +192,47 @@ final class ServerObjects {
                 .addNewVolumeMount().withName("data").withMountPath(recipe.dataPath()).withSubPath("data")
                 .endVolumeMount()
                 .endContainer()
-                .addNewVolume().withName("data").withNewPersistentVolumeClaim(name, false).endVolume()
+                .withVolumes(volumes)
                 .endSpec().endTemplate().endSpec().build();
+    }
+
+    /**
+     * The init container that writes the recipe's files, as the container runtime does before a
+     * start: the image's own shell copies each from the Secret into the data volume with its mode,
+     * owned by root, which the official images' entrypoints give to their user with the rest of
+     * the data directory. Only files in the data path can be written so, as only that outlives
+     * the init container.
+     */
+    private Container filesWriter(ContainerRecipe recipe) {
+        List<String> steps = new ArrayList<>();
+        for (int i = 0; i < recipe.files().size(); i++) {
+            ContainerFile file = recipe.files().get(i);
+            if (!file.path().startsWith(recipe.dataPath() + "/")) {
+                throw new IllegalStateException("the Kubernetes runtime writes files into the data path "
+                        + recipe.dataPath() + " only, not " + file.path() + " (" + definition.engine() + ")");
+            }
+            String target = shellQuoted(file.path());
+            steps.add("cp " + FILES + "/" + fileKey(i) + " " + target + " && chmod " + Integer.toOctalString(file.mode())
+                    + " " + target);
+        }
+        return new ContainerBuilder().withName("files").withImage(recipe.image())
+                .withCommand("sh", "-c", String.join(" && ", steps))
+                .addNewVolumeMount().withName("data").withMountPath(recipe.dataPath()).withSubPath("data")
+                .endVolumeMount()
+                .addNewVolumeMount().withName("files").withMountPath(FILES).withReadOnly(true).endVolumeMount()
+                .build();
+    }
+
+    private static List<KeyToPath> fileItems(ContainerRecipe recipe) {
+        List<KeyToPath> items = new ArrayList<>();
+        for (int i = 0; i < recipe.files().size(); i++) {
+            items.add(new KeyToPathBuilder().withKey(fileKey(i)).withPath(fileKey(i)).build());
+        }
+        return items;
+    }
+
+    private static String shellQuoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     Service service() {

@@ -2,8 +2,10 @@ package dev.addons.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.ContainerFile;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
@@ -13,13 +15,16 @@ import dev.addons.core.runtime.RunningServer;
 import dev.addons.core.runtime.RuntimeContext;
 import dev.addons.memcache.MemcachedProvider;
 import dev.addons.postgres.PostgresProvider;
+import dev.addons.redis.ValkeyProvider;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
@@ -111,18 +116,18 @@ class KubernetesRuntimeTest {
     }
 
     @Test
-    void theSecretHoldsTheContainersEnvironmentAndTheServiceBindingAndThePodTakesEveryVariableFromIt()
+    void theSecretHoldsTheContainersEnvironmentAndTheAdminLoginAndThePodTakesEveryVariableFromIt()
             throws Exception {
         RunningServer server = startReady("postgresql-2", postgres(), Placement.dedicated("shop", "production", "postgresql"));
         String name = server.attribute("object");
 
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
         Map<String, String> values = decoded(secret);
-        assertThat(secret.getType()).isEqualTo("servicebinding.io/postgresql");
+        assertAdminOnly(secret);
         assertThat(values).containsOnlyKeys("POSTGRES_USER", "POSTGRES_PASSWORD", "PGDATA",
-                "type", "provider", "host", "port", "username", "password");
+                "host", "port", "username", "password");
         assertThat(values).containsEntry("POSTGRES_PASSWORD", ADMIN_PASSWORD).containsEntry("password", ADMIN_PASSWORD)
-                .containsEntry("type", "postgresql").containsEntry("host", server.endpoint().host())
+                .containsEntry("host", server.endpoint().host())
                 .containsEntry("port", "5432").containsEntry("username", "postgres");
 
         StatefulSet set = client.apps().statefulSets().inNamespace(namespace).withName(name).get();
@@ -183,10 +188,14 @@ class KubernetesRuntimeTest {
     }
 
     @Test
-    void aSharedServerBelongsToNoAppAndAdmitsThePodsOfAnyApp() throws Exception {
+    void aSharedServerBelongsToNoAppAdmitsThePodsOfAnyAppAndKeepsItsSuperuserInAnAdminOnlySecret() throws Exception {
         RunningServer server = startReady("postgresql-shared-18-kubernetes", postgres(), Placement.shared("postgresql"));
         String name = server.attribute("object");
 
+        Secret superuser = client.secrets().inNamespace(namespace).withName(name).get();
+        assertAdminOnly(superuser);
+        assertThat(superuser.getMetadata().getLabels()).doesNotContainKeys("addons.dev/app", "addons.dev/environment");
+        assertThat(decoded(superuser)).containsEntry("username", "postgres").containsEntry("password", ADMIN_PASSWORD);
         NetworkPolicy policy = client.network().v1().networkPolicies().inNamespace(namespace).withName(name).get();
         assertThat(policy.getMetadata().getLabels()).doesNotContainKeys("addons.dev/app", "addons.dev/environment");
         assertThat(policy.getSpec().getIngress().get(0).getFrom().get(0).getPodSelector().getMatchExpressions())
@@ -197,7 +206,7 @@ class KubernetesRuntimeTest {
     }
 
     @Test
-    void anEngineWithoutPasswordGetsItsArgumentsAndASecretOfItsBindingAlone() throws Exception {
+    void anEngineWithoutPasswordGetsItsArgumentsAndASecretOfItsLoginAlone() throws Exception {
         ServerDefinition memcached = new MemcachedProvider().server(new ServerRequest("1.6", ADMIN_PASSWORD));
         RunningServer server = startReady("memcached-1", memcached, Placement.dedicated("shop", "production", "memcached"));
         String name = server.attribute("object");
@@ -206,9 +215,40 @@ class KubernetesRuntimeTest {
                 .getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getArgs()).isEqualTo(memcached.container().command());
         assertThat(container.getEnv()).isEmpty();
+        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+        assertAdminOnly(secret);
+        assertThat(decoded(secret)).containsOnlyKeys("host", "port", "username", "password");
+    }
+
+    @Test
+    void aRecipesFilesGoFromTheSecretIntoTheDataVolumeThroughAnInitContainerAndTheServerNeverSeesThePassword()
+            throws Exception {
+        ServerDefinition valkey = new ValkeyProvider().server(new ServerRequest("8", ADMIN_PASSWORD));
+        ContainerFile config = valkey.container().files().get(0);
+        RunningServer server = startReady("valkey-1", valkey, Placement.dedicated("shop", "production", "valkey"));
+        String name = server.attribute("object");
+
         assertThat(decoded(client.secrets().inNamespace(namespace).withName(name).get()))
-                .containsOnlyKeys("type", "provider", "host", "port", "username", "password")
-                .containsEntry("type", "memcached");
+                .containsEntry("addons.file.0", new String(config.content(), StandardCharsets.UTF_8));
+        PodSpec pod = client.apps().statefulSets().inNamespace(namespace).withName(name).get()
+                .getSpec().getTemplate().getSpec();
+        Container server0 = pod.getContainers().get(0);
+        assertThat(server0.getArgs()).containsExactly("valkey-server", "/data/addons-valkey.conf");
+        assertThat(server0.getEnv()).isEmpty();
+        assertThat(server0.getVolumeMounts()).extracting(VolumeMount::getName).containsExactly("data");
+        assertThat(pod.getInitContainers()).singleElement().satisfies(init -> {
+            assertThat(init.getImage()).isEqualTo(valkey.container().image());
+            assertThat(init.getCommand()).containsExactly("sh", "-c", "cp /addons-files/addons.file.0"
+                    + " '/data/addons-valkey.conf' && chmod 600 '/data/addons-valkey.conf'");
+            assertThat(init.getVolumeMounts()).extracting(VolumeMount::getName, VolumeMount::getMountPath)
+                    .containsExactly(tuple("data", "/data"), tuple("files", "/addons-files"));
+        });
+        assertThat(pod.getVolumes()).filteredOn(volume -> volume.getName().equals("files")).singleElement()
+                .satisfies(volume -> {
+                    assertThat(volume.getSecret().getSecretName()).isEqualTo(name);
+                    assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0400);
+                });
+        assertThat(pod.toString()).doesNotContain(ADMIN_PASSWORD);
     }
 
     @Test
@@ -350,6 +390,17 @@ class KubernetesRuntimeTest {
 
     private List<HasMetadata> objectsOfThisHome() {
         return KubernetesRuntime.labelled(client, namespace, new KubernetesNames(home).home());
+    }
+
+    /**
+     * The server's Secret holds its admin's credentials, a shared server's superuser's among them:
+     * no app's binding (not of a servicebinding.io type, no binding {@code type} or {@code provider}
+     * entry) and labelled admin-only, for RBAC and admission policies to keep app workloads off it.
+     */
+    private static void assertAdminOnly(Secret secret) {
+        assertThat(secret.getType()).isEqualTo("Opaque");
+        assertThat(secret.getMetadata().getLabels()).containsEntry("addons.dev/credentials", "admin");
+        assertThat(decoded(secret)).doesNotContainKeys("type", "provider");
     }
 
     private static Map<String, String> decoded(Secret secret) {

@@ -90,6 +90,17 @@ final class ValkeyProcess {
                 "");
     }
 
+    /**
+     * The configuration file of a server in the official image's container: the password only; the
+     * image's defaults and entrypoint settle the rest (all interfaces of the container, {@code /data}).
+     */
+    static String containerConfig(String password) {
+        return String.join("\n",
+                "# Written by addons for one dedicated server in a container.",
+                "requirepass " + quote(password),
+                "");
+    }
+
     /** A configuration value in double quotes, with backslashes and quotes escaped. */
     static String quote(String value) {
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {

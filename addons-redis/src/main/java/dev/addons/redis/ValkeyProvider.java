@@ -7,6 +7,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ContainerFile;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerAccess;
@@ -40,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * this host, or for 7 from {@code redis-server} 7.x (Valkey 7.2 forked from Redis 7.2); see
  * {@link ValkeyBinaries}. A requested major the host has no binary for is refused before
  * anything starts, naming what the host has. The container runtime runs the official
- * {@code valkey/valkey:<major>} image, the password given through its
- * {@code VALKEY_EXTRA_FLAGS}; a version containing {@code ':'} is a full image reference.
+ * {@code valkey/valkey:<major>} image with the command {@code valkey-server
+ * /data/addons-valkey.conf}, a file (mode 0600) the runtime writes before the start that sets the
+ * password, so that neither the container's command, its environment nor {@code ps} shows it; a
+ * version containing {@code ':'} is a full image reference.
  * {@link ValkeyProcess} tells how the server is configured.
  *
  * <p>Backups are RDB snapshots taken from the running server, and a restore replaces the
@@ -56,6 +59,11 @@ public final class ValkeyProvider implements AddonProvider {
     private static final String ADMIN_USER = "default";
     private static final int CONTAINER_PORT = 6379;
     private static final String CONTAINER_DATA = "/data";
+    /**
+     * The configuration file holding the password, in the data directory: the image's entrypoint
+     * gives what is there to the valkey user before it drops root, so the server can read the file.
+     */
+    static final String CONTAINER_CONFIG = CONTAINER_DATA + "/addons-valkey.conf";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     /** Creates the provider; does no I/O. */
@@ -102,8 +110,9 @@ public final class ValkeyProvider implements AddonProvider {
         }
         ProcessRecipe process = imageReference ? null : ValkeyProcess.recipe(version, request.adminPassword());
         ContainerRecipe container = new ContainerRecipe(imageReference ? version : "valkey/valkey:" + version,
-                Map.of("VALKEY_EXTRA_FLAGS", "--requirepass " + request.adminPassword()),
-                List.of(), CONTAINER_PORT, CONTAINER_DATA);
+                Map.of(), List.of("valkey-server", CONTAINER_CONFIG), CONTAINER_PORT, CONTAINER_DATA, Map.of(),
+                List.of(ContainerFile.text(CONTAINER_CONFIG, ValkeyProcess.containerConfig(request.adminPassword()),
+                        0600)));
         return new ServerDefinition(name(), version, ADMIN_USER, request.adminPassword(), process, container,
                 ValkeyAdmin::checkReady, START_TIMEOUT);
     }

@@ -16,9 +16,9 @@ import dev.addons.api.spi.ProcessRecipe.StopSignal;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,8 +66,15 @@ class ValkeyProviderTest {
         assertThat(process.destroySignal()).isEqualTo(StopSignal.KILL);
         assertThat(definition.container().image()).isEqualTo("valkey/valkey:" + version);
         assertThat(definition.container().port()).isEqualTo(6379);
-        assertThat(definition.container().environment())
-                .containsExactly(Map.entry("VALKEY_EXTRA_FLAGS", "--requirepass " + PASSWORD));
+        assertThat(definition.container().environment()).isEmpty();
+        assertThat(definition.container().command()).containsExactly("valkey-server", "/data/addons-valkey.conf");
+        assertThat(definition.container().files()).singleElement().satisfies(file -> {
+            assertThat(file.path()).isEqualTo("/data/addons-valkey.conf");
+            assertThat(file.mode()).isEqualTo(0600);
+            assertThat(new String(file.content(), StandardCharsets.UTF_8))
+                    .contains("\nrequirepass \"" + PASSWORD + "\"\n");
+            assertThat(file.toString()).doesNotContain(PASSWORD);
+        });
         assertThat(definition.toString()).doesNotContain(PASSWORD);
         assertThat(definition.container().toString()).doesNotContain(PASSWORD);
     }

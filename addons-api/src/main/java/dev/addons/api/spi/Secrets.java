@@ -1,27 +1,20 @@
 package dev.addons.api.spi;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
  * Random secrets for providers and runtimes. Thread-safe.
  *
- * <p>Test seam: when the environment variable {@value #RECORD_ENV} names a file (the build sets
- * it for the test suite only), every {@link #password()} is also appended to that file, owner-only,
- * so that a test can scan all the suite's logs and outputs for any password it made. Never set it
- * anywhere else.
+ * <p>Each {@link #password()} is told to the {@link SecretsObserver}s on the class path, a seam
+ * for test suites (which record them to scan their outputs); the published artifacts have none.
  */
 public final class Secrets {
-    /** The environment variable naming the file test runs record passwords in. */
-    public static final String RECORD_ENV = "ADDONS_TEST_RECORD_SECRETS";
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String RECORD = System.getenv(RECORD_ENV);
     private static final char[] ALPHABET =
             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
@@ -34,30 +27,10 @@ public final class Secrets {
      */
     public static String password() {
         String password = random(32);
-        if (RECORD != null && !RECORD.isBlank()) {
-            record(Path.of(RECORD), password);
+        for (SecretsObserver observer : Observers.ALL) {
+            observer.generated(password);
         }
         return password;
-    }
-
-    /** Appends one line; a line this short is appended whole even with several writers. */
-    private static void record(Path file, String password) {
-        try {
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            if (!Files.exists(file)) {
-                try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rw-------")));
-                } catch (java.nio.file.FileAlreadyExistsException e) {
-                    // another JVM of the suite made it meanwhile
-                }
-            }
-            Files.write(file, (password + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot record a password for the test suite's scan in " + file, e);
-        }
     }
 
     /** {@code length} random letters and digits. */
@@ -70,5 +43,29 @@ public final class Secrets {
             out[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
         }
         return new String(out);
+    }
+
+    /** The observers, loaded once, on the first password. */
+    private static final class Observers {
+        static final List<SecretsObserver> ALL = load();
+
+        private static List<SecretsObserver> load() {
+            List<SecretsObserver> found = new ArrayList<>();
+            Iterator<ServiceLoader.Provider<SecretsObserver>> providers =
+                    ServiceLoader.load(SecretsObserver.class, Secrets.class.getClassLoader()).stream().iterator();
+            while (true) {
+                try {
+                    if (!providers.hasNext()) {
+                        break;
+                    }
+                    found.add(providers.next().get());
+                } catch (ServiceConfigurationError e) {
+                    // A broken observer is reported and the others still load.
+                    System.getLogger(Secrets.class.getName()).log(System.Logger.Level.WARNING,
+                            "Skipping a SecretsObserver that cannot be loaded: " + e.getMessage(), e);
+                }
+            }
+            return List.copyOf(found);
+        }
     }
 }

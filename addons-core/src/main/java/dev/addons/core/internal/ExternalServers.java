@@ -150,7 +150,7 @@ public final class ExternalServers {
         if (server == null) {
             throw new InvalidSpecException(where + "no external server named '" + Names.printable(name)
                     + "'. Registered: " + names() + " (addons servers add NAME --addon " + provider.name()
-                    + " --url URL)");
+                    + " --url-file FILE)");
         }
         if (!server.engine().equals(provider.name())) {
             throw new InvalidSpecException(where + "external server '" + name + "' is a " + server.engine()

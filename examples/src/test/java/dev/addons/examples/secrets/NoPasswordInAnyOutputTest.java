@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.addons.api.spi.Secrets;
+import dev.addons.testsecrets.RecordingSecretsObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Scans everything the whole test suite wrote (every module's surefire reports and outputs, the
  * standard error of the JVMs tests started, the CLI's output) for every password the suite made,
- * which {@link Secrets} recorded in the file the build names in {@value Secrets#RECORD_ENV}. Runs
+ * which {@link Secrets} told {@link RecordingSecretsObserver}, which recorded them in the file the
+ * build names in {@value RecordingSecretsObserver#RECORD_ENV}. Runs
  * in its own surefire execution at {@code verify}, after every module's tests, examples' own
  * included (examples is the reactor's last module). Where nothing was recorded (a run of some
  * modules alone) it is skipped, except in CI, where that is a failure.
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class NoPasswordInAnyOutputTest {
     @Test
     void noPasswordTheSuiteMadeAppearsInAnyOutput() throws Exception {
-        String recorded = System.getenv(Secrets.RECORD_ENV);
+        String recorded = System.getenv(RecordingSecretsObserver.RECORD_ENV);
         boolean ci = "true".equals(System.getenv("CI"));
         boolean present = recorded != null && Files.isRegularFile(Path.of(recorded));
         if (ci) {

@@ -154,18 +154,35 @@ final class ContainerFiles {
     /** Copies a local file into {@code directory} of the container (running or not) as {@code name}. */
     static void copyIn(DockerApi docker, String container, String directory, String name, Path file, Owner owner)
             throws IOException {
+        copyIn(docker, container, directory, name, Files.size(file), out -> Files.copy(file, out), owner);
+    }
+
+    /** Writes {@code content} into {@code directory} of the container (created, running or not) as {@code name}. */
+    static void copyIn(DockerApi docker, String container, String directory, String name, byte[] content,
+            Owner owner) throws IOException {
+        copyIn(docker, container, directory, name, content.length, out -> out.write(content), owner);
+    }
+
+    /** Writes a file's bytes to the tar archive. */
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private static void copyIn(DockerApi docker, String container, String directory, String name, long size,
+            Content content, Owner owner) throws IOException {
         Path tar = Files.createTempFile("addons-copy-", ".tar",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(tar))) {
                 out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 TarArchiveEntry entry = new TarArchiveEntry(name);
-                entry.setSize(Files.size(file));
+                entry.setSize(size);
                 entry.setUserId(owner.uid());
                 entry.setGroupId(owner.gid());
                 entry.setMode(0100000 | owner.mode());
                 out.putArchiveEntry(entry);
-                Files.copy(file, out);
+                content.writeTo(out);
                 out.closeArchiveEntry();
             }
             try (InputStream in = Files.newInputStream(tar)) {

@@ -14,12 +14,14 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.ContainerFile;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.internal.Readiness;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * fresh start), the container on its placement's network with its ports published on 127.0.0.1
  * only, its start, and the readiness check polled through those published ports (never through a
  * container address). On failure it removes the container and, for a fresh start, the volume and
- * a network left unused, before throwing. The container's environment holds secrets: it is never
- * logged. One use.
+ * a network left unused, before throwing. The recipe's files are copied into the created
+ * container before its start. The container's environment holds secrets: it is never logged. One
+ * use.
  */
 final class ContainerStart {
     /** Where published ports listen on the host, and where clients connect. */
@@ -165,6 +168,16 @@ final class ContainerStart {
             create.withCmd(recipe.command());
         }
         create.exec();
+        // Before the start, and into a created container: its secrets never pass through its Cmd or Env.
+        for (ContainerFile file : recipe.files()) {
+            try {
+                ContainerFiles.copyIn(docker, record.container(), file.directory(), file.name(), file.content(),
+                        new ContainerFiles.Owner(0, 0, file.mode()));
+            } catch (IOException e) {
+                throw new ProvisioningException(failure("cannot write " + file.path() + " into the container: "
+                        + e.getMessage()), e);
+            }
+        }
         return null;
     }
 
