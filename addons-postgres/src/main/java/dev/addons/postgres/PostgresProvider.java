@@ -178,6 +178,12 @@ public final class PostgresProvider implements AddonProvider {
         return Optional.of(physical(request, tools) ? "physical" : "pg_dump");
     }
 
+    /** A physical backup holds a server's data files, which only its major version reads. */
+    @Override
+    public boolean versionBound(String payloadFormat) {
+        return "physical".equals(payloadFormat);
+    }
+
     /**
      * A dedicated server whose binaries have no {@code pg_dump} and whose data directory this JVM
      * can read is backed up physically; every other with {@code pg_dump}, whose dumps also load
