@@ -124,7 +124,8 @@ public final class PostgresProvider implements AddonProvider {
 
     @Override
     public Binding provision(TenantRequest request, ServerAccess server) {
-        return PostgresTenants.provision(request.tenant(), server);
+        return PostgresTenants.provision(request.tenant(), request.shared() ? PostgresTenants.SHARED_CONNECTION_LIMIT
+                : PostgresTenants.NO_CONNECTION_LIMIT, server);
     }
 
     @Override
