@@ -600,12 +600,8 @@ public final class Addons implements AutoCloseable {
         AddonProvider provider = registry.require(spec.addon());
         Optional<AddonState> existing = store.find(checkedApp, checkedEnvironment, provider.name());
         if (existing.isEmpty()) {
-            dev.addons.core.internal.BackupArchive.Manifest manifest = backups.verifiedManifest(archive);
-            if (!manifest.engine().equals(provider.name())) {
-                throw new dev.addons.api.InvalidBackupException(archive + " is a backup of " + manifest.engine()
-                        + " (" + manifest.app() + "/" + manifest.environment() + "); it cannot be restored into "
-                        + provider.name() + " of " + checkedApp + "/" + checkedEnvironment);
-            }
+            dev.addons.core.internal.BackupArchive.Manifest manifest = backups.verifiedManifest(archive, provider,
+                    spec.version(), provider.name() + " of " + checkedApp + "/" + checkedEnvironment);
             AddonSpec made = spec;
             if (spec.variant() == null) {
                 made = made.withVariant(manifest.variant());

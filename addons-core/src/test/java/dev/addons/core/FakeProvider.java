@@ -105,6 +105,12 @@ public class FakeProvider implements AddonProvider {
         return Optional.empty();
     }
 
+    /** A dump in format {@code copy} (written by tests only) restores only into its major version. */
+    @Override
+    public boolean versionBound(String payloadFormat) {
+        return "copy".equals(payloadFormat);
+    }
+
     /** Writes the tenant's rows as sorted {@code key=value} lines. */
     @Override
     public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,

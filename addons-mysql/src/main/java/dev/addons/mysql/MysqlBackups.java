@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>A restore loads the dump with the {@code mysql} client into a scratch database, as the
  * target tenant's user (granted that database for the time of the load), so that a dump can do
  * nothing the tenant could not; {@code --binary-mode} keeps the client from running commands
- * such as {@code system} found in it. Only when it has loaded are the tables swapped, in one
+ * such as {@code system} found in it, and {@code --local-infile=0} from sending a file of the
+ * machine it runs on for a {@code LOAD DATA LOCAL INFILE} in it (the servers addons starts refuse
+ * those too; the client's own refusal holds whatever its option files or the server say). Only when it has loaded are the tables swapped, in one
  * {@code RENAME TABLE} statement, which MySQL and MariaDB carry out atomically: every table of the
  * tenant moves to a holding database and every loaded one into the tenant's, which is then dropped
  * with the holding database. Sessions of the app stay open and see the new tables from their next
@@ -188,6 +190,7 @@ final class MysqlBackups {
                     "--port=" + tools.endpoint().port(),
                     "--user=" + user,
                     "--binary-mode",
+                    "--local-infile=0",
                     "--batch",
                     "--database=" + scratch),
                     Map.of("MYSQL_PWD", password), in, OutputStream.nullOutputStream());

@@ -106,7 +106,8 @@ public final class MysqlProvider implements AddonProvider {
 
     @Override
     public Binding provision(TenantRequest request, ServerAccess server) {
-        return MysqlTenants.provision(request.tenant(), server);
+        return MysqlTenants.provision(request.tenant(), request.shared() ? MysqlTenants.SHARED_CONNECTION_LIMIT
+                : MysqlTenants.NO_CONNECTION_LIMIT, server);
     }
 
     @Override

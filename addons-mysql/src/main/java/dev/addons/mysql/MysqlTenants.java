@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * sessions, read files or create users) and no privilege on any other database, which it can
  * neither open nor list. The database in its {@code GRANT} is escaped, as {@code _} would
  * otherwise be a wildcard granting databases of other tenants whose names differ there. What a
- * tenant can still see is what every MySQL user sees: the server's version and variables.
+ * tenant can still see is what every MySQL user sees: the server's version and variables. A
+ * tenant of a shared server opens at most {@link #SHARED_CONNECTION_LIMIT} sessions at once (its
+ * user's {@code MAX_USER_CONNECTIONS}), so that one app cannot take every connection the server
+ * has; the next fails with error 1226 while other tenants still connect.
  *
  * <p>The password travels only as a bind parameter, filled in by the driver, to
  * {@code CREATE USER ... IDENTIFIED BY}; MySQL keeps it as a {@code caching_sha2_password} hash,
@@ -35,6 +38,14 @@ import org.slf4j.LoggerFactory;
  */
 final class MysqlTenants {
     private static final Logger LOG = LoggerFactory.getLogger(MysqlTenants.class);
+
+    /**
+     * The sessions a tenant of a shared server may have open at once: a pool of 10 (HikariCP's
+     * default) twice over, while the server's 151 connections leave room for other tenants.
+     */
+    static final int SHARED_CONNECTION_LIMIT = 20;
+    /** {@code MAX_USER_CONNECTIONS} for none: a dedicated server's only tenant. */
+    static final int NO_CONNECTION_LIMIT = 0;
 
     /** The host part of a tenant's account: apps connect from wherever their runtime puts them. */
     private static final String ANY_HOST = "'%'";
@@ -49,8 +60,11 @@ final class MysqlTenants {
     private MysqlTenants() {
     }
 
-    /** Creates the tenant {@code name}, replacing one of that name left by an earlier attempt. */
-    static Binding provision(String name, ServerAccess server) {
+    /**
+     * Creates the tenant {@code name}, replacing one of that name left by an earlier attempt; its
+     * user may have {@code connectionLimit} sessions at once ({@link #NO_CONNECTION_LIMIT}: any).
+     */
+    static Binding provision(String name, int connectionLimit, ServerAccess server) {
         refuseReserved(name, server);
         long started = System.nanoTime();
         String user = MysqlIdentifiers.userName(name);
@@ -63,7 +77,7 @@ final class MysqlTenants {
                         + " (ended {} session(s))", name, dropped.sessions());
             }
             try {
-                serverVersion = create(admin, user, name, password);
+                serverVersion = create(admin, user, name, password, connectionLimit);
             } catch (SQLException e) {
                 dropAfterFailure(admin, user, name, e);
                 throw e;
@@ -170,12 +184,13 @@ final class MysqlTenants {
     }
 
     /** Creates database and user and grants the one to the other; returns the server's version. */
-    private static String create(Connection admin, String user, String database, String password)
-            throws SQLException {
+    private static String create(Connection admin, String user, String database, String password,
+            int connectionLimit) throws SQLException {
         try (Statement sql = admin.createStatement()) {
             sql.execute("create database " + quote(database) + " character set utf8mb4");
         }
-        try (PreparedStatement createUser = admin.prepareStatement("create user ?@" + ANY_HOST + " identified by ?")) {
+        try (PreparedStatement createUser = admin.prepareStatement("create user ?@" + ANY_HOST + " identified by ?"
+                + " with max_user_connections " + connectionLimit)) {
             createUser.setString(1, user);
             createUser.setString(2, password);
             createUser.execute();

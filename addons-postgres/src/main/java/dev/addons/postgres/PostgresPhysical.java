@@ -167,6 +167,11 @@ final class PostgresPhysical {
                 throw new ProvisioningException(what + " failed; its data is unchanged: not a physical backup");
             }
             String sourceMajor = framed.readUTF();
+            if (!sourceMajor.matches("[0-9]{1,4}")) {
+                // The archive's text goes into messages only once it is known to be a version.
+                throw new ProvisioningException(what + " failed; its data is unchanged: not a physical backup (its"
+                        + " PostgreSQL version is not a number)");
+            }
             String sourceDatabase = framed.readUTF();
             String sourceRole = framed.readUTF();
             String targetMajor;

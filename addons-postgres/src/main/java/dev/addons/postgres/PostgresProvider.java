@@ -124,7 +124,8 @@ public final class PostgresProvider implements AddonProvider {
 
     @Override
     public Binding provision(TenantRequest request, ServerAccess server) {
-        return PostgresTenants.provision(request.tenant(), server);
+        return PostgresTenants.provision(request.tenant(), request.shared() ? PostgresTenants.SHARED_CONNECTION_LIMIT
+                : PostgresTenants.NO_CONNECTION_LIMIT, server);
     }
 
     @Override
@@ -176,6 +177,12 @@ public final class PostgresProvider implements AddonProvider {
     @Override
     public Optional<String> backupFormat(TenantRequest request, ServerTools tools) {
         return Optional.of(physical(request, tools) ? "physical" : "pg_dump");
+    }
+
+    /** A physical backup holds a server's data files, which only its major version reads. */
+    @Override
+    public boolean versionBound(String payloadFormat) {
+        return "physical".equals(payloadFormat);
     }
 
     /**

@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * objects in it that every database created afterwards (another app's) would inherit. What an app
  * can still see are the cluster-wide catalogs every PostgreSQL user sees: the names of other
  * databases and roles in {@code pg_database} and {@code pg_roles}, and that other sessions exist
- * in {@code pg_stat_activity} (without their queries). Never their data.
+ * in {@code pg_stat_activity} (without their queries). Never their data. And a tenant of a shared
+ * server opens at most {@link #SHARED_CONNECTION_LIMIT} sessions at once (its role's
+ * {@code CONNECTION LIMIT}), so that one app cannot take every connection the server has; the
+ * next fails with {@code too many connections for role} while other tenants still connect.
  *
  * <p>The password never appears in SQL: the driver computes its SCRAM-SHA-256 verifier and sends
  * that, so neither a server log nor an error message can show it.
@@ -60,6 +63,14 @@ final class PostgresTenants {
      * which its first tenant takes by renaming both; reserved, so no tenant can be given this name.
      */
     static final String SPARE = "addons_spare";
+
+    /**
+     * The sessions a tenant of a shared server may have open at once: a pool of 10 (HikariCP's
+     * default) twice over, while the server's 100 connections leave room for other tenants.
+     */
+    static final int SHARED_CONNECTION_LIMIT = 20;
+    /** PostgreSQL's {@code CONNECTION LIMIT} for none: a dedicated server's only tenant. */
+    static final int NO_CONNECTION_LIMIT = -1;
 
     /** What a tenant's role may not do, besides logging in. */
     private static final String ROLE_LIMITS = "nosuperuser nocreatedb nocreaterole noreplication nobypassrls";
@@ -104,8 +115,11 @@ final class PostgresTenants {
     private PostgresTenants() {
     }
 
-    /** Creates the tenant {@code name}, replacing one of that name left by an earlier attempt. */
-    static Binding provision(String name, ServerAccess server) {
+    /**
+     * Creates the tenant {@code name}, replacing one of that name left by an earlier attempt; its
+     * role may have {@code connectionLimit} sessions at once ({@link #NO_CONNECTION_LIMIT}: any).
+     */
+    static Binding provision(String name, int connectionLimit, ServerAccess server) {
         refuseReserved(name, server);
         long started = System.nanoTime();
         String password = Secrets.password();
@@ -119,8 +133,8 @@ final class PostgresTenants {
                         + " (ended {} session(s))", name, dropped.sessions());
             }
             try {
-                if (!(dropped.spare() && takeSpare(admin, name, verifier))) {
-                    create(server, admin, name, verifier);
+                if (!(dropped.spare() && takeSpare(admin, name, connectionLimit, verifier))) {
+                    create(server, admin, name, connectionLimit, verifier);
                 }
                 if (dropped.maintenanceOpen()) {
                     closeMaintenanceDatabases(admin);
@@ -201,10 +215,11 @@ final class PostgresTenants {
      * Creates the role (with its password's SCRAM {@code verifier}) and its database, and closes
      * the database's {@code public} schema from inside it.
      */
-    private static void create(ServerAccess server, Connection admin, String name, String verifier)
-            throws SQLException {
+    private static void create(ServerAccess server, Connection admin, String name, int connectionLimit,
+            String verifier) throws SQLException {
         try (Statement sql = admin.createStatement()) {
-            sql.execute("create role " + quote(name) + " login " + ROLE_LIMITS + " password '" + verifier + "'");
+            sql.execute("create role " + quote(name) + " login connection limit " + connectionLimit + " "
+                    + ROLE_LIMITS + " password '" + verifier + "'");
         }
         createDatabase(admin, name, name);
         try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
@@ -221,12 +236,14 @@ final class PostgresTenants {
      * database's rename comes first and waits for a concurrent claim, whose tenant has it then.
      * False when another tenant took it first.
      */
-    private static boolean takeSpare(Connection admin, String name, String verifier) throws SQLException {
+    private static boolean takeSpare(Connection admin, String name, int connectionLimit, String verifier)
+            throws SQLException {
         try {
             PostgresAdmin.inTransaction(admin, sql -> {
                 sql.execute("alter database " + quote(SPARE) + " rename to " + quote(name));
                 sql.execute("alter role " + quote(SPARE) + " rename to " + quote(name));
-                sql.execute("alter role " + quote(name) + " login password '" + verifier + "'");
+                sql.execute("alter role " + quote(name) + " login connection limit " + connectionLimit
+                        + " password '" + verifier + "'");
                 return null;
             });
             return true;

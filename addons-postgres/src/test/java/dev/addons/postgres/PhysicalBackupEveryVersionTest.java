@@ -155,10 +155,12 @@ class PhysicalBackupEveryVersionTest {
         fill(vars("m17"));
         BackupInfo sixteen = addons.backup("m16", ENV, "postgresql");
 
+        // Refused from the archive's manifest, before its dump is read or the server stopped.
         assertThatThrownBy(() -> addons.restore("m17", ENV, "postgresql", sixteen.file(), true))
-                .isInstanceOf(ProvisioningException.class)
-                .hasMessageContaining("physical backup of PostgreSQL 16, which restores only into PostgreSQL 16;"
-                        + " this server runs PostgreSQL 17");
+                .isInstanceOf(InvalidBackupException.class)
+                .hasMessageContaining("is a physical backup of postgresql 16 (of m16/" + ENV + "), which restores only"
+                        + " into postgresql 16: the manifest's version is '16', the target's (postgresql of m17/" + ENV
+                        + ") '17'. Restore it into an addon of version 16");
         assertThat(ids(vars("m17"))).hasSize(ROWS);
     }
 

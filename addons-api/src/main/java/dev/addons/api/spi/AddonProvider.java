@@ -128,11 +128,25 @@ public interface AddonProvider {
     }
 
     /**
+     * Whether a dump in {@code payloadFormat} (as {@link #backupFormat} named it; null for a
+     * provider with one format) restores only into a server of the major version it was taken on,
+     * as a copy of a server's data files does (PostgreSQL: {@code physical}). addons then refuses,
+     * before any of the dump is read, an archive whose manifest names another major version than
+     * the target addon's. Default: false, the dump loads into any version.
+     *
+     * @since 0.2
+     */
+    default boolean versionBound(String payloadFormat) {
+        return false;
+    }
+
+    /**
      * Replaces the tenant's data with a snapshot {@link #backup} wrote, possibly of another app's
      * tenant or on another server of the same engine (a clone of production into staging).
      * All or nothing: when it fails, the tenant's data must be as it was (restore into a new
      * database and swap, keep the old file until the new one loads, ...). Addons has verified the
-     * archive's checksum and engine before calling this. Must not close {@code in}.
+     * archive's checksum, its engine and, for a {@link #versionBound} dump, its major version
+     * before calling this. Must not close {@code in}.
      *
      * @throws UnsupportedOperationAddonException when {@link #backupUnsupportedReason()} is not empty
      */

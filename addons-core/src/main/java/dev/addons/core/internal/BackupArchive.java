@@ -11,6 +11,7 @@ import dev.addons.core.BackupInfo;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -34,6 +36,13 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * dump. The manifest names the engine, version, variant, app and time, and carries the dump's
  * size and SHA-256, so that a restore checks all of it before anything is touched. Archives are
  * written to a temporary file and moved into place, so a file of the final name is whole.
+ *
+ * <p>An archive to read may come from anyone, so reading it trusts nothing in it: the text of its
+ * manifest is returned with control characters escaped ({@link Names#escapeControls}); no more is
+ * decompressed than its manifest and headers need before the manifest is read, nor than the
+ * manifest's dump size and the tar framing after (a small file that inflates to far more, a
+ * decompression bomb, is refused when it passes that mark, and its partial dump deleted); and a
+ * dump larger than the scratch directory's free space is refused before a byte of it is written.
  * Stateless.
  */
 public final class BackupArchive {
@@ -45,6 +54,12 @@ public final class BackupArchive {
     static final String MANIFEST = "manifest.json";
     static final String PAYLOAD = "payload";
     private static final int MANIFEST_LIMIT = 64 * 1024;
+    /** What may be decompressed before the manifest is read: its tar headers and itself. */
+    private static final long BEFORE_DUMP_LIMIT = 2L * MANIFEST_LIMIT;
+    /** What may be decompressed after the dump: its padding, the end of the tar, a record's padding. */
+    private static final long AFTER_DUMP_SLACK = 64 * 1024;
+    /** Free space a restore leaves on the scratch directory's file system beyond the dump. */
+    private static final long FREE_SPACE_RESERVE = 64L * 1024 * 1024;
     private static final int ZSTD_LEVEL = 3;
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -93,6 +108,14 @@ public final class BackupArchive {
                 String environment, Instant createdAt, String trigger, long payloadBytes, String payloadSha256) {
             this(format, engine, version, variant, app, environment, createdAt, trigger, payloadBytes, payloadSha256,
                     null);
+        }
+
+        /** This manifest with control characters escaped in its text, as read from an archive. */
+        Manifest escaped() {
+            return new Manifest(Names.escapeControls(format), Names.escapeControls(engine),
+                    Names.escapeControls(version), Names.escapeControls(variant), Names.escapeControls(app),
+                    Names.escapeControls(environment), createdAt, Names.escapeControls(trigger), payloadBytes,
+                    Names.escapeControls(payloadSha256), Names.escapeControls(payloadFormat));
         }
 
         BackupInfo info(Path file, long archiveBytes) {
@@ -192,7 +215,7 @@ public final class BackupArchive {
 
     /** The manifest alone (the archive's first entry), without reading the dump. */
     public static Manifest manifest(Path archive) {
-        try (TarArchiveInputStream tar = open(archive)) {
+        try (Bounded bounded = open(archive); TarArchiveInputStream tar = new TarArchiveInputStream(bounded)) {
             return readManifest(archive, tar);
         } catch (IOException e) {
             throw unreadable(archive, e);
@@ -205,13 +228,29 @@ public final class BackupArchive {
      * deletes. Throws {@link InvalidBackupException} for any fault.
      */
     public static Verified verify(Path archive, Path scratch) {
-        try (TarArchiveInputStream tar = open(archive)) {
+        return verify(archive, scratch, manifest -> { });
+    }
+
+    /**
+     * As {@link #verify(Path, Path)}, with {@code check} run on the manifest as soon as it is
+     * read, before any of the dump is decompressed: what it throws (a manifest that does not fit
+     * the target) ends the verification.
+     */
+    public static Verified verify(Path archive, Path scratch, Consumer<Manifest> check) {
+        try (Bounded bounded = open(archive); TarArchiveInputStream tar = new TarArchiveInputStream(bounded)) {
             Manifest manifest = readManifest(archive, tar);
+            check.accept(manifest);
             TarArchiveEntry entry = tar.getNextEntry();
             if (entry == null || !entry.getName().equals(PAYLOAD)) {
                 throw new InvalidBackupException(archive + " is not a whole addons backup: its " + PAYLOAD
                         + " is missing");
             }
+            if (entry.getSize() != manifest.payloadBytes()) {
+                throw new InvalidBackupException(archive + " is damaged or forged: its dump's tar header says "
+                        + entry.getSize() + " bytes where the manifest says " + manifest.payloadBytes());
+            }
+            refuseWithoutRoom(archive, manifest, scratch);
+            bounded.limitTo(bounded.count() + manifest.payloadBytes() + AFTER_DUMP_SLACK);
             Path dump = PrivateFiles.tempFile(scratch, "restore-");
             try {
                 MessageDigest digest = sha256();
@@ -252,13 +291,80 @@ public final class BackupArchive {
         }
     }
 
-    private static TarArchiveInputStream open(Path archive) throws IOException {
+    /** The archive's decompressed bytes, at most enough for its manifest until {@link Bounded#limitTo}. */
+    private static Bounded open(Path archive) throws IOException {
         InputStream file = new BufferedInputStream(Files.newInputStream(archive));
         try {
-            return new TarArchiveInputStream(new ZstdInputStream(file));
+            return new Bounded(new ZstdInputStream(file), archive, BEFORE_DUMP_LIMIT);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
+        }
+    }
+
+    /** Refuses a dump the scratch directory's file system has no room for, keeping a reserve free. */
+    private static void refuseWithoutRoom(Path archive, Manifest manifest, Path scratch) throws IOException {
+        long usable = Files.getFileStore(PrivateFiles.directory(scratch)).getUsableSpace();
+        if (manifest.payloadBytes() > usable - FREE_SPACE_RESERVE) {
+            throw new InvalidBackupException(archive + "'s manifest says its dump has " + manifest.payloadBytes()
+                    + " bytes; " + scratch + " has " + usable + " bytes free, and a restore leaves "
+                    + FREE_SPACE_RESERVE + " of them free: free space there, or restore a smaller backup");
+        }
+    }
+
+    /**
+     * Decompressed bytes counted against a limit: reading past it fails with
+     * {@link InvalidBackupException}, so no more than the manifest accounts for is ever inflated.
+     */
+    private static final class Bounded extends FilterInputStream {
+        private final Path archive;
+        private long limit;
+        private long count;
+
+        Bounded(InputStream in, Path archive, long limit) {
+            super(in);
+            this.archive = archive;
+            this.limit = limit;
+        }
+
+        long count() {
+            return count;
+        }
+
+        void limitTo(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            // One byte past the limit is enough to tell that there is more than allowed.
+            int allowed = (int) Math.min(length, limit - count + 1);
+            int read = in.read(buffer, offset, allowed);
+            if (read > 0) {
+                count += read;
+                if (count > limit) {
+                    throw new InvalidBackupException(archive + " decompresses to more than its " + MANIFEST
+                            + " accounts for (" + limit + " bytes read so far): refused, as a damaged or forged"
+                            + " archive (a decompression bomb) would fill the disk");
+                }
+            }
+            return read;
+        }
+
+        /** Skipped bytes are decompressed all the same, so they are read and counted. */
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buffer = new byte[(int) Math.min(Math.max(n, 0), 8192)];
+            return Math.max(read(buffer, 0, buffer.length), 0);
         }
     }
 
@@ -272,9 +378,11 @@ public final class BackupArchive {
         tar.transferTo(bytes);
         Manifest manifest;
         try {
-            manifest = JSON.readValue(bytes.toByteArray(), Manifest.class);
+            manifest = JSON.readValue(bytes.toByteArray(), Manifest.class).escaped();
         } catch (IOException | RuntimeException e) {
-            throw new InvalidBackupException(archive + " has an unreadable " + MANIFEST + ": " + e.getMessage(), e);
+            // The parser's message quotes the manifest; its cause is left out for the same reason.
+            throw new InvalidBackupException(archive + " has an unreadable " + MANIFEST + ": "
+                    + Names.escapeControls(String.valueOf(e.getMessage())));
         }
         if (!FORMAT.equals(manifest.format())) {
             throw new InvalidBackupException(archive + " is in format '" + manifest.format() + "'; this build reads "

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,15 +136,51 @@ public final class Backups {
     }
 
     /**
-     * The manifest of {@code archive} once the whole archive is verified (checksum, size); throws
+     * The manifest of {@code archive} once the whole archive is verified (checksum, size) and
+     * found to fit {@code provider} at {@code version} (null: any version); throws
      * {@link InvalidBackupException} for any fault, before anything is made from it.
      */
-    public BackupArchive.Manifest verifiedManifest(Path archive) {
-        try (BackupArchive.Verified verified = BackupArchive.verify(archive, scratch)) {
+    public BackupArchive.Manifest verifiedManifest(Path archive, AddonProvider provider, String version,
+            String target) {
+        try (BackupArchive.Verified verified = BackupArchive.verify(archive, scratch, read -> refuseMismatch(archive,
+                read, provider, version, target))) {
             return verified.manifest();
         } catch (IOException e) {
             throw new AddonException("Verifying " + archive + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Refuses an archive whose manifest does not fit the target: a backup of another engine, or a
+     * {@linkplain AddonProvider#versionBound version-bound} dump of another major version than
+     * {@code version} (null, or either version an image reference: left to the provider, which
+     * asks the server). The message names the manifest's value and the target's.
+     */
+    static void refuseMismatch(Path archive, BackupArchive.Manifest manifest, AddonProvider provider, String version,
+            String target) {
+        String of = " (of " + manifest.app() + "/" + manifest.environment() + ")";
+        if (!manifest.engine().equals(provider.name())) {
+            throw new InvalidBackupException(archive + " is a backup of " + manifest.engine() + of
+                    + "; it cannot be restored into " + target + ": the manifest's engine is '" + manifest.engine()
+                    + "', the target's '" + provider.name() + "'. Restore it into a " + manifest.engine() + " addon");
+        }
+        if (version == null || !provider.versionBound(manifest.payloadFormat())) {
+            return;
+        }
+        Optional<String> archived = major(manifest.version());
+        Optional<String> wanted = major(version);
+        if (archived.isPresent() && wanted.isPresent() && !archived.equals(wanted)) {
+            throw new InvalidBackupException(archive + " is a " + manifest.payloadFormat() + " backup of "
+                    + manifest.engine() + " " + manifest.version() + of + ", which restores only into " + manifest.engine()
+                    + " " + archived.get() + ": the manifest's version is '" + manifest.version() + "', the target's ("
+                    + target + ") '" + version + "'. Restore it into an addon of version " + archived.get());
+        }
+    }
+
+    /** The major version of a version such as {@code 16} or {@code 16.2}; empty for an image reference. */
+    private static Optional<String> major(String version) {
+        String major = version.split("\\.", 2)[0];
+        return major.matches("[0-9]+") ? Optional.of(major) : Optional.empty();
     }
 
     /**
@@ -302,13 +339,9 @@ public final class Backups {
     BackupInfo restoreInto(AddonState state, AddonProvider provider, Path archive, boolean force) {
         String subject = state.record().id();
         progress.step(subject, "verifying " + archive);
-        try (BackupArchive.Verified verified = BackupArchive.verify(archive, scratch)) {
+        try (BackupArchive.Verified verified = BackupArchive.verify(archive, scratch, read -> refuseMismatch(archive,
+                read, provider, state.record().version(), describe(state.record())))) {
             BackupArchive.Manifest manifest = verified.manifest();
-            if (!manifest.engine().equals(provider.name())) {
-                throw new InvalidBackupException(archive + " is a backup of " + manifest.engine() + " (" + manifest.app()
-                        + "/" + manifest.environment() + "); it cannot be restored into " + provider.name() + " of "
-                        + describe(state.record()));
-            }
             CrashPoints.reach("restore.verified");
             ServerAccess access = servers.access(state.serverId());
             TenantRequest tenant = state.tenant(provider);

@@ -70,8 +70,35 @@ public final class Names {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < value.length() && out.length() < 60; i++) {
             char c = value.charAt(i);
-            out.append(Character.isISOControl(c) ? String.format(Locale.ROOT, "\\u%04x", (int) c) : c);
+            out.append(hidden(c) ? escape(c) : String.valueOf(c));
         }
         return value.length() > 60 ? out + "..." : out.toString();
+    }
+
+    /**
+     * {@code value} (null stays null) with every control character (ANSI escape sequences' ESC,
+     * CR, backspace, ...) and invisible format character (right-to-left overrides) written as
+     * {@code \\uXXXX}: text read from outside (a backup's manifest) that is shown to a user can
+     * then neither drive the terminal nor hide what it says. Nothing is dropped, so an escaped
+     * value never equals a clean one it was made to look like.
+     */
+    public static String escapeControls(String value) {
+        if (value == null || value.chars().noneMatch(c -> hidden((char) c))) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length() + 16);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            out.append(hidden(c) ? escape(c) : String.valueOf(c));
+        }
+        return out.toString();
+    }
+
+    private static boolean hidden(char c) {
+        return Character.isISOControl(c) || Character.getType(c) == Character.FORMAT;
+    }
+
+    private static String escape(char c) {
+        return String.format(Locale.ROOT, "\\u%04x", (int) c);
     }
 }
