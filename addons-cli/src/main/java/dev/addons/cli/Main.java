@@ -44,7 +44,7 @@ public final class Main {
 
     @Option(names = "--home", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "The addons home: state, server data and downloads."
-                    + " Default: $ADDONS_HOME, else ~/.addons.")
+                    + " Default: $ADDONS_HOME, else /var/lib/addons for root, else ~/.addons.")
     Path home;
 
     @Option(names = "--json", scope = ScopeType.INHERIT,

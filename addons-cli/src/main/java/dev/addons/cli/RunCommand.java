@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code addons run -a APP -- COMMAND...}: runs a command with the app's variables added to its
  * environment, on this terminal, and exits with the command's exit code (127 when it cannot be
- * started). The command also gets {@code ADDONS_APP}, {@code ADDONS_ENV} and {@code ADDONS_HOME}.
+ * started). The command also gets {@code ADDONS_APP} and {@code ADDONS_ENV}, never {@code ADDONS_HOME}.
  * With {@code --wait[=DURATION]} the command starts only once every addon of the app is active.
  */
 @Command(name = "run", description = "Run a command with the app's variables added to its environment;"
@@ -37,7 +37,8 @@ final class RunCommand extends AddonsCommand {
         environment.putAll(credentials.toMap());
         environment.put("ADDONS_APP", target.app);
         environment.put("ADDONS_ENV", target.environment());
-        environment.put("ADDONS_HOME", main.home().toString());
+        // The app gets its own values, never the home whose state holds every app's.
+        environment.remove("ADDONS_HOME");
         Process process;
         try {
             process = builder.start();

@@ -138,6 +138,9 @@ class CliEndToEndTest {
             assertThat(cli("run", "-a", "runner", "--", "sh", "-c", "test \"$PGDATABASE\" = " + database
                     + " && test -n \"$PGPASSWORD\" && test \"$PGPASSWORD\" != '<redacted>'").exitCode()).isZero();
             assertThat(cli("run", "-a", "runner", "--", "sh", "-c", "exit 5").exitCode()).isEqualTo(5);
+            // Its own values, never the home whose state holds every app's (issue 17 item 2).
+            assertThat(cli("run", "-a", "runner", "--", "sh", "-c", "test -z \"${ADDONS_HOME+set}\" && test "
+                    + "\"$ADDONS_APP\" = runner").exitCode()).isZero();
         } finally {
             assertThat(cli("destroy", "postgresql", "-a", "runner").exitCode()).isZero();
         }
