@@ -76,6 +76,7 @@ public final class Addons implements AutoCloseable {
     private final ExternalServers externals;
     private final Servers servers;
     private final RestartPolicy restartPolicy;
+    private final ProgressListener progress;
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -91,6 +92,7 @@ public final class Addons implements AutoCloseable {
         builder.listeners.forEach(listeners::add);
         this.servers = new Servers(store, runtimes, builder.progress, builder.throwawayServers);
         this.restartPolicy = builder.restartPolicy;
+        this.progress = builder.progress;
         this.lifecycle = new AddonLifecycle(store, registry, servers, listeners);
         this.backups = new Backups(home, store, registry, servers, builder.progress, Clock.systemUTC());
         this.migrations = new Migrations(store, registry, servers, backups, runtimes::get, builder.progress);
@@ -807,7 +809,13 @@ public final class Addons implements AutoCloseable {
                         runtimeOf(existing.get(), runtime), where);
             }
         }
-        return ResolvedSpec.resolve(spec, registry, runtime, where);
+        ResolvedSpec resolved = ResolvedSpec.resolve(spec, registry, runtime, where);
+        if (AddonSpec.isImageReference(resolved.version())) {
+            // A custom image is had (or refused as a name no registry has) before anything is recorded.
+            runtime.obtain(resolved.provider().server(new dev.addons.api.spi.ServerRequest(resolved.version(), "unused")),
+                    resolved.provider().name() + " (" + app + "/" + environment + ")", progress);
+        }
+        return resolved;
     }
 
     /** The runtime an addon was made on, or {@code otherwise} when it cannot be had here. */

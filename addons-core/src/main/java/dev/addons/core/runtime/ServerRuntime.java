@@ -87,6 +87,18 @@ public interface ServerRuntime extends AutoCloseable {
      */
     RunningServer start(String serverId, ServerDefinition definition, Placement placement, ProgressListener progress);
 
+    /**
+     * Makes present, before anything is recorded, what a start of {@code definition} needs and
+     * this runtime can fetch (a container runtime pulls a custom image): throws
+     * {@link dev.addons.api.InvalidSpecException} when it does not exist (a tag no registry has),
+     * {@link dev.addons.api.ProvisioningException} when it cannot be had now. Nothing by default.
+     *
+     * @param subject  for progress: whose server it is, e.g. {@code postgresql (myapp/production)}
+     * @since 0.1.0
+     */
+    default void obtain(ServerDefinition definition, String subject, ProgressListener progress) {
+    }
+
     /** {@link #start(String, ServerDefinition, Placement, ProgressListener)} for a server of no app. */
     default RunningServer start(String serverId, ServerDefinition definition, ProgressListener progress) {
         return start(serverId, definition, Placement.shared(definition.engine()), progress);

@@ -83,6 +83,13 @@ public final class ContainerRuntime implements ServerRuntime {
         }
     }
 
+    /** Pulls the image unless it is local; an image no registry has is refused as invalid. */
+    @Override
+    public void obtain(ServerDefinition definition, String subject, ProgressListener progress) {
+        requireOpen();
+        images.obtain(definition.container().image(), subject, progress);
+    }
+
     @Override
     public RunningServer start(String serverId, ServerDefinition definition, Placement placement,
             ProgressListener progress) {

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.PullResponseItem;
+import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.ProgressListener;
@@ -33,6 +34,10 @@ final class Images {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration PROBE_MEMORY = Duration.ofMinutes(1);
     private static final Duration PULL_TIMEOUT = Duration.ofMinutes(15);
+    /** How Docker and Podman say a registry has no such image (Podman: "manifest unknown", "name unknown"). */
+    private static final java.util.regex.Pattern NOT_FOUND = java.util.regex.Pattern.compile(
+            "manifest unknown|name unknown|not found|does not exist|repository .* not found|pull access denied",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private final DockerApi docker;
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
@@ -86,6 +91,21 @@ final class Images {
             throw new ProvisioningException(notAvailable(image, "its pull ended without the image"));
         }
         LOG.info("{} - Pulled image {} in {} ms", serverId, image, (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /**
+     * {@link #require}, telling a reference no registry has (an unknown tag or repository) by an
+     * {@link InvalidSpecException}: a wrong name, not a passing failure.
+     */
+    void obtain(String image, String subject, ProgressListener progress) {
+        try {
+            require(image, subject, progress);
+        } catch (ProvisioningException e) {
+            if (NOT_FOUND.matcher(e.getMessage()).find()) {
+                throw new InvalidSpecException(e.getMessage(), e);
+            }
+            throw e;
+        }
     }
 
     private boolean isLocal(String image) {

@@ -210,6 +210,15 @@ class ContainerRuntimeTest {
                         + "pulled")
                 .hasMessageNotContaining(definition.adminPassword());
         assertThat(left()).isEmpty();
+        // Before anything is recorded: a registry that cannot be reached is no verdict on the name.
+        assertThatThrownBy(() -> runtime.obtain(definition, "postgresql (shop/production)",
+                dev.addons.core.runtime.ProgressListener.NONE))
+                .isExactlyInstanceOf(ProvisioningException.class)
+                .hasMessageContaining("image " + TestImages.MISSING + " is not present locally and it could not be "
+                        + "pulled");
+        runtime.obtain(TestImages.postgres(TestImages.POSTGRES), "postgresql (shop/production)",
+                dev.addons.core.runtime.ProgressListener.NONE);
+        assertThat(left()).isEmpty();
     }
 
     @Test
