@@ -21,6 +21,12 @@ import java.util.Properties;
  */
 final class PostgresUnderTest implements EngineUnderTest {
 
+    /** PostgreSQL's dynamic shared memory control segment, {@code /dev/shm/PostgreSQL.<n>}. */
+    @Override
+    public boolean usesSharedMemoryFiles() {
+        return true;
+    }
+
     @Override
     public String addon() {
         return "postgresql";

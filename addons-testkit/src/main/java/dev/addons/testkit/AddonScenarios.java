@@ -107,6 +107,9 @@ public abstract class AddonScenarios {
         engine.write(vars, "greeting", "hello");
         assertThat(engine.read(vars, "greeting")).contains("hello");
         Set<Path> sharedMemory = runtime.sharedMemoryOf(home, record);
+        if (engine.usesSharedMemoryFiles() && runtime.name().equals("process")) {
+            assertThat(sharedMemory).as("the server's files in /dev/shm").isNotEmpty();
+        }
 
         addons.destroy("solo", "production", engine.addon());
 
@@ -119,9 +122,8 @@ public abstract class AddonScenarios {
 
     @Test
     void twoAppsOnTheSharedServerHaveTheirOwnDataAndOneOutlivesTheOther() throws Exception {
-        if (addons.variants(engine.addon()).stream().noneMatch(Variant::shared)) {
-            return; // The engine offers no shared server.
-        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(addons.variants(engine.addon()).stream().anyMatch(Variant::shared),
+                engine.addon() + " offers no shared server");
         String shared = addons.variants(engine.addon()).stream().filter(Variant::shared).findFirst().orElseThrow()
                 .name();
         create("alpha", shared);
@@ -532,9 +534,8 @@ public abstract class AddonScenarios {
 
     @Test
     void aDamagedOrTruncatedBackupIsRefusedAndTheDataIsLeftAsItWas() throws Exception {
-        if (!engine.backsUp()) {
-            return; // Nothing to restore: see the test above.
-        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine.backsUp(),
+                engine.addon() + " has no backups to restore (a backup's refusal is asserted above)");
         create("guarded", Variant.DEFAULT);
         Map<String, String> vars = variables("guarded");
         engine.writeKept(vars, "row", "backed up");
@@ -558,9 +559,9 @@ public abstract class AddonScenarios {
 
     @Test
     void aMoveToTheSharedServerAndBackKeepsEveryRowAndTheVariablesFollow() throws Exception {
-        if (!engine.backsUp() || addons.variants(engine.addon()).stream().noneMatch(Variant::shared)) {
-            return; // The engine offers no shared server to move to.
-        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(engine.backsUp()
+                && addons.variants(engine.addon()).stream().anyMatch(Variant::shared),
+                engine.addon() + " offers no shared server to move to");
         String shared = addons.variants(engine.addon()).stream().filter(Variant::shared).findFirst().orElseThrow()
                 .name();
         create("mover", Variant.DEFAULT);

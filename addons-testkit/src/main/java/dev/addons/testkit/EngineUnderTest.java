@@ -50,6 +50,14 @@ public interface EngineUnderTest {
     default void checkpoint(Map<String, String> variables) throws Exception {
     }
 
+    /**
+     * Whether a server of the engine run as a host process keeps files in {@code /dev/shm}
+     * (PostgreSQL's dynamic shared memory), which the scenarios then require to find and to see go.
+     */
+    default boolean usesSharedMemoryFiles() {
+        return false;
+    }
+
     /** Whether the engine's addons have backups (a cache's do not). */
     default boolean backsUp() {
         return true;

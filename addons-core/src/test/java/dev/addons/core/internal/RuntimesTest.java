@@ -66,7 +66,7 @@ class RuntimesTest {
                 // Only where no Docker API exists at all; CI always has one.
                 assertThat(System.getenv("CI")).as("CI has a Docker API: " + runtimes.reason()).isNotEqualTo("true");
                 assertThat(runtimes.reason()).startsWith("auto: no Docker-API endpoint answered (");
-                return;
+                org.junit.jupiter.api.Assumptions.abort("no Docker API here: " + runtimes.reason());
             }
             assertThat(runtimes.reason()).startsWith("auto: a Docker API answered at ")
                     .contains(((ContainerRuntime) runtimes.chosen()).endpoint());
