@@ -11,8 +11,6 @@ import dev.addons.testkit.Loopback;
 import dev.addons.testkit.OtherJvm;
 import dev.addons.testkit.Race;
 import dev.addons.testkit.ServerProcesses;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,9 +59,8 @@ class MemcachedConcurrencyTest {
                     "jvm-own"));
             args.addAll(SAME);
             other = OtherJvm.start(home, args.toArray(String[]::new));
-            BufferedReader otherOut = new BufferedReader(new InputStreamReader(other.getInputStream(),
-                    StandardCharsets.UTF_8));
-            assertThat(otherOut.readLine()).as("the second JVM is ready").isEqualTo("ready");
+            OtherJvm.Lines otherOut = OtherJvm.Lines.of(other);
+            assertThat(otherOut.next(java.time.Duration.ofMinutes(2))).as("the second JVM is ready").contains("ready");
 
             CountDownLatch go = new CountDownLatch(1);
             List<Future<?>> running = new ArrayList<>();
@@ -86,8 +83,7 @@ class MemcachedConcurrencyTest {
                     fail("a worker thread is still running after " + HANG_MINUTES + " minutes: deadlock or hang");
                 }
             }
-            List<String> otherReports = otherOut.lines().toList();
-            assertThat(other.waitFor(HANG_MINUTES, TimeUnit.MINUTES)).as("the second JVM ended (no deadlock)").isTrue();
+            List<String> otherReports = otherOut.untilExit(java.time.Duration.ofMinutes(HANG_MINUTES));
             assertThat(other.exitValue()).as("the second JVM's exit code; its reports: " + otherReports).isZero();
             reports.addAll(otherReports);
 

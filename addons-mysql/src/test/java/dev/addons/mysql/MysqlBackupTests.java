@@ -84,8 +84,15 @@ abstract class MysqlBackupTests {
         long[] committedBefore;
         try {
             Future<?> writer = pool.submit(() -> writeUntil(stop, variables, written));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
             while (written.size() < 200) {
-                Thread.sleep(5);
+                if (writer.isDone()) {
+                    writer.get(); // its failure, if it failed
+                    org.assertj.core.api.Assertions.fail("the writer ended after " + written.size() + " rows");
+                }
+                assertThat(System.nanoTime() - deadline).as("the writer committed %d rows in 60 s", written.size())
+                        .isNegative();
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
             }
             committedBefore = ids(variables);
             dump = backup("app1", app);

@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,10 +41,71 @@ public final class OtherJvm {
 
     /** The standard output of a started JVM, once it has exited with 0 (checked). */
     public static List<String> outputOf(Process process, Path home) throws Exception {
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the other JVM ended").isTrue();
+        List<String> out = Lines.of(process).untilExit(Duration.ofMinutes(5));
         assertThat(process.exitValue()).as("other JVM's exit code; its stderr:\n" + stderr(home)).isZero();
-        return out.lines().toList();
+        return out;
+    }
+
+    /**
+     * A process's standard output, read line by line on a thread of its own, so that a reader
+     * waits with a limit: a process that hangs fails the test (and is killed) instead of hanging it.
+     */
+    public static final class Lines {
+        private static final String END = new String("end of output"); // compared by identity
+        private final Process process;
+        private final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        private Lines(Process process) {
+            this.process = process;
+            Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = out.readLine(); line != null; line = out.readLine()) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // The process was killed: its output ends here.
+                } finally {
+                    lines.add(END);
+                }
+            }, "other-jvm-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Starts reading {@code process}'s standard output. */
+        public static Lines of(Process process) {
+            return new Lines(process);
+        }
+
+        /** The next line, or empty at the end of the output; fails, killing the process, after {@code limit}. */
+        public java.util.Optional<String> next(Duration limit) throws InterruptedException {
+            String line = lines.poll(limit.toMillis(), TimeUnit.MILLISECONDS);
+            if (line == null) {
+                process.destroyForcibly();
+                fail("the other process wrote no line within " + limit + ": killed");
+            }
+            if (line == END) {
+                lines.add(END);
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(line);
+        }
+
+        /** The rest of the output once the process has ended, within {@code limit} (else it is killed and the test fails). */
+        public List<String> untilExit(Duration limit) throws InterruptedException {
+            long deadline = System.nanoTime() + limit.toNanos();
+            List<String> rest = new ArrayList<>();
+            for (java.util.Optional<String> line = next(limit); line.isPresent();
+                    line = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                rest.add(line.get());
+            }
+            if (!process.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                process.destroyForcibly();
+                fail("the other process did not end within " + limit + ": killed");
+            }
+            return rest;
+        }
     }
 
     /**
@@ -53,15 +115,16 @@ public final class OtherJvm {
     public static void killAt(String crashPoint, Path home, String... args) throws Exception {
         Process process = start(home, crashPoint, args);
         List<String> seen = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                if (line.equals(MARKER + crashPoint)) {
+        Lines out = Lines.of(process);
+        try {
+            for (java.util.Optional<String> line = out.next(Duration.ofMinutes(5)); line.isPresent();
+                    line = out.next(Duration.ofMinutes(5))) {
+                if (line.get().equals(MARKER + crashPoint)) {
                     process.destroyForcibly(); // SIGKILL
                     assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("the killed JVM is gone").isTrue();
                     return;
                 }
-                seen.add(line);
+                seen.add(line.get());
             }
         } finally {
             process.destroyForcibly();
