@@ -224,17 +224,26 @@ public final class Addons implements AutoCloseable {
                 checkEnvironment(sourceEnvironment), CREATE_TIMEOUT);
     }
 
-    /** The app's addons in an environment (not destroyed ones), by addon name. */
+    /**
+     * The app's addons in an environment (not destroyed ones), by addon name. An active addon
+     * whose server is found not running (killed while this instance is open) is marked FAILED
+     * first, as opening a home does.
+     */
     public List<AddonRecord> list(String app, String environment) {
         String checkedApp = checkApp(app);
         String checkedEnvironment = checkEnvironment(environment);
-        return store.addons().stream().map(AddonState::record)
-                .filter(r -> r.app().equals(checkedApp) && r.environment().equals(checkedEnvironment))
-                .toList();
+        java.util.function.Predicate<AddonState> ours = s -> s.record().app().equals(checkedApp)
+                && s.record().environment().equals(checkedEnvironment);
+        lifecycle.noticeDeadServers(store.addons().stream().filter(ours).toList());
+        return store.addons().stream().filter(ours).map(AddonState::record).toList();
     }
 
-    /** Every addon in this home, by app, environment and name. */
+    /**
+     * Every addon in this home, by app, environment and name. Like {@link #list}, it first marks
+     * FAILED the active addons whose server is found not running.
+     */
     public List<AddonRecord> listAll() {
+        lifecycle.noticeDeadServers(store.addons());
         return store.addons().stream().map(AddonState::record).toList();
     }
 

@@ -223,6 +223,13 @@ public abstract class AddonScenarios {
 
         runtime.kill(home, record);
 
+        // The instance that was open all along sees it too.
+        assertThat(addons.list("phoenix", "production")).singleElement().satisfies(seen -> {
+            assertThat(seen.status()).isEqualTo(Status.FAILED);
+            assertThat(seen.message()).startsWith("its server ").endsWith(" is not running");
+        });
+        assertThat(addons.health("phoenix", "production")).singleElement()
+                .satisfies(health -> assertThat(health.healthy()).isFalse());
         try (Addons later = Addons.builder().home(home).runtime(runtime.name()).build()) {
             AddonRecord again = later.create("phoenix", "production", AddonSpec.of(engine.addon())
                     .withVersion(runtime.version(engine)));

@@ -678,6 +678,27 @@ public final class AddonLifecycle {
     }
 
     /** Whether the addon's server runs; true when its runtime cannot tell now (e.g. no Docker API). */
+    /**
+     * Marks FAILED, as the reconcile at opening does, the ACTIVE addons among {@code states}
+     * whose server is not running, so that an instance kept open sees a server killed meanwhile;
+     * returns whether any was marked. One check per server (a {@code /proc} read, or a Docker API
+     * call); servers of another home's runtime that cannot be checked now are taken as running.
+     */
+    public boolean noticeDeadServers(java.util.Collection<AddonState> states) {
+        java.util.Set<String> checked = new java.util.HashSet<>();
+        boolean marked = false;
+        for (AddonState state : states) {
+            String serverId = state.serverId();
+            if (state.record().status() != Status.ACTIVE || serverId == null || !checked.add(serverId)
+                    || isRunning(state)) {
+                continue;
+            }
+            marked |= !failTenantsOf(serverId, s -> s.record().status() == Status.ACTIVE, () -> !isRunning(state),
+                    SERVER_NOT_RUNNING + serverId + " is not running").isEmpty();
+        }
+        return marked;
+    }
+
     private boolean isRunning(AddonState state) {
         try {
             return servers.isRunning(state.serverId());
