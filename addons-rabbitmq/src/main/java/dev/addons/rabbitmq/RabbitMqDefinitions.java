@@ -96,6 +96,7 @@ final class RabbitMqDefinitions {
                         + " bytes; nothing was changed");
             }
             wanted = vhostScoped(parse(new String(bytes, StandardCharsets.UTF_8)));
+            refuseWhatNoTenantMakes(what, wanted);
         } catch (IOException | IllegalArgumentException e) {
             throw new ProvisioningException(what + " failed: the backup is not a RabbitMQ definitions export ("
                     + e.getMessage() + "); nothing was changed", e);
@@ -124,6 +125,67 @@ final class RabbitMqDefinitions {
         }
         LOG.info("{} - Restored the definitions of virtual host '{}' ({}) in {} ms", request.addonId(), vhost,
                 counts(wanted), (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /**
+     * Policy keys a restore sets: they shape the virtual host's own queues and nothing beyond it.
+     * The rest (federation, shovels, anything a plugin adds) would reach out of the virtual host
+     * with the node's own rights.
+     */
+    private static final java.util.Set<String> QUEUE_POLICY_KEYS = java.util.Set.of("message-ttl", "expires",
+            "max-length", "max-length-bytes", "overflow", "dead-letter-exchange", "dead-letter-routing-key",
+            "dead-letter-strategy", "queue-mode", "queue-version", "queue-master-locator", "queue-leader-locator",
+            "delivery-limit", "max-age", "stream-max-segment-size-bytes", "alternate-exchange",
+            "ha-mode", "ha-params", "ha-sync-mode", "ha-promote-on-shutdown", "ha-promote-on-failure");
+
+    /**
+     * Refuses, before anything is touched, an archive holding what the tenant could never make
+     * itself and the admin's import would make for it: its user has no tags, so it sets no policy
+     * and no runtime parameter. Policies that only shape its queues (as an operator may have set,
+     * see {@link #QUEUE_POLICY_KEYS}) are restored; runtime parameters (federation upstreams,
+     * shovels: connections out of the virtual host as the node) and other policy keys are not.
+     */
+    static void refuseWhatNoTenantMakes(String what, Map<String, Object> wanted) {
+        Object parameters = wanted.get("parameters");
+        if (parameters instanceof List<?> list && !list.isEmpty()) {
+            List<String> components = list.stream().map(item -> item instanceof Map<?, ?> map
+                    ? printable(String.valueOf(map.get("component"))) : "?").distinct().toList();
+            throw new ProvisioningException(what + " failed: the backup holds runtime parameters (components "
+                    + components + "), which a restore does not make: they act with the node's rights beyond the"
+                    + " virtual host. Allowed: queues, exchanges, bindings and policies of the keys "
+                    + new java.util.TreeSet<>(QUEUE_POLICY_KEYS) + "; nothing was changed");
+        }
+        Object policies = wanted.get("policies");
+        if (policies instanceof List<?> list) {
+            for (Object item : list) {
+                Object definition = item instanceof Map<?, ?> map ? map.get("definition") : null;
+                if (!(definition instanceof Map<?, ?> keys)) {
+                    continue;
+                }
+                for (Object key : keys.keySet()) {
+                    if (!QUEUE_POLICY_KEYS.contains(String.valueOf(key))) {
+                        throw new ProvisioningException(what + " failed: the backup's policy '"
+                                + printable(String.valueOf(((Map<?, ?>) item).get("name"))) + "' sets '"
+                                + printable(String.valueOf(key)) + "', which a restore does not set. Allowed keys: "
+                                + new java.util.TreeSet<>(QUEUE_POLICY_KEYS) + "; nothing was changed");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Text from an archive as it may be shown: control and format characters as {@code \\uXXXX}. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            if (type == Character.CONTROL || type == Character.FORMAT) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     /** Whether the virtual host has any queue, exchange, binding, policy or parameter of its own. */

@@ -214,6 +214,37 @@ abstract class RabbitMqBackupScenarios {
                 .doesNotContain("addons-restore-check");
     }
 
+    /**
+     * Issue 17: the import runs as the admin, so an archive's runtime parameters (a federation
+     * upstream reaching other virtual hosts as the node) or foreign policy keys would be made for
+     * a tenant that can make neither. Refused before anything is touched.
+     */
+    @Test
+    void anArchiveHoldingWhatNoTenantMakesIsRefusedAndChangesNothing() throws Exception {
+        declareShopTopology();
+        Map<String, String> before = provider.summary(shop, shopBinding, shopServer.access());
+        String upstream = "{\"queues\":[],\"exchanges\":[],\"bindings\":[],\"policies\":[],\"parameters\":["
+                + "{\"component\":\"federation-upstream\",\"name\":\"all\",\"value\":{\"uri\":\"amqp://\"}}]}";
+        String federated = "{\"queues\":[],\"exchanges\":[],\"bindings\":[],\"parameters\":[],\"policies\":["
+                + "{\"name\":\"out\\u001b[2J\",\"pattern\":\".*\",\"apply-to\":\"all\",\"priority\":0,"
+                + "\"definition\":{\"federation-upstream-set\":\"all\"}}]}";
+
+        assertThatThrownBy(() -> restore(shopServer, shop, shopBinding, upstream.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining("the backup holds runtime parameters (components [federation-upstream])")
+                .hasMessageEndingWith("; nothing was changed");
+        assertThatThrownBy(() -> restore(shopServer, shop, shopBinding, federated.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining("the backup's policy 'out\\u001b[2J' sets 'federation-upstream-set', which a"
+                        + " restore does not set")
+                .hasMessageEndingWith("; nothing was changed");
+
+        assertThat(provider.summary(shop, shopBinding, shopServer.access())).isEqualTo(before);
+        ManagementApi api = ManagementApi.of(shopServer.access(), Duration.ofSeconds(10));
+        assertThat(api.get("/api/parameters").body()).doesNotContain("federation-upstream");
+        assertThat(api.get("/api/policies/shop").body()).doesNotContain("federation-upstream-set");
+    }
+
     @Test
     void aNewVirtualHostHasNoDataAndASummaryOfZeros() {
         assertThat(provider.hasData(shop, shopBinding, shopServer.access())).isFalse();
