@@ -65,7 +65,7 @@ final class PostgresBackups {
         String database = binding.require(PostgresCredentials.DATABASE);
         long started = System.nanoTime();
         try {
-            tools.run(List.of("pg_dump",
+            tools.run(List.of(PostgresTools.command(tools, "pg_dump"),
                     "--format=custom",
                     "--no-owner",
                     "--no-privileges",
@@ -99,7 +99,8 @@ final class PostgresBackups {
                 try (Connection scratchDatabase = PostgresAdmin.connect(server, scratch)) {
                     PostgresTenants.restrictPublicSchema(scratchDatabase, role);
                 }
-                load(tools, scratch, role, binding.require(PostgresCredentials.PASSWORD), in);
+                load(tools, PostgresTools.command(tools, "pg_restore"), scratch, role,
+                        binding.require(PostgresCredentials.PASSWORD), in);
                 long loaded = System.nanoTime();
                 swap(admin, database, scratch, old);
                 LOG.info("{} - Loaded the dump in {} ms and swapped it in for database {}", tenant,
@@ -191,10 +192,11 @@ final class PostgresBackups {
     }
 
     /** Loads the dump into {@code scratch} as {@code role}, in one transaction that any error aborts. */
-    private static void load(ServerTools tools, String scratch, String role, String password, InputStream in) {
+    private static void load(ServerTools tools, String pgRestore, String scratch, String role, String password,
+            InputStream in) {
         // As the tenant, logged in with its own password: not the admin with --role, whose session a
         // dump's RESET ROLE (in a function its data load runs) would turn back into the superuser.
-        tools.run(List.of("pg_restore",
+        tools.run(List.of(pgRestore,
                 "--no-owner",
                 "--no-privileges",
                 "--single-transaction",

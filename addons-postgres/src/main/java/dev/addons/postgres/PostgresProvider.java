@@ -51,8 +51,9 @@ import java.util.Set;
  * process runtime started it from. Debian's PostgreSQL 15 has them; the zonky binaries the process
  * runtime fetches for 14 and 16 to 18 do not: a dedicated server of those is backed up physically
  * instead ({@link PostgresPhysical}: PostgreSQL's online backup API, the data directory and WAL,
- * restored by replacing the data directory), while a shared one has no backup there and no move
- * between variants ({@link #moveProblem}).
+ * restored by replacing the data directory). A shared one is dumped with the host's newer tools
+ * where there are some ({@link PostgresTools}: Debian's 15 for 14); of 16 to 18 it has no backup
+ * there and no move between variants ({@link #moveProblem}).
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
@@ -186,39 +187,30 @@ public final class PostgresProvider implements AddonProvider {
     }
 
     /**
-     * A dedicated server whose binaries have no {@code pg_dump} and whose data directory this JVM
-     * can read is backed up physically; every other with {@code pg_dump}, whose dumps also load
-     * into shared servers and newer versions.
+     * A dedicated server for which neither its binaries nor the host's newer ones have
+     * {@code pg_dump}, and whose data directory this JVM can read, is backed up physically; every
+     * other with {@code pg_dump}, whose dumps also load into shared servers and newer versions.
      */
     private static boolean physical(TenantRequest request, ServerTools tools) {
-        return !request.shared() && tools.dataDirectory().isPresent() && !hasPgDump(tools);
-    }
-
-    /** Whether {@code pg_dump} runs next to the server (asked for its version: a few milliseconds). */
-    static boolean hasPgDump(ServerTools tools) {
-        try {
-            tools.run(List.of("pg_dump", "--version"), Map.of(), null, OutputStream.nullOutputStream());
-            return true;
-        } catch (UnsupportedOperationAddonException e) {
-            return false;
-        }
+        return !request.shared() && tools.dataDirectory().isPresent() && PostgresTools.find(tools, "pg_dump").isEmpty();
     }
 
     /**
      * A move between variants is a {@code pg_dump} and a {@code pg_restore} on servers of the
-     * same version: refused where the server's binaries have none (the process runtime's
-     * PostgreSQL 14, 16, 17 and 18, fetched without them), since a physical backup holds a whole
-     * dedicated server and restores only into one.
+     * same version: refused where neither the server's binaries nor the host's newer ones have
+     * them (the process runtime's PostgreSQL 16, 17 and 18, fetched without them; 14 is served by
+     * Debian's 15), since a physical backup holds a whole dedicated server and restores only into
+     * one.
      */
     @Override
     public Optional<String> moveProblem(TenantRequest from, ServerTools tools, Variant to) {
-        if (hasPgDump(tools)) {
+        if (PostgresTools.find(tools, "pg_dump").isPresent() && PostgresTools.find(tools, "pg_restore").isPresent()) {
             return Optional.empty();
         }
-        return Optional.of("a move between variants is a logical dump and load (pg_dump, pg_restore), and this"
-                + " server's binaries have none (a physical backup of a dedicated server restores only into a"
-                + " dedicated server of its version); run this version on the container runtime, or use"
-                + " PostgreSQL 15 from the host");
+        return Optional.of("a move between variants is a logical dump and load (pg_dump, pg_restore), and neither"
+                + " this server's binaries nor this host's newer PostgreSQL have them (a physical backup of a"
+                + " dedicated server restores only into a dedicated server of its version); run this version on"
+                + " the container runtime, or use PostgreSQL 14 or 15 on this host");
     }
 
     /**

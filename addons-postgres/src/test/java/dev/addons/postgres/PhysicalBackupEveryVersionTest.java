@@ -61,7 +61,7 @@ class PhysicalBackupEveryVersionTest {
 
     @AfterAll
     static void close() {
-        for (String app : List.of("p14", "p15", "p16", "p17", "p18", "q14", "q15", "q16", "q17", "q18", "m16", "m17", "s16", "d16")) {
+        for (String app : List.of("p14", "p15", "p16", "p17", "p18", "q14", "q15", "q16", "q17", "q18", "m16", "m17", "s16", "d16", "s14")) {
             addons.list(app, ENV).forEach(record -> addons.destroy(app, ENV, record.addon()));
         }
         addons.close();
@@ -95,7 +95,9 @@ class PhysicalBackupEveryVersionTest {
             pool.shutdownNow();
         }
         BackupArchive.Manifest manifest = BackupArchive.manifest(backup.file());
-        assertThat(manifest.payloadFormat()).isEqualTo(version.equals("15") ? "pg_dump" : "physical");
+        // 15 has its own pg_dump, 14 the host's 15; 16 to 18 have none: a physical backup.
+        assertThat(manifest.payloadFormat()).isEqualTo(version.equals("15") || version.equals("14") ? "pg_dump"
+                : "physical");
         assertThat(manifest.version()).isEqualTo(version);
         try (Connection connection = connect(vars(app)); Statement sql = connection.createStatement()) {
             sql.execute("delete from events where id % 2 = 0");
@@ -164,6 +166,54 @@ class PhysicalBackupEveryVersionTest {
         assertThat(ids(vars("m17"))).hasSize(ROWS);
     }
 
+    /**
+     * The fetched PostgreSQL 14 has no client tools, but Debian's 15 dump and load servers older
+     * than themselves: a shared 14 is backed up while writes go on, restored with every committed
+     * row, and moves to a dedicated server and back.
+     */
+    @Test
+    void aSharedPostgres14IsBackedUpRestoredAndMovedEitherWayWithTheHostsNewerTools() throws Exception {
+        addons.create("s14", ENV, AddonSpec.of("postgresql").withVersion("14").withVariant("shared"));
+        fill(vars("s14"));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong written = new AtomicLong();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        BackupInfo backup;
+        List<Long> committedBefore;
+        try {
+            Map<String, String> variables = vars("s14");
+            Future<?> writer = pool.submit(() -> writeUntil(stop, variables, written));
+            awaitWrites(written, 200);
+            committedBefore = ids(vars("s14"));
+            backup = addons.backup("s14", ENV, "postgresql");
+            stop.set(true);
+            writer.get(30, TimeUnit.SECONDS);
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+        assertThat(BackupArchive.manifest(backup.file()).payloadFormat()).isEqualTo("pg_dump");
+        try (Connection connection = connect(vars("s14")); Statement sql = connection.createStatement()) {
+            sql.execute("delete from events where id % 2 = 0");
+        }
+
+        addons.restore("s14", ENV, "postgresql", backup.file(), true);
+        List<Long> restored = ids(vars("s14"));
+        assertThat(restored).containsAll(committedBefore);
+        assertThat(restored.get(restored.size() - 1) - restored.get(0) + 1).isEqualTo(restored.size());
+
+        addons.migrate("s14", ENV, "postgresql", "small");
+        assertThat(addons.list("s14", ENV)).singleElement().satisfies(r -> assertThat(r.variant()).isEqualTo("small"));
+        assertThat(ids(vars("s14"))).isEqualTo(restored);
+        addons.migrate("s14", ENV, "postgresql", "shared");
+        assertThat(addons.list("s14", ENV)).singleElement().satisfies(r -> assertThat(r.variant()).isEqualTo("shared"));
+        assertThat(ids(vars("s14"))).isEqualTo(restored);
+        try (Connection connection = connect(vars("s14")); Statement sql = connection.createStatement()) {
+            assertThat(query(sql, "select current_setting('server_version_num')")).startsWith("14");
+        }
+        addons.destroy("s14", ENV, "postgresql");
+    }
+
     @Test
     void aSharedServerOfAVersionWithoutPgDumpRefusesBackupsAndMovesEitherWaySayingWhy() throws Exception {
         addons.create("s16", ENV, AddonSpec.of("postgresql").withVersion("16").withVariant("shared"));
@@ -175,7 +225,8 @@ class PhysicalBackupEveryVersionTest {
         assertThatThrownBy(() -> addons.migrate("s16", ENV, "postgresql", "small"))
                 .isInstanceOf(UnsupportedOperationAddonException.class)
                 .hasMessageContaining("Cannot move postgresql of s16/test to small: a move between variants is a"
-                        + " logical dump and load (pg_dump, pg_restore), and this server's binaries have none");
+                        + " logical dump and load (pg_dump, pg_restore), and neither this server's binaries nor this"
+                        + " host's newer PostgreSQL have them");
         assertThatThrownBy(() -> addons.migrate("d16", ENV, "postgresql", "shared"))
                 .isInstanceOf(UnsupportedOperationAddonException.class)
                 .hasMessageContaining("Cannot move postgresql of d16/test to shared: a move between variants");
