@@ -26,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  *     -Daddons.fixtures.out=$PWD/addons-core/src/test/resources/homes/format-N
  * </pre>
  *
- * The home holds: {@code shop} with a small fakedb (ACTIVE, a backup, a backup policy) and a
- * fakecache; {@code blog} with a shared fakedb on the registered external server {@code central};
+ * where N is {@code StateStore.FORMAT} (a directory that does not exist yet), then add N to
+ * {@link StateFormatTest}'s formats. Keep the homes of earlier formats: they are what later
+ * versions must still read. The home holds: {@code shop} with a small fakedb (ACTIVE, a backup,
+ * a backup policy) and a fakecache; {@code blog} with a shared fakedb on the registered external server {@code central};
  * {@code idle} stopped; {@code nap} sleeping; {@code failing} FAILED. Lock files are left out.
  */
 class StateFixturesGenerator {
@@ -38,6 +40,10 @@ class StateFixturesGenerator {
     @EnabledIfSystemProperty(named = "addons.fixtures.out", matches = ".+")
     void writeASampleHome() throws IOException {
         Path out = Path.of(System.getProperty("addons.fixtures.out"));
+        if (Files.exists(out)) {
+            throw new IllegalArgumentException("addons.fixtures.out " + out + " exists: a sample home is written once,"
+                    + " into a new directory");
+        }
         generate(home);
         copy(home, out);
     }
