@@ -86,6 +86,7 @@ public final class Addons implements AutoCloseable {
         this.home = builder.home.toAbsolutePath().normalize();
         this.registry = ProviderRegistry.forClassLoader(builder.classLoader);
         this.store = new StateStore(home);
+        store.requireReadable(); // A home of a newer addons is refused before anything runs in it.
         this.runtimes = Runtimes.open(new RuntimeContext(home, builder.cache, builder.runtimeSettings), builder.runtime,
                 builder.customRuntime);
         this.listeners = new Listeners();

@@ -621,6 +621,12 @@ public final class AddonLifecycle {
         }
     }
 
+    /** Whether an addon in {@code status} is at rest, with no process working on it (stopped or asleep too). */
+    private static boolean settled(Status status) {
+        return status == Status.ACTIVE || status == Status.FAILED || status == Status.STOPPED
+                || status == Status.SLEEPING;
+    }
+
     private int reconcileAddons(java.util.List<AddonState> interrupted) {
         return store.locked(() -> {
             int changed = 0;
@@ -629,8 +635,7 @@ public final class AddonLifecycle {
                 String problem = null;
                 if (record.status() == Status.ACTIVE && state.serverId() != null && !isRunning(state)) {
                     problem = SERVER_NOT_RUNNING + state.serverId() + " is not running";
-                } else if (record.status() != Status.ACTIVE && record.status() != Status.FAILED
-                        && (state.owner() == null || !state.owner().isAlive())) {
+                } else if (!settled(record.status()) && (state.owner() == null || !state.owner().isAlive())) {
                     problem = "interrupted while " + record.status().name().toLowerCase(Locale.ROOT)
                             + ": the process working on it exited";
                 }

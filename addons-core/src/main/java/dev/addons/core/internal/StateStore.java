@@ -1,11 +1,14 @@
 package dev.addons.core.internal;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.addons.api.AddonException;
 import dev.addons.api.Status;
+import dev.addons.core.StateFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,13 +26,27 @@ import java.util.stream.Stream;
  * {@code state/}, owner-only (they hold passwords), each replaced atomically. Readers need no
  * lock; read-modify-write sequences run under {@link #locked}, which excludes other threads and
  * other processes. Thread-safe.
+ *
+ * <p>Each file carries {@code "format": }{@value #FORMAT}; a file without it is format 0 (written
+ * before formats were numbered) and is read, then written in the current format by its next
+ * save. A file in a newer format is refused with a {@link StateFormatException} and never
+ * written over. Fields a save does not know (written by a newer version of the same format) are
+ * kept: the save carries them over from the file it replaces, in the objects that still exist
+ * (not inside list elements).
  */
 public final class StateStore {
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            // Through trees (read, then bound) numbers stay exact and as written: 1800.000000000, not 1.8E+3.
+            .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
+    /** The state format this version writes, and the newest it reads. */
+    public static final int FORMAT = 1;
+    private static final String FORMAT_FIELD = "format";
 
     private final Path addonsDir;
     private final Path serversDir;
@@ -45,6 +62,17 @@ public final class StateStore {
             throw new AddonException("Cannot create the addons home's state directory under " + home + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Checks that every state file is in a format this version reads, so that a home written by a
+     * newer addons is refused before anything is done in it.
+     *
+     * @throws StateFormatException naming the first file in a newer format
+     */
+    public void requireReadable() {
+        addons();
+        servers();
     }
 
     /** Runs {@code work} holding the home's state lock (threads and processes). */
@@ -136,27 +164,127 @@ public final class StateStore {
     }
 
     private static <T> Optional<T> read(Path file, Class<T> type) {
+        return readTree(file).map(tree -> {
+            try {
+                return JSON.treeToValue(tree, type);
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw corrupt(file, e);
+            }
+        });
+    }
+
+    /** The file's content without its format field, unless the file is missing; refuses a newer format. */
+    private static Optional<ObjectNode> readTree(Path file) {
+        JsonNode tree;
         try {
-            return Optional.of(JSON.readValue(Files.readAllBytes(file), type));
+            tree = JSON.readTree(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            // Not e.getMessage(): Jackson quotes the file's content, which may hold a password.
-            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-            throw new AddonException("State file " + file + " is corrupt near line " + line
-                    + ". Move it aside to continue.", null);
+            throw corrupt(file, e);
         } catch (IOException e) {
             throw new AddonException("State file " + file + " is unreadable: " + e.getMessage()
                     + ". Move it aside to continue.", e);
         }
+        if (!(tree instanceof ObjectNode object)) {
+            throw new AddonException("State file " + file + " is corrupt: it holds no JSON object. Move it aside to"
+                    + " continue.");
+        }
+        JsonNode format = object.remove(FORMAT_FIELD);
+        if (format != null && !format.canConvertToExactIntegral()) {
+            throw new AddonException("State file " + file + " is corrupt: its \"format\" is " + format
+                    + ", not a whole number. Move it aside to continue.");
+        }
+        int version = format == null ? 0 : format.asInt();
+        if (version < 0) {
+            throw new AddonException("State file " + file + " is corrupt: its \"format\" is " + version
+                    + ", not 0 or more. Move it aside to continue.");
+        }
+        if (version > FORMAT) {
+            throw new StateFormatException(file, version, FORMAT);
+        }
+        // Format 0 differs from 1 only in lacking the field: nothing to convert. A new format
+        // converts older trees here, one step at a time, and adds its sample home to the tests
+        // (StateFixturesGenerator, StateFormatTest).
+        return Optional.of(object);
     }
 
+    private static AddonException corrupt(Path file, com.fasterxml.jackson.core.JacksonException e) {
+        // Not e.getMessage(): Jackson quotes the file's content, which may hold a password.
+        int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+        return new AddonException("State file " + file + " is corrupt near line " + line
+                + ". Move it aside to continue.", null);
+    }
+
+    /**
+     * Writes {@code value} in the current format, with the fields of the file it replaces that
+     * this version does not know (a newer version of the same format wrote them). A file in a
+     * newer format is refused, not replaced.
+     */
     private static void write(Path file, Object value) {
+        ObjectNode tree = JSON.valueToTree(value);
+        unknownFields(file, value.getClass()).ifPresent(unknown -> keep(unknown, tree));
+        ObjectNode versioned = JSON.createObjectNode().put(FORMAT_FIELD, FORMAT);
+        versioned.setAll(tree);
         try {
-            PrivateFiles.write(file, JSON.writeValueAsBytes(value));
+            PrivateFiles.write(file, JSON.writeValueAsBytes(versioned));
         } catch (IOException e) {
             throw new AddonException("Cannot write state file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The fields of {@code file} that reading it as {@code type} drops, in nested objects as
+     * they are nested; empty when the file is missing or corrupt (a save replaces a corrupt file,
+     * as it always did).
+     */
+    private static Optional<ObjectNode> unknownFields(Path file, Class<?> type) {
+        ObjectNode old;
+        try {
+            old = readTree(file).orElse(null);
+        } catch (StateFormatException e) {
+            throw e;
+        } catch (AddonException e) {
+            return Optional.empty();
+        }
+        if (old == null) {
+            return Optional.empty();
+        }
+        JsonNode known;
+        try {
+            known = JSON.valueToTree(JSON.treeToValue(old, type));
+        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return Optional.of(dropped(old, known));
+    }
+
+    private static ObjectNode dropped(JsonNode old, JsonNode known) {
+        ObjectNode out = JSON.createObjectNode();
+        old.properties().forEach(field -> {
+            JsonNode kept = known.get(field.getKey());
+            if (kept == null) {
+                out.set(field.getKey(), field.getValue());
+            } else if (field.getValue().isObject() && kept.isObject()) {
+                ObjectNode nested = dropped(field.getValue(), kept);
+                if (!nested.isEmpty()) {
+                    out.set(field.getKey(), nested);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Adds {@code unknown} to {@code tree} where {@code tree} has no such field, into objects it still has. */
+    private static void keep(JsonNode unknown, ObjectNode tree) {
+        unknown.properties().forEach(field -> {
+            JsonNode there = tree.get(field.getKey());
+            if (there == null) {
+                tree.set(field.getKey(), field.getValue());
+            } else if (there instanceof ObjectNode object && field.getValue().isObject()) {
+                keep(field.getValue(), object);
+            }
+        });
     }
 
     private static void delete(Path file) {
