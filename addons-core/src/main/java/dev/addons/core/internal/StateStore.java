@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * The durable state of an addons home: one JSON file per addon and per server under
  * {@code state/}, owner-only (they hold passwords), each replaced atomically. Readers need no
  * lock; read-modify-write sequences run under {@link #locked}, which excludes other threads and
- * other processes. Thread-safe.
+ * other processes. The home and its state directories must be this user's alone (see
+ * {@link TrustedDirectory}), else the store refuses to open. Thread-safe.
  */
 public final class StateStore {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -41,9 +42,21 @@ public final class StateStore {
             this.addonsDir = PrivateFiles.directory(state.resolve("addons"));
             this.serversDir = PrivateFiles.directory(state.resolve("servers"));
             this.locksDir = PrivateFiles.directory(state.resolve("locks"));
+            requireTrusted(home.toAbsolutePath(), "The addons home");
+            for (Path dir : List.of(state, addonsDir, serversDir, locksDir)) {
+                requireTrusted(dir, "The addons home's state directory");
+            }
         } catch (IOException e) {
             throw new AddonException("Cannot create the addons home's state directory under " + home + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a home whose state another user could have written (passwords, what runs). */
+    private static void requireTrusted(Path dir, String what) throws IOException {
+        Optional<String> why = TrustedDirectory.whyNot(dir, what);
+        if (why.isPresent()) {
+            throw new AddonException(why.get());
         }
     }
 

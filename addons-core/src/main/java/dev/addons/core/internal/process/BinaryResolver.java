@@ -5,6 +5,7 @@ import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.BinaryDistribution.Download;
 import dev.addons.api.spi.BinaryDistribution.VersionProbe;
 import dev.addons.core.internal.PrivateFiles;
+import dev.addons.core.internal.TrustedDirectory;
 import dev.addons.core.runtime.ProgressListener;
 import java.io.IOException;
 import java.net.URI;
@@ -38,6 +39,7 @@ final class BinaryResolver implements AutoCloseable {
     /** The next step when the provider says no host has the binaries (no search path, no download). */
     static final String USE_A_CONTAINER = "It needs the container runtime (runtime = \"container\", --runtime container).";
 
+    private final Path top;
     private final Path cache;
     private final URI repository;
     private final ArtifactFetcher fetcher = new ArtifactFetcher();
@@ -48,12 +50,26 @@ final class BinaryResolver implements AutoCloseable {
      * @param repository the Maven repository's base URI, e.g. {@code https://repo1.maven.org/maven2/}
      */
     BinaryResolver(Path cache, URI repository) {
+        this(cache, cache, repository);
+    }
+
+    /**
+     * @param top        the directory given as the cache, {@code cache} or one of its parents: it and
+     *                   every directory down to {@code cache} must be this user's alone
+     * @param cache      the directory holding unpacked distributions
+     * @param repository the Maven repository's base URI, e.g. {@code https://repo1.maven.org/maven2/}
+     */
+    BinaryResolver(Path top, Path cache, URI repository) {
         if (repository.getRawUserInfo() != null) {
             // Never written to a log or message; HttpClient would not send it anyway.
             throw new IllegalArgumentException("a Maven repository URI with credentials is not supported: "
                     + repository.getScheme() + "://<redacted>@" + repository.getHost() + repository.getRawPath());
         }
         this.cache = cache.toAbsolutePath().normalize();
+        this.top = top.toAbsolutePath().normalize();
+        if (!this.cache.startsWith(this.top)) {
+            throw new IllegalArgumentException(this.cache + " is not under " + this.top);
+        }
         this.repository = repository.toString().endsWith("/") ? repository : URI.create(repository + "/");
     }
 
@@ -149,6 +165,9 @@ final class BinaryResolver implements AutoCloseable {
 
     /** The binaries when the distribution's download is unpacked in the cache already. */
     Optional<ResolvedBinaries> cached(BinaryDistribution distribution) {
+        if (distribution.downloadIfAny().isPresent() && Files.isDirectory(cache)) {
+            requireTrustedCache();
+        }
         return distribution.downloadIfAny()
                 .map(download -> unpacked(distribution, download))
                 .filter(binaries -> binaries.hasAll(distribution.requiredBinaries()));
@@ -203,6 +222,7 @@ final class BinaryResolver implements AutoCloseable {
             BinaryDistribution distribution, Download download, String subject, ProgressListener progress)
             throws IOException, InterruptedException {
         PrivateFiles.directory(cache);
+        requireTrustedCache();
         Path lockFile = cache.resolve(name(download) + ".lock");
         synchronized (MONITORS.computeIfAbsent(lockFile, path -> new Object())) {
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -244,6 +264,25 @@ final class BinaryResolver implements AutoCloseable {
             LOG.info("{} - Unpacked {} into {}", subject, download.coordinates(), target);
         } finally {
             ServerDirectories.deleteRecursively(temporary);
+        }
+    }
+
+    /**
+     * Refuses a cache another user could have written binaries into: the cache given (shared by
+     * homes) and the directories down to the unpacked distributions must be this user's and
+     * writable by no one else.
+     */
+    private void requireTrustedCache() {
+        try {
+            for (Path dir = cache; dir != null && dir.startsWith(top); dir = dir.getParent()) {
+                Optional<String> why = TrustedDirectory.whyNot(dir, "The binary cache");
+                if (why.isPresent()) {
+                    throw new ProvisioningException(why.get() + ". Or choose another cache (ADDONS_CACHE, "
+                            + "Addons.builder().cache(...)).");
+                }
+            }
+        } catch (IOException e) {
+            throw new ProvisioningException("Cannot check the binary cache " + cache + ": " + e.getMessage(), e);
         }
     }
 

@@ -143,7 +143,7 @@ public final class ProcessRuntime implements ServerRuntime {
         }
         this.home = home.toAbsolutePath().normalize();
         this.cache = cache.toAbsolutePath().normalize();
-        this.binaries = new BinaryResolver(this.cache.resolve("binaries"),
+        this.binaries = new BinaryResolver(this.cache, this.cache.resolve("binaries"),
                 Objects.requireNonNull(mavenRepository, "mavenRepository == null"));
         this.ports = ports;
         this.templates = new DataTemplates(this.home.resolve("cache").resolve("templates"), user, spares);

@@ -154,6 +154,53 @@ class BinaryResolverTest {
     }
 
     @Test
+    void aCacheOthersMayWriteIsRefusedBeforeItsBinariesAreUsed() throws Exception {
+        try (TestRepository repository = new TestRepository()) {
+            BinaryDistribution distribution = distribution(repository.put("hello", "hello.txz",
+                    TestArchive.jar("hello.txz", TestArchive.hello().xz())));
+            Path binaries = cache.resolve("binaries");
+            try (BinaryResolver resolver = new BinaryResolver(cache, binaries, repository.uri())) {
+                resolver.resolve(distribution, "test", ProgressListener.NONE);
+            }
+            Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+
+            try (BinaryResolver resolver = new BinaryResolver(cache, binaries, repository.uri())) {
+                assertThatThrownBy(() -> resolver.resolve(distribution, "test", ProgressListener.NONE))
+                        .isInstanceOf(ProvisioningException.class)
+                        .hasMessageStartingWith("The binary cache " + cache + " (owner ")
+                        .hasMessageEndingWith(", mode 0777) is writable by its group and others, who could change "
+                                + "what addons runs and reads. Make it yours alone: chmod go-w " + cache
+                                + ". Or choose another cache (ADDONS_CACHE, Addons.builder().cache(...)).");
+            }
+        }
+    }
+
+    @Test
+    void aCacheOfAnotherUserIsRefused() throws Exception {
+        try (TestRepository repository = new TestRepository()) {
+            BinaryDistribution distribution = distribution(repository.put("hello", "hello.txz",
+                    TestArchive.jar("hello.txz", TestArchive.hello().xz())));
+            Path binaries = cache.resolve("binaries");
+            try (BinaryResolver resolver = new BinaryResolver(cache, binaries, repository.uri())) {
+                resolver.resolve(distribution, "test", ProgressListener.NONE);
+            }
+            long self = dev.addons.core.internal.EffectiveUser.uid();
+            Path foreign = self == 0 ? binaries : Path.of("/");
+            if (self == 0) {
+                Files.setAttribute(binaries, "unix:uid", 65534);
+            }
+            Path top = self == 0 ? cache : foreign;
+
+            try (BinaryResolver resolver = new BinaryResolver(top, self == 0 ? binaries : foreign, repository.uri())) {
+                assertThatThrownBy(() -> resolver.resolve(distribution, "test", ProgressListener.NONE))
+                        .isInstanceOf(ProvisioningException.class)
+                        .hasMessageStartingWith("The binary cache " + foreign + " belongs to ")
+                        .hasMessageContaining("not to uid " + self + " that addons runs as");
+            }
+        }
+    }
+
+    @Test
     void aMissingArtifactNamesTheUrlTriedAndTheStatus() throws Exception {
         try (TestRepository repository = new TestRepository();
              BinaryResolver resolver = new BinaryResolver(cache, repository.uri())) {
