@@ -502,6 +502,45 @@ class ProcessRuntimeTest {
         assertThat(ServerRecord.of(old).destroySignal()).isEqualTo(ProcessRecipe.StopSignal.INT);
     }
 
+    @Test
+    void aStartRefusesADownloadedDistributionWhoseBinaryWasChangedInTheCache() throws Exception {
+        Path ready = witnesses().resolve("ready");
+        try (TestRepository repository = new TestRepository()) {
+            byte[] jar = TestArchive.jar("serve.txz", new TestArchive().directory("bin/")
+                    .file("bin/serve", 0755, "#!/bin/sh\necho > \"$1\"\nexec sleep 987.501\n").xz());
+            BinaryDistribution.Download download = repository.put("serve", "serve.txz", jar);
+            ProcessRecipe recipe = new ProcessRecipe(
+                    new BinaryDistribution("Serve 1.0", List.of(), List.of("serve"), download),
+                    ProcessRecipe.Initializer.NONE,
+                    context -> List.of(context.binary("serve").toString(), ready.toString()),
+                    ProcessRecipe.StopSignal.TERM, java.time.Duration.ofSeconds(5));
+            ServerDefinition definition = new ServerDefinition("serve", "1", "admin", "unused", recipe,
+                    new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                    server -> {
+                        if (!Files.exists(ready)) {
+                            throw new IllegalStateException("not started yet");
+                        }
+                    }, java.time.Duration.ofSeconds(10));
+            // The cache is the home's here: the engine user passes through the home to its binaries.
+            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx-----x"));
+            try (ProcessRuntime runtime = new ProcessRuntime(home, repository.uri())) {
+                runtime.destroy(start(runtime, "served", definition));
+                Path serve = home.resolve("cache/binaries/serve-1.0/bin/serve");
+                Files.writeString(serve, "#!/bin/sh\necho > \"$1\"\necho owned > /tmp/owned\nexec sleep 987.501\n");
+                Files.delete(ready);
+
+                assertThatThrownBy(() -> start(runtime, "tampered", definition))
+                        .isInstanceOf(ProvisioningException.class)
+                        .hasMessageContaining("The cached Serve 1.0 (dev.addons.test:serve:1.0) in "
+                                + home.resolve("cache/binaries/serve-1.0") + " is not what was unpacked from its "
+                                + "verified archive: bin/serve changed")
+                        .hasMessageContaining("It is not run.");
+                assertThat(ready).doesNotExist();
+                assertThat(processesRunning("sleep 987.501")).isEmpty();
+            }
+        }
+    }
+
     /** A server {@code sleep mainSeconds} with a child {@code sleep childSeconds}, ready once the child runs. */
     private ServerDefinition serverWithAChild(String childSeconds, String mainSeconds) throws IOException {
         Path started = witnesses().resolve("started");
