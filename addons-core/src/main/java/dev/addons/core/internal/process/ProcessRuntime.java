@@ -278,7 +278,7 @@ public final class ProcessRuntime implements ServerRuntime {
                     throw new ProvisioningException("Could not start server '" + serverId + "': another program "
                             + "took the chosen port " + PORT_ATTEMPTS + " times in a row", e);
                 }
-                LOG.info("{} - Port {} was taken by another program; retrying on another port", serverId, port);
+                LOG.info("{} - {}; retrying on other ports", serverId, e.getMessage());
             }
         }
     }
