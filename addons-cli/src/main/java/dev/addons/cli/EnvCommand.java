@@ -6,6 +6,7 @@ import dev.addons.core.Addons;
 import dev.addons.core.ServiceBindingDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +89,13 @@ final class EnvCommand extends AddonsCommand {
                     err().println("addons: warning: " + record.addon() + " defines no service binding; skipped");
                     continue;
                 }
-                Path dir = directory.write(record.addon(), credentials.serviceBinding());
+                Path dir;
+                try {
+                    dir = directory.write(record.addon(), credentials.serviceBinding());
+                } catch (UncheckedIOException e) {
+                    throw new ParameterException(spec.commandLine(), "-o " + output + " cannot hold bindings: "
+                            + e.getCause().getMessage());
+                }
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("path", dir.toString());
                 entry.put("entries", List.copyOf(credentials.serviceBinding().entries().keySet()));
@@ -111,6 +118,7 @@ final class EnvCommand extends AddonsCommand {
         } catch (IOException e) {
             throw new ParameterException(spec.commandLine(), "-o " + output + " cannot hold bindings: "
                     + (e instanceof java.nio.file.NotDirectoryException ? "it is not a directory"
+                            : e.getClass() == IOException.class ? e.getMessage()
                             : e.getClass().getSimpleName() + " " + e.getMessage()));
         }
     }

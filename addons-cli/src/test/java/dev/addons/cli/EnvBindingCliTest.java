@@ -105,10 +105,10 @@ class EnvBindingCliTest {
     }
 
     @Test
-    void writingAgainReplacesTheFilesAndRemovesEntriesTheBindingNoLongerHas() throws Exception {
+    void writingAgainReplacesItsFilesAndLeavesOthersAlone() throws Exception {
         Path out = files.resolve("again");
         assertThat(cli("env", "-a", APP, "--format", "binding", "-o", out.toString()).exitCode()).isZero();
-        Files.writeString(out.resolve("memcached").resolve("username"), "left from before");
+        Path foreign = Files.writeString(out.resolve("memcached").resolve("username"), "the user's own");
         Files.writeString(out.resolve("memcached").resolve("port"), "1");
 
         Cli.Result again = cli("--json", "env", "-a", APP, "--format", "binding", "-o", out.toString());
@@ -116,9 +116,46 @@ class EnvBindingCliTest {
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(JSON.readTree(again.out()).get("memcached").get("entries").toString())
                 .isEqualTo("[\"type\",\"provider\",\"host\",\"port\",\"uri\"]");
-        assertThat(out.resolve("memcached").resolve("username")).doesNotExist();
+        assertThat(foreign).as("a file addons did not write").content().isEqualTo("the user's own");
         assertThat(out.resolve("memcached").resolve("port")).content()
                 .isEqualTo(JSON.readTree(cli("env", "-a", APP, "--format", "json").out()).get("MEMCACHE_PORT").asText());
+    }
+
+    @Test
+    void anOutputThatIsASymbolicLinkIsRefusedAsBadInputInOneLine() throws IOException {
+        Path target = Files.createDirectory(files.resolve("target"));
+        Path link = Files.createSymbolicLink(files.resolve("link"), target);
+
+        Cli.Result result = cli("env", "-a", APP, "--format", "binding", "-o", link.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(Failures.BAD_INPUT);
+        assertThat(result.err().lines()).hasSize(1);
+        assertThat(result.err()).contains("-o " + link + " cannot hold bindings: " + link
+                + " is a symbolic link (to " + target + "), which is never followed");
+        try (Stream<Path> list = Files.list(target)) {
+            assertThat(list).isEmpty();
+        }
+    }
+
+    @Test
+    void aBindingDirectoryThatIsASymbolicLinkIsRefusedAndWhatItPointsToKeepsItsFiles() throws IOException {
+        Path out = files.resolve("planted");
+        assertThat(cli("env", "-a", APP, "--format", "binding", "-o", out.toString()).exitCode()).isZero();
+        Path elsewhere = Files.createDirectory(files.resolve("elsewhere"));
+        Path host = Files.writeString(elsewhere.resolve("host"), "someone's host file");
+        Path config = Files.writeString(elsewhere.resolve("config"), "someone's config");
+        Files.move(out.resolve("postgresql"), files.resolve("moved"));
+        Files.createSymbolicLink(out.resolve("postgresql"), elsewhere);
+
+        Cli.Result result = cli("env", "-a", APP, "--format", "binding", "-o", out.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(Failures.BAD_INPUT);
+        assertThat(result.err()).contains(out.resolve("postgresql") + " is a symbolic link");
+        assertThat(host).content().isEqualTo("someone's host file");
+        assertThat(config).content().isEqualTo("someone's config");
+        try (Stream<Path> list = Files.list(elsewhere)) {
+            assertThat(list).containsExactlyInAnyOrder(host, config);
+        }
     }
 
     @Test
@@ -160,7 +197,8 @@ class EnvBindingCliTest {
     private static Map<String, String> read(Path dir) throws IOException {
         Map<String, String> entries = new TreeMap<>();
         try (Stream<Path> list = Files.list(dir)) {
-            for (Path file : list.toList()) {
+            // As a binding reader does: hidden files are not entries.
+            for (Path file : list.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
                 entries.put(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
             }
         }

@@ -36,19 +36,56 @@ public final class Readiness {
     }
 
     /**
+     * Says, before each check, whether the check may be sent: a check may carry the admin's
+     * password, which must reach the server started and nothing else.
+     */
+    @FunctionalInterface
+    public interface Guard {
+        /** No guard: whatever listens on the server's ports is the server (e.g. ports a container engine holds). */
+        Guard NONE = () -> Optional.empty();
+
+        /**
+         * Empty when the check may be sent now; else why not yet, which counts as a failed check.
+         *
+         * @throws PortOwners.Taken when another program listens on the server's port: it never will be
+         * @throws Exception when it cannot tell, which counts as a failed check
+         */
+        Optional<String> whyNotYet() throws Exception;
+    }
+
+    /**
      * Returns when {@code definition}'s readiness check passes for {@code access}; throws
      * {@link NotReady} (caused by the check's last failure) when the server dies or time runs out.
      */
     public static void await(ServerDefinition definition, ServerAccess access, Liveness liveness, Pause pause)
             throws NotReady, InterruptedException {
+        try {
+            await(definition, access, liveness, pause, Guard.NONE);
+        } catch (PortOwners.Taken e) {
+            throw new IllegalStateException("no guard, so no port taken", e);
+        }
+    }
+
+    /**
+     * Like {@link #await(ServerDefinition, ServerAccess, Liveness, Pause)}, sending each check only
+     * once {@code guard} allows it.
+     *
+     * @throws PortOwners.Taken when the guard finds another program on the server's port
+     */
+    public static void await(ServerDefinition definition, ServerAccess access, Liveness liveness, Pause pause,
+            Guard guard) throws NotReady, PortOwners.Taken, InterruptedException {
         Duration timeout = definition.startTimeout();
         long begin = System.nanoTime();
         long deadline = begin + timeout.toNanos();
         while (true) {
             try {
+                Optional<String> notYet = guard.whyNotYet();
+                if (notYet.isPresent()) {
+                    throw new NotSent(notYet.get());
+                }
                 definition.readiness().check(access);
                 return;
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | PortOwners.Taken e) {
                 throw e;
             } catch (Exception e) {
                 Optional<String> dead = liveness.whyDead();
@@ -73,6 +110,15 @@ public final class Readiness {
     public static String firstLine(Throwable e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         return message.lines().findFirst().orElse(message);
+    }
+
+    /** A check not sent: the guard did not allow it yet. */
+    private static final class NotSent extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotSent(String why) {
+            super("not sent: " + why, null, false, false);
+        }
     }
 
     /** Why a server did not become ready; its cause is the readiness check's last failure. */

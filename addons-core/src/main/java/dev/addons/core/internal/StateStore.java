@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * The durable state of an addons home: one JSON file per addon and per server under
  * {@code state/}, owner-only (they hold passwords), each replaced atomically. Readers need no
  * lock; read-modify-write sequences run under {@link #locked}, which excludes other threads and
- * other processes. Thread-safe.
+ * other processes. The home and its state directories must be this user's alone (see
+ * {@link TrustedDirectory}), else the store refuses to open. Thread-safe.
  *
  * <p>Each file carries {@code "format": }{@value #FORMAT}; a file without it is format 0 (written
  * before formats were numbered) and is read, then written in the current format by its next
@@ -58,6 +59,10 @@ public final class StateStore {
             this.addonsDir = PrivateFiles.directory(state.resolve("addons"));
             this.serversDir = PrivateFiles.directory(state.resolve("servers"));
             this.locksDir = PrivateFiles.directory(state.resolve("locks"));
+            requireTrusted(home.toAbsolutePath(), "The addons home");
+            for (Path dir : List.of(state, addonsDir, serversDir, locksDir)) {
+                requireTrusted(dir, "The addons home's state directory");
+            }
         } catch (IOException e) {
             throw new AddonException("Cannot create the addons home's state directory under " + home + ": "
                     + e.getMessage(), e);
@@ -73,6 +78,14 @@ public final class StateStore {
     public void requireReadable() {
         addons();
         servers();
+    }
+
+    /** Refuses a home whose state another user could have written (passwords, what runs). */
+    private static void requireTrusted(Path dir, String what) throws IOException {
+        Optional<String> why = TrustedDirectory.whyNot(dir, what);
+        if (why.isPresent()) {
+            throw new AddonException(why.get());
+        }
     }
 
     /** Runs {@code work} holding the home's state lock (threads and processes). */

@@ -40,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * a network left unused, before throwing. The recipe's files are copied into the created
  * container before its start. The container's environment holds secrets: it is never logged. One
  * use.
+ *
+ * <p>Unlike the process runtime, the readiness check needs no guard against another program on
+ * the port (see {@code Readiness.Guard}): the container engine reserves the published host port
+ * when it starts the container (Podman's conmon or rootlessport, Docker's docker-proxy) and the
+ * start fails if another program has it, so for the container's life no other program can listen
+ * there; where the engine forwards with NAT rules, a connection to the port is sent to the
+ * container by the kernel before any local listener could see it. The listener is the container
+ * engine's process, not a descendant of this JVM, so the process runtime's check could not apply.
  */
 final class ContainerStart {
     /** Where published ports listen on the host, and where clients connect. */

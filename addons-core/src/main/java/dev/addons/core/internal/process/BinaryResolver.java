@@ -5,6 +5,7 @@ import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.BinaryDistribution.Download;
 import dev.addons.api.spi.BinaryDistribution.VersionProbe;
 import dev.addons.core.internal.PrivateFiles;
+import dev.addons.core.internal.TrustedDirectory;
 import dev.addons.core.runtime.ProgressListener;
 import java.io.IOException;
 import java.net.URI;
@@ -38,6 +39,7 @@ final class BinaryResolver implements AutoCloseable {
     /** The next step when the provider says no host has the binaries (no search path, no download). */
     static final String USE_A_CONTAINER = "It needs the container runtime (runtime = \"container\", --runtime container).";
 
+    private final Path top;
     private final Path cache;
     private final URI repository;
     private final ArtifactFetcher fetcher = new ArtifactFetcher();
@@ -48,12 +50,26 @@ final class BinaryResolver implements AutoCloseable {
      * @param repository the Maven repository's base URI, e.g. {@code https://repo1.maven.org/maven2/}
      */
     BinaryResolver(Path cache, URI repository) {
+        this(cache, cache, repository);
+    }
+
+    /**
+     * @param top        the directory given as the cache, {@code cache} or one of its parents: it and
+     *                   every directory down to {@code cache} must be this user's alone
+     * @param cache      the directory holding unpacked distributions
+     * @param repository the Maven repository's base URI, e.g. {@code https://repo1.maven.org/maven2/}
+     */
+    BinaryResolver(Path top, Path cache, URI repository) {
         if (repository.getRawUserInfo() != null) {
             // Never written to a log or message; HttpClient would not send it anyway.
             throw new IllegalArgumentException("a Maven repository URI with credentials is not supported: "
                     + repository.getScheme() + "://<redacted>@" + repository.getHost() + repository.getRawPath());
         }
         this.cache = cache.toAbsolutePath().normalize();
+        this.top = top.toAbsolutePath().normalize();
+        if (!this.cache.startsWith(this.top)) {
+            throw new IllegalArgumentException(this.cache + " is not under " + this.top);
+        }
         this.repository = repository.toString().endsWith("/") ? repository : URI.create(repository + "/");
     }
 
@@ -149,6 +165,9 @@ final class BinaryResolver implements AutoCloseable {
 
     /** The binaries when the distribution's download is unpacked in the cache already. */
     Optional<ResolvedBinaries> cached(BinaryDistribution distribution) {
+        if (distribution.downloadIfAny().isPresent() && Files.isDirectory(cache)) {
+            requireTrustedCache();
+        }
         return distribution.downloadIfAny()
                 .map(download -> unpacked(distribution, download))
                 .filter(binaries -> binaries.hasAll(distribution.requiredBinaries()));
@@ -176,10 +195,12 @@ final class BinaryResolver implements AutoCloseable {
     ResolvedBinaries resolve(List<BinaryDistribution> candidates, String subject, ProgressListener progress)
             throws InterruptedException {
         Optional<ResolvedBinaries> found = onHost(candidates);
-        if (found.isEmpty()) {
-            found = cached(candidates);
-        }
         if (found.isPresent()) {
+            return found.get();
+        }
+        found = cached(candidates);
+        if (found.isPresent()) {
+            verify(found.get().distribution(), subject, progress);
             return found.get();
         }
         Optional<BinaryDistribution> downloadable = downloadable(candidates);
@@ -202,18 +223,26 @@ final class BinaryResolver implements AutoCloseable {
     private ResolvedBinaries fetchOnce(
             BinaryDistribution distribution, Download download, String subject, ProgressListener progress)
             throws IOException, InterruptedException {
-        PrivateFiles.directory(cache);
-        Path lockFile = cache.resolve(name(download) + ".lock");
-        synchronized (MONITORS.computeIfAbsent(lockFile, path -> new Object())) {
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                channel.lock(); // against other processes; released when the channel closes
-                Optional<ResolvedBinaries> done = cached(distribution);
-                if (done.isPresent()) {
-                    LOG.debug("{} - {} was unpacked by another start meanwhile", subject, download.coordinates());
-                    return done.get();
-                }
-                fetchAndUnpack(download, subject, progress);
+        Optional<ResolvedBinaries> meanwhile = withLock(download, () -> {
+            Optional<ResolvedBinaries> done = cached(distribution);
+            if (done.isPresent()) {
+                LOG.debug("{} - {} was unpacked by another start meanwhile", subject, download.coordinates());
+                verifyLocked(distribution, subject, progress);
+                return done;
             }
+            Path unpacked = fetchAndUnpack(download, subject, progress);
+            try {
+                // The manifest first: a crash before the rename leaves no distribution to trust.
+                CacheManifest.of(unpacked).write(installDirectory(download));
+                Files.move(unpacked, installDirectory(download), StandardCopyOption.ATOMIC_MOVE);
+                LOG.info("{} - Unpacked {} into {}", subject, download.coordinates(), installDirectory(download));
+            } finally {
+                ServerDirectories.deleteRecursively(unpacked.getParent());
+            }
+            return Optional.<ResolvedBinaries>empty();
+        });
+        if (meanwhile.isPresent()) {
+            return meanwhile.get();
         }
         ResolvedBinaries binaries = unpacked(distribution, download);
         if (!binaries.hasAll(distribution.requiredBinaries())) {
@@ -223,11 +252,15 @@ final class BinaryResolver implements AutoCloseable {
         return binaries;
     }
 
-    private void fetchAndUnpack(Download download, String subject, ProgressListener progress)
+    /**
+     * Fetches and verifies the download, and unpacks it into {@code unpacked} in a new temporary
+     * directory of the cache, which the caller deletes; returns that {@code unpacked}.
+     */
+    private Path fetchAndUnpack(Download download, String subject, ProgressListener progress)
             throws IOException, InterruptedException {
-        Path target = installDirectory(download);
         Path temporary = Files.createTempDirectory(cache, "." + name(download) + "-");
         Path artifact = temporary.resolve(name(download) + ".jar");
+        boolean done = false;
         try {
             URI uri = artifactUri(download);
             LOG.info("{} - Downloading {} from {} ...", subject, download.coordinates(), uri);
@@ -240,10 +273,109 @@ final class BinaryResolver implements AutoCloseable {
             } catch (IOException e) {
                 throw new IOException(uri + ": cannot unpack " + download.archiveEntry() + ": " + e.getMessage(), e);
             }
-            Files.move(unpacked, target, StandardCopyOption.ATOMIC_MOVE);
-            LOG.info("{} - Unpacked {} into {}", subject, download.coordinates(), target);
+            Files.delete(artifact);
+            done = true;
+            return unpacked;
         } finally {
-            ServerDirectories.deleteRecursively(temporary);
+            if (!done) {
+                ServerDirectories.deleteRecursively(temporary);
+            }
+        }
+    }
+
+    /**
+     * Checks the cached distribution against the manifest recorded when it was unpacked, under
+     * the download's lock; throws {@link ProvisioningException} naming the first file that
+     * differs. A distribution unpacked before manifests were kept is compared, once, with a
+     * fresh download of its verified archive, and gets its manifest when it matches.
+     */
+    private void verify(BinaryDistribution distribution, String subject, ProgressListener progress)
+            throws InterruptedException {
+        try {
+            if (CacheManifest.recorded(installDirectory(distribution.download())).isPresent()) {
+                verifyLocked(distribution, subject, progress); // only reads: no lock needed
+            } else {
+                withLock(distribution.download(), () -> {
+                    verifyLocked(distribution, subject, progress);
+                    return null;
+                });
+            }
+        } catch (IOException e) {
+            throw new ProvisioningException("Cannot verify the cached " + distribution.description() + " ("
+                    + distribution.download().coordinates() + ") in " + installDirectory(distribution.download())
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #verify}; holding the download's lock when the distribution has no manifest yet. */
+    private void verifyLocked(BinaryDistribution distribution, String subject, ProgressListener progress)
+            throws IOException, InterruptedException {
+        Download download = distribution.download();
+        Path install = installDirectory(download);
+        long begin = System.nanoTime();
+        Optional<CacheManifest> recorded = CacheManifest.recorded(install);
+        CacheManifest manifest;
+        if (recorded.isPresent()) {
+            manifest = recorded.get();
+        } else {
+            LOG.info("{} - {} in {} has no manifest yet: comparing it with its archive, fetched again", subject,
+                    download.coordinates(), install);
+            Path unpacked = fetchAndUnpack(download, subject, progress);
+            try {
+                manifest = CacheManifest.of(unpacked);
+            } finally {
+                ServerDirectories.deleteRecursively(unpacked.getParent());
+            }
+        }
+        CacheManifest.Check check = manifest.check(install);
+        if (check.difference().isPresent()) {
+            throw new ProvisioningException("The cached " + distribution.description() + " ("
+                    + download.coordinates() + ") in " + install + " is not what was unpacked from its verified "
+                    + "archive: " + check.difference().get() + ". It is not run. Find out who changed it, then "
+                    + "delete " + install + " and " + CacheManifest.fileOf(install) + " to have it fetched again.");
+        }
+        if (recorded.isEmpty() || check.fingerprintsChanged()) {
+            // Same content, other files (a copy of the cache, a first manifest): no need to hash them next time.
+            check.now().write(install);
+        }
+        LOG.debug("{} - Verified {} in {} ms", subject, install, (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /** What may run under a download's lock. */
+    @FunctionalInterface
+    private interface Locked<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
+    /** Runs {@code work} holding the download's lock, against threads of this JVM and other processes. */
+    private <T> T withLock(Download download, Locked<T> work) throws IOException, InterruptedException {
+        PrivateFiles.directory(cache);
+        requireTrustedCache();
+        Path lockFile = cache.resolve(name(download) + ".lock");
+        synchronized (MONITORS.computeIfAbsent(lockFile, path -> new Object())) {
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                channel.lock(); // against other processes; released when the channel closes
+                return work.run();
+            }
+        }
+    }
+
+    /**
+     * Refuses a cache another user could have written binaries into: the cache given (shared by
+     * homes) and the directories down to the unpacked distributions must be this user's and
+     * writable by no one else.
+     */
+    private void requireTrustedCache() {
+        try {
+            for (Path dir = cache; dir != null && dir.startsWith(top); dir = dir.getParent()) {
+                Optional<String> why = TrustedDirectory.whyNot(dir, "The binary cache");
+                if (why.isPresent()) {
+                    throw new ProvisioningException(why.get() + ". Or choose another cache (ADDONS_CACHE, "
+                            + "Addons.builder().cache(...)).");
+                }
+            }
+        } catch (IOException e) {
+            throw new ProvisioningException("Cannot check the binary cache " + cache + ": " + e.getMessage(), e);
         }
     }
 

@@ -143,7 +143,7 @@ public final class ProcessRuntime implements ServerRuntime {
         }
         this.home = home.toAbsolutePath().normalize();
         this.cache = cache.toAbsolutePath().normalize();
-        this.binaries = new BinaryResolver(this.cache.resolve("binaries"),
+        this.binaries = new BinaryResolver(this.cache, this.cache.resolve("binaries"),
                 Objects.requireNonNull(mavenRepository, "mavenRepository == null"));
         this.ports = ports;
         this.templates = new DataTemplates(this.home.resolve("cache").resolve("templates"), user, spares);
@@ -279,7 +279,7 @@ public final class ProcessRuntime implements ServerRuntime {
                     throw new ProvisioningException("Could not start server '" + serverId + "': another program "
                             + "took the chosen port " + PORT_ATTEMPTS + " times in a row", e);
                 }
-                LOG.info("{} - Port {} was taken by another program; retrying on another port", serverId, port);
+                LOG.info("{} - {}; retrying on other ports", serverId, e.getMessage());
             }
         }
     }

@@ -6,12 +6,14 @@ import dev.addons.api.spi.DataTemplate;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.internal.PortOwners;
 import dev.addons.core.internal.Readiness;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * the provider give the admin the server's own password in place of the template's. On failure it kills what it
  * launched and deletes the directories before throwing, so nothing is left behind. A restart
  * launches the engine on the directories a former start made and, on failure, keeps them (they
- * hold the data). One use.
+ * hold the data). A readiness check may carry the admin's password, so each one is sent only while
+ * whatever listens on the server's main port is the engine's own processes (see {@link PortOwners});
+ * another program found listening on one is a {@link PortTaken}, and the check is never sent to it.
+ * One use.
  */
 final class ServerStart {
     private static final Logger LOG = LoggerFactory.getLogger(ServerStart.class);
@@ -58,6 +63,11 @@ final class ServerStart {
 
         PortTaken(int port) {
             super("port " + port + " was taken by another program", null, false, false);
+        }
+
+        /** Found before the readiness check was sent: the other program never got the admin's password. */
+        PortTaken(PortOwners.Taken taken) {
+            super(taken.getMessage() + "; the readiness check was not sent to it", taken, false, false);
         }
     }
 
@@ -147,11 +157,19 @@ final class ServerStart {
             // A copy's admin still has the template's password until it is personalized.
             ServerAccess access = new ServerAccess(serverId, endpoint, definition.adminUser(),
                     copied != null ? copied.password() : definition.adminPassword(), extraPorts);
+            // The main port only, for now: on a RabbitMQ wake an extra port (its epmd's, it seems) was
+            // found held by a process outside the new node's tree, and the wake failed. Extra ports
+            // (RabbitMQ's management API gets the admin's password) are left to a follow-up.
+            List<Integer> ports = List.of(port);
+            ProcessHandle engine = started.toHandle();
             Readiness.await(definition, access,
                     () -> started.isAlive() ? Optional.empty()
                             : Optional.of("the server exited with status " + started.exitValue()),
                     // Waiting on the process, not sleeping: a server that dies is noticed at once.
-                    millis -> started.waitFor(millis, TimeUnit.MILLISECONDS));
+                    millis -> started.waitFor(millis, TimeUnit.MILLISECONDS),
+                    // A check may carry the admin's password: only to the engine's own sockets, never to
+                    // a program that took a port meanwhile (e.g. during a restart on the same ports).
+                    () -> PortOwners.whyNotOnlyListener(ports, engine));
             long ready = System.nanoTime();
             if (copied != null) {
                 progress.step(serverId, "giving the admin its own password");
@@ -181,6 +199,9 @@ final class ServerStart {
             ProvisioningException failure = new ProvisioningException(
                     failure(Readiness.firstLine(e) + "\nLast lines of server.log:\n" + tail), cause);
             cleanUp(process, pidStart, fresh, failure);
+            if (e instanceof PortOwners.Taken taken) {
+                throw new PortTaken(taken);
+            }
             if (portTaken) {
                 throw new PortTaken(port);
             }

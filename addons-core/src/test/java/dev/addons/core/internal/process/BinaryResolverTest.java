@@ -70,7 +70,7 @@ class BinaryResolverTest {
             try (Stream<Path> files = Files.list(cache)) {
                 assertThat(files.map(path -> path.getFileName().toString()))
                         .as("no downloaded jar or temporary directory is left")
-                        .containsExactlyInAnyOrder("hello-1.0", "hello-1.0.lock");
+                        .containsExactlyInAnyOrder("hello-1.0", "hello-1.0.lock", "hello-1.0.manifest");
             }
         }
     }
@@ -150,6 +150,120 @@ class BinaryResolverTest {
             try (Stream<Path> files = Files.list(cache)) {
                 assertThat(files.map(path -> path.getFileName().toString())).containsExactly("hello-1.0.lock");
             }
+        }
+    }
+
+    @Test
+    void aCacheOthersMayWriteIsRefusedBeforeItsBinariesAreUsed() throws Exception {
+        try (TestRepository repository = new TestRepository()) {
+            BinaryDistribution distribution = distribution(repository.put("hello", "hello.txz",
+                    TestArchive.jar("hello.txz", TestArchive.hello().xz())));
+            Path binaries = cache.resolve("binaries");
+            try (BinaryResolver resolver = new BinaryResolver(cache, binaries, repository.uri())) {
+                resolver.resolve(distribution, "test", ProgressListener.NONE);
+            }
+            Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+
+            try (BinaryResolver resolver = new BinaryResolver(cache, binaries, repository.uri())) {
+                assertThatThrownBy(() -> resolver.resolve(distribution, "test", ProgressListener.NONE))
+                        .isInstanceOf(ProvisioningException.class)
+                        .hasMessageStartingWith("The binary cache " + cache + " (owner ")
+                        .hasMessageEndingWith(", mode 0777) is writable by its group and others, who could change "
+                                + "what addons runs and reads. Make it yours alone: chmod go-w " + cache
+                                + ". Or choose another cache (ADDONS_CACHE, Addons.builder().cache(...)).");
+            }
+        }
+    }
+
+    @Test
+    void aCacheOfAnotherUserIsRefused() throws Exception {
+        try (TestRepository repository = new TestRepository()) {
+            BinaryDistribution distribution = distribution(repository.put("hello", "hello.txz",
+                    TestArchive.jar("hello.txz", TestArchive.hello().xz())));
+            Path binaries = cache.resolve("binaries");
+            try (BinaryResolver resolver = new BinaryResolver(cache, binaries, repository.uri())) {
+                resolver.resolve(distribution, "test", ProgressListener.NONE);
+            }
+            long self = dev.addons.core.internal.EffectiveUser.uid();
+            Path foreign = self == 0 ? binaries : Path.of("/");
+            if (self == 0) {
+                Files.setAttribute(binaries, "unix:uid", 65534);
+            }
+            Path top = self == 0 ? cache : foreign;
+
+            try (BinaryResolver resolver = new BinaryResolver(top, self == 0 ? binaries : foreign, repository.uri())) {
+                assertThatThrownBy(() -> resolver.resolve(distribution, "test", ProgressListener.NONE))
+                        .isInstanceOf(ProvisioningException.class)
+                        .hasMessageStartingWith("The binary cache " + foreign + " belongs to ")
+                        .hasMessageContaining("not to uid " + self + " that addons runs as");
+            }
+        }
+    }
+
+    @Test
+    void aCachedBinaryChangedAfterUnpackingIsRefusedNamingIt() throws Exception {
+        try (TestRepository repository = new TestRepository();
+             BinaryResolver resolver = new BinaryResolver(cache, repository.uri())) {
+            BinaryDistribution distribution = distribution(repository.put("hello", "hello.txz",
+                    TestArchive.jar("hello.txz", TestArchive.hello().xz())));
+            Path hello = resolver.resolve(distribution, "test", ProgressListener.NONE).binary("hello");
+            Files.writeString(hello, "#!/bin/sh\necho owned\n");
+
+            assertThatThrownBy(() -> resolver.resolve(distribution, "test", ProgressListener.NONE))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageStartingWith("The cached Hello 1.0 (dev.addons.test:hello:1.0) in "
+                            + cache.resolve("hello-1.0") + " is not what was unpacked from its verified archive: "
+                            + "bin/hello changed: it is now file 0755 sha256:")
+                    .hasMessageEndingWith(" when unpacked. It is not run. Find out who changed it, then delete "
+                            + cache.resolve("hello-1.0") + " and " + cache.resolve("hello-1.0.manifest")
+                            + " to have it fetched again.");
+            assertThat(repository.requests()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aLibraryAddedToACachedDistributionIsRefused() throws Exception {
+        try (TestRepository repository = new TestRepository();
+             BinaryResolver resolver = new BinaryResolver(cache, repository.uri())) {
+            BinaryDistribution distribution = distribution(repository.put("hello", "hello.txz",
+                    TestArchive.jar("hello.txz", TestArchive.hello().xz())));
+            ResolvedBinaries binaries = resolver.resolve(distribution, "test", ProgressListener.NONE);
+            Files.writeString(binaries.libraryDirectory().resolve("libc.so.6"), "preloaded");
+
+            assertThatThrownBy(() -> resolver.resolve(distribution, "test", ProgressListener.NONE))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("is not what was unpacked from its verified archive: lib/libc.so.6 was "
+                            + "added after unpacking. It is not run.");
+        }
+    }
+
+    @Test
+    void aDistributionUnpackedWithoutAManifestIsComparedOnceWithItsArchiveFetchedAgain() throws Exception {
+        try (TestRepository repository = new TestRepository();
+             BinaryResolver resolver = new BinaryResolver(cache, repository.uri())) {
+            BinaryDistribution distribution = distribution(repository.put("hello", "hello.txz",
+                    TestArchive.jar("hello.txz", TestArchive.hello().xz())));
+            Path hello = resolver.resolve(distribution, "test", ProgressListener.NONE).binary("hello");
+            Path manifest = cache.resolve("hello-1.0.manifest");
+            String recorded = Files.readString(manifest);
+            Files.delete(manifest); // as an earlier version of addons left it
+
+            resolver.resolve(distribution, "test", ProgressListener.NONE);
+            resolver.resolve(distribution, "test", ProgressListener.NONE);
+
+            assertThat(repository.requests()).as("the first download, then one to compare with").isEqualTo(2);
+            assertThat(manifest).content().isEqualTo(recorded);
+            try (Stream<Path> files = Files.list(cache)) {
+                assertThat(files.map(path -> path.getFileName().toString()))
+                        .containsExactlyInAnyOrder("hello-1.0", "hello-1.0.lock", "hello-1.0.manifest");
+            }
+
+            Files.delete(manifest);
+            Files.writeString(hello, "#!/bin/sh\necho owned\n");
+            assertThatThrownBy(() -> resolver.resolve(distribution, "test", ProgressListener.NONE))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("bin/hello changed");
+            assertThat(manifest).doesNotExist();
         }
     }
 

@@ -502,6 +502,167 @@ class ProcessRuntimeTest {
         assertThat(ServerRecord.of(old).destroySignal()).isEqualTo(ProcessRecipe.StopSignal.INT);
     }
 
+    @Test
+    void aStartRefusesADownloadedDistributionWhoseBinaryWasChangedInTheCache() throws Exception {
+        Path ready = witnesses().resolve("ready");
+        try (TestRepository repository = new TestRepository()) {
+            byte[] jar = TestArchive.jar("serve.txz", new TestArchive().directory("bin/")
+                    .file("bin/serve", 0755, "#!/bin/sh\necho > \"$1\"\nexec sleep 987.501\n").xz());
+            BinaryDistribution.Download download = repository.put("serve", "serve.txz", jar);
+            ProcessRecipe recipe = new ProcessRecipe(
+                    new BinaryDistribution("Serve 1.0", List.of(), List.of("serve"), download),
+                    ProcessRecipe.Initializer.NONE,
+                    context -> List.of(context.binary("serve").toString(), ready.toString()),
+                    ProcessRecipe.StopSignal.TERM, java.time.Duration.ofSeconds(5));
+            ServerDefinition definition = new ServerDefinition("serve", "1", "admin", "unused", recipe,
+                    new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                    server -> {
+                        if (!Files.exists(ready)) {
+                            throw new IllegalStateException("not started yet");
+                        }
+                    }, java.time.Duration.ofSeconds(10));
+            // The cache is the home's here: the engine user passes through the home to its binaries.
+            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx-----x"));
+            try (ProcessRuntime runtime = new ProcessRuntime(home, repository.uri())) {
+                runtime.destroy(start(runtime, "served", definition));
+                Path serve = home.resolve("cache/binaries/serve-1.0/bin/serve");
+                Files.writeString(serve, "#!/bin/sh\necho > \"$1\"\necho owned > /tmp/owned\nexec sleep 987.501\n");
+                Files.delete(ready);
+
+                assertThatThrownBy(() -> start(runtime, "tampered", definition))
+                        .isInstanceOf(ProvisioningException.class)
+                        .hasMessageContaining("The cached Serve 1.0 (dev.addons.test:serve:1.0) in "
+                                + home.resolve("cache/binaries/serve-1.0") + " is not what was unpacked from its "
+                                + "verified archive: bin/serve changed")
+                        .hasMessageContaining("It is not run.");
+                assertThat(ready).doesNotExist();
+                assertThat(processesRunning("sleep 987.501")).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aReadinessCheckIsNeverSentToAProgramThatTookThePortAndTheServerStartsOnAnother() throws Exception {
+        try (Eavesdropper other = new Eavesdropper()) {
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            ServerDefinition definition = redisWithPassword();
+            try (ProcessRuntime runtime = new ProcessRuntime(home, URI_UNUSED,
+                    () -> calls.getAndIncrement() == 0 ? other.port() : PortAllocator.freePort())) {
+                RunningServer server = start(runtime, "guarded", definition);
+
+                assertThat(server.endpoint().port()).isNotEqualTo(other.port());
+                assertThat(authPing(server.endpoint().port(), definition.adminPassword())).isEqualTo("+OK +PONG");
+                assertThat(other.received()).as("what the program on the first port received").isEmpty();
+                assertThat(other.connections()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aPortTakenAtEveryAttemptFailsNamingTheProgramThatHasIt() throws Exception {
+        try (Eavesdropper other = new Eavesdropper()) {
+            ServerDefinition definition = redisWithPassword();
+            try (ProcessRuntime runtime = new ProcessRuntime(home, URI_UNUSED, other::port)) {
+                assertThatThrownBy(() -> start(runtime, "stolen", definition))
+                        .isInstanceOf(ProvisioningException.class)
+                        .hasMessage("Could not start server 'stolen': another program took the chosen port 3 times in"
+                                + " a row")
+                        .cause().hasMessage("port " + other.port() + " is listened on by another program (pid "
+                                + ProcessHandle.current().pid() + "), not by the server started on it; the readiness "
+                                + "check was not sent to it");
+                assertThat(other.received()).isEmpty();
+                assertThat(home.resolve("servers/stolen")).doesNotExist();
+                assertThat(processesRunning("sleep 0.3; exec /usr/bin/redis-server")).isEmpty();
+            }
+        }
+    }
+
+    private static final java.net.URI URI_UNUSED = java.net.URI.create("http://127.0.0.1:9/");
+
+    /**
+     * Redis with a password, which binds its port only 0.3 s after launch (as an engine that takes
+     * its time would), ready when {@code AUTH <password>} and {@code PING} answer: a check that
+     * sends the password in clear, as Valkey's does.
+     */
+    private static ServerDefinition redisWithPassword() {
+        String password = dev.addons.api.spi.Secrets.password();
+        ProcessRecipe recipe = new ProcessRecipe(
+                new BinaryDistribution("Redis", List.of(Path.of("/usr/bin")), List.of("redis-server"), null),
+                ProcessRecipe.Initializer.NONE,
+                context -> {
+                    Path conf = context.writePrivateFile("redis.conf", "port " + context.endpoint().port()
+                            + "\nbind 127.0.0.1\nrequirepass " + password + "\nsave \"\"\nappendonly no\ndir "
+                            + context.dataDirectory() + "\ndaemonize no\n");
+                    return List.of("/bin/sh", "-c", "sleep 0.3; exec /usr/bin/redis-server \"$0\"", conf.toString());
+                },
+                ProcessRecipe.StopSignal.TERM, java.time.Duration.ofSeconds(5));
+        return new ServerDefinition("redis", "7", "default", password, recipe,
+                new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                server -> {
+                    if (!authPing(server.endpoint().port(), server.adminPassword()).equals("+OK +PONG")) {
+                        throw new IllegalStateException("not ready");
+                    }
+                }, java.time.Duration.ofSeconds(10));
+    }
+
+    private static String authPing(int port, String password) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(1000);
+            socket.getOutputStream().write(("AUTH " + password + "\r\nPING\r\n").getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            return in.readLine() + " " + in.readLine();
+        }
+    }
+
+    /** A program that took a port on 127.0.0.1 and keeps whatever it is sent. */
+    private static final class Eavesdropper implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        private final StringBuffer received = new StringBuffer();
+        private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        private final Thread thread = new Thread(this::listen, "eavesdropper");
+
+        Eavesdropper() throws IOException {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void listen() {
+            while (!socket.isClosed()) {
+                try (java.net.Socket client = socket.accept()) {
+                    connections.incrementAndGet();
+                    client.setSoTimeout(2000);
+                    byte[] buffer = new byte[4096];
+                    for (int n = client.getInputStream().read(buffer); n > 0; n = client.getInputStream().read(buffer)) {
+                        received.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                } catch (IOException e) {
+                    // closed, or a client that went quiet
+                }
+            }
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        String received() {
+            return received.toString();
+        }
+
+        int connections() {
+            return connections.get();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            thread.join(5000);
+        }
+    }
+
     /** A server {@code sleep mainSeconds} with a child {@code sleep childSeconds}, ready once the child runs. */
     private ServerDefinition serverWithAChild(String childSeconds, String mainSeconds) throws IOException {
         Path started = witnesses().resolve("started");
