@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * How to run a dedicated memcached from its binary, in the foreground: TCP on the runtime's
- * loopback endpoint only, no UDP ({@code -U 0}: memcached 1.4 listened on UDP 11211 by default,
+ * loopback endpoint only, no UDP ({@code -U 0}: memcached before 1.5.6 listened on UDP 11211 by default,
  * an amplification risk), {@value #MEMORY_MB} MB of item memory (memcached's own default) and at
  * most {@value #CONNECTIONS} connections. There is no {@code -u}: the process runtime runs engines
  * as an unprivileged user, so memcached never sees itself as root. Nothing is written to disk and

@@ -27,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code memcached} addon (alias {@code memcache}): a dedicated memcached 1.4, 1.5 or 1.6
- * server per app ({@code small}, the only variant), with the variables {@code MEMCACHE_URL}
+ * The {@code memcached} addon (alias {@code memcache}): a dedicated memcached 1.5 or 1.6 server
+ * per app ({@code small}, the only variant), with the variables {@code MEMCACHE_URL}
  * ({@code memcache://host:port}), {@code MEMCACHE_HOST} and {@code MEMCACHE_PORT}.
  *
  * <p>There is no authentication. The server listens on 127.0.0.1 only, so only programs on this
@@ -50,7 +50,10 @@ public final class MemcachedProvider implements AddonProvider {
     static final String BACKUP_UNSUPPORTED = "not supported: memcached is a cache; it keeps nothing durable to back up";
     private static final Logger LOG = LoggerFactory.getLogger(MemcachedProvider.class);
 
-    private static final List<String> VERSIONS = List.of("1.4", "1.5", "1.6");
+    private static final List<String> VERSIONS = List.of("1.5", "1.6");
+    /** Versions once offered and dropped, with why: asked for, they are refused saying so. */
+    private static final Map<String, String> DROPPED = Map.of("1.4",
+            "it is end-of-life (its last release, 1.4.39, dates from 2017) and no longer offered");
     /** memcached has no users; every ServerDefinition names one all the same. */
     private static final String ADMIN_USER = "memcached";
     private static final int CONTAINER_PORT = 11211;
@@ -97,8 +100,10 @@ public final class MemcachedProvider implements AddonProvider {
         String version = request.version();
         boolean imageReference = version.indexOf(':') >= 0;
         if (!imageReference && !VERSIONS.contains(version)) {
-            throw new InvalidSpecException("Unsupported Memcached version '" + version + "'. Supported: " + VERSIONS
-                    + ", or a full image reference such as registry.example.com/custom-memcached:1.6");
+            String dropped = DROPPED.containsKey(version) ? ": " + DROPPED.get(version) : "";
+            throw new InvalidSpecException("Unsupported Memcached version '" + version + "'" + dropped
+                    + ". Supported: " + VERSIONS + ", or a full image reference such as"
+                    + " registry.example.com/custom-memcached:1.6");
         }
         ProcessRecipe process = imageReference ? null : MemcachedProcess.recipe(version);
         ContainerRecipe container = new ContainerRecipe(imageReference ? version : "memcached:" + version, Map.of(),

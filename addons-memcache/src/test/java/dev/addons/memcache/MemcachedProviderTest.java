@@ -38,7 +38,7 @@ class MemcachedProviderTest {
         assertThat(provider.name()).isEqualTo("memcached");
         assertThat(provider.aliases()).containsExactly("memcache");
         assertThat(provider.description()).isEqualTo("Managed Memcached in-memory cache");
-        assertThat(provider.versions()).containsExactly("1.4", "1.5", "1.6");
+        assertThat(provider.versions()).containsExactly("1.5", "1.6");
         assertThat(provider.defaultVersion()).isEqualTo("1.6");
         assertThat(provider.variants()).containsExactly(new Variant("small", "Dedicated server", false));
     }
@@ -50,7 +50,7 @@ class MemcachedProviderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1.4", "1.5", "1.6"})
+    @ValueSource(strings = {"1.5", "1.6"})
     void everyVersionRunsFromAMemcachedReportingItOrTheOfficialImage(String version) {
         ServerDefinition definition = provider.server(new ServerRequest(version, "unused-password"));
         ProcessRecipe process = definition.processRecipe().orElseThrow();
@@ -82,10 +82,19 @@ class MemcachedProviderTest {
     void anUnsupportedVersionIsRefusedWithTheSupportedOnes() {
         assertThatThrownBy(() -> provider.server(new ServerRequest("1.3", "unused-password")))
                 .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("Unsupported Memcached version '1.3'. Supported: [1.4, 1.5, 1.6], or a full image"
+                .hasMessage("Unsupported Memcached version '1.3'. Supported: [1.5, 1.6], or a full image"
                         + " reference such as registry.example.com/custom-memcached:1.6");
         assertThat(provider.server(new ServerRequest("registry.example.com/memcached:1.6-x", "unused-password"))
                 .processRecipe()).isEmpty();
+    }
+
+    @Test
+    void theEndOfLifeVersion14IsRefusedSayingSoWithTheSupportedOnes() {
+        assertThatThrownBy(() -> provider.server(new ServerRequest("1.4", "unused-password")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("Unsupported Memcached version '1.4': it is end-of-life (its last release, 1.4.39,"
+                        + " dates from 2017) and no longer offered. Supported: [1.5, 1.6], or a full image"
+                        + " reference such as registry.example.com/custom-memcached:1.6");
     }
 
     @Test
