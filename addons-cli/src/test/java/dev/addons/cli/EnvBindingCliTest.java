@@ -77,14 +77,16 @@ class EnvBindingCliTest {
                 .containsEntry("uri", vars.get("DATABASE_URL").asText());
 
         Map<String, String> memcached = read(out.resolve("memcached"));
-        assertThat(memcached).containsOnlyKeys("type", "provider", "host", "port", "uri")
+        assertThat(memcached).containsOnlyKeys("type", "provider", "host", "port", "username", "password", "uri")
                 .containsEntry("type", "memcached")
                 .containsEntry("host", vars.get("MEMCACHE_HOST").asText())
                 .containsEntry("port", vars.get("MEMCACHE_PORT").asText())
+                .containsEntry("username", vars.get("MEMCACHE_USERNAME").asText())
+                .containsEntry("password", vars.get("MEMCACHE_PASSWORD").asText())
                 .containsEntry("uri", vars.get("MEMCACHE_URL").asText());
 
         assertThat(written.out()).contains(out.resolve("postgresql").toString(), "memcached")
-                .doesNotContain(postgresql.get("password"));
+                .doesNotContain(postgresql.get("password")).doesNotContain(memcached.get("password"));
         assertThat(queryWith(postgresql)).isEqualTo(postgresql.get("username"));
     }
 
@@ -108,15 +110,15 @@ class EnvBindingCliTest {
     void writingAgainReplacesTheFilesAndRemovesEntriesTheBindingNoLongerHas() throws Exception {
         Path out = files.resolve("again");
         assertThat(cli("env", "-a", APP, "--format", "binding", "-o", out.toString()).exitCode()).isZero();
-        Files.writeString(out.resolve("memcached").resolve("username"), "left from before");
+        Files.writeString(out.resolve("memcached").resolve("database"), "left from before");
         Files.writeString(out.resolve("memcached").resolve("port"), "1");
 
         Cli.Result again = cli("--json", "env", "-a", APP, "--format", "binding", "-o", out.toString());
 
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(JSON.readTree(again.out()).get("memcached").get("entries").toString())
-                .isEqualTo("[\"type\",\"provider\",\"host\",\"port\",\"uri\"]");
-        assertThat(out.resolve("memcached").resolve("username")).doesNotExist();
+                .isEqualTo("[\"type\",\"provider\",\"host\",\"port\",\"username\",\"password\",\"uri\"]");
+        assertThat(out.resolve("memcached").resolve("database")).doesNotExist();
         assertThat(out.resolve("memcached").resolve("port")).content()
                 .isEqualTo(JSON.readTree(cli("env", "-a", APP, "--format", "json").out()).get("MEMCACHE_PORT").asText());
     }

@@ -197,18 +197,22 @@ class KubernetesRuntimeTest {
     }
 
     @Test
-    void anEngineWithoutPasswordGetsItsArgumentsAndASecretOfItsBindingAlone() throws Exception {
+    void anEngineWithACommandOfItsOwnGetsItAsArgumentsAndItsCredentialsFromTheSecret() throws Exception {
         ServerDefinition memcached = new MemcachedProvider().server(new ServerRequest("1.6", ADMIN_PASSWORD));
         RunningServer server = startReady("memcached-1", memcached, Placement.dedicated("shop", "production", "memcached"));
         String name = server.attribute("object");
 
         Container container = client.apps().statefulSets().inNamespace(namespace).withName(name).get()
                 .getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(container.getArgs()).isEqualTo(memcached.container().command());
-        assertThat(container.getEnv()).isEmpty();
+        assertThat(container.getArgs()).isEqualTo(memcached.container().command()).doesNotContain(ADMIN_PASSWORD);
+        assertThat(container.getEnv()).extracting(EnvVar::getName)
+                .containsExactly("ADDONS_MEMCACHED_PASSWORD", "ADDONS_MEMCACHED_USER");
+        assertThat(container.getEnv()).allSatisfy(variable -> assertThat(variable.getValue()).isNull());
         assertThat(decoded(client.secrets().inNamespace(namespace).withName(name).get()))
-                .containsOnlyKeys("type", "provider", "host", "port", "username", "password")
-                .containsEntry("type", "memcached");
+                .containsOnlyKeys("ADDONS_MEMCACHED_USER", "ADDONS_MEMCACHED_PASSWORD", "type", "provider", "host",
+                        "port", "username", "password")
+                .containsEntry("type", "memcached").containsEntry("username", "memcached")
+                .containsEntry("ADDONS_MEMCACHED_PASSWORD", ADMIN_PASSWORD);
     }
 
     @Test

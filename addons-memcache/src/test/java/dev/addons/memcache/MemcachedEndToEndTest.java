@@ -80,10 +80,24 @@ class MemcachedEndToEndTest {
         }
         Credentials vars = addons.env("web", "production");
         int port = Integer.parseInt(vars.get("MEMCACHE_PORT").orElseThrow());
+        String password = vars.get("MEMCACHE_PASSWORD").orElseThrow();
+        assertThat(password).matches("[A-Za-z0-9]{32}");
         assertThat(vars.variables()).containsExactly(
-                Variable.plain("MEMCACHE_URL", "memcache://127.0.0.1:" + port),
+                Variable.secret("MEMCACHE_URL", "memcache://memcached:" + password + "@127.0.0.1:" + port),
                 Variable.plain("MEMCACHE_HOST", "127.0.0.1"),
-                Variable.plain("MEMCACHE_PORT", Integer.toString(port)));
+                Variable.plain("MEMCACHE_PORT", Integer.toString(port)),
+                Variable.plain("MEMCACHE_USERNAME", "memcached"),
+                Variable.secret("MEMCACHE_PASSWORD", password));
+        assertThat(vars.toString()).doesNotContain(password);
+        Credentials other = addons.env(addons.create("blog", "production", AddonSpec.of("memcached")).app(),
+                "production");
+        assertThat(other.get("MEMCACHE_PASSWORD")).as("another app's server has its own password")
+                .isPresent().get().isNotEqualTo(password);
+        try (MemcachedClients blog = MemcachedClients.authenticated("127.0.0.1", port, "memcached",
+                other.get("MEMCACHE_PASSWORD").orElseThrow())) {
+            assertThatThrownBy(() -> blog.client().get("page:/")).as("another app's password on this server")
+                    .isInstanceOf(RuntimeException.class);
+        }
 
         try (MemcachedClients clients = MemcachedClients.fromUrl(vars.toMap())) {
             MemcachedClient cache = clients.client();
