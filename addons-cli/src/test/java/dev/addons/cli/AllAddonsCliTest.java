@@ -19,7 +19,11 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.ConnectionFactoryBuilder.Protocol;
 import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.auth.AuthDescriptor;
+import net.spy.memcached.auth.PlainCallbackHandler;
 import redis.clients.jedis.Jedis;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -91,7 +95,7 @@ class AllAddonsCliTest {
         Cli.Result env = cli("env", "-a", "everything");
         assertThat(env.exitCode()).as(env.toString()).isZero();
         assertThat(env.out().lines().map(line -> line.substring(0, line.indexOf('='))).toList()).containsExactly(
-                "MEMCACHE_URL", "MEMCACHE_HOST", "MEMCACHE_PORT",
+                "MEMCACHE_URL", "MEMCACHE_HOST", "MEMCACHE_PORT", "MEMCACHE_USERNAME", "MEMCACHE_PASSWORD",
                 "DATABASE_URL", "MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_DATABASE",
                 "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE",
                 "RABBITMQ_URL", "RABBITMQ_HOST", "RABBITMQ_PORT", "RABBITMQ_USER", "RABBITMQ_PASSWORD", "RABBITMQ_VHOST",
@@ -99,7 +103,8 @@ class AllAddonsCliTest {
                 "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD");
         // DATABASE_URL is set by both SQL addons: the first in addon-name order (mysql) keeps it.
         assertThat(env.out()).contains("DATABASE_URL='<redacted>'", "PGPASSWORD='<redacted>'", "MYSQL_PASSWORD='<redacted>'",
-                "RABBITMQ_URL='<redacted>'", "VALKEY_PASSWORD='<redacted>'");
+                "RABBITMQ_URL='<redacted>'", "VALKEY_PASSWORD='<redacted>'", "MEMCACHE_URL='<redacted>'",
+                "MEMCACHE_PASSWORD='<redacted>'");
 
         JsonNode revealed = JSON.readTree(cli("env", "-a", "everything", "--reveal", "--format", "json").out());
         assertThat(revealed.toString()).contains("\"DATABASE_URL\"");
@@ -169,8 +174,12 @@ class AllAddonsCliTest {
             assertThat(got).as("the message published to " + queue).isNotNull();
             assertThat(new String(got.getBody(), StandardCharsets.UTF_8)).isEqualTo("hello");
         }
-        MemcachedClient memcached = new MemcachedClient(new InetSocketAddress(env.get("MEMCACHE_HOST").asText(),
-                env.get("MEMCACHE_PORT").asInt()));
+        // memcached's authentication is SASL, which spymemcached speaks over the binary protocol.
+        MemcachedClient memcached = new MemcachedClient(new ConnectionFactoryBuilder().setProtocol(Protocol.BINARY)
+                .setAuthDescriptor(new AuthDescriptor(new String[] {"PLAIN"}, new PlainCallbackHandler(
+                        env.get("MEMCACHE_USERNAME").asText(), env.get("MEMCACHE_PASSWORD").asText())))
+                .build(), List.of(new InetSocketAddress(env.get("MEMCACHE_HOST").asText(),
+                        env.get("MEMCACHE_PORT").asInt())));
         try {
             assertThat(memcached.set("greeting", 60, "hello").get(10, TimeUnit.SECONDS)).isTrue();
             assertThat(memcached.get("greeting")).isEqualTo("hello");

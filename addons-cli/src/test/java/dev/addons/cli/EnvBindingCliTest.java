@@ -77,14 +77,16 @@ class EnvBindingCliTest {
                 .containsEntry("uri", vars.get("DATABASE_URL").asText());
 
         Map<String, String> memcached = read(out.resolve("memcached"));
-        assertThat(memcached).containsOnlyKeys("type", "provider", "host", "port", "uri")
+        assertThat(memcached).containsOnlyKeys("type", "provider", "host", "port", "username", "password", "uri")
                 .containsEntry("type", "memcached")
                 .containsEntry("host", vars.get("MEMCACHE_HOST").asText())
                 .containsEntry("port", vars.get("MEMCACHE_PORT").asText())
+                .containsEntry("username", vars.get("MEMCACHE_USERNAME").asText())
+                .containsEntry("password", vars.get("MEMCACHE_PASSWORD").asText())
                 .containsEntry("uri", vars.get("MEMCACHE_URL").asText());
 
         assertThat(written.out()).contains(out.resolve("postgresql").toString(), "memcached")
-                .doesNotContain(postgresql.get("password"));
+                .doesNotContain(postgresql.get("password")).doesNotContain(memcached.get("password"));
         assertThat(queryWith(postgresql)).isEqualTo(postgresql.get("username"));
     }
 
@@ -108,14 +110,14 @@ class EnvBindingCliTest {
     void writingAgainReplacesItsFilesAndLeavesOthersAlone() throws Exception {
         Path out = files.resolve("again");
         assertThat(cli("env", "-a", APP, "--format", "binding", "-o", out.toString()).exitCode()).isZero();
-        Path foreign = Files.writeString(out.resolve("memcached").resolve("username"), "the user's own");
+        Path foreign = Files.writeString(out.resolve("memcached").resolve("database"), "the user's own");
         Files.writeString(out.resolve("memcached").resolve("port"), "1");
 
         Cli.Result again = cli("--json", "env", "-a", APP, "--format", "binding", "-o", out.toString());
 
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(JSON.readTree(again.out()).get("memcached").get("entries").toString())
-                .isEqualTo("[\"type\",\"provider\",\"host\",\"port\",\"uri\"]");
+                .isEqualTo("[\"type\",\"provider\",\"host\",\"port\",\"username\",\"password\",\"uri\"]");
         assertThat(foreign).as("a file addons did not write").content().isEqualTo("the user's own");
         assertThat(out.resolve("memcached").resolve("port")).content()
                 .isEqualTo(JSON.readTree(cli("env", "-a", APP, "--format", "json").out()).get("MEMCACHE_PORT").asText());

@@ -206,18 +206,24 @@ class KubernetesRuntimeTest {
     }
 
     @Test
-    void anEngineWithoutPasswordGetsItsArgumentsAndASecretOfItsLoginAlone() throws Exception {
+    void anEngineWithACommandOfItsOwnGetsItAsArgumentsAndItsCredentialsFromTheSecret() throws Exception {
         ServerDefinition memcached = new MemcachedProvider().server(new ServerRequest("1.6", ADMIN_PASSWORD));
         RunningServer server = startReady("memcached-1", memcached, Placement.dedicated("shop", "production", "memcached"));
         String name = server.attribute("object");
 
         Container container = client.apps().statefulSets().inNamespace(namespace).withName(name).get()
                 .getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(container.getArgs()).isEqualTo(memcached.container().command());
-        assertThat(container.getEnv()).isEmpty();
+        assertThat(container.getArgs()).isEqualTo(memcached.container().command()).doesNotContain(ADMIN_PASSWORD);
+        assertThat(container.getEnv()).extracting(EnvVar::getName)
+                .containsExactly("ADDONS_MEMCACHED_PASSWORD", "ADDONS_MEMCACHED_USER");
+        assertThat(container.getEnv()).allSatisfy(variable -> assertThat(variable.getValue()).isNull());
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
         assertAdminOnly(secret);
-        assertThat(decoded(secret)).containsOnlyKeys("host", "port", "username", "password");
+        assertThat(decoded(secret))
+                .containsOnlyKeys("ADDONS_MEMCACHED_USER", "ADDONS_MEMCACHED_PASSWORD", "host", "port", "username",
+                        "password")
+                .containsEntry("username", "memcached")
+                .containsEntry("ADDONS_MEMCACHED_PASSWORD", ADMIN_PASSWORD);
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Which {@code memcached} binary on this host serves each requested version: one in
  * {@code /usr/local/bin} or {@code /usr/bin} that reports that version to {@code -V}
- * ({@code memcached 1.6.18}). Debian 12 has 1.6 only, so 1.4 and 1.5 are refused there, naming
+ * ({@code memcached 1.6.18}). Debian 12 has 1.6 only, so 1.5 is refused there, naming
  * the 1.6 it has. Nothing is downloaded: Maven Central has no memcached server builds.
  * Stateless and thread-safe.
  */

@@ -27,21 +27,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code memcached} addon (alias {@code memcache}): a dedicated memcached 1.4, 1.5 or 1.6
- * server per app ({@code small}, the only variant), with the variables {@code MEMCACHE_URL}
- * ({@code memcache://host:port}), {@code MEMCACHE_HOST} and {@code MEMCACHE_PORT}.
+ * The {@code memcached} addon (alias {@code memcache}): a dedicated memcached 1.5 or 1.6 server
+ * per app ({@code small}, the only variant), which clients must authenticate to, with the
+ * variables {@code MEMCACHE_URL} ({@code memcache://user:password@host:port}), {@code MEMCACHE_HOST},
+ * {@code MEMCACHE_PORT}, {@code MEMCACHE_USERNAME} and {@code MEMCACHE_PASSWORD}.
  *
- * <p>There is no authentication. The server listens on 127.0.0.1 only, so only programs on this
- * host reach it, but any of them can, whichever app's it is: keep nothing secret in it. SASL (binary
- * protocol only, and a build option) and the experimental ASCII auth file are out of scope; the
- * ServerDefinition's admin password exists only because every definition has one, and is unused.
+ * <p>Authentication is SASL {@code PLAIN} over memcached's binary protocol ({@code -S}; the text
+ * protocol is then off, as memcached has SASL on the binary protocol only). The server has one
+ * user, {@value #ADMIN_USER}, whose password is the server's generated admin password, and the
+ * app's tenant is that user: nobody else on this host can read or write the cache, whereas without
+ * it any local program could. memcached's users do not partition keys: a second user on one server
+ * would see the same items, which is one more reason each app has a server of its own.
  *
  * <p>On the process runtime a server runs from a {@code memcached} of the requested version on
  * this host ({@link MemcachedBinaries}); a version the host lacks is refused before anything
  * starts. The container runtime runs the official {@code memcached:<version>} image; a version
- * containing {@code ':'} is a full image reference. {@link MemcachedProcess} tells how the server
- * runs. {@code backup} and {@code restore} are refused ({@link #BACKUP_UNSUPPORTED}): a cache keeps
- * nothing durable, and its apps rebuild its content from their own data.
+ * containing {@code ':'} is a full image reference, which must honour that image's contract
+ * ({@link MemcachedContainer}). {@link MemcachedProcess} tells how the server runs. 1.4, end of
+ * life, is refused. {@code backup} and {@code restore} are refused ({@link #BACKUP_UNSUPPORTED}): a
+ * cache keeps nothing durable, and its apps rebuild its content from their own data.
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
@@ -50,12 +54,12 @@ public final class MemcachedProvider implements AddonProvider {
     static final String BACKUP_UNSUPPORTED = "not supported: memcached is a cache; it keeps nothing durable to back up";
     private static final Logger LOG = LoggerFactory.getLogger(MemcachedProvider.class);
 
-    private static final List<String> VERSIONS = List.of("1.4", "1.5", "1.6");
-    /** memcached has no users; every ServerDefinition names one all the same. */
-    private static final String ADMIN_USER = "memcached";
-    private static final int CONTAINER_PORT = 11211;
-    /** memcached writes nothing to disk; a container runtime's data mount stays empty. */
-    private static final String CONTAINER_DATA = "/data";
+    private static final List<String> VERSIONS = List.of("1.5", "1.6");
+    /** Versions once offered and dropped, with why: asked for, they are refused saying so. */
+    private static final Map<String, String> DROPPED = Map.of("1.4",
+            "it is end-of-life (its last release, 1.4.39, dates from 2017) and no longer offered");
+    /** The server's one SASL user, which its app authenticates as. */
+    static final String ADMIN_USER = "memcached";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     /** Creates the provider; does no I/O. */
@@ -97,34 +101,40 @@ public final class MemcachedProvider implements AddonProvider {
         String version = request.version();
         boolean imageReference = version.indexOf(':') >= 0;
         if (!imageReference && !VERSIONS.contains(version)) {
-            throw new InvalidSpecException("Unsupported Memcached version '" + version + "'. Supported: " + VERSIONS
-                    + ", or a full image reference such as registry.example.com/custom-memcached:1.6");
+            String dropped = DROPPED.containsKey(version) ? ": " + DROPPED.get(version) : "";
+            throw new InvalidSpecException("Unsupported Memcached version '" + version + "'" + dropped
+                    + ". Supported: " + VERSIONS + ", or a full image reference such as"
+                    + " registry.example.com/custom-memcached:1.6");
         }
-        ProcessRecipe process = imageReference ? null : MemcachedProcess.recipe(version);
-        ContainerRecipe container = new ContainerRecipe(imageReference ? version : "memcached:" + version, Map.of(),
-                List.of("memcached", "-U", "0", "-m", Integer.toString(MemcachedProcess.MEMORY_MB)),
-                CONTAINER_PORT, CONTAINER_DATA);
-        return new ServerDefinition(name(), version, ADMIN_USER, request.adminPassword(), process, container,
-                server -> MemcachedAdmin.checkReady(server.endpoint()), START_TIMEOUT);
+        String password = request.adminPassword();
+        ProcessRecipe process = imageReference ? null : MemcachedProcess.recipe(version, ADMIN_USER, password);
+        ContainerRecipe container = MemcachedContainer.recipe(imageReference ? version : "memcached:" + version,
+                ADMIN_USER, password);
+        return new ServerDefinition(name(), version, ADMIN_USER, password, process, container,
+                MemcachedAdmin::checkReady, START_TIMEOUT);
     }
 
-    /** The app's tenant is the whole server: records which version serves it. */
+    /** The app's tenant is the server's SASL user: records its name, its password and which version serves it. */
     @Override
     public Binding provision(TenantRequest request, ServerAccess server) {
         String version;
         try {
-            version = MemcachedAdmin.version(server.endpoint());
+            version = MemcachedAdmin.version(server);
         } catch (IOException e) {
             throw new ProvisioningException("Provisioning Memcached for '" + request.tenant() + "' on "
                     + server.endpoint() + " failed: " + e.getMessage(), e);
         }
-        LOG.info("{} - Provisioned memcached {} on {}", request.tenant(), version, server.endpoint());
-        return Binding.of(MemcachedCredentials.SERVER_VERSION, version);
+        LOG.info("{} - Provisioned the user {} of memcached {} on {}", request.tenant(), server.adminUser(), version,
+                server.endpoint());
+        return Binding.of(
+                MemcachedCredentials.USERNAME, server.adminUser(),
+                MemcachedCredentials.PASSWORD, server.adminPassword(),
+                MemcachedCredentials.SERVER_VERSION, version);
     }
 
     @Override
     public Credentials credentials(Binding binding, Endpoint endpoint) {
-        return MemcachedCredentials.of(endpoint);
+        return MemcachedCredentials.of(binding, endpoint);
     }
 
     /** Nothing to remove: the server is the app's alone, and the runtime stops it next. */

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole SDK with the memcached addon on the process runtime: the facade, the state store,
  * the runtime and the provider, used with spymemcached through nothing but the injected
- * variables. On Debian 12 the host serves memcached 1.6 and cannot serve 1.4 or 1.5. What every
+ * variables. On Debian 12 the host serves memcached 1.6 and cannot serve 1.5. What every
  * engine shows on every runtime is in {@link MemcachedOnProcessTest} and {@link MemcachedOnContainerTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -80,10 +80,24 @@ class MemcachedEndToEndTest {
         }
         Credentials vars = addons.env("web", "production");
         int port = Integer.parseInt(vars.get("MEMCACHE_PORT").orElseThrow());
+        String password = vars.get("MEMCACHE_PASSWORD").orElseThrow();
+        assertThat(password).matches("[A-Za-z0-9]{32}");
         assertThat(vars.variables()).containsExactly(
-                Variable.plain("MEMCACHE_URL", "memcache://127.0.0.1:" + port),
+                Variable.secret("MEMCACHE_URL", "memcache://memcached:" + password + "@127.0.0.1:" + port),
                 Variable.plain("MEMCACHE_HOST", "127.0.0.1"),
-                Variable.plain("MEMCACHE_PORT", Integer.toString(port)));
+                Variable.plain("MEMCACHE_PORT", Integer.toString(port)),
+                Variable.plain("MEMCACHE_USERNAME", "memcached"),
+                Variable.secret("MEMCACHE_PASSWORD", password));
+        assertThat(vars.toString()).doesNotContain(password);
+        Credentials other = addons.env(addons.create("blog", "production", AddonSpec.of("memcached")).app(),
+                "production");
+        assertThat(other.get("MEMCACHE_PASSWORD")).as("another app's server has its own password")
+                .isPresent().get().isNotEqualTo(password);
+        try (MemcachedClients blog = MemcachedClients.authenticated("127.0.0.1", port, "memcached",
+                other.get("MEMCACHE_PASSWORD").orElseThrow())) {
+            assertThatThrownBy(() -> blog.client().get("page:/")).as("another app's password on this server")
+                    .isInstanceOf(RuntimeException.class);
+        }
 
         try (MemcachedClients clients = MemcachedClients.fromUrl(vars.toMap())) {
             MemcachedClient cache = clients.client();
@@ -98,7 +112,7 @@ class MemcachedEndToEndTest {
 
     @Test
     void versionsTheHostCannotServeAreRefusedBeforeAnythingStartsSayingWhatItHasAndWhatToDo() throws IOException {
-        for (String version : List.of("1.4", "1.5")) {
+        for (String version : List.of("1.5")) {
             assertThatThrownBy(() -> addons.create("old", "production", AddonSpec.of("memcached").withVersion(version)))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessageStartingWith("memcached version '" + version + "' cannot run on the process runtime:"
@@ -117,6 +131,18 @@ class MemcachedEndToEndTest {
     }
 
     @Test
+    void theEndOfLifeVersion14IsRefusedWithTheVersionsOffered() throws IOException {
+        assertThatThrownBy(() -> addons.create("ancient", "production", AddonSpec.of("memcached").withVersion("1.4")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("memcached version '1.4' is not supported. Supported: [1.5, 1.6] (default 1.6), or a full"
+                        + " image reference containing ':'");
+        assertThat(addons.list("ancient", "production")).isEmpty();
+        try (Stream<Path> servers = Files.list(Files.createDirectories(home.resolve("servers")))) {
+            assertThat(servers.filter(p -> p.getFileName().toString().contains("-ancient-"))).isEmpty();
+        }
+    }
+
+    @Test
     void infoListsTheVersionsWithWhatServesThemTheDefaultAndTheVariant() {
         AddonInfo info = addons.info("memcache");
 
@@ -124,10 +150,10 @@ class MemcachedEndToEndTest {
         assertThat(info.aliases()).containsExactly("memcache");
         assertThat(info.defaultVersion()).isEqualTo("1.6");
         assertThat(info.variants()).containsExactly(new Variant("small", "Dedicated server", false));
-        assertThat(info.versions()).extracting(VersionInfo::version).containsExactly("1.4", "1.5", "1.6");
-        assertThat(info.versions()).extracting(VersionInfo::isDefault).containsExactly(false, false, true);
+        assertThat(info.versions()).extracting(VersionInfo::version).containsExactly("1.5", "1.6");
+        assertThat(info.versions()).extracting(VersionInfo::isDefault).containsExactly(false, true);
         assertThat(info.versions()).extracting(v -> v.availability().state()).containsExactly(
-                Availability.State.UNAVAILABLE, Availability.State.UNAVAILABLE, Availability.State.INSTALLED);
-        assertThat(info.versions().get(2).availability().detail()).startsWith("/usr/bin: memcached 1.6.");
+                Availability.State.UNAVAILABLE, Availability.State.INSTALLED);
+        assertThat(info.versions().get(1).availability().detail()).startsWith("/usr/bin: memcached 1.6.");
     }
 }

@@ -2,10 +2,12 @@ package dev.addons.memcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.InvalidSpecException;
+import dev.addons.api.ProvisioningException;
 import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variable;
 import dev.addons.api.Variant;
@@ -31,6 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class MemcachedProviderTest {
 
+    private static final Binding BINDING = Binding.of("username", "memcached", "password", "pw/with:signs",
+            "serverVersion", "1.6.18");
+
     private final MemcachedProvider provider = new MemcachedProvider();
 
     @Test
@@ -38,7 +43,7 @@ class MemcachedProviderTest {
         assertThat(provider.name()).isEqualTo("memcached");
         assertThat(provider.aliases()).containsExactly("memcache");
         assertThat(provider.description()).isEqualTo("Managed Memcached in-memory cache");
-        assertThat(provider.versions()).containsExactly("1.4", "1.5", "1.6");
+        assertThat(provider.versions()).containsExactly("1.5", "1.6");
         assertThat(provider.defaultVersion()).isEqualTo("1.6");
         assertThat(provider.variants()).containsExactly(new Variant("small", "Dedicated server", false));
     }
@@ -50,7 +55,7 @@ class MemcachedProviderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1.4", "1.5", "1.6"})
+    @ValueSource(strings = {"1.5", "1.6"})
     void everyVersionRunsFromAMemcachedReportingItOrTheOfficialImage(String version) {
         ServerDefinition definition = provider.server(new ServerRequest(version, "unused-password"));
         ProcessRecipe process = definition.processRecipe().orElseThrow();
@@ -67,44 +72,87 @@ class MemcachedProviderTest {
         assertThat(process.destroySignal()).isEqualTo(StopSignal.KILL);
         assertThat(definition.container().image()).isEqualTo("memcached:" + version);
         assertThat(definition.container().port()).isEqualTo(11211);
-        assertThat(definition.container().command()).containsExactly("memcached", "-U", "0", "-m", "64");
     }
 
     @Test
-    void theServerListensOnTheLoopbackEndpointOverTcpOnly() {
+    void theServerRequiresSaslAndListensOnTheLoopbackEndpointOverTcpOnly() {
         ProcessContext context = new FixedContext(Path.of("/usr/bin/memcached"), new Endpoint("127.0.0.1", 41234));
 
-        assertThat(MemcachedProcess.command(context)).containsExactly("/usr/bin/memcached",
-                "-l", "127.0.0.1", "-p", "41234", "-U", "0", "-m", "64", "-c", "1024");
+        assertThat(MemcachedProcess.command(context)).containsExactly("/usr/bin/env", "SASL_CONF_PATH=/srv/m/run",
+                "/usr/bin/memcached", "-S", "-l", "127.0.0.1", "-p", "41234", "-U", "0", "-m", "64", "-c", "1024");
+        assertThat(MemcachedProcess.saslConfig(Path.of("/srv/m/run/memcached.sasldb")))
+                .isEqualTo("mech_list: plain\nsasldb_path: /srv/m/run/memcached.sasldb\n");
+    }
+
+    @Test
+    void theContainerGetsItsUserThroughItsEnvironmentAndItsPasswordIsOnNoCommandLine() {
+        ServerDefinition definition = provider.server(new ServerRequest("1.6", "s3cret-password"));
+
+        assertThat(definition.adminUser()).isEqualTo("memcached");
+        assertThat(definition.container().environment()).containsOnly(
+                entry("ADDONS_MEMCACHED_USER", "memcached"), entry("ADDONS_MEMCACHED_PASSWORD", "s3cret-password"));
+        assertThat(definition.container().command()).containsExactly("sh", "-c", MemcachedContainer.SCRIPT);
+        assertThat(MemcachedContainer.SCRIPT).doesNotContain("s3cret-password")
+                .contains("printf 'mech_list: plain\\n'", "unset ADDONS_MEMCACHED_PASSWORD",
+                        "MEMCACHED_SASL_PWDB=\"$dir/pwdb\"", "exec memcached -S -U 0 -m 64 -c 1024");
+        assertThat(definition.toString()).doesNotContain("s3cret-password");
+        assertThat(definition.container().toString()).doesNotContain("s3cret-password");
     }
 
     @Test
     void anUnsupportedVersionIsRefusedWithTheSupportedOnes() {
         assertThatThrownBy(() -> provider.server(new ServerRequest("1.3", "unused-password")))
                 .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("Unsupported Memcached version '1.3'. Supported: [1.4, 1.5, 1.6], or a full image"
+                .hasMessage("Unsupported Memcached version '1.3'. Supported: [1.5, 1.6], or a full image"
                         + " reference such as registry.example.com/custom-memcached:1.6");
         assertThat(provider.server(new ServerRequest("registry.example.com/memcached:1.6-x", "unused-password"))
                 .processRecipe()).isEmpty();
     }
 
     @Test
-    void theVariablesAreTheUrlHostAndPortNoneSensitive() {
-        Credentials vars = provider.credentials(Binding.of("serverVersion", "1.6.18"), new Endpoint("127.0.0.1", 41234));
+    void theEndOfLifeVersion14IsRefusedSayingSoWithTheSupportedOnes() {
+        assertThatThrownBy(() -> provider.server(new ServerRequest("1.4", "unused-password")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("Unsupported Memcached version '1.4': it is end-of-life (its last release, 1.4.39,"
+                        + " dates from 2017) and no longer offered. Supported: [1.5, 1.6], or a full image"
+                        + " reference such as registry.example.com/custom-memcached:1.6");
+    }
+
+    @Test
+    void theVariablesCarryTheUserAndItsPasswordTheUrlAndPasswordSensitive() {
+        Credentials vars = provider.credentials(BINDING, new Endpoint("127.0.0.1", 41234));
 
         assertThat(vars.variables()).containsExactly(
-                Variable.plain("MEMCACHE_URL", "memcache://127.0.0.1:41234"),
+                Variable.secret("MEMCACHE_URL", "memcache://memcached:pw%2Fwith%3Asigns@127.0.0.1:41234"),
                 Variable.plain("MEMCACHE_HOST", "127.0.0.1"),
-                Variable.plain("MEMCACHE_PORT", "41234"));
+                Variable.plain("MEMCACHE_PORT", "41234"),
+                Variable.plain("MEMCACHE_USERNAME", "memcached"),
+                Variable.secret("MEMCACHE_PASSWORD", "pw/with:signs"));
+        assertThat(vars.serviceBinding().entries()).containsEntry("type", "memcached")
+                .containsEntry("username", "memcached").containsEntry("password", "pw/with:signs")
+                .containsEntry("uri", "memcache://memcached:pw%2Fwith%3Asigns@127.0.0.1:41234");
+        assertThat(vars.toString()).doesNotContain("pw/with:signs", "pw%2Fwith%3Asigns");
+        assertThat(vars.variables().get(0).toString()).doesNotContain("pw%2Fwith%3Asigns");
     }
 
     @Test
     void anIpv6HostIsBracketedInTheUrl() {
-        URI url = URI.create(provider.credentials(Binding.of(), new Endpoint("::1", 11211))
+        URI url = URI.create(provider.credentials(BINDING, new Endpoint("::1", 11211))
                 .get("MEMCACHE_URL").orElseThrow());
 
-        assertThat(url.toString()).isEqualTo("memcache://[::1]:11211");
+        assertThat(url.toString()).isEqualTo("memcache://memcached:pw%2Fwith%3Asigns@[::1]:11211");
+        assertThat(url.getHost()).isEqualTo("[::1]");
         assertThat(url.getPort()).isEqualTo(11211);
+    }
+
+    @Test
+    void aBindingFromBeforeAuthenticationIsRefusedSayingWhatToDo() {
+        assertThatThrownBy(() -> provider.credentials(Binding.of("serverVersion", "1.6.18"),
+                new Endpoint("127.0.0.1", 11211)))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessage("This memcached addon was made without a SASL user (by an earlier addons) and its server"
+                        + " now requires authentication: replace it by a new one, which has a user (a cache keeps nothing"
+                        + " durable, so nothing is lost that the app cannot rebuild)");
     }
 
     /** A process context that only knows the binary and the endpoint. */
@@ -121,7 +169,7 @@ class MemcachedProviderTest {
 
         @Override
         public Path runDirectory() {
-            throw new UnsupportedOperationException();
+            return Path.of("/srv/m/run");
         }
 
         @Override

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * memcached for the shared scenarios: version 1.6 from Debian on the process runtime, the local
  * image honouring the official memcached image's contract on the container runtime, and an app
- * that caches strings with spymemcached from {@code MEMCACHE_URL} alone. A cache keeps nothing
- * across a restart, and there is no shared variant.
+ * that caches strings with spymemcached from {@code MEMCACHE_URL} alone: the server and the SASL
+ * user and password it carries, over the binary protocol. A cache keeps nothing across a restart,
+ * and there is no shared variant.
  */
 final class MemcachedUnderTest implements EngineUnderTest {
 
@@ -35,7 +36,7 @@ final class MemcachedUnderTest implements EngineUnderTest {
 
     @Override
     public List<String> variables() {
-        return List.of("MEMCACHE_URL", "MEMCACHE_HOST", "MEMCACHE_PORT");
+        return List.of("MEMCACHE_URL", "MEMCACHE_HOST", "MEMCACHE_PORT", "MEMCACHE_USERNAME", "MEMCACHE_PASSWORD");
     }
 
     @Override

@@ -4,10 +4,13 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -51,7 +54,8 @@ final class FirstQuery {
                     + vars.get("MYSQL_DATABASE"), vars.get("MYSQL_USER"), vars.get("MYSQL_PASSWORD"));
             case "valkey" -> valkey(vars.get("VALKEY_URL"));
             case "rabbitmq" -> rabbitmq(vars.get("RABBITMQ_URL"));
-            case "memcached" -> memcached(vars.get("MEMCACHE_HOST"), Integer.parseInt(vars.get("MEMCACHE_PORT")));
+            case "memcached" -> memcached(vars.get("MEMCACHE_HOST"), Integer.parseInt(vars.get("MEMCACHE_PORT")),
+                    vars.get("MEMCACHE_USERNAME"), vars.get("MEMCACHE_PASSWORD"));
             default -> throw new IllegalArgumentException("no first query for " + engine);
         }
     }
@@ -86,11 +90,21 @@ final class FirstQuery {
         }
     }
 
-    private static void memcached(String host, int port) throws Exception {
+    /**
+     * {@code version}: with a user (an addon's server, SASL on) over the binary protocol after SASL
+     * PLAIN, the only protocol memcached then speaks; without (a peer's plain server) over the text one.
+     */
+    private static void memcached(String host, int port, String user, String password) throws Exception {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 5000);
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
+            if (user != null) {
+                DataInputStream in = new DataInputStream(socket.getInputStream());
+                binary(out, in, (byte) 0x21, "PLAIN", "\0" + user + "\0" + password);
+                binary(out, in, (byte) 0x0b, "", "");
+                return;
+            }
             out.write("version\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
@@ -98,6 +112,23 @@ final class FirstQuery {
             if (line == null || !line.startsWith("VERSION")) {
                 throw new IllegalStateException("memcached answered " + line);
             }
+        }
+    }
+
+    /** One binary protocol request; throws unless its answer's status is 0 (success). */
+    private static void binary(OutputStream out, DataInputStream in, byte opcode, String key, String value)
+            throws IOException {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        out.write(ByteBuffer.allocate(24 + k.length + v.length).put((byte) 0x80).put(opcode).putShort((short) k.length)
+                .putInt(0).putInt(k.length + v.length).putInt(0).putLong(0).put(k).put(v).array());
+        out.flush();
+        byte[] header = new byte[24];
+        in.readFully(header);
+        in.readFully(new byte[ByteBuffer.wrap(header).getInt(8)]);
+        int status = ByteBuffer.wrap(header).getShort(6) & 0xffff;
+        if (status != 0) {
+            throw new IllegalStateException("memcached answered opcode " + opcode + " with status " + status);
         }
     }
 }
