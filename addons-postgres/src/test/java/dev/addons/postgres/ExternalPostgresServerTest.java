@@ -168,6 +168,92 @@ class ExternalPostgresServerTest {
     }
 
     @Test
+    void aRoleOrDatabaseThisHomeDidNotMakeIsNeitherDroppedNorTakenOverAndTwoHomesNeverTakeEachOthers(
+            @TempDir Path otherHome) throws Exception {
+        try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+            sql.execute("create role victim login password 'victim-pw-123'");
+            sql.execute("create database victim owner victim");
+            sql.execute("create role lonely");
+        }
+        try (Connection admin = admin("victim"); Statement sql = admin.createStatement()) {
+            sql.execute("create table kept (v text); insert into kept values ('still here')");
+            sql.execute("grant select on kept to victim");
+        }
+        try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build();
+                Addons other = Addons.builder().home(otherHome).runtime("process").automaticBackups(false).build()) {
+            addons.registerServer("main-db", "postgresql", url);
+            other.registerServer("main-db", "postgresql", url);
+            AddonSpec onMainDb = AddonSpec.parse("postgresql:shared").withServer("main-db");
+
+            assertThatThrownBy(() -> addons.create("victim", "production", onMainDb))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("PostgreSQL tenant 'victim' on " + external.access().endpoint()
+                            + ": the role 'victim' and the database 'victim' exist and this addons home did not"
+                            + " make it (addons marks what it makes with the comment 'addons:")
+                    .hasMessageContaining("addons leaves it alone. Give the app or environment another name");
+            assertThatThrownBy(() -> addons.create("lonely", "production", onMainDb))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining(": the role 'lonely' exists and this addons home did not make it");
+            Map<String, String> victim = Map.of("PGHOST", external.access().endpoint().host(),
+                    "PGPORT", Integer.toString(external.access().endpoint().port()),
+                    "PGUSER", "victim", "PGPASSWORD", "victim-pw-123");
+            try (Connection app = connect(victim, "victim"); Statement sql = app.createStatement()) {
+                assertThat(queryString(sql, "select v from kept")).as("their data and password").isEqualTo("still here");
+            }
+
+            addons.create("shop", "production", onMainDb);
+            String homeId = Files.readString(home.resolve("state/home-id")).strip();
+            try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                assertThat(queryString(sql, "select shobj_description(oid, 'pg_authid') from pg_roles"
+                        + " where rolname = 'shop'")).isEqualTo("addons:" + homeId);
+                assertThat(queryString(sql, "select shobj_description(oid, 'pg_database') from pg_database"
+                        + " where datname = 'shop'")).isEqualTo("addons:" + homeId);
+            }
+            assertThatThrownBy(() -> other.create("shop", "production", onMainDb))
+                    .as("another home on another host, with the same server registered")
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("the role 'shop' and the database 'shop' exist and this addons home did not"
+                            + " make it");
+            Map<String, String> shop = addons.env("shop", "production").toMap();
+            try (Connection app = connect(shop, "shop"); Statement sql = app.createStatement()) {
+                sql.execute("create table t (v text); insert into t values ('shop data')");
+            }
+            // The failed addons' records are destroyed: what is on the server is not theirs to drop.
+            other.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            addons.destroy("victim", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            addons.destroy("lonely", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            try (Connection app = connect(victim, "victim"); Statement sql = app.createStatement()) {
+                assertThat(queryString(sql, "select v from kept")).isEqualTo("still here");
+            }
+            try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                assertThat(queryString(sql, "select count(*) from pg_roles where rolname = 'lonely'")).isEqualTo("1");
+            }
+            try (Connection app = connect(shop, "shop"); Statement sql = app.createStatement()) {
+                // The tenant owns its database, so it may change its comment; its role's it may not.
+                sql.execute("comment on database shop is 'addons:0000000000000000'");
+                assertThatThrownBy(() -> sql.execute("comment on role shop is 'mine'"))
+                        .isInstanceOf(SQLException.class);
+                assertThat(queryString(sql, "select v from t")).isEqualTo("shop data");
+            }
+            addons.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                assertThat(queryString(sql, "select count(*) from pg_roles where rolname = 'shop'")
+                        + queryString(sql, "select count(*) from pg_database where datname = 'shop'"))
+                        .as("a database whose owner role bears the mark is this home's").isEqualTo("00");
+            }
+            assertThat(other.listAll()).isEmpty();
+            other.removeServer("main-db");
+            addons.removeServer("main-db");
+        } finally {
+            try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                sql.execute("drop database if exists victim");
+                sql.execute("drop role if exists victim");
+                sql.execute("drop role if exists lonely");
+            }
+        }
+    }
+
+    @Test
     void theAdminUrlIsCheckedAndKeptOwnerOnlyAndNeverShown() throws Exception {
         String password = external.access().adminPassword();
         try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build()) {
