@@ -67,11 +67,11 @@ final class PostgresCopies {
         }
         LOG.info("{} - Copied database {} on {} in {} ms", name, sourceDatabase, server.endpoint(),
                 (System.nanoTime() - started) / 1_000_000);
-        return Binding.of(
+        return PostgresCredentials.withTls(Binding.of(
                 PostgresCredentials.USER, name,
                 PostgresCredentials.PASSWORD, password,
                 PostgresCredentials.DATABASE, name,
-                PostgresCredentials.SERVER_VERSION, serverVersion);
+                PostgresCredentials.SERVER_VERSION, serverVersion), server);
     }
 
     /** Role, then the database from the template, which must have no session: those there are ended. */

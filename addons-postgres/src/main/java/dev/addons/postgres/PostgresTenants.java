@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * has no rights (PostgreSQL 15 does most of that by itself; this makes 14 the same). The
  * {@code postgres} and {@code template1} databases are closed to {@code PUBLIC} as well: an app
  * has no business there, and on PostgreSQL 14 anyone connected to {@code template1} could create
- * objects in it that every database created afterwards (another app's) would inherit. What an app
+ * objects in it that every database created afterwards (another app's) would inherit. That is a
+ * change to the whole server, made on an external server only when its operator allowed it
+ * ({@link ServerAccess#serverWideChanges()}); without it tenants can connect to those two
+ * databases, and still to no other tenant's. What an app
  * can still see are the cluster-wide catalogs every PostgreSQL user sees: the names of other
  * databases and roles in {@code pg_database} and {@code pg_roles}, and that other sessions exist
  * in {@code pg_stat_activity} (without their queries). Never their data. And a tenant of a shared
@@ -155,7 +158,8 @@ final class PostgresTenants {
                 if (!(dropped.spare() && takeSpare(admin, name, connectionLimit, verifier, server))) {
                     create(server, admin, name, connectionLimit, verifier);
                 }
-                if (dropped.maintenanceOpen()) {
+                // A server-wide change: on a server of someone else's only when its operator allowed it.
+                if (dropped.maintenanceOpen() && server.serverWideChanges()) {
                     closeMaintenanceDatabases(admin);
                 }
                 serverVersion = admin.unwrap(PGConnection.class).getParameterStatus("server_version");
@@ -169,11 +173,11 @@ final class PostgresTenants {
         }
         LOG.info("{} - Provisioned role and database on {} (PostgreSQL {}) in {} ms", name, server.endpoint(),
                 serverVersion, (System.nanoTime() - started) / 1_000_000);
-        return Binding.of(
+        return PostgresCredentials.withTls(Binding.of(
                 PostgresCredentials.USER, name,
                 PostgresCredentials.PASSWORD, password,
                 PostgresCredentials.DATABASE, name,
-                PostgresCredentials.SERVER_VERSION, serverVersion);
+                PostgresCredentials.SERVER_VERSION, serverVersion), server);
     }
 
     /** Ends the tenant's sessions and drops its database and role; a tenant already gone is no error. */

@@ -136,7 +136,10 @@ public final class ExternalServers {
             throw new ProvisioningException("External server '" + name + "': no " + provider.name()
                     + " server accepted user " + parsed.adminUser() + " at " + parsed.endpoint() + ": "
                     + Names.printable(reason.lines().findFirst().orElse("")) + ". Check the URL's host, port,"
-                    + " user and password, and that it is a " + provider.name() + " server", null);
+                    + " user and password, and that it is a " + provider.name() + " server"
+                    + access.tlsCaFile().map(ca -> " whose TLS certificate names the host "
+                            + parsed.endpoint().host() + " and is signed by a CA in --ca-file " + ca).orElse(""),
+                    null);
         }
     }
 
