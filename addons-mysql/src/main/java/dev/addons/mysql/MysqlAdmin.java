@@ -47,8 +47,16 @@ final class MysqlAdmin {
         return connection;
     }
 
-    /** The admin connection's properties for {@code server}, password included. */
-    static Properties properties(ServerAccess server, int connectSeconds, int socketSeconds) {
+    /**
+     * The admin connection's properties for {@code server}, password included. Refuses a server
+     * registered for verified TLS: neither the admin's connection nor the tenants' variables carry
+     * a CA file yet, and a connection the operator asked to verify must not go unverified.
+     */
+    static Properties properties(ServerAccess server, int connectSeconds, int socketSeconds) throws SQLException {
+        if (server.tlsCaFile().isPresent()) {
+            throw new SQLException("not supported: verified TLS (--ca-file) to a MySQL server; register it without"
+                    + " --ca-file and ?sslMode=VERIFY_IDENTITY, on a network you trust", "0A000");
+        }
         Properties properties = new Properties();
         properties.setProperty("user", server.adminUser());
         properties.setProperty("password", server.adminPassword());
