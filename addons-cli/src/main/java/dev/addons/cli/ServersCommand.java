@@ -72,18 +72,38 @@ final class ServersCommand implements Callable<Integer> {
         @Mixin
         AdminUrlOptions url;
 
+        @Option(names = "--harden", description = "Let addons change the server beyond what it makes there:"
+                + " on PostgreSQL, revoke CONNECT and TEMPORARY on the postgres and template1 databases from PUBLIC"
+                + " (every role, not only addons' tenants). Default: addons touches only its own databases and"
+                + " roles/users.")
+        boolean harden;
+
+        @Option(names = "--ca-file", paramLabel = "FILE", description = "Verify the server's TLS certificate"
+                + " and host name with the CA certificate(s) in FILE (PEM), for addons' connections and the"
+                + " tenants' variables. The URL must then ask for it: ?sslmode=verify-full (PostgreSQL) or"
+                + " ?sslMode=VERIFY_IDENTITY (MySQL).")
+        java.nio.file.Path caFile;
+
         @Override
         public Integer call() {
             String adminUrl = url.read();
             ServerInfo added;
             try (Addons addons = open()) {
-                added = addons.registerServer(name, addon, adminUrl);
+                added = addons.registerServer(name, addon, adminUrl, new dev.addons.api.spi.ServerAccess.External(
+                        harden, caFile == null ? null : caFile.toAbsolutePath().normalize()));
             }
             if (json()) {
                 Json.print(out(), map(added));
             } else {
                 out().println("Registered " + added.addon() + " server " + added.name() + " at " + added.endpoint()
-                        + " (admin " + added.adminUser() + ").");
+                        + " (admin " + added.adminUser() + ", TLS " + added.tlsCaFile().map(f -> "verified with " + f)
+                                .orElse("as the driver negotiates, unverified") + ").");
+                out().println(added.serverWideChanges()
+                        ? "Addons may change it server-wide (--harden): tenants cannot connect to postgres or"
+                                + " template1."
+                        : "Addons touches only the databases and users it makes there (each marked as this home's);"
+                                + " tenants can connect to the databases other roles may (on PostgreSQL: postgres and"
+                                + " template1), never to another tenant's. Use --harden to close those too.");
             }
             return 0;
         }
@@ -146,6 +166,8 @@ final class ServersCommand implements Callable<Integer> {
         map.put("port", server.endpoint().port());
         map.put("adminUser", server.adminUser());
         map.put("tenants", server.tenants());
+        map.put("serverWideChanges", server.serverWideChanges());
+        map.put("tlsCaFile", server.tlsCaFile().map(Object::toString).orElse(null));
         return map;
     }
 }

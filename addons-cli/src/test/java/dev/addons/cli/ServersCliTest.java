@@ -95,7 +95,10 @@ class ServersCliTest {
         Cli.Result added = cli("servers", "add", "db", "--addon", "postgresql", "--url-file", urlFile().toString());
         assertThat(added.exitCode()).as(added.toString()).isZero();
         assertThat(added.out()).isEqualTo("Registered postgresql server db at " + external.access().endpoint()
-                + " (admin postgres).\n");
+                + " (admin postgres, TLS as the driver negotiates, unverified).\nAddons touches only the databases and"
+                + " users it makes there (each marked as this home's); tenants can connect to the databases other roles"
+                + " may (on PostgreSQL: postgres and template1), never to another tenant's. Use --harden to close those"
+                + " too.\n");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 home.resolve("state/servers/external-db.json")))).isEqualTo("rw-------");
 
@@ -151,8 +154,8 @@ class ServersCliTest {
         reading.getOutputStream().close();
         Cli.Result piped = finish(reading);
         assertThat(piped.exitCode()).as(piped.toString()).isZero();
-        assertThat(piped.out()).isEqualTo("Registered postgresql server piped at " + external.access().endpoint()
-                + " (admin postgres).\n");
+        assertThat(piped.out()).startsWith("Registered postgresql server piped at " + external.access().endpoint()
+                + " (admin postgres, TLS as the driver negotiates, unverified).\n");
 
         Cli.Result fromEnv = finish(binAddons(List.of("servers", "add", "exported", "--addon", "postgresql",
                 "--url-env", "MAIN_DB_URL"), Map.of("MAIN_DB_URL", url)));

@@ -487,6 +487,20 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
+     * {@link #registerServer(String, String, String)} with {@code options}: whether addons may
+     * make server-wide changes there (by default it touches only what it made), and the CA file
+     * to verify the server's TLS certificate with (then {@code url} must ask for verified TLS:
+     * {@code ?sslmode=verify-full} for PostgreSQL, {@code ?sslMode=VERIFY_IDENTITY} for MySQL);
+     * the admin's connections and the tenants' variables then use TLS verified with it.
+     *
+     * @since 0.3
+     */
+    public ServerInfo registerServer(String name, String addon, String url,
+            dev.addons.api.spi.ServerAccess.External options) {
+        return externals.register(name, addon, url, options);
+    }
+
+    /**
      * The registered external servers, by name, with the addons on each.
      *
      * @since 0.1.0

@@ -13,10 +13,15 @@ import java.util.Objects;
  * @param endpoint  where it listens
  * @param adminUser the user addons administers it as
  * @param tenants   the addons on it, as {@code app/environment}
+ * @param serverWideChanges whether addons may change the server beyond its tenants' own objects
+ *                  (PostgreSQL: close {@code postgres} and {@code template1} to {@code PUBLIC}); since 0.3
+ * @param tlsCaFile the CA file its TLS certificate is verified with, if connections use verified TLS; since 0.3
  * @since 0.1.0
  */
-public record ServerInfo(String name, String addon, Endpoint endpoint, String adminUser, List<String> tenants) {
+public record ServerInfo(String name, String addon, Endpoint endpoint, String adminUser, List<String> tenants,
+        boolean serverWideChanges, java.util.Optional<java.nio.file.Path> tlsCaFile) {
     public ServerInfo {
+        Objects.requireNonNull(tlsCaFile, "tlsCaFile == null");
         Objects.requireNonNull(name, "name == null");
         Objects.requireNonNull(addon, "addon == null");
         Objects.requireNonNull(endpoint, "endpoint == null");

@@ -38,26 +38,67 @@ final class MysqlAdmin {
 
     private static Connection connect(ServerAccess server, int connectSeconds, int socketSeconds)
             throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", server.adminUser());
-        properties.setProperty("password", server.adminPassword());
-        properties.setProperty("connectTimeout", Integer.toString(connectSeconds * 1000));
-        properties.setProperty("socketTimeout", Integer.toString(socketSeconds * 1000));
-        // MySQL 8 and 9 log users in with caching_sha2_password, whose first login needs TLS (which
-        // Connector/J prefers and the official images offer) or else the server's RSA key. The
-        // admin only ever talks to a server this JVM's runtime started, through a local port.
-        properties.setProperty("allowPublicKeyRetrieval", "true");
-        // Bind parameters are filled in by the driver: the server cannot prepare CREATE USER ... BY ?.
-        properties.setProperty("useServerPrepStmts", "false");
-        // Dropping a database waits for its metadata lock; MySQL's default wait is a year.
-        properties.setProperty("sessionVariables", "lock_wait_timeout=60");
-        properties.setProperty("connectionAttributes", "program_name:addons");
+        Properties properties = properties(server, connectSeconds, socketSeconds);
         String url = "jdbc:mysql://" + Urls.host(server.endpoint().host()) + ":" + server.endpoint().port() + "/";
         Connection connection = DRIVER.connect(url, properties);
         if (connection == null) {
             throw new SQLException("MySQL Connector/J did not accept " + url);
         }
         return connection;
+    }
+
+    /**
+     * The admin connection's properties for {@code server}, password included. Refuses a server
+     * registered for verified TLS: neither the admin's connection nor the tenants' variables carry
+     * a CA file yet, and a connection the operator asked to verify must not go unverified.
+     */
+    static Properties properties(ServerAccess server, int connectSeconds, int socketSeconds) throws SQLException {
+        if (server.tlsCaFile().isPresent()) {
+            throw new SQLException("not supported: verified TLS (--ca-file) to a MySQL server; register it without"
+                    + " --ca-file and ?sslMode=VERIFY_IDENTITY, on a network you trust", "0A000");
+        }
+        Properties properties = new Properties();
+        properties.setProperty("user", server.adminUser());
+        properties.setProperty("password", server.adminPassword());
+        properties.setProperty("connectTimeout", Integer.toString(connectSeconds * 1000));
+        properties.setProperty("socketTimeout", Integer.toString(socketSeconds * 1000));
+        // MySQL 8 and 9 log users in with caching_sha2_password, whose first login needs TLS (which
+        // Connector/J prefers and the official images offer) or else the server's RSA key. A key
+        // fetched over plain TCP can be a man in the middle's, who then reads the password it
+        // encrypts: only a server on this host's loopback, which the runtime started, may send it.
+        // An external server is reached over TLS, or with a password already cached by the server.
+        if (isLoopback(server.endpoint().host())) {
+            properties.setProperty("allowPublicKeyRetrieval", "true");
+        }
+        // Bind parameters are filled in by the driver: the server cannot prepare CREATE USER ... BY ?.
+        properties.setProperty("useServerPrepStmts", "false");
+        // Dropping a database waits for its metadata lock; MySQL's default wait is a year.
+        properties.setProperty("sessionVariables", "lock_wait_timeout=60");
+        properties.setProperty("connectionAttributes", "program_name:addons");
+        return properties;
+    }
+
+    /**
+     * Whether {@code host} is this host's loopback: {@code localhost}, an address in
+     * {@code 127.0.0.0/8} or {@code ::1}. Decided from the text alone, without a name lookup.
+     */
+    static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (bare.matches("127(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}")) {
+            return true;
+        }
+        if (bare.indexOf(':') >= 0 && bare.matches("[0-9a-fA-F:.]+")) {
+            try {
+                // An IPv6 literal: parsed without a lookup.
+                return java.net.InetAddress.getByName(bare).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**

@@ -2,12 +2,16 @@ package dev.addons.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.ServerAccess;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MysqlAdminTest {
 
@@ -43,5 +47,33 @@ class MysqlAdminTest {
         ProvisioningException failure = MysqlAdmin.failure("Provisioning", driverError, "hunter2hunter2");
 
         assertThat(failure.getCause().getCause()).isSameAs(refused);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "127.3.2.1", "::1", "[::1]", "0:0:0:0:0:0:0:1", "localhost", "LOCALHOST"})
+    void theServersRsaKeyIsFetchedFromThisHostsLoopbackOnly(String host) throws SQLException {
+        assertThat(MysqlAdmin.properties(access(host), 2, 2)).containsEntry("allowPublicKeyRetrieval", "true");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.0.0.6", "db.internal", "localhost.example.com", "127.0.0.1.nip.io", "128.0.0.1",
+            "127.0.0.256", "::2", "fe80::1", "0.0.0.0"})
+    void aServerElsewhereIsNeverAskedForItsRsaKeyWhichAManInTheMiddleCouldSend(String host) throws SQLException {
+        assertThat(MysqlAdmin.properties(access(host), 2, 2)).doesNotContainKey("allowPublicKeyRetrieval");
+    }
+
+    @Test
+    void aServerRegisteredForVerifiedTlsIsRefusedRatherThanReachedUnverified() {
+        ServerAccess tls = new ServerAccess("external-maria", new Endpoint("db.internal", 3306), "root", "adminpw123",
+                java.util.Map.of(), "addons:0123456789abcdef",
+                new ServerAccess.External(false, java.nio.file.Path.of("/etc/ssl/ca.pem")));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MysqlAdmin.properties(tls, 2, 2))
+                .isInstanceOf(SQLException.class)
+                .hasMessageStartingWith("not supported: verified TLS (--ca-file) to a MySQL server");
+    }
+
+    private static ServerAccess access(String host) {
+        return new ServerAccess("external-maria", new Endpoint(host, 3306), "root", "adminpw123");
     }
 }

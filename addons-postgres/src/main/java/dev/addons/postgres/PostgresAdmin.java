@@ -103,6 +103,12 @@ final class PostgresAdmin {
         properties.setProperty("socketTimeout", Integer.toString(socketSeconds));
         properties.setProperty("ApplicationName", "addons");
         properties.setProperty("options", SAFE_SESSION);
+        server.tlsCaFile().ifPresent(caFile -> {
+            // TLS, the server's certificate checked against the operator's CA file and its name
+            // against the host: pgjdbc's default (prefer) would take any certificate, or none.
+            properties.setProperty("sslmode", "verify-full");
+            properties.setProperty("sslrootcert", caFile.toString());
+        });
         String url = "jdbc:postgresql://" + Urls.host(server.endpoint().host()) + ":"
                 + server.endpoint().port() + "/" + Urls.encode(database);
         Connection connection = DRIVER.connect(url, properties);

@@ -44,15 +44,18 @@ final class PostgresCopies {
         String password = Secrets.password();
         String serverVersion;
         try (Connection admin = PostgresAdmin.connect(server, PostgresAdmin.MAINTENANCE_DATABASE)) {
-            drop(admin, name);
+            PostgresTenants.Dropped dropped = PostgresTenants.drop(admin, name, server);
+            if (dropped.foreign() != null) {
+                throw PostgresTenants.foreign(name, server, dropped.foreign());
+            }
             try {
-                serverVersion = create(admin, name, password, sourceDatabase);
+                serverVersion = create(admin, name, password, sourceDatabase, server);
                 try (Connection copy = PostgresAdmin.connect(server, name)) {
                     handOver(admin, copy, sourceRole, name, sourceDatabase);
                 }
             } catch (SQLException e) {
                 try {
-                    drop(admin, name);
+                    PostgresTenants.drop(admin, name, server);
                 } catch (SQLException cleanup) {
                     e.addSuppressed(cleanup);
                 }
@@ -64,26 +67,25 @@ final class PostgresCopies {
         }
         LOG.info("{} - Copied database {} on {} in {} ms", name, sourceDatabase, server.endpoint(),
                 (System.nanoTime() - started) / 1_000_000);
-        return Binding.of(
+        return PostgresCredentials.withTls(Binding.of(
                 PostgresCredentials.USER, name,
                 PostgresCredentials.PASSWORD, password,
                 PostgresCredentials.DATABASE, name,
-                PostgresCredentials.SERVER_VERSION, serverVersion);
-    }
-
-    private static void drop(Connection admin, String name) throws SQLException {
-        try (Statement sql = admin.createStatement()) {
-            sql.execute("drop database if exists " + quote(name) + " with (force)");
-            sql.execute("drop role if exists " + quote(name));
-        }
+                PostgresCredentials.SERVER_VERSION, serverVersion), server);
     }
 
     /** Role, then the database from the template, which must have no session: those there are ended. */
-    private static String create(Connection admin, String name, String password, String sourceDatabase)
-            throws SQLException {
+    private static String create(Connection admin, String name, String password, String sourceDatabase,
+            ServerAccess server) throws SQLException {
         String id = quote(name);
         try (Statement sql = admin.createStatement()) {
-            sql.execute("create role " + id + " login nosuperuser nocreatedb nocreaterole noreplication nobypassrls");
+            // The role and its mark in one transaction: no unmarked role is ever left behind.
+            PostgresAdmin.inTransaction(admin, marked -> {
+                marked.execute("create role " + id
+                        + " login nosuperuser nocreatedb nocreaterole noreplication nobypassrls");
+                marked.execute("comment on role " + id + " is '" + server.owner() + "'");
+                return null;
+            });
             admin.unwrap(PGConnection.class).alterUserPassword(name, password.toCharArray(), "scram-sha-256");
             for (int attempt = 1; ; attempt++) {
                 endSessions(admin, sourceDatabase);
@@ -97,6 +99,7 @@ final class PostgresCopies {
                     }
                 }
             }
+            sql.execute("comment on database " + id + " is '" + server.owner() + "'");
             sql.execute("revoke all on database " + id + " from public");
             sql.execute("grant connect, temporary on database " + id + " to " + id);
             try (ResultSet rs = sql.executeQuery("show server_version")) {

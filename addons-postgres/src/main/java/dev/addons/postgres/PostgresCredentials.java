@@ -6,6 +6,8 @@ import dev.addons.api.ServiceBinding;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.Urls;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns a tenant's {@link Binding} into the variables libpq and most frameworks read:
@@ -24,6 +26,21 @@ final class PostgresCredentials {
     static final String DATABASE = "database";
     /** Binding key of the server's {@code server_version} when the tenant was made. */
     static final String SERVER_VERSION = "serverVersion";
+    /**
+     * Binding key, present when connections must use TLS verified with a CA file: that file's path
+     * ({@code sslmode=verify-full} with {@code sslrootcert} set to it).
+     */
+    static final String SSL_ROOT_CERT = "sslRootCert";
+
+    /** {@code binding} with the TLS settings connections to {@code server} need, if any. */
+    static Binding withTls(Binding binding, dev.addons.api.spi.ServerAccess server) {
+        if (server.tlsCaFile().isEmpty()) {
+            return binding;
+        }
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>(binding.values());
+        values.put(SSL_ROOT_CERT, server.tlsCaFile().get().toString());
+        return new Binding(values);
+    }
 
     private PostgresCredentials() {
     }
@@ -32,16 +49,25 @@ final class PostgresCredentials {
         String user = binding.require(USER);
         String password = binding.require(PASSWORD);
         String database = binding.require(DATABASE);
+        String rootCert = binding.values().get(SSL_ROOT_CERT);
         String url = "postgres://" + Urls.encode(user) + ":" + Urls.encode(password) + "@" + Urls.host(endpoint.host())
-                + ":" + endpoint.port() + "/" + Urls.encode(database);
-        return Credentials.of(
+                + ":" + endpoint.port() + "/" + Urls.encode(database)
+                + (rootCert == null ? "" : "?sslmode=verify-full&sslrootcert=" + Urls.encode(rootCert));
+        List<Variable> variables = new ArrayList<>(List.of(
                 Variable.secret("DATABASE_URL", url),
                 Variable.plain("PGHOST", endpoint.host()),
                 Variable.plain("PGPORT", Integer.toString(endpoint.port())),
                 Variable.plain("PGUSER", user),
                 Variable.secret("PGPASSWORD", password),
-                Variable.plain("PGDATABASE", database))
-                .withServiceBinding(ServiceBinding.of("postgresql", endpoint).with("username", user)
-                        .with("password", password).with("database", database).with("uri", url));
+                Variable.plain("PGDATABASE", database)));
+        ServiceBinding service = ServiceBinding.of("postgresql", endpoint).with("username", user)
+                .with("password", password).with("database", database).with("uri", url);
+        if (rootCert != null) {
+            // libpq and pgjdbc read both; a client that ignores them still has them in DATABASE_URL.
+            variables.add(Variable.plain("PGSSLMODE", "verify-full"));
+            variables.add(Variable.plain("PGSSLROOTCERT", rootCert));
+            service = service.with("sslmode", "verify-full").with("sslrootcert", rootCert);
+        }
+        return Credentials.of(variables.toArray(Variable[]::new)).withServiceBinding(service);
     }
 }

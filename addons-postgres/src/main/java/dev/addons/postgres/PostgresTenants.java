@@ -28,13 +28,23 @@ import org.slf4j.LoggerFactory;
  * has no rights (PostgreSQL 15 does most of that by itself; this makes 14 the same). The
  * {@code postgres} and {@code template1} databases are closed to {@code PUBLIC} as well: an app
  * has no business there, and on PostgreSQL 14 anyone connected to {@code template1} could create
- * objects in it that every database created afterwards (another app's) would inherit. What an app
+ * objects in it that every database created afterwards (another app's) would inherit. That is a
+ * change to the whole server, made on an external server only when its operator allowed it
+ * ({@link ServerAccess#serverWideChanges()}); without it tenants can connect to those two
+ * databases, and still to no other tenant's. What an app
  * can still see are the cluster-wide catalogs every PostgreSQL user sees: the names of other
  * databases and roles in {@code pg_database} and {@code pg_roles}, and that other sessions exist
  * in {@code pg_stat_activity} (without their queries). Never their data. And a tenant of a shared
  * server opens at most {@link #SHARED_CONNECTION_LIMIT} sessions at once (its role's
  * {@code CONNECTION LIMIT}), so that one app cannot take every connection the server has; the
  * next fails with {@code too many connections for role} while other tenants still connect.
+ *
+ * <p>Marks: the role and the database carry the comment {@link ServerAccess#owner()} (the home's
+ * mark), set in the transaction that creates the role. On a server addons did not start, a role
+ * or database of the tenant's name without it is someone else's: provisioning refuses it and
+ * deprovisioning leaves it. The tenant owns its database and may change that comment, but not its
+ * role's (that takes {@code CREATEROLE}), so a database owned by the tenant's marked role counts
+ * as marked.
  *
  * <p>The password never appears in SQL: the driver computes its SCRAM-SHA-256 verifier and sends
  * that, so neither a server log nor an error message can show it.
@@ -91,20 +101,29 @@ final class PostgresTenants {
     static final List<String> TEMPLATE_IN_SPARE = restrictPublicSchemaStatements(SPARE);
 
     /**
-     * Ends the tenant's sessions; then tells whether its role or database existed, whether the
-     * spare is there (its database, owned by its role), and whether {@code PUBLIC} may still use
-     * {@code postgres} or {@code template1}.
+     * Whether the tenant's role and database exist and are this home's (parameter 1: the name,
+     * 2: the home's mark): the role when its comment is the mark, the database when its comment
+     * is, or when its owner is the tenant's role bearing it (the tenant owns its database and may
+     * change its comment, never its role's); then whether the spare is there (its database, owned
+     * by its role), and whether {@code PUBLIC} may still use {@code postgres} or {@code template1}.
      */
-    private static final String TERMINATE_SESSIONS = "select"
-            + " (select count(pg_terminate_backend(pid)) from pg_stat_activity"
-            + "   where (usename = ? or datname = ?) and pid <> pg_backend_pid()),"
-            + " exists (select 1 from pg_roles where rolname = ?)"
-            + "   or exists (select 1 from pg_database where datname = ?),"
+    private static final String INSPECT = "with t(name, mark) as (select ?::text, ?::text) select"
+            + " exists (select 1 from pg_roles, t where rolname = t.name),"
+            + " exists (select 1 from pg_database, t where datname = t.name),"
+            + " coalesce((select shobj_description(r.oid, 'pg_authid') = t.mark from pg_roles r, t"
+            + "   where r.rolname = t.name), false),"
+            + " coalesce((select shobj_description(d.oid, 'pg_database') = t.mark"
+            + "     or (r.rolname = t.name and shobj_description(r.oid, 'pg_authid') = t.mark)"
+            + "   from pg_database d join pg_roles r on r.oid = d.datdba, t where d.datname = t.name), false),"
             + " exists (select 1 from pg_database d join pg_roles r on r.oid = d.datdba"
             + "   where d.datname = '" + SPARE + "' and r.rolname = '" + SPARE + "'),"
             + " exists (select 1 from pg_database where datname in ('postgres', 'template1')"
             + "   and (has_database_privilege('public', oid, 'connect')"
             + "     or has_database_privilege('public', oid, 'temporary')))";
+
+    /** Ends the sessions of the tenant's role and in its database. */
+    private static final String TERMINATE_SESSIONS = "select count(pg_terminate_backend(pid)) from pg_stat_activity"
+            + " where (usename = ? or datname = ?) and pid <> pg_backend_pid()";
 
     /** SQLState {@code invalid_catalog_name}: the database named does not exist. */
     private static final String NO_SUCH_DATABASE = "3D000";
@@ -127,21 +146,25 @@ final class PostgresTenants {
         String serverVersion;
         try (AdminConnections.Lease lease = AdminConnections.borrow(server)) {
             Connection admin = lease.connection();
-            Dropped dropped = drop(admin, name);
+            Dropped dropped = drop(admin, name, server);
+            if (dropped.foreign() != null) {
+                throw foreign(name, server, dropped.foreign());
+            }
             if (dropped.existed()) {
                 LOG.info("{} - Replacing the role and database of that name left by an earlier attempt"
                         + " (ended {} session(s))", name, dropped.sessions());
             }
             try {
-                if (!(dropped.spare() && takeSpare(admin, name, connectionLimit, verifier))) {
+                if (!(dropped.spare() && takeSpare(admin, name, connectionLimit, verifier, server))) {
                     create(server, admin, name, connectionLimit, verifier);
                 }
-                if (dropped.maintenanceOpen()) {
+                // A server-wide change: on a server of someone else's only when its operator allowed it.
+                if (dropped.maintenanceOpen() && server.serverWideChanges()) {
                     closeMaintenanceDatabases(admin);
                 }
                 serverVersion = admin.unwrap(PGConnection.class).getParameterStatus("server_version");
             } catch (SQLException e) {
-                dropAfterFailure(admin, name, e);
+                dropAfterFailure(admin, name, server, e);
                 throw e;
             }
         } catch (SQLException e) {
@@ -150,19 +173,23 @@ final class PostgresTenants {
         }
         LOG.info("{} - Provisioned role and database on {} (PostgreSQL {}) in {} ms", name, server.endpoint(),
                 serverVersion, (System.nanoTime() - started) / 1_000_000);
-        return Binding.of(
+        return PostgresCredentials.withTls(Binding.of(
                 PostgresCredentials.USER, name,
                 PostgresCredentials.PASSWORD, password,
                 PostgresCredentials.DATABASE, name,
-                PostgresCredentials.SERVER_VERSION, serverVersion);
+                PostgresCredentials.SERVER_VERSION, serverVersion), server);
     }
 
     /** Ends the tenant's sessions and drops its database and role; a tenant already gone is no error. */
     static void deprovision(String name, ServerAccess server) {
         refuseReserved(name, server);
         try (AdminConnections.Lease lease = AdminConnections.borrow(server)) {
-            Dropped dropped = drop(lease.connection(), name);
-            if (dropped.existed()) {
+            Dropped dropped = drop(lease.connection(), name, server);
+            if (dropped.foreign() != null) {
+                LOG.warn("{} - Left {} on {} alone: this addons home did not make it (it does not carry the comment"
+                        + " '{}'), so it is not this addon's", name, dropped.foreign(), server.endpoint(),
+                        server.owner());
+            } else if (dropped.existed()) {
                 LOG.info("{} - Dropped database and role on {} (ended {} session(s))", name, server.endpoint(),
                         dropped.sessions());
             } else {
@@ -183,32 +210,77 @@ final class PostgresTenants {
 
     /**
      * What {@link #drop} found: whether the role or database existed, how many sessions it ended,
-     * whether the spare was there and whether {@code PUBLIC} could still use a maintenance database.
+     * whether the spare was there and whether {@code PUBLIC} could still use a maintenance database;
+     * and, when it dropped nothing because something of the name is not this home's, what
+     * ({@code role 'x'}, ...), else {@code null}.
      */
-    private record Dropped(boolean existed, int sessions, boolean spare, boolean maintenanceOpen) {
+    record Dropped(boolean existed, int sessions, boolean spare, boolean maintenanceOpen, String foreign) {
     }
 
-    /** Ends the sessions of the role and in the database, and drops both if they exist (one query if not). */
-    private static Dropped drop(Connection admin, String name) throws SQLException {
-        Dropped dropped;
-        try (PreparedStatement terminate = admin.prepareStatement(TERMINATE_SESSIONS)) {
-            for (int i = 1; i <= 4; i++) {
-                terminate.setString(i, name);
-            }
-            try (ResultSet rs = terminate.executeQuery()) {
+    /**
+     * Ends the sessions of the role and in the database, and drops both if they exist and are this
+     * home's (one query if none exists). On a server of someone else's, a role or database of the
+     * name that does not bear the home's mark is left alone, and so is the other one.
+     */
+    static Dropped drop(Connection admin, String name, ServerAccess server) throws SQLException {
+        boolean role;
+        boolean database;
+        boolean roleOurs;
+        boolean databaseOurs;
+        boolean spare;
+        boolean maintenanceOpen;
+        try (PreparedStatement inspect = admin.prepareStatement(INSPECT)) {
+            inspect.setString(1, name);
+            inspect.setString(2, server.owner());
+            try (ResultSet rs = inspect.executeQuery()) {
                 rs.next();
-                dropped = new Dropped(rs.getBoolean(2), rs.getInt(1), rs.getBoolean(3), rs.getBoolean(4));
+                role = rs.getBoolean(1);
+                database = rs.getBoolean(2);
+                roleOurs = rs.getBoolean(3);
+                databaseOurs = rs.getBoolean(4);
+                spare = rs.getBoolean(5);
+                maintenanceOpen = rs.getBoolean(6);
             }
         }
-        if (!dropped.existed()) {
-            return dropped;
+        if (!role && !database) {
+            return new Dropped(false, 0, spare, maintenanceOpen, null);
+        }
+        if (!server.ownsEverything()) {
+            List<String> foreign = new java.util.ArrayList<>();
+            if (role && !roleOurs) {
+                foreign.add("the role '" + name + "'");
+            }
+            if (database && !databaseOurs) {
+                foreign.add("the database '" + name + "'");
+            }
+            if (!foreign.isEmpty()) {
+                return new Dropped(true, 0, spare, maintenanceOpen, String.join(" and ", foreign));
+            }
+        }
+        int sessions;
+        try (PreparedStatement terminate = admin.prepareStatement(TERMINATE_SESSIONS)) {
+            terminate.setString(1, name);
+            terminate.setString(2, name);
+            try (ResultSet rs = terminate.executeQuery()) {
+                rs.next();
+                sessions = rs.getInt(1);
+            }
         }
         try (Statement sql = admin.createStatement()) {
             // FORCE (PostgreSQL 13+) also ends sessions that connected after the terminate above.
             sql.execute("drop database if exists " + quote(name) + " with (force)");
             sql.execute("drop role if exists " + quote(name));
         }
-        return dropped;
+        return new Dropped(true, sessions, spare, maintenanceOpen, null);
+    }
+
+    /** The refusal to provision {@code name} where {@code foreign}, not this home's, is in the way. */
+    static ProvisioningException foreign(String name, ServerAccess server, String foreign) {
+        return new ProvisioningException("PostgreSQL tenant '" + name + "' on " + server.endpoint() + ": "
+                + foreign + " exist" + (foreign.contains(" and ") ? "" : "s") + " and this addons home did not make"
+                + " it (addons marks what it makes with the comment '" + server.owner() + "'), so addons leaves it"
+                + " alone. Give the app or environment another name, or have the server's owner drop or rename it",
+                null);
     }
 
     /**
@@ -217,11 +289,17 @@ final class PostgresTenants {
      */
     private static void create(ServerAccess server, Connection admin, String name, int connectionLimit,
             String verifier) throws SQLException {
-        try (Statement sql = admin.createStatement()) {
+        // The role and its mark in one transaction: no unmarked role is ever left behind.
+        PostgresAdmin.inTransaction(admin, sql -> {
             sql.execute("create role " + quote(name) + " login connection limit " + connectionLimit + " "
                     + ROLE_LIMITS + " password '" + verifier + "'");
-        }
+            sql.execute("comment on role " + quote(name) + " is '" + server.owner() + "'");
+            return null;
+        });
         createDatabase(admin, name, name);
+        try (Statement sql = admin.createStatement()) {
+            sql.execute("comment on database " + quote(name) + " is '" + server.owner() + "'");
+        }
         try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
             restrictPublicSchema(tenantDatabase, name);
         }
@@ -236,14 +314,16 @@ final class PostgresTenants {
      * database's rename comes first and waits for a concurrent claim, whose tenant has it then.
      * False when another tenant took it first.
      */
-    private static boolean takeSpare(Connection admin, String name, int connectionLimit, String verifier)
-            throws SQLException {
+    private static boolean takeSpare(Connection admin, String name, int connectionLimit, String verifier,
+            ServerAccess server) throws SQLException {
         try {
             PostgresAdmin.inTransaction(admin, sql -> {
                 sql.execute("alter database " + quote(SPARE) + " rename to " + quote(name));
                 sql.execute("alter role " + quote(SPARE) + " rename to " + quote(name));
                 sql.execute("alter role " + quote(name) + " login connection limit " + connectionLimit
                         + " password '" + verifier + "'");
+                sql.execute("comment on role " + quote(name) + " is '" + server.owner() + "'");
+                sql.execute("comment on database " + quote(name) + " is '" + server.owner() + "'");
                 return null;
             });
             return true;
@@ -296,9 +376,9 @@ final class PostgresTenants {
         return List.of("alter schema public owner to " + quote(role), "revoke all on schema public from public");
     }
 
-    private static void dropAfterFailure(Connection admin, String name, SQLException failure) {
+    private static void dropAfterFailure(Connection admin, String name, ServerAccess server, SQLException failure) {
         try {
-            drop(admin, name);
+            drop(admin, name, server);
         } catch (SQLException cleanup) {
             failure.addSuppressed(cleanup);
         }

@@ -168,6 +168,292 @@ class ExternalPostgresServerTest {
     }
 
     @Test
+    void aRoleOrDatabaseThisHomeDidNotMakeIsNeitherDroppedNorTakenOverAndTwoHomesNeverTakeEachOthers(
+            @TempDir Path otherHome) throws Exception {
+        try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+            sql.execute("create role victim login password 'victim-pw-123'");
+            sql.execute("create database victim owner victim");
+            sql.execute("create role lonely");
+        }
+        try (Connection admin = admin("victim"); Statement sql = admin.createStatement()) {
+            sql.execute("create table kept (v text); insert into kept values ('still here')");
+            sql.execute("grant select on kept to victim");
+        }
+        try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build();
+                Addons other = Addons.builder().home(otherHome).runtime("process").automaticBackups(false).build()) {
+            addons.registerServer("main-db", "postgresql", url);
+            other.registerServer("main-db", "postgresql", url);
+            AddonSpec onMainDb = AddonSpec.parse("postgresql:shared").withServer("main-db");
+
+            assertThatThrownBy(() -> addons.create("victim", "production", onMainDb))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("PostgreSQL tenant 'victim' on " + external.access().endpoint()
+                            + ": the role 'victim' and the database 'victim' exist and this addons home did not"
+                            + " make it (addons marks what it makes with the comment 'addons:")
+                    .hasMessageContaining("addons leaves it alone. Give the app or environment another name");
+            assertThatThrownBy(() -> addons.create("lonely", "production", onMainDb))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining(": the role 'lonely' exists and this addons home did not make it");
+            Map<String, String> victim = Map.of("PGHOST", external.access().endpoint().host(),
+                    "PGPORT", Integer.toString(external.access().endpoint().port()),
+                    "PGUSER", "victim", "PGPASSWORD", "victim-pw-123");
+            try (Connection app = connect(victim, "victim"); Statement sql = app.createStatement()) {
+                assertThat(queryString(sql, "select v from kept")).as("their data and password").isEqualTo("still here");
+            }
+
+            addons.create("shop", "production", onMainDb);
+            String homeId = Files.readString(home.resolve("state/home-id")).strip();
+            try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                assertThat(queryString(sql, "select shobj_description(oid, 'pg_authid') from pg_roles"
+                        + " where rolname = 'shop'")).isEqualTo("addons:" + homeId);
+                assertThat(queryString(sql, "select shobj_description(oid, 'pg_database') from pg_database"
+                        + " where datname = 'shop'")).isEqualTo("addons:" + homeId);
+            }
+            assertThatThrownBy(() -> other.create("shop", "production", onMainDb))
+                    .as("another home on another host, with the same server registered")
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("the role 'shop' and the database 'shop' exist and this addons home did not"
+                            + " make it");
+            Map<String, String> shop = addons.env("shop", "production").toMap();
+            try (Connection app = connect(shop, "shop"); Statement sql = app.createStatement()) {
+                sql.execute("create table t (v text); insert into t values ('shop data')");
+            }
+            // The failed addons' records are destroyed: what is on the server is not theirs to drop.
+            other.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            addons.destroy("victim", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            addons.destroy("lonely", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            try (Connection app = connect(victim, "victim"); Statement sql = app.createStatement()) {
+                assertThat(queryString(sql, "select v from kept")).isEqualTo("still here");
+            }
+            try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                assertThat(queryString(sql, "select count(*) from pg_roles where rolname = 'lonely'")).isEqualTo("1");
+            }
+            try (Connection app = connect(shop, "shop"); Statement sql = app.createStatement()) {
+                // The tenant owns its database, so it may change its comment; its role's it may not.
+                sql.execute("comment on database shop is 'addons:0000000000000000'");
+                assertThatThrownBy(() -> sql.execute("comment on role shop is 'mine'"))
+                        .isInstanceOf(SQLException.class);
+                assertThat(queryString(sql, "select v from t")).isEqualTo("shop data");
+            }
+            addons.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                assertThat(queryString(sql, "select count(*) from pg_roles where rolname = 'shop'")
+                        + queryString(sql, "select count(*) from pg_database where datname = 'shop'"))
+                        .as("a database whose owner role bears the mark is this home's").isEqualTo("00");
+            }
+            assertThat(other.listAll()).isEmpty();
+            other.removeServer("main-db");
+            addons.removeServer("main-db");
+        } finally {
+            try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                sql.execute("drop database if exists victim");
+                sql.execute("drop role if exists victim");
+                sql.execute("drop role if exists lonely");
+            }
+        }
+    }
+
+    @Test
+    void theMaintenanceDatabasesAreClosedToEveryoneOnlyWhenTheOperatorAllowedServerWideChanges(
+            @TempDir Path hardened) throws Exception {
+        String publicMayConnect = "select string_agg(datname || '=' || has_database_privilege('public', oid, 'connect'),"
+                + " ',' order by datname) from pg_database where datname in ('postgres', 'template1')";
+        try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+            // As on a server addons did not make: every role may connect to them.
+            sql.execute("grant connect, temporary on database postgres, template1 to public");
+        }
+        try {
+            try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build()) {
+                assertThat(addons.registerServer("main-db", "postgresql", url).serverWideChanges()).isFalse();
+                addons.create("shop", "production", AddonSpec.parse("postgresql:shared").withServer("main-db"));
+                Map<String, String> shop = addons.env("shop", "production").toMap();
+                try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                    assertThat(queryString(sql, publicMayConnect)).isEqualTo("postgres=true,template1=true");
+                    assertThat(queryString(sql, "select has_database_privilege('public', 'shop', 'connect')"))
+                            .as("the tenant's own database is still closed to others").isEqualTo("f");
+                }
+                connect(shop, "postgres").close();
+                addons.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+                addons.removeServer("main-db");
+            }
+            try (Addons addons = Addons.builder().home(hardened).runtime("process").automaticBackups(false).build()) {
+                assertThat(addons.registerServer("main-db", "postgresql", url,
+                        new dev.addons.api.spi.ServerAccess.External(true, null)).serverWideChanges()).isTrue();
+                addons.create("shop", "production", AddonSpec.parse("postgresql:shared").withServer("main-db"));
+                Map<String, String> shop = addons.env("shop", "production").toMap();
+                try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                    assertThat(queryString(sql, publicMayConnect)).isEqualTo("postgres=false,template1=false");
+                }
+                assertThatThrownBy(() -> connect(shop, "postgres").close()).isInstanceOf(SQLException.class)
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
+                addons.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+                addons.removeServer("main-db");
+            }
+        } finally {
+            try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                sql.execute("revoke connect, temporary on database postgres, template1 from public");
+            }
+        }
+    }
+
+    @Test
+    void aServerRegisteredWithVerifiedTlsServesTheAdminAndTheTenantsOverIt(@TempDir Path tls) throws Exception {
+        Path ca = certificateAuthority(tls, "ca");
+        Path otherCa = certificateAuthority(tls, "other-ca");
+        openssl(tls, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
+        Files.writeString(tls.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+                + "basicConstraints=CA:FALSE\n");
+        openssl(tls, "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "server.crt", "-days", "2", "-extfile", "server.ext");
+        try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+            // Written by the server itself into its data directory: files of its own user.
+            for (String file : List.of("server.crt", "server.key")) {
+                String base64 = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(tls.resolve(file)));
+                String lo = queryString(sql, "select lo_from_bytea(0, decode('" + base64 + "', 'base64'))");
+                sql.execute("select lo_export(" + lo + ", 'addons-test-" + file + "')");
+                sql.execute("select lo_unlink(" + lo + ")");
+            }
+            // The server's umask lets its group read; a key must be its owner's alone.
+            Files.setPosixFilePermissions(external.directory().resolve("data/addons-test-server.key"),
+                    PosixFilePermissions.fromString("rw-------"));
+            sql.execute("alter system set ssl_cert_file = 'addons-test-server.crt'");
+            sql.execute("alter system set ssl_key_file = 'addons-test-server.key'");
+            sql.execute("alter system set ssl = on");
+            sql.execute("select pg_reload_conf()");
+        }
+        try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build()) {
+            awaitTls(ca);
+            String before;
+            try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                before = queryString(sql, "select clock_timestamp()::text");
+            }
+            String verifying = url + "?sslmode=verify-full";
+            assertThatThrownBy(() -> addons.registerServer("tls-db", "postgresql", verifying,
+                    new dev.addons.api.spi.ServerAccess.External(false, otherCa)))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("no postgresql server accepted user postgres at " + external.access()
+                            .endpoint())
+                    .hasMessageEndingWith("whose TLS certificate names the host 127.0.0.1 and is signed by a CA in"
+                            + " --ca-file " + otherCa)
+                    .hasMessageNotContaining(external.access().adminPassword());
+            assertThatThrownBy(() -> addons.registerServer("tls-db", "postgresql", verifying))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessageStartingWith("--url asks for verified TLS: add --ca-file FILE");
+            assertThatThrownBy(() -> addons.registerServer("tls-db", "postgresql", url,
+                    new dev.addons.api.spi.ServerAccess.External(false, ca)))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessageContaining("needs a URL that asks for verified TLS: end it with ?sslmode=verify-full");
+            assertThatThrownBy(() -> addons.registerServer("tls-db", "postgresql", url + "?sslmode=require",
+                    new dev.addons.api.spi.ServerAccess.External(false, ca)))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessageContaining("has the query 'sslmode=require' (query): use none, or sslmode=verify-full");
+
+            ServerInfo registered = addons.registerServer("tls-db", "postgresql", verifying,
+                    new dev.addons.api.spi.ServerAccess.External(false, ca));
+            assertThat(registered.tlsCaFile()).contains(ca);
+            addons.create("shop", "production", AddonSpec.parse("postgresql:shared").withServer("tls-db"));
+            Map<String, String> vars = addons.env("shop", "production").toMap();
+            assertThat(vars).containsEntry("PGSSLMODE", "verify-full").containsEntry("PGSSLROOTCERT", ca.toString());
+            assertThat(vars.get("DATABASE_URL")).endsWith("/shop?sslmode=verify-full&sslrootcert="
+                    + dev.addons.api.spi.Urls.encode(ca.toString()));
+
+            // libpq with the tenant's variables alone, then with DATABASE_URL alone.
+            Map<String, String> libpq = new java.util.HashMap<>(vars);
+            libpq.remove("DATABASE_URL");
+            assertThat(psql(libpq)).isEqualTo("t|shop");
+            assertThat(psql(Map.of(), vars.get("DATABASE_URL"))).isEqualTo("t|shop");
+            try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                assertThat(queryString(sql, "select string_agg(distinct s.ssl::text, ',') from pg_stat_ssl s"
+                        + " join pg_stat_activity a using (pid) where a.application_name = 'addons'"
+                        + " and a.backend_start > '" + before + "'"))
+                        .as("addons' own admin sessions, kept open since").isEqualTo("true");
+            }
+            addons.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            addons.removeServer("tls-db");
+        } finally {
+            try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                sql.execute("alter system reset ssl");
+                sql.execute("alter system reset ssl_cert_file");
+                sql.execute("alter system reset ssl_key_file");
+                sql.execute("select pg_reload_conf()");
+            }
+        }
+    }
+
+    /** Makes a self-signed CA, NAME.crt and NAME.key in {@code dir}; returns the certificate. */
+    private static Path certificateAuthority(Path dir, String name) throws Exception {
+        openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", name + ".key", "-out", name + ".crt", "-days", "2", "-subj", "/CN=addons test " + name);
+        return dir.resolve(name + ".crt");
+    }
+
+    private static void openssl(Path dir, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(output).isZero();
+    }
+
+    /** Waits until the server, reloading its configuration, takes TLS connections its CA verifies. */
+    private void awaitTls(Path ca) throws SQLException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", external.access().adminUser());
+        properties.setProperty("password", external.access().adminPassword());
+        properties.setProperty("sslmode", "verify-full");
+        properties.setProperty("sslrootcert", ca.toString());
+        while (true) {
+            // Each attempt is a new connection: the postmaster has reloaded once one succeeds.
+            try (Connection tls = java.sql.DriverManager.getConnection("jdbc:postgresql://"
+                    + external.access().endpoint() + "/postgres", properties)) {
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+                        throw new AssertionError("TLS is not on: ssl=" + queryString(sql, "show ssl") + ", settings "
+                                + queryString(sql, "select string_agg(name || '=' || setting || ' ' || sourcefile"
+                                        + " || ' ' || coalesce(error, 'ok'), '; ') from pg_file_settings"
+                                        + " where name like 'ssl%'") + logs(), e);
+                    }
+                }
+            }
+        }
+    }
+
+    private String logs() {
+        try (java.util.stream.Stream<Path> files = Files.walk(external.directory())) {
+            StringBuilder out = new StringBuilder();
+            for (Path f : (Iterable<Path>) files::iterator) {
+                out.append("\n").append(f);
+                if (f.toString().endsWith(".log")) {
+                    List<String> lines = Files.readAllLines(f);
+                    out.append("\n").append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+                }
+            }
+            return out.toString();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** psql run with {@code env} (and PATH) only: whether its session uses TLS, and its database. */
+    private static String psql(Map<String, String> env, String... conninfo) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("psql", "-X", "-A", "-t", "-w", "-c",
+                "select ssl::text::char || '|' || current_database() from pg_stat_ssl where pid = pg_backend_pid()"));
+        command.addAll(List.of(conninfo));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().put("PATH", System.getenv("PATH"));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes()).strip();
+        assertThat(process.waitFor()).as(output).isZero();
+        return output;
+    }
+
+    @Test
     void theAdminUrlIsCheckedAndKeptOwnerOnlyAndNeverShown() throws Exception {
         String password = external.access().adminPassword();
         try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build()) {

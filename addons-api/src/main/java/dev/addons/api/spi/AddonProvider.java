@@ -76,8 +76,10 @@ public interface AddonProvider {
 
     /**
      * Creates the app's tenant on a running server: for a database, its own database and a role
-     * with a random password. Must be safe to retry after a failure: an existing tenant of the
-     * same name is replaced. Throws {@link dev.addons.api.ProvisioningException} on failure.
+     * with a random password, marked as {@link ServerAccess#owner()}'s. Must be safe to retry after
+     * a failure: an existing tenant of the same name this home made is replaced; on a server
+     * addons did not start ({@link ServerAccess#ownsEverything()} false), one without the mark is
+     * refused and left as it is. Throws {@link dev.addons.api.ProvisioningException} on failure.
      *
      * @return what {@link #credentials} and {@link #deprovision} need later; holds secrets
      */
@@ -89,6 +91,8 @@ public interface AddonProvider {
     /**
      * Removes the tenant and its data from a running server (on a shared server: its database
      * and role, after ending their connections). Idempotent: a tenant already gone is no error.
+     * On a server addons did not start, only objects bearing {@link ServerAccess#owner()}'s mark
+     * are removed; others of the tenant's name are left alone.
      */
     void deprovision(TenantRequest request, Binding binding, ServerAccess server);
 

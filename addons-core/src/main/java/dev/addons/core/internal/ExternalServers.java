@@ -49,11 +49,34 @@ public final class ExternalServers {
         return RUNTIME.equals(server.runtime());
     }
 
+    /** Attribute of an external server's record: whether server-wide changes are allowed. */
+    private static final String SERVER_WIDE_CHANGES = "serverWideChanges";
+    /** Attribute of an external server's record: the CA file verifying its TLS certificate. */
+    private static final String TLS_CA_FILE = "tlsCaFile";
+
+    /** The mark of what the home {@code homeId} makes on servers. */
+    static String owner(String homeId) {
+        return "addons:" + homeId;
+    }
+
+    /** How the external server {@code running} was registered to be treated. */
+    static ServerAccess.External options(RunningServer running) {
+        String caFile = running.attributes().get(TLS_CA_FILE);
+        return new ServerAccess.External(Boolean.parseBoolean(running.attributes().get(SERVER_WIDE_CHANGES)),
+                caFile == null ? null : java.nio.file.Path.of(caFile));
+    }
+
+    /** {@link #register(String, String, String, ServerAccess.External)} without server-wide changes or TLS. */
+    public ServerInfo register(String name, String addon, String url) {
+        return register(name, addon, url, new ServerAccess.External(false, null));
+    }
+
     /**
      * Registers the server at {@code url} as {@code name} after checking that it answers as
-     * {@code addon}'s engine with the URL's credentials (the provider's readiness check).
+     * {@code addon}'s engine with the URL's credentials (the provider's readiness check), over
+     * verified TLS when {@code options} names a CA file (and then the URL must ask for it).
      */
-    public ServerInfo register(String name, String addon, String url) {
+    public ServerInfo register(String name, String addon, String url, ServerAccess.External options) {
         checkName(name);
         AddonProvider provider = registry.require(addon);
         if (provider.variants().stream().noneMatch(Variant::shared)) {
@@ -64,21 +87,39 @@ public final class ExternalServers {
         }
         ServerDefinition probe = provider.server(new ServerRequest(provider.defaultVersion(), "unused"));
         ExternalUrl parsed = ExternalUrl.parse(url, provider, probe.container().port());
+        if (parsed.verifyTls() != (options.tlsCaFile() != null)) {
+            throw new InvalidSpecException(parsed.verifyTls()
+                    ? "--url asks for verified TLS: add --ca-file FILE, the CA certificate(s) (PEM) that signed the"
+                            + " server's certificate"
+                    : "--ca-file " + options.tlsCaFile() + " needs a URL that asks for verified TLS: end it with ?"
+                            + ExternalUrl.TLS_QUERIES);
+        }
+        if (options.tlsCaFile() != null && !java.nio.file.Files.isReadable(options.tlsCaFile())) {
+            throw new InvalidSpecException("--ca-file " + options.tlsCaFile() + " is not a readable file: give the"
+                    + " PEM file of the CA certificate(s) that signed the server's certificate");
+        }
         String serverId = ID_PREFIX + name;
         ServerAccess access = new ServerAccess(serverId, parsed.endpoint(), parsed.adminUser(),
-                parsed.adminPassword());
+                parsed.adminPassword(), Map.of(), owner(store.homeId()), options);
         check(name, provider, parsed, access);
         return store.lockedServer(serverId, () -> store.locked(() -> {
             if (store.server(serverId).isPresent()) {
                 throw new InvalidSpecException("An external server named '" + name + "' is registered already: "
                         + "remove it first, or choose another name. Registered: " + names());
             }
-            RunningServer running = new RunningServer(serverId, RUNTIME, parsed.endpoint(), Map.of("name", name));
+            Map<String, String> attributes = new java.util.HashMap<>(Map.of("name", name,
+                    SERVER_WIDE_CHANGES, Boolean.toString(options.serverWideChanges())));
+            if (options.tlsCaFile() != null) {
+                attributes.put(TLS_CA_FILE, options.tlsCaFile().toString());
+            }
+            RunningServer running = new RunningServer(serverId, RUNTIME, parsed.endpoint(), attributes);
             ServerState server = new ServerState(serverId, provider.name(), VERSION, RUNTIME, true,
                     parsed.adminUser(), parsed.adminPassword(), running, Instant.now(), null, false);
             store.save(server);
-            LOG.info("{} - registered the external {} server at {} (admin {})", name, provider.name(),
-                    parsed.endpoint(), parsed.adminUser());
+            LOG.info("{} - registered the external {} server at {} (admin {}, TLS {}, server-wide changes {})", name,
+                    provider.name(), parsed.endpoint(), parsed.adminUser(),
+                    options.tlsCaFile() == null ? "as the driver negotiates" : "verified with " + options.tlsCaFile(),
+                    options.serverWideChanges() ? "allowed" : "not allowed");
             return info(server);
         }));
     }
@@ -95,7 +136,10 @@ public final class ExternalServers {
             throw new ProvisioningException("External server '" + name + "': no " + provider.name()
                     + " server accepted user " + parsed.adminUser() + " at " + parsed.endpoint() + ": "
                     + Names.printable(reason.lines().findFirst().orElse("")) + ". Check the URL's host, port,"
-                    + " user and password, and that it is a " + provider.name() + " server", null);
+                    + " user and password, and that it is a " + provider.name() + " server"
+                    + access.tlsCaFile().map(ca -> " whose TLS certificate names the host "
+                            + parsed.endpoint().host() + " and is signed by a CA in --ca-file " + ca).orElse(""),
+                    null);
         }
     }
 
@@ -166,8 +210,10 @@ public final class ExternalServers {
     private ServerInfo info(ServerState server) {
         List<String> tenants = store.tenantsOf(server.serverId()).stream()
                 .map(s -> s.record().app() + "/" + s.record().environment()).toList();
+        ServerAccess.External options = options(server.running());
         return new ServerInfo(server.serverId().substring(ID_PREFIX.length()), server.engine(),
-                server.running().endpoint(), server.adminUser(), tenants);
+                server.running().endpoint(), server.adminUser(), tenants, options.serverWideChanges(),
+                java.util.Optional.ofNullable(options.tlsCaFile()));
     }
 
     private static String checkName(String name) {

@@ -16,13 +16,19 @@ import java.util.regex.Pattern;
  * {@code postgresql://admin:pw@db.internal:5432/postgres}: its scheme is the addon's name or an
  * alias, it names an admin user and password, a host and, unless the engine's usual one, a port.
  * The path (a database) is allowed and not used: the provider connects to its engine's
- * maintenance database. Messages show the URL with its password replaced by {@code ***}.
+ * maintenance database. The only query allowed asks for verified TLS, in either engine's words:
+ * {@code sslmode=verify-full} (PostgreSQL) or {@code sslMode=VERIFY_IDENTITY} (MySQL). Messages
+ * show the URL with its password replaced by {@code ***}.
  *
  * @param endpoint      where the server listens
  * @param adminUser     the admin user
  * @param adminPassword its password
+ * @param verifyTls     whether the URL asks for TLS with the server's certificate and host name verified
  */
-record ExternalUrl(Endpoint endpoint, String adminUser, String adminPassword) {
+record ExternalUrl(Endpoint endpoint, String adminUser, String adminPassword, boolean verifyTls) {
+    /** The queries that ask for verified TLS, as the URL may spell them. */
+    static final String TLS_QUERIES = "sslmode=verify-full (PostgreSQL) or sslMode=VERIFY_IDENTITY (MySQL)";
+
     private static final Pattern PASSWORD = Pattern.compile("^([^:/?#]+://[^:@/?#]*:)[^@]*@");
 
     @Override
@@ -64,8 +70,14 @@ record ExternalUrl(Endpoint endpoint, String adminUser, String adminPassword) {
             throw bad("'" + shown + "' has no admin user and password", "user", "USER:PASSWORD@ before the host, e.g. "
                     + example(provider.name(), defaultPort));
         }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw bad("'" + shown + "' has a query or fragment", "query", "none: addons sets the connection's options");
+        if (uri.getRawFragment() != null) {
+            throw bad("'" + shown + "' has a fragment", "fragment", "none");
+        }
+        String query = uri.getRawQuery();
+        boolean verifyTls = query != null;
+        if (verifyTls && !query.equals("sslmode=verify-full") && !query.equals("sslMode=VERIFY_IDENTITY")) {
+            throw bad("'" + shown + "' has the query '" + Names.printable(query) + "'", "query",
+                    "none, or " + TLS_QUERIES + " with --ca-file: addons sets the connection's other options");
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         if (!path.matches("/?[^/]*")) {
@@ -83,7 +95,7 @@ record ExternalUrl(Endpoint endpoint, String adminUser, String adminPassword) {
         }
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
                 : uri.getHost();
-        return new ExternalUrl(new Endpoint(host, port), user, password);
+        return new ExternalUrl(new Endpoint(host, port), user, password, verifyTls);
     }
 
     /** A percent-decoded user or password; {@link URI} has checked its escapes. */

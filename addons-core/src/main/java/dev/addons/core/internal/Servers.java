@@ -464,12 +464,13 @@ public final class Servers {
         return access(server);
     }
 
-    private static ServerAccess access(ServerState server) {
+    private ServerAccess access(ServerState server) {
         if (server.running() == null) {
             throw new ProvisioningException("Server " + server.serverId() + " has not finished starting");
         }
         return new ServerAccess(server.serverId(), server.running().endpoint(), server.adminUser(),
-                server.adminPassword(), server.running().extraEndpoints());
+                server.adminPassword(), server.running().extraEndpoints(), ExternalServers.owner(store.homeId()),
+                ExternalServers.isExternal(server) ? ExternalServers.options(server.running()) : null);
     }
 
     /**

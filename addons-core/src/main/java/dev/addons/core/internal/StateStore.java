@@ -52,6 +52,8 @@ public final class StateStore {
     private final Path addonsDir;
     private final Path serversDir;
     private final Path locksDir;
+    private final Path homeIdFile;
+    private volatile String homeId;
 
     public StateStore(Path home) {
         try {
@@ -59,6 +61,7 @@ public final class StateStore {
             this.addonsDir = PrivateFiles.directory(state.resolve("addons"));
             this.serversDir = PrivateFiles.directory(state.resolve("servers"));
             this.locksDir = PrivateFiles.directory(state.resolve("locks"));
+            this.homeIdFile = state.resolve("home-id");
             requireTrusted(home.toAbsolutePath(), "The addons home");
             for (Path dir : List.of(state, addonsDir, serversDir, locksDir)) {
                 requireTrusted(dir, "The addons home's state directory");
@@ -86,6 +89,39 @@ public final class StateStore {
         if (why.isPresent()) {
             throw new AddonException(why.get());
         }
+    }
+
+    /**
+     * This home's id: 16 random hex digits, made the first time it is asked for and kept in
+     * {@code state/home-id}. What addons makes on a server carries it ({@code addons:<id>}), so
+     * that two homes sharing a server, on one host or many, never take each other's objects.
+     */
+    public String homeId() {
+        String id = homeId;
+        if (id == null) {
+            id = HomeLock.with(locksDir.resolve("home-id.lock"), () -> {
+                try {
+                    if (Files.exists(homeIdFile)) {
+                        String kept = Files.readString(homeIdFile).strip();
+                        if (!kept.matches("[0-9a-f]{16}")) {
+                            throw new AddonException("State file " + homeIdFile + " holds no home id (16 hex"
+                                    + " digits). Restore it from a backup of the home: what addons made on external"
+                                    + " servers is marked with it", null);
+                        }
+                        return kept;
+                    }
+                    byte[] random = new byte[8];
+                    new java.security.SecureRandom().nextBytes(random);
+                    String made = java.util.HexFormat.of().formatHex(random);
+                    PrivateFiles.write(homeIdFile, (made + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    return made;
+                } catch (IOException e) {
+                    throw new AddonException("Cannot read or write " + homeIdFile + ": " + e.getMessage(), e);
+                }
+            });
+            homeId = id;
+        }
+        return id;
     }
 
     /** Runs {@code work} holding the home's state lock (threads and processes). */
