@@ -87,10 +87,11 @@ class CommandLineParsingTest {
     }
 
     @Test
-    void theHomeDefaultsToAddonsInTheUsersHome() {
+    void theHomeDefaultsToAddonsInTheUsersHomeAndForRootToVarLibAddons() {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("ADDONS_HOME") == null);
 
-        assertThat(new Main().home()).isEqualTo(Path.of(System.getProperty("user.home"), ".addons"));
+        assertThat(new Main().home()).isEqualTo("root".equals(System.getProperty("user.name"))
+                ? Path.of("/var/lib/addons") : Path.of(System.getProperty("user.home"), ".addons"));
     }
 
     @Test
