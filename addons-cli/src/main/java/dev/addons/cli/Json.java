@@ -125,6 +125,7 @@ final class Json {
         map.put("default", version.isDefault());
         map.put("availability", version.availability().state().label());
         map.put("detail", version.availability().detail());
+        map.put("backupLimit", version.backupLimit());
         return map;
     }
 }

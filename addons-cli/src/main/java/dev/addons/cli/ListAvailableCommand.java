@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 /**
  * {@code addons list-available}: the runtime new servers run on and why, then every addon, its
  * variants, the version it gets when none is asked on each runtime, and its versions with whether
- * each can be had on that runtime ({@code (default)} marks that runtime's default).
+ * each can be had on that runtime ({@code (default)} marks that runtime's default), and what of a
+ * version's backups that runtime cannot do here.
  */
 @Command(name = "list-available", description = "List the addons that can be created, with their versions"
         + " and whether each is installed, cached or will be fetched.")
@@ -50,6 +51,11 @@ final class ListAvailableCommand extends AddonsCommand {
                     availability(version), version.availability().detail());
         }
         table.print(out, "  ");
+        for (VersionInfo version : info.versions()) {
+            if (!version.backupLimit().isEmpty()) {
+                out.println("  backups of " + version.version() + ": " + version.backupLimit());
+            }
+        }
     }
 
     /** The variant's name, marked when it is the default. */

@@ -860,7 +860,8 @@ public final class Addons implements AutoCloseable {
         String defaultVersion = runtime.defaultVersion(provider);
         List<VersionInfo> versions = provider.versions().stream()
                 .map(v -> new VersionInfo(v, v.equals(defaultVersion),
-                        runtime.availability(provider.server(new ServerRequest(v, "unused")))))
+                        runtime.availability(provider.server(new ServerRequest(v, "unused"))),
+                        provider.backupLimit(v, runtime.name()).orElse("")))
                 .toList();
         Map<String, String> defaults = new LinkedHashMap<>();
         for (String name : Runtimes.names()) {

@@ -196,6 +196,24 @@ public final class PostgresProvider implements AddonProvider {
     }
 
     /**
+     * On the process runtime a version whose binaries come without client tools (16 to 18 fetched
+     * from Maven Central) is dumped with the host's {@code pg_dump} of its major or a newer one; with
+     * none, its shared servers have no backup and no move (a dedicated one is backed up physically).
+     */
+    @Override
+    public Optional<String> backupLimit(String version, String runtime) {
+        if (!"process".equals(runtime) || !version.matches("\\d+")) {
+            return Optional.empty();
+        }
+        if (PostgresTools.hostHasFor(Integer.parseInt(version), "pg_dump")) {
+            return Optional.empty();
+        }
+        return Optional.of("shared: none, and no move between variants (this host has no pg_dump of " + version
+                + " or newer; Debian 12 ships 15); small: physical backups, restored into a dedicated server of "
+                + version + " only. Use the container runtime for logical backups of " + version);
+    }
+
+    /**
      * A move between variants is a {@code pg_dump} and a {@code pg_restore} on servers of the
      * same version: refused where neither the server's binaries nor the host's newer ones have
      * them (the process runtime's PostgreSQL 16, 17 and 18, fetched without them; 14 is served by

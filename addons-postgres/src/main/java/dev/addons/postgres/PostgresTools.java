@@ -51,6 +51,16 @@ final class PostgresTools {
         return Optional.empty();
     }
 
+    /** Whether this host has {@code tool} of PostgreSQL {@code major} or a newer one ({@code /usr/lib/postgresql/<m>/bin}). */
+    static boolean hostHasFor(int major, String tool) {
+        for (int m = major; m <= LAST_MAJOR; m++) {
+            if (Files.isExecutable(Path.of("/usr/lib/postgresql", Integer.toString(m), "bin", tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@link #find}, or {@code tool} itself, whose run then fails naming what is missing. */
     static String command(ServerTools tools, String tool) {
         return find(tools, tool).orElse(tool);

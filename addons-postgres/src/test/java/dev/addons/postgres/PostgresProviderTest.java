@@ -206,4 +206,26 @@ class PostgresProviderTest {
     private static ProcessContext context(Path dir, TempDirProcessContext.Runner runner) {
         return new TempDirProcessContext(Path.of("/bin"), dir, new Endpoint("127.0.0.1", 54321), runner);
     }
+
+    /** list-available says what the process runtime cannot back up here, before any server exists. */
+    @Test
+    void theBackupLimitOfAVersionFollowsTheHostsPgDumpOfItOrANewerMajor() {
+        for (String version : List.of("14", "15", "16", "17", "18")) {
+            boolean tools = false;
+            for (int major = Integer.parseInt(version); major <= 40; major++) {
+                tools |= Files.isExecutable(Path.of("/usr/lib/postgresql/" + major + "/bin/pg_dump"));
+            }
+            if (tools) {
+                assertThat(provider.backupLimit(version, "process")).as(version).isEmpty();
+            } else {
+                assertThat(provider.backupLimit(version, "process")).as(version).hasValueSatisfying(limit ->
+                        assertThat(limit).startsWith("shared: none, and no move between variants (this host has no"
+                                + " pg_dump of " + version + " or newer"));
+            }
+            assertThat(provider.backupLimit(version, "container")).isEmpty();
+        }
+        // Debian 12's PostgreSQL 15, which CI installs, serves 14 and 15.
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/pg_dump")));
+        assertThat(provider.backupLimit("14", "process")).isEmpty();
+    }
 }

@@ -173,6 +173,18 @@ public interface AddonProvider {
     }
 
     /**
+     * What of {@code version}'s backups cannot be done on the runtime named {@code runtime} on this
+     * host, and why, before any server exists (shown by {@code list-available}): e.g. that a
+     * shared PostgreSQL 16 on the process runtime has no {@code pg_dump} here. Empty when they all
+     * can. Cheap (no network, no process). Default: empty.
+     *
+     * @since 0.2
+     */
+    default java.util.Optional<String> backupLimit(String version, String runtime) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Why the tenant {@code from}, on the server {@code tools} reach, cannot move to the variant
      * {@code to} by a backup and a restore, or empty when it can: a clause naming the reason and
      * the next step. Asked by a move before anything is made, so that a move that cannot succeed
