@@ -157,10 +157,11 @@ public final class PostgresProvider implements AddonProvider {
 
     /**
      * Writes {@code pg_dump}'s custom-format dump of the tenant's database, without owners or
-     * privileges (see {@link PostgresBackups}). A dedicated server whose binaries have no
-     * {@code pg_dump} (the zonky binaries of 14 and 16 to 18) and whose data directory the runtime
-     * gives is backed up physically instead ({@link PostgresPhysical}). A shared server of those
-     * has no backup: the tools' runtime then throws
+     * privileges (see {@link PostgresBackups}), with the server's own {@code pg_dump} or the host's
+     * of a newer major ({@link PostgresTools}). A dedicated server for which there is neither (the
+     * zonky binaries of 16 to 18 on Debian 12) and whose data directory the runtime gives is backed
+     * up physically instead ({@link PostgresPhysical}). A shared server of those has no backup: the
+     * tools' runtime then throws
      * {@link dev.addons.api.UnsupportedOperationAddonException} naming the missing tool, and this
      * lets it through.
      */
