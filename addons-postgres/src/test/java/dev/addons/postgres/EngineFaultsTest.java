@@ -2,7 +2,6 @@ package dev.addons.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
@@ -10,6 +9,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.Status;
 import dev.addons.core.Addons;
 import dev.addons.testkit.ServerProcesses;
+import dev.addons.testkit.SmallDisk;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -122,18 +122,8 @@ class EngineFaultsTest {
     void aHomeOnAFullDiskFailsProvisioningSayingSoAndLeavesNoServerBehind() throws Exception {
         // As root, the engine user passes through the test's directory to the home on the small disk.
         Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-        Path mount = Files.createDirectories(home.resolve("small-disk"));
-        Process mounting = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m,mode=0711", "tmpfs",
-                mount.toString()).redirectErrorStream(true).start();
-        String why = new String(mounting.getInputStream().readAllBytes()).strip();
-        // Needs root (CAP_SYS_ADMIN): CI runs as root and must run it; elsewhere this is skipped, saying why.
-        boolean mounted = mounting.waitFor() == 0;
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(mounted).as("mounting a small tmpfs in CI: " + why).isTrue();
-        }
-        assumeTrue(mounted, "cannot mount a small tmpfs here: " + why);
-        try {
-            Path full = mount.resolve("home");
+        try (SmallDisk disk = SmallDisk.mount(home.resolve("small-disk"), "8m")) {
+            Path full = disk.path().resolve("home");
             try (Addons addons = open(full)) {
                 assertThatThrownBy(() -> addons.create("big", "production",
                         AddonSpec.of("postgresql").withVersion("15")))
@@ -148,10 +138,6 @@ class EngineFaultsTest {
             try (Stream<Path> servers = Files.list(full.resolve("servers"))) {
                 assertThat(servers).as("server directories on the full disk").isEmpty();
             }
-        } finally {
-            Process unmounting = new ProcessBuilder("umount", mount.toString()).redirectErrorStream(true).start();
-            unmounting.getInputStream().readAllBytes();
-            assertThat(unmounting.waitFor()).as("umount " + mount).isZero();
         }
     }
 

@@ -157,10 +157,14 @@ public final class BackupArchive {
             return file;
         }
 
+        /** Deletes the payload file, also when closing it fails (a full disk refuses the last bytes). */
         @Override
         public void close() throws IOException {
-            out.close();
-            Files.deleteIfExists(file);
+            try {
+                out.close();
+            } finally {
+                Files.deleteIfExists(file);
+            }
         }
     }
 
