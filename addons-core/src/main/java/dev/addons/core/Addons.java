@@ -302,6 +302,7 @@ public final class Addons implements AutoCloseable {
      * {@link #restore} of it brings the addon back. Writes made after that backup are lost: stop
      * the app first. When the backup cannot be taken (the server is down, the addon is on an
      * external server) nothing is destroyed and a {@link ProvisioningException} says what to do.
+     * A backup or restore of the addon under way (in this process or another) is waited for.
      * Throws {@link dev.addons.api.AddonNotFoundException} when the app has no such addon.
      *
      * @since 0.1.0
@@ -310,18 +311,18 @@ public final class Addons implements AutoCloseable {
         String checkedApp = checkApp(app);
         String checkedEnvironment = checkEnvironment(environment);
         Objects.requireNonNull(finalBackup, "finalBackup == null");
-        String kept = "";
-        if (finalBackup == FinalBackup.TAKE) {
-            Optional<AddonState> state = store.find(checkedApp, checkedEnvironment,
-                    registry.find(addon).map(AddonProvider::name).orElse(addon));
-            if (state.isPresent()) {
+        Optional<AddonState> state = store.find(checkedApp, checkedEnvironment,
+                registry.find(addon).map(AddonProvider::name).orElse(addon));
+        return backups.excluding(state.stream().toList(), () -> {
+            String kept = "";
+            if (finalBackup == FinalBackup.TAKE && state.isPresent()) {
                 Optional<String> cache = registry.require(state.get().record().addon()).backupUnsupportedReason();
                 kept = backups.finalBackup(state.get()).map(b -> "its final backup: " + b.file())
                         .orElse("no final backup: " + cache.orElse("it held no data to keep"));
             }
-        }
-        AddonRecord destroyed = lifecycle.destroy(checkedApp, checkedEnvironment, addon);
-        return kept.isEmpty() ? destroyed : destroyed.withStatus(destroyed.status(), kept, destroyed.updatedAt());
+            AddonRecord destroyed = lifecycle.destroy(checkedApp, checkedEnvironment, addon);
+            return kept.isEmpty() ? destroyed : destroyed.withStatus(destroyed.status(), kept, destroyed.updatedAt());
+        });
     }
 
     /**
@@ -332,10 +333,14 @@ public final class Addons implements AutoCloseable {
      * the image on the same volume (so an updated image of the same tag is picked up). For a
      * shared addon this restarts the shared server, with every app's database on it. Clients
      * reconnect; the variables stay the same unless the server's port was taken meanwhile.
+     * Backups and restores of the server's addons under way are waited for.
      * Throws {@link dev.addons.api.AddonNotFoundException} or {@link ProvisioningException}.
      */
     public AddonRecord restart(String app, String environment, String addon) {
-        return lifecycle.restart(checkApp(app), checkEnvironment(environment), addon);
+        String checkedApp = checkApp(app);
+        String checkedEnvironment = checkEnvironment(environment);
+        return backups.excluding(onServerOf(checkedApp, checkedEnvironment, addon),
+                () -> lifecycle.restart(checkedApp, checkedEnvironment, addon));
     }
 
     /**
@@ -343,12 +348,25 @@ public final class Addons implements AutoCloseable {
      * {@link dev.addons.api.Status#STOPPED}, {@link #env} still gives its variables, and nothing
      * starts it again ({@link #up} leaves it stopped) but {@link #start}. Stopping a stopped addon
      * does nothing. Refused with {@link InvalidSpecException} for an addon on a shared server,
-     * which other apps use.
+     * which other apps use. A backup of the addon under way is waited for.
      *
      * @since 0.1.0
      */
     public AddonRecord stop(String app, String environment, String addon) {
-        return lifecycle.stop(checkApp(app), checkEnvironment(environment), addon);
+        String checkedApp = checkApp(app);
+        String checkedEnvironment = checkEnvironment(environment);
+        return backups.excluding(onServerOf(checkedApp, checkedEnvironment, addon),
+                () -> lifecycle.stop(checkedApp, checkedEnvironment, addon));
+    }
+
+    /** The addons whose backups a restart or stop of this addon's server would cut off: every tenant of it. */
+    private List<AddonState> onServerOf(String app, String environment, String addon) {
+        Optional<AddonState> state = store.find(app, environment,
+                registry.find(addon).map(AddonProvider::name).orElse(addon));
+        if (state.isEmpty() || state.get().serverId() == null) {
+            return state.stream().toList();
+        }
+        return store.tenantsOf(state.get().serverId());
     }
 
     /**

@@ -31,6 +31,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -495,6 +496,24 @@ public final class Backups {
         provider.backupUnsupportedReason().ifPresent(reason -> {
             throw new UnsupportedOperationAddonException("Cannot back up or restore " + describe(record) + ": " + reason);
         });
+    }
+
+    /**
+     * Runs {@code work} while no backup or restore of {@code states}' addons runs, in this process
+     * or another on the home: one under way is waited for, and none begins until {@code work} ends.
+     * For what a backup or restore must not overlap: the addon's destroy, its server's restart or
+     * stop. Takes the addons' backup locks in the order of their ids, before any other lock.
+     */
+    public <T> T excluding(List<AddonState> states, Supplier<T> work) {
+        List<String> locks = states.stream().map(Backups::lockName).distinct().sorted().toList();
+        return excluding(locks, 0, work);
+    }
+
+    private <T> T excluding(List<String> locks, int from, Supplier<T> work) {
+        if (from == locks.size()) {
+            return work.get();
+        }
+        return store.lockedServer(locks.get(from), () -> excluding(locks, from + 1, work));
     }
 
     private static String lockName(AddonState state) {
