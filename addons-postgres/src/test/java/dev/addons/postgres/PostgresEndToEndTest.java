@@ -13,6 +13,7 @@ import dev.addons.core.Addons;
 import dev.addons.core.Environment;
 import dev.addons.testkit.Loopback;
 import dev.addons.testkit.OtherJvm;
+import dev.addons.testkit.ServerProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -256,10 +257,11 @@ class PostgresEndToEndTest {
 
     @Test
     void twoJvmsCreatingTheSameAddonAtOnceGetOneServer() throws Exception {
-        Process one = startOtherJvm("create", "duo", "postgresql:small", "15");
-        Process two = startOtherJvm("create", "duo", "postgresql:small", "15");
-        List<String> fromOne = outputOf(one);
-        List<String> fromTwo = outputOf(two);
+        List<List<String>> outputs = OtherJvm.together(home, List.of(
+                List.of("create", "duo", "postgresql:small", "15"),
+                List.of("create", "duo", "postgresql:small", "15"))).outputs();
+        List<String> fromOne = outputs.get(0);
+        List<String> fromTwo = outputs.get(1);
 
         assertThat(fromOne).singleElement().asString().startsWith("postgresql ACTIVE small ");
         assertThat(fromTwo).isEqualTo(fromOne);
@@ -269,6 +271,30 @@ class PostgresEndToEndTest {
             assertThat(servers.filter(p -> p.getFileName().toString().contains("-duo-"))).hasSize(1);
         }
         addons.destroy("duo", "production", "postgresql");
+    }
+
+    @Test
+    void twoJvmsMakingTheFirstServersOfAFreshHomeAtOnceBuildOneTemplateBetweenThem(@TempDir Path fresh)
+            throws Exception {
+        List<List<String>> outputs = OtherJvm.together(fresh, List.of(
+                List.of("create", "left", "postgresql:small", "15"),
+                List.of("create", "right", "postgresql:small", "15"))).outputs();
+
+        assertThat(outputs).allSatisfy(out -> assertThat(out).singleElement().asString()
+                .startsWith("postgresql ACTIVE small "));
+        assertThat(OtherJvm.stderrLines(fresh)).as("the two JVMs' logs")
+                .filteredOn(line -> line.contains("Built the template")).hasSize(1);
+        try (Stream<Path> templates = Files.list(fresh.resolve("cache").resolve("templates"))) {
+            assertThat(templates.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))).hasSize(1);
+        }
+        try (Addons other = Addons.builder().home(fresh).runtime("process").automaticBackups(false).build()) {
+            for (String app : List.of("left", "right")) {
+                assertThat(other.env(app, "production").get("DATABASE_URL")).isPresent();
+                other.destroy(app, "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            }
+        }
+        assertThat(ServerProcesses.under(fresh)).isEmpty();
     }
 
     @Test

@@ -4,6 +4,10 @@ import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.core.AppFile;
 import dev.addons.core.Addons;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -13,13 +17,20 @@ import java.nio.file.Path;
  * {@code HOME destroy APP ADDON}, {@code HOME deploy APPFILE}, {@code HOME backup APP ADDON} and
  * {@code HOME restore APP ADDON ARCHIVE} (forced). Then prints one line per addon of the app as
  * {@code addon status variant id}. {@code HOME race ...} is {@link Race}'s rounds instead, started
- * with a line on standard input.
+ * with a line on standard input. With the system property {@value #ON_GO}, it opens the home,
+ * prints {@value #READY} and waits for a line on standard input before its command
+ * ({@link OtherJvm#together}).
  */
 public final class HomeCommand {
+    /** The system property that makes the command wait for a line on standard input. */
+    static final String ON_GO = "addons.test.onGo";
+    /** The line printed once the home is open, when waiting to go. */
+    static final String READY = "ready";
+
     private HomeCommand() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         Path home = Path.of(args[0]);
         String command = args[1];
         // Explicitly process: auto would choose the container runtime wherever a Docker API answers.
@@ -27,6 +38,11 @@ public final class HomeCommand {
             if (command.equals("race")) {
                 Race.main(addons, args);
                 return;
+            }
+            if (Boolean.getBoolean(ON_GO)) {
+                System.out.println(READY);
+                System.out.flush();
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             }
             String app = args[2];
             switch (command) {

@@ -31,7 +31,46 @@ public final class OtherJvm {
 
     /** Starts {@code HomeCommand home args...}. */
     public static Process start(Path home, String... args) throws IOException {
-        return start(home, null, args);
+        return start(home, null, false, args);
+    }
+
+    /**
+     * Starts one {@code HomeCommand home args...} per element of {@code commands} and lets them
+     * begin their commands at once: each opens its {@code Addons}, says so and waits; once all
+     * have, all are told to go. Their starts (JVM, class loading, reconcile) cannot keep the
+     * commands from overlapping. {@link Together#outputs} waits for their ends.
+     */
+    public static Together together(Path home, List<List<String>> commands) throws Exception {
+        List<Process> processes = new ArrayList<>();
+        List<Lines> outputs = new ArrayList<>();
+        for (List<String> args : commands) {
+            Process process = start(home, null, true, args.toArray(String[]::new));
+            processes.add(process);
+            outputs.add(Lines.of(process));
+        }
+        for (int i = 0; i < processes.size(); i++) {
+            assertThat(outputs.get(i).next(Duration.ofMinutes(2))).as("other JVM %d's first line; its stderr:\n%s",
+                    i, stderr(home)).contains(HomeCommand.READY);
+        }
+        for (Process process : processes) {
+            process.getOutputStream().write('\n');
+            process.getOutputStream().flush();
+        }
+        return new Together(home, processes, outputs);
+    }
+
+    /** JVMs started by {@link #together}, told to go. */
+    public record Together(Path home, List<Process> processes, List<Lines> lines) {
+        /** Each JVM's standard output after the ready line, once all have exited with 0 (checked). */
+        public List<List<String>> outputs() throws Exception {
+            List<List<String>> all = new ArrayList<>();
+            for (int i = 0; i < processes.size(); i++) {
+                all.add(lines.get(i).untilExit(Duration.ofMinutes(5)));
+                assertThat(processes.get(i).exitValue()).as("other JVM %d's exit code; its stderr:\n%s", i,
+                        stderr(home)).isZero();
+            }
+            return all;
+        }
     }
 
     /** Runs {@code HomeCommand home args...} to its end; returns its standard output's lines. */
@@ -113,7 +152,7 @@ public final class OtherJvm {
      * with SIGKILL and waits for it to be gone. Fails when it ends without reaching the point.
      */
     public static void killAt(String crashPoint, Path home, String... args) throws Exception {
-        Process process = start(home, crashPoint, args);
+        Process process = start(home, crashPoint, false, args);
         List<String> seen = new ArrayList<>();
         Lines out = Lines.of(process);
         try {
@@ -134,16 +173,24 @@ public final class OtherJvm {
                 + "\nits stderr:\n" + stderr(home));
     }
 
-    private static Process start(Path home, String crashPoint, String... args) throws IOException {
+    private static Process start(Path home, String crashPoint, boolean onGo, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path")));
         if (crashPoint != null) {
             command.add("-D" + CRASH_POINT + "=" + crashPoint);
         }
+        if (onGo) {
+            command.add("-D" + HomeCommand.ON_GO + "=true");
+        }
         command.addAll(List.of(HomeCommand.class.getName(), home.toString()));
         command.addAll(List.of(args));
         Path stderr = Files.createDirectories(Path.of("target", "other-jvm")).resolve(home.getFileName() + ".err");
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile())).start();
+    }
+
+    /** What the JVMs started on {@code home} wrote to their standard error, in the module's {@code target/}. */
+    public static List<String> stderrLines(Path home) throws IOException {
+        return Files.readAllLines(stderrFile(home));
     }
 
     /** In the module's {@code target/}, which the secrets scan reads too. */
