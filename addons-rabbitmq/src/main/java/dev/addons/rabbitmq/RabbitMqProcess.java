@@ -34,7 +34,13 @@ final class RabbitMqProcess {
     static final String MANAGEMENT = "management";
     /** Extra port: the Erlang distribution listener. */
     static final String DIST = "dist";
-    /** Extra port: the node's own epmd. */
+    /**
+     * Extra port: the node's own epmd. A helper port ({@link ProcessRecipe#helperPorts()}): epmd
+     * only maps node names to ports and is never sent a password or the cookie, and an epmd
+     * already answering there (another node's, which Erlang lets nodes share) is used by the node
+     * in place of its own, so the runtime only checks that something listens on it. The node's
+     * other ports (AMQP, management API, distribution) must be the node's own.
+     */
     static final String EPMD = "epmd";
 
     static final String CONFIG_FILE = "rabbitmq.conf";
@@ -51,7 +57,8 @@ final class RabbitMqProcess {
         return new ProcessRecipe(RabbitMqBinaries.forVersion(major),
                 context -> initialize(context, major, adminUser, adminPassword), RabbitMqNode::command,
                 StopSignal.TERM, STOP_TIMEOUT, List.of(MANAGEMENT, DIST, EPMD))
-                .withDestroySignal(StopSignal.KILL);
+                .withDestroySignal(StopSignal.KILL)
+                .withHelperPorts(List.of(EPMD));
     }
 
     static void initialize(ProcessContext context, String major, String adminUser, String adminPassword)

@@ -64,6 +64,7 @@ class RabbitMqProviderTest {
         assertThat(process.binaries().requiredBinaries()).containsExactly("rabbitmq-server", "erl", "epmd");
         assertThat(process.binaries().downloadIfAny()).isEmpty();
         assertThat(process.extraPorts()).containsExactly("management", "dist", "epmd");
+        assertThat(process.helperPorts()).as("only epmd may be served from outside the node").containsExactly("epmd");
         assertThat(process.stopSignal()).isEqualTo(StopSignal.TERM);
         assertThat(process.destroySignal()).isEqualTo(StopSignal.KILL);
         assertThat(process.stopTimeout()).isEqualTo(Duration.ofSeconds(30));

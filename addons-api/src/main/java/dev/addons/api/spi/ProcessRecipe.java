@@ -41,6 +41,12 @@ import java.util.Objects;
  *                     ({@code @since 0.1})
  * @param template     how new servers may start from a copy of an initialized template, or
  *                     {@code null} when each needs its own initialization ({@code @since 0.2})
+ * @param helperPorts  those of {@code extraPorts} that a helper may serve from outside the
+ *                     engine's own process tree (e.g. an Erlang node's {@code epmd}, which other
+ *                     nodes may share); the runtime only checks that something listens on them.
+ *                     Every other port, the main one included, must be listened on by the
+ *                     engine's processes alone before a readiness check (which may carry the
+ *                     admin's password) is sent. Empty for most engines ({@code @since 0.3})
  */
 public record ProcessRecipe(
         BinaryDistribution binaries,
@@ -51,7 +57,8 @@ public record ProcessRecipe(
         List<String> extraPorts,
         List<BinaryDistribution> alternatives,
         StopSignal destroySignal,
-        DataTemplate template) {
+        DataTemplate template,
+        List<String> helperPorts) {
 
     public ProcessRecipe {
         Objects.requireNonNull(binaries, "binaries == null");
@@ -70,6 +77,16 @@ public record ProcessRecipe(
         }
         alternatives = List.copyOf(alternatives);
         Objects.requireNonNull(destroySignal, "destroySignal == null");
+        helperPorts = List.copyOf(Objects.requireNonNull(helperPorts, "helperPorts == null"));
+        for (String name : helperPorts) {
+            if (!extraPorts.contains(name)) {
+                throw new IllegalArgumentException("helperPorts names '" + name + "', which is not one of extraPorts."
+                        + " Allowed: " + extraPorts);
+            }
+        }
+        if (helperPorts.size() != new java.util.HashSet<>(helperPorts).size()) {
+            throw new IllegalArgumentException("duplicate helper port names: " + helperPorts);
+        }
         if (stopSignal == StopSignal.KILL) {
             throw new IllegalArgumentException("stopSignal cannot be KILL: a stop keeps the data, so it must let the"
                     + " engine finish writing it; KILL is only a destroySignal");
@@ -97,6 +114,18 @@ public record ProcessRecipe(
         this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives, destroySignal, null);
     }
 
+    /**
+     * A recipe whose every port is served by the engine's own processes.
+     *
+     * @since 0.2
+     */
+    public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
+            StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts, List<BinaryDistribution> alternatives,
+            StopSignal destroySignal, DataTemplate template) {
+        this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives, destroySignal, template,
+                List.of());
+    }
+
     /** A recipe served by one set of binaries. */
     public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
             StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts) {
@@ -116,7 +145,7 @@ public record ProcessRecipe(
      */
     public ProcessRecipe withAlternatives(List<BinaryDistribution> alternatives) {
         return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
-                destroySignal, template);
+                destroySignal, template, helperPorts);
     }
 
     /**
@@ -126,7 +155,7 @@ public record ProcessRecipe(
      */
     public ProcessRecipe withTemplate(DataTemplate template) {
         return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
-                destroySignal, java.util.Objects.requireNonNull(template, "template == null"));
+                destroySignal, java.util.Objects.requireNonNull(template, "template == null"), helperPorts);
     }
 
     /**
@@ -148,7 +177,19 @@ public record ProcessRecipe(
      */
     public ProcessRecipe withDestroySignal(StopSignal destroySignal) {
         return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
-                destroySignal, template);
+                destroySignal, template, helperPorts);
+    }
+
+    /**
+     * This recipe, whose extra ports {@code helperPorts} may be served by a helper outside the
+     * engine's own process tree (see {@link #helperPorts()}); replaces any named before.
+     *
+     * @throws IllegalArgumentException when one of them is not among {@link #extraPorts()}
+     * @since 0.3
+     */
+    public ProcessRecipe withHelperPorts(List<String> helperPorts) {
+        return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
+                destroySignal, template, helperPorts);
     }
 
     /**

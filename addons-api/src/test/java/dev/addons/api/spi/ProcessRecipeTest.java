@@ -36,6 +36,31 @@ class ProcessRecipeTest {
     }
 
     @Test
+    void servesEveryPortFromTheEngineItselfUnlessItNamesHelperPortsWhichItKeepsThroughTheOtherChanges() {
+        ProcessRecipe recipe = new ProcessRecipe(CACHE, ProcessRecipe.Initializer.NONE, context -> List.of("cache"),
+                StopSignal.TERM, Duration.ofSeconds(5), List.of("admin", "locator"));
+
+        assertThat(recipe.helperPorts()).isEmpty();
+        ProcessRecipe helped = recipe.withHelperPorts(List.of("locator"));
+        assertThat(helped.helperPorts()).containsExactly("locator");
+        assertThat(helped.withDestroySignal(StopSignal.KILL).withAlternatives(List.of(CACHE)).helperPorts())
+                .containsExactly("locator");
+    }
+
+    @Test
+    void refusesAHelperPortThatIsNotOneOfItsExtraPortsNamingTheAllowedOnes() {
+        ProcessRecipe recipe = new ProcessRecipe(CACHE, ProcessRecipe.Initializer.NONE, context -> List.of("cache"),
+                StopSignal.TERM, Duration.ofSeconds(5), List.of("admin", "locator"));
+
+        assertThatThrownBy(() -> recipe.withHelperPorts(List.of("epmd")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("helperPorts names 'epmd', which is not one of extraPorts. Allowed: [admin, locator]");
+        assertThatThrownBy(() -> recipe.withHelperPorts(List.of("locator", "locator")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("duplicate helper port names: [locator, locator]");
+    }
+
+    @Test
     void refusesKillAsTheSignalThatStopsAServerKeepingItsData() {
         assertThatThrownBy(() -> stoppedWith(StopSignal.KILL))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -28,17 +28,41 @@ public final class PortOwners {
     private PortOwners() {
     }
 
+    /**
+     * A port a server was started on: its number, its name among the recipe's extra ports (empty
+     * for the main port) and whether a helper outside the engine's process tree may serve it
+     * (e.g. an Erlang node's {@code epmd}), in which case only a listener is looked for.
+     */
+    public record Port(int number, String name, boolean helper) {
+        public Port {
+            if (number < 1 || number > 65535) {
+                throw new IllegalArgumentException("port out of range: " + number);
+            }
+            java.util.Objects.requireNonNull(name, "name == null");
+        }
+
+        /** The server's main port, which its engine serves. */
+        public static Port main(int number) {
+            return new Port(number, "", false);
+        }
+
+        /** {@code port 5672}, or {@code port 15672 (management)} for an extra port. */
+        String describe() {
+            return "port " + number + (name.isEmpty() ? "" : " (" + name + ")");
+        }
+    }
+
     /** Another program listens on a port a server was started on. */
     public static final class Taken extends Exception {
         private static final long serialVersionUID = 1L;
         private final int port;
         private final OptionalLong pid;
 
-        Taken(int port, OptionalLong pid) {
-            super("port " + port + " is listened on by another program"
+        Taken(Port port, OptionalLong pid) {
+            super(port.describe() + " is listened on by another program"
                     + (pid.isPresent() ? " (pid " + pid.getAsLong() + ")" : "") + ", not by the server started on it",
                     null, false, false);
-            this.port = port;
+            this.port = port.number();
             this.pid = pid;
         }
 
@@ -53,20 +77,41 @@ public final class PortOwners {
     }
 
     /**
-     * Whether every socket listening on {@code ports} is {@code engine}'s (or its descendants'):
-     * empty when it is, and for a port nobody listens on yet (a connection to it is refused, so
-     * nothing can be sent to anyone); else why not yet (a listener whose owner cannot be told
-     * right now, e.g. a process this JVM may not look into).
-     *
-     * @throws Taken when another process, found by its open files, listens on one of them
-     * @throws IOException when the kernel's tables cannot be read (not Linux)
+     * Like {@link #whyNotOnlyListener(List, ProcessHandle)} for ports that {@code engine} serves
+     * itself, named by number alone.
      */
     public static Optional<String> whyNotOnlyListener(Collection<Integer> ports, ProcessHandle engine)
             throws Taken, IOException {
+        return whyNotOnlyListener(ports.stream().map(Port::main).toList(), engine);
+    }
+
+    /**
+     * Whether a readiness check, which may carry the admin's password, may be sent to the server
+     * {@code engine} started on {@code ports}: empty when every socket listening on a port the
+     * engine serves is {@code engine}'s (or its descendants'), a port nobody listens on yet
+     * counting as such (a connection to it is refused, so nothing can be sent to anyone), and
+     * something listens on each {@linkplain Port#helper() helper} port, whoever it is; else why
+     * not yet (a helper port nobody listens on yet, or a listener whose owner cannot be told right
+     * now, e.g. a process this JVM may not look into).
+     *
+     * @throws Taken when another process, found by its open files, listens on a port the engine serves
+     * @throws IOException when the kernel's tables cannot be read (not Linux)
+     */
+    public static Optional<String> whyNotOnlyListener(List<Port> ports, ProcessHandle engine)
+            throws Taken, IOException {
         List<String> table = tables();
         Set<Long> own = null;
-        for (int port : ports) {
-            Set<Long> listening = listeningInodes(table, port);
+        Optional<String> notYet = Optional.empty();
+        // Every port is looked at, also after one that is not ready yet: another program on any of
+        // them ends the start at once rather than once the others are ready.
+        for (Port port : ports) {
+            Set<Long> listening = listeningInodes(table, port.number());
+            if (port.helper()) {
+                if (listening.isEmpty() && notYet.isEmpty()) {
+                    notYet = Optional.of("nothing listens on " + port.describe() + ", which a helper serves, yet");
+                }
+                continue;
+            }
             if (listening.isEmpty()) {
                 continue;
             }
@@ -81,10 +126,13 @@ public final class PortOwners {
                 if (holder.isPresent() && !isOfTree(holder.getAsLong(), engine)) {
                     throw new Taken(port, holder);
                 }
-                return Optional.of("the socket listening on port " + port + " is not yet seen among the server's");
+                if (notYet.isEmpty()) {
+                    notYet = Optional.of("the socket listening on " + port.describe()
+                            + " is not yet seen among the server's");
+                }
             }
         }
-        return Optional.empty();
+        return notYet;
     }
 
     /** The lines of {@code /proc/net/tcp} and {@code /proc/net/tcp6}. */

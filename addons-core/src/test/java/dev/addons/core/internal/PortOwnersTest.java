@@ -76,4 +76,30 @@ class PortOwnersTest {
             child.waitFor();
         }
     }
+
+    @Test
+    void aHelperPortMayBeAnotherProcessButMustBeListenedOnAndAnExtraPortIsTakenByItsName() throws Exception {
+        Process child = new ProcessBuilder("sleep", "30").start();
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int free;
+            try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                free = closed.getLocalPort();
+            }
+            int other = socket.getLocalPort();
+
+            assertThat(PortOwners.whyNotOnlyListener(List.of(new PortOwners.Port(other, "epmd", true)),
+                    child.toHandle())).isEmpty();
+            assertThat(PortOwners.whyNotOnlyListener(List.of(new PortOwners.Port(free, "epmd", true)),
+                    child.toHandle())).contains("nothing listens on port " + free + " (epmd), which a helper serves, yet");
+            assertThatThrownBy(() -> PortOwners.whyNotOnlyListener(List.of(new PortOwners.Port(free, "epmd", true),
+                    new PortOwners.Port(other, "management", false)), child.toHandle()))
+                    .as("another program on a port the engine serves ends it, whatever else is not ready yet")
+                    .isInstanceOf(PortOwners.Taken.class)
+                    .hasMessage("port " + other + " (management) is listened on by another program (pid "
+                            + ProcessHandle.current().pid() + "), not by the server started on it");
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+    }
 }

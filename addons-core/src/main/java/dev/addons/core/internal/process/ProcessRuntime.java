@@ -258,20 +258,20 @@ public final class ProcessRuntime implements ServerRuntime {
     }
 
     /**
-     * Launches on {@code first}'s ports (when given), else on free ones, and on other free ones
-     * when another program takes them first.
+     * Launches on {@code first}'s ports (when given), else on free ones; when another program
+     * takes some of them first, again with free ones in place of those alone. The main port, which
+     * the addon's variables name, so stays where it was when only an extra port clashed (e.g. a
+     * sleeping node's distribution port, taken while it slept).
      */
     private RunningServer withPorts(String serverId, ServerDefinition definition, Endpoint first,
             Map<String, Endpoint> firstExtras, Launch launch) {
+        int port = first != null ? first.port() : ports.getAsInt();
+        Map<String, Endpoint> extraPorts = new LinkedHashMap<>();
+        for (String name : definition.process().extraPorts()) {
+            Endpoint previous = first != null ? firstExtras.get(name) : null;
+            extraPorts.put(name, previous != null ? previous : new Endpoint(PortAllocator.LOOPBACK_HOST, ports.getAsInt()));
+        }
         for (int attempt = 1; ; attempt++) {
-            boolean reuse = attempt == 1 && first != null;
-            int port = reuse ? first.port() : ports.getAsInt();
-            Map<String, Endpoint> extraPorts = new LinkedHashMap<>();
-            for (String name : definition.process().extraPorts()) {
-                Endpoint previous = firstExtras.get(name);
-                extraPorts.put(name, reuse && previous != null ? previous
-                        : new Endpoint(PortAllocator.LOOPBACK_HOST, ports.getAsInt()));
-            }
             try {
                 return launch.on(port, extraPorts);
             } catch (ServerStart.PortTaken e) {
@@ -279,7 +279,15 @@ public final class ProcessRuntime implements ServerRuntime {
                     throw new ProvisioningException("Could not start server '" + serverId + "': another program "
                             + "took the chosen port " + PORT_ATTEMPTS + " times in a row", e);
                 }
-                LOG.info("{} - {}; retrying on other ports", serverId, e.getMessage());
+                if (e.took(port)) {
+                    port = ports.getAsInt();
+                }
+                extraPorts.replaceAll((name, extra) -> e.took(extra.port())
+                        ? new Endpoint(PortAllocator.LOOPBACK_HOST, ports.getAsInt()) : extra);
+                Map<String, Integer> extras = new LinkedHashMap<>();
+                extraPorts.forEach((name, extra) -> extras.put(name, extra.port()));
+                LOG.info("{} - {}; retrying with port {}{}", serverId, e.getMessage(), port,
+                        extras.isEmpty() ? "" : " and extra ports " + extras);
             }
         }
     }

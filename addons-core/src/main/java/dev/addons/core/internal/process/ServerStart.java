@@ -13,9 +13,13 @@ import dev.addons.core.runtime.RunningServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * launched and deletes the directories before throwing, so nothing is left behind. A restart
  * launches the engine on the directories a former start made and, on failure, keeps them (they
  * hold the data). A readiness check may carry the admin's password, so each one is sent only while
- * whatever listens on the server's main port is the engine's own processes (see {@link PortOwners});
- * another program found listening on one is a {@link PortTaken}, and the check is never sent to it.
- * One use.
+ * whatever listens on the server's ports is the engine's own processes, but for the recipe's
+ * {@linkplain ProcessRecipe#helperPorts() helper ports}, on which something must listen, whoever
+ * it is (see {@link PortOwners}); another program found listening on one of the others is a
+ * {@link PortTaken}, and the check is never sent to it. One use.
  */
 final class ServerStart {
     private static final Logger LOG = LoggerFactory.getLogger(ServerStart.class);
@@ -57,17 +62,31 @@ final class ServerStart {
         this.progress = progress;
     }
 
-    /** The server exited because another program took its port first: worth another try. */
+    /**
+     * The server exited because another program took one of its ports first, or another program
+     * was found on one: worth another try, on other ports in place of those taken.
+     */
     static final class PortTaken extends Exception {
         private static final long serialVersionUID = 1L;
+        /** The ports found taken; empty when the server's log alone told, so any of them may be. */
+        private final Set<Integer> ports;
 
-        PortTaken(int port) {
-            super("port " + port + " was taken by another program", null, false, false);
+        PortTaken(int port, Set<Integer> taken) {
+            super((taken.isEmpty() ? "port " + port + " or another of the server's ports"
+                    : taken.size() == 1 ? "port " + taken.iterator().next() : "ports " + new TreeSet<>(taken))
+                    + " was taken by another program", null, false, false);
+            this.ports = Set.copyOf(taken);
         }
 
         /** Found before the readiness check was sent: the other program never got the admin's password. */
         PortTaken(PortOwners.Taken taken) {
             super(taken.getMessage() + "; the readiness check was not sent to it", taken, false, false);
+            this.ports = Set.of(taken.port());
+        }
+
+        /** Whether {@code port} is to be given up: it was found taken, or the log did not say which one was. */
+        boolean took(int port) {
+            return ports.isEmpty() || ports.contains(port);
         }
     }
 
@@ -157,10 +176,9 @@ final class ServerStart {
             // A copy's admin still has the template's password until it is personalized.
             ServerAccess access = new ServerAccess(serverId, endpoint, definition.adminUser(),
                     copied != null ? copied.password() : definition.adminPassword(), extraPorts);
-            // The main port only, for now: on a RabbitMQ wake an extra port (its epmd's, it seems) was
-            // found held by a process outside the new node's tree, and the wake failed. Extra ports
-            // (RabbitMQ's management API gets the admin's password) are left to a follow-up.
-            List<Integer> ports = List.of(port);
+            List<PortOwners.Port> ports = new ArrayList<>(List.of(PortOwners.Port.main(port)));
+            extraPorts.forEach((name, extra) -> ports.add(
+                    new PortOwners.Port(extra.port(), name, recipe.helperPorts().contains(name))));
             ProcessHandle engine = started.toHandle();
             Readiness.await(definition, access,
                     () -> started.isAlive() ? Optional.empty()
@@ -191,9 +209,7 @@ final class ServerStart {
                 Thread.currentThread().interrupt();
             }
             String tail = LogTail.lastLines(directories.log(), logMark, LOG_TAIL_LINES);
-            boolean portTaken = process != null && !process.isAlive()
-                    && (tail.contains("Address already in use") || !PortAllocator.isFree(port)
-                            || extraPorts.values().stream().anyMatch(extra -> !PortAllocator.isFree(extra.port())));
+            boolean died = process != null && !process.isAlive();
             // A NotReady is only the messenger: the readiness check's own failure is the cause.
             Throwable cause = e instanceof Readiness.NotReady ? e.getCause() : e;
             ProvisioningException failure = new ProvisioningException(
@@ -202,8 +218,20 @@ final class ServerStart {
             if (e instanceof PortOwners.Taken taken) {
                 throw new PortTaken(taken);
             }
-            if (portTaken) {
-                throw new PortTaken(port);
+            if (died) {
+                // Looked at once what the server started is gone, so whatever still listens is another program's.
+                Set<Integer> taken = new HashSet<>();
+                if (!PortAllocator.isFree(port)) {
+                    taken.add(port);
+                }
+                extraPorts.values().forEach(extra -> {
+                    if (!PortAllocator.isFree(extra.port())) {
+                        taken.add(extra.port());
+                    }
+                });
+                if (!taken.isEmpty() || tail.contains("Address already in use")) {
+                    throw new PortTaken(port, taken);
+                }
             }
             throw failure;
         } catch (Error e) {

@@ -577,6 +577,105 @@ class ProcessRuntimeTest {
         }
     }
 
+    @Test
+    void anExtraPortAnotherProgramTookNeverGetsTheReadinessCheckAndTheServerStartsOnAnotherKeepingItsMainPort()
+            throws Exception {
+        try (Eavesdropper other = new Eavesdropper()) {
+            int main = PortAllocator.freePort();
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            ServerDefinition definition = redisWithPasswordOnAnAdminPortToo();
+            // The main port first, then the admin port, which the other program has; then free ones.
+            try (ProcessRuntime runtime = new ProcessRuntime(home, URI_UNUSED, () -> switch (calls.getAndIncrement()) {
+                case 0 -> main;
+                case 1 -> other.port();
+                default -> PortAllocator.freePort();
+            })) {
+                RunningServer server = start(runtime, "guarded", definition);
+
+                assertThat(server.endpoint().port()).as("the main port, which only the admin port's clash moved")
+                        .isEqualTo(main);
+                int admin = server.extraEndpoints().get("admin").port();
+                assertThat(admin).isNotEqualTo(other.port());
+                assertThat(authPing(admin, definition.adminPassword())).isEqualTo("+OK +PONG");
+                assertThat(other.received()).as("what the program on the first admin port received").isEmpty();
+                assertThat(other.connections()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void anExtraPortTakenAtEveryAttemptFailsNamingThePortAndTheProgramThatHasIt() throws Exception {
+        try (Eavesdropper other = new Eavesdropper()) {
+            int main = PortAllocator.freePort();
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            ServerDefinition definition = redisWithPasswordOnAnAdminPortToo();
+            try (ProcessRuntime runtime = new ProcessRuntime(home, URI_UNUSED,
+                    () -> calls.getAndIncrement() == 0 ? main : other.port())) {
+                assertThatThrownBy(() -> start(runtime, "stolen", definition))
+                        .isInstanceOf(ProvisioningException.class)
+                        .hasMessage("Could not start server 'stolen': another program took the chosen port 3 times in"
+                                + " a row")
+                        .cause().hasMessage("port " + other.port() + " (admin) is listened on by another program (pid "
+                                + ProcessHandle.current().pid() + "), not by the server started on it; the readiness "
+                                + "check was not sent to it");
+                assertThat(calls).as("one main port for the three attempts, and an admin port for each").hasValue(4);
+                assertThat(other.received()).isEmpty();
+                assertThat(home.resolve("servers/stolen")).doesNotExist();
+                assertThat(processesRunning("sleep 0.3; /usr/bin/redis-server")).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aServerWhoseExtraPortWasTakenWhileItWasStoppedStartsAgainOnItsMainPortNeverSendingTheCheckToTheOtherProgram()
+            throws Exception {
+        ServerDefinition definition = redisWithPasswordOnAnAdminPortToo();
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer first = start(runtime, "dozy", definition);
+            int admin = first.extraEndpoints().get("admin").port();
+            runtime.stop(first);
+
+            RunningServer again;
+            // As a sleeping server's ports are while its supervisor holds its main port alone.
+            try (Eavesdropper other = new Eavesdropper(admin)) {
+                again = runtime.restart(first, definition, ProgressListener.NONE);
+                started.add(again);
+
+                assertThat(other.received()).as("what the program on the old admin port received").isEmpty();
+                assertThat(other.connections()).isZero();
+            }
+            assertThat(again.endpoint()).as("the port the variables name").isEqualTo(first.endpoint());
+            assertThat(again.extraEndpoints().get("admin").port()).isNotEqualTo(admin);
+            assertThat(authPing(again.endpoint().port(), definition.adminPassword())).isEqualTo("+OK +PONG");
+        }
+    }
+
+    @Test
+    void aHelperPortMayBeServedByAnotherProgramButSomethingMustListenOnItBeforeTheCheckIsSent() throws Exception {
+        try (Eavesdropper helper = new Eavesdropper()) {
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            ServerDefinition helped = redisWithAHelperPort(java.time.Duration.ofSeconds(10));
+            try (ProcessRuntime runtime = new ProcessRuntime(home, URI_UNUSED,
+                    () -> calls.getAndIncrement() == 1 ? helper.port() : PortAllocator.freePort())) {
+                RunningServer server = start(runtime, "helped", helped);
+
+                assertThat(server.extraEndpoints().get("locator").port()).as("served by the helper")
+                        .isEqualTo(helper.port());
+                assertThat(authPing(server.endpoint().port(), helped.adminPassword())).isEqualTo("+OK +PONG");
+                assertThat(helper.received()).isEmpty();
+            }
+        }
+        ServerDefinition alone = redisWithAHelperPort(java.time.Duration.ofSeconds(2));
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            assertThatThrownBy(() -> start(runtime, "unhelped", alone))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("the server was not ready within PT2S (last check: not sent: nothing listens on"
+                            + " port ")
+                    .hasMessageContaining(" (locator), which a helper serves, yet)");
+            assertThat(home.resolve("servers/unhelped")).doesNotExist();
+        }
+    }
+
     private static final java.net.URI URI_UNUSED = java.net.URI.create("http://127.0.0.1:9/");
 
     /**
@@ -605,6 +704,62 @@ class ProcessRuntimeTest {
                 }, java.time.Duration.ofSeconds(10));
     }
 
+    /**
+     * Two Redis processes with one password, as an engine with an admin port of its own: one on the
+     * main port, one on the extra port {@code admin}, both binding 0.3 s after launch; ready when
+     * {@code AUTH <password>} and {@code PING} answer on both.
+     */
+    private static ServerDefinition redisWithPasswordOnAnAdminPortToo() {
+        String password = dev.addons.api.spi.Secrets.password();
+        ProcessRecipe recipe = new ProcessRecipe(
+                new BinaryDistribution("Redis", List.of(Path.of("/usr/bin")), List.of("redis-server"), null),
+                ProcessRecipe.Initializer.NONE,
+                context -> {
+                    Path main = context.writePrivateFile("main.conf", redisConfig(context.endpoint().port(), password,
+                            context.dataDirectory()));
+                    Path admin = context.writePrivateFile("admin.conf", redisConfig(context.endpoint("admin").port(),
+                            password, context.dataDirectory()));
+                    return List.of("/bin/sh", "-c", "sleep 0.3; /usr/bin/redis-server \"$1\" & exec /usr/bin/redis-server"
+                            + " \"$0\"", main.toString(), admin.toString());
+                },
+                ProcessRecipe.StopSignal.TERM, java.time.Duration.ofSeconds(5), List.of("admin"));
+        return new ServerDefinition("redis", "7", "default", password, recipe,
+                new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                server -> {
+                    if (!authPing(server.endpoint().port(), server.adminPassword()).equals("+OK +PONG")
+                            || !authPing(server.endpoint("admin").port(), server.adminPassword()).equals("+OK +PONG")) {
+                        throw new IllegalStateException("not ready");
+                    }
+                }, java.time.Duration.ofSeconds(10));
+    }
+
+    /**
+     * Redis with a password on the main port, and an extra port {@code locator} that a helper
+     * outside the server serves (nothing the server starts listens on it).
+     */
+    private static ServerDefinition redisWithAHelperPort(java.time.Duration startTimeout) {
+        String password = dev.addons.api.spi.Secrets.password();
+        ProcessRecipe recipe = new ProcessRecipe(
+                new BinaryDistribution("Redis", List.of(Path.of("/usr/bin")), List.of("redis-server"), null),
+                ProcessRecipe.Initializer.NONE,
+                context -> List.of("/usr/bin/redis-server", context.writePrivateFile("redis.conf",
+                        redisConfig(context.endpoint().port(), password, context.dataDirectory())).toString()),
+                ProcessRecipe.StopSignal.TERM, java.time.Duration.ofSeconds(5), List.of("locator"))
+                .withHelperPorts(List.of("locator"));
+        return new ServerDefinition("redis", "7", "default", password, recipe,
+                new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                server -> {
+                    if (!authPing(server.endpoint().port(), server.adminPassword()).equals("+OK +PONG")) {
+                        throw new IllegalStateException("not ready");
+                    }
+                }, startTimeout);
+    }
+
+    private static String redisConfig(int port, String password, Path directory) {
+        return "port " + port + "\nbind 127.0.0.1\nrequirepass " + password + "\nsave \"\"\nappendonly no\ndir "
+                + directory + "\ndaemonize no\n";
+    }
+
     private static String authPing(int port, String password) throws IOException {
         try (java.net.Socket socket = new java.net.Socket()) {
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
@@ -619,12 +774,18 @@ class ProcessRuntimeTest {
 
     /** A program that took a port on 127.0.0.1 and keeps whatever it is sent. */
     private static final class Eavesdropper implements AutoCloseable {
-        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        private final ServerSocket socket;
         private final StringBuffer received = new StringBuffer();
         private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
         private final Thread thread = new Thread(this::listen, "eavesdropper");
 
         Eavesdropper() throws IOException {
+            this(0);
+        }
+
+        /** On {@code port}, or on a free one for 0. */
+        Eavesdropper(int port) throws IOException {
+            socket = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1"));
             thread.setDaemon(true);
             thread.start();
         }
