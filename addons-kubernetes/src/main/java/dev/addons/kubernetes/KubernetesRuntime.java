@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * variable from (never a plain value in the pod spec), and a NetworkPolicy admitting only its
  * app's pods. All are named {@code addons-<home id>-<server id>} and labelled with the home,
  * server, addon, app and environment (see {@link KubernetesNames}), so that a later process finds
- * them by label. Settings: see {@link KubernetesSettings}.
+ * them by label. The pod runs as its image's non-root user with no privilege (see {@link
+ * PodSecurity}). Settings: see {@link KubernetesSettings}.
  *
  * <p>A server is ready when its StatefulSet reports a ready replica and then, unless
  * {@code kubernetes.readiness=replicas}, the provider's protocol check passes through the
@@ -108,8 +109,9 @@ public final class KubernetesRuntime implements ServerRuntime {
         ServerObjects objects = new ServerObjects(serverId, definition, placement, names, settings);
         RunningServer server = new RunningServer(serverId, NAME, objects.endpoint(),
                 Map.of(NAMESPACE, settings.namespace(), OBJECT, objects.name()), objects.extraEndpoints());
-        LOG.info("{} - Starting {} as StatefulSet {} in namespace {}", serverId, definition.engine(),
-                objects.name(), settings.namespace());
+        LOG.info("{} - Starting {} as StatefulSet {} in namespace {}, running as {}{}", serverId, definition.engine(),
+                objects.name(), settings.namespace(), objects.security().runAs(),
+                objects.security().readOnlyRootFilesystem() ? " on a read-only root file system" : "");
         try {
             progress.step(serverId, "creating Secret, PersistentVolumeClaim, StatefulSet, Service and"
                     + " NetworkPolicy " + objects.name());

@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  *   <li>{@code kubernetes.readiness}: {@code protocol} (the default: the StatefulSet has a ready
  *       replica, then the provider's check through the Service's DNS name, which only a JVM in
  *       the cluster reaches) or {@code replicas} (the ready replica alone: for the mock API
- *       server of the tests, where no server runs; never the default).</li>
+ *       server of the tests, where no server runs; never the default);</li>
+ *   <li>{@code kubernetes.runAs[.<engine>]} and {@code kubernetes.readOnlyRootFilesystem[.<engine>]}:
+ *       how servers' pods run images other than the official ones, see {@link PodSecuritySettings}.</li>
  * </ul>
  * Bad values are refused by name with what is allowed. Immutable.
  *
@@ -28,9 +30,10 @@ import java.util.regex.Pattern;
  * @param storageSize   a quantity such as {@code 1Gi}
  * @param clusterDomain e.g. {@code cluster.local}
  * @param protocolCheck whether readiness includes the provider's protocol check
+ * @param podSecurity   the users and root file systems set for images
  */
 record KubernetesSettings(String namespace, String storageClass, String storageSize, String clusterDomain,
-        boolean protocolCheck) {
+        boolean protocolCheck, PodSecuritySettings podSecurity) {
     static final String NAMESPACE = "kubernetes.namespace";
     static final String STORAGE_CLASS = "kubernetes.storageClass";
     static final String STORAGE_SIZE = "kubernetes.storageSize";
@@ -44,6 +47,7 @@ record KubernetesSettings(String namespace, String storageClass, String storageS
     KubernetesSettings {
         Objects.requireNonNull(storageSize, "storageSize == null");
         Objects.requireNonNull(clusterDomain, "clusterDomain == null");
+        Objects.requireNonNull(podSecurity, "podSecurity == null");
         check(NAMESPACE, namespace, DNS_LABEL, "a DNS label such as addons");
         check(STORAGE_CLASS, storageClass, DNS_SUBDOMAIN, "a StorageClass name such as standard");
         check(STORAGE_SIZE, storageSize, QUANTITY, "a size in Mi, Gi or Ti such as 1Gi");
@@ -57,12 +61,13 @@ record KubernetesSettings(String namespace, String storageClass, String storageS
         }
         return new KubernetesSettings(context.setting(NAMESPACE).orElse(null),
                 context.setting(STORAGE_CLASS).orElse(null), context.setting(STORAGE_SIZE).orElse("1Gi"),
-                context.setting(CLUSTER_DOMAIN).orElse("cluster.local"), readiness.equals("protocol"));
+                context.setting(CLUSTER_DOMAIN).orElse("cluster.local"), readiness.equals("protocol"),
+                PodSecuritySettings.from(context));
     }
 
     /** These settings in {@code namespace}. */
     KubernetesSettings inNamespace(String namespace) {
-        return new KubernetesSettings(namespace, storageClass, storageSize, clusterDomain, protocolCheck);
+        return new KubernetesSettings(namespace, storageClass, storageSize, clusterDomain, protocolCheck, podSecurity);
     }
 
     private static void check(String name, String value, Pattern pattern, String allowed) {

@@ -17,15 +17,21 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -45,10 +51,13 @@ import java.util.Map;
 /**
  * The objects of one server, built from the provider's {@link ContainerRecipe} (the same image,
  * environment, arguments, port and data path the container runtime uses): a Secret holding the
- * container's environment and the server's Service Binding entries, a PersistentVolumeClaim for
- * its data, a StatefulSet of one replica whose container takes every variable from the Secret (and
- * whose init container writes the recipe's files from it into the data volume), a Service, and a
- * NetworkPolicy admitting only the app's pods (and addons' own). No I/O; immutable.
+ * container's environment and the server's admin login, a PersistentVolumeClaim for its data, a
+ * StatefulSet of one replica whose container takes every variable from the Secret (and whose init
+ * container writes the recipe's files from it into the data volume), a Service, and a
+ * NetworkPolicy admitting only the app's pods (and addons' own). The pod runs as its image's
+ * non-root user, with no privilege, capability or escalation, the runtime's default seccomp
+ * profile and, where the image allows, a read-only root file system, as its {@link PodSecurity}
+ * says. No I/O; immutable.
  */
 final class ServerObjects {
     /** The container's name in the pod. */
@@ -66,6 +75,7 @@ final class ServerObjects {
     static final String ADMIN = "admin";
     /** Where the init container finds the recipe's files, from the Secret. */
     private static final String FILES = "/addons-files";
+    private static final String DATA_VOLUME = "data";
 
     private final String serverId;
     private final String name;
@@ -74,7 +84,12 @@ final class ServerObjects {
     private final Placement placement;
     private final KubernetesNames names;
     private final KubernetesSettings settings;
+    private final PodSecurity security;
 
+    /**
+     * The objects of server {@code serverId}; refused with an {@link dev.addons.api.InvalidSpecException}
+     * when the settings name no user for an engine addons has no image of.
+     */
     ServerObjects(String serverId, ServerDefinition definition, Placement placement, KubernetesNames names,
             KubernetesSettings settings) {
         this.serverId = serverId;
@@ -84,10 +99,16 @@ final class ServerObjects {
         this.placement = placement;
         this.names = names;
         this.settings = settings;
+        this.security = settings.podSecurity().podSecurity(definition.engine(), definition.container());
     }
 
     String name() {
         return name;
+    }
+
+    /** How the pod runs its image. */
+    PodSecurity security() {
+        return security;
     }
 
     /** Where clients in the cluster reach the server: the Service's DNS name and the main port. */
@@ -113,7 +134,8 @@ final class ServerObjects {
     }
 
     /**
-     * The Secret: the container's environment under the variables' names, the recipe's files, and
+     * The Secret: the container's environment under the variables' names (but those the pod's
+     * {@link PodSecurity} sets to plain paths), the recipe's files, and
      * the server's admin login ({@code host}, {@code port}, {@code username}, {@code password}),
      * for operators and the pod only. The admin may be a shared server's superuser, so the Secret
      * is no app's binding: of type {@code Opaque}, without the Service Binding {@code type} and
@@ -123,6 +145,8 @@ final class ServerObjects {
      */
     Secret secret() {
         Map<String, String> data = new LinkedHashMap<>(definition.container().environment());
+        // Set in the pod spec instead: plain paths of the pod's layout, no secret.
+        data.keySet().removeAll(security.environment().keySet());
         Endpoint endpoint = endpoint();
         Map<String, String> login = new LinkedHashMap<>();
         login.put("host", endpoint.host());
@@ -162,18 +186,32 @@ final class ServerObjects {
         ContainerRecipe recipe = definition.container();
         List<EnvVar> env = new ArrayList<>();
         for (String variable : new java.util.TreeSet<>(recipe.environment().keySet())) {
-            env.add(new EnvVarBuilder().withName(variable)
-                    .withNewValueFrom().withNewSecretKeyRef(variable, name, false).endValueFrom().build());
+            if (!security.environment().containsKey(variable)) {
+                env.add(new EnvVarBuilder().withName(variable)
+                        .withNewValueFrom().withNewSecretKeyRef(variable, name, false).endValueFrom().build());
+            }
         }
+        new java.util.TreeMap<>(security.environment()).forEach((variable, value) ->
+                env.add(new EnvVarBuilder().withName(variable).withValue(value).build()));
+        List<String> args = new ArrayList<>(recipe.command());
+        args.addAll(security.arguments());
         Map<String, String> podLabels = names.labels(serverId, definition.engine(), placement);
         List<Container> initContainers = new ArrayList<>();
         List<Volume> volumes = new ArrayList<>();
-        volumes.add(new VolumeBuilder().withName("data").withNewPersistentVolumeClaim(name, false).build());
+        volumes.add(new VolumeBuilder().withName(DATA_VOLUME).withNewPersistentVolumeClaim(name, false).build());
+        List<VolumeMount> mounts = new ArrayList<>();
+        mounts.add(dataMount());
+        for (String path : security.scratchPaths()) {
+            volumes.add(new VolumeBuilder().withName(scratchVolume(path)).withNewEmptyDir().endEmptyDir().build());
+            mounts.add(new VolumeMountBuilder().withName(scratchVolume(path)).withMountPath(path).build());
+        }
         if (!recipe.files().isEmpty()) {
             initContainers.add(filesWriter(recipe));
-            // Read by the init container only, as root; the server's container never mounts it.
+            // Read by the init container only; the server's container never mounts it. The
+            // kubelet gives the files to the pod's fsGroup, the engine's group, whose user the
+            // init container runs as.
             volumes.add(new VolumeBuilder().withName("files").withNewSecret().withSecretName(name)
-                    .withDefaultMode(0400).withItems(fileItems(recipe)).endSecret().build());
+                    .withDefaultMode(0440).withItems(fileItems(recipe)).endSecret().build());
         }
         return new StatefulSetBuilder().withMetadata(meta())
                 .withNewSpec().withReplicas(1).withServiceName(name)
@@ -184,13 +222,11 @@ final class ServerObjects {
                 // The server needs no API access, and service links would add variables of every
                 // other Service in the namespace to its environment.
                 .withAutomountServiceAccountToken(false).withEnableServiceLinks(false)
+                .withSecurityContext(podSecurityContext())
                 .withInitContainers(initContainers)
-                .addNewContainer().withName(CONTAINER).withImage(recipe.image()).withArgs(recipe.command())
-                .withPorts(containerPorts()).withEnv(env)
-                // A sub-directory of the volume: an empty directory for the engine's init, where
-                // the volume's root may hold lost+found.
-                .addNewVolumeMount().withName("data").withMountPath(recipe.dataPath()).withSubPath("data")
-                .endVolumeMount()
+                .addNewContainer().withName(CONTAINER).withImage(recipe.image()).withArgs(args)
+                .withPorts(containerPorts()).withEnv(env).withVolumeMounts(mounts)
+                .withSecurityContext(containerSecurityContext())
                 .endContainer()
                 .withVolumes(volumes)
                 .endSpec().endTemplate().endSpec().build();
@@ -198,18 +234,17 @@ final class ServerObjects {
 
     /**
      * The init container that writes the recipe's files, as the container runtime does before a
-     * start: the image's own shell copies each from the Secret into the data volume with its mode,
-     * owned by root, which the official images' entrypoints give to their user with the rest of
-     * the data directory. Only files in the data path can be written so, as only that outlives
-     * the init container.
+     * start: the image's own shell, as the engine's user, copies each from the Secret into the
+     * data volume with its mode, so that the file is the engine's. Only files in the data volume
+     * can be written so, as only that outlives the init container.
      */
     private Container filesWriter(ContainerRecipe recipe) {
         List<String> steps = new ArrayList<>();
         for (int i = 0; i < recipe.files().size(); i++) {
             ContainerFile file = recipe.files().get(i);
-            if (!file.path().startsWith(recipe.dataPath() + "/")) {
-                throw new IllegalStateException("the Kubernetes runtime writes files into the data path "
-                        + recipe.dataPath() + " only, not " + file.path() + " (" + definition.engine() + ")");
+            if (!file.path().startsWith(security.volumePath() + "/")) {
+                throw new IllegalStateException("the Kubernetes runtime writes files into the data volume at "
+                        + security.volumePath() + " only, not " + file.path() + " (" + definition.engine() + ")");
             }
             String target = shellQuoted(file.path());
             steps.add("cp " + FILES + "/" + fileKey(i) + " " + target + " && chmod " + Integer.toOctalString(file.mode())
@@ -217,9 +252,47 @@ final class ServerObjects {
         }
         return new ContainerBuilder().withName("files").withImage(recipe.image())
                 .withCommand("sh", "-c", String.join(" && ", steps))
-                .addNewVolumeMount().withName("data").withMountPath(recipe.dataPath()).withSubPath("data")
-                .endVolumeMount()
+                .addToVolumeMounts(dataMount())
                 .addNewVolumeMount().withName("files").withMountPath(FILES).withReadOnly(true).endVolumeMount()
+                .withSecurityContext(containerSecurityContext())
+                .build();
+    }
+
+    /**
+     * The data volume where the engine writes: its root, which the pod's fsGroup makes the
+     * engine's group's to write in, where the engine makes its own data directory; for an image
+     * addons does not know, a sub-directory of it, an empty directory where the root may hold
+     * lost+found.
+     */
+    private VolumeMount dataMount() {
+        return new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(security.volumePath())
+                .withSubPath(security.volumeSubPath().isEmpty() ? null : security.volumeSubPath()).build();
+    }
+
+    /** The emptyDir volume's name for scratch directory {@code path}, e.g. {@code scratch-var-run-postgresql}. */
+    static String scratchVolume(String path) {
+        return "scratch-" + path.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+    }
+
+    /**
+     * Every container of the pod runs as the image's user and group, never root; the volumes are
+     * the group's ({@code OnRootMismatch}: the kubelet walks a volume only when its root is not
+     * yet theirs); system calls go through the container runtime's default seccomp profile.
+     */
+    private PodSecurityContext podSecurityContext() {
+        return new PodSecurityContextBuilder().withRunAsNonRoot(true)
+                .withRunAsUser(security.runAs().uid()).withRunAsGroup(security.runAs().gid())
+                .withFsGroup(security.runAs().gid()).withFsGroupChangePolicy("OnRootMismatch")
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .build();
+    }
+
+    /** No privilege, no capability, no gaining either through setuid files; the image's files read-only where it allows. */
+    private SecurityContext containerSecurityContext() {
+        return new SecurityContextBuilder().withRunAsNonRoot(true).withPrivileged(false)
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withReadOnlyRootFilesystem(security.readOnlyRootFilesystem())
                 .build();
     }
 

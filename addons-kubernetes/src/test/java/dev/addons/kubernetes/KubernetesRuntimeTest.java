@@ -124,8 +124,8 @@ class KubernetesRuntimeTest {
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
         Map<String, String> values = decoded(secret);
         assertAdminOnly(secret);
-        assertThat(values).containsOnlyKeys("POSTGRES_USER", "POSTGRES_PASSWORD", "PGDATA",
-                "host", "port", "username", "password");
+        assertThat(values).containsOnlyKeys("POSTGRES_USER", "POSTGRES_PASSWORD", "host", "port", "username",
+                "password");
         assertThat(values).containsEntry("POSTGRES_PASSWORD", ADMIN_PASSWORD).containsEntry("password", ADMIN_PASSWORD)
                 .containsEntry("host", server.endpoint().host())
                 .containsEntry("port", "5432").containsEntry("username", "postgres");
@@ -136,14 +136,17 @@ class KubernetesRuntimeTest {
         assertThat(container.getImage()).isEqualTo(postgres().container().image());
         assertThat(container.getEnv()).extracting(EnvVar::getName)
                 .containsExactlyInAnyOrder("POSTGRES_USER", "POSTGRES_PASSWORD", "PGDATA");
-        for (EnvVar variable : container.getEnv()) {
+        // PGDATA, a path of the pod's layout, is the one plain value (see PodSecurityTest).
+        assertThat(container.getEnv()).filteredOn(variable -> variable.getValue() != null)
+                .extracting(EnvVar::getName).containsExactly("PGDATA");
+        for (EnvVar variable : container.getEnv().stream().filter(v -> !v.getName().equals("PGDATA")).toList()) {
             assertThat(variable.getValue()).as(variable.getName() + " as a plain value").isNull();
             assertThat(variable.getValueFrom().getSecretKeyRef().getName()).isEqualTo(name);
             assertThat(variable.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(variable.getName());
         }
         assertThat(client.apps().statefulSets().inNamespace(namespace).withName(name).get().toString())
                 .doesNotContain(ADMIN_PASSWORD);
-        assertThat(container.getVolumeMounts().get(0).getMountPath()).isEqualTo(postgres().container().dataPath());
+        assertThat(container.getVolumeMounts().get(0).getMountPath()).isEqualTo("/var/lib/postgresql");
         assertThat(set.getSpec().getTemplate().getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName())
                 .isEqualTo(name);
     }
@@ -241,7 +244,7 @@ class KubernetesRuntimeTest {
         Container server0 = pod.getContainers().get(0);
         assertThat(server0.getArgs()).containsExactly("valkey-server", "/data/addons-valkey.conf");
         assertThat(server0.getEnv()).isEmpty();
-        assertThat(server0.getVolumeMounts()).extracting(VolumeMount::getName).containsExactly("data");
+        assertThat(server0.getVolumeMounts()).extracting(VolumeMount::getName).containsExactly("data", "scratch-tmp");
         assertThat(pod.getInitContainers()).singleElement().satisfies(init -> {
             assertThat(init.getImage()).isEqualTo(valkey.container().image());
             assertThat(init.getCommand()).containsExactly("sh", "-c", "cp /addons-files/addons.file.0"
@@ -252,7 +255,7 @@ class KubernetesRuntimeTest {
         assertThat(pod.getVolumes()).filteredOn(volume -> volume.getName().equals("files")).singleElement()
                 .satisfies(volume -> {
                     assertThat(volume.getSecret().getSecretName()).isEqualTo(name);
-                    assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0400);
+                    assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0440);
                 });
         assertThat(pod.toString()).doesNotContain(ADMIN_PASSWORD);
     }
@@ -336,7 +339,7 @@ class KubernetesRuntimeTest {
         // A start that died after its first object: only the Secret is there.
         client.resource(new ServerObjects("memcached-2", new MemcachedProvider().server(new ServerRequest("1.6", "x")),
                 Placement.dedicated("blog", "production", "memcached"), new KubernetesNames(home),
-                new KubernetesSettings(namespace, null, "1Gi", "cluster.local", false)).secret())
+                new KubernetesSettings(namespace, null, "1Gi", "cluster.local", false, PodSecuritySettings.NONE)).secret())
                 .inNamespace(namespace).create();
         runtime.close();
 
