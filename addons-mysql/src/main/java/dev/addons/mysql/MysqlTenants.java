@@ -109,11 +109,11 @@ final class MysqlTenants {
         }
         LOG.info("{} - Provisioned user {} and database on {} ({}) in {} ms", name, user, server.endpoint(),
                 describe(serverVersion), (System.nanoTime() - started) / 1_000_000);
-        return Binding.of(
+        return MysqlCredentials.withTls(Binding.of(
                 MysqlCredentials.USER, user,
                 MysqlCredentials.PASSWORD, password,
                 MysqlCredentials.DATABASE, name,
-                MysqlCredentials.SERVER_VERSION, serverVersion);
+                MysqlCredentials.SERVER_VERSION, serverVersion), server);
     }
 
     /** Ends the tenant's sessions and drops its user and database; a tenant already gone is no error. */

@@ -7,15 +7,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
+import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Status;
+import dev.addons.api.spi.ServerAccess;
 import dev.addons.core.Addons;
 import dev.addons.core.AppFile;
 import dev.addons.core.ServerInfo;
+import dev.addons.core.internal.DatabaseUrls;
 import dev.addons.testkit.ProviderServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -31,10 +35,15 @@ import org.junit.jupiter.api.io.TempDir;
  * a home of its own ({@link ProviderServer}) and registered in another home that never runs a
  * server: two apps' shared addons get a database and user each on it and cannot reach each
  * other's; destroy drops only those, and the server and a database its admin made keep going.
- * What a home did not make there is neither dropped nor taken over.
+ * What a home did not make there is neither dropped nor taken over, and a server serving TLS from
+ * a CA made by {@code openssl} is reached verified, by addons and by the tenants' clients.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExternalMariadbServerTest {
+    /** The cipher of the session's TLS, empty without TLS. */
+    private static final String SSL_CIPHER = "select variable_value from information_schema.session_status"
+            + " where variable_name = 'Ssl_cipher'";
+
     private ProviderServer external;
 
     @TempDir
@@ -237,8 +246,101 @@ class ExternalMariadbServerTest {
         }
     }
 
+    @Test
+    void aServerRegisteredWithVerifiedTlsServesTheAdminAndTheTenantsOverIt(@TempDir Path tls) throws Exception {
+        Path ca = MysqlTls.authority(tls, "ca");
+        Path otherCa = MysqlTls.authority(tls, "other-ca");
+        MysqlTls.serverCertificate(tls, "ca");
+        try (ProviderServer serving = MysqlTls.server(tls);
+                Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build()) {
+            String verifying = adminUrl(serving) + "?sslMode=VERIFY_IDENTITY";
+            assertThatThrownBy(() -> addons.registerServer("tls-db", "mysql", verifying,
+                    new ServerAccess.External(false, otherCa)))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("no mysql server accepted user root at " + serving.access().endpoint())
+                    .hasMessageEndingWith("whose TLS certificate names the host 127.0.0.1 and is signed by a CA in"
+                            + " --ca-file " + otherCa)
+                    .hasMessageNotContaining(serving.access().adminPassword());
+            assertThatThrownBy(() -> addons.registerServer("tls-db", "mysql", verifying))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessageStartingWith("--url asks for verified TLS: add --ca-file FILE");
+            assertThatThrownBy(() -> addons.registerServer("tls-db", "mysql", adminUrl(serving),
+                    new ServerAccess.External(false, ca)))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessageContaining("needs a URL that asks for verified TLS");
+
+            ServerInfo registered = addons.registerServer("tls-db", "mysql", verifying,
+                    new ServerAccess.External(false, ca));
+            assertThat(registered.tlsCaFile()).contains(ca);
+            ServerAccess verified = new ServerAccess("tls-db", serving.access().endpoint(), "root",
+                    serving.access().adminPassword(), Map.of(), "addons:0000000000000001",
+                    new ServerAccess.External(false, ca));
+            try (Connection admin = MysqlAdmin.connect(verified); Statement sql = admin.createStatement()) {
+                assertThat(queryString(sql, SSL_CIPHER)).as("the admin's session")
+                        .isNotEmpty();
+            }
+            addons.create("shop", "production", AddonSpec.parse("mysql:shared").withServer("tls-db"));
+            Map<String, String> vars = addons.env("shop", "production").toMap();
+            assertThat(vars).containsEntry("MYSQL_SSL_MODE", "VERIFY_IDENTITY").containsEntry("MYSQL_SSL_CA",
+                    ca.toString());
+            assertThat(vars.get("DATABASE_URL")).endsWith("/shop?sslMode=VERIFY_IDENTITY");
+
+            // The mariadb client with the tenant's variables alone; with another CA it refuses the server.
+            assertThat(mariadbClient(vars, vars.get("MYSQL_SSL_CA"))).as("the session's cipher").isNotBlank();
+            assertThatThrownBy(() -> mariadbClient(vars, otherCa.toString())).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("certificate");
+            // Connector/J with DATABASE_URL: verified against a trust store of MYSQL_SSL_CA, as an app makes it,
+            // and refused (never unverified) without one: the JVM's own CAs did not sign the certificate.
+            DatabaseUrls.Jdbc jdbc = DatabaseUrls.toJdbc("DATABASE_URL", vars.get("DATABASE_URL"));
+            java.util.Properties properties = new java.util.Properties();
+            properties.setProperty("user", jdbc.user());
+            properties.setProperty("password", jdbc.password());
+            try (MysqlTrustStore trust = MysqlTrustStore.of(Path.of(vars.get("MYSQL_SSL_CA")))) {
+                trust.configure(properties);
+                try (Connection app = DriverManager.getConnection(jdbc.jdbcUrl(), properties);
+                        Statement sql = app.createStatement()) {
+                    assertThat(queryString(sql, SSL_CIPHER)).isNotEmpty();
+                }
+            }
+            properties.keySet().removeIf(key -> key.toString().startsWith("trustCertificateKeyStore"));
+            assertThatThrownBy(() -> DriverManager.getConnection(jdbc.jdbcUrl(), properties).close())
+                    .isInstanceOf(SQLException.class);
+
+            addons.destroy("shop", "production", "mysql", dev.addons.core.FinalBackup.SKIP);
+            addons.removeServer("tls-db");
+            try (Connection admin = MysqlAdmin.connect(verified); Statement sql = admin.createStatement()) {
+                assertThat(queryString(sql, "select count(*) from mysql.user where user = 'shop'")).isEqualTo("0");
+            }
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(left.map(Path::getFileName).map(Path::toString))
+                    .as("the admin's temporary trust stores").noneMatch(name -> name.startsWith("addons-mysql-ca-"));
+        }
+    }
+
     private static String adminUrl(ProviderServer server) {
         return "mysql://" + server.access().adminUser() + ":" + server.access().adminPassword() + "@"
                 + server.access().endpoint() + "/";
+    }
+
+    /** The {@code mariadb} client's {@code Ssl_cipher}, connected with {@code vars} and {@code caFile} only. */
+    private static String mariadbClient(Map<String, String> vars, String caFile) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("mariadb", "--no-defaults", "--batch",
+                "--skip-column-names", "--host=" + vars.get("MYSQL_HOST"), "--port=" + vars.get("MYSQL_PORT"),
+                "--user=" + vars.get("MYSQL_USER"), "--ssl-ca=" + caFile,
+                "--execute=" + SSL_CIPHER));
+        if ("VERIFY_IDENTITY".equals(vars.get("MYSQL_SSL_MODE"))) {
+            // MariaDB's client spells MySQL's --ssl-mode=VERIFY_IDENTITY so.
+            command.add("--ssl-verify-server-cert");
+        }
+        command.add(vars.get("MYSQL_DATABASE"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().put("PATH", System.getenv("PATH"));
+        builder.environment().put("MYSQL_PWD", vars.get("MYSQL_PASSWORD"));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes()).strip();
+        assertThat(process.waitFor()).as(output).isZero();
+        return output;
     }
 }
