@@ -15,7 +15,12 @@ import java.util.Properties;
  * the readiness check built on them, and the redaction of secrets from SQL errors. The driver is
  * used directly rather than through {@link java.sql.DriverManager}, which refuses drivers that are
  * not visible from the caller's class loader (as when addons loads providers in a class loader of
- * their own). Passwords go in connection properties, never in a URL. Stateless and thread-safe.
+ * their own). Passwords go in connection properties, never in a URL.
+ *
+ * <p>A server registered for verified TLS ({@link ServerAccess#tlsCaFile()}) is reached with
+ * {@code sslMode=VERIFY_IDENTITY}: TLS required, the server's certificate verified against the CA
+ * file alone (as a temporary trust store, {@link MysqlTrustStore}; never the JVM's) and its names
+ * against the host. Stateless and thread-safe.
  */
 final class MysqlAdmin {
 
@@ -40,6 +45,17 @@ final class MysqlAdmin {
             throws SQLException {
         Properties properties = properties(server, connectSeconds, socketSeconds);
         String url = "jdbc:mysql://" + Urls.host(server.endpoint().host()) + ":" + server.endpoint().port() + "/";
+        if (server.tlsCaFile().isEmpty()) {
+            return connect(url, properties);
+        }
+        // Read during the handshake only: the store is deleted as soon as the connection is open.
+        try (MysqlTrustStore trustStore = MysqlTrustStore.of(server.tlsCaFile().get())) {
+            trustStore.configure(properties);
+            return connect(url, properties);
+        }
+    }
+
+    private static Connection connect(String url, Properties properties) throws SQLException {
         Connection connection = DRIVER.connect(url, properties);
         if (connection == null) {
             throw new SQLException("MySQL Connector/J did not accept " + url);
@@ -48,15 +64,10 @@ final class MysqlAdmin {
     }
 
     /**
-     * The admin connection's properties for {@code server}, password included. Refuses a server
-     * registered for verified TLS: neither the admin's connection nor the tenants' variables carry
-     * a CA file yet, and a connection the operator asked to verify must not go unverified.
+     * The admin connection's properties for {@code server}, password included; for a server
+     * registered for verified TLS, all but the trust store, which {@link MysqlTrustStore} adds.
      */
-    static Properties properties(ServerAccess server, int connectSeconds, int socketSeconds) throws SQLException {
-        if (server.tlsCaFile().isPresent()) {
-            throw new SQLException("not supported: verified TLS (--ca-file) to a MySQL server; register it without"
-                    + " --ca-file and ?sslMode=VERIFY_IDENTITY, on a network you trust", "0A000");
-        }
+    static Properties properties(ServerAccess server, int connectSeconds, int socketSeconds) {
         Properties properties = new Properties();
         properties.setProperty("user", server.adminUser());
         properties.setProperty("password", server.adminPassword());
@@ -75,6 +86,12 @@ final class MysqlAdmin {
         // Dropping a database waits for its metadata lock; MySQL's default wait is a year.
         properties.setProperty("sessionVariables", "lock_wait_timeout=60");
         properties.setProperty("connectionAttributes", "program_name:addons");
+        server.tlsCaFile().ifPresent(caFile -> {
+            // TLS, the certificate checked against the operator's CA and its names against the host;
+            // Connector/J's default (PREFERRED) would take any certificate, or none.
+            properties.setProperty("sslMode", MysqlCredentials.VERIFY_IDENTITY);
+            properties.setProperty("fallbackToSystemTrustStore", "false");
+        });
         return properties;
     }
 

@@ -19,9 +19,16 @@ final class MysqlIdentifiers {
     /** The longest user name MySQL 8 and 9 accept (MariaDB accepts longer ones). */
     static final int MAX_USER_LENGTH = 32;
 
-    /** Databases and users every server has, which a tenant must never replace or drop. */
+    /**
+     * Databases and users every server has, which a tenant must never replace or drop, and the
+     * database addons records its marks in on servers it does not run ({@link MysqlMarks}).
+     */
     private static final Set<String> RESERVED =
-            Set.of("mysql", "sys", "information_schema", "performance_schema", "root", "public");
+            Set.of("mysql", "sys", "information_schema", "performance_schema", "root", "public", MysqlMarks.DATABASE);
+
+    /** {@link #RESERVED} for messages. */
+    static final String RESERVED_NAMES = "mysql, sys, information_schema, performance_schema, root, public, "
+            + MysqlMarks.DATABASE;
 
     /** How much of a long tenant name a shortened user name keeps, before {@code -} and a hash. */
     private static final int KEPT = 21;
@@ -61,7 +68,7 @@ final class MysqlIdentifiers {
 
     /**
      * Whether {@code name} belongs to the server rather than to a tenant: its system databases,
-     * the admin and root users, and MariaDB's {@code PUBLIC} role.
+     * the admin and root users, MariaDB's {@code PUBLIC} role, and addons' own record of marks.
      */
     static boolean isReserved(String name, String adminUser) {
         return RESERVED.contains(name) || name.equals(adminUser);

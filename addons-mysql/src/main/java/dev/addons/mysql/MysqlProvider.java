@@ -120,12 +120,14 @@ public final class MysqlProvider implements AddonProvider {
         MysqlTenants.deprovision(request.tenant(), server);
     }
 
-    /** MySQL's system databases, {@code root}, {@code public} and the admin user are the server's. */
+    /**
+     * MySQL's system databases, {@code root}, {@code public} and the admin user are the server's;
+     * {@code addons_catalog} holds addons' marks on servers it does not run.
+     */
     @Override
     public Optional<String> tenantNameProblem(String tenant) {
         return MysqlIdentifiers.isReserved(tenant, MysqlProcess.ADMIN_USER)
-                ? Optional.of("which MySQL keeps for itself (mysql, sys, information_schema, performance_schema, "
-                        + "root, public)")
+                ? Optional.of("which MySQL or addons keeps for itself (" + MysqlIdentifiers.RESERVED_NAMES + ")")
                 : Optional.empty();
     }
 

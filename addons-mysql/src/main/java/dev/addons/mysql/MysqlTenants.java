@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,16 @@ import org.slf4j.LoggerFactory;
  * tenant of a shared server opens at most {@link #SHARED_CONNECTION_LIMIT} sessions at once (its
  * user's {@code MAX_USER_CONNECTIONS}), so that one app cannot take every connection the server
  * has; the next fails with error 1226 while other tenants still connect.
+ *
+ * <p>Marks: on a server addons did not start, the tenant's database and user are recorded as
+ * made by this home ({@link ServerAccess#owner()}) in {@link MysqlMarks#TABLE} before they are
+ * made, so that no unmarked object of the home's is ever left behind. A database or user of the
+ * tenant's name without this home's mark (an account of that user name on any host counts) is
+ * someone else's: provisioning refuses it and deprovisioning leaves it, and the other one with it.
+ * The tenant has no privilege on the record, so it cannot move a mark. On the home's own servers
+ * everything is the home's and nothing is recorded. Provisioning makes no change to the server as
+ * a whole beyond that record: there is nothing for {@link ServerAccess#serverWideChanges()} to
+ * allow.
  *
  * <p>The password travels only as a bind parameter, filled in by the driver, to
  * {@code CREATE USER ... IDENTIFIED BY}; MySQL keeps it as a {@code caching_sha2_password} hash,
@@ -50,8 +61,11 @@ final class MysqlTenants {
     /** The host part of a tenant's account: apps connect from wherever their runtime puts them. */
     private static final String ANY_HOST = "'%'";
 
-    private static final String EXISTS = "select exists (select 1 from mysql.user where user = ?)"
-            + " or exists (select 1 from information_schema.schemata where schema_name = ?)";
+    /** The hosts of the accounts of a user name; a MariaDB role's host is empty. */
+    private static final String USER_HOSTS = "select host from mysql.user where user = ?";
+    /** Databases of a name, compared exactly in Java: the column's collation ignores case. */
+    private static final String DATABASES = "select schema_name from information_schema.schemata"
+            + " where schema_name = ?";
     private static final String SESSIONS = "select id from information_schema.processlist"
             + " where (user = ? or db = ?) and id <> connection_id()";
     /** MySQL's and MariaDB's error for a KILL of a session that has ended meanwhile. */
@@ -71,15 +85,22 @@ final class MysqlTenants {
         String password = Secrets.password();
         String serverVersion;
         try (Connection admin = MysqlAdmin.connect(server)) {
-            Dropped dropped = drop(admin, user, name);
+            Dropped dropped = drop(admin, user, name, server);
+            if (dropped.foreign() != null) {
+                throw foreign(name, server, dropped.foreign());
+            }
             if (dropped.existed()) {
                 LOG.info("{} - Replacing the user and database of that name left by an earlier attempt"
                         + " (ended {} session(s))", name, dropped.sessions());
             }
+            if (!server.ownsEverything() && !MysqlMarks.mark(admin, server.owner(), user, name)) {
+                throw foreign(name, server, "the user '" + user + "' or the database '" + name + "' (another"
+                        + " addons home claimed one just now)");
+            }
             try {
                 serverVersion = create(admin, user, name, password, connectionLimit);
             } catch (SQLException e) {
-                dropAfterFailure(admin, user, name, e);
+                dropAfterFailure(admin, user, name, server, e);
                 throw e;
             }
         } catch (SQLException e) {
@@ -88,19 +109,23 @@ final class MysqlTenants {
         }
         LOG.info("{} - Provisioned user {} and database on {} ({}) in {} ms", name, user, server.endpoint(),
                 describe(serverVersion), (System.nanoTime() - started) / 1_000_000);
-        return Binding.of(
+        return MysqlCredentials.withTls(Binding.of(
                 MysqlCredentials.USER, user,
                 MysqlCredentials.PASSWORD, password,
                 MysqlCredentials.DATABASE, name,
-                MysqlCredentials.SERVER_VERSION, serverVersion);
+                MysqlCredentials.SERVER_VERSION, serverVersion), server);
     }
 
     /** Ends the tenant's sessions and drops its user and database; a tenant already gone is no error. */
     static void deprovision(String name, ServerAccess server) {
         refuseReserved(name, server);
         try (Connection admin = MysqlAdmin.connect(server)) {
-            Dropped dropped = drop(admin, MysqlIdentifiers.userName(name), name);
-            if (dropped.existed()) {
+            Dropped dropped = drop(admin, MysqlIdentifiers.userName(name), name, server);
+            if (dropped.foreign() != null) {
+                LOG.warn("{} - Left {} on {} alone: this addons home did not make it (it is not recorded in {} as"
+                        + " '{}'), so it is not this addon's", name, dropped.foreign(), server.endpoint(),
+                        MysqlMarks.TABLE, server.owner());
+            } else if (dropped.existed()) {
                 LOG.info("{} - Dropped user and database on {} (ended {} session(s))", name, server.endpoint(),
                         dropped.sessions());
             } else {
@@ -121,39 +146,108 @@ final class MysqlTenants {
     private static void refuseReserved(String name, ServerAccess server) {
         if (MysqlIdentifiers.isReserved(name, server.adminUser())) {
             throw new ProvisioningException("MySQL tenant name '" + name + "' is reserved by the server"
-                    + " (mysql, sys, information_schema, performance_schema, root, public, the admin user);"
+                    + " (" + MysqlIdentifiers.RESERVED_NAMES + ", the admin user);"
                     + " give the tenant another name");
         }
     }
 
-    /** What {@link #drop} found: whether the user or database existed, how many sessions it ended. */
-    private record Dropped(boolean existed, int sessions) {
+    /**
+     * What {@link #drop} found: whether the user or database existed, how many sessions it ended;
+     * and, when it dropped nothing because something of the name is not this home's, what
+     * ({@code the user 'x'@'%'}, ...), else {@code null}.
+     */
+    private record Dropped(boolean existed, int sessions, String foreign) {
     }
 
     /**
      * Drops the user first, so that no new session can start, then ends the sessions of the user
      * and in the database (a dropped user's open sessions would otherwise live on), then drops the
-     * database.
+     * database and removes the home's marks of both. On a server of someone else's, a user or
+     * database of the name that does not bear the home's mark is left alone, and so is the other
+     * one.
      */
-    private static Dropped drop(Connection admin, String user, String database) throws SQLException {
-        boolean existed;
-        try (PreparedStatement exists = admin.prepareStatement(EXISTS)) {
-            exists.setString(1, user);
-            exists.setString(2, database);
-            try (ResultSet rs = exists.executeQuery()) {
-                rs.next();
-                existed = rs.getBoolean(1);
+    private static Dropped drop(Connection admin, String user, String database, ServerAccess server)
+            throws SQLException {
+        List<String> hosts = new ArrayList<>();
+        try (PreparedStatement select = admin.prepareStatement(USER_HOSTS)) {
+            select.setString(1, user);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    hosts.add(rs.getString(1));
+                }
             }
         }
-        try (PreparedStatement dropUser = admin.prepareStatement("drop user if exists ?@" + ANY_HOST)) {
-            dropUser.setString(1, user);
-            dropUser.execute();
+        boolean databaseExists = false;
+        try (PreparedStatement select = admin.prepareStatement(DATABASES)) {
+            select.setString(1, database);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    databaseExists |= database.equals(rs.getString(1));
+                }
+            }
         }
-        int sessions = endSessions(admin, user, database);
-        try (Statement sql = admin.createStatement()) {
-            sql.execute("drop database if exists " + quote(database));
+        boolean existed = !hosts.isEmpty() || databaseExists;
+        if (!server.ownsEverything()) {
+            String foreign = foreign(admin, user, hosts, database, databaseExists, server.owner());
+            if (foreign != null) {
+                return new Dropped(existed, 0, foreign);
+            }
         }
-        return new Dropped(existed, sessions);
+        int sessions = 0;
+        if (existed) {
+            try (PreparedStatement dropUser = admin.prepareStatement("drop user if exists ?@" + ANY_HOST)) {
+                dropUser.setString(1, user);
+                dropUser.execute();
+            }
+            sessions = endSessions(admin, user, database);
+            try (Statement sql = admin.createStatement()) {
+                sql.execute("drop database if exists " + quote(database));
+            }
+        }
+        if (!server.ownsEverything()) {
+            MysqlMarks.unmark(admin, server.owner(), user, database);
+        }
+        return new Dropped(existed, sessions, null);
+    }
+
+    /**
+     * What of the tenant's names is not {@code home}'s, or {@code null}: an account of the user
+     * name on a host other than {@code '%'} (addons makes none), the {@code '%'} account or the
+     * database without the home's mark, and a name another home marked, made yet or not.
+     */
+    private static String foreign(Connection admin, String user, List<String> hosts, String database,
+            boolean databaseExists, String home) throws SQLException {
+        Map<String, String> owners = MysqlMarks.owners(admin, user, database);
+        List<String> foreign = new ArrayList<>();
+        String userOwner = owners.get(MysqlMarks.KIND_USER);
+        for (String host : hosts) {
+            if (!host.equals("%") || !home.equals(userOwner)) {
+                foreign.add("the user '" + user + "'@'" + host + "'" + madeBy(userOwner, home));
+            }
+        }
+        if (hosts.isEmpty() && userOwner != null && !home.equals(userOwner)) {
+            foreign.add("the user name '" + user + "' (claimed by " + userOwner + ")");
+        }
+        String databaseOwner = owners.get(MysqlMarks.KIND_DATABASE);
+        if (databaseExists && !home.equals(databaseOwner)) {
+            foreign.add("the database '" + database + "'" + madeBy(databaseOwner, home));
+        } else if (!databaseExists && databaseOwner != null && !home.equals(databaseOwner)) {
+            foreign.add("the database name '" + database + "' (claimed by " + databaseOwner + ")");
+        }
+        return foreign.isEmpty() ? null : String.join(" and ", foreign);
+    }
+
+    private static String madeBy(String owner, String home) {
+        return owner == null || owner.equals(home) ? "" : " (made by " + owner + ")";
+    }
+
+    /** The refusal to provision {@code name} where {@code foreign}, not this home's, is in the way. */
+    private static ProvisioningException foreign(String name, ServerAccess server, String foreign) {
+        String them = foreign.contains(" and ") ? "them" : "it";
+        return new ProvisioningException("MySQL tenant '" + name + "' on " + server.endpoint() + ": this addons home"
+                + " did not make " + foreign + ", so addons leaves " + them + " alone (it records what it makes in "
+                + MysqlMarks.TABLE + ", as '" + server.owner() + "'). Give the app or environment another name, or"
+                + " have the server's owner drop or rename " + them, null);
     }
 
     private static int endSessions(Connection admin, String user, String database) throws SQLException {
@@ -206,9 +300,10 @@ final class MysqlTenants {
         }
     }
 
-    private static void dropAfterFailure(Connection admin, String user, String database, SQLException failure) {
+    private static void dropAfterFailure(Connection admin, String user, String database, ServerAccess server,
+            SQLException failure) {
         try {
-            drop(admin, user, database);
+            drop(admin, user, database, server);
         } catch (SQLException cleanup) {
             failure.addSuppressed(cleanup);
         }

@@ -51,26 +51,29 @@ class MysqlAdminTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "127.3.2.1", "::1", "[::1]", "0:0:0:0:0:0:0:1", "localhost", "LOCALHOST"})
-    void theServersRsaKeyIsFetchedFromThisHostsLoopbackOnly(String host) throws SQLException {
+    void theServersRsaKeyIsFetchedFromThisHostsLoopbackOnly(String host) {
         assertThat(MysqlAdmin.properties(access(host), 2, 2)).containsEntry("allowPublicKeyRetrieval", "true");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"10.0.0.6", "db.internal", "localhost.example.com", "127.0.0.1.nip.io", "128.0.0.1",
             "127.0.0.256", "::2", "fe80::1", "0.0.0.0"})
-    void aServerElsewhereIsNeverAskedForItsRsaKeyWhichAManInTheMiddleCouldSend(String host) throws SQLException {
+    void aServerElsewhereIsNeverAskedForItsRsaKeyWhichAManInTheMiddleCouldSend(String host) {
         assertThat(MysqlAdmin.properties(access(host), 2, 2)).doesNotContainKey("allowPublicKeyRetrieval");
     }
 
     @Test
-    void aServerRegisteredForVerifiedTlsIsRefusedRatherThanReachedUnverified() {
+    void aServerRegisteredForVerifiedTlsIsReachedOnlyOverTlsVerifiedAgainstItsCaAndNeverAskedForItsRsaKey() {
         ServerAccess tls = new ServerAccess("external-maria", new Endpoint("db.internal", 3306), "root", "adminpw123",
                 java.util.Map.of(), "addons:0123456789abcdef",
                 new ServerAccess.External(false, java.nio.file.Path.of("/etc/ssl/ca.pem")));
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MysqlAdmin.properties(tls, 2, 2))
-                .isInstanceOf(SQLException.class)
-                .hasMessageStartingWith("not supported: verified TLS (--ca-file) to a MySQL server");
+        assertThat(MysqlAdmin.properties(tls, 2, 2))
+                .containsEntry("sslMode", "VERIFY_IDENTITY")
+                .containsEntry("fallbackToSystemTrustStore", "false")
+                .doesNotContainKey("allowPublicKeyRetrieval");
+        assertThat(MysqlAdmin.properties(access("db.internal"), 2, 2)).doesNotContainKeys("sslMode",
+                "fallbackToSystemTrustStore");
     }
 
     private static ServerAccess access(String host) {

@@ -7,8 +7,10 @@ import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ServerAccess;
 import dev.addons.core.internal.DatabaseUrls;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,30 @@ class MysqlCredentialsTest {
                 Map.entry("MYSQL_PASSWORD", "s3cret"),
                 Map.entry("MYSQL_DATABASE", "app1"));
         assertThat(credentials.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void aTenantOfAServerRegisteredForVerifiedTlsGetsTheSslModeAndTheCaFileAfterTheOtherVariables() {
+        ServerAccess server = new ServerAccess("external-maria", new Endpoint("db.internal", 3306), "root", "adminpw",
+                Map.of(), "addons:0123456789abcdef", new ServerAccess.External(false, Path.of("/etc/ssl/db ca.pem")));
+        Binding binding = MysqlCredentials.withTls(binding("app1", "s3cret", "app1"), server);
+
+        Credentials credentials = provider.credentials(binding, new Endpoint("db.internal", 3306));
+
+        assertThat(credentials.variables()).extracting(Variable::name).containsExactly("DATABASE_URL", "MYSQL_HOST",
+                "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_DATABASE", "MYSQL_SSL_MODE", "MYSQL_SSL_CA");
+        assertThat(credentials.toMap())
+                .containsEntry("DATABASE_URL", "mysql://app1:s3cret@db.internal:3306/app1?sslMode=VERIFY_IDENTITY")
+                .containsEntry("MYSQL_SSL_MODE", "VERIFY_IDENTITY")
+                .containsEntry("MYSQL_SSL_CA", "/etc/ssl/db ca.pem");
+        assertThat(credentials.serviceBinding().entries())
+                .containsEntry("ssl-mode", "VERIFY_IDENTITY").containsEntry("ssl-ca", "/etc/ssl/db ca.pem");
+        assertThat(DatabaseUrls.toJdbc("DATABASE_URL", credentials.get("DATABASE_URL").orElseThrow()).jdbcUrl())
+                .as("Connector/J reads the mode from the URL").isEqualTo(
+                        "jdbc:mysql://db.internal:3306/app1?sslMode=VERIFY_IDENTITY");
+        assertThat(MysqlCredentials.withTls(binding("app1", "s3cret", "app1"),
+                new ServerAccess("s1", new Endpoint("127.0.0.1", 3306), "root", "adminpw")).values())
+                .as("a server without --ca-file").doesNotContainKey("sslCa");
     }
 
     @Test

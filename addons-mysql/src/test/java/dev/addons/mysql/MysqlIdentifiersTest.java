@@ -48,6 +48,8 @@ class MysqlIdentifiersTest {
         assertThat(MysqlIdentifiers.isReserved("mysql", "root")).isTrue();
         assertThat(MysqlIdentifiers.isReserved("performance_schema", "root")).isTrue();
         assertThat(MysqlIdentifiers.isReserved("admin", "admin")).isTrue();
+        assertThat(MysqlIdentifiers.isReserved("addons_catalog", "root")).as("where addons records its marks")
+                .isTrue();
         assertThat(MysqlIdentifiers.isReserved("app1", "root")).isFalse();
     }
 }

@@ -198,7 +198,8 @@ class MysqlProviderTest {
 
     @Test
     void aTenantNamedLikeTheServersOwnDatabasesOrUsersIsRefusedBeforeAnyConnection() {
-        for (String reserved : List.of("mysql", "sys", "information_schema", "performance_schema", "root", "public")) {
+        for (String reserved : List.of("mysql", "sys", "information_schema", "performance_schema", "root", "public",
+                "addons_catalog")) {
             TenantRequest request = new TenantRequest("a1", "x", "production", "shared", true, reserved);
 
             assertThatThrownBy(() -> provider.provision(request, nowhere))
