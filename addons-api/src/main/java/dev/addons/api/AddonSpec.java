@@ -21,10 +21,25 @@ import java.util.regex.Pattern;
  * @param sleepAfter how long its dedicated server may go without a client connection before a
  *                supervisor stops it until a client connects again (see {@link Status#SLEEPING}),
  *                at least one second; {@code null} to keep it running ({@code @since 0.1.0})
+ * @param connections for a {@code shared} addon, the most sessions its app may have open at once
+ *                on the shared server (PostgreSQL's {@code CONNECTION LIMIT}, MySQL's
+ *                {@code MAX_USER_CONNECTIONS}), so that one app cannot take every connection;
+ *                {@code null} for {@link #DEFAULT_CONNECTIONS}. Checked against the addon's range
+ *                (from 1 to {@link dev.addons.api.spi.AddonProvider#maxTenantConnections}) when the
+ *                addon is created or deployed; refused for a dedicated variant, whose app has its
+ *                server to itself, and for an addon that limits no connections ({@code @since 0.3})
  */
-public record AddonSpec(String addon, String variant, String version, String server, Duration sleepAfter) {
+public record AddonSpec(String addon, String variant, String version, String server, Duration sleepAfter,
+        Integer connections) {
     /** The shortest {@link #sleepAfter}. */
     public static final Duration MIN_SLEEP_AFTER = Duration.ofSeconds(1);
+    /**
+     * The {@link #connections} of a {@code shared} addon that declares none: a pool of 10
+     * (HikariCP's default) twice over.
+     *
+     * @since 0.3
+     */
+    public static final int DEFAULT_CONNECTIONS = 20;
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})([smh])");
 
     public AddonSpec {
@@ -32,6 +47,11 @@ public record AddonSpec(String addon, String variant, String version, String ser
         if (sleepAfter != null && sleepAfter.compareTo(MIN_SLEEP_AFTER) < 0) {
             throw new InvalidSpecException("sleep_after '" + sleepAfter + "' is too short. Allowed: at least 1s");
         }
+    }
+
+    /** An addon with the default connection limit. */
+    public AddonSpec(String addon, String variant, String version, String server, Duration sleepAfter) {
+        this(addon, variant, version, server, sleepAfter, null);
     }
 
     /** An addon that never sleeps. */
@@ -60,11 +80,11 @@ public record AddonSpec(String addon, String variant, String version, String ser
     }
 
     public AddonSpec withVariant(String newVariant) {
-        return new AddonSpec(addon, newVariant, version, server, sleepAfter);
+        return new AddonSpec(addon, newVariant, version, server, sleepAfter, connections);
     }
 
     public AddonSpec withVersion(String newVersion) {
-        return new AddonSpec(addon, variant, newVersion, server, sleepAfter);
+        return new AddonSpec(addon, variant, newVersion, server, sleepAfter, connections);
     }
 
     /**
@@ -74,7 +94,7 @@ public record AddonSpec(String addon, String variant, String version, String ser
      * @since 0.1.0
      */
     public AddonSpec withServer(String newServer) {
-        return new AddonSpec(addon, variant, version, newServer, sleepAfter);
+        return new AddonSpec(addon, variant, version, newServer, sleepAfter, connections);
     }
 
     /**
@@ -84,7 +104,22 @@ public record AddonSpec(String addon, String variant, String version, String ser
      * @since 0.1.0
      */
     public AddonSpec withSleepAfter(Duration idle) {
-        return new AddonSpec(addon, variant, version, server, idle);
+        return new AddonSpec(addon, variant, version, server, idle, connections);
+    }
+
+    /**
+     * This {@code shared} addon with its app allowed {@code limit} sessions at once on the shared
+     * server ({@code null}: {@link #DEFAULT_CONNECTIONS}); see {@link #connections}.
+     *
+     * @since 0.3
+     */
+    public AddonSpec withConnections(Integer limit) {
+        return new AddonSpec(addon, variant, version, server, sleepAfter, limit);
+    }
+
+    /** The connection limit asked for, if one was. */
+    public Optional<Integer> connectionsIfSet() {
+        return Optional.ofNullable(connections);
     }
 
     /** How long it may go without a client before it sleeps, if it may sleep. */

@@ -4,7 +4,10 @@ import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.core.Addons;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,19 +38,30 @@ final class CreateCommand extends AddonsCommand {
                     + " client connects. Process runtime only.")
     String sleepAfter;
 
+    @Option(names = "--connections", paramLabel = "N",
+            description = "For a shared addon: the most sessions the app may have open at once on the shared"
+                    + " server (default 20; postgresql 1-97, mysql 1-150). Creating it again with another N"
+                    + " changes the limit of the live addon.")
+    Integer connections;
+
     @Override
     public Integer call() {
         PrintWriter out = out();
         AddonSpec wanted = AddonSpec.parse(addon).withVersion(version).withServer(server)
-                .withSleepAfter(sleepAfter == null ? null : AddonSpec.parseSleepAfter("--sleep-after", sleepAfter));
+                .withSleepAfter(sleepAfter == null ? null : AddonSpec.parseSleepAfter("--sleep-after", sleepAfter))
+                .withConnections(connections);
         AddonRecord created;
+        OptionalInt limit;
         try (Addons addons = openShowingTransitions()) {
             created = addons.create(target.app, target.environment(), wanted);
+            limit = addons.connectionLimit(created.app(), created.environment(), created.addon());
         }
         if (main.json()) {
-            Json.print(out, Json.record(created));
+            Map<String, Object> map = new LinkedHashMap<>(Json.record(created));
+            map.put("connections", limit.isPresent() ? limit.getAsInt() : null);
+            Json.print(out, map);
         } else {
-            ListCommand.print(out, List.of(created));
+            ListCommand.print(out, List.of(created), Map.of(created.id(), limit));
         }
         return 0;
     }

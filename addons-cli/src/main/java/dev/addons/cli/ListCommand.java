@@ -3,7 +3,11 @@ package dev.addons.cli;
 import dev.addons.api.AddonRecord;
 import dev.addons.core.Addons;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -18,22 +22,26 @@ final class ListCommand extends AddonsCommand {
         PrintWriter out = out();
         List<AddonRecord> records;
         java.util.Map<String, dev.addons.core.ServerHistory> histories = new java.util.LinkedHashMap<>();
+        Map<String, OptionalInt> limits = new HashMap<>();
         try (Addons addons = open()) {
             records = addons.list(target.app, target.environment());
             for (AddonRecord r : records) {
                 histories.put(r.id(), addons.history(r.app(), r.environment(), r.addon()));
+                limits.put(r.id(), addons.connectionLimit(r.app(), r.environment(), r.addon()));
             }
         }
         if (main.json()) {
             Json.print(out, records.stream().map(r -> {
                 java.util.Map<String, Object> map = new java.util.LinkedHashMap<>(Json.record(r));
+                OptionalInt limit = limits.get(r.id());
+                map.put("connections", limit.isPresent() ? limit.getAsInt() : null);
                 map.putAll(Json.history(histories.get(r.id())));
                 return map;
             }).toList());
         } else if (records.isEmpty()) {
             out.println(target.app + " has no addons in " + target.environment() + ".");
         } else {
-            print(out, records);
+            print(out, records, limits);
             for (AddonRecord r : records) {
                 dev.addons.core.ServerHistory history = histories.get(r.id());
                 history.lastCrashTime().ifPresent(at -> out.println(r.addon() + ": restarted " + history.restarts()
@@ -45,18 +53,38 @@ final class ListCommand extends AddonsCommand {
 
     /** The records as a table; a column of messages only when one has something to say. */
     static void print(PrintWriter out, List<AddonRecord> records) {
+        print(out, records, Map.of());
+    }
+
+    /**
+     * The records as a table, with a column of the apps' connection limits on shared servers
+     * ({@code limits}, by record id) when one has a limit, and a column of messages when one has
+     * something to say.
+     */
+    static void print(PrintWriter out, List<AddonRecord> records, Map<String, OptionalInt> limits) {
         boolean messages = records.stream().anyMatch(r -> !r.message().isEmpty());
-        TextTable table = messages
-                ? new TextTable("ADDON", "VARIANT", "VERSION", "STATUS", "RUNTIME", "ID", "MESSAGE")
-                : new TextTable("ADDON", "VARIANT", "VERSION", "STATUS", "RUNTIME", "ID");
+        boolean connections = limits.values().stream().anyMatch(OptionalInt::isPresent);
+        List<String> header = new ArrayList<>(List.of("ADDON", "VARIANT", "VERSION", "STATUS", "RUNTIME"));
+        if (connections) {
+            header.add("CONNECTIONS");
+        }
+        header.add("ID");
+        if (messages) {
+            header.add("MESSAGE");
+        }
+        TextTable table = new TextTable(header.toArray(String[]::new));
         for (AddonRecord r : records) {
-            String status = Watcher.label(r.status());
-            if (messages) {
-                table.row(r.addon(), r.variant(), r.version(), status, r.runtime(), r.id(),
-                        Failures.oneLine(r.message()));
-            } else {
-                table.row(r.addon(), r.variant(), r.version(), status, r.runtime(), r.id());
+            List<String> row = new ArrayList<>(List.of(r.addon(), r.variant(), r.version(), Watcher.label(r.status()),
+                    r.runtime()));
+            if (connections) {
+                OptionalInt limit = limits.getOrDefault(r.id(), OptionalInt.empty());
+                row.add(limit.isPresent() ? Integer.toString(limit.getAsInt()) : "-");
             }
+            row.add(r.id());
+            if (messages) {
+                row.add(Failures.oneLine(r.message()));
+            }
+            table.row(row.toArray(String[]::new));
         }
         table.print(out, "");
     }

@@ -52,6 +52,16 @@ class CommandLineParsingTest {
     }
 
     @Test
+    void connectionsThatAreNoNumberAreRefusedNamingTheOptionAndTheValueBeforeTheHomeIsOpened() {
+        Cli.Result result = Cli.run(new Main(NEVER), "create", "postgresql:shared", "-a", "myapp", "--connections",
+                "many");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err().lines()).hasSize(1);
+        assertThat(result.err()).startsWith("addons: ").contains("--connections", "'many'");
+    }
+
+    @Test
     void anUnknownFormatIsNamedWithTheAllowedOnes() {
         Cli.Result result = Cli.run(new Main(NEVER), "env", "-a", "myapp", "--format", "xml");
 

@@ -218,6 +218,45 @@ class CommandsTest {
     }
 
     @Test
+    void createPassesTheConnectionLimitAndPrintsTheOneInForce() throws Exception {
+        when(addons.create(anyString(), anyString(), any())).thenReturn(record(Status.ACTIVE, ""));
+        when(addons.connectionLimit("myapp", "production", "postgresql")).thenReturn(java.util.OptionalInt.of(5));
+
+        Cli.Result text = Cli.run(new Main(factory), "create", "postgresql:shared", "-a", "myapp", "--connections", "5");
+        Cli.Result json = Cli.run(new Main(factory), "--json", "create", "postgresql:shared", "-a", "myapp",
+                "--connections", "5");
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        ArgumentCaptor<AddonSpec> spec = ArgumentCaptor.forClass(AddonSpec.class);
+        verify(addons, org.mockito.Mockito.times(2)).create(eq("myapp"), eq("production"), spec.capture());
+        assertThat(spec.getValue()).isEqualTo(new AddonSpec("postgresql", "shared", null).withConnections(5));
+        assertThat(text.out().lines()).containsExactly(
+                "ADDON       VARIANT  VERSION  STATUS  RUNTIME  CONNECTIONS  ID",
+                "postgresql  shared   18       active  process  5            postgresql-myapp-production-abc123");
+        assertThat(new ObjectMapper().readTree(json.out()).get("connections").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void listShowsEachAddonsConnectionLimitAndADashForNone() throws Exception {
+        AddonRecord dedicated = new AddonRecord("valkey-myapp-production-def456", "myapp", "production", "valkey",
+                "small", "7", "process", Status.ACTIVE, "", NOW, NOW);
+        when(addons.list("myapp", "production")).thenReturn(List.of(record(Status.ACTIVE, ""), dedicated));
+        when(addons.history(anyString(), anyString(), anyString())).thenReturn(dev.addons.core.ServerHistory.NONE);
+        when(addons.connectionLimit("myapp", "production", "postgresql")).thenReturn(java.util.OptionalInt.of(20));
+
+        Cli.Result text = Cli.run(new Main(factory), "list", "-a", "myapp");
+        Cli.Result json = Cli.run(new Main(factory), "list", "-a", "myapp", "--json");
+
+        assertThat(text.out().lines()).containsExactly(
+                "ADDON       VARIANT  VERSION  STATUS  RUNTIME  CONNECTIONS  ID",
+                "postgresql  shared   18       active  process  20           postgresql-myapp-production-abc123",
+                "valkey      small    7        active  process  -            valkey-myapp-production-def456");
+        JsonNode rows = new ObjectMapper().readTree(json.out());
+        assertThat(rows.get(0).get("connections").asInt()).isEqualTo(20);
+        assertThat(rows.get(1).get("connections").isNull()).isTrue();
+    }
+
+    @Test
     void createPrintsTransitionsAsTheyHappen() {
         when(addons.create(anyString(), anyString(), any())).thenAnswer(call -> {
             listener.onTransition(record(Status.PENDING, ""), null);

@@ -684,6 +684,23 @@ public final class Addons implements AutoCloseable {
         return policy;
     }
 
+    /**
+     * The most sessions an addon's app may have open at once on its shared server (see
+     * {@link AddonSpec#connections()}; change it by deploying an app file, or creating the addon,
+     * with another {@code connections}); empty when it has no limit: a dedicated server's app, or
+     * an engine that limits none. Throws {@link AddonNotFoundException} when there is no such addon.
+     *
+     * @since 0.3
+     */
+    public java.util.OptionalInt connectionLimit(String app, String environment, String addon) {
+        AddonState state = state(app, environment, addon);
+        AddonProvider provider = registry.require(state.record().addon());
+        boolean shared = provider.variants().stream()
+                .anyMatch(v -> v.shared() && v.name().equals(state.record().variant()));
+        return shared && provider.maxTenantConnections().isPresent()
+                ? java.util.OptionalInt.of(state.sharedConnections()) : java.util.OptionalInt.empty();
+    }
+
     /** When the next automatic backup of an addon is due; empty when its schedule is off. */
     public Optional<Instant> nextAutomaticBackup(String app, String environment, String addon) {
         return backups.nextDue(state(app, environment, addon));

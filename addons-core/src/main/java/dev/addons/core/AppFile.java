@@ -20,6 +20,9 @@ import java.util.Optional;
  * server = "main-db"           # optional, with variant "shared": a registered external server
  * sleep_after = "15m"          # optional: a supervisor stops its server after 15 minutes without a
  *                              # client and starts it when one connects (s, m or h; at least 1s)
+ * connections = 10             # optional, with variant "shared": the most sessions the app may have
+ *                              # open at once on the shared server (default 20; postgresql 1-97,
+ *                              # mysql 1-150)
  * [addons.postgresql.backups]  # optional, see {@link BackupPolicy}
  * schedule = "1d"              # automatic backups every day; default "off"
  * keep_last = 7                # default 10; 0 for no limit

@@ -26,6 +26,12 @@ public class FakeCacheProvider extends FakeProvider {
         return List.of(dev.addons.api.Variant.small("Dedicated"));
     }
 
+    /** A cache has no shared servers to limit its apps' connections on. */
+    @Override
+    public java.util.OptionalInt maxTenantConnections() {
+        return java.util.OptionalInt.empty();
+    }
+
     @Override
     public Optional<String> backupUnsupportedReason() {
         return Optional.of("not supported: fakecache is a cache");

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -83,7 +84,25 @@ public class FakeProvider implements AddonProvider {
         }
         String password = Secrets.password();
         FakeRuntime.tenants(server.serverId()).put(request.tenant(), password);
+        if (request.shared()) {
+            FakeRuntime.connectionLimits(server.serverId()).put(request.tenant(), request.connections());
+        }
         return Binding.of("user", request.tenant(), "password", password);
+    }
+
+    /** As a server of 60 connections, 10 kept for the admin, would allow. */
+    @Override
+    public OptionalInt maxTenantConnections() {
+        return OptionalInt.of(50);
+    }
+
+    /** Changes the limit {@link #provision} recorded; a tenant the server does not have is an error. */
+    @Override
+    public void limitConnections(TenantRequest request, Binding binding, ServerAccess server) {
+        if (!FakeRuntime.tenants(server.serverId()).containsKey(request.tenant())) {
+            throw new ProvisioningException("no tenant " + request.tenant() + " on the fake server " + server.serverId());
+        }
+        FakeRuntime.connectionLimits(server.serverId()).put(request.tenant(), request.connections());
     }
 
     @Override
@@ -98,6 +117,7 @@ public class FakeProvider implements AddonProvider {
     @Override
     public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
         FakeRuntime.tenants(server.serverId()).remove(request.tenant());
+        FakeRuntime.connectionLimits(server.serverId()).remove(request.tenant());
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeRuntime implements ServerRuntime {
     private static final Map<String, Map<String, String>> TENANTS = new ConcurrentHashMap<>();
     private static final Map<String, Map<String, String>> ROWS = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, Integer>> LIMITS = new ConcurrentHashMap<>();
     private static final AtomicInteger PORTS = new AtomicInteger(20000);
 
     /** Run by the fake provider right after a restore: a stand-in for a write racing it. */
@@ -33,6 +34,11 @@ final class FakeRuntime implements ServerRuntime {
 
     static Map<String, String> tenants(String serverId) {
         return TENANTS.computeIfAbsent(serverId, id -> new ConcurrentHashMap<>());
+    }
+
+    /** The connection limit of each tenant of a shared server, by tenant: what the fake provider applies. */
+    static Map<String, Integer> connectionLimits(String serverId) {
+        return LIMITS.computeIfAbsent(serverId, id -> new ConcurrentHashMap<>());
     }
 
     /** The "rows" of a tenant on a server: what the fake provider backs up and restores. */

@@ -55,6 +55,9 @@ class StateFormatTest {
                 assertThat(backup.addon()).isEqualTo("fakedb");
             });
             assertThat(addons.backupPolicy("shop", "production", "fakedb").keepLast()).isEqualTo(3);
+            assertThat(addons.connectionLimit("blog", "staging", "fakedb")).as("written before it could be chosen")
+                    .isEqualTo(java.util.OptionalInt.of(dev.addons.api.AddonSpec.DEFAULT_CONNECTIONS));
+            assertThat(addons.connectionLimit("shop", "production", "fakedb")).as("dedicated").isEmpty();
             assertThat(addons.history("shop", "production", "fakedb")).isEqualTo(ServerHistory.NONE);
             assertThat(addons.credentials("shop", "production", "fakedb").get("FAKE_USER")).contains("shop");
         }

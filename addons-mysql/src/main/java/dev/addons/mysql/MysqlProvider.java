@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The {@code mysql} addon: MySQL 8 and 9 (default 9), as a dedicated server ({@code small}) or as
@@ -106,8 +107,27 @@ public final class MysqlProvider implements AddonProvider {
 
     @Override
     public Binding provision(TenantRequest request, ServerAccess server) {
-        return MysqlTenants.provision(request.tenant(), request.shared() ? MysqlTenants.SHARED_CONNECTION_LIMIT
-                : MysqlTenants.NO_CONNECTION_LIMIT, server);
+        return MysqlTenants.provision(request.tenant(), connectionLimit(request), server);
+    }
+
+    /**
+     * A server's 151 connections ({@code max_connections}' default, which addons keeps) less one;
+     * the admin has an extra one of its own.
+     */
+    @Override
+    public OptionalInt maxTenantConnections() {
+        return OptionalInt.of(MysqlTenants.MAX_CONNECTION_LIMIT);
+    }
+
+    /** {@code ALTER USER ... WITH MAX_USER_CONNECTIONS}: the user's next session counts against the new limit. */
+    @Override
+    public void limitConnections(TenantRequest request, Binding binding, ServerAccess server) {
+        MysqlTenants.limitConnections(request.tenant(), connectionLimit(request), server);
+    }
+
+    /** The user's {@code MAX_USER_CONNECTIONS}: the request's on a shared server, none on a dedicated one. */
+    private static int connectionLimit(TenantRequest request) {
+        return request.shared() ? request.connections() : MysqlTenants.NO_CONNECTION_LIMIT;
     }
 
     @Override

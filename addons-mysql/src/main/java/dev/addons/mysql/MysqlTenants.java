@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * neither open nor list. The database in its {@code GRANT} is escaped, as {@code _} would
  * otherwise be a wildcard granting databases of other tenants whose names differ there. What a
  * tenant can still see is what every MySQL user sees: the server's version and variables. A
- * tenant of a shared server opens at most {@link #SHARED_CONNECTION_LIMIT} sessions at once (its
- * user's {@code MAX_USER_CONNECTIONS}), so that one app cannot take every connection the server
- * has; the next fails with error 1226 while other tenants still connect.
+ * tenant of a shared server opens at most as many sessions at once as its app asked for (its
+ * user's {@code MAX_USER_CONNECTIONS}, 20 unless it asked, at most {@link #MAX_CONNECTION_LIMIT}),
+ * so that one app cannot take every connection the server has; the next fails with error 1226
+ * while other tenants still connect.
  *
  * <p>Marks: on a server addons did not start, the tenant's database and user are recorded as
  * made by this home ({@link ServerAccess#owner()}) in {@link MysqlMarks#TABLE} before they are
@@ -51,10 +52,12 @@ final class MysqlTenants {
     private static final Logger LOG = LoggerFactory.getLogger(MysqlTenants.class);
 
     /**
-     * The sessions a tenant of a shared server may have open at once: a pool of 10 (HikariCP's
-     * default) twice over, while the server's 151 connections leave room for other tenants.
+     * The most sessions a tenant of a shared server may be allowed: the server's 151 connections
+     * ({@code max_connections}' default, which addons keeps) less one. The admin has one more
+     * besides, which MySQL and MariaDB keep for an account with {@code SUPER} or
+     * {@code CONNECTION_ADMIN}.
      */
-    static final int SHARED_CONNECTION_LIMIT = 20;
+    static final int MAX_CONNECTION_LIMIT = 150;
     /** {@code MAX_USER_CONNECTIONS} for none: a dedicated server's only tenant. */
     static final int NO_CONNECTION_LIMIT = 0;
 
@@ -114,6 +117,26 @@ final class MysqlTenants {
                 MysqlCredentials.PASSWORD, password,
                 MysqlCredentials.DATABASE, name,
                 MysqlCredentials.SERVER_VERSION, serverVersion), server);
+    }
+
+    /**
+     * Sets the tenant's user's {@code MAX_USER_CONNECTIONS} to {@code connectionLimit}
+     * ({@link #NO_CONNECTION_LIMIT}: none); its open sessions stay. The user must exist.
+     */
+    static void limitConnections(String name, int connectionLimit, ServerAccess server) {
+        refuseReserved(name, server);
+        String user = MysqlIdentifiers.userName(name);
+        try (Connection admin = MysqlAdmin.connect(server);
+                PreparedStatement alter = admin.prepareStatement("alter user ?@" + ANY_HOST
+                        + " with max_user_connections " + connectionLimit)) {
+            alter.setString(1, user);
+            alter.execute();
+        } catch (SQLException e) {
+            throw MysqlAdmin.failure("Limiting the connections of MySQL tenant '" + name + "' (user " + user + ") on "
+                    + server.endpoint(), e, server.adminPassword());
+        }
+        LOG.info("{} - Its user may have {} session(s) at once on {}", name,
+                connectionLimit == NO_CONNECTION_LIMIT ? "any number of" : connectionLimit, server.endpoint());
     }
 
     /** Ends the tenant's sessions and drops its user and database; a tenant already gone is no error. */

@@ -4,6 +4,7 @@ import static dev.addons.mysql.AppConnections.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.addons.api.AddonSpec;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.testkit.RuntimeServer;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * One app on a shared server cannot take every connection it has: its user opens at most
- * {@link MysqlTenants#SHARED_CONNECTION_LIMIT} sessions, the next is refused by the server (error
+ * {@link AddonSpec#DEFAULT_CONNECTIONS} sessions, the next is refused by the server (error
  * 1226), and another app still connects. A dedicated server's only tenant has no limit. On
  * MariaDB 10.11 from Debian on the process runtime.
  */
@@ -51,7 +52,7 @@ class SharedTenantConnectionLimitTest {
         Binding other = provider.provision(request("other", true), server.access());
         List<Connection> open = new ArrayList<>();
         try {
-            for (int i = 0; i < MysqlTenants.SHARED_CONNECTION_LIMIT; i++) {
+            for (int i = 0; i < AddonSpec.DEFAULT_CONNECTIONS; i++) {
                 open.add(connect(greedy));
             }
 

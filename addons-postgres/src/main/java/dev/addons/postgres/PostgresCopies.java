@@ -32,8 +32,12 @@ final class PostgresCopies {
     private PostgresCopies() {
     }
 
-    /** Creates the tenant {@code name} as a copy of the source tenant's database, replacing an earlier attempt. */
-    static Binding copy(String name, Binding source, ServerAccess server) {
+    /**
+     * Creates the tenant {@code name} as a copy of the source tenant's database, replacing an
+     * earlier attempt; its role may have {@code connectionLimit} sessions at once
+     * ({@link PostgresTenants#NO_CONNECTION_LIMIT}: any), as a tenant made from nothing.
+     */
+    static Binding copy(String name, int connectionLimit, Binding source, ServerAccess server) {
         String sourceRole = source.require(PostgresCredentials.USER);
         String sourceDatabase = source.require(PostgresCredentials.DATABASE);
         if (SqlIdentifiers.isReserved(name, server.adminUser())) {
@@ -49,7 +53,7 @@ final class PostgresCopies {
                 throw PostgresTenants.foreign(name, server, dropped.foreign());
             }
             try {
-                serverVersion = create(admin, name, password, sourceDatabase, server);
+                serverVersion = create(admin, name, connectionLimit, password, sourceDatabase, server);
                 try (Connection copy = PostgresAdmin.connect(server, name)) {
                     handOver(admin, copy, sourceRole, name, sourceDatabase);
                 }
@@ -75,14 +79,14 @@ final class PostgresCopies {
     }
 
     /** Role, then the database from the template, which must have no session: those there are ended. */
-    private static String create(Connection admin, String name, String password, String sourceDatabase,
-            ServerAccess server) throws SQLException {
+    private static String create(Connection admin, String name, int connectionLimit, String password,
+            String sourceDatabase, ServerAccess server) throws SQLException {
         String id = quote(name);
         try (Statement sql = admin.createStatement()) {
             // The role and its mark in one transaction: no unmarked role is ever left behind.
             PostgresAdmin.inTransaction(admin, marked -> {
-                marked.execute("create role " + id
-                        + " login nosuperuser nocreatedb nocreaterole noreplication nobypassrls");
+                marked.execute("create role " + id + " login connection limit " + connectionLimit
+                        + " nosuperuser nocreatedb nocreaterole noreplication nobypassrls");
                 marked.execute("comment on role " + id + " is '" + server.owner() + "'");
                 return null;
             });

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -125,8 +126,28 @@ public final class PostgresProvider implements AddonProvider {
 
     @Override
     public Binding provision(TenantRequest request, ServerAccess server) {
-        return PostgresTenants.provision(request.tenant(), request.shared() ? PostgresTenants.SHARED_CONNECTION_LIMIT
-                : PostgresTenants.NO_CONNECTION_LIMIT, server);
+        return PostgresTenants.provision(request.tenant(), connectionLimit(request), server);
+    }
+
+    /**
+     * A server's 100 connections ({@code max_connections}'s default, which addons keeps) less the
+     * 3 kept for superusers ({@code superuser_reserved_connections}): one app may take every
+     * connection other apps can have, never the admin's.
+     */
+    @Override
+    public OptionalInt maxTenantConnections() {
+        return OptionalInt.of(PostgresTenants.MAX_CONNECTION_LIMIT);
+    }
+
+    /** {@code ALTER ROLE ... CONNECTION LIMIT}: the role's next session counts against the new limit. */
+    @Override
+    public void limitConnections(TenantRequest request, Binding binding, ServerAccess server) {
+        PostgresTenants.limitConnections(request.tenant(), connectionLimit(request), server);
+    }
+
+    /** The role's {@code CONNECTION LIMIT}: the request's on a shared server, none on a dedicated one. */
+    private static int connectionLimit(TenantRequest request) {
+        return request.shared() ? request.connections() : PostgresTenants.NO_CONNECTION_LIMIT;
     }
 
     @Override
@@ -289,6 +310,6 @@ public final class PostgresProvider implements AddonProvider {
     @Override
     public Binding provisionCopy(TenantRequest request, TenantRequest source, Binding sourceBinding,
             ServerAccess server) {
-        return PostgresCopies.copy(request.tenant(), sourceBinding, server);
+        return PostgresCopies.copy(request.tenant(), connectionLimit(request), sourceBinding, server);
     }
 }

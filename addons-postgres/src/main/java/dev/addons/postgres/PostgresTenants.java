@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * can still see are the cluster-wide catalogs every PostgreSQL user sees: the names of other
  * databases and roles in {@code pg_database} and {@code pg_roles}, and that other sessions exist
  * in {@code pg_stat_activity} (without their queries). Never their data. And a tenant of a shared
- * server opens at most {@link #SHARED_CONNECTION_LIMIT} sessions at once (its role's
- * {@code CONNECTION LIMIT}), so that one app cannot take every connection the server has; the
- * next fails with {@code too many connections for role} while other tenants still connect.
+ * server opens at most as many sessions at once as its app asked for (its role's
+ * {@code CONNECTION LIMIT}, 20 unless it asked, at most {@link #MAX_CONNECTION_LIMIT}), so that
+ * one app cannot take every connection the server has; the next fails with
+ * {@code too many connections for role} while other tenants still connect.
  *
  * <p>Marks: the role and the database carry the comment {@link ServerAccess#owner()} (the home's
  * mark), set in the transaction that creates the role. On a server addons did not start, a role
@@ -75,10 +76,10 @@ final class PostgresTenants {
     static final String SPARE = "addons_spare";
 
     /**
-     * The sessions a tenant of a shared server may have open at once: a pool of 10 (HikariCP's
-     * default) twice over, while the server's 100 connections leave room for other tenants.
+     * The most sessions a tenant of a shared server may be allowed: the server's 100 connections
+     * ({@code max_connections}) less the 3 {@code superuser_reserved_connections}.
      */
-    static final int SHARED_CONNECTION_LIMIT = 20;
+    static final int MAX_CONNECTION_LIMIT = 97;
     /** PostgreSQL's {@code CONNECTION LIMIT} for none: a dedicated server's only tenant. */
     static final int NO_CONNECTION_LIMIT = -1;
 
@@ -178,6 +179,40 @@ final class PostgresTenants {
                 PostgresCredentials.PASSWORD, password,
                 PostgresCredentials.DATABASE, name,
                 PostgresCredentials.SERVER_VERSION, serverVersion), server);
+    }
+
+    /**
+     * Sets the tenant's role's {@code CONNECTION LIMIT} to {@code connectionLimit}
+     * ({@link #NO_CONNECTION_LIMIT}: none); its open sessions stay. The role must exist and, on a
+     * server addons did not start, bear the home's mark.
+     */
+    static void limitConnections(String name, int connectionLimit, ServerAccess server) {
+        refuseReserved(name, server);
+        try (AdminConnections.Lease lease = AdminConnections.borrow(server)) {
+            // On a server addons did not start, only a role bearing the home's mark is changed.
+            try (PreparedStatement ours = lease.connection().prepareStatement("select exists (select 1 from pg_roles r"
+                    + " where r.rolname = ? and (? or shobj_description(r.oid, 'pg_authid') = ?))")) {
+                ours.setString(1, name);
+                ours.setBoolean(2, server.ownsEverything());
+                ours.setString(3, server.owner());
+                try (ResultSet rs = ours.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        throw new ProvisioningException("Limiting the connections of PostgreSQL tenant '" + name
+                                + "' on " + server.endpoint() + " failed: it has no role '" + name + "' this addons"
+                                + " home made (marked '" + server.owner() + "')");
+                    }
+                }
+            }
+            try (Statement sql = lease.connection().createStatement()) {
+                sql.execute("alter role " + quote(name) + " connection limit " + connectionLimit);
+            }
+        } catch (SQLException e) {
+            throw PostgresAdmin.failure("Limiting the connections of PostgreSQL tenant '" + name + "' on "
+                    + server.endpoint(), e, server.adminPassword());
+        }
+        LOG.info("{} - Its role may have {} session(s) at once on {}", name,
+                connectionLimit == NO_CONNECTION_LIMIT ? "any number of" : connectionLimit, server.endpoint());
     }
 
     /** Ends the tenant's sessions and drops its database and role; a tenant already gone is no error. */

@@ -168,6 +168,34 @@ class ExternalPostgresServerTest {
     }
 
     @Test
+    void aTenantOnAnExternalServerHasTheConnectionLimitItsAppFileSaysAndADeployChangesIt(@TempDir Path ownHome)
+            throws Exception {
+        try (Addons addons = Addons.builder().home(ownHome).runtime("process").automaticBackups(false).build()) {
+            addons.registerServer("limited-db", "postgresql", url);
+            addons.deploy(limited(4), "production");
+            assertThat(connectionLimitOf("limited")).isEqualTo("4");
+
+            addons.deploy(limited(2), "production");
+
+            assertThat(connectionLimitOf("limited")).isEqualTo("2");
+            assertThat(addons.connectionLimit("limited", "production", "postgresql")).hasValue(2);
+            addons.destroy("limited", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            addons.removeServer("limited-db");
+        }
+    }
+
+    private static AppFile limited(int connections) {
+        return AppFile.parse("name = \"limited\"\n[addons.postgresql]\nvariant = \"shared\"\nserver = \"limited-db\"\n"
+                + "connections = " + connections + "\n", "limited.toml");
+    }
+
+    private String connectionLimitOf(String role) throws SQLException {
+        try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
+            return queryString(sql, "select rolconnlimit from pg_roles where rolname = '" + role + "'");
+        }
+    }
+
+    @Test
     void aRoleOrDatabaseThisHomeDidNotMakeIsNeitherDroppedNorTakenOverAndTwoHomesNeverTakeEachOthers(
             @TempDir Path otherHome) throws Exception {
         try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {

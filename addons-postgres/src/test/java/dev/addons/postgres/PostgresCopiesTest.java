@@ -65,6 +65,8 @@ class PostgresCopiesTest {
             assertThat(items(sql)).containsExactly("tea", "cake", "scone");
             assertThat(single(sql, "select tableowner from pg_tables where tablename = 'orders'"))
                     .isEqualTo(single(sql, "select current_user"));
+            assertThat(single(sql, "select rolconnlimit from pg_roles where rolname = current_user"))
+                    .as("a shared tenant's limit, as any other's").isEqualTo(String.valueOf(AddonSpec.DEFAULT_CONNECTIONS));
         }
         try (Connection c = connect("source"); Statement sql = c.createStatement()) {
             assertThat(items(sql)).containsExactly("tea", "cake");

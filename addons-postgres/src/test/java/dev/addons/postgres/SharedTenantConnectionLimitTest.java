@@ -3,6 +3,7 @@ package dev.addons.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.addons.api.AddonSpec;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.testkit.RuntimeServer;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * One app on a shared server cannot take every connection it has: its role opens at most
- * {@link PostgresTenants#SHARED_CONNECTION_LIMIT} sessions, the next is refused by PostgreSQL, and
+ * {@link AddonSpec#DEFAULT_CONNECTIONS} sessions, the next is refused by PostgreSQL, and
  * another app still connects. A dedicated server's only tenant has no limit. On a real
  * PostgreSQL 15 server from Debian on the process runtime.
  */
@@ -50,7 +51,7 @@ class SharedTenantConnectionLimitTest {
         Binding other = provider.provision(request("other", true), server.access());
         List<Connection> open = new ArrayList<>();
         try {
-            for (int i = 0; i < PostgresTenants.SHARED_CONNECTION_LIMIT; i++) {
+            for (int i = 0; i < AddonSpec.DEFAULT_CONNECTIONS; i++) {
                 open.add(connect(greedy));
             }
 

@@ -69,6 +69,31 @@ public interface AddonProvider {
     }
 
     /**
+     * The most sessions a tenant of this engine's shared servers may be allowed at once
+     * ({@link TenantRequest#connections()} ranges from 1 to this), or empty when this engine
+     * limits no tenant's connections: an app asking for a limit is then refused. A provider that
+     * returns a value applies the limit when it makes a shared tenant and implements
+     * {@link #limitConnections}. Default: empty.
+     *
+     * @since 0.3
+     */
+    default java.util.OptionalInt maxTenantConnections() {
+        return java.util.OptionalInt.empty();
+    }
+
+    /**
+     * Sets the live tenant's limit to {@link TenantRequest#connections()} on its running shared
+     * server, changing nothing else (PostgreSQL: {@code ALTER ROLE ... CONNECTION LIMIT}). Sessions
+     * already open stay open; the new limit holds for the next one. Idempotent.
+     *
+     * @throws UnsupportedOperationAddonException when {@link #maxTenantConnections()} is empty
+     * @since 0.3
+     */
+    default void limitConnections(TenantRequest request, Binding binding, ServerAccess server) {
+        throw new UnsupportedOperationAddonException("not supported: " + name() + " limits no tenant's connections");
+    }
+
+    /**
      * Describes the server to run for {@code request}'s version (a supported version, or a full
      * image reference for runtimes that run images). Does no I/O.
      */

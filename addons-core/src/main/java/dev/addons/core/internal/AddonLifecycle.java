@@ -80,14 +80,14 @@ public final class AddonLifecycle {
             return mine;
         });
         if (claim.revive) {
-            return reviveOrRemake(claim.state, spec, timeout, provisioner);
+            return limitConnections(reviveOrRemake(claim.state, spec, timeout, provisioner), spec);
         }
         if (!claim.mine) {
             Status status = claim.state.record().status();
             // Stopped on purpose or asleep: kept so (start it, or a client wakes it).
-            return status == Status.ACTIVE || status == Status.STOPPED || status == Status.SLEEPING
+            return limitConnections(status == Status.ACTIVE || status == Status.STOPPED || status == Status.SLEEPING
                     ? claim.state.record()
-                    : await(claim.state.record().id(), timeout);
+                    : await(claim.state.record().id(), timeout), spec);
         }
         try {
             return provision(claim.state, spec, provisioner);
@@ -118,6 +118,44 @@ public final class AddonLifecycle {
         }
     }
 
+    /**
+     * Gives an existing ACTIVE addon's tenant the connection limit {@code spec} declares when it
+     * has another (a deploy of an app file whose {@code connections} changed): the provider
+     * changes it on the live tenant, under its server's lock, and the record follows. Nothing is
+     * made anew; the sessions open stay open.
+     */
+    private AddonRecord limitConnections(AddonRecord record, ResolvedSpec spec) {
+        Integer wanted = spec.connections();
+        if (wanted == null || record.status() != Status.ACTIVE) {
+            return record;
+        }
+        AddonState state = store.addon(record.id()).orElse(null);
+        if (state == null || state.serverId() == null || state.sharedConnections() == wanted) {
+            return record;
+        }
+        String serverId = state.serverId();
+        AddonProvider provider = spec.provider();
+        return store.lockedServer(serverId, () -> {
+            AddonState latest = store.addon(record.id()).orElse(null);
+            if (latest == null || latest.record().status() != Status.ACTIVE || !serverId.equals(latest.serverId())) {
+                return latest == null ? record : latest.record(); // Being destroyed or moved meanwhile: left to that.
+            }
+            int was = latest.sharedConnections();
+            if (was != wanted) {
+                AddonState limited = latest.withConnections(wanted);
+                provider.limitConnections(limited.tenant(provider), new Binding(latest.binding()),
+                        servers.access(serverId));
+                store.locked(() -> {
+                    store.save(store.addon(record.id()).orElse(limited).withConnections(wanted));
+                    return null;
+                });
+                LOG.info("{} - its app may now have {} session(s) open at once on {} (was {})", record.id(), wanted,
+                        serverId, was);
+            }
+            return latest.record();
+        });
+    }
+
     /** How a tenant is made on the server it got: by the provider from nothing, or as a copy. */
     @FunctionalInterface
     public interface Provisioner {
@@ -136,7 +174,7 @@ public final class AddonLifecycle {
                 LOG.info("{} - {}", id, spec.chosen());
             }
             AddonState state = new AddonState(record, null, Map.of(), Owner.current())
-                    .withSleepAfter(spec.sleepAfter());
+                    .withSleepAfter(spec.sleepAfter()).withConnections(spec.connections());
             // Not saved: the caller moves it to PROVISIONING under the same lock, and saves that.
             listeners.fire(record, null);
             return new Claim(state, true, false);
@@ -202,8 +240,9 @@ public final class AddonLifecycle {
             // A retry starts its server on this call's runtime; the record says which.
             String why = failed.record().message().startsWith(DATA_GONE)
                     ? "making it anew, empty: " + failed.record().message() : "retrying";
-            return new Claim(transition(failed.withRuntime(spec.runtimeName()), Status.PENDING, why,
-                    Owner.current()), true, false);
+            // Made anew: with the limit declared now.
+            return new Claim(transition(failed.withRuntime(spec.runtimeName()).withConnections(spec.connections()),
+                    Status.PENDING, why, Owner.current()), true, false);
         }
         if (record.status() == Status.DEPROVISIONING) {
             throw new ProvisioningException(record.addon() + " of " + app + "/" + environment

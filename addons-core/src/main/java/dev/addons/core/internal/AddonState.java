@@ -1,6 +1,7 @@
 package dev.addons.core.internal;
 
 import dev.addons.api.AddonRecord;
+import dev.addons.api.AddonSpec;
 import dev.addons.api.Status;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.TenantRequest;
@@ -21,9 +22,12 @@ import java.util.Objects;
  * @param migration  the copy being made on another variant's server; {@code null} when none
  * @param sleepAfter how long its dedicated server may go without a client before a supervisor
  *                   puts it to sleep; {@code null} for never (and in files written before sleep)
+ * @param connections the most sessions its tenant may have open at once on a shared server;
+ *                   {@code null} for {@link AddonSpec#DEFAULT_CONNECTIONS} there (as in files
+ *                   written before the limit could be chosen) and for none on a dedicated one
  */
 public record AddonState(AddonRecord record, String serverId, Map<String, String> binding, Owner owner,
-        BackupPolicy backups, Migration migration, java.time.Duration sleepAfter) {
+        BackupPolicy backups, Migration migration, java.time.Duration sleepAfter, Integer connections) {
     public AddonState {
         Objects.requireNonNull(record, "record == null");
         binding = Map.copyOf(binding);
@@ -31,17 +35,22 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
 
     /** A new addon's state, with the default backup policy and no migration. */
     public AddonState(AddonRecord record, String serverId, Map<String, String> binding, Owner owner) {
-        this(record, serverId, binding, owner, null, null, null);
+        this(record, serverId, binding, owner, null, null, null, null);
     }
 
     /** A state whose server never sleeps. */
     public AddonState(AddonRecord record, String serverId, Map<String, String> binding, Owner owner,
             BackupPolicy backups, Migration migration) {
-        this(record, serverId, binding, owner, backups, migration, null);
+        this(record, serverId, binding, owner, backups, migration, null, null);
     }
 
     public AddonState withSleepAfter(java.time.Duration idle) {
-        return new AddonState(record, serverId, binding, owner, backups, migration, idle);
+        return new AddonState(record, serverId, binding, owner, backups, migration, idle, connections);
+    }
+
+    /** This addon with its tenant allowed {@code limit} sessions at once on a shared server. */
+    public AddonState withConnections(Integer limit) {
+        return new AddonState(record, serverId, binding, owner, backups, migration, sleepAfter, limit);
     }
 
     /**
@@ -78,10 +87,18 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
         return tenant(record.variant(), shared);
     }
 
-    /** The request naming this addon's tenant as it is, or would be, on a {@code variant} server. */
+    /**
+     * The request naming this addon's tenant as it is, or would be, on a {@code variant} server:
+     * on a shared one with its connection limit, on a dedicated one with none.
+     */
     public TenantRequest tenant(String variant, boolean shared) {
         return new TenantRequest(record.id(), record.app(), record.environment(), variant, shared,
-                Names.tenant(record.app(), record.environment()));
+                Names.tenant(record.app(), record.environment()), shared ? sharedConnections() : 0);
+    }
+
+    /** The connection limit its tenant has, or would have, on a shared server. */
+    public int sharedConnections() {
+        return connections == null ? AddonSpec.DEFAULT_CONNECTIONS : connections;
     }
 
     /** The backup policy in force. */
@@ -90,11 +107,11 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
     }
 
     public AddonState withBackups(BackupPolicy policy) {
-        return new AddonState(record, serverId, binding, owner, policy, migration, sleepAfter);
+        return new AddonState(record, serverId, binding, owner, policy, migration, sleepAfter, connections);
     }
 
     public AddonState withMigration(Migration newMigration) {
-        return new AddonState(record, serverId, binding, owner, backups, newMigration, sleepAfter);
+        return new AddonState(record, serverId, binding, owner, backups, newMigration, sleepAfter, connections);
     }
 
     /** This addon moved to {@code variant}, on {@code newServerId} with {@code newBinding}. */
@@ -102,12 +119,12 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
         AddonRecord r = record;
         return new AddonState(new AddonRecord(r.id(), r.app(), r.environment(), r.addon(), variant, r.version(),
                 r.runtime(), r.status(), r.message(), r.createdAt(), Instant.now()), newServerId, newBinding, owner,
-                backups, null, sleepAfter);
+                backups, null, sleepAfter, connections);
     }
 
     public AddonState withStatus(Status status, String message, Owner newOwner) {
         return new AddonState(record.withStatus(status, message, Instant.now()), serverId, binding, newOwner, backups,
-                migration, sleepAfter);
+                migration, sleepAfter, connections);
     }
 
     /** This addon with its record saying its server runs on {@code runtime}. */
@@ -115,20 +132,21 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
         AddonRecord r = record;
         return new AddonState(new AddonRecord(r.id(), r.app(), r.environment(), r.addon(), r.variant(), r.version(),
                 runtime, r.status(), r.message(), r.createdAt(), r.updatedAt()), serverId, binding, owner, backups,
-                migration, sleepAfter);
+                migration, sleepAfter, connections);
     }
 
     public AddonState withServer(String newServerId) {
-        return new AddonState(record, newServerId, binding, owner, backups, migration, sleepAfter);
+        return new AddonState(record, newServerId, binding, owner, backups, migration, sleepAfter, connections);
     }
 
     public AddonState withBinding(Map<String, String> newBinding) {
-        return new AddonState(record, serverId, newBinding, owner, backups, migration, sleepAfter);
+        return new AddonState(record, serverId, newBinding, owner, backups, migration, sleepAfter, connections);
     }
 
     @Override
     public String toString() {
         return "AddonState[" + record + ", serverId=" + serverId + ", binding=" + binding.keySet()
+                + (connections == null ? "" : ", connections=" + connections)
                 + (migration == null ? "" : ", " + migration) + "]";
     }
 

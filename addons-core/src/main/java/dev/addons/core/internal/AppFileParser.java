@@ -26,7 +26,7 @@ public final class AppFileParser {
     private static final TomlMapper MAPPER = new TomlMapper();
     private static final Set<String> TOP_KEYS = Set.of("name", "runtime", "addons");
     private static final Set<String> ADDON_KEYS = Set.of("variant", "version", "server", "backups",
-            "sleep_after");
+            "sleep_after", "connections");
     private static final Set<String> BACKUP_KEYS = Set.of("schedule", "keep_last", "max_age", "manual_per_day");
 
     private AppFileParser() {
@@ -91,7 +91,9 @@ public final class AppFileParser {
                 version(source, prefix + ".version", node.get("version")),
                 string(source, prefix + ".server", node.get("server"), false),
                 sleepAfter == null ? null : AddonSpec.parseSleepAfter(source + ": " + prefix + ".sleep_after",
-                        sleepAfter));
+                        sleepAfter),
+                // Its range is the engine's, checked when the file is deployed.
+                node.has("connections") ? integer(source, prefix + ".connections", node.get("connections")) : null);
     }
 
     private static BackupPolicy backups(String source, String prefix, JsonNode node) {
@@ -128,7 +130,8 @@ public final class AppFileParser {
 
     private static int integer(String source, String key, JsonNode node) {
         if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw new InvalidSpecException(source + ": " + key + " = " + node.asText() + " must be a whole number, "
+            String shown = node.isTextual() ? "\"" + Names.printable(node.asText()) + "\"" : node.asText();
+            throw new InvalidSpecException(source + ": " + key + " = " + shown + " must be a whole number, "
                     + "e.g. " + key.substring(key.lastIndexOf('.') + 1) + " = 7");
         }
         return node.asInt();

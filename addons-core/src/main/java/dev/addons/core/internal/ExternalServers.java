@@ -200,7 +200,8 @@ public final class ExternalServers {
             throw new InvalidSpecException(where + "external server '" + name + "' is a " + server.engine()
                     + " server, not " + provider.name());
         }
-        return new ResolvedSpec(provider, variant, VERSION, runtime, server.serverId());
+        return new ResolvedSpec(provider, variant, VERSION, runtime, server.serverId())
+                .withConnections(ResolvedSpec.connections(spec, provider, variant, where));
     }
 
     private List<String> names() {

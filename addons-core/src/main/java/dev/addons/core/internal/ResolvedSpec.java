@@ -25,9 +25,11 @@ import java.util.Objects;
  *                 pending record says it); empty when it was asked for
  * @param sleepAfter how long its dedicated server may go without a client before a supervisor
  *                 puts it to sleep; {@code null} for never
+ * @param connections the most sessions its tenant may have open at once on its shared server;
+ *                 {@code null} for no limit (a dedicated variant, or an engine that limits none)
  */
 public record ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime,
-        String server, String chosen, java.time.Duration sleepAfter) {
+        String server, String chosen, java.time.Duration sleepAfter, Integer connections) {
 
     public ResolvedSpec {
         Objects.requireNonNull(provider, "provider == null");
@@ -37,10 +39,18 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
         Objects.requireNonNull(chosen, "chosen == null");
     }
 
-    /** A spec whose version was asked for and whose server never sleeps. */
+    /**
+     * A spec whose version was asked for, whose server never sleeps, and whose tenant has the
+     * default connection limit where it has one.
+     */
     public ResolvedSpec(AddonProvider provider, Variant variant, String version, ServerRuntime runtime,
             String server) {
-        this(provider, variant, version, runtime, server, "", null);
+        this(provider, variant, version, runtime, server, "", null, defaultConnections(provider, variant));
+    }
+
+    /** This spec with its tenant allowed {@code limit} sessions at once ({@code null}: no limit). */
+    public ResolvedSpec withConnections(Integer limit) {
+        return new ResolvedSpec(provider, variant, version, runtime, server, chosen, sleepAfter, limit);
     }
 
     /** A spec for a server of the home's own, whose version was asked for. */
@@ -72,7 +82,48 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
         }
         refuseSleep(spec, name, variant, runtime.name(), where);
         return new ResolvedSpec(provider, variant, version, runtime, null,
-                spec.versionIfSet().isPresent() ? "" : chosen(provider, version, runtime), spec.sleepAfter());
+                spec.versionIfSet().isPresent() ? "" : chosen(provider, version, runtime), spec.sleepAfter(),
+                connections(spec, provider, variant, where));
+    }
+
+    /**
+     * The connection limit of {@code spec}'s tenant: the one it declares, or
+     * {@link AddonSpec#DEFAULT_CONNECTIONS} on a shared variant of an engine that limits
+     * connections; {@code null} for none. A declared limit is refused where it cannot hold (a
+     * dedicated variant, an engine that limits none) and outside the engine's range.
+     */
+    static Integer connections(AddonSpec spec, AddonProvider provider, Variant variant, String where) {
+        java.util.OptionalInt max = provider.maxTenantConnections();
+        if (spec.connections() == null) {
+            return defaultConnections(provider, variant);
+        }
+        String declared = where + provider.name() + " connections = " + spec.connections();
+        if (max.isEmpty()) {
+            throw new InvalidSpecException(declared + " is refused: " + provider.name() + " limits no app's"
+                    + " connections" + (provider.variants().stream().anyMatch(Variant::shared) ? ""
+                            : " (it has no shared variant; each app has a server of its own)")
+                    + ". Allowed: no connections for " + provider.name());
+        }
+        if (!variant.shared()) {
+            throw new InvalidSpecException(declared + " is refused for variant '" + variant.name() + "': a dedicated"
+                    + " server's app has the server to itself and no connection limit. Allowed: connections with"
+                    + " variant = \"" + sharedVariant(provider) + "\"");
+        }
+        if (spec.connections() < 1 || spec.connections() > max.getAsInt()) {
+            throw new InvalidSpecException(declared + " is out of range. Allowed: 1 to " + max.getAsInt() + " for a "
+                    + provider.name() + " app on a shared server");
+        }
+        return spec.connections();
+    }
+
+    /** {@link AddonSpec#DEFAULT_CONNECTIONS} (at most the engine's maximum) on a shared variant that has limits. */
+    private static Integer defaultConnections(AddonProvider provider, Variant variant) {
+        java.util.OptionalInt max = provider.maxTenantConnections();
+        return variant.shared() && max.isPresent() ? Math.min(AddonSpec.DEFAULT_CONNECTIONS, max.getAsInt()) : null;
+    }
+
+    private static String sharedVariant(AddonProvider provider) {
+        return provider.variants().stream().filter(Variant::shared).map(Variant::name).findFirst().orElse("shared");
     }
 
     /** Why a version was taken when none was asked for, e.g. valkey 7 on the process runtime. */

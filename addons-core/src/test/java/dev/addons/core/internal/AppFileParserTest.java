@@ -50,7 +50,7 @@ class AppFileParserTest {
                 .hasMessage("app.toml: unknown key 'nmae'. Allowed: [addons, name, runtime]");
         assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.postgresql]\nvarient = \"small\"\n", "app.toml"))
                 .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("app.toml: unknown key 'addons.postgresql.varient'. Allowed: [backups, server, sleep_after, variant, version]");
+                .hasMessage("app.toml: unknown key 'addons.postgresql.varient'. Allowed: [backups, connections, server, sleep_after, variant, version]");
     }
 
     @Test
@@ -85,6 +85,39 @@ class AppFileParserTest {
         assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.postgresql]\nsleep_after = 60\n", "app.toml"))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("app.toml: addons.postgresql.sleep_after must be a string, got number");
+    }
+
+    @Test
+    void readsConnectionsAsAWholeNumberLeavingItsRangeToTheEngine() {
+        AppFile file = AppFile.parse("""
+                name = "myapp"
+                [addons.postgresql]
+                variant = "shared"
+                connections = 5
+                [addons.mysql]
+                variant = "shared"
+                """, "app.toml");
+
+        assertThat(file.addons().get("postgresql").connections()).isEqualTo(5);
+        assertThat(file.addons().get("postgresql")).isEqualTo(new AddonSpec("postgresql", "shared", null)
+                .withConnections(5));
+        assertThat(file.addons().get("mysql").connectionsIfSet()).isEmpty();
+        assertThat(AppFile.parse("name = \"a\"\n[addons.postgresql]\nconnections = 500\n", "app.toml").addons()
+                .get("postgresql").connections()).as("checked against postgresql's range when deployed").isEqualTo(500);
+    }
+
+    @Test
+    void rejectsConnectionsThatAreNoWholeNumberNamingTheKeyAndTheValue() {
+        assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.postgresql]\nconnections = \"5\"\n",
+                "app.toml"))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("app.toml: addons.postgresql.connections = \"5\" must be a whole number, e.g."
+                        + " connections = 7");
+        assertThatThrownBy(() -> AppFile.parse("name = \"a\"\n[addons.postgresql]\nconnections = 2.5\n",
+                "app.toml"))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("app.toml: addons.postgresql.connections = 2.5 must be a whole number, e.g."
+                        + " connections = 7");
     }
 
     @Test
