@@ -21,7 +21,7 @@ import java.util.Properties;
 class PostgresCrashOnProcessTest extends CrashScenarios {
     PostgresCrashOnProcessTest() {
         super(new PostgresUnderTest(), RuntimeUnderTest.process(), Scenario.CREATE, Scenario.CORE, Scenario.BACKUP,
-                Scenario.RESTORE, Scenario.STOP_START, Scenario.MIGRATE, Scenario.DESTROY);
+                Scenario.RESTORE, Scenario.STOP_START, Scenario.UP, Scenario.MIGRATE, Scenario.DESTROY);
     }
 
     @Override

@@ -10,6 +10,6 @@ import dev.addons.testkit.RuntimeUnderTest;
 class ValkeyCrashOnProcessTest extends CrashScenarios {
     ValkeyCrashOnProcessTest() {
         super(new ValkeyUnderTest(), RuntimeUnderTest.process(), Scenario.CREATE, Scenario.BACKUP, Scenario.RESTORE,
-                Scenario.STOP_START, Scenario.DESTROY);
+                Scenario.STOP_START, Scenario.UP, Scenario.DESTROY);
     }
 }

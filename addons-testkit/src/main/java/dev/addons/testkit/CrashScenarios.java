@@ -89,10 +89,12 @@ public abstract class CrashScenarios {
         RESTORE("a restore killed before or after its swap leaves the data as before or as after, and can be done"
                 + " again"),
         /**
-         * The keeper's stop killed once its server stopped, its start once its server runs again,
-         * and an up (after its server was killed) at the same point: failed, then active, with its data.
+         * The keeper's stop killed once its server stopped (failed: its server is down, and a stop
+         * again finishes it), its start once its server runs again (active, with its data).
          */
-        STOP_START("a stop, a start and an up killed halfway are consistent: failed, active, active"),
+        STOP_START("a stop and a start killed halfway are consistent: failed, then active"),
+        /** An up killed once it started the keeper's server again (killed behind addons' back): active. */
+        UP("an up killed once it started a server again leaves it active"),
         /**
          * The keeper's move to the shared variant killed once the copy is made (undone: still
          * dedicated, the copy removed) and once switched (finished: shared, the old server removed).
@@ -184,6 +186,7 @@ public abstract class CrashScenarios {
                 case BACKUP -> backup();
                 case RESTORE -> restore();
                 case STOP_START -> stopStart();
+                case UP -> up();
                 case MIGRATE -> migrate();
                 case DESTROY -> destroy();
                 default -> throw new IllegalStateException(scenario.name());
@@ -345,8 +348,16 @@ public abstract class CrashScenarios {
             assertThat(later.list(KEEPER, ENV)).extracting(AddonRecord::status).containsExactly(Status.ACTIVE);
             assertThat(variables(later, KEEPER)).isEqualTo(before);
             assertReconciled(later);
-            runtime.kill(home, later.list(KEEPER, ENV).get(0));
-            awaitStatus(later, KEEPER, Status.FAILED);
+        }
+    }
+
+    private void up() throws Exception {
+        Map<String, String> before;
+        try (Addons addons = open()) {
+            before = variables(addons, KEEPER);
+            engine.checkpoint(before);
+            runtime.kill(home, addons.list(KEEPER, ENV).get(0));
+            awaitStatus(addons, KEEPER, Status.FAILED);
         }
         killAt("start.serverStarted", "up");
         try (Addons later = open()) {
