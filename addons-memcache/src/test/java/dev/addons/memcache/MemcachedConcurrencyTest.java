@@ -84,7 +84,8 @@ class MemcachedConcurrencyTest {
                 }
             }
             List<String> otherReports = otherOut.untilExit(java.time.Duration.ofMinutes(HANG_MINUTES));
-            assertThat(other.exitValue()).as("the second JVM's exit code; its reports: " + otherReports).isZero();
+            assertThat(other.exitValue()).as("the second JVM's exit code; its reports: %s; its stderr:%n%s", otherReports,
+                    OtherJvm.stderr(home)).isZero();
             reports.addAll(otherReports);
 
             assertTheRaceHappened(reports);

@@ -200,7 +200,8 @@ public final class OtherJvm {
         return Path.of("target", "other-jvm", home.getFileName() + ".err");
     }
 
-    private static String stderr(Path home) {
+    /** The last 40 lines {@link #stderrLines} would give, or why there are none: for failure messages. */
+    public static String stderr(Path home) {
         try {
             List<String> lines = Files.readAllLines(stderrFile(home));
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

@@ -14,6 +14,14 @@ import java.util.function.Supplier;
  * Mutual exclusion across threads and processes on a named lock file. A file lock alone is
  * per-process in Java (a second lock from the same JVM fails), so each file also gets a JVM-wide
  * {@link ReentrantLock}, taken first.
+ *
+ * <p>File locks belong to a process, not to a thread, so the kernel's deadlock detection sees
+ * false cycles between two multi-threaded JVMs: JVM A's thread 1 holds lock X and waits for Y,
+ * held by one of JVM B's threads, while another of B's threads waits for X. Neither thread waits
+ * for the other, yet the kernel refuses the wait with {@code EDEADLK} ("Resource deadlock
+ * avoided"). A refused wait becomes polling with {@link FileChannel#tryLock()}, which the kernel
+ * does not check; addons takes its locks in one order (backup locks, then a server's, then the
+ * state's), so a real cycle cannot form.
  */
 public final class HomeLock {
     private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
@@ -29,7 +37,7 @@ public final class HomeLock {
             if (jvmLock.getHoldCount() > 1) {
                 return work.get();
             }
-            try (FileChannel channel = PrivateFiles.lockFile(lockFile); FileLock ignored = channel.lock()) {
+            try (FileChannel channel = PrivateFiles.lockFile(lockFile); FileLock ignored = acquire(channel)) {
                 return work.get();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -38,6 +46,28 @@ public final class HomeLock {
             throw new AddonException("Cannot lock " + lockFile + ": " + e.getCause().getMessage(), e);
         } finally {
             jvmLock.unlock();
+        }
+    }
+
+    private static FileLock acquire(FileChannel channel) throws IOException {
+        try {
+            return channel.lock();
+        } catch (IOException deadlockAvoided) {
+            // EDEADLK (see above), or a real failure, which tryLock reports again.
+            long pauseMillis = 1;
+            while (true) {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    return lock;
+                }
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for the lock", e);
+                }
+                pauseMillis = Math.min(pauseMillis * 2, 50);
+            }
         }
     }
 }
