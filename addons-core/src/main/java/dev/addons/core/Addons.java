@@ -755,11 +755,14 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
+     * The moves a dead process left half-done ({@link Migrations#reconcile}), then
      * {@link AddonLifecycle#reconcile}, then the backups and restores a dead process left
      * half-done, and the temporary state files it left.
      */
     private int reconcileAll() {
-        int changed = lifecycle.reconcile(runtimesToSweep()) + backups.reconcile();
+        // Moves first: a server an interrupted move was starting is still recorded, and removed by it.
+        int changed = migrations.reconcile();
+        changed += lifecycle.reconcile(runtimesToSweep()) + backups.reconcile();
         try {
             changed += dev.addons.core.internal.PrivateFiles.removeAbandoned(home.resolve("state"), 2).size();
         } catch (java.io.IOException e) {

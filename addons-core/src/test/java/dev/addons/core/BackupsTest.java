@@ -332,6 +332,31 @@ class BackupsTest {
     }
 
     @Test
+    void aMoveWhoseProcessDiedIsUndoneByTheNextReconcileAndMayBeDoneAgain() {
+        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.create("blog", "production", AddonSpec.of("fakedb").withVariant("shared"));
+        rows("shop").put("a", "1");
+        String shared = serverOf(addons.list("blog", "production").get(0));
+        dev.addons.core.internal.StateStore store = new dev.addons.core.internal.StateStore(home);
+        dev.addons.core.internal.AddonState shop = store.find("shop", "production", "fakedb").orElseThrow();
+        // As a process killed once it joined the shared server leaves it: a move owned by a process that is gone.
+        store.save(shop.withMigration(new dev.addons.core.internal.AddonState.Migration("shared", shared, Map.of(),
+                new dev.addons.core.internal.AddonState.Owner(Long.MAX_VALUE, 1), false)));
+        assertThatThrownBy(() -> addons.migrate("shop", "production", "fakedb", "shared"))
+                .hasMessageContaining("is moving to shared already; the process moving it exited");
+
+        assertThat(addons.reconcile()).isPositive();
+
+        assertThat(store.find("shop", "production", "fakedb").orElseThrow().migration()).isNull();
+        assertThat(store.tenantsOf(shared)).extracting(s -> s.record().app()).containsExactly("blog");
+        assertThat(addons.migrate("shop", "production", "fakedb", "shared").variant()).isEqualTo("shared");
+        assertThat(rows("shop")).containsEntry("a", "1");
+        // The runtime double's tenants outlive the test: the shared server's id is the next test's too.
+        addons.destroy("shop", "production", "fakedb", FinalBackup.SKIP);
+        addons.destroy("blog", "production", "fakedb", FinalBackup.SKIP);
+    }
+
+    @Test
     void aMoveThatCannotBeVerifiedLeavesTheAddonAsItWas() {
         addons.create("shop", "production", AddonSpec.of("fakedb"));
         rows("shop").put("a", "1");

@@ -164,8 +164,14 @@ class StateFormatTest {
     /** Opens the home with its servers "running" in the runtime double, as if they had been left up. */
     private Addons open() {
         FakeRuntime runtime = new FakeRuntime();
-        new StateStore(home).servers().stream().filter(s -> s.running() != null && s.runtime().equals("process"))
-                .forEach(s -> runtime.running.put(s.serverId(), s.running()));
+        StateStore store = new StateStore(home);
+        // The servers of stopped and sleeping addons are down, as they would be: a reconcile that
+        // found one running would take the addon for active again.
+        java.util.Set<String> down = store.addons().stream().filter(a -> a.record().status() == Status.STOPPED
+                || a.record().status() == Status.SLEEPING).map(a -> a.serverId()).collect(java.util.stream.Collectors
+                .toSet());
+        store.servers().stream().filter(s -> s.running() != null && s.runtime().equals("process")
+                && !down.contains(s.serverId())).forEach(s -> runtime.running.put(s.serverId(), s.running()));
         return Addons.builder().home(home).runtime(runtime).automaticBackups(false).build();
     }
 

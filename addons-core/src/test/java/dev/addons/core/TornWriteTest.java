@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Torn writes of the state store: what a crash in the middle of a write can leave (a temporary
  * file cut short or full of garbage; on a file system without atomic rename, a cut-short state
  * file) never replaces the last good state silently. A JVM killed between a write's fsync and its
- * rename is in {@code CrashSafetyTest} of addons-postgres.
+ * rename is in {@code CrashScenarios} of addons-testkit (run by PostgresCrashOnProcessTest).
  */
 class TornWriteTest {
     @TempDir

@@ -144,6 +144,46 @@ final class MysqlBackups {
         }
     }
 
+    /**
+     * After a restore whose process died: once its session is gone (its lock is then free), drops
+     * the scratch database (the load, before the swap) and the holding one (the old tables, after
+     * it) and takes back the tenant's grant on the scratch database, which outlives a drop.
+     */
+    static void cleanUpInterruptedRestore(String tenant, Binding binding, ServerAccess server) {
+        String database = binding.require(MysqlCredentials.DATABASE);
+        String user = binding.require(MysqlCredentials.USER);
+        String scratch = "addons-restore-" + shortHash(database);
+        try (Connection admin = MysqlAdmin.connect(server)) {
+            try (PreparedStatement lock = admin.prepareStatement("select get_lock(?, 30)")) {
+                lock.setString(1, scratch);
+                try (ResultSet rs = lock.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) != 1) {
+                        throw new ProvisioningException("Cleaning up after an interrupted restore of MySQL tenant '"
+                                + tenant + "' on " + server.endpoint() + ": another restore of it is still running");
+                    }
+                }
+            }
+            dropIfExists(admin, scratch);
+            dropIfExists(admin, "addons-old-" + shortHash(database));
+            try (PreparedStatement revoke = admin.prepareStatement(
+                    "revoke all privileges on " + grantPattern(scratch) + ".* from ?@'%'")) {
+                revoke.setString(1, user);
+                revoke.execute();
+            } catch (SQLException e) {
+                if (e.getErrorCode() != NO_SUCH_GRANT) {
+                    throw e;
+                }
+            }
+        } catch (SQLException e) {
+            throw MysqlAdmin.failure("Cleaning up after an interrupted restore of MySQL tenant '" + tenant + "' on "
+                    + server.endpoint(), e, server.adminPassword());
+        }
+    }
+
+    /** ER_NONEXISTING_GRANT: the restore had not granted the scratch database yet, or had taken it back. */
+    private static final int NO_SUCH_GRANT = 1141;
+
     /** Whether the tenant's database holds a table, view, trigger, routine or event. */
     static boolean hasData(String tenant, Binding binding, ServerAccess server) {
         String database = binding.require(MysqlCredentials.DATABASE);

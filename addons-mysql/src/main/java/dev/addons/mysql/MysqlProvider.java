@@ -179,6 +179,12 @@ public final class MysqlProvider implements AddonProvider {
         MysqlBackups.restore(request.tenant(), binding, server, tools, in);
     }
 
+    /** Drops what a restore whose process died left: its scratch and holding databases, its grant. */
+    @Override
+    public void cleanUpInterruptedRestore(TenantRequest request, Binding binding, ServerAccess server) {
+        MysqlBackups.cleanUpInterruptedRestore(request.tenant(), binding, server);
+    }
+
     /** Whether the tenant's database holds a table, view, trigger, routine or event. */
     @Override
     public boolean hasData(TenantRequest request, Binding binding, ServerAccess server) {

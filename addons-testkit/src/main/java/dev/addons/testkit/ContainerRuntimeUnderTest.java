@@ -86,6 +86,18 @@ final class ContainerRuntimeUnderTest implements RuntimeUnderTest {
     }
 
     @Override
+    public java.util.Set<String> serversOf(Path home) {
+        List<String> label = List.of("dev.addons.home=" + home.toAbsolutePath());
+        DockerClient client = docker.client();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        client.listContainersCmd().withShowAll(true).withLabelFilter(label).exec()
+                .forEach(c -> ids.add(c.getLabels().get("dev.addons.server")));
+        client.listVolumesCmd().withFilter("label", label).exec().getVolumes()
+                .forEach(v -> ids.add(v.getLabels() == null ? v.getName() : v.getLabels().get("dev.addons.server")));
+        return ids;
+    }
+
+    @Override
     public void assertSeparated(Path home, AddonRecord one, AddonRecord other, EngineUnderTest engine,
             int otherPort) {
         InspectContainerResponse first = inspect(containerOf(home, one));

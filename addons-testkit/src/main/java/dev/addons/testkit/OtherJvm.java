@@ -178,6 +178,8 @@ public final class OtherJvm {
                 .toString(), "-cp", System.getProperty("java.class.path")));
         if (crashPoint != null) {
             command.add("-D" + CRASH_POINT + "=" + crashPoint);
+            // A JVM that lives seconds and is killed: the quick compiler alone starts it sooner.
+            command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         }
         if (onGo) {
             command.add("-D" + HomeCommand.ON_GO + "=true");

@@ -55,6 +55,19 @@ final class ProcessRuntimeUnderTest implements RuntimeUnderTest {
     }
 
     @Override
+    public Set<String> serversOf(Path home) {
+        Path servers = home.resolve("servers");
+        if (!Files.isDirectory(servers)) {
+            return Set.of();
+        }
+        try (Stream<Path> listed = Files.list(servers)) {
+            return listed.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public void assertSeparated(Path home, AddonRecord one, AddonRecord other, EngineUnderTest engine,
             int otherPort) {
         List<ProcessHandle> ones = processesUnder(serverDirectory(home, one));

@@ -62,6 +62,13 @@ public interface RuntimeUnderTest extends AutoCloseable {
         return Set.of();
     }
 
+    /**
+     * The ids of the servers the runtime holds for the home, running or not: the directories under
+     * {@code <home>/servers/} on the process runtime; the containers and volumes labelled with the
+     * home on the container runtime.
+     */
+    Set<String> serversOf(Path home);
+
     /** Kills the dedicated server of {@code record} behind addons' back, and waits until it is dead. */
     void kill(Path home, AddonRecord record);
 

@@ -261,6 +261,7 @@ public final class AddonLifecycle {
                     : servers.startDedicated(spec, state);
             CrashPoints.reach("provision.serverReady");
             Binding binding = provisioner.provision(tenant, lease.access());
+            CrashPoints.reach("provision.tenantMade");
             AddonState bound = state.withServer(lease.server().serverId()).withBinding(binding.values());
             return store.locked(() -> transition(bound, Status.ACTIVE, "", null)).record();
         } catch (RuntimeException e) {
@@ -391,6 +392,7 @@ public final class AddonLifecycle {
         // would take the stop for a crash and start it again.
         return store.lockedServer(state.serverId(), () -> {
             servers.stop(state.serverId());
+            CrashPoints.reach("stop.serverStopped");
             return store.locked(() -> transition(store.addon(state.record().id()).orElse(state), Status.STOPPED,
                     "stopped on request; start it with addons start", null)).record();
         });
@@ -466,6 +468,9 @@ public final class AddonLifecycle {
     AddonRecord reviveServerOf(AddonState state, boolean crashed) {
         String serverId = state.serverId();
         Servers.Revival revival = servers.revive(serverId, registry.require(state.record().addon()), crashed);
+        if (revival == Servers.Revival.STARTED) {
+            CrashPoints.reach("start.serverStarted");
+        }
         AddonRecord revived = store.locked(() -> {
             AddonRecord mine = store.addon(state.record().id()).map(AddonState::record).orElse(state.record());
             for (AddonState tenant : store.tenantsOf(serverId)) {
@@ -674,6 +679,14 @@ public final class AddonLifecycle {
                 String problem = null;
                 if (record.status() == Status.ACTIVE && state.serverId() != null && !isRunning(state)) {
                     problem = SERVER_NOT_RUNNING + state.serverId() + " is not running";
+                } else if ((record.status() == Status.STOPPED || diedWithItsServer(state)) && runsForSure(state)) {
+                    // A start (or up, or a supervisor's restart) whose process died between starting the
+                    // server and recording it; or a server started behind addons' back. It serves: ACTIVE.
+                    LOG.warn("{} - was {} but its server {} runs; active again", record.id(),
+                            record.status().name().toLowerCase(Locale.ROOT), state.serverId());
+                    transition(state, Status.ACTIVE, "", null);
+                    changed++;
+                    continue;
                 } else if (!settled(record.status()) && (state.owner() == null || !state.owner().isAlive())) {
                     problem = "interrupted while " + record.status().name().toLowerCase(Locale.ROOT)
                             + ": the process working on it exited";
@@ -741,6 +754,15 @@ public final class AddonLifecycle {
                     SERVER_NOT_RUNNING + serverId + " is not running").isEmpty();
         }
         return marked;
+    }
+
+    /** Whether the addon's server runs, as far as its runtime can tell now: false when it cannot. */
+    private boolean runsForSure(AddonState state) {
+        try {
+            return state.serverId() != null && servers.isRunning(state.serverId());
+        } catch (AddonException e) {
+            return false;
+        }
     }
 
     private boolean isRunning(AddonState state) {

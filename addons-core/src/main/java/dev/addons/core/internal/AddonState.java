@@ -54,30 +54,52 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
     }
 
     /**
-     * The tenant a migration is creating on another server, to be swapped in when its copy of
-     * the data is verified. It counts as a tenant of that server meanwhile.
+     * A move to another variant under way, and the tenant it is about besides the addon's own.
+     * Before the switch, the tenant the move is making on another server, to be swapped in when its
+     * copy of the data is verified; after it ({@code switched}), the record names the new tenant
+     * and this the old one, still to be removed. Either way it counts as a tenant of that server
+     * meanwhile, and a reconcile that finds {@code owner} gone undoes the move before the switch
+     * (removes the new tenant) or finishes it after (removes the old one).
      *
-     * @param variant  the variant moved to
-     * @param serverId the server of the new tenant; {@code null} until one is chosen
-     * @param binding  the new tenant's binding; empty until it is made
+     * @param variant  the variant moved to; after the switch, the variant moved from
+     * @param serverId the server of that tenant; {@code null} until one is chosen
+     * @param binding  that tenant's binding; empty until it is made
+     * @param owner    the process moving it; {@code null} in records written before moves had one
+     * @param switched whether the record names the new tenant already
      */
-    public record Migration(String variant, String serverId, Map<String, String> binding) {
+    public record Migration(String variant, String serverId, Map<String, String> binding, Owner owner,
+            boolean switched) {
         public Migration {
             Objects.requireNonNull(variant, "variant == null");
             binding = Map.copyOf(binding);
         }
 
+        /** A move this process begins, to {@code variant}, before any server is chosen. */
+        public static Migration begun(String variant) {
+            return new Migration(variant, null, Map.of(), Owner.current(), false);
+        }
+
         public Migration withServer(String newServerId) {
-            return new Migration(variant, newServerId, binding);
+            return new Migration(variant, newServerId, binding, owner, switched);
         }
 
         public Migration withBinding(Map<String, String> newBinding) {
-            return new Migration(variant, serverId, newBinding);
+            return new Migration(variant, serverId, newBinding, owner, switched);
+        }
+
+        public Migration withOwner(Owner newOwner) {
+            return new Migration(variant, serverId, binding, newOwner, switched);
+        }
+
+        /** Whether the process moving it is gone (or unknown, in a record written before moves had one). */
+        public boolean abandoned() {
+            return owner == null || !owner.isAlive();
         }
 
         @Override
         public String toString() {
-            return "Migration[" + variant + " on " + serverId + ", binding=" + binding.keySet() + "]";
+            return "Migration[" + (switched ? "from " : "") + variant + " on " + serverId + ", binding="
+                    + binding.keySet() + "]";
         }
     }
 
@@ -114,12 +136,28 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
         return new AddonState(record, serverId, binding, owner, backups, newMigration, sleepAfter, connections);
     }
 
-    /** This addon moved to {@code variant}, on {@code newServerId} with {@code newBinding}. */
+    /**
+     * This addon switched to its move's new tenant ({@code variant} on {@code newServerId} with
+     * {@code newBinding}); its migration now names the old tenant, still to be removed.
+     */
     public AddonState movedTo(String variant, String newServerId, Map<String, String> newBinding) {
         AddonRecord r = record;
+        Migration old = new Migration(r.variant(), serverId, binding, migration == null ? Owner.current()
+                : migration.owner(), true);
         return new AddonState(new AddonRecord(r.id(), r.app(), r.environment(), r.addon(), variant, r.version(),
                 r.runtime(), r.status(), r.message(), r.createdAt(), Instant.now()), newServerId, newBinding, owner,
-                backups, null, sleepAfter, connections);
+                backups, old, sleepAfter, connections);
+    }
+
+    /** This addon as it was before its move switched: on the old tenant its migration names. */
+    public AddonState beforeSwitch() {
+        if (migration == null || !migration.switched()) {
+            throw new IllegalStateException(record.id() + " has no switched move");
+        }
+        AddonRecord r = record;
+        return new AddonState(new AddonRecord(r.id(), r.app(), r.environment(), r.addon(), migration.variant(),
+                r.version(), r.runtime(), r.status(), r.message(), r.createdAt(), r.updatedAt()), migration.serverId(),
+                migration.binding(), owner, backups, null, sleepAfter, connections);
     }
 
     public AddonState withStatus(Status status, String message, Owner newOwner) {

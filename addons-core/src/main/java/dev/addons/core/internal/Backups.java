@@ -357,6 +357,7 @@ public final class Backups {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(verified.dump()))) {
                 provider.restore(tenant, binding, access, servers.tools(state.serverId(), provider), in);
             }
+            CrashPoints.reach("restore.swapped");
             LOG.info("{} - Restored {} ({} bytes of dump) in {} ms", subject, archive, manifest.payloadBytes(),
                     (System.nanoTime() - start) / 1_000_000);
             progress.step(subject, "restored");

@@ -5,8 +5,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A test seam for crash-safety tests: named points in the middle of long operations (a destroy,
- * a deploy, a backup, a restore, a state write) where a test kills the JVM with SIGKILL. Inert
+ * A test seam for crash-safety tests: named points in the middle of long operations (a create,
+ * a destroy, a deploy, a backup, a restore, a move, a stop, a start, a state write) where a test
+ * kills the JVM with SIGKILL. Inert
  * unless the system property {@value #PROPERTY} names a point: then the first thread to reach
  * that point prints {@code addons-crash-point NAME} on standard output and blocks, so that the
  * test, reading that line, kills the JVM exactly there. If nobody kills it within

@@ -83,11 +83,16 @@ public final class Migrations {
                 throw new ProvisioningException(Backups.describe(record) + " is "
                         + current.record().status().name().toLowerCase(Locale.ROOT) + ": only an active addon moves");
             }
-            if (current.migration() != null) {
-                throw new ProvisioningException(Backups.describe(record) + " is moving to "
-                        + current.migration().variant() + " already");
+            AddonState.Migration under = current.migration();
+            if (under != null) {
+                throw new ProvisioningException(Backups.describe(record) + (under.switched()
+                        ? " was moved from " + under.variant() + " and its old tenant on " + under.serverId()
+                                + " is still to be removed"
+                        : " is moving to " + under.variant() + " already") + (under.abandoned()
+                        ? "; the process moving it exited: a reconcile (any new Addons on this home) cleans that up"
+                        : ""));
             }
-            AddonState marked = current.withMigration(new AddonState.Migration(to.name(), null, Map.of()));
+            AddonState marked = current.withMigration(AddonState.Migration.begun(to.name()));
             store.save(marked);
             return marked;
         });
@@ -95,6 +100,8 @@ public final class Migrations {
         ResolvedSpec spec = new ResolvedSpec(provider, to, record.version(), runtimes.apply(record.runtime()));
         TenantRequest newTenant = state.tenant(to.name(), to.shared());
         Servers.Lease lease = null;
+        AddonState moved;
+        String newServer;
         try {
             progress.step(subject, "moving to " + to.name() + ": backing up");
             BackupInfo backup = backups.backup(state, BackupInfo.MIGRATION, null);
@@ -103,7 +110,7 @@ public final class Migrations {
                     ? servers.joinShared(spec, state, Servers.Attach.MIGRATION)
                     : servers.startDedicated(spec, state, Servers.Attach.MIGRATION);
             Binding binding = provider.provision(newTenant, lease.access());
-            String newServer = lease.server().serverId();
+            newServer = lease.server().serverId();
             AddonState copy = store.locked(() -> {
                 AddonState latest = store.addon(record.id()).orElseThrow();
                 AddonState withBinding = latest.withMigration(latest.migration().withServer(newServer)
@@ -120,22 +127,14 @@ public final class Migrations {
                 throw new ProvisioningException("the copy on " + newServer + " differs from the source " + "(source "
                         + source + ", copy " + copied + "): was the app writing during the move?");
             }
-            AddonState moved = store.locked(() -> {
+            CrashPoints.reach("migrate.targetMade");
+            // The switch: the record names the new tenant, and its migration the old one, still to be removed.
+            moved = store.locked(() -> {
                 AddonState latest = store.addon(record.id()).orElseThrow();
                 AddonState done = latest.movedTo(to.name(), newServer, binding.values());
                 store.save(done);
                 return done;
             });
-            LOG.info("{} - Moved from {} on {} to {} on {}", subject, record.variant(), state.serverId(), to.name(),
-                    newServer);
-            progress.step(subject, "moved to " + to.name() + "; removing the old " + record.variant() + " tenant");
-            try {
-                servers.removeTenant(state, state.tenant(provider), provider);
-            } catch (AddonException e) {
-                LOG.warn("{} - Moved, but the old tenant on {} could not be removed: {}", subject, state.serverId(),
-                        e.getMessage());
-            }
-            return moved.record();
         } catch (RuntimeException e) {
             String reason = e instanceof AddonException ? e.getMessage() : e.toString();
             LOG.warn("{} - Move to {} failed; the old {} tenant still serves the app: {}", subject, to.name(),
@@ -150,5 +149,111 @@ public final class Migrations {
             throw new ProvisioningException("Moving " + Backups.describe(record) + " to " + to.name()
                     + " failed; it is still " + record.variant() + " and unchanged: " + reason, e);
         }
+        LOG.info("{} - Moved from {} on {} to {} on {}", subject, record.variant(), state.serverId(), to.name(),
+                newServer);
+        CrashPoints.reach("migrate.switched");
+        progress.step(subject, "moved to " + to.name() + "; removing the old " + record.variant() + " tenant");
+        try {
+            removeOldTenant(moved, provider);
+        } catch (RuntimeException e) {
+            // Its migration still names the old tenant: the next reconcile after this process removes it.
+            LOG.warn("{} - Moved, but the old tenant on {} could not be removed: {}", subject, state.serverId(),
+                    e instanceof AddonException ? e.getMessage() : e.toString());
+        }
+        return store.addon(record.id()).map(AddonState::record).orElse(moved.record());
+    }
+
+    /**
+     * Undoes the moves whose process died before they switched (the new tenant is removed, the
+     * addon stays where it was) and finishes those that had switched (the old tenant is removed).
+     * Each is taken over first, so that two processes reconciling at once do it once. Returns how
+     * many were undone or finished; one that cannot be now (its server is down) is left for the
+     * next reconcile.
+     */
+    public int reconcile() {
+        int done = 0;
+        for (AddonState found : store.addons()) {
+            if (found.migration() == null || !found.migration().abandoned()) {
+                continue;
+            }
+            AddonState mine = store.locked(() -> {
+                AddonState latest = store.addon(found.record().id()).orElse(null);
+                if (latest == null || latest.migration() == null || !latest.migration().abandoned()) {
+                    return null;
+                }
+                AddonState taken = latest.withMigration(latest.migration().withOwner(AddonState.Owner.current()));
+                store.save(taken);
+                return taken;
+            });
+            if (mine == null) {
+                continue;
+            }
+            String id = mine.record().id();
+            AddonState.Migration migration = mine.migration();
+            try {
+                AddonProvider provider = registry.require(mine.record().addon());
+                if (migration.switched()) {
+                    removeOldTenant(mine, provider);
+                    LOG.info("{} - finished its move to {}, which its process had switched: removed the old {}"
+                            + " tenant on {}", id, mine.record().variant(), migration.variant(), migration.serverId());
+                } else {
+                    removeNewTenant(mine, provider);
+                    LOG.info("{} - undid its move to {}, which its process had begun: it stays {} on {}", id,
+                            migration.variant(), mine.record().variant(), mine.serverId());
+                }
+                done++;
+            } catch (RuntimeException e) {
+                LOG.warn("{} - cannot {} its interrupted move now (the next reconcile tries again): {}", id,
+                        migration.switched() ? "finish" : "undo", e instanceof AddonException ? e.getMessage()
+                                : e.toString());
+                store.locked(() -> {
+                    store.addon(id).filter(s -> s.migration() != null).ifPresent(s ->
+                            store.save(s.withMigration(s.migration().withOwner(null))));
+                    return null;
+                });
+            }
+        }
+        return done;
+    }
+
+    /** Removes the old tenant a switched move left ({@code state}'s migration names it) and forgets the move. */
+    private void removeOldTenant(AddonState state, AddonProvider provider) {
+        AddonState old = state.beforeSwitch();
+        servers.removeTenant(old, old.tenant(provider), provider);
+        forgetMigration(state.record().id(), state.migration().serverId());
+    }
+
+    /**
+     * Removes the new tenant an unswitched move was making, with what an interrupted copy into it
+     * left there, and forgets the move: a dedicated server is destroyed; on a shared one the
+     * tenant is dropped (and the server removed when that was its last).
+     */
+    private void removeNewTenant(AddonState state, AddonProvider provider) {
+        AddonState.Migration migration = state.migration();
+        java.util.Optional<ServerState> server = servers.server(migration.serverId());
+        if (server.isPresent() && server.get().shared()) {
+            AddonState target = state.withServer(migration.serverId()).withBinding(migration.binding());
+            TenantRequest tenant = state.tenant(migration.variant(), true);
+            if (!migration.binding().isEmpty() && servers.isRunning(migration.serverId())) {
+                provider.cleanUpInterruptedRestore(tenant, new Binding(migration.binding()),
+                        servers.access(migration.serverId()));
+            }
+            servers.removeTenant(target, tenant, provider);
+        } else if (server.isPresent()) {
+            store.lockedServer(migration.serverId(), () -> {
+                servers.destroy(server.get());
+                return null;
+            });
+        }
+        forgetMigration(state.record().id(), migration.serverId());
+    }
+
+    private void forgetMigration(String id, String serverId) {
+        store.locked(() -> {
+            store.addon(id).filter(s -> s.migration() != null
+                    && java.util.Objects.equals(s.migration().serverId(), serverId))
+                    .ifPresent(s -> store.save(s.withMigration(null)));
+            return null;
+        });
     }
 }
