@@ -84,7 +84,7 @@ public final class Backups {
     public BackupInfo backup(AddonState state, String trigger, Path output) {
         AddonProvider provider = registry.require(state.record().addon());
         refuseUnsupported(provider, state.record());
-        return store.lockedServer(lockName(state), () -> {
+        return store.lockedBackups(state.record().id(), () -> {
             AddonState current = active(state.record().id());
             Path directory = directory(current.record());
             BackupPolicy policy = current.backupPolicy();
@@ -237,7 +237,7 @@ public final class Backups {
     public BackupInfo restore(AddonState state, Path archive, boolean force) {
         AddonProvider provider = registry.require(state.record().addon());
         refuseUnsupported(provider, state.record());
-        return store.lockedServer(lockName(state), () -> {
+        return store.lockedBackups(state.record().id(), () -> {
             AddonState current = active(state.record().id());
             Path marker = restoreMarker(current.record().id());
             writeMarker(marker);
@@ -464,7 +464,7 @@ public final class Backups {
         Duration every = state.backupPolicy().schedule();
         Path log = directory(state.record()).resolve(".scheduled.log");
         // Checked again under the addon's lock by backup(): another process may have just taken it.
-        return store.lockedServer(lockName(state), () -> {
+        return store.lockedBackups(state.record().id(), () -> {
             Instant last = lastLogged(log);
             if (last != null && last.plus(every).isAfter(clock.instant())) {
                 return false;
@@ -506,7 +506,7 @@ public final class Backups {
      * stop. Takes the addons' backup locks in the order of their ids, before any other lock.
      */
     public <T> T excluding(List<AddonState> states, Supplier<T> work) {
-        List<String> locks = states.stream().map(Backups::lockName).distinct().sorted().toList();
+        List<String> locks = states.stream().map(s -> s.record().id()).distinct().sorted().toList();
         return excluding(locks, 0, work);
     }
 
@@ -514,11 +514,7 @@ public final class Backups {
         if (from == locks.size()) {
             return work.get();
         }
-        return store.lockedServer(locks.get(from), () -> excluding(locks, from + 1, work));
-    }
-
-    private static String lockName(AddonState state) {
-        return "backup-" + state.record().id();
+        return store.lockedBackups(locks.get(from), () -> excluding(locks, from + 1, work));
     }
 
     static String describe(AddonRecord record) {

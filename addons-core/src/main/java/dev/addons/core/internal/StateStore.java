@@ -131,7 +131,23 @@ public final class StateStore {
 
     /** Runs {@code work} holding the lock of one server (held while it starts or stops). */
     public <T> T lockedServer(String serverId, Supplier<T> work) {
-        return HomeLock.with(locksDir.resolve("server-" + serverId + ".lock"), work);
+        return HomeLock.with(serverLock(serverId), work);
+    }
+
+    /**
+     * Runs {@code work} holding the backup lock of one addon: held by its backups and restores and
+     * by what they must not overlap (see {@link Backups#excluding}).
+     */
+    public <T> T lockedBackups(String addonId, Supplier<T> work) {
+        return HomeLock.with(backupLock(addonId), work);
+    }
+
+    private Path serverLock(String serverId) {
+        return locksDir.resolve("server-" + serverId + ".lock");
+    }
+
+    private Path backupLock(String addonId) {
+        return locksDir.resolve("backup-" + addonId + ".lock");
     }
 
     public List<AddonState> addons() {
@@ -179,8 +195,10 @@ public final class StateStore {
         write(addonsDir.resolve(state.record().id() + ".json"), state);
     }
 
+    /** Forgets an addon, and deletes its backup lock file (see {@link HomeLock#retire}). */
     public void deleteAddon(String id) {
         delete(addonsDir.resolve(id + ".json"));
+        HomeLock.retire(backupLock(id));
     }
 
     public List<ServerState> servers() {
@@ -195,8 +213,10 @@ public final class StateStore {
         write(serversDir.resolve(state.serverId() + ".json"), state);
     }
 
+    /** Forgets a server, and deletes its lock file (see {@link HomeLock#retire}). */
     public void deleteServer(String serverId) {
         delete(serversDir.resolve(serverId + ".json"));
+        HomeLock.retire(serverLock(serverId));
     }
 
     private static <T> List<T> readAll(Path dir, Class<T> type) {
