@@ -1,7 +1,7 @@
 package dev.addons.postgres;
 
 import dev.addons.api.ProvisioningException;
-import dev.addons.api.Variable;
+import dev.addons.api.spi.Redaction;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.Urls;
 import java.sql.Connection;
@@ -148,23 +148,13 @@ final class PostgresAdmin {
 
     /**
      * A {@link ProvisioningException} for {@code failure}, saying what failed and its SQLState. The
-     * driver's message is kept with every {@code secret} in it replaced; the cause is a copy of the
-     * {@link SQLException} carrying that redacted message, so no secret survives in a stack trace.
+     * driver's message is kept with every {@code secret} in it redacted, and the cause is the
+     * {@link Redaction} of the whole chain (causes and suppressed exceptions too), so no secret
+     * survives in a stack trace.
      */
     static ProvisioningException failure(String what, SQLException failure, String... secrets) {
-        String message = String.valueOf(failure.getMessage());
-        for (String secret : secrets) {
-            if (secret != null && !secret.isEmpty()) {
-                message = message.replace(secret, Variable.REDACTED);
-            }
-        }
-        SQLException redacted = new SQLException(message, failure.getSQLState(), failure.getErrorCode(),
-                failure.getCause());
-        redacted.setStackTrace(failure.getStackTrace());
-        for (Throwable suppressed : failure.getSuppressed()) {
-            redacted.addSuppressed(suppressed);
-        }
-        return new ProvisioningException(
-                what + " failed (SQLState " + failure.getSQLState() + "): " + message, redacted);
+        Redaction redaction = Redaction.of(secrets);
+        return new ProvisioningException(what + " failed (SQLState " + failure.getSQLState() + "): "
+                + redaction.reason(failure), redaction.redact(failure));
     }
 }

@@ -3,8 +3,8 @@ package dev.addons.rabbitmq;
 import static dev.addons.api.spi.Urls.encode;
 
 import dev.addons.api.ProvisioningException;
-import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.Redaction;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import java.io.IOException;
@@ -124,14 +124,12 @@ final class RabbitMqTenants {
 
     /**
      * A {@link ProvisioningException} saying what failed and why, with every {@code secret}
-     * redacted. The cause is chained as it is: requests carry credentials in a header and passwords
-     * in bodies, neither of which the HTTP client or the API's answers repeat.
+     * redacted from the message and, through {@link Redaction}, from the whole cause chain: requests
+     * carry credentials in a header and passwords in bodies, which neither the HTTP client nor the
+     * API's answers are known to repeat, but an answer quoting a body would.
      */
     static ProvisioningException failure(String what, Exception failure, String... secrets) {
-        String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
-        for (String secret : secrets) {
-            reason = reason.replace(secret, Variable.REDACTED);
-        }
-        return new ProvisioningException(what + " failed: " + reason, failure);
+        Redaction redaction = Redaction.of(secrets);
+        return new ProvisioningException(what + " failed: " + redaction.reason(failure), redaction.redact(failure));
     }
 }

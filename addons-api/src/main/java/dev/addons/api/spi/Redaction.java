@@ -39,6 +39,10 @@ public final class Redaction {
 
     /** A URL's {@code scheme://user:} and the password up to its {@code @}. */
     private static final Pattern URL_USER_INFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://[^:@/\\s]*:)[^@\\s]*@");
+    /** A whole URL's {@code scheme://user:} and everything up to its last {@code @}. */
+    private static final Pattern WHOLE_URL_USER_INFO =
+            Pattern.compile("^([^:/?#\\s]+://[^:@/?#]*:).*@", Pattern.DOTALL);
+    private static final String MASKED = "$1" + Matcher.quoteReplacement(URL_PASSWORD) + "@";
     private static final Pattern PERCENT_ESCAPE = Pattern.compile("%[0-9A-F]{2}");
 
     /** Every form of every secret, the longest first, so that no form is left half replaced. */
@@ -74,7 +78,16 @@ public final class Redaction {
 
     /** {@code text} with the password of every URL in it shown as {@value #URL_PASSWORD}; null stays null. */
     public static String urlPasswords(String text) {
-        return text == null ? null : URL_USER_INFO.matcher(text).replaceAll("$1" + Matcher.quoteReplacement(URL_PASSWORD) + "@");
+        return text == null ? null : URL_USER_INFO.matcher(text).replaceAll(MASKED);
+    }
+
+    /**
+     * {@code url}, a URL as someone typed it, with its password shown as {@value #URL_PASSWORD}:
+     * everything between the user's {@code :} and the last {@code @}, so that a password with a
+     * space or an {@code @} that should have been percent-encoded is hidden whole. Null stays null.
+     */
+    public static String url(String url) {
+        return url == null ? null : WHOLE_URL_USER_INFO.matcher(url).replaceFirst(MASKED);
     }
 
     /**

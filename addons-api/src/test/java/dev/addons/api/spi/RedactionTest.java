@@ -43,6 +43,15 @@ class RedactionTest {
     }
 
     @Test
+    void aTypedUrlHidesItsWholePasswordEvenWhereItShouldHaveBeenEncoded() {
+        assertThat(Redaction.url("postgresql://admin:p@ss w:rd@db.internal:5432/postgres"))
+                .isEqualTo("postgresql://admin:***@db.internal:5432/postgres");
+        assertThat(Redaction.url("postgresql://db.internal:5432/postgres"))
+                .isEqualTo("postgresql://db.internal:5432/postgres");
+        assertThat(Redaction.url(null)).isNull();
+    }
+
+    @Test
     void noSecretSurvivesInThePrintedStackTraceOfANestedChain() {
         SQLException root = new SQLException("password authentication failed: " + GENERATED, "28P01", 0,
                 new IOException("echo of '" + TYPED + "'"));
@@ -66,7 +75,8 @@ class RedactionTest {
                 "java.io.IOException (redacted): redis://:***@127.0.0.1:6379 refused",
                 "java.sql.SQLException: password authentication failed: <redacted>");
         assertThat(redacted).isInstanceOf(RedactedException.class)
-                .extracting(e -> ((RedactedException) e).originalClassName()).isEqualTo(RuntimeException.class.getName());
+                .extracting(e -> ((RedactedException) e).originalClassName())
+                .isEqualTo(RuntimeException.class.getName());
         assertThat(redacted.getStackTrace()).isEqualTo(top.getStackTrace());
         assertThat(redacted.getSuppressed()).as("what reveals nothing is kept as it is").containsExactly(clean);
         Throwable sql = redacted.getCause().getCause().getCause();
