@@ -48,7 +48,7 @@ final class PostgresAdmin {
      * A readiness check: a connection as the admin that answers {@code select 1}, within seconds.
      * The connection is then kept for the admin work that follows ({@link AdminConnections#adopt}).
      */
-    static void checkReady(ServerAccess server) throws SQLException {
+    static void checkReady(ServerAccess server, AdminConnections connections) throws SQLException {
         Connection connection = connect(server, MAINTENANCE_DATABASE, 2, 2);
         try (Statement statement = connection.createStatement()) {
             statement.execute("select 1");
@@ -60,7 +60,7 @@ final class PostgresAdmin {
             }
             throw e;
         }
-        AdminConnections.adopt(server, connection);
+        connections.adopt(server, connection);
     }
 
     /**
@@ -69,11 +69,12 @@ final class PostgresAdmin {
      * made with the template password ({@code templateAccess}). Existing sessions are not ended;
      * there are none but the readiness check's, which has closed.
      */
-    static void personalize(ServerAccess templateAccess, String adminPassword) throws SQLException {
+    static void personalize(ServerAccess templateAccess, String adminPassword, AdminConnections connections)
+            throws SQLException {
         AdminConnections.Lease lease = null;
         try {
             // The readiness check's connection, kept: one login fewer.
-            lease = AdminConnections.borrow(templateAccess);
+            lease = connections.borrow(templateAccess);
             lease.connection().unwrap(org.postgresql.PGConnection.class)
                     .alterUserPassword(templateAccess.adminUser(), adminPassword.toCharArray(), "scram-sha-256");
             // Still logged in: the same session serves the admin's work under the new password.
