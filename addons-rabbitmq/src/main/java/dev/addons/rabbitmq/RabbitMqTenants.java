@@ -9,6 +9,7 @@ import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ final class RabbitMqTenants {
             try {
                 expectSuccess(api.put("/api/vhosts/" + encode(name), "{}"), "PUT /api/vhosts/" + name);
                 expectSuccess(api.put("/api/users/" + encode(name),
-                        "{\"password\":" + ManagementApi.json(password) + ",\"tags\":\"\"}"), "PUT /api/users/" + name);
+                        Json.write(Map.of("password", password, "tags", ""))), "PUT /api/users/" + name);
                 expectSuccess(api.put("/api/permissions/" + encode(name) + "/" + encode(name), FULL_PERMISSIONS),
                         "PUT /api/permissions/" + name + "/" + name);
                 version = api.serverVersion().orElse("unknown");
