@@ -105,7 +105,8 @@ final class RabbitMqTenants {
         return true;
     }
 
-    private static void expectSuccess(ManagementApi.Response response, String request) {
+    /** Throws a {@link ProvisioningException} quoting the answer when it is not a success. */
+    static void expectSuccess(ManagementApi.Response response, String request) {
         if (!response.isSuccess()) {
             throw new ProvisioningException(request + " answered HTTP " + response.status() + ": "
                     + response.body().strip());
