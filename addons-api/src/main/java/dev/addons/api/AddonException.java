@@ -6,7 +6,8 @@ package dev.addons.api;
  * {@link ProvisioningException} and {@link UnsupportedOperationAddonException}.
  *
  * <p>Messages never contain secrets: passwords and URLs carrying passwords are redacted before
- * they reach a message. Programmer misuse (a {@code null} argument) is reported with the JDK's
+ * they reach a message, and causes that quote one are chained as redacted copies
+ * ({@link dev.addons.api.spi.Redaction}, {@link RedactedException}). Programmer misuse (a {@code null} argument) is reported with the JDK's
  * own exceptions instead.
  */
 public class AddonException extends RuntimeException {

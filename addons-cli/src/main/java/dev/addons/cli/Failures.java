@@ -2,6 +2,7 @@ package dev.addons.cli;
 
 import dev.addons.api.AddonNotFoundException;
 import dev.addons.api.InvalidSpecException;
+import dev.addons.api.spi.Redaction;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -24,8 +25,7 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine command = ex.getCommandLine();
         // A misplaced --url value is quoted by picocli: never with its password.
-        command.getErr().println("addons: " + oneLine(ex.getMessage()).replaceAll(
-                "([a-zA-Z][a-zA-Z0-9+.-]*://[^:@/\\s]*:)[^@\\s]*@", "$1***@")
+        command.getErr().println("addons: " + Redaction.urlPasswords(oneLine(ex.getMessage()))
                 + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
         return BAD_INPUT;
     }

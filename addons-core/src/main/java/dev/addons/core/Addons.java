@@ -84,7 +84,7 @@ public final class Addons implements AutoCloseable {
 
     private Addons(Builder builder) {
         this.home = builder.home.toAbsolutePath().normalize();
-        this.registry = ProviderRegistry.forClassLoader(builder.classLoader);
+        this.registry = ProviderRegistry.load(builder.classLoader);
         this.store = new StateStore(home);
         store.requireReadable(); // A home of a newer addons is refused before anything runs in it.
         this.runtimes = Runtimes.open(new RuntimeContext(home, builder.cache, builder.runtimeSettings), builder.runtime,
@@ -105,7 +105,17 @@ public final class Addons implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        reconcileAll();
+        try {
+            reconcileAll();
+        } catch (RuntimeException | Error e) {
+            // The first use of the providers: a reconcile may have left them holding connections.
+            try {
+                registry.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         if (builder.automaticBackups) {
             this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "addons-backups");
@@ -808,7 +818,10 @@ public final class Addons implements AutoCloseable {
         return watches;
     }
 
-    /** Stops this instance's threads and runtime clients. Servers keep running. Idempotent. */
+    /**
+     * Stops this instance's threads, runtime clients and the providers it loaded
+     * ({@link dev.addons.api.spi.AddonProvider#close()}). Servers keep running. Idempotent.
+     */
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
@@ -823,7 +836,12 @@ public final class Addons implements AutoCloseable {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
-        runtimes.close();
+        try {
+            runtimes.close();
+        } finally {
+            // Last: the providers were loaded first. Each is closed once (PostgreSQL's admin connections).
+            registry.close();
+        }
     }
 
     /**

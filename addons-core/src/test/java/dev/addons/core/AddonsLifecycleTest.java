@@ -295,4 +295,21 @@ class AddonsLifecycleTest {
         assertThat(credentials.toString()).doesNotContain(url).contains("FAKE_URL=<redacted>", "FAKE_USER=myapp");
         assertThat(addons.list("myapp", "production").toString()).doesNotContain(url);
     }
+
+    @Test
+    void closingClosesEachProviderItLoadedOnceAndNoOtherInstancesProviders() {
+        int before = FakeProvider.MADE.size();
+        Addons other = Addons.builder().home(home).runtime(runtime).build();
+        List<FakeProvider> loaded = List.copyOf(FakeProvider.MADE.subList(before, FakeProvider.MADE.size()));
+        assertThat(loaded).as("instances of its own").extracting(FakeProvider::name)
+                .containsExactlyInAnyOrder("fakedb", "fakecache");
+
+        other.close();
+        other.close();
+
+        assertThat(loaded).allSatisfy(provider -> assertThat(provider.closes).hasValue(1));
+        assertThat(FakeProvider.MADE.subList(before - 2, before)).as("the providers of the instance set up for"
+                + " this test").allSatisfy(provider -> assertThat(provider.closes).hasValue(0));
+        assertThat(addons.list("app1", "production")).as("which still works").isEmpty();
+    }
 }

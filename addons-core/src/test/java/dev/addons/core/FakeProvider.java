@@ -36,6 +36,21 @@ import java.util.TreeMap;
  * in {@link FakeRuntime}'s in-memory servers. A tenant named {@code fail...} fails to provision.
  */
 public class FakeProvider implements AddonProvider {
+    /** Every instance made, in order: for the test that an {@link Addons} closes the providers it loaded. */
+    static final List<FakeProvider> MADE = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** How often {@link #close()} was called. */
+    final java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+
+    public FakeProvider() {
+        MADE.add(this);
+    }
+
+    @Override
+    public void close() {
+        closes.incrementAndGet();
+    }
+
     @Override
     public String name() {
         return "fakedb";

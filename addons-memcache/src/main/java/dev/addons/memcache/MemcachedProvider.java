@@ -10,6 +10,7 @@ import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.Redaction;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
@@ -121,8 +122,9 @@ public final class MemcachedProvider implements AddonProvider {
         try {
             version = MemcachedAdmin.version(server);
         } catch (IOException e) {
+            Redaction redaction = Redaction.of(server.adminPassword());
             throw new ProvisioningException("Provisioning Memcached for '" + request.tenant() + "' on "
-                    + server.endpoint() + " failed: " + e.getMessage(), e);
+                    + server.endpoint() + " failed: " + redaction.reason(e), redaction.redact(e));
         }
         LOG.info("{} - Provisioned the user {} of memcached {} on {}", request.tenant(), server.adminUser(), version,
                 server.endpoint());

@@ -2,7 +2,7 @@ package dev.addons.mysql;
 
 import com.mysql.cj.jdbc.Driver;
 import dev.addons.api.ProvisioningException;
-import dev.addons.api.Variable;
+import dev.addons.api.spi.Redaction;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.Urls;
 import java.sql.Connection;
@@ -120,47 +120,15 @@ final class MysqlAdmin {
 
     /**
      * A {@link ProvisioningException} for {@code failure}, saying what failed with its SQLState and
-     * error code. The driver's message is kept with every {@code secret} in it replaced (a syntax
-     * error quotes the statement, and so a password in it); the cause is a copy of the
-     * {@link SQLException} carrying that redacted message, as are the exceptions suppressed in it,
-     * and the driver's own cause is kept only when no secret shows in its chain. So no secret
-     * survives in a stack trace.
+     * error code. The driver's message is kept with every {@code secret} in it redacted (a syntax
+     * error quotes the statement, and so a password in it), and the cause is the
+     * {@link Redaction} of the whole chain: copies carrying redacted messages where a secret
+     * shows, the driver's own exceptions where none does. So no secret survives in a stack trace.
      */
     static ProvisioningException failure(String what, SQLException failure, String... secrets) {
-        SQLException redacted = redacted(failure, secrets);
-        for (Throwable suppressed : failure.getSuppressed()) {
-            redacted.addSuppressed(suppressed instanceof SQLException sql ? redacted(sql, secrets) : suppressed);
-        }
+        Redaction redaction = Redaction.of(secrets);
         return new ProvisioningException(what + " failed (SQLState " + failure.getSQLState() + ", error "
-                + failure.getErrorCode() + "): " + redacted.getMessage(), redacted);
-    }
-
-    private static SQLException redacted(SQLException failure, String... secrets) {
-        String message = String.valueOf(failure.getMessage());
-        for (String secret : secrets) {
-            if (secret != null && !secret.isEmpty()) {
-                message = message.replace(secret, Variable.REDACTED);
-            }
-        }
-        SQLException copy = new SQLException(message, failure.getSQLState(), failure.getErrorCode());
-        copy.setStackTrace(failure.getStackTrace());
-        Throwable cause = failure.getCause();
-        if (cause != null && !mentionsAny(cause, secrets)) {
-            copy.initCause(cause);
-        }
-        return copy;
-    }
-
-    private static boolean mentionsAny(Throwable chain, String... secrets) {
-        for (Throwable t = chain; t != null; t = t.getCause()) {
-            String message = String.valueOf(t.getMessage());
-            for (String secret : secrets) {
-                if (secret != null && !secret.isEmpty() && message.contains(secret)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+                + failure.getErrorCode() + "): " + redaction.reason(failure), redaction.redact(failure));
     }
 
     private static Driver newDriver() {

@@ -4,9 +4,12 @@ import static dev.addons.mysql.AppConnections.queryAll;
 import static dev.addons.mysql.AppConnections.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.addons.api.Credentials;
+import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.testkit.ProviderServer;
@@ -16,6 +19,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -68,6 +72,31 @@ class MysqlProviderServerTest {
     void deprovisionTenants() {
         tenants.forEach(tenant -> provider.deprovision(request(tenant), Binding.of(), server.access()));
         tenants.clear();
+    }
+
+    @Test
+    void aServerErrorQuotingASecretLeavesItInNoPartOfTheFailureWhichKeepsTheRedactedCause() throws SQLException {
+        String secret = Secrets.random(32);
+        BatchUpdateException driverError;
+        try (Connection admin = MysqlAdmin.connect(server.access()); Statement sql = admin.createStatement()) {
+            sql.addBatch("alter user '" + secret + "'@'%' account lock");
+            driverError = catchThrowableOfType(sql::executeBatch, BatchUpdateException.class);
+        }
+        assertThat(printed(driverError)).as("the server quotes the user").contains("'" + secret + "'@'%'");
+
+        ProvisioningException failure = MysqlAdmin.failure("Locking MySQL tenant", driverError, secret);
+
+        assertThat(failure.getMessage()).startsWith("Locking MySQL tenant failed (SQLState HY000, error 1396): ")
+                .contains("'<redacted>'@'%'").doesNotContain(secret);
+        assertThat(printed(failure)).doesNotContain(secret);
+        assertThat(failure.getCause().getCause()).as("the driver's cause, kept as a redacted copy")
+                .isNotNull().hasMessageContaining("'<redacted>'@'%'");
+    }
+
+    private static String printed(Throwable failure) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        failure.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
     }
 
     @Test

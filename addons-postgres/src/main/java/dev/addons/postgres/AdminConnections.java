@@ -6,12 +6,14 @@ import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +33,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Idle connections are closed by a daemon thread once they have been idle for
  * {@value #IDLE_MILLIS} ms, and a server with none idle and none lent is forgotten: a destroyed
- * server's connections do not outlive it by more than that.
+ * server's connections do not outlive it by more than that. The thread ends when nothing is kept.
+ *
+ * <p>Each {@link PostgresProvider} has one, which its {@link PostgresProvider#close()} closes
+ * ({@link #close()}): the idle connections are closed, the thread ended, and a connection lent
+ * then is closed when it is given back. After that nothing is kept: each borrow connects anew.
  *
  * <p>Servers are told apart by id, endpoint and admin credentials, so a new server that reuses a
  * port never gets another's connections. Holds passwords only inside the connections' properties;
  * nothing of it is logged. Thread-safe.
  */
-final class AdminConnections {
+final class AdminConnections implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminConnections.class);
     static final int MAX_PER_SERVER = 8;
     static final long IDLE_MILLIS = 30_000;
@@ -45,19 +51,70 @@ final class AdminConnections {
     /** A kept connection's socket timeout: provisioning statements (CREATE DATABASE...) may take long. */
     private static final int WORK_TIMEOUT_MILLIS = 120_000;
 
-    private static final Map<Key, Server> SERVERS = new ConcurrentHashMap<>();
-    private static final AtomicBoolean SWEEP_SCHEDULED = new AtomicBoolean();
-    private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "addons-postgres-admin-connections");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** The sweeper threads' names begin with this, followed by a number per instance. */
+    static final String THREAD_NAME = "addons-postgres-admin-connections-";
+    /** How long the sweeper thread waits, with nothing left to sweep, before it ends. */
+    private static final long THREAD_KEEP_ALIVE_MILLIS = 1_000;
+    private static final long JOIN_MILLIS = 10_000;
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private AdminConnections() {
+    private final Map<Key, Server> servers = new ConcurrentHashMap<>();
+    private final AtomicBoolean sweepScheduled = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final String threadName = THREAD_NAME + INSTANCES.incrementAndGet();
+    /** The sweeper's threads: one at a time, a new one after the last ended for lack of work. */
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final ScheduledThreadPoolExecutor sweeper;
+
+    /** Keeps nothing yet; starts no thread. */
+    AdminConnections() {
+        sweeper = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            threads.removeIf(t -> !t.isAlive());
+            threads.add(thread);
+            return thread;
+        });
+        sweeper.setKeepAliveTime(THREAD_KEEP_ALIVE_MILLIS, TimeUnit.MILLISECONDS);
+        sweeper.allowCoreThreadTimeOut(true);
+    }
+
+    /** The name of this instance's sweeper thread. */
+    String threadName() {
+        return threadName;
+    }
+
+    /**
+     * Closes the idle connections, and each lent one when it is given back, and ends the sweeper
+     * thread: returns once it has ended (within seconds). Idempotent; restores the interrupt flag.
+     */
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        sweeper.shutdownNow();
+        for (Key key : servers.keySet()) {
+            Server pool = servers.remove(key);
+            if (pool != null) {
+                pool.closeIdle();
+            }
+        }
+        boolean interrupted = false;
+        for (Thread thread : threads) {
+            try {
+                thread.join(JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A connection lent until {@link Lease#close()}, which gives it back. */
-    static final class Lease implements AutoCloseable {
+    final class Lease implements AutoCloseable {
         private final Server server;
         private final Connection connection;
         private boolean closed;
@@ -93,18 +150,18 @@ final class AdminConnections {
     }
 
     /** An admin connection to {@code server}'s {@code postgres} database; waits while all are in use. */
-    static Lease borrow(ServerAccess server) throws SQLException {
+    Lease borrow(ServerAccess server) throws SQLException {
         Key key = Key.of(server);
         Server pool;
         while (true) {
-            pool = SERVERS.computeIfAbsent(key, k -> new Server());
+            pool = servers.computeIfAbsent(key, k -> new Server());
             try {
                 pool.permits.acquire();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SQLException("interrupted while waiting for an admin connection", "57014", e);
             }
-            if (SERVERS.get(key) == pool) {
+            if (servers.get(key) == pool) {
                 break;
             }
             // Forgotten by the sweeper between the lookup and the permit: take the new one.
@@ -129,7 +186,7 @@ final class AdminConnections {
      * Keeps {@code connection}, a working admin connection to {@code server} in auto-commit mode
      * (e.g. a readiness check's), for the next {@link #borrow}; closes it when enough are kept.
      */
-    static void adopt(ServerAccess server, Connection connection) {
+    void adopt(ServerAccess server, Connection connection) {
         try {
             connection.setNetworkTimeout(Runnable::run, WORK_TIMEOUT_MILLIS);
         } catch (SQLException e) {
@@ -137,7 +194,7 @@ final class AdminConnections {
             return;
         }
         // In compute: the sweeper cannot forget this server between its lookup and the keep.
-        SERVERS.compute(Key.of(server), (key, pool) -> {
+        servers.compute(Key.of(server), (key, pool) -> {
             Server kept = pool == null ? new Server() : pool;
             kept.keep(connection);
             return kept;
@@ -145,17 +202,17 @@ final class AdminConnections {
     }
 
     /** Closes the connections idle for too long and forgets servers that have no connection at all. */
-    private static void sweep() {
+    private void sweep() {
         sweep(System.nanoTime());
     }
 
     /** {@link #sweep()} as if it were {@code now} (a {@link System#nanoTime()}): for tests. */
-    static void sweep(long now) {
-        SWEEP_SCHEDULED.set(false);
+    void sweep(long now) {
+        sweepScheduled.set(false);
         boolean idleLeft = false;
-        for (Key key : SERVERS.keySet()) {
-            SERVERS.computeIfPresent(key, (k, pool) -> pool.closeExpiredAndCheckUnused(now) ? null : pool);
-            Server pool = SERVERS.get(key);
+        for (Key key : servers.keySet()) {
+            servers.computeIfPresent(key, (k, pool) -> pool.closeExpiredAndCheckUnused(now) ? null : pool);
+            Server pool = servers.get(key);
             idleLeft |= pool != null && pool.hasIdle();
         }
         if (idleLeft) {
@@ -163,15 +220,20 @@ final class AdminConnections {
         }
     }
 
-    private static void scheduleSweep() {
-        if (SWEEP_SCHEDULED.compareAndSet(false, true)) {
-            SWEEPER.schedule(() -> sweep(), IDLE_MILLIS + 1_000, TimeUnit.MILLISECONDS);
+    private void scheduleSweep() {
+        if (!closed.get() && sweepScheduled.compareAndSet(false, true)) {
+            try {
+                sweeper.schedule(() -> sweep(), IDLE_MILLIS + 1_000, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // Closed meanwhile: close() closes what is kept.
+                sweepScheduled.set(false);
+            }
         }
     }
 
     /** Whether connections to {@code server} are kept or lent: for tests. */
-    static boolean knows(ServerAccess server) {
-        return SERVERS.containsKey(Key.of(server));
+    boolean knows(ServerAccess server) {
+        return servers.containsKey(Key.of(server));
     }
 
     private static void closeQuietly(Connection connection) {
@@ -196,7 +258,7 @@ final class AdminConnections {
     }
 
     /** One server's idle connections, most recently used first, and its permits. */
-    private static final class Server {
+    private final class Server {
         private final Semaphore permits = new Semaphore(MAX_PER_SERVER, true);
         private final Deque<Idle> idle = new ArrayDeque<>();
 
@@ -227,17 +289,24 @@ final class AdminConnections {
             }
         }
 
-        /** Keeps {@code connection} idle, or closes it when enough are. */
+        /** Keeps {@code connection} idle, or closes it when enough are or the pool is closed. */
         void keep(Connection connection) {
             synchronized (this) {
                 closeExpired();
-                if (idle.size() < MAX_PER_SERVER) {
+                // Read under this lock, which close() takes after setting it: nothing kept survives it.
+                if (!closed.get() && idle.size() < MAX_PER_SERVER) {
                     idle.addFirst(new Idle(connection, System.nanoTime()));
                     scheduleSweep();
                     return;
                 }
             }
             closeQuietly(connection);
+        }
+
+        synchronized void closeIdle() {
+            while (!idle.isEmpty()) {
+                closeQuietly(idle.pollFirst().connection());
+            }
         }
 
         synchronized boolean hasIdle() {

@@ -1,7 +1,7 @@
 package dev.addons.postgres;
 
 import dev.addons.api.ProvisioningException;
-import dev.addons.api.Variable;
+import dev.addons.api.spi.Redaction;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.Urls;
 import java.sql.Connection;
@@ -48,7 +48,7 @@ final class PostgresAdmin {
      * A readiness check: a connection as the admin that answers {@code select 1}, within seconds.
      * The connection is then kept for the admin work that follows ({@link AdminConnections#adopt}).
      */
-    static void checkReady(ServerAccess server) throws SQLException {
+    static void checkReady(ServerAccess server, AdminConnections connections) throws SQLException {
         Connection connection = connect(server, MAINTENANCE_DATABASE, 2, 2);
         try (Statement statement = connection.createStatement()) {
             statement.execute("select 1");
@@ -60,7 +60,7 @@ final class PostgresAdmin {
             }
             throw e;
         }
-        AdminConnections.adopt(server, connection);
+        connections.adopt(server, connection);
     }
 
     /**
@@ -69,11 +69,12 @@ final class PostgresAdmin {
      * made with the template password ({@code templateAccess}). Existing sessions are not ended;
      * there are none but the readiness check's, which has closed.
      */
-    static void personalize(ServerAccess templateAccess, String adminPassword) throws SQLException {
+    static void personalize(ServerAccess templateAccess, String adminPassword, AdminConnections connections)
+            throws SQLException {
         AdminConnections.Lease lease = null;
         try {
             // The readiness check's connection, kept: one login fewer.
-            lease = AdminConnections.borrow(templateAccess);
+            lease = connections.borrow(templateAccess);
             lease.connection().unwrap(org.postgresql.PGConnection.class)
                     .alterUserPassword(templateAccess.adminUser(), adminPassword.toCharArray(), "scram-sha-256");
             // Still logged in: the same session serves the admin's work under the new password.
@@ -148,23 +149,13 @@ final class PostgresAdmin {
 
     /**
      * A {@link ProvisioningException} for {@code failure}, saying what failed and its SQLState. The
-     * driver's message is kept with every {@code secret} in it replaced; the cause is a copy of the
-     * {@link SQLException} carrying that redacted message, so no secret survives in a stack trace.
+     * driver's message is kept with every {@code secret} in it redacted, and the cause is the
+     * {@link Redaction} of the whole chain (causes and suppressed exceptions too), so no secret
+     * survives in a stack trace.
      */
     static ProvisioningException failure(String what, SQLException failure, String... secrets) {
-        String message = String.valueOf(failure.getMessage());
-        for (String secret : secrets) {
-            if (secret != null && !secret.isEmpty()) {
-                message = message.replace(secret, Variable.REDACTED);
-            }
-        }
-        SQLException redacted = new SQLException(message, failure.getSQLState(), failure.getErrorCode(),
-                failure.getCause());
-        redacted.setStackTrace(failure.getStackTrace());
-        for (Throwable suppressed : failure.getSuppressed()) {
-            redacted.addSuppressed(suppressed);
-        }
-        return new ProvisioningException(
-                what + " failed (SQLState " + failure.getSQLState() + "): " + message, redacted);
+        Redaction redaction = Redaction.of(secrets);
+        return new ProvisioningException(what + " failed (SQLState " + failure.getSQLState() + "): "
+                + redaction.reason(failure), redaction.redact(failure));
     }
 }

@@ -65,13 +65,12 @@ final class PostgresProcess {
             "-c", "synchronous_commit=off",
             "-c", "full_page_writes=off");
 
-    /** The recipe for a durable server of {@code major}, whose admin is {@code adminUser} with {@code adminPassword}. */
-    static ProcessRecipe recipe(String major, String adminUser, String adminPassword) {
-        return recipe(major, adminUser, adminPassword, false);
-    }
-
-    /** The recipe for {@code major}, whose admin is {@code adminUser} with {@code adminPassword}. */
-    static ProcessRecipe recipe(String major, String adminUser, String adminPassword, boolean throwaway) {
+    /**
+     * The recipe for {@code major}, whose admin is {@code adminUser} with {@code adminPassword}; a
+     * server made from the template keeps its admin's session in {@code connections}.
+     */
+    static ProcessRecipe recipe(String major, String adminUser, String adminPassword, boolean throwaway,
+            AdminConnections connections) {
         return new ProcessRecipe(PostgresBinaries.forThisPlatform(major),
                 context -> initialize(context, adminUser, adminPassword),
                 context -> throwaway ? throwawayCommand(context) : command(context),
@@ -80,7 +79,8 @@ final class PostgresProcess {
                 .withTemplate(new DataTemplate("-U " + adminUser + " " + String.join(" ", INITDB_OPTIONS)
                         + "; spare tenant " + PostgresTenants.SPARE,
                         (context, templatePassword) -> initializeTemplate(context, adminUser, templatePassword),
-                        PostgresAdmin::personalize));
+                        (templateAccess, ownPassword) ->
+                                PostgresAdmin.personalize(templateAccess, ownPassword, connections)));
     }
 
     /**

@@ -56,7 +56,8 @@ import java.util.Set;
  * where there are some ({@link PostgresTools}: Debian's 15 for 14); of 16 to 18 it has no backup
  * there and no move between variants ({@link #moveProblem}).
  *
- * <p>Stateless and thread-safe; the no-arg constructor does nothing.
+ * <p>Thread-safe. It keeps admin connections open between calls ({@link AdminConnections}), which
+ * {@link #close()} closes; the no-arg constructor does nothing.
  */
 public final class PostgresProvider implements AddonProvider {
 
@@ -68,8 +69,20 @@ public final class PostgresProvider implements AddonProvider {
     private static final String CONTAINER_DATA = "/var/lib/postgresql/data";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    /** Creates the provider; does no I/O. */
+    /** The admin connections kept between calls, closed by {@link #close()}. */
+    private final AdminConnections connections = new AdminConnections();
+
+    /** Creates the provider; does no I/O and starts no thread. */
     public PostgresProvider() {
+    }
+
+    /**
+     * Closes the admin connections kept open between tenants and ends the thread that closes idle
+     * ones; returns once it has ended. Calls after it still work, each on a connection of its own.
+     */
+    @Override
+    public void close() {
+        connections.close();
     }
 
     @Override
@@ -114,19 +127,20 @@ public final class PostgresProvider implements AddonProvider {
         }
         String image = imageReference ? version : "postgres:" + version;
         ProcessRecipe process = imageReference ? null
-                : PostgresProcess.recipe(version, ADMIN_USER, request.adminPassword(), request.throwaway());
+                : PostgresProcess.recipe(version, ADMIN_USER, request.adminPassword(), request.throwaway(),
+                        connections);
         ContainerRecipe container = new ContainerRecipe(image,
                 Map.of("POSTGRES_USER", ADMIN_USER,
                         "POSTGRES_PASSWORD", request.adminPassword(),
                         "PGDATA", CONTAINER_DATA),
                 List.of(), CONTAINER_PORT, CONTAINER_DATA);
         return new ServerDefinition(name(), version, ADMIN_USER, request.adminPassword(), process, container,
-                PostgresAdmin::checkReady, START_TIMEOUT);
+                server -> PostgresAdmin.checkReady(server, connections), START_TIMEOUT);
     }
 
     @Override
     public Binding provision(TenantRequest request, ServerAccess server) {
-        return PostgresTenants.provision(request.tenant(), connectionLimit(request), server);
+        return PostgresTenants.provision(request.tenant(), connectionLimit(request), server, connections);
     }
 
     /**
@@ -142,7 +156,7 @@ public final class PostgresProvider implements AddonProvider {
     /** {@code ALTER ROLE ... CONNECTION LIMIT}: the role's next session counts against the new limit. */
     @Override
     public void limitConnections(TenantRequest request, Binding binding, ServerAccess server) {
-        PostgresTenants.limitConnections(request.tenant(), connectionLimit(request), server);
+        PostgresTenants.limitConnections(request.tenant(), connectionLimit(request), server, connections);
     }
 
     /** The role's {@code CONNECTION LIMIT}: the request's on a shared server, none on a dedicated one. */
@@ -157,7 +171,7 @@ public final class PostgresProvider implements AddonProvider {
 
     @Override
     public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
-        PostgresTenants.deprovision(request.tenant(), server);
+        PostgresTenants.deprovision(request.tenant(), server, connections);
     }
 
     /**

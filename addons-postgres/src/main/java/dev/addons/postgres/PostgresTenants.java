@@ -139,13 +139,13 @@ final class PostgresTenants {
      * Creates the tenant {@code name}, replacing one of that name left by an earlier attempt; its
      * role may have {@code connectionLimit} sessions at once ({@link #NO_CONNECTION_LIMIT}: any).
      */
-    static Binding provision(String name, int connectionLimit, ServerAccess server) {
+    static Binding provision(String name, int connectionLimit, ServerAccess server, AdminConnections connections) {
         refuseReserved(name, server);
         long started = System.nanoTime();
         String password = Secrets.password();
         String verifier = PasswordUtil.encodeScramSha256(password.toCharArray());
         String serverVersion;
-        try (AdminConnections.Lease lease = AdminConnections.borrow(server)) {
+        try (AdminConnections.Lease lease = connections.borrow(server)) {
             Connection admin = lease.connection();
             Dropped dropped = drop(admin, name, server);
             if (dropped.foreign() != null) {
@@ -186,9 +186,10 @@ final class PostgresTenants {
      * ({@link #NO_CONNECTION_LIMIT}: none); its open sessions stay. The role must exist and, on a
      * server addons did not start, bear the home's mark.
      */
-    static void limitConnections(String name, int connectionLimit, ServerAccess server) {
+    static void limitConnections(String name, int connectionLimit, ServerAccess server,
+            AdminConnections connections) {
         refuseReserved(name, server);
-        try (AdminConnections.Lease lease = AdminConnections.borrow(server)) {
+        try (AdminConnections.Lease lease = connections.borrow(server)) {
             // On a server addons did not start, only a role bearing the home's mark is changed.
             try (PreparedStatement ours = lease.connection().prepareStatement("select exists (select 1 from pg_roles r"
                     + " where r.rolname = ? and (? or shobj_description(r.oid, 'pg_authid') = ?))")) {
@@ -216,9 +217,9 @@ final class PostgresTenants {
     }
 
     /** Ends the tenant's sessions and drops its database and role; a tenant already gone is no error. */
-    static void deprovision(String name, ServerAccess server) {
+    static void deprovision(String name, ServerAccess server, AdminConnections connections) {
         refuseReserved(name, server);
-        try (AdminConnections.Lease lease = AdminConnections.borrow(server)) {
+        try (AdminConnections.Lease lease = connections.borrow(server)) {
             Dropped dropped = drop(lease.connection(), name, server);
             if (dropped.foreign() != null) {
                 LOG.warn("{} - Left {} on {} alone: this addons home did not make it (it does not carry the comment"

@@ -14,8 +14,10 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.spi.ServerAccess;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,47 +30,53 @@ class AdminConnectionsTest {
     private final String serverId = "pool-test-" + UUID.randomUUID();
     private final ServerAccess withTemplatePassword = access("template-password");
     private final ServerAccess withOwnPassword = access("own-password");
+    private final AdminConnections connections = new AdminConnections();
+
+    @AfterEach
+    void closeThePool() {
+        connections.close();
+    }
 
     @Test
     void aReadinessConnectionIsLentNextAndFollowsTheAdminToItsNewPassword() throws Exception {
         Connection readiness = working();
-        AdminConnections.adopt(withTemplatePassword, readiness);
+        connections.adopt(withTemplatePassword, readiness);
 
-        AdminConnections.Lease personalizing = AdminConnections.borrow(withTemplatePassword);
+        AdminConnections.Lease personalizing = connections.borrow(withTemplatePassword);
         assertThat(personalizing.connection()).isSameAs(readiness);
         personalizing.handOver(withOwnPassword);
 
-        try (AdminConnections.Lease provisioning = AdminConnections.borrow(withOwnPassword)) {
+        try (AdminConnections.Lease provisioning = connections.borrow(withOwnPassword)) {
             assertThat(provisioning.connection()).isSameAs(readiness);
         }
         verify(readiness, never()).close();
         verify(readiness, atLeastOnce()).setNetworkTimeout(any(), anyInt());
-        AdminConnections.sweep(System.nanoTime() + 2 * AdminConnections.IDLE_MILLIS * 1_000_000);
+        connections.sweep(System.nanoTime() + 2 * AdminConnections.IDLE_MILLIS * 1_000_000);
         verify(readiness).close();
-        assertThat(AdminConnections.knows(withOwnPassword)).isFalse();
-        assertThat(AdminConnections.knows(withTemplatePassword)).isFalse();
+        assertThat(connections.knows(withOwnPassword)).isFalse();
+        assertThat(connections.knows(withTemplatePassword)).isFalse();
     }
 
     @Test
     void aServerWithALentConnectionIsNotForgottenAndOneIdleForLessThanTheLimitIsKept() throws Exception {
         Connection kept = working();
         Connection lent = working();
-        AdminConnections.adopt(withOwnPassword, lent);
-        AdminConnections.Lease lease = AdminConnections.borrow(withOwnPassword);
-        AdminConnections.adopt(withOwnPassword, kept);
+        connections.adopt(withOwnPassword, lent);
+        AdminConnections.Lease lease = connections.borrow(withOwnPassword);
+        connections.adopt(withOwnPassword, kept);
 
-        AdminConnections.sweep(System.nanoTime() + 2 * AdminConnections.IDLE_MILLIS * 1_000_000);
-        assertThat(AdminConnections.knows(withOwnPassword)).isTrue();
+        connections.sweep(System.nanoTime() + 2 * AdminConnections.IDLE_MILLIS * 1_000_000);
+        assertThat(connections.knows(withOwnPassword)).isTrue();
         verify(kept).close();
         verify(lent, never()).close();
 
         lease.close();
-        AdminConnections.sweep(System.nanoTime());
-        assertThat(AdminConnections.knows(withOwnPassword)).isTrue();
+        connections.sweep(System.nanoTime());
+        assertThat(connections.knows(withOwnPassword)).isTrue();
         verify(lent, never()).close();
-        AdminConnections.sweep(System.nanoTime() + 2 * AdminConnections.IDLE_MILLIS * 1_000_000);
+        connections.sweep(System.nanoTime() + 2 * AdminConnections.IDLE_MILLIS * 1_000_000);
         verify(lent).close();
-        assertThat(AdminConnections.knows(withOwnPassword)).isFalse();
+        assertThat(connections.knows(withOwnPassword)).isFalse();
     }
 
     @Test
@@ -76,10 +84,46 @@ class AdminConnectionsTest {
         Connection broken = working();
         doThrow(new SQLException("connection closed", "08003")).when(broken).setNetworkTimeout(any(), anyInt());
 
-        AdminConnections.adopt(withOwnPassword, broken);
+        connections.adopt(withOwnPassword, broken);
 
         verify(broken).close();
-        assertThat(AdminConnections.knows(withOwnPassword)).isFalse();
+        assertThat(connections.knows(withOwnPassword)).isFalse();
+    }
+
+    @Test
+    void closingClosesTheIdleConnectionsAndEachLentOneWhenGivenBackAndEndsTheSweeperThread() throws Exception {
+        Connection idle = working();
+        Connection lent = working();
+        connections.adopt(withOwnPassword, lent);
+        AdminConnections.Lease lease = connections.borrow(withOwnPassword);
+        connections.adopt(withOwnPassword, idle);
+        assertThat(sweeperThreads()).as("started by the first connection kept").hasSize(1);
+
+        connections.close();
+
+        verify(idle).close();
+        verify(lent, never()).close();
+        assertThat(sweeperThreads()).isEmpty();
+        lease.close();
+        verify(lent).close();
+        Connection late = working();
+        connections.adopt(withOwnPassword, late);
+        verify(late).close();
+        assertThat(sweeperThreads()).as("none started after close").isEmpty();
+        connections.close();
+    }
+
+    @Test
+    void eachPoolHasASweeperThreadOfItsOwn() throws Exception {
+        try (AdminConnections other = new AdminConnections()) {
+            assertThat(other.threadName()).isNotEqualTo(connections.threadName())
+                    .startsWith(AdminConnections.THREAD_NAME);
+        }
+    }
+
+    private List<Thread> sweeperThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals(connections.threadName())).toList();
     }
 
     private ServerAccess access(String password) {

@@ -21,8 +21,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +51,10 @@ class ExternalPostgresServerTest {
 
     @BeforeAll
     void startTheExternalServer() throws Exception {
-        external = ProviderServer.start(new PostgresProvider(), "15");
+        try (PostgresProvider starter = new PostgresProvider()) {
+            // Closed once the server runs: its readiness check's admin session is not kept.
+            external = ProviderServer.start(starter, "15");
+        }
         url = "postgresql://" + external.access().adminUser() + ":" + external.access().adminPassword() + "@"
                 + external.access().endpoint() + "/postgres";
     }
@@ -165,6 +173,46 @@ class ExternalPostgresServerTest {
                 sql.execute("drop database if exists theirs");
             }
         }
+    }
+
+    @Test
+    void closingAddonsClosesTheAdminSessionsItKeptAndEndsTheThreadThatSweepsThem(@TempDir Path ownHome)
+            throws Exception {
+        Set<String> threadsBefore = sweeperThreads();
+        Set<String> threadsWhileOpen;
+        try (Addons addons = Addons.builder().home(ownHome).runtime("process").automaticBackups(false).build()) {
+            addons.registerServer("closing-db", "postgresql", url);
+            addons.create("closing", "production", AddonSpec.parse("postgresql:shared").withServer("closing-db"));
+            addons.destroy("closing", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            addons.removeServer("closing-db");
+
+            assertThat(adminSessions()).as("admin sessions kept between tenants").isPositive();
+            threadsWhileOpen = new TreeSet<>(sweeperThreads());
+            threadsWhileOpen.removeAll(threadsBefore);
+            assertThat(threadsWhileOpen).as("its provider's sweeper thread").hasSize(1);
+        }
+
+        assertThat(sweeperThreads()).as("once closed").doesNotContainAnyElementsOf(threadsWhileOpen);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        // A backend ends a moment after its client said goodbye: seen from a fresh session.
+        while (adminSessions() > 0) {
+            assertThat(System.nanoTime()).as("admin sessions left: " + adminSessions()).isLessThan(deadline);
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
+
+    /** The external server's sessions that addons' admin opened (application_name 'addons'). */
+    private int adminSessions() throws SQLException {
+        try (Connection fresh = admin("postgres"); Statement sql = fresh.createStatement()) {
+            return Integer.parseInt(queryString(sql, "select count(*) from pg_stat_activity"
+                    + " where application_name = 'addons' and pid <> pg_backend_pid()"));
+        }
+    }
+
+    private static Set<String> sweeperThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.startsWith(AdminConnections.THREAD_NAME))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Test

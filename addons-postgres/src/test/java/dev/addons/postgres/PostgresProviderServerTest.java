@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.Credentials;
+import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.testkit.ProviderServer;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -51,6 +54,7 @@ class PostgresProviderServerTest {
 
     @AfterAll
     void stopServer() throws Exception {
+        provider.close();
         if (server != null) {
             List<ProcessHandle> processes = server.processes();
             server.close();
@@ -62,6 +66,37 @@ class PostgresProviderServerTest {
     void deprovisionTenants() {
         tenants.forEach(tenant -> provider.deprovision(request(tenant), Binding.of(), server.access()));
         tenants.clear();
+    }
+
+    @Test
+    void aServerErrorQuotingASecretLeavesItInNoPartOfTheFailureItsCausesOrNextExceptions() throws SQLException {
+        String secret = Secrets.random(32);
+        BatchUpdateException driverError;
+        try (Connection admin = PostgresAdmin.connect(server.access(), PostgresAdmin.MAINTENANCE_DATABASE);
+                Statement sql = admin.createStatement()) {
+            sql.addBatch("alter role \"" + secret + "\" connection limit 1");
+            driverError = org.assertj.core.api.Assertions.catchThrowableOfType(sql::executeBatch,
+                    BatchUpdateException.class);
+        }
+        assertThat(printed(driverError)).as("the driver quotes the statement and the server the role")
+                .contains("alter role \"" + secret + "\"", "role \"" + secret + "\" does not exist");
+
+        ProvisioningException failure = PostgresAdmin.failure("Limiting the connections of PostgreSQL tenant",
+                driverError, secret);
+
+        assertThat(failure.getMessage()).startsWith("Limiting the connections of PostgreSQL tenant failed"
+                + " (SQLState 42704): ").contains("alter role \"<redacted>\"").doesNotContain(secret);
+        assertThat(printed(failure)).doesNotContain(secret).contains("role \"<redacted>\" does not exist");
+        SQLException cause = (SQLException) failure.getCause();
+        assertThat(cause.getSQLState()).isEqualTo("42704");
+        assertThat((Object) cause.getNextException()).as("the batch's next exception, redacted too").isNotNull();
+        cause.forEach(each -> assertThat(printed(each)).doesNotContain(secret));
+    }
+
+    private static String printed(Throwable failure) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        failure.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
     }
 
     @Test

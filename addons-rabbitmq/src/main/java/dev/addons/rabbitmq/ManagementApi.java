@@ -89,25 +89,6 @@ final class ManagementApi {
         return new Response(response.statusCode(), response.body());
     }
 
-    /** {@code value} as a JSON string literal. */
-    static String json(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
-    }
-
     @Override
     public String toString() {
         return "ManagementApi[" + base + "]";

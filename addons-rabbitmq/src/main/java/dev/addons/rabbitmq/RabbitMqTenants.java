@@ -3,12 +3,13 @@ package dev.addons.rabbitmq;
 import static dev.addons.api.spi.Urls.encode;
 
 import dev.addons.api.ProvisioningException;
-import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.Redaction;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ final class RabbitMqTenants {
             try {
                 expectSuccess(api.put("/api/vhosts/" + encode(name), "{}"), "PUT /api/vhosts/" + name);
                 expectSuccess(api.put("/api/users/" + encode(name),
-                        "{\"password\":" + ManagementApi.json(password) + ",\"tags\":\"\"}"), "PUT /api/users/" + name);
+                        Json.write(Map.of("password", password, "tags", ""))), "PUT /api/users/" + name);
                 expectSuccess(api.put("/api/permissions/" + encode(name) + "/" + encode(name), FULL_PERMISSIONS),
                         "PUT /api/permissions/" + name + "/" + name);
                 version = api.serverVersion().orElse("unknown");
@@ -104,7 +105,8 @@ final class RabbitMqTenants {
         return true;
     }
 
-    private static void expectSuccess(ManagementApi.Response response, String request) {
+    /** Throws a {@link ProvisioningException} quoting the answer when it is not a success. */
+    static void expectSuccess(ManagementApi.Response response, String request) {
         if (!response.isSuccess()) {
             throw new ProvisioningException(request + " answered HTTP " + response.status() + ": "
                     + response.body().strip());
@@ -124,14 +126,12 @@ final class RabbitMqTenants {
 
     /**
      * A {@link ProvisioningException} saying what failed and why, with every {@code secret}
-     * redacted. The cause is chained as it is: requests carry credentials in a header and passwords
-     * in bodies, neither of which the HTTP client or the API's answers repeat.
+     * redacted from the message and, through {@link Redaction}, from the whole cause chain: requests
+     * carry credentials in a header and passwords in bodies, which neither the HTTP client nor the
+     * API's answers are known to repeat, but an answer quoting a body would.
      */
     static ProvisioningException failure(String what, Exception failure, String... secrets) {
-        String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
-        for (String secret : secrets) {
-            reason = reason.replace(secret, Variable.REDACTED);
-        }
-        return new ProvisioningException(what + " failed: " + reason, failure);
+        Redaction redaction = Redaction.of(secrets);
+        return new ProvisioningException(what + " failed: " + redaction.reason(failure), redaction.redact(failure));
     }
 }

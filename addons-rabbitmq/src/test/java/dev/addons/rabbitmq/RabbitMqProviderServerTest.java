@@ -2,6 +2,7 @@ package dev.addons.rabbitmq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Channel;
@@ -11,6 +12,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.testkit.ProviderServer;
@@ -85,6 +87,26 @@ class RabbitMqProviderServerTest {
     void deprovisionTenants() {
         tenants.forEach(tenant -> provider.deprovision(request(tenant), Binding.of(), server.access()));
         tenants.clear();
+    }
+
+    @Test
+    void anAnswerQuotingASecretLeavesItInNoPartOfTheFailure() throws Exception {
+        String secret = Secrets.random(32);
+        ManagementApi api = ManagementApi.of(server.access(), java.time.Duration.ofSeconds(30));
+        ManagementApi.Response answer = api.put("/api/policies/%2F/addons-redaction-check",
+                Json.write(Map.of("pattern", "^nothing$", "definition", Map.of(secret, 1))));
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body()).as("the node quotes what it refused").contains(secret);
+        Exception refused = catchThrowableOfType(() -> RabbitMqTenants.expectSuccess(answer, "PUT /api/policies"),
+                dev.addons.api.ProvisioningException.class);
+
+        dev.addons.api.ProvisioningException failure = RabbitMqTenants.failure("Restoring", refused, secret);
+
+        assertThat(failure.getMessage()).startsWith("Restoring failed: PUT /api/policies answered HTTP 400: ")
+                .doesNotContain(secret);
+        java.io.StringWriter trace = new java.io.StringWriter();
+        failure.printStackTrace(new java.io.PrintWriter(trace));
+        assertThat(trace.toString()).doesNotContain(secret).contains("<redacted>");
     }
 
     @Test

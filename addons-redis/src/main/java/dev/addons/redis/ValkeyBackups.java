@@ -2,6 +2,7 @@ package dev.addons.redis;
 
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.UnsupportedOperationAddonException;
+import dev.addons.api.spi.Redaction;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
@@ -69,7 +70,8 @@ final class ValkeyBackups {
             out.write(header);
             copy(in, out, length - HEADER_LENGTH);
         } catch (IOException e) {
-            throw new ProvisioningException(what + " failed: " + e.getMessage(), e);
+            Redaction redaction = Redaction.of(server.adminPassword());
+            throw new ProvisioningException(what + " failed: " + redaction.reason(e), redaction.redact(e));
         }
         LOG.info("{} - Backed up an RDB snapshot ({}, {} bytes) in {} ms", request.addonId(), version, length,
                 (System.nanoTime() - begin) / 1_000_000);
@@ -96,13 +98,15 @@ final class ValkeyBackups {
             }
             tools.replaceDataFile(file, new SequenceInputStream(new ByteArrayInputStream(header), in));
         } catch (IOException e) {
+            Redaction redaction = Redaction.of(server.adminPassword());
             throw new ProvisioningException(what + " failed before the server was stopped; its data is as it was: "
-                    + e.getMessage(), e);
+                    + redaction.reason(e), redaction.redact(e));
         } catch (ProvisioningException e) {
             if (e.getMessage().startsWith(what)) {
                 throw e;
             }
-            throw new ProvisioningException(what + " failed: " + e.getMessage(), e);
+            Redaction redaction = Redaction.of(server.adminPassword());
+            throw new ProvisioningException(what + " failed: " + redaction.reason(e), redaction.redact(e));
         }
         LOG.info("{} - Restored an RDB snapshot ({}) in {} ms{}", request.addonId(), version,
                 (System.nanoTime() - begin) / 1_000_000, loaded(server));
@@ -113,8 +117,9 @@ final class ValkeyBackups {
         try (RespConnection connection = ValkeyAdmin.connect(server, TIMEOUT)) {
             return keyCounts(connection.callForString("INFO", "keyspace"));
         } catch (IOException e) {
+            Redaction redaction = Redaction.of(server.adminPassword());
             throw new ProvisioningException("Counting the keys of " + request.addonId() + " (Valkey on "
-                    + server.endpoint() + ") failed: " + e.getMessage(), e);
+                    + server.endpoint() + ") failed: " + redaction.reason(e), redaction.redact(e));
         }
     }
 
@@ -173,7 +178,7 @@ final class ValkeyBackups {
                     .matcher(connection.callForString("INFO", "persistence"));
             return keys.find() ? "; the server loaded " + keys.group(1) + " keys" : "";
         } catch (IOException e) {
-            return "; the server answers elsewhere now (" + e.getMessage() + ")";
+            return "; the server answers elsewhere now (" + Redaction.of(server.adminPassword()).reason(e) + ")";
         }
     }
 

@@ -10,6 +10,7 @@ import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerFile;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.Redaction;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
@@ -124,8 +125,9 @@ public final class ValkeyProvider implements AddonProvider {
         try {
             info = ValkeyAdmin.serverInfo(server);
         } catch (IOException e) {
+            Redaction redaction = Redaction.of(server.adminPassword());
             throw new ProvisioningException("Provisioning Valkey for '" + request.tenant() + "' on "
-                    + server.endpoint() + " failed: " + e.getMessage(), e);
+                    + server.endpoint() + " failed: " + redaction.reason(e), redaction.redact(e));
         }
         LOG.info("{} - Provisioned the default user of {} {} on {}", request.tenant(), info.server(), info.version(),
                 server.endpoint());

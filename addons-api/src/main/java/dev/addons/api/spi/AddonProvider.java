@@ -18,9 +18,11 @@ import java.util.Set;
  *
  * <p>Providers are found with {@link java.util.ServiceLoader}: each engine module lists its
  * implementation in {@code META-INF/services/dev.addons.api.spi.AddonProvider}. They must have a
- * public no-arg constructor that does no I/O, hold no state, and be safe to call from many
+ * public no-arg constructor that does no I/O, hold no state but what they keep to save work
+ * (PostgreSQL keeps its admin connections open between tenants), and be safe to call from many
  * threads at once. Everything an addon needs to be found again (passwords, names) lives in the
- * {@link Binding} it returns, which addons stores owner-only.
+ * {@link Binding} it returns, which addons stores owner-only. Each {@code Addons} instance loads
+ * providers of its own and {@linkplain #close() closes} them when it closes.
  *
  * <p>The lifecycle, as driven by addons:
  * <ol>
@@ -33,7 +35,7 @@ import java.util.Set;
  *       runtime stops a dedicated server and deletes its data.</li>
  * </ol>
  */
-public interface AddonProvider {
+public interface AddonProvider extends AutoCloseable {
 
     /** The name used in app files and on the command line, e.g. {@code postgresql}. */
     String name();
@@ -262,5 +264,18 @@ public interface AddonProvider {
     default Binding provisionCopy(TenantRequest request, TenantRequest source, Binding sourceBinding,
             ServerAccess server) {
         throw new UnsupportedOperationAddonException("not supported: " + name() + " cannot copy a tenant");
+    }
+
+    /**
+     * Releases what this provider keeps between calls (PostgreSQL: its idle admin connections and
+     * the thread that closes them), returning once they are released. Called once, by the
+     * {@code Addons} instance that loaded the provider, when that instance closes; servers keep
+     * running. Calls after it still work, without keeping anything. Throws nothing. Default:
+     * nothing to release.
+     *
+     * @since 0.3
+     */
+    @Override
+    default void close() {
     }
 }

@@ -19,11 +19,13 @@ public interface ProcessContext {
      * Which of the recipe's {@linkplain ProcessRecipe#candidates() candidate} distributions this
      * server runs from: its {@code binaries}, or one of its {@code alternatives}.
      *
-     * @throws UnsupportedOperationException when this context does not tell (a test double)
+     * @throws dev.addons.api.UnsupportedOperationAddonException when this context does not tell
+     *         (a test double)
      * @since 0.1
      */
     default BinaryDistribution distribution() {
-        throw new UnsupportedOperationException(getClass().getName() + " does not tell its distribution");
+        throw new dev.addons.api.UnsupportedOperationAddonException("not supported: the process context "
+                + getClass().getName() + " does not tell which distribution the server runs from");
     }
 
     /** The server's data directory: empty before initialization, owned by the engine's user. */
@@ -60,10 +62,13 @@ public interface ProcessContext {
      * input instead of none: for a tool that reads its statements there, such as PostgreSQL's
      * single-user mode. {@code input} may hold secrets: it is written to the command's input only.
      *
-     * @throws UnsupportedOperationException when this context cannot feed input (a test double)
+     * @throws dev.addons.api.UnsupportedOperationAddonException when this context cannot feed
+     *         input (a test double)
      * @since 0.2
      */
     default void run(List<String> command, String input) throws IOException, InterruptedException {
-        throw new UnsupportedOperationException(getClass().getName() + " does not feed input to commands");
+        throw new dev.addons.api.UnsupportedOperationAddonException("not supported: the process context "
+                + getClass().getName() + " does not feed standard input to commands (asked to run "
+                + (command.isEmpty() ? "nothing" : command.get(0)) + ")");
     }
 }

@@ -6,6 +6,7 @@ import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.Redaction;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
@@ -131,7 +132,7 @@ public final class ExternalServers {
             definition.readiness().check(access);
         } catch (Exception e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName()
-                    : e.getMessage().replace(parsed.adminPassword(), "***");
+                    : Redaction.of(parsed.adminPassword()).redact(e.getMessage());
             // The cause is not chained: a driver's exception may carry the password in its state.
             throw new ProvisioningException("External server '" + name + "': no " + provider.name()
                     + " server accepted user " + parsed.adminUser() + " at " + parsed.endpoint() + ": "

@@ -3,13 +3,13 @@ package dev.addons.core.internal;
 import dev.addons.api.Endpoint;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The URL an external server is registered with, e.g.
@@ -29,16 +29,14 @@ record ExternalUrl(Endpoint endpoint, String adminUser, String adminPassword, bo
     /** The queries that ask for verified TLS, as the URL may spell them. */
     static final String TLS_QUERIES = "sslmode=verify-full (PostgreSQL) or sslMode=VERIFY_IDENTITY (MySQL)";
 
-    private static final Pattern PASSWORD = Pattern.compile("^([^:/?#]+://[^:@/?#]*:)[^@]*@");
-
     @Override
     public String toString() {
         return "ExternalUrl[" + endpoint + ", adminUser=" + adminUser + ", adminPassword=<redacted>]";
     }
 
-    /** {@code url} with the password between {@code user:} and {@code @} replaced by {@code ***}. */
+    /** {@code url} with its password replaced by {@code ***} ({@link Redaction#url}). */
     static String redact(String url) {
-        return PASSWORD.matcher(url).replaceFirst("$1***@");
+        return Redaction.url(url);
     }
 
     /** Parses {@code url} for {@code provider}, whose usual port is {@code defaultPort}. */

@@ -14,6 +14,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +22,13 @@ import org.slf4j.LoggerFactory;
  * The addon providers found with {@link ServiceLoader} on a class loader, by name and alias.
  * Built-in and third-party providers come through the same services file. A provider that fails
  * to load is reported and skipped; two providers claiming one name is an error naming both.
- * Immutable and thread-safe; cached per class loader.
+ * What the services files list is read once per class loader; each registry holds instances of
+ * its own, which {@link #close()} closes. Thread-safe.
  */
-public final class ProviderRegistry {
+public final class ProviderRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
-    private static final Map<ClassLoader, ProviderRegistry> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<ClassLoader, List<ServiceLoader.Provider<AddonProvider>>> FOUND =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     /** Which artifact provides which addon, for the hint in "not found" messages. */
     private static final Map<String, String> ARTIFACTS = Map.of(
@@ -37,6 +40,7 @@ public final class ProviderRegistry {
 
     private final Map<String, AddonProvider> byName;
     private final Map<String, AddonProvider> byAlias;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     ProviderRegistry(List<AddonProvider> providers) {
         Map<String, AddonProvider> names = new TreeMap<>();
@@ -56,15 +60,36 @@ public final class ProviderRegistry {
         this.byAlias = Collections.unmodifiableMap(aliases);
     }
 
-    /** The registry of {@code classLoader}'s providers, loaded once. */
-    public static ProviderRegistry forClassLoader(ClassLoader classLoader) {
-        synchronized (CACHE) {
-            return CACHE.computeIfAbsent(classLoader, cl -> new ProviderRegistry(load(cl)));
+    /**
+     * A registry of new instances of {@code classLoader}'s providers, whose services files are
+     * read once per class loader. Close it to close them.
+     */
+    public static ProviderRegistry load(ClassLoader classLoader) {
+        List<AddonProvider> instances = new ArrayList<>();
+        for (ServiceLoader.Provider<AddonProvider> provider : found(classLoader)) {
+            try {
+                instances.add(provider.get());
+            } catch (ServiceConfigurationError e) {
+                LOG.warn("Skipping an addon provider that failed to load: {}", e.getMessage());
+            }
+        }
+        try {
+            return new ProviderRegistry(instances);
+        } catch (RuntimeException e) {
+            closeAll(instances, e);
+            throw e;
         }
     }
 
-    private static List<AddonProvider> load(ClassLoader classLoader) {
-        List<AddonProvider> found = new ArrayList<>();
+    /** The providers {@code classLoader}'s services files list, found once. */
+    static List<ServiceLoader.Provider<AddonProvider>> found(ClassLoader classLoader) {
+        synchronized (FOUND) {
+            return FOUND.computeIfAbsent(classLoader, ProviderRegistry::find);
+        }
+    }
+
+    private static List<ServiceLoader.Provider<AddonProvider>> find(ClassLoader classLoader) {
+        List<ServiceLoader.Provider<AddonProvider>> found = new ArrayList<>();
         Iterator<ServiceLoader.Provider<AddonProvider>> it =
                 ServiceLoader.load(AddonProvider.class, classLoader).stream().iterator();
         while (true) {
@@ -72,12 +97,12 @@ public final class ProviderRegistry {
                 if (!it.hasNext()) {
                     break;
                 }
-                found.add(it.next().get());
+                found.add(it.next());
             } catch (ServiceConfigurationError e) {
                 LOG.warn("Skipping an addon provider that failed to load: {}", e.getMessage());
             }
         }
-        return found;
+        return List.copyOf(found);
     }
 
     private static void claim(Map<String, AddonProvider> map, String key, AddonProvider provider) {
@@ -90,6 +115,37 @@ public final class ProviderRegistry {
     private static AddonException clash(String name, AddonProvider a, AddonProvider b) {
         return new AddonException("Two addon providers claim the name '" + name + "': "
                 + a.getClass().getName() + " and " + b.getClass().getName() + ". Remove one of their jars.");
+    }
+
+    /**
+     * Closes every provider once, in the reverse of their order by name, carrying on past a
+     * provider whose close fails: the first failure is thrown at the end, the others suppressed
+     * in it. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        RuntimeException failure = closeAll(new ArrayList<>(byName.values()), null);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException closeAll(List<AddonProvider> providers, RuntimeException failure) {
+        for (int i = providers.size() - 1; i >= 0; i--) {
+            try {
+                providers.get(i).close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        return failure;
     }
 
     /** All providers, by name. */

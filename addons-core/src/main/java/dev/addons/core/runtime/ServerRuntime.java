@@ -111,7 +111,6 @@ public interface ServerRuntime extends AutoCloseable {
      * network. The new server listens on the same port where that port is still free. Throws
      * {@link dev.addons.api.ProvisioningException} when it cannot; the data is kept either way.
      *
-     * @param definition the server's definition, as at its start (same admin password)
      * <p>This is also how a server that was {@linkplain #stop stopped}, or that died, is started
      * again on its data.
      *
@@ -121,7 +120,7 @@ public interface ServerRuntime extends AutoCloseable {
      * @since 0.1.0
      */
     default RunningServer restart(RunningServer server, ServerDefinition definition, ProgressListener progress) {
-        throw new UnsupportedOperationAddonException("the " + name() + " runtime cannot restart servers");
+        throw new UnsupportedOperationAddonException("not supported: the " + name() + " runtime cannot restart servers");
     }
 
     /**
@@ -133,7 +132,7 @@ public interface ServerRuntime extends AutoCloseable {
      * @since 0.1.0
      */
     default void stop(RunningServer server) {
-        throw new UnsupportedOperationAddonException("the " + name() + " runtime cannot stop servers");
+        throw new UnsupportedOperationAddonException("not supported: the " + name() + " runtime cannot stop servers");
     }
 
     /**
@@ -178,7 +177,7 @@ public interface ServerRuntime extends AutoCloseable {
      */
     default void exec(RunningServer server, ServerDefinition definition, List<String> command,
             Map<String, String> environment, InputStream stdin, OutputStream stdout) {
-        throw new UnsupportedOperationAddonException("the " + name() + " runtime cannot run engine tools");
+        throw new UnsupportedOperationAddonException("not supported: the " + name() + " runtime cannot run engine tools");
     }
 
     /**
@@ -195,7 +194,8 @@ public interface ServerRuntime extends AutoCloseable {
      */
     default RunningServer replaceDataFile(RunningServer server, ServerDefinition definition, String relativePath,
             InputStream content, ProgressListener progress) {
-        throw new UnsupportedOperationAddonException("the " + name() + " runtime cannot replace data files");
+        throw new UnsupportedOperationAddonException("not supported: the " + name()
+                + " runtime cannot replace data files");
     }
 
     /**
