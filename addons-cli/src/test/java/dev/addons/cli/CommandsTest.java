@@ -206,6 +206,31 @@ class CommandsTest {
     }
 
     @Test
+    void envAndRunReadTheHomesRecordsWithoutOpeningTheFacadeWhichProbesAndReconciles() {
+        AddonsFactory recordsOnly = new AddonsFactory() {
+            @Override
+            public Addons open(Path home, String runtime, StatusListener statusListener, ProgressListener progress) {
+                throw new AssertionError("the facade was opened on " + home);
+            }
+
+            @Override
+            public RecordedAddons recorded(Path home) {
+                RecordedAddons recorded = mock(RecordedAddons.class);
+                when(recorded.env("myapp", "production")).thenReturn(credentials());
+                return recorded;
+            }
+        };
+
+        Cli.Result env = Cli.run(new Main(recordsOnly), "env", "-a", "myapp");
+        Cli.Result run = Cli.run(new Main(recordsOnly), "run", "-a", "myapp", "--", "sh", "-c",
+                "test \"$PGDATABASE\" = myapp");
+
+        assertThat(env.exitCode()).as(env.toString()).isZero();
+        assertThat(env.out()).contains("PGDATABASE=myapp");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+    }
+
+    @Test
     void envAsJsonIsAnObjectInTheVariablesOrder() throws Exception {
         when(addons.env("myapp", "production")).thenReturn(credentials());
 
