@@ -2,6 +2,7 @@ package dev.addons.cli;
 
 import dev.addons.api.Credentials;
 import dev.addons.core.Addons;
+import dev.addons.core.RecordedAddons;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,17 +33,16 @@ abstract class AddonsCommand implements Callable<Integer> {
     }
 
     /**
-     * The variables of the app's addons, once they are all active when {@code wait} is given
-     * (printing their status changes on stderr); warns on stderr when there are none.
+     * The variables of the app's addons, read from the home's records (no runtime is made, nothing
+     * reconciled), once they are all active when {@code wait} is given (printing their status
+     * changes on stderr); warns on stderr when there are none.
      */
     Credentials variables(AppOptions target, Optional<Duration> wait) {
-        Credentials credentials;
-        try (Addons addons = open()) {
-            if (wait.isPresent()) {
-                addons.awaitReady(target.app, target.environment(), wait.get(), new Watcher(err(), false));
-            }
-            credentials = addons.env(target.app, target.environment());
+        RecordedAddons recorded = main.recorded();
+        if (wait.isPresent()) {
+            recorded.awaitReady(target.app, target.environment(), wait.get(), new Watcher(err(), false));
         }
+        Credentials credentials = recorded.env(target.app, target.environment());
         if (credentials.variables().isEmpty()) {
             err().println("addons: warning: " + target.app + " has no addons in " + target.environment());
         }

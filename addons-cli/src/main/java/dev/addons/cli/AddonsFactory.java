@@ -2,10 +2,14 @@ package dev.addons.cli;
 
 import dev.addons.api.StatusListener;
 import dev.addons.core.Addons;
+import dev.addons.core.RecordedAddons;
 import dev.addons.core.runtime.ProgressListener;
 import java.nio.file.Path;
 
-/** Opens the {@link Addons} facade the commands work on; the real one unless a test swaps it. */
+/**
+ * Opens the {@link Addons} facade the commands work on, and the {@link RecordedAddons} that
+ * {@code env} and {@code run} read variables from; the real ones unless a test swaps them.
+ */
 @FunctionalInterface
 interface AddonsFactory {
     /** The facade over {@link Addons#builder()}. */
@@ -19,4 +23,9 @@ interface AddonsFactory {
             .build();
 
     Addons open(Path home, String runtime, StatusListener listener, ProgressListener progress);
+
+    /** The records of {@code home}, read without a runtime, a Docker-API probe or a reconcile. */
+    default RecordedAddons recorded(Path home) {
+        return RecordedAddons.open(home);
+    }
 }

@@ -2,7 +2,7 @@ package dev.addons.cli;
 
 import dev.addons.api.AddonRecord;
 import dev.addons.api.Credentials;
-import dev.addons.core.Addons;
+import dev.addons.core.RecordedAddons;
 import dev.addons.core.ServiceBindingDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,7 +22,8 @@ import picocli.CommandLine.ParameterException;
  * -o DIR} each addon's credentials are written as a servicebinding.io directory instead
  * ({@code DIR/<addon>/type}, {@code host}, {@code password}...), owner-only, and only the paths
  * and entry names are printed. With {@code --wait[=DURATION]} it first waits until every addon of
- * the app is active.
+ * the app is active. Everything is read from the home's records: no runtime is made (no Docker-API
+ * probe) and nothing is reconciled.
  */
 @Command(name = "env", description = "Print the variables an app's active addons hand over."
         + " Sensitive values are shown as <redacted> unless --reveal is given.")
@@ -76,31 +77,30 @@ final class EnvCommand extends AddonsCommand {
         }
         ServiceBindingDirectory directory = bindingDirectory();
         Map<String, Map<String, Object>> written = new LinkedHashMap<>();
-        try (Addons addons = open()) {
-            waitOption.duration().ifPresent(wait -> addons.awaitReady(target.app, target.environment(), wait,
-                    new Watcher(err(), false)));
-            List<AddonRecord> records = addons.list(target.app, target.environment());
-            if (records.isEmpty()) {
-                err().println("addons: warning: " + target.app + " has no addons in " + target.environment());
+        RecordedAddons recorded = main.recorded();
+        waitOption.duration().ifPresent(wait -> recorded.awaitReady(target.app, target.environment(), wait,
+                new Watcher(err(), false)));
+        List<AddonRecord> records = recorded.list(target.app, target.environment());
+        if (records.isEmpty()) {
+            err().println("addons: warning: " + target.app + " has no addons in " + target.environment());
+        }
+        for (AddonRecord record : records) {
+            Credentials credentials = recorded.credentials(target.app, target.environment(), record.addon());
+            if (credentials.serviceBinding().isEmpty()) {
+                err().println("addons: warning: " + record.addon() + " defines no service binding; skipped");
+                continue;
             }
-            for (AddonRecord record : records) {
-                Credentials credentials = addons.credentials(target.app, target.environment(), record.addon());
-                if (credentials.serviceBinding().isEmpty()) {
-                    err().println("addons: warning: " + record.addon() + " defines no service binding; skipped");
-                    continue;
-                }
-                Path dir;
-                try {
-                    dir = directory.write(record.addon(), credentials.serviceBinding());
-                } catch (UncheckedIOException e) {
-                    throw new ParameterException(spec.commandLine(), "-o " + output + " cannot hold bindings: "
-                            + e.getCause().getMessage());
-                }
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("path", dir.toString());
-                entry.put("entries", List.copyOf(credentials.serviceBinding().entries().keySet()));
-                written.put(record.addon(), entry);
+            Path dir;
+            try {
+                dir = directory.write(record.addon(), credentials.serviceBinding());
+            } catch (UncheckedIOException e) {
+                throw new ParameterException(spec.commandLine(), "-o " + output + " cannot hold bindings: "
+                        + e.getCause().getMessage());
             }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("path", dir.toString());
+            entry.put("entries", List.copyOf(credentials.serviceBinding().entries().keySet()));
+            written.put(record.addon(), entry);
         }
         PrintWriter out = out();
         if (main.json()) {

@@ -1,6 +1,7 @@
 package dev.addons.cli;
 
 import dev.addons.core.Addons;
+import dev.addons.core.RecordedAddons;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -100,6 +101,14 @@ public final class Main {
         }
         Watcher watcher = new Watcher(transitions, verbose);
         return factory.open(home(), runtime, watcher, watcher);
+    }
+
+    /** The chosen home's records, for commands that only read them (no runtime is made). */
+    RecordedAddons recorded() {
+        if (verbose) {
+            System.setProperty(LOG_LEVEL_PROPERTY, "info");
+        }
+        return factory.recorded(home());
     }
 
     /** The addons home: {@code --home}, else {@link dev.addons.core.Addons#defaultHome()}. */

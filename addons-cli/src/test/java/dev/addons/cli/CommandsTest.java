@@ -21,6 +21,8 @@ import dev.addons.api.StatusListener;
 import dev.addons.api.Variable;
 import dev.addons.core.Addons;
 import dev.addons.core.BackupInfo;
+import dev.addons.core.RecordedAddons;
+import dev.addons.core.runtime.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,7 +32,8 @@ import org.mockito.ArgumentCaptor;
 
 /**
  * What each command prints and returns, over a mocked facade: the seam is {@link AddonsFactory};
- * the end-to-end tests run the same commands over the real one.
+ * the end-to-end tests run the same commands over the real one. The variables {@code env} and
+ * {@code run} read from the home's records are the mocked facade's.
  */
 class CommandsTest {
     private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
@@ -39,10 +42,22 @@ class CommandsTest {
     private final Addons addons = mock(Addons.class);
     private Path openedHome;
     private StatusListener listener;
-    private final AddonsFactory factory = (home, runtime, statusListener, progress) -> {
-        openedHome = home;
-        listener = statusListener;
-        return addons;
+    private final AddonsFactory factory = new AddonsFactory() {
+        @Override
+        public Addons open(Path home, String runtime, StatusListener statusListener, ProgressListener progress) {
+            openedHome = home;
+            listener = statusListener;
+            return addons;
+        }
+
+        @Override
+        public RecordedAddons recorded(Path home) {
+            openedHome = home;
+            RecordedAddons recorded = mock(RecordedAddons.class);
+            when(recorded.env(anyString(), anyString()))
+                    .thenAnswer(call -> addons.env(call.getArgument(0), call.getArgument(1)));
+            return recorded;
+        }
     };
 
     private static AddonRecord record(Status status, String message) {
@@ -188,6 +203,31 @@ class CommandsTest {
                 "PGPASSWORD='<redacted>'", "PGDATABASE=myapp");
         assertThat(revealed.out()).contains("DATABASE_URL=postgres://myapp:" + SECRET + "@127.0.0.1:5432/myapp",
                 "PGPASSWORD=" + SECRET);
+    }
+
+    @Test
+    void envAndRunReadTheHomesRecordsWithoutOpeningTheFacadeWhichProbesAndReconciles() {
+        AddonsFactory recordsOnly = new AddonsFactory() {
+            @Override
+            public Addons open(Path home, String runtime, StatusListener statusListener, ProgressListener progress) {
+                throw new AssertionError("the facade was opened on " + home);
+            }
+
+            @Override
+            public RecordedAddons recorded(Path home) {
+                RecordedAddons recorded = mock(RecordedAddons.class);
+                when(recorded.env("myapp", "production")).thenReturn(credentials());
+                return recorded;
+            }
+        };
+
+        Cli.Result env = Cli.run(new Main(recordsOnly), "env", "-a", "myapp");
+        Cli.Result run = Cli.run(new Main(recordsOnly), "run", "-a", "myapp", "--", "sh", "-c",
+                "test \"$PGDATABASE\" = myapp");
+
+        assertThat(env.exitCode()).as(env.toString()).isZero();
+        assertThat(env.out()).contains("PGDATABASE=myapp");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
     }
 
     @Test

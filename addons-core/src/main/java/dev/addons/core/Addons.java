@@ -7,7 +7,6 @@ import dev.addons.api.Credentials;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.StatusListener;
-import dev.addons.api.Variable;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.ServerRequest;
@@ -68,6 +67,7 @@ public final class Addons implements AutoCloseable {
     private final ProviderRegistry registry;
     private final Runtimes runtimes;
     private final StateStore store;
+    private final RecordedAddons recorded;
     private final Listeners listeners;
     private final AddonLifecycle lifecycle;
     private final Backups backups;
@@ -87,6 +87,7 @@ public final class Addons implements AutoCloseable {
         this.registry = ProviderRegistry.load(builder.classLoader);
         this.store = new StateStore(home);
         store.requireReadable(); // A home of a newer addons is refused before anything runs in it.
+        this.recorded = new RecordedAddons(home, store, registry);
         this.runtimes = Runtimes.open(new RuntimeContext(home, builder.cache, builder.runtimeSettings), builder.runtime,
                 builder.customRuntime);
         this.listeners = new Listeners();
@@ -167,6 +168,15 @@ public final class Addons implements AutoCloseable {
      */
     public String runtimeReason() {
         return runtimes.reason();
+    }
+
+    /**
+     * The addon providers this instance found, and what they declare of their variables.
+     *
+     * @since 0.3
+     */
+    public AddonProviders providers() {
+        return new AddonProviders(registry);
     }
 
     /** Every addon that can be created, with versions and their availability on the runtime. */
@@ -267,34 +277,12 @@ public final class Addons implements AutoCloseable {
      * rather than hand over an incomplete set.
      */
     public Credentials env(String app, String environment) {
-        String checkedApp = checkApp(app);
-        String checkedEnvironment = checkEnvironment(environment);
-        Map<String, String> setBy = new LinkedHashMap<>();
-        List<Variable> all = new ArrayList<>();
-        for (AddonState state : store.addons()) {
-            AddonRecord r = state.record();
-            if (r.app().equals(checkedApp) && r.environment().equals(checkedEnvironment)) {
-                for (Variable variable : lifecycle.credentials(state).variables()) {
-                    String first = setBy.putIfAbsent(variable.name(), r.addon());
-                    if (first == null) {
-                        all.add(variable);
-                    } else {
-                        LOG.debug("{}/{} - {} of {} is shadowed by {}'s", checkedApp, checkedEnvironment,
-                                variable.name(), r.addon(), first);
-                    }
-                }
-            }
-        }
-        return new Credentials(all);
+        return recorded.env(app, environment);
     }
 
     /** The variables of one ACTIVE addon. */
     public Credentials credentials(String app, String environment, String addon) {
-        String name = registry.require(addon).name();
-        AddonState state = store.find(checkApp(app), checkEnvironment(environment), name).orElseThrow(() ->
-                new dev.addons.api.AddonNotFoundException("App '" + app + "' has no addon '" + name + "' in "
-                        + environment));
-        return lifecycle.credentials(state);
+        return recorded.credentials(app, environment, addon);
     }
 
     /**
@@ -584,13 +572,7 @@ public final class Addons implements AutoCloseable {
      * @since 0.1.0
      */
     public List<AddonRecord> awaitReady(String app, String environment, Duration timeout, StatusListener seen) {
-        Objects.requireNonNull(timeout, "timeout == null");
-        Objects.requireNonNull(seen, "seen == null");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout < 0: " + timeout);
-        }
-        return dev.addons.core.internal.ReadyWait.await(store, checkApp(app), checkEnvironment(environment), timeout,
-                seen);
+        return recorded.awaitReady(app, environment, timeout, seen);
     }
 
     /** Adds a listener for status transitions made by this instance; close the result to remove it. */
@@ -946,11 +928,11 @@ public final class Addons implements AutoCloseable {
     }
 
     private static String checkApp(String app) {
-        return Names.app("app name", app);
+        return RecordedAddons.checkApp(app);
     }
 
     private static String checkEnvironment(String environment) {
-        return Names.environment("environment", environment == null ? DEFAULT_ENVIRONMENT : environment);
+        return RecordedAddons.checkEnvironment(environment);
     }
 
     /**
@@ -958,7 +940,12 @@ public final class Addons implements AutoCloseable {
      * (where the unprivileged user engines run as can pass through), else {@code ~/.addons}.
      */
     public static Path defaultHome() {
-        String env = System.getenv("ADDONS_HOME");
+        return defaultHome(System.getenv());
+    }
+
+    /** {@link #defaultHome()} for a process whose environment is {@code processEnvironment}. */
+    static Path defaultHome(Map<String, String> processEnvironment) {
+        String env = processEnvironment.get("ADDONS_HOME");
         if (env != null && !env.isBlank()) {
             return Path.of(env);
         }

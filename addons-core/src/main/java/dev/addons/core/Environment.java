@@ -3,11 +3,14 @@ package dev.addons.core;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.addons.api.AddonException;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.JdbcUrl;
 import dev.addons.core.internal.DatabaseUrls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,17 +24,18 @@ import javax.sql.DataSource;
  * in different environments. Immutable and thread-safe.
  *
  * <p>{@link #current()} takes the values from the process environment when a platform injected
- * them (as {@code addons run} does), otherwise it resolves them from the addons home for the app
+ * them (as {@code addons run} does), otherwise it reads them from the addons home for the app
  * named by {@code ADDONS_APP} in {@code ADDONS_ENV} (default {@code production}).
  * {@link #current(Duration)} first waits while those addons are {@code pending} or
  * {@code provisioning}, so a program started next to a deploy is held until its addons are
- * active, as {@code addons run --wait} holds its command.
+ * active, as {@code addons run --wait} holds its command. Reading the home is cheap: only its
+ * records are read ({@link RecordedAddons}), no runtime is probed and nothing is reconciled.
+ *
+ * <p>Which variables are addons' is what the providers on the class path declare
+ * ({@link AddonProviders}): a process environment holding one of their
+ * {@linkplain dev.addons.api.spi.AddonVariables#markers() markers} was injected.
  */
 public final class Environment {
-    /** Variables whose presence in the process environment means a platform injected addons. */
-    private static final Set<String> INJECTED_MARKERS = Set.of("DATABASE_URL", "PGHOST", "REDIS_URL", "VALKEY_URL",
-            "RABBITMQ_URL", "MEMCACHE_URL", "MYSQL_HOST");
-
     private final String name;
     private final Map<String, String> variables;
     private final String source;
@@ -42,18 +46,9 @@ public final class Environment {
         this.source = source;
     }
 
-    /** The environment of this process: injected variables, or resolved from the addons home. */
+    /** The environment of this process: injected variables, or read from the addons home. */
     public static Environment current() {
-        Map<String, String> process = System.getenv();
-        String environment = process.getOrDefault("ADDONS_ENV", Addons.DEFAULT_ENVIRONMENT);
-        String app = process.get("ADDONS_APP");
-        boolean injected = INJECTED_MARKERS.stream().anyMatch(process::containsKey);
-        if (injected || app == null || app.isBlank()) {
-            return new Environment(environment, process, "the process environment");
-        }
-        try (Addons addons = Addons.builder().build()) {
-            return resolve(addons, app, environment);
-        }
+        return current(System.getenv(), null);
     }
 
     /**
@@ -66,17 +61,27 @@ public final class Environment {
      * @since 0.1.0
      */
     public static Environment current(Duration wait) {
-        Objects.requireNonNull(wait, "wait == null");
-        Map<String, String> process = System.getenv();
+        return current(System.getenv(), Objects.requireNonNull(wait, "wait == null"));
+    }
+
+    /**
+     * The environment of a process whose variables are {@code process}: those variables when they
+     * hold an injected addon's or name no app, else the app's read from the addons home's
+     * records, after waiting up to {@code wait} (unless {@code null}) for its addons to be ready.
+     */
+    static Environment current(Map<String, String> process, Duration wait) {
         String environment = process.getOrDefault("ADDONS_ENV", Addons.DEFAULT_ENVIRONMENT);
         String app = process.get("ADDONS_APP");
-        boolean injected = INJECTED_MARKERS.stream().anyMatch(process::containsKey);
+        boolean injected = AddonProviders.found().injectionMarkers().stream().anyMatch(process::containsKey);
         if (injected || app == null || app.isBlank()) {
             return new Environment(environment, process, "the process environment");
         }
-        try (Addons addons = Addons.builder().build()) {
-            return resolve(addons, app, environment, wait);
+        RecordedAddons recorded = RecordedAddons.open(Addons.defaultHome(process));
+        if (wait != null) {
+            recorded.awaitReady(app, environment, wait, (record, from) -> { });
         }
+        return new Environment(environment, recorded.env(app, environment).toMap(),
+                "app '" + app + "' in addons home " + recorded.home());
     }
 
     /**
@@ -115,11 +120,11 @@ public final class Environment {
     public String require(String variable) {
         String value = variables.get(variable);
         if (value == null) {
+            AddonProviders providers = AddonProviders.found();
             Set<String> known = new TreeSet<>(variables.keySet());
-            known.retainAll(addonVariables(known));
+            known.retainAll(providers.variableNames());
             throw new AddonException("Variable " + variable + " is not set in environment '" + name + "' (read from "
-                    + source + "). Addon variables present: " + known
-                    + ". Add the addon that provides it, e.g. addons create postgresql -a APP --env " + name);
+                    + source + "). Addon variables present: " + known + ". " + howToAdd(providers, variable));
         }
         return value;
     }
@@ -130,11 +135,23 @@ public final class Environment {
     }
 
     /**
-     * A HikariCP pool built from {@code DATABASE_URL}; close it when done. The JDBC driver of the
-     * database (e.g. {@code org.postgresql:postgresql}) must be on the class path.
+     * A HikariCP pool built from a SQL addon's URL ({@code DATABASE_URL}: the variable its
+     * provider's {@link JdbcUrl} names); close it when done. The JDBC driver of the database (e.g.
+     * {@code org.postgresql:postgresql}) must be on the class path. Throws an
+     * {@link AddonException} when the variable is missing or no SQL addon's provider is on the
+     * class path.
      */
     public DataSource dataSource() {
-        DatabaseUrls.Jdbc jdbc = DatabaseUrls.toJdbc("DATABASE_URL", require("DATABASE_URL"));
+        List<JdbcUrl> declared = AddonProviders.found().jdbcUrls();
+        if (declared.isEmpty()) {
+            throw new AddonException("No SQL addon's provider is on the class path (none of "
+                    + AddonProviders.found().all().stream().map(AddonProvider::name).toList()
+                    + " declares a JDBC URL): add the module of the SQL addon whose variables environment '" + name
+                    + "' holds");
+        }
+        String variable = declared.stream().map(JdbcUrl::variable).filter(variables::containsKey).findFirst()
+                .orElse(declared.get(0).variable());
+        DatabaseUrls.Jdbc jdbc = DatabaseUrls.toJdbc(variable, require(variable), declared);
         HikariConfig config = new HikariConfig();
         config.setPoolName("addons-" + name);
         config.setJdbcUrl(jdbc.jdbcUrl());
@@ -144,15 +161,20 @@ public final class Environment {
         return new HikariDataSource(config);
     }
 
-    private static Set<String> addonVariables(Set<String> names) {
-        Set<String> out = new TreeSet<>();
-        for (String n : names) {
-            if (n.startsWith("PG") || n.startsWith("MYSQL_") || n.startsWith("REDIS_") || n.startsWith("VALKEY_")
-                    || n.startsWith("RABBITMQ_") || n.startsWith("MEMCACHE_") || n.equals("DATABASE_URL")) {
-                out.add(n);
-            }
+    /** Which addon to create for {@code variable}: the one whose provider declares it, else an example. */
+    private String howToAdd(AddonProviders providers, String variable) {
+        String command = " -a APP --env " + name;
+        List<String> declaring = providers.declaring(variable).stream().map(AddonProvider::name).toList();
+        if (declaring.size() == 1) {
+            return "Add the addon that provides it: addons create " + declaring.get(0) + command;
         }
-        return out;
+        if (declaring.size() > 1) {
+            return "Add an addon that provides it (" + String.join(" or ", declaring) + "), e.g. addons create "
+                    + declaring.get(0) + command;
+        }
+        List<AddonProvider> all = providers.all();
+        return all.isEmpty() ? "No addon provider is on the class path: add the module of the addon that provides it"
+                : "Add the addon that provides it, e.g. addons create " + all.get(0).name() + command;
     }
 
     @Override

@@ -32,6 +32,12 @@ public class FakeCacheProvider extends FakeProvider {
         return java.util.OptionalInt.empty();
     }
 
+    /** Declares nothing of its variables, as a provider written before declarations may. */
+    @Override
+    public Optional<dev.addons.api.spi.AddonVariables> variables() {
+        return Optional.empty();
+    }
+
     @Override
     public Optional<String> backupUnsupportedReason() {
         return Optional.of("not supported: fakecache is a cache");

@@ -6,6 +6,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variable;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.AddonVariables;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
@@ -127,6 +128,11 @@ public class FakeProvider implements AddonProvider {
                         + "@" + endpoint),
                 Variable.plain("FAKE_USER", binding.require("user")),
                 Variable.plain("FAKE_PORT", Integer.toString(endpoint.port())));
+    }
+
+    @Override
+    public Optional<AddonVariables> variables() {
+        return Optional.of(AddonVariables.of("FAKE_URL", List.of("FAKE_URL", "FAKE_USER", "FAKE_PORT")));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Credentials;
 import dev.addons.api.InvalidSpecException;
+import dev.addons.api.spi.AddonProvider;
 import dev.addons.core.Addons;
 import dev.addons.core.Environment;
 import java.util.ArrayList;
@@ -45,7 +46,8 @@ final class AddonSet implements AutoCloseable {
         this.records = List.copyOf(records);
         this.credentials = addons.env(app, ENVIRONMENT);
         this.environment = Environment.resolve(addons, app, ENVIRONMENT);
-        this.properties = declaration.frameworkProperties() ? FrameworkProperties.set(credentials) : null;
+        this.properties = declaration.frameworkProperties()
+                ? FrameworkProperties.set(FrameworkProperties.of(addons, app, ENVIRONMENT, this.records)) : null;
     }
 
     /**
@@ -102,6 +104,16 @@ final class AddonSet implements AutoCloseable {
 
     List<AddonRecord> records() {
         return records;
+    }
+
+    /** The set's SQL addons (whose providers declare a JDBC URL), in declaration order. */
+    List<String> sqlAddons() {
+        return records.stream().map(AddonRecord::addon).filter(a -> Templates.isSql(addons, a)).toList();
+    }
+
+    /** The SQL addons that can be declared here, by name. */
+    List<String> sqlAddonsAvailable() {
+        return addons.providers().sql().stream().map(AddonProvider::name).toList();
     }
 
     Credentials credentials() {

@@ -1,15 +1,18 @@
 package dev.addons.junit;
 
-import dev.addons.api.Credentials;
+import dev.addons.api.AddonRecord;
+import dev.addons.core.Addons;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The system properties frameworks read their connections from, set from an addon set's
- * variables while its scope is active. Spring Boot's names: {@code spring.datasource.*} from
- * PostgreSQL (else MySQL), {@code spring.data.redis.url} from Valkey, {@code spring.rabbitmq.*}
- * from RabbitMQ. Restoring puts back the values the properties had before.
+ * variables while its scope is active: Spring Boot's names, as each addon's provider maps its
+ * credentials ({@link dev.addons.api.spi.AddonProvider#springBootProperties}), e.g.
+ * {@code spring.datasource.*} from a SQL addon, {@code spring.data.redis.url} from Valkey. A
+ * property two addons of the set map keeps the value of the one declared first. Restoring puts
+ * back the values the properties had before.
  */
 final class FrameworkProperties {
     private final Map<String, String> former;
@@ -18,37 +21,21 @@ final class FrameworkProperties {
         this.former = former;
     }
 
-    /** The properties {@code credentials} give, by name. */
-    static Map<String, String> of(Credentials credentials) {
+    /** The properties {@code records} (the app's addons, in declaration order) give, by name. */
+    static Map<String, String> of(Addons addons, String app, String environment, List<AddonRecord> records) {
         Map<String, String> out = new LinkedHashMap<>();
-        Optional<String> pgHost = credentials.get("PGHOST");
-        Optional<String> mysqlHost = credentials.get("MYSQL_HOST");
-        if (pgHost.isPresent()) {
-            out.put("spring.datasource.url", "jdbc:postgresql://" + pgHost.get() + ":" + value(credentials, "PGPORT")
-                    + "/" + value(credentials, "PGDATABASE"));
-            out.put("spring.datasource.username", value(credentials, "PGUSER"));
-            out.put("spring.datasource.password", value(credentials, "PGPASSWORD"));
-        } else if (mysqlHost.isPresent()) {
-            out.put("spring.datasource.url", "jdbc:mysql://" + mysqlHost.get() + ":"
-                    + value(credentials, "MYSQL_PORT") + "/" + value(credentials, "MYSQL_DATABASE"));
-            out.put("spring.datasource.username", value(credentials, "MYSQL_USER"));
-            out.put("spring.datasource.password", value(credentials, "MYSQL_PASSWORD"));
-        }
-        credentials.get("REDIS_URL").ifPresent(url -> out.put("spring.data.redis.url", url));
-        if (credentials.get("RABBITMQ_HOST").isPresent()) {
-            out.put("spring.rabbitmq.host", value(credentials, "RABBITMQ_HOST"));
-            out.put("spring.rabbitmq.port", value(credentials, "RABBITMQ_PORT"));
-            out.put("spring.rabbitmq.username", value(credentials, "RABBITMQ_USER"));
-            out.put("spring.rabbitmq.password", value(credentials, "RABBITMQ_PASSWORD"));
-            out.put("spring.rabbitmq.virtual-host", value(credentials, "RABBITMQ_VHOST"));
+        for (AddonRecord record : records) {
+            addons.providers().require(record.addon())
+                    .springBootProperties(addons.credentials(app, environment, record.addon()))
+                    .forEach(out::putIfAbsent);
         }
         return out;
     }
 
-    /** Sets the properties {@code credentials} give, remembering their former values. */
-    static FrameworkProperties set(Credentials credentials) {
+    /** Sets {@code properties}, remembering their former values. */
+    static FrameworkProperties set(Map<String, String> properties) {
         Map<String, String> former = new LinkedHashMap<>();
-        of(credentials).forEach((name, value) -> former.put(name, System.setProperty(name, value)));
+        properties.forEach((name, value) -> former.put(name, System.setProperty(name, value)));
         return new FrameworkProperties(former);
     }
 
@@ -61,9 +48,5 @@ final class FrameworkProperties {
                 System.setProperty(name, value);
             }
         });
-    }
-
-    private static String value(Credentials credentials, String name) {
-        return credentials.get(name).orElse("");
     }
 }

@@ -1,6 +1,5 @@
 package dev.addons.junit;
 
-import dev.addons.api.AddonRecord;
 import dev.addons.api.Credentials;
 import dev.addons.core.Environment;
 import java.lang.reflect.Executable;
@@ -23,8 +22,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
  *   <li>{@link Environment}: the app's environment, as a program reads it;</li>
  *   <li>{@link Credentials} or {@code Map<String, String>}: all variables;</li>
  *   <li>{@code @AddonVariable("NAME") String}: one variable;</li>
- *   <li>{@link DataSource}: a HikariCP pool on the SQL addon's database (its JDBC driver on the
- *       test class path), one per scope, closed when the scope ends (not by the tests).</li>
+ *   <li>{@link DataSource}: a HikariCP pool on the SQL addon's database (an addon whose provider
+ *       declares a JDBC URL; its JDBC driver on the test class path), one per scope, closed when
+ *       the scope ends (not by the tests).</li>
  * </ul>
  * Misuse is reported with {@link ExtensionConfigurationException}, naming the parameter, the value
  * and what is allowed. Stateless.
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.extension.ParameterContext;
 final class Injection {
     private static final Set<Class<?>> TYPES = Set.of(Environment.class, Credentials.class, Map.class,
             DataSource.class);
-    static final Set<String> SQL_ADDONS = Set.of("postgresql", "mysql");
 
     private Injection() {
     }
@@ -86,13 +85,14 @@ final class Injection {
     }
 
     private static DataSource dataSource(ParameterContext parameter, AddonSet set) {
-        List<String> sql = set.records().stream().map(AddonRecord::addon).filter(SQL_ADDONS::contains).toList();
+        List<String> sql = set.sqlAddons();
         if (sql.size() != 1) {
             String declared = set.declaration().declaredOn().getSimpleName() + " declares "
                     + set.declaration().describe();
+            List<String> available = set.sqlAddonsAvailable();
             throw new ExtensionConfigurationException(describe(parameter) + " cannot be injected: a DataSource needs"
-                    + (sql.isEmpty() ? " a SQL addon (" + String.join(" or ", new TreeSet<>(SQL_ADDONS)) + "), and "
-                            + declared
+                    + (sql.isEmpty() ? " a SQL addon (" + (available.isEmpty() ? "none is on the class path"
+                            : String.join(" or ", available)) + "), and " + declared
                             : " exactly one SQL addon, and " + declared
                             + "; inject @AddonVariable(\"DATABASE_URL\") or Credentials instead"));
         }

@@ -1,10 +1,10 @@
 package dev.addons.junit;
 
 import dev.addons.api.AddonException;
-import dev.addons.api.AddonNotFoundException;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.UnsupportedOperationAddonException;
+import dev.addons.api.spi.AddonProvider;
 import dev.addons.core.Addons;
 import java.util.List;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -18,11 +18,15 @@ final class Templates {
 
     /** Whether {@code spec} names a SQL addon; an unknown one is not (its creation reports it). */
     static boolean isSql(Addons addons, AddonSpec spec) {
-        try {
-            return Injection.SQL_ADDONS.contains(addons.info(spec.addon()).name());
-        } catch (AddonNotFoundException e) {
-            return false;
-        }
+        return isSql(addons, spec.addon());
+    }
+
+    /**
+     * Whether {@code addon} (a name or alias) is a SQL addon: its provider declares a JDBC URL.
+     * An unknown one is not.
+     */
+    static boolean isSql(Addons addons, String addon) {
+        return addons.providers().find(addon).flatMap(AddonProvider::jdbcUrl).isPresent();
     }
 
     /** The declaration of the template's app: {@code declaration}'s SQL addons, each on a shared server. */
@@ -31,8 +35,11 @@ final class Templates {
         String where = "@WithAddons(template = " + declaration.template().getSimpleName() + ".class) on "
                 + declaration.declaredOn().getName();
         if (sql.isEmpty()) {
+            List<AddonProvider> available = addons.providers().sql();
+            String example = available.stream().filter(AddonProvider::copiesTenants).findFirst()
+                    .or(() -> available.stream().findFirst()).map(AddonProvider::name).orElse("NAME");
             throw new ExtensionConfigurationException(where + ": a template is a SQL addon's database, and the"
-                    + " class declares " + declaration.describe() + ": add @WithAddon(name = \"postgresql\","
+                    + " class declares " + declaration.describe() + ": add @WithAddon(name = \"" + example + "\","
                     + " variant = \"shared\")");
         }
         for (AddonSpec spec : sql) {

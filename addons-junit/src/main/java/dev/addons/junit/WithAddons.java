@@ -47,11 +47,12 @@ public @interface WithAddons {
     String runtime() default "auto";
 
     /**
-     * Whether to set the system properties frameworks read (Spring Boot's
-     * {@code spring.datasource.url}, {@code spring.datasource.username},
-     * {@code spring.datasource.password}, {@code spring.data.redis.url}, {@code spring.rabbitmq.*})
-     * while the scope is active; the former values come back when it ends. System properties are
-     * global to the JVM: with test classes running concurrently, use it with {@link Scope#RUN}.
+     * Whether to set the system properties frameworks read (Spring Boot's, as each addon's provider
+     * maps its variables: {@code spring.datasource.url}, {@code spring.datasource.username},
+     * {@code spring.datasource.password} from a SQL addon, {@code spring.data.redis.url},
+     * {@code spring.rabbitmq.*}) while the scope is active; a property two addons map is the first
+     * declared one's. The former values come back when it ends. System properties are global to
+     * the JVM: with test classes running concurrently, use it with {@link Scope#RUN}.
      */
     boolean frameworkProperties() default false;
 

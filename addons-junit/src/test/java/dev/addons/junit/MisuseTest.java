@@ -57,7 +57,7 @@ class MisuseTest {
 
         assertThat(testFailure(results, "dataSourceOfValkey")).hasMessage("parameter 'db' (DataSource) of"
                 + " ParameterMisuseCase.dataSourceOfValkey(DataSource) cannot be injected: a DataSource needs a SQL"
-                + " addon (mysql or postgresql), and ParameterMisuseCase declares [valkey 7]");
+                + " addon (postgresql), and ParameterMisuseCase declares [valkey 7]");
         assertThat(testFailure(results, "variableNoAddonProvides")).hasMessage("@AddonVariable(\"DATABASE_URL\") on"
                 + " parameter 'url' (String) of ParameterMisuseCase.variableNoAddonProvides(String): no addon of"
                 + " ParameterMisuseCase [valkey 7] provides DATABASE_URL. Provided: [REDIS_HOST, REDIS_PASSWORD,"

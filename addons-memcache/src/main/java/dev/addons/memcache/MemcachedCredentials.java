@@ -5,8 +5,10 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.ServiceBinding;
 import dev.addons.api.Variable;
+import dev.addons.api.spi.AddonVariables;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.Urls;
+import java.util.List;
 
 /**
  * A tenant's variables: {@code MEMCACHE_URL} ({@code memcache://user:password@host:port},
@@ -23,6 +25,10 @@ final class MemcachedCredentials {
     static final String PASSWORD = "password";
     /** Binding key of the version the server reported when the tenant was made. */
     static final String SERVER_VERSION = "serverVersion";
+
+    /** Every variable {@link #of} sets. */
+    static final AddonVariables VARIABLES = AddonVariables.of("MEMCACHE_URL", List.of("MEMCACHE_URL", "MEMCACHE_HOST",
+            "MEMCACHE_PORT", "MEMCACHE_USERNAME", "MEMCACHE_PASSWORD"));
 
     private MemcachedCredentials() {
     }

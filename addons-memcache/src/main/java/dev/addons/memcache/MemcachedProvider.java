@@ -7,6 +7,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.AddonVariables;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
@@ -137,6 +138,11 @@ public final class MemcachedProvider implements AddonProvider {
     @Override
     public Credentials credentials(Binding binding, Endpoint endpoint) {
         return MemcachedCredentials.of(binding, endpoint);
+    }
+
+    @Override
+    public Optional<AddonVariables> variables() {
+        return Optional.of(MemcachedCredentials.VARIABLES);
     }
 
     /** Nothing to remove: the server is the app's alone, and the runtime stops it next. */

@@ -49,6 +49,18 @@ class MemcachedProviderTest {
     }
 
     @Test
+    void everyVariableSetIsDeclaredAndTheUrlMarksAnInjectedAddon() {
+        Credentials credentials = provider.credentials(BINDING, new Endpoint("127.0.0.1", 11311));
+
+        assertThat(provider.variables()).hasValueSatisfying(declared -> {
+            assertThat(declared.names()).containsExactlyElementsOf(credentials.toMap().keySet());
+            assertThat(declared.markers()).containsExactly("MEMCACHE_URL");
+        });
+        assertThat(provider.jdbcUrl()).isEmpty();
+        assertThat(provider.springBootProperties(credentials)).isEmpty();
+    }
+
+    @Test
     void isFoundThroughTheServiceLoader() {
         assertThat(ServiceLoader.load(AddonProvider.class, getClass().getClassLoader()).stream()
                 .map(ServiceLoader.Provider::type)).contains(MemcachedProvider.class);

@@ -4,7 +4,9 @@ import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ServiceBinding;
 import dev.addons.api.Variable;
+import dev.addons.api.spi.AddonVariables;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.JdbcUrl;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.Urls;
 import java.util.ArrayList;
@@ -46,7 +48,32 @@ final class MysqlCredentials {
     /** The SSL mode of verified TLS, Connector/J's and the {@code mysql} client's name for it. */
     static final String VERIFY_IDENTITY = "VERIFY_IDENTITY";
 
+    /**
+     * Every variable {@link #of} sets, the TLS ones last; {@code DATABASE_URL}, and
+     * {@code MYSQL_HOST} for programs that read the {@code MYSQL_*} set alone, show that a
+     * platform injected the addon.
+     */
+    static final AddonVariables VARIABLES = AddonVariables.of("DATABASE_URL", List.of("DATABASE_URL", "MYSQL_HOST",
+            "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_DATABASE", "MYSQL_SSL_MODE", "MYSQL_SSL_CA"))
+            .withMarkers("MYSQL_HOST");
+    /** {@code DATABASE_URL}'s schemes: Connector/J's {@code jdbc:mysql:}, or MariaDB's driver's. */
+    static final JdbcUrl JDBC = JdbcUrl.of("DATABASE_URL", "mysql", "mysql", "mariadb", "mariadb");
+
     private MysqlCredentials() {
+    }
+
+    /** Spring Boot's {@code spring.datasource.*}, from the {@code MYSQL_*} variables. */
+    static Map<String, String> springBootProperties(Credentials credentials) {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("spring.datasource.url", "jdbc:mysql://" + value(credentials, "MYSQL_HOST") + ":"
+                + value(credentials, "MYSQL_PORT") + "/" + value(credentials, "MYSQL_DATABASE"));
+        out.put("spring.datasource.username", value(credentials, "MYSQL_USER"));
+        out.put("spring.datasource.password", value(credentials, "MYSQL_PASSWORD"));
+        return out;
+    }
+
+    private static String value(Credentials credentials, String name) {
+        return credentials.get(name).orElse("");
     }
 
     /** {@code binding} with the TLS settings connections to {@code server} need, if any. */

@@ -5,8 +5,10 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.AddonVariables;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
+import dev.addons.api.spi.JdbcUrl;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
@@ -133,6 +135,21 @@ public final class MysqlProvider implements AddonProvider {
     @Override
     public Credentials credentials(Binding binding, Endpoint endpoint) {
         return MysqlCredentials.of(binding, endpoint);
+    }
+
+    @Override
+    public Optional<AddonVariables> variables() {
+        return Optional.of(MysqlCredentials.VARIABLES);
+    }
+
+    @Override
+    public Optional<JdbcUrl> jdbcUrl() {
+        return Optional.of(MysqlCredentials.JDBC);
+    }
+
+    @Override
+    public Map<String, String> springBootProperties(Credentials credentials) {
+        return MysqlCredentials.springBootProperties(credentials);
     }
 
     @Override

@@ -98,6 +98,31 @@ class MysqlCredentialsTest {
     }
 
     @Test
+    void anIpv6DatabaseUrlAndMariadbsSchemeBecomeJdbcUrls() {
+        assertThat(DatabaseUrls.toJdbc("DATABASE_URL", "mysql://u:p@[::1]:3306/db").jdbcUrl())
+                .isEqualTo("jdbc:mysql://[::1]:3306/db");
+        assertThat(DatabaseUrls.toJdbc("DATABASE_URL", "mariadb://u:p@127.0.0.1:3306/db").jdbcUrl())
+                .isEqualTo("jdbc:mariadb://127.0.0.1:3306/db");
+    }
+
+    @Test
+    void everyVariableSetIsDeclaredAndSpringBootsDatasourceComesFromTheMysqlOnes() {
+        ServerAccess server = new ServerAccess("external-maria", new Endpoint("db.internal", 3306), "root", "adminpw",
+                Map.of(), "addons:0123456789abcdef", new ServerAccess.External(false, Path.of("/etc/ssl/ca.pem")));
+        Credentials withTls = provider.credentials(MysqlCredentials.withTls(binding("app1", "s3cret", "app1"), server),
+                new Endpoint("db.internal", 3306));
+
+        assertThat(provider.variables()).hasValueSatisfying(declared -> {
+            assertThat(declared.names()).containsExactlyElementsOf(withTls.toMap().keySet());
+            assertThat(declared.markers()).containsExactlyInAnyOrder("DATABASE_URL", "MYSQL_HOST");
+        });
+        assertThat(provider.springBootProperties(withTls)).containsExactly(
+                Map.entry("spring.datasource.url", "jdbc:mysql://db.internal:3306/app1"),
+                Map.entry("spring.datasource.username", "app1"),
+                Map.entry("spring.datasource.password", "s3cret"));
+    }
+
+    @Test
     void anIpv6HostIsBracketedInTheUrlButNotInMysqlHost() {
         Credentials credentials = provider.credentials(binding("app1", "pw", "app1"), new Endpoint("::1", 13306));
 

@@ -4,10 +4,14 @@ import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ServiceBinding;
 import dev.addons.api.Variable;
+import dev.addons.api.spi.AddonVariables;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.JdbcUrl;
 import dev.addons.api.spi.Urls;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a tenant's {@link Binding} into the variables libpq and most frameworks read:
@@ -42,7 +46,30 @@ final class PostgresCredentials {
         return new Binding(values);
     }
 
+    /**
+     * Every variable {@link #of} sets, the TLS ones last; {@code DATABASE_URL}, and {@code PGHOST}
+     * for programs that read libpq's variables alone, show that a platform injected the addon.
+     */
+    static final AddonVariables VARIABLES = AddonVariables.of("DATABASE_URL", List.of("DATABASE_URL", "PGHOST",
+            "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSSLMODE", "PGSSLROOTCERT")).withMarkers("PGHOST");
+    /** {@code DATABASE_URL}'s schemes, both pgjdbc's {@code jdbc:postgresql:}. */
+    static final JdbcUrl JDBC = JdbcUrl.of("DATABASE_URL", "postgres", "postgresql", "postgresql", "postgresql");
+
     private PostgresCredentials() {
+    }
+
+    /** Spring Boot's {@code spring.datasource.*}, from libpq's variables. */
+    static Map<String, String> springBootProperties(Credentials credentials) {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("spring.datasource.url", "jdbc:postgresql://" + value(credentials, "PGHOST") + ":"
+                + value(credentials, "PGPORT") + "/" + value(credentials, "PGDATABASE"));
+        out.put("spring.datasource.username", value(credentials, "PGUSER"));
+        out.put("spring.datasource.password", value(credentials, "PGPASSWORD"));
+        return out;
+    }
+
+    private static String value(Credentials credentials, String name) {
+        return credentials.get(name).orElse("");
     }
 
     static Credentials of(Binding binding, Endpoint endpoint) {

@@ -3,11 +3,16 @@ package dev.addons.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.addons.api.AddonException;
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.core.Environment;
+import dev.addons.core.internal.DatabaseUrls;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -83,5 +88,68 @@ class PostgresCredentialsTest {
                 Map.entry("host", "127.0.0.1"), Map.entry("port", "5433"), Map.entry("username", "app1"),
                 Map.entry("password", "s3cret"), Map.entry("database", "app1"),
                 Map.entry("uri", credentials.get("DATABASE_URL").orElseThrow()));
+    }
+
+    @Test
+    void everyVariableSetIsDeclaredAndDatabaseUrlAndPghostMarkAnInjectedAddon() {
+        ServerAccess external = new ServerAccess("db", new Endpoint("db.internal", 5432), "postgres", "adminpw",
+                Map.of(), "addons:0123456789abcdef", new ServerAccess.External(false, Path.of("/etc/ssl/ca.pem")));
+        Credentials withTls = provider.credentials(PostgresCredentials.withTls(binding("app1", "s3cret", "app1"),
+                external), new Endpoint("db.internal", 5432));
+
+        assertThat(provider.variables()).hasValueSatisfying(declared -> {
+            assertThat(declared.names()).containsExactlyElementsOf(withTls.toMap().keySet());
+            assertThat(declared.url()).isEqualTo("DATABASE_URL");
+            assertThat(declared.markers()).containsExactlyInAnyOrder("DATABASE_URL", "PGHOST");
+        });
+        assertThat(provider.jdbcUrl()).hasValueSatisfying(jdbc -> assertThat(jdbc.variable()).isEqualTo("DATABASE_URL"));
+    }
+
+    @Test
+    void springBootsDatasourcePropertiesComeFromLibpqsVariables() {
+        Credentials credentials =
+                provider.credentials(binding("app1", "s3cret", "app1"), new Endpoint("127.0.0.1", 5433));
+
+        assertThat(provider.springBootProperties(credentials)).containsExactly(
+                Map.entry("spring.datasource.url", "jdbc:postgresql://127.0.0.1:5433/app1"),
+                Map.entry("spring.datasource.username", "app1"),
+                Map.entry("spring.datasource.password", "s3cret"));
+    }
+
+    // The Environment facade's checks with PostgreSQL's variables, which addons-core knows only from this provider.
+
+    @Test
+    void requireNamesTheMissingVariableAndWhatIsThere() {
+        Environment env = Environment.of("staging", Map.of("PGHOST", "127.0.0.1", "HOME", "/root"));
+
+        assertThat(env.require("PGHOST")).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> env.require("REDIS_URL"))
+                .isInstanceOf(AddonException.class)
+                .hasMessage("Variable REDIS_URL is not set in environment 'staging' (read from the given variables)."
+                        + " Addon variables present: [PGHOST]. Add the addon that provides it, e.g. addons create"
+                        + " postgresql -a APP --env staging");
+    }
+
+    @Test
+    void databaseUrlsBecomeJdbcUrlsWithDecodedCredentials() {
+        DatabaseUrls.Jdbc jdbc = DatabaseUrls.toJdbc("DATABASE_URL", "postgres://my%40user:p%3Ass%2Fw@127.0.0.1:5433/shop");
+
+        assertThat(jdbc.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5433/shop");
+        assertThat(jdbc.user()).isEqualTo("my@user");
+        assertThat(jdbc.password()).isEqualTo("p:ss/w");
+        assertThat(jdbc.toString()).doesNotContain("p:ss/w");
+        assertThat(DatabaseUrls.toJdbc("DATABASE_URL", "postgresql://u:p@127.0.0.1/db").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://127.0.0.1/db");
+    }
+
+    @Test
+    void aBadDatabaseUrlIsReportedWithoutItsValue() {
+        assertThatThrownBy(() -> DatabaseUrls.toJdbc("DATABASE_URL", "redis://:secretpw@127.0.0.1:6379"))
+                .isInstanceOf(AddonException.class)
+                .hasMessageNotContaining("secretpw")
+                .hasMessageContaining("expected postgres://");
+        assertThatThrownBy(() -> DatabaseUrls.toJdbc("DATABASE_URL", "postgres://u:secret pw@host/db"))
+                .hasMessageNotContaining("secret")
+                .hasMessage("DATABASE_URL is not a valid URL (its value is not shown: it holds a password)");
     }
 }

@@ -4,8 +4,12 @@ import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ServiceBinding;
 import dev.addons.api.Variable;
+import dev.addons.api.spi.AddonVariables;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.Urls;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a tenant's {@link Binding} into the variables AMQP clients read: {@code RABBITMQ_URL}
@@ -26,7 +30,26 @@ final class RabbitMqCredentials {
     /** Binding key of the node's RabbitMQ version when the tenant was made. */
     static final String SERVER_VERSION = "serverVersion";
 
+    /** Every variable {@link #of} sets. */
+    static final AddonVariables VARIABLES = AddonVariables.of("RABBITMQ_URL", List.of("RABBITMQ_URL", "RABBITMQ_HOST",
+            "RABBITMQ_PORT", "RABBITMQ_USER", "RABBITMQ_PASSWORD", "RABBITMQ_VHOST"));
+
     private RabbitMqCredentials() {
+    }
+
+    /** Spring Boot's {@code spring.rabbitmq.*}. */
+    static Map<String, String> springBootProperties(Credentials credentials) {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("spring.rabbitmq.host", value(credentials, "RABBITMQ_HOST"));
+        out.put("spring.rabbitmq.port", value(credentials, "RABBITMQ_PORT"));
+        out.put("spring.rabbitmq.username", value(credentials, "RABBITMQ_USER"));
+        out.put("spring.rabbitmq.password", value(credentials, "RABBITMQ_PASSWORD"));
+        out.put("spring.rabbitmq.virtual-host", value(credentials, "RABBITMQ_VHOST"));
+        return out;
+    }
+
+    private static String value(Credentials credentials, String name) {
+        return credentials.get(name).orElse("");
     }
 
     static Credentials of(Binding binding, Endpoint endpoint) {

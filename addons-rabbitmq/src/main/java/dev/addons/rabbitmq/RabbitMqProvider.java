@@ -6,6 +6,7 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.AddonVariables;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
@@ -116,6 +117,16 @@ public final class RabbitMqProvider implements AddonProvider {
     @Override
     public Credentials credentials(Binding binding, Endpoint endpoint) {
         return RabbitMqCredentials.of(binding, endpoint);
+    }
+
+    @Override
+    public Optional<AddonVariables> variables() {
+        return Optional.of(RabbitMqCredentials.VARIABLES);
+    }
+
+    @Override
+    public Map<String, String> springBootProperties(Credentials credentials) {
+        return RabbitMqCredentials.springBootProperties(credentials);
     }
 
     @Override

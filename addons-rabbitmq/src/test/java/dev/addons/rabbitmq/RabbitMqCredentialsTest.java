@@ -71,4 +71,22 @@ class RabbitMqCredentialsTest {
                 java.util.Map.entry("virtual-host", "blog"),
                 java.util.Map.entry("uri", "amqp://blog:Secret0123@127.0.0.1:35672/blog"));
     }
+
+    @Test
+    void everyVariableSetIsDeclaredAndSpringBootGetsTheRabbitmqProperties() {
+        Credentials credentials = RabbitMqCredentials.of(
+                Binding.of("user", "blog", "password", "Secret0123", "vhost", "blog", "serverVersion", "3.10.8"), LOCAL);
+        RabbitMqProvider provider = new RabbitMqProvider();
+
+        assertThat(provider.variables()).hasValueSatisfying(declared -> {
+            assertThat(declared.names()).containsExactlyElementsOf(credentials.toMap().keySet());
+            assertThat(declared.markers()).containsExactly("RABBITMQ_URL");
+        });
+        assertThat(provider.springBootProperties(credentials)).containsExactly(
+                java.util.Map.entry("spring.rabbitmq.host", "127.0.0.1"),
+                java.util.Map.entry("spring.rabbitmq.port", "35672"),
+                java.util.Map.entry("spring.rabbitmq.username", "blog"),
+                java.util.Map.entry("spring.rabbitmq.password", "Secret0123"),
+                java.util.Map.entry("spring.rabbitmq.virtual-host", "blog"));
+    }
 }

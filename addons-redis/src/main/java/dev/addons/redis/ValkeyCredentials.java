@@ -4,10 +4,12 @@ import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ServiceBinding;
 import dev.addons.api.Variable;
+import dev.addons.api.spi.AddonVariables;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.Urls;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a tenant's {@link Binding} into its variables: {@code VALKEY_URL}, {@code VALKEY_HOST},
@@ -25,7 +27,17 @@ final class ValkeyCredentials {
     /** Binding key of its version. */
     static final String SERVER_VERSION = "serverVersion";
 
+    /** Every variable {@link #of} sets; either URL shows that a platform injected the addon. */
+    static final AddonVariables VARIABLES = AddonVariables.of("VALKEY_URL", List.of("VALKEY_URL", "VALKEY_HOST",
+            "VALKEY_PORT", "VALKEY_PASSWORD", "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD"))
+            .withMarkers("REDIS_URL");
+
     private ValkeyCredentials() {
+    }
+
+    /** Spring Boot's {@code spring.data.redis.url}. */
+    static Map<String, String> springBootProperties(Credentials credentials) {
+        return credentials.get("REDIS_URL").map(url -> Map.of("spring.data.redis.url", url)).orElse(Map.of());
     }
 
     static Credentials of(Binding binding, Endpoint endpoint) {

@@ -6,6 +6,7 @@ import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.AddonVariables;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerFile;
 import dev.addons.api.spi.ContainerRecipe;
@@ -140,6 +141,16 @@ public final class ValkeyProvider implements AddonProvider {
     @Override
     public Credentials credentials(Binding binding, Endpoint endpoint) {
         return ValkeyCredentials.of(binding, endpoint);
+    }
+
+    @Override
+    public Optional<AddonVariables> variables() {
+        return Optional.of(ValkeyCredentials.VARIABLES);
+    }
+
+    @Override
+    public Map<String, String> springBootProperties(Credentials credentials) {
+        return ValkeyCredentials.springBootProperties(credentials);
     }
 
     /** Nothing to remove: the server is the app's alone, and the runtime deletes it with its data next. */

@@ -116,6 +116,44 @@ public interface AddonProvider extends AutoCloseable {
     Credentials credentials(Binding binding, Endpoint endpoint);
 
     /**
+     * The names of the variables {@link #credentials} sets, known without a tenant, so that addons
+     * tells them apart from a process's other variables with no knowledge of the engine (see
+     * {@link AddonVariables}). A provider that declares them must set no other. Empty when the
+     * provider declares none: its variables then never show that a platform injected addons.
+     * Cheap, no I/O. Default: empty.
+     *
+     * @since 0.3
+     */
+    default java.util.Optional<AddonVariables> variables() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * How JDBC reaches a tenant, for a SQL engine with a JDBC driver: an addon whose provider has
+     * one is a SQL addon, which {@code Environment.dataSource()} and the JUnit extension's
+     * {@code DataSource} connect to. Empty for other engines. Cheap, no I/O. Default: empty.
+     *
+     * @since 0.3
+     */
+    default java.util.Optional<JdbcUrl> jdbcUrl() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The Spring Boot properties one tenant's {@code credentials} map to, by name, in order, e.g.
+     * {@code spring.datasource.url} and {@code spring.datasource.username}, or properties of the
+     * engine's own client for an engine Spring Boot does not know: what the JUnit extension sets
+     * as system properties with {@code frameworkProperties = true}. Values may be secrets.
+     * Does no I/O. Default: none.
+     *
+     * @param credentials what {@link #credentials} returned for the tenant
+     * @since 0.3
+     */
+    default java.util.Map<String, String> springBootProperties(Credentials credentials) {
+        return java.util.Map.of();
+    }
+
+    /**
      * Removes the tenant and its data from a running server (on a shared server: its database
      * and role, after ending their connections). Idempotent: a tenant already gone is no error.
      * On a server addons did not start, only objects bearing {@link ServerAccess#owner()}'s mark

@@ -3,7 +3,6 @@ package dev.addons.core.internal;
 import dev.addons.api.AddonException;
 import dev.addons.api.AddonNotFoundException;
 import dev.addons.api.AddonRecord;
-import dev.addons.api.Credentials;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Status;
@@ -593,21 +592,6 @@ public final class AddonLifecycle {
     static boolean diedWithItsServer(AddonState state) {
         return state.record().status() == Status.FAILED && state.serverId() != null
                 && state.record().message().startsWith(SERVER_NOT_RUNNING);
-    }
-
-    /**
-     * The variables of an ACTIVE addon, or of a STOPPED or SLEEPING one: they do not change
-     * while its server is down on purpose.
-     */
-    public Credentials credentials(AddonState state) {
-        Status status = state.record().status();
-        if (status != Status.ACTIVE && status != Status.STOPPED && status != Status.SLEEPING) {
-            throw new ProvisioningException(state.record().addon() + " of " + state.record().app() + "/"
-                    + state.record().environment() + " is " + state.record().status().name().toLowerCase(Locale.ROOT)
-                    + (state.record().message().isEmpty() ? "" : ": " + state.record().message()));
-        }
-        ServerAccess access = servers.access(state.serverId());
-        return registry.require(state.record().addon()).credentials(new Binding(state.binding()), access.endpoint());
     }
 
     /** Waits for another thread's or process's creation of the addon to end. */

@@ -1,19 +1,24 @@
 package dev.addons.core.internal;
 
 import dev.addons.api.AddonException;
+import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.JdbcUrl;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a {@code DATABASE_URL} ({@code postgres://user:pass@host:port/db}) into what JDBC needs.
- * Error messages never repeat the URL, which holds a password.
+ * Turns a SQL addon's URL ({@code postgres://user:pass@host:port/db}) into what JDBC needs, as
+ * the {@link JdbcUrl} its provider declares says: the scheme becomes the JDBC subprotocol, the
+ * user and password are taken out and decoded. Knows no engine. Error messages never repeat the
+ * URL, which holds a password. Stateless and thread-safe.
  */
 public final class DatabaseUrls {
-    private static final Map<String, String> JDBC_SCHEMES = Map.of(
-            "postgres", "postgresql", "postgresql", "postgresql", "mysql", "mysql", "mariadb", "mariadb");
 
     private DatabaseUrls() {
     }
@@ -32,8 +37,29 @@ public final class DatabaseUrls {
         }
     }
 
-    /** Parses {@code url}, which {@code variable} named. */
+    /**
+     * Parses {@code url}, which {@code variable} named, as the JDBC URLs of the providers on
+     * addons-core's class path declare.
+     */
     public static Jdbc toJdbc(String variable, String url) {
+        List<JdbcUrl> declared = new ArrayList<>();
+        for (AddonProvider provider : ProviderRegistry.forClassLoader(DatabaseUrls.class.getClassLoader()).all()) {
+            provider.jdbcUrl().ifPresent(declared::add);
+        }
+        return toJdbc(variable, url, declared);
+    }
+
+    /**
+     * Parses {@code url}, which {@code variable} named, as {@code declared} says: its scheme must
+     * be one of theirs for that variable (of any of them, when none is for that variable).
+     */
+    public static Jdbc toJdbc(String variable, String url, List<JdbcUrl> declared) {
+        Map<String, String> subprotocols = new LinkedHashMap<>();
+        declared.stream().filter(j -> j.variable().equals(variable)).forEach(j -> j.subprotocols()
+                .forEach(subprotocols::putIfAbsent));
+        if (subprotocols.isEmpty()) {
+            declared.forEach(j -> j.subprotocols().forEach(subprotocols::putIfAbsent));
+        }
         URI uri;
         try {
             uri = new URI(url);
@@ -41,10 +67,12 @@ public final class DatabaseUrls {
             throw new AddonException(variable + " is not a valid URL (its value is not shown: it holds a password)");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme();
-        String jdbcScheme = JDBC_SCHEMES.get(scheme);
+        String jdbcScheme = subprotocols.get(scheme);
         if (jdbcScheme == null || uri.getHost() == null) {
-            throw new AddonException(variable + " has scheme '" + scheme + "' and host " + uri.getHost()
-                    + ": expected postgres://, postgresql://, mysql:// or mariadb:// with a host");
+            throw new AddonException(variable + " has scheme '" + scheme + "' and host " + uri.getHost() + ": "
+                    + (subprotocols.isEmpty() ? "no addon provider on the class path declares a JDBC URL; add the"
+                            + " module of a SQL addon"
+                            : "expected " + expected(subprotocols) + " with a host"));
         }
         String userInfo = uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo();
         int colon = userInfo.indexOf(':');
@@ -55,6 +83,13 @@ public final class DatabaseUrls {
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
         return new Jdbc("jdbc:" + jdbcScheme + "://" + host + port + path + query, user, password);
+    }
+
+    /** {@code postgres://, postgresql:// or mysql://}. */
+    private static String expected(Map<String, String> subprotocols) {
+        List<String> schemes = subprotocols.keySet().stream().map(s -> s + "://").toList();
+        return schemes.size() == 1 ? schemes.get(0)
+                : String.join(", ", schemes.subList(0, schemes.size() - 1)) + " or " + schemes.get(schemes.size() - 1);
     }
 
     private static String decode(String s) {
