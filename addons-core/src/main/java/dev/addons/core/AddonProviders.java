@@ -29,7 +29,7 @@ public final class AddonProviders {
 
     /** The providers {@code classLoader} finds (loaded once per class loader). */
     public static AddonProviders of(ClassLoader classLoader) {
-        return new AddonProviders(ProviderRegistry.forClassLoader(Objects.requireNonNull(classLoader,
+        return new AddonProviders(ProviderRegistry.describing(Objects.requireNonNull(classLoader,
                 "classLoader == null")));
     }
 

@@ -63,7 +63,7 @@ public final class RecordedAddons {
         Path absolute = home.toAbsolutePath().normalize();
         StateStore store = new StateStore(absolute);
         store.requireReadable();
-        return new RecordedAddons(absolute, store, ProviderRegistry.forClassLoader(classLoader));
+        return new RecordedAddons(absolute, store, ProviderRegistry.describing(classLoader));
     }
 
     /** The addons home read. */

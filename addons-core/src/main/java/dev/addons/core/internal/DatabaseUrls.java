@@ -43,7 +43,7 @@ public final class DatabaseUrls {
      */
     public static Jdbc toJdbc(String variable, String url) {
         List<JdbcUrl> declared = new ArrayList<>();
-        for (AddonProvider provider : ProviderRegistry.forClassLoader(DatabaseUrls.class.getClassLoader()).all()) {
+        for (AddonProvider provider : ProviderRegistry.describing(DatabaseUrls.class.getClassLoader()).all()) {
             provider.jdbcUrl().ifPresent(declared::add);
         }
         return toJdbc(variable, url, declared);

@@ -29,6 +29,7 @@ public final class ProviderRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
     private static final Map<ClassLoader, List<ServiceLoader.Provider<AddonProvider>>> FOUND =
             Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<ClassLoader, ProviderRegistry> DESCRIBING = new WeakHashMap<>();
 
     /** Which artifact provides which addon, for the hint in "not found" messages. */
     private static final Map<String, String> ARTIFACTS = Map.of(
@@ -78,6 +79,17 @@ public final class ProviderRegistry implements AutoCloseable {
         } catch (RuntimeException e) {
             closeAll(instances, e);
             throw e;
+        }
+    }
+
+    /**
+     * A registry of {@code classLoader}'s providers shared by everything that only reads what
+     * they declare (names, variables, JDBC URL forms, Spring Boot properties): made once, never
+     * closed, never used to provision (an {@code Addons} loads instances of its own).
+     */
+    public static ProviderRegistry describing(ClassLoader classLoader) {
+        synchronized (DESCRIBING) {
+            return DESCRIBING.computeIfAbsent(classLoader, ProviderRegistry::load);
         }
     }
 
