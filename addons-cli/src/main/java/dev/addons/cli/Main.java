@@ -58,7 +58,8 @@ public final class Main {
     @Option(names = "--runtime", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "auto",
             description = "Where new servers run: process (engine binaries on this host), container (through"
                     + " the Docker API: DOCKER_HOST, Docker or Podman), or auto: container when a Docker API"
-                    + " answers, else process (default: ${DEFAULT-VALUE}).")
+                    + " answers, else process; asked only when a new server may start"
+                    + " (default: ${DEFAULT-VALUE}).")
     String runtime;
 
     private final AddonsFactory factory;

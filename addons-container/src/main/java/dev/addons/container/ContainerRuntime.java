@@ -1,10 +1,10 @@
-package dev.addons.core.internal.container;
+package dev.addons.container;
 
 import com.github.dockerjava.api.exception.DockerException;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.ServerDefinition;
-import dev.addons.core.internal.container.ContainerStart.HostPorts;
+import dev.addons.container.ContainerStart.HostPorts;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.DataFileNotReplacedException;
 import dev.addons.core.runtime.Placement;
