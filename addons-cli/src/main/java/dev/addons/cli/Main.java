@@ -34,6 +34,8 @@ import picocli.CommandLine;
 public final class Main {
     /** Where the level for {@code --verbose} is set before slf4j-simple makes its first logger. */
     private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.dev.addons";
+    /** Testcontainers' level, off unless {@code --verbose} (see simplelogger.properties). */
+    private static final String TESTCONTAINERS_LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.org.testcontainers";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
             description = "Show this help and exit.")
@@ -98,6 +100,7 @@ public final class Main {
     Addons open(PrintWriter transitions) {
         if (verbose) {
             System.setProperty(LOG_LEVEL_PROPERTY, "info");
+            System.setProperty(TESTCONTAINERS_LOG_LEVEL_PROPERTY, "info");
         }
         Watcher watcher = new Watcher(transitions, verbose);
         return factory.open(home(), runtime, watcher, watcher);

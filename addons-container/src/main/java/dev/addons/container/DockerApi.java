@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,8 +22,10 @@ import org.testcontainers.dockerclient.DockerClientProviderStrategy;
  * ({@code DOCKER_HOST}, {@code ~/.testcontainers.properties}, the usual Docker sockets), but
  * without {@code DockerClientFactory.client()}, which also starts Testcontainers' resource reaper:
  * this runtime's containers are long-lived servers, not test fixtures, and must outlive the JVM.
- * Knows whether the engine is Podman, whose networks need an option to be isolated from each
- * other. Thread-safe; {@link #close()} closes the client.
+ * Where no socket Testcontainers would try takes a connection ({@link DockerSockets}), it fails at
+ * once, without running Testcontainers' discovery and its ERROR report. Knows whether the engine
+ * is Podman, whose networks need an option to be isolated from each other. Thread-safe;
+ * {@link #close()} closes the client.
  */
 public final class DockerApi implements AutoCloseable {
     /** How long finding an endpoint may take when the container runtime is asked for by name. */
@@ -58,6 +61,10 @@ public final class DockerApi implements AutoCloseable {
 
     /** {@link #connect}, failing with why no endpoint answered, in one line. */
     static DockerApi find(Duration timeout) throws NotFound {
+        Optional<String> none = DockerSockets.ofThisProcess().whyNone();
+        if (none.isPresent()) {
+            throw new NotFound(none.get(), null);
+        }
         CompletableFuture<DockerApi> found = new CompletableFuture<>();
         Thread probe = new Thread(() -> {
             try {
