@@ -258,17 +258,19 @@ class ContainerRuntimeTest {
     }
 
     @Test
-    void imageReferencesAreReadAsDockerReadsThem() {
-        assertThat(Images.registryOf("postgres:18")).isEqualTo("registry-1.docker.io");
-        assertThat(Images.registryOf("valkey/valkey:8")).isEqualTo("registry-1.docker.io");
-        assertThat(Images.registryOf("docker.io/library/postgres:18")).isEqualTo("registry-1.docker.io");
-        assertThat(Images.registryOf("registry.example.com:5000/team/pg:16")).isEqualTo("registry.example.com:5000");
-        assertThat(Images.registryOf("localhost/addons-test/postgres:15")).isEqualTo("localhost");
-        assertThat(Images.repository("registry.example.com:5000/team/pg:16")).isEqualTo("registry.example.com:5000/team/pg");
-        assertThat(Images.tag("registry.example.com:5000/team/pg:16")).isEqualTo("16");
-        assertThat(Images.tag("registry.example.com:5000/team/pg")).isEqualTo("latest");
-        assertThat(Images.repository("pg@sha256:abc")).isEqualTo("pg");
-        assertThat(Images.tag("pg@sha256:abc")).isEqualTo("sha256:abc");
+    void aMalformedImageReferenceIsUnavailableAndRefusedByNameBeforeTheDockerApiIsAsked() {
+        ServerDefinition definition = TestImages.postgres("Shop/Postgres:15");
+
+        assertThat(runtime.availability(definition)).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
+                "image 'Shop/Postgres:15' is not a valid image reference (Shop/Postgres is not a valid Docker image"
+                        + " name (in Shop/Postgres:15)): use [registry/]repository:tag or"
+                        + " [registry/]repository@sha256:digest, the repository in lower case"));
+        assertThatThrownBy(() -> runtime.obtain(definition, "postgresql (shop/production)", ProgressListener.NONE))
+                .isInstanceOf(dev.addons.api.InvalidSpecException.class)
+                .hasMessageStartingWith("image 'Shop/Postgres:15' is not a valid image reference");
+        assertThatThrownBy(() -> start("pg-malformed", definition, Placement.shared("postgresql")))
+                .isInstanceOf(dev.addons.api.InvalidSpecException.class);
+        assertThat(left()).isEmpty();
     }
 
     @Test
