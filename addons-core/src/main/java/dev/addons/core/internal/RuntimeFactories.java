@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
 final class RuntimeFactories {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeFactories.class);
     private static final List<String> OWN_ORDER = List.of("process", "container");
+    /** The artifacts of addons' own runtime modules, named when their runtime is asked for without them. */
+    private static final Map<String, String> OWN_MODULES = Map.of("container", "dev.addons:addons-container",
+            "kubernetes", "dev.addons:addons-kubernetes");
     private static final Map<ClassLoader, RuntimeFactories> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Map<String, List<RuntimeFactory>> byName;
@@ -82,8 +85,9 @@ final class RuntimeFactories {
     RuntimeFactory require(String name) {
         List<RuntimeFactory> factories = byName.get(name);
         if (factories == null) {
+            String module = OWN_MODULES.get(name);
             throw new InvalidSpecException("runtime '" + Names.printable(name) + "' is not available. Allowed: "
-                    + names() + " or " + Runtimes.AUTO);
+                    + names() + " or " + Runtimes.AUTO + (module == null ? "" : ". Add " + module + " for it"));
         }
         if (factories.size() > 1) {
             throw new InvalidSpecException("runtime '" + name + "' is offered by more than one factory: "

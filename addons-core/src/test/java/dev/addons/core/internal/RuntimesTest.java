@@ -33,10 +33,18 @@ class RuntimesTest {
     }
 
     @Test
-    void anUnknownRuntimeIsRefusedWithTheAllowedOnes() {
+    void anUnknownRuntimeIsRefusedWithTheAllowedOnesAndTheModuleOfOneOfAddonsOwn() {
+        assertThatThrownBy(() -> Runtimes.check("docker"))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("runtime 'docker' is not available. Allowed: [process, probed, recording] or auto");
+        assertThatThrownBy(() -> Runtimes.check("container"))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("runtime 'container' is not available. Allowed: [process, probed, recording] or auto."
+                        + " Add dev.addons:addons-container for it");
         assertThatThrownBy(() -> Runtimes.check("kubernetes"))
                 .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("runtime 'kubernetes' is not available. Allowed: [process, probed, recording] or auto");
+                .hasMessage("runtime 'kubernetes' is not available. Allowed: [process, probed, recording] or auto."
+                        + " Add dev.addons:addons-kubernetes for it");
     }
 
     @Test
