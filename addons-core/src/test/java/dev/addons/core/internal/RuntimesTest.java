@@ -134,6 +134,19 @@ class RuntimesTest {
     }
 
     @Test
+    void aDeployOfAnAppFileThatNamesItsRuntimeNeverProbesAndOneThatDoesNotLetsAutoChoose() {
+        try (dev.addons.core.Addons addons = dev.addons.core.Addons.builder().home(home).cache(home.resolve("cache"))
+                .automaticBackups(false).build()) {
+            addons.deploy(dev.addons.core.AppFile.parse("name = \"shop\"\nruntime = \"process\"\n[addons]\n",
+                    "addons.toml"), "production");
+            assertThat(ProbedRuntimeFactory.probes(home)).isZero();
+
+            addons.deploy(dev.addons.core.AppFile.parse("name = \"shop\"\n[addons]\n", "addons.toml"), "production");
+            assertThat(ProbedRuntimeFactory.probes(home)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void autoTakesARuntimeInUseAlreadyWithoutProbingItAgain() {
         try (Runtimes runtimes = Runtimes.open(new RuntimeContext(home, home.resolve("cache"),
                 Map.of(ProbedRuntimeFactory.AVAILABLE, "true")), "auto", null)) {
