@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 target="$root/examples/target"
 classpath_file="$target/classpath.txt"
 
-if [[ ! -f "$classpath_file" || -n "$(find "$root/pom.xml" "$root"/addons-{api,core,postgres,redis,memcache,testkit}/{pom.xml,src} \
+if [[ ! -f "$classpath_file" || -n "$(find "$root/pom.xml" "$root"/addons-{api,core,container,postgres,redis,memcache,testkit}/{pom.xml,src} \
     "$root/examples/pom.xml" "$root/examples/src" -newer "$classpath_file" -print -quit 2>/dev/null)" ]]; then
   echo "examples: building (mvn package -pl examples -am)..." >&2
   mkdir -p "$target"

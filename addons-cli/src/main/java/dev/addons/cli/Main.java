@@ -35,6 +35,8 @@ import picocli.CommandLine;
 public final class Main {
     /** Where the level for {@code --verbose} is set before slf4j-simple makes its first logger. */
     private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.dev.addons";
+    /** Testcontainers' level, off unless {@code --verbose} (see simplelogger.properties). */
+    private static final String TESTCONTAINERS_LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.org.testcontainers";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
             description = "Show this help and exit.")
@@ -59,7 +61,8 @@ public final class Main {
     @Option(names = "--runtime", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "auto",
             description = "Where new servers run: process (engine binaries on this host), container (through"
                     + " the Docker API: DOCKER_HOST, Docker or Podman), or auto: container when a Docker API"
-                    + " answers, else process (default: ${DEFAULT-VALUE}).")
+                    + " answers, else process; asked only when a new server may start"
+                    + " (default: ${DEFAULT-VALUE}).")
     String runtime;
 
     private final AddonsFactory factory;
@@ -98,6 +101,7 @@ public final class Main {
     Addons open(PrintWriter transitions) {
         if (verbose) {
             System.setProperty(LOG_LEVEL_PROPERTY, "info");
+            System.setProperty(TESTCONTAINERS_LOG_LEVEL_PROPERTY, "info");
         }
         Watcher watcher = new Watcher(transitions, verbose);
         return factory.open(home(), runtime, watcher, watcher);

@@ -148,8 +148,9 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
-     * The runtimes that can be asked for by name besides {@code auto}: {@code process},
-     * {@code container}, then those of other modules on the class path (e.g. {@code kubernetes}).
+     * The runtimes that can be asked for by name besides {@code auto}: {@code process}, then
+     * those of other modules on the class path: {@code container} (dev.addons:addons-container),
+     * then others (e.g. {@code kubernetes}).
      *
      * @since 0.1.0
      */
@@ -157,7 +158,10 @@ public final class Addons implements AutoCloseable {
         return Runtimes.names();
     }
 
-    /** The runtime new servers start on, e.g. {@code process} or {@code container}. */
+    /**
+     * The runtime new servers start on, e.g. {@code process} or {@code container}. Under
+     * {@code auto}, asking chooses it (see {@link Builder#runtime(String)}).
+     */
     public String runtimeName() {
         return runtimes.chosen().name();
     }
@@ -827,13 +831,26 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
-     * The runtimes whose strays a reconcile removes: those in use, and the process runtime
-     * whenever the home has server directories (it costs no more than listing them).
+     * The runtimes whose strays a reconcile removes: those in use, the process runtime whenever
+     * the home has server directories (it costs no more than listing them), and those the home's
+     * server records name (a start a crash cut short names its runtime). {@code auto} is not
+     * asked to choose for this: a home with no container server never probes for Docker.
      */
     private java.util.Collection<ServerRuntime> runtimesToSweep() {
         java.util.Set<ServerRuntime> sweep = new java.util.LinkedHashSet<>(runtimes.made());
         if (java.nio.file.Files.isDirectory(home.resolve("servers"))) {
             sweep.add(runtimes.get(dev.addons.core.internal.process.ProcessRuntime.NAME));
+        }
+        java.util.Set<String> recorded = new java.util.TreeSet<>();
+        store.servers().forEach(server -> recorded.add(server.runtime()));
+        recorded.remove(ExternalServers.RUNTIME);
+        for (String name : recorded) {
+            try {
+                sweep.add(runtimes.get(name));
+            } catch (dev.addons.api.AddonException e) {
+                LOG.warn("{} - Cannot look for stray servers on the {} runtime: {}", home, name,
+                        e.getMessage().lines().findFirst().orElse(""));
+            }
         }
         return sweep;
     }
@@ -1056,11 +1073,16 @@ public final class Addons implements AutoCloseable {
 
         /**
          * Where new servers run: {@code process} (engine binaries on this host), {@code container}
-         * (a Docker-API endpoint: Docker, or Podman's service), or {@code auto} (the default: the
-         * container runtime when a Docker-API endpoint answers within a few seconds, else the
-         * process runtime), or a runtime another module on the class path adds (e.g.
-         * {@code kubernetes}, from {@code dev.addons:addons-kubernetes}). The name is checked at
-         * once; {@link #build()} fails when {@code container} is asked for and no endpoint answers.
+         * (a Docker-API endpoint: Docker, or Podman's service; from
+         * {@code dev.addons:addons-container}), a runtime another module on the class path adds
+         * (e.g. {@code kubernetes}, from {@code dev.addons:addons-kubernetes}), or {@code auto}
+         * (the default): the available runtime of highest priority, that is the container runtime
+         * when addons-container is on the class path and a Docker-API endpoint answers within a
+         * few seconds, else the process runtime. {@code auto} chooses when a new server may first
+         * go to it (a create, a deploy without {@code runtime}, {@link Addons#available()}), not
+         * when the instance is built, so reading and destroying addons never probes. The name is
+         * checked at once; {@link #build()} fails when a runtime asked for by name cannot be had
+         * ({@code container} with no endpoint answering).
          */
         public Builder runtime(String runtime) {
             Objects.requireNonNull(runtime, "runtime == null");

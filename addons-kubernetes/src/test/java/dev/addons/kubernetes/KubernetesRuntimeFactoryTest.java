@@ -20,8 +20,8 @@ class KubernetesRuntimeFactoryTest {
     Path home;
 
     @Test
-    void theRuntimeIsListedAfterTheBuiltInOnesWhenThisModuleIsOnTheClassPath() {
-        assertThat(Runtimes.names()).containsExactly("process", "container", "kubernetes");
+    void theRuntimeIsListedAfterTheBuiltInOneWhenThisModuleIsOnTheClassPath() {
+        assertThat(Runtimes.names()).containsExactly("process", "kubernetes");
         assertThat(Runtimes.check("kubernetes")).isEqualTo("kubernetes");
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import dev.addons.core.internal.container.DockerApi;
+import dev.addons.container.DockerApi;
 import dev.addons.testkit.RuntimeServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -11,7 +11,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.ProvisioningException;
-import dev.addons.core.internal.container.DockerApi;
+import dev.addons.container.DockerApi;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

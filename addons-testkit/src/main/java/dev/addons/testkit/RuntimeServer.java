@@ -7,7 +7,7 @@ import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.api.spi.ServerTools;
-import dev.addons.core.internal.container.ContainerRuntime;
+import dev.addons.container.ContainerRuntime;
 import dev.addons.core.internal.process.ProcessRuntime;
 import dev.addons.core.runtime.DataFileNotReplacedException;
 import dev.addons.core.runtime.Placement;

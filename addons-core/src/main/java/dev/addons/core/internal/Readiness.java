@@ -2,6 +2,10 @@ package dev.addons.core.internal;
 
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
+import dev.addons.core.runtime.ServerReadiness;
+import dev.addons.core.runtime.ServerReadiness.Liveness;
+import dev.addons.core.runtime.ServerReadiness.NotReady;
+import dev.addons.core.runtime.ServerReadiness.Pause;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -14,25 +18,14 @@ import java.util.concurrent.TimeUnit;
  * memcached) is seen within a few milliseconds of it, one that takes seconds is not asked more
  * than twenty times a second, and the wait overshoots readiness by at most an eighth (a quarter
  * was measured to cost PostgreSQL's 0.1 s start up to 25 ms). A failing check is cheap (a refused
- * connection, or PostgreSQL's "starting up") until the server is ready. Stateless.
+ * connection, or PostgreSQL's "starting up") until the server is ready. Runtimes of other modules
+ * wait through {@link ServerReadiness}, whose types these are. Stateless.
  */
 public final class Readiness {
     static final long MIN_DELAY_MILLIS = 2;
     static final long MAX_DELAY_MILLIS = 50;
 
     private Readiness() {
-    }
-
-    /** Says why a server that is not ready will never be: empty while it still runs. */
-    @FunctionalInterface
-    public interface Liveness {
-        Optional<String> whyDead();
-    }
-
-    /** Waits up to {@code millis} before the next check; may return early, e.g. when the server exits. */
-    @FunctionalInterface
-    public interface Pause {
-        void pause(long millis) throws InterruptedException;
     }
 
     /**
@@ -108,8 +101,7 @@ public final class Readiness {
 
     /** The first line of a throwable's message (or its type), for one-line reasons. */
     public static String firstLine(Throwable e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        return message.lines().findFirst().orElse(message);
+        return ServerReadiness.firstLine(e);
     }
 
     /** A check not sent: the guard did not allow it yet. */
@@ -118,15 +110,6 @@ public final class Readiness {
 
         NotSent(String why) {
             super("not sent: " + why, null, false, false);
-        }
-    }
-
-    /** Why a server did not become ready; its cause is the readiness check's last failure. */
-    public static final class NotReady extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        NotReady(String message, Exception cause) {
-            super(message + " (last check: " + firstLine(cause) + ")", cause);
         }
     }
 }

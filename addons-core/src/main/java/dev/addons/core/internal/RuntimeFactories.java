@@ -14,14 +14,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link RuntimeFactory runtime factories} on a class path, by name: the built-in
- * {@code process} and {@code container} first, then the others in name order. Found once per class
- * loader. A factory that cannot be loaded is logged and skipped; two factories of one name are
- * reported by name when that name is asked for. Thread-safe.
+ * The {@link RuntimeFactory runtime factories} on a class path, by name: addons' own
+ * {@code process} (built in) and {@code container} (addons-container) first, then the others in
+ * name order. Found once per class loader. A factory that cannot be loaded is logged and skipped;
+ * two factories of one name are reported by name when that name is asked for. Thread-safe.
  */
 final class RuntimeFactories {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeFactories.class);
-    private static final List<String> BUILT_IN_ORDER = List.of("process", "container");
+    private static final List<String> OWN_ORDER = List.of("process", "container");
+    /** The artifacts of addons' own runtime modules, named when their runtime is asked for without them. */
+    private static final Map<String, String> OWN_MODULES = Map.of("container", "dev.addons:addons-container",
+            "kubernetes", "dev.addons:addons-kubernetes");
     private static final Map<ClassLoader, RuntimeFactories> CACHE = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Map<String, List<RuntimeFactory>> byName;
@@ -52,12 +55,12 @@ final class RuntimeFactories {
             }
         }
         Map<String, List<RuntimeFactory>> ordered = new LinkedHashMap<>();
-        BUILT_IN_ORDER.stream().filter(found::containsKey).forEach(n -> ordered.put(n, found.get(n)));
+        OWN_ORDER.stream().filter(found::containsKey).forEach(n -> ordered.put(n, found.get(n)));
         found.forEach(ordered::putIfAbsent);
         return new RuntimeFactories(Collections.unmodifiableMap(ordered));
     }
 
-    /** The names, built-in ones first. */
+    /** The names, addons' own first. */
     List<String> names() {
         return List.copyOf(byName.keySet());
     }
@@ -66,12 +69,25 @@ final class RuntimeFactories {
         return byName.containsKey(name);
     }
 
+    /**
+     * The factories {@code auto} chooses among, in the order it tries them: those of priority 0
+     * and above, highest first, then in {@link #names()} order. Two of one name are refused as
+     * {@link #require} refuses them.
+     */
+    List<RuntimeFactory> forAuto() {
+        return byName.entrySet().stream()
+                .filter(named -> named.getValue().stream().anyMatch(f -> f.priority() >= 0))
+                .map(named -> require(named.getKey()))
+                .sorted(java.util.Comparator.comparingInt(RuntimeFactory::priority).reversed()).toList();
+    }
+
     /** The one factory named {@code name}. */
     RuntimeFactory require(String name) {
         List<RuntimeFactory> factories = byName.get(name);
         if (factories == null) {
+            String module = OWN_MODULES.get(name);
             throw new InvalidSpecException("runtime '" + Names.printable(name) + "' is not available. Allowed: "
-                    + names() + " or " + Runtimes.AUTO);
+                    + names() + " or " + Runtimes.AUTO + (module == null ? "" : ". Add " + module + " for it"));
         }
         if (factories.size() > 1) {
             throw new InvalidSpecException("runtime '" + name + "' is offered by more than one factory: "

@@ -23,15 +23,11 @@ public final class RecordingRuntimeFactory implements RuntimeFactory {
 
     @Override
     public ServerRuntime create(RuntimeContext context) {
-        return new Made(context);
+        return new Made(context, NAME);
     }
 
     /** The runtime made, holding its context. */
-    record Made(RuntimeContext context) implements ServerRuntime {
-        @Override
-        public String name() {
-            return NAME;
-        }
+    record Made(RuntimeContext context, String name) implements ServerRuntime {
 
         @Override
         public Availability availability(ServerDefinition definition) {

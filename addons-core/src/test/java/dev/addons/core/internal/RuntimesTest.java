@@ -4,40 +4,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.InvalidSpecException;
-import dev.addons.core.internal.container.ContainerRuntime;
 import dev.addons.core.internal.process.ProcessRuntime;
-import java.nio.charset.StandardCharsets;
+import dev.addons.core.runtime.RuntimeContext;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Runtimes by name and {@code auto}'s choice, with two runtimes of "other modules" declared in
+ * this module's test {@code META-INF/services}: {@code recording}, which {@code auto} never
+ * chooses, and {@code probed}, which it prefers to the process runtime when its probe finds it
+ * available, as it prefers the container runtime (whose own test is in addons-container).
+ */
 class RuntimesTest {
     @TempDir
     Path home;
 
     @Test
-    void aRuntimeAskedForByNameIsTheOneNewServersStartOnAndSaysSo() {
+    void aRuntimeAskedForByNameIsTheOneNewServersStartOnAndSaysSoWithoutProbing() {
         try (Runtimes runtimes = Runtimes.open(home, home.resolve("cache"), "process", null)) {
             assertThat(runtimes.chosen()).isInstanceOf(ProcessRuntime.class);
             assertThat(runtimes.reason()).isEqualTo("asked for by name");
             assertThat(runtimes.get("auto")).isSameAs(runtimes.chosen());
             assertThat(runtimes.get("process")).isSameAs(runtimes.chosen());
         }
+        assertThat(ProbedRuntimeFactory.probes(home)).isZero();
     }
 
     @Test
-    void anUnknownRuntimeIsRefusedWithTheAllowedOnes() {
+    void anUnknownRuntimeIsRefusedWithTheAllowedOnesAndTheModuleOfOneOfAddonsOwn() {
+        assertThatThrownBy(() -> Runtimes.check("docker"))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("runtime 'docker' is not available. Allowed: [process, probed, recording] or auto");
+        assertThatThrownBy(() -> Runtimes.check("container"))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("runtime 'container' is not available. Allowed: [process, probed, recording] or auto."
+                        + " Add dev.addons:addons-container for it");
         assertThatThrownBy(() -> Runtimes.check("kubernetes"))
                 .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("runtime 'kubernetes' is not available. Allowed: [process, container, recording] or auto");
+                .hasMessage("runtime 'kubernetes' is not available. Allowed: [process, probed, recording] or auto."
+                        + " Add dev.addons:addons-kubernetes for it");
     }
 
     @Test
-    void aRuntimeOfAnotherModuleIsFoundThroughItsFactoryAfterTheBuiltInOnes() {
-        assertThat(Runtimes.names()).containsExactly("process", "container", RecordingRuntimeFactory.NAME);
+    void aRuntimeOfAnotherModuleIsFoundThroughItsFactoryAfterTheBuiltInOne() {
+        assertThat(Runtimes.names()).containsExactly("process", ProbedRuntimeFactory.NAME,
+                RecordingRuntimeFactory.NAME);
         assertThat(Runtimes.check(RecordingRuntimeFactory.NAME)).isEqualTo(RecordingRuntimeFactory.NAME);
     }
 
@@ -45,8 +58,8 @@ class RuntimesTest {
     void aRuntimeIsMadeWithTheHomeAndTheSettingsGivenElseTheSystemProperty() {
         System.setProperty("addons.recording.colour", "from a property");
         System.setProperty("addons.recording.size", "from a property");
-        try (Runtimes runtimes = Runtimes.open(new dev.addons.core.runtime.RuntimeContext(home, home.resolve("cache"),
-                java.util.Map.of("recording.colour", "given")), RecordingRuntimeFactory.NAME, null)) {
+        try (Runtimes runtimes = Runtimes.open(new RuntimeContext(home, home.resolve("cache"),
+                Map.of("recording.colour", "given")), RecordingRuntimeFactory.NAME, null)) {
             var context = ((RecordingRuntimeFactory.Made) runtimes.chosen()).context();
 
             assertThat(context.home()).isEqualTo(home);
@@ -60,40 +73,88 @@ class RuntimesTest {
     }
 
     @Test
-    void autoChoosesTheContainerRuntimeWhenADockerApiAnswersAndMakesTheProcessRuntimeOnDemand() {
-        try (Runtimes runtimes = Runtimes.open(home, home.resolve("cache"), "auto", null)) {
-            if (!runtimes.chosen().name().equals(ContainerRuntime.NAME)) {
-                // Only where no Docker API exists at all; CI always has one.
-                assertThat(System.getenv("CI")).as("CI has a Docker API: " + runtimes.reason()).isNotEqualTo("true");
-                assertThat(runtimes.reason()).startsWith("auto: no Docker-API endpoint answered (");
-                org.junit.jupiter.api.Assumptions.abort("no Docker API here: " + runtimes.reason());
-            }
-            assertThat(runtimes.reason()).startsWith("auto: a Docker API answered at ")
-                    .contains(((ContainerRuntime) runtimes.chosen()).endpoint());
+    void autoChoosesTheAvailableRuntimeOfHighestPriorityAndMakesTheProcessRuntimeOnDemand() {
+        try (Runtimes runtimes = Runtimes.open(new RuntimeContext(home, home.resolve("cache"),
+                Map.of(ProbedRuntimeFactory.AVAILABLE, "true")), "auto", null)) {
+            assertThat(runtimes.chosen().name()).isEqualTo(ProbedRuntimeFactory.NAME);
+            assertThat(runtimes.reason()).isEqualTo("auto: the probed endpoint answered");
+            assertThat(runtimes.get("auto")).isSameAs(runtimes.chosen());
+            assertThat(runtimes.get(ProbedRuntimeFactory.NAME)).isSameAs(runtimes.chosen());
             assertThat(runtimes.get("process")).isInstanceOf(ProcessRuntime.class)
                     .isSameAs(runtimes.get("process"));
+        }
+        assertThat(ProbedRuntimeFactory.probes(home)).isEqualTo(1);
+    }
+
+    @Test
+    void autoPassesOverAnUnavailableRuntimeToTheProcessRuntimeAndSaysWhy() {
+        try (Runtimes runtimes = Runtimes.open(home, home.resolve("cache"), "auto", null)) {
+            assertThat(runtimes.chosen()).isInstanceOf(ProcessRuntime.class);
+            assertThat(runtimes.reason()).isEqualTo("auto: no probed endpoint answered (nothing listens)");
         }
     }
 
     @Test
-    void autoChoosesTheProcessRuntimeWhenNoDockerApiAnswersAndSaysWhy() throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // No ~/.testcontainers.properties or ~/.docker of the user's to find an endpoint in.
-                "-Duser.home=" + home,
-                "-cp", System.getProperty("java.class.path"), ChooseRuntimeInAnotherJvm.class.getName(),
-                home.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put("DOCKER_HOST", "unix://" + home.resolve("no-docker.sock"));
+    void autoNeverChoosesARuntimeThatOnlyAsksToBeNamed() {
+        try (Runtimes runtimes = Runtimes.open(home, home.resolve("cache"), "auto", null)) {
+            assertThat(runtimes.chosen().name()).isEqualTo("process");
+            assertThat(runtimes.made()).extracting(r -> r.name()).doesNotContain(RecordingRuntimeFactory.NAME);
+        }
+    }
 
-        long begin = System.nanoTime();
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        System.out.printf("auto without a Docker API, in a new JVM: %d ms%n", (System.nanoTime() - begin) / 1_000_000);
+    @Test
+    void autoProbesOnceWhenTheRuntimeOfNewServersIsFirstAskedForAndNotBefore() {
+        try (Runtimes runtimes = Runtimes.open(new RuntimeContext(home, home.resolve("cache"),
+                Map.of(ProbedRuntimeFactory.AVAILABLE, "true")), "auto", null)) {
+            runtimes.get("process");
+            runtimes.get(RecordingRuntimeFactory.NAME);
+            assertThat(runtimes.made()).extracting(r -> r.name()).containsExactlyInAnyOrder("process",
+                    RecordingRuntimeFactory.NAME);
+            assertThat(ProbedRuntimeFactory.probes(home)).as("probes before a new server needs a runtime").isZero();
 
-        assertThat(out.lines().toList()).hasSize(2).first().isEqualTo("process");
-        assertThat(out.lines().skip(1).findFirst().orElseThrow())
-                .startsWith("auto: no Docker-API endpoint answered (");
+            runtimes.chosen();
+            runtimes.reason();
+            runtimes.get("auto");
+
+            assertThat(ProbedRuntimeFactory.probes(home)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void openingAHomeAndReadingItNeverProbesButListingWhatCanBeCreatedDoes() {
+        try (dev.addons.core.Addons addons = dev.addons.core.Addons.builder().home(home).cache(home.resolve("cache"))
+                .automaticBackups(false).build()) {
+            assertThat(addons.listAll()).isEmpty();
+            assertThat(ProbedRuntimeFactory.probes(home)).isZero();
+
+            assertThat(addons.available()).isNotEmpty();
+            assertThat(addons.runtimeReason()).isEqualTo("auto: no probed endpoint answered (nothing listens)");
+            assertThat(ProbedRuntimeFactory.probes(home)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDeployOfAnAppFileThatNamesItsRuntimeNeverProbesAndOneThatDoesNotLetsAutoChoose() {
+        try (dev.addons.core.Addons addons = dev.addons.core.Addons.builder().home(home).cache(home.resolve("cache"))
+                .automaticBackups(false).build()) {
+            addons.deploy(dev.addons.core.AppFile.parse("name = \"shop\"\nruntime = \"process\"\n[addons]\n",
+                    "addons.toml"), "production");
+            assertThat(ProbedRuntimeFactory.probes(home)).isZero();
+
+            addons.deploy(dev.addons.core.AppFile.parse("name = \"shop\"\n[addons]\n", "addons.toml"), "production");
+            assertThat(ProbedRuntimeFactory.probes(home)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void autoTakesARuntimeInUseAlreadyWithoutProbingItAgain() {
+        try (Runtimes runtimes = Runtimes.open(new RuntimeContext(home, home.resolve("cache"),
+                Map.of(ProbedRuntimeFactory.AVAILABLE, "true")), "auto", null)) {
+            var probed = runtimes.get(ProbedRuntimeFactory.NAME);
+
+            assertThat(runtimes.chosen()).isSameAs(probed);
+            assertThat(runtimes.reason()).isEqualTo("auto: the probed runtime is in use here");
+        }
+        assertThat(ProbedRuntimeFactory.probes(home)).isZero();
     }
 }

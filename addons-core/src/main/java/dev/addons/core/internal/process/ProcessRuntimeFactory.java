@@ -3,14 +3,30 @@ package dev.addons.core.internal.process;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.core.runtime.RuntimeContext;
 import dev.addons.core.runtime.RuntimeFactory;
+import dev.addons.core.runtime.RuntimeProbe;
 import dev.addons.core.runtime.ServerRuntime;
 import java.util.Optional;
 
-/** Makes the {@code process} runtime: engine binaries run as child processes on this host. */
+/**
+ * Makes the {@code process} runtime: engine binaries run as child processes on this host. It
+ * needs nothing else, so {@code auto} takes it when no runtime of higher priority is available.
+ */
 public final class ProcessRuntimeFactory implements RuntimeFactory {
     @Override
     public String name() {
         return ProcessRuntime.NAME;
+    }
+
+    /** 0: the last resort of {@code auto}. */
+    @Override
+    public int priority() {
+        return 0;
+    }
+
+    /** Always available; a bad setting ({@code process.spares}) throws as {@link #create} does. */
+    @Override
+    public RuntimeProbe probe(RuntimeContext context) {
+        return RuntimeProbe.available(create(context), "engine binaries run on this host");
     }
 
     @Override

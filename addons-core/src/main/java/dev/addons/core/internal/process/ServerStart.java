@@ -10,6 +10,7 @@ import dev.addons.core.internal.PortOwners;
 import dev.addons.core.internal.Readiness;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
+import dev.addons.core.runtime.ServerReadiness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,7 +212,7 @@ final class ServerStart {
             String tail = LogTail.lastLines(directories.log(), logMark, LOG_TAIL_LINES);
             boolean died = process != null && !process.isAlive();
             // A NotReady is only the messenger: the readiness check's own failure is the cause.
-            Throwable cause = e instanceof Readiness.NotReady ? e.getCause() : e;
+            Throwable cause = e instanceof ServerReadiness.NotReady ? e.getCause() : e;
             ProvisioningException failure = new ProvisioningException(
                     failure(Readiness.firstLine(e) + "\nLast lines of server.log:\n" + tail), cause);
             cleanUp(process, pidStart, fresh, failure);

@@ -1,4 +1,4 @@
-package dev.addons.core.internal.container;
+package dev.addons.container;
 
 import dev.addons.core.runtime.Placement;
 import java.nio.charset.StandardCharsets;

@@ -1,17 +1,16 @@
-package dev.addons.core.internal.container;
+package dev.addons.container;
 
 import com.github.dockerjava.api.exception.DockerException;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.ServerDefinition;
-import dev.addons.core.internal.DataFiles;
-import dev.addons.core.internal.Names;
-import dev.addons.core.internal.container.ContainerStart.HostPorts;
+import dev.addons.container.ContainerStart.HostPorts;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.DataFileNotReplacedException;
 import dev.addons.core.runtime.Placement;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
+import dev.addons.core.runtime.RuntimeChecks;
 import dev.addons.core.runtime.ServerRuntime;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,7 +93,7 @@ public final class ContainerRuntime implements ServerRuntime {
     public RunningServer start(String serverId, ServerDefinition definition, Placement placement,
             ProgressListener progress) {
         requireOpen();
-        Names.requireServerId(serverId);
+        RuntimeChecks.serverId(serverId);
         String image = definition.container().image();
         LOG.info("{} - Starting {} from image {} ...", serverId, definition.engine(), image);
         try {
@@ -181,7 +180,7 @@ public final class ContainerRuntime implements ServerRuntime {
         requireOpen();
         ContainerRecord record = ContainerRecord.of(server, names);
         String dataPath = definition.container().dataPath();
-        String path = dataPath + "/" + DataFiles.check(relativePath);
+        String path = dataPath + "/" + RuntimeChecks.dataFile(relativePath);
         String directory = path.substring(0, path.lastIndexOf('/'));
         String name = path.substring(path.lastIndexOf('/') + 1);
         Path incoming = null;

@@ -1,7 +1,6 @@
-package dev.addons.core.internal.container;
+package dev.addons.container;
 
 import dev.addons.core.runtime.Placement;
-import dev.addons.core.internal.RunningServerLines;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.addons.core.internal.container;
+package dev.addons.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,8 +9,6 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.ServerDefinition;
-import dev.addons.core.internal.RunningServerLines;
-import dev.addons.core.internal.process.TestPostgres;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.DataFileNotReplacedException;
 import dev.addons.core.runtime.Placement;
@@ -80,7 +78,7 @@ class ContainerRuntimeTest {
 
         assertThat(server.runtime()).isEqualTo("container");
         assertThat(server.endpoint().host()).isEqualTo("127.0.0.1");
-        assertThat(TestPostgres.query(server.endpoint().port(), definition.adminPassword(), "show server_version"))
+        assertThat(TestImages.query(server.endpoint().port(), definition.adminPassword(), "show server_version"))
                 .startsWith("15.");
         assertThat(runtime.isRunning(server)).isTrue();
         InspectContainerResponse container = inspect(server);
@@ -111,14 +109,14 @@ class ContainerRuntimeTest {
     void aRestartReplacesTheContainerAndKeepsTheDataAndThePort() throws Exception {
         ServerDefinition definition = TestImages.postgres(TestImages.POSTGRES);
         RunningServer first = start("pg-restart", definition, Placement.dedicated("shop", "production", "postgresql"));
-        TestPostgres.query(first.endpoint().port(), definition.adminPassword(), "create table kept as select 42 as a");
+        TestImages.query(first.endpoint().port(), definition.adminPassword(), "create table kept as select 42 as a");
         String firstId = inspect(first).getId();
 
         RunningServer second = runtime.restart(first, definition, ProgressListener.NONE);
 
         assertThat(inspect(second).getId()).isNotEqualTo(firstId);
         assertThat(second.endpoint()).isEqualTo(first.endpoint());
-        assertThat(TestPostgres.query(second.endpoint().port(), definition.adminPassword(), "select a from kept"))
+        assertThat(TestImages.query(second.endpoint().port(), definition.adminPassword(), "select a from kept"))
                 .isEqualTo("42");
     }
 
@@ -126,14 +124,14 @@ class ContainerRuntimeTest {
     void aContainerRemovedBehindOurBackIsNotRunningAndIsRecreatedOnItsVolume() throws Exception {
         ServerDefinition definition = TestImages.postgres(TestImages.POSTGRES);
         RunningServer first = start("pg-removed", definition, Placement.shared("postgresql"));
-        TestPostgres.query(first.endpoint().port(), definition.adminPassword(), "create table kept as select 7 as a");
+        TestImages.query(first.endpoint().port(), definition.adminPassword(), "create table kept as select 7 as a");
         docker.client().removeContainerCmd(first.attribute("container")).withForce(true).exec();
 
         assertThat(runtime.isRunning(first)).isFalse();
         RunningServer second = runtime.restart(first, definition, ProgressListener.NONE);
 
         assertThat(runtime.isRunning(second)).isTrue();
-        assertThat(TestPostgres.query(second.endpoint().port(), definition.adminPassword(), "select a from kept"))
+        assertThat(TestImages.query(second.endpoint().port(), definition.adminPassword(), "select a from kept"))
                 .isEqualTo("7");
     }
 
@@ -141,7 +139,7 @@ class ContainerRuntimeTest {
     void aRestartWhoseFormerPortIsTakenPublishesOnAnotherAndKeepsTheData() throws Exception {
         ServerDefinition definition = TestImages.postgres(TestImages.POSTGRES);
         RunningServer first = start("pg-moved", definition, Placement.shared("postgresql"));
-        TestPostgres.query(first.endpoint().port(), definition.adminPassword(), "create table kept as select 9 as a");
+        TestImages.query(first.endpoint().port(), definition.adminPassword(), "create table kept as select 9 as a");
         docker.client().stopContainerCmd(first.attribute("container")).exec();
 
         RunningServer second;
@@ -152,7 +150,7 @@ class ContainerRuntimeTest {
         }
 
         assertThat(second.endpoint().port()).isNotEqualTo(first.endpoint().port());
-        assertThat(TestPostgres.query(second.endpoint().port(), definition.adminPassword(), "select a from kept"))
+        assertThat(TestImages.query(second.endpoint().port(), definition.adminPassword(), "select a from kept"))
                 .isEqualTo("9");
     }
 
@@ -260,17 +258,19 @@ class ContainerRuntimeTest {
     }
 
     @Test
-    void imageReferencesAreReadAsDockerReadsThem() {
-        assertThat(Images.registryOf("postgres:18")).isEqualTo("registry-1.docker.io");
-        assertThat(Images.registryOf("valkey/valkey:8")).isEqualTo("registry-1.docker.io");
-        assertThat(Images.registryOf("docker.io/library/postgres:18")).isEqualTo("registry-1.docker.io");
-        assertThat(Images.registryOf("registry.example.com:5000/team/pg:16")).isEqualTo("registry.example.com:5000");
-        assertThat(Images.registryOf("localhost/addons-test/postgres:15")).isEqualTo("localhost");
-        assertThat(Images.repository("registry.example.com:5000/team/pg:16")).isEqualTo("registry.example.com:5000/team/pg");
-        assertThat(Images.tag("registry.example.com:5000/team/pg:16")).isEqualTo("16");
-        assertThat(Images.tag("registry.example.com:5000/team/pg")).isEqualTo("latest");
-        assertThat(Images.repository("pg@sha256:abc")).isEqualTo("pg");
-        assertThat(Images.tag("pg@sha256:abc")).isEqualTo("sha256:abc");
+    void aMalformedImageReferenceIsUnavailableAndRefusedByNameBeforeTheDockerApiIsAsked() {
+        ServerDefinition definition = TestImages.postgres("Shop/Postgres:15");
+
+        assertThat(runtime.availability(definition)).isEqualTo(new Availability(Availability.State.UNAVAILABLE,
+                "image 'Shop/Postgres:15' is not a valid image reference (Shop/Postgres is not a valid Docker image"
+                        + " name (in Shop/Postgres:15)): use [registry/]repository:tag or"
+                        + " [registry/]repository@sha256:digest, the repository in lower case"));
+        assertThatThrownBy(() -> runtime.obtain(definition, "postgresql (shop/production)", ProgressListener.NONE))
+                .isInstanceOf(dev.addons.api.InvalidSpecException.class)
+                .hasMessageStartingWith("image 'Shop/Postgres:15' is not a valid image reference");
+        assertThatThrownBy(() -> start("pg-malformed", definition, Placement.shared("postgresql")))
+                .isInstanceOf(dev.addons.api.InvalidSpecException.class);
+        assertThat(left()).isEmpty();
     }
 
     @Test
@@ -291,7 +291,7 @@ class ContainerRuntimeTest {
         assertThat(asked).containsExactlyInAnyOrder("pg-known", "pg-stray");
         assertThat(runtime.isRunning(stray)).isFalse();
         assertThat(left()).noneMatch(thing -> thing.contains("pg-stray") || thing.contains("app-blog"));
-        assertThat(TestPostgres.query(known, definition, "select 1")).isEqualTo("1");
+        assertThat(TestImages.query(known, definition, "select 1")).isEqualTo("1");
         assertThat(runtime.removeStrays(id -> true)).isEmpty();
     }
 
@@ -323,12 +323,12 @@ class ContainerRuntimeTest {
     void aDataFileIsReplacedWhileStoppedAndTheOldOneComesBackWhenTheServerCannotStartOnTheNew() throws Exception {
         ServerDefinition definition = TestImages.postgres(TestImages.POSTGRES);
         RunningServer server = start("pg-file", definition, Placement.shared("postgresql"));
-        TestPostgres.query(server, definition, "create table kept as select 5 as a");
+        TestImages.query(server, definition, "create table kept as select 5 as a");
 
         RunningServer replaced = runtime.replaceDataFile(server, definition, "postgresql.auto.conf",
                 new java.io.ByteArrayInputStream("work_mem = '7MB'\n".getBytes()), ProgressListener.NONE);
 
-        assertThat(TestPostgres.query(replaced, definition, "show work_mem")).isEqualTo("7MB");
+        assertThat(TestImages.query(replaced, definition, "show work_mem")).isEqualTo("7MB");
         DataFileNotReplacedException refused = catchThrowableOfType(() -> runtime.replaceDataFile(replaced,
                 definition, "postgresql.auto.conf", new java.io.ByteArrayInputStream("work_mem = 'a lot'\n"
                         .getBytes()), ProgressListener.NONE), DataFileNotReplacedException.class);
@@ -337,8 +337,8 @@ class ContainerRuntimeTest {
         assertThat(refused).hasMessageContaining(
                 "did not start on the new postgresql.auto.conf; the old one is back in place");
         assertThat(runtime.isRunning(again)).isTrue();
-        assertThat(TestPostgres.query(again, definition, "show work_mem")).isEqualTo("7MB");
-        assertThat(TestPostgres.query(again, definition, "select a from kept")).isEqualTo("5");
+        assertThat(TestImages.query(again, definition, "show work_mem")).isEqualTo("7MB");
+        assertThat(TestImages.query(again, definition, "select a from kept")).isEqualTo("5");
         assertThatThrownBy(() -> runtime.replaceDataFile(replaced, definition, "../etc/passwd",
                 java.io.InputStream.nullInputStream(), ProgressListener.NONE))
                 .isInstanceOf(dev.addons.api.InvalidSpecException.class).hasMessageContaining("'../etc/passwd'");

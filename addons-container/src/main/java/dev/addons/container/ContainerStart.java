@@ -1,4 +1,4 @@
-package dev.addons.core.internal.container;
+package dev.addons.container;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
@@ -18,9 +18,9 @@ import dev.addons.api.spi.ContainerFile;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
-import dev.addons.core.internal.Readiness;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
+import dev.addons.core.runtime.ServerReadiness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * use.
  *
  * <p>Unlike the process runtime, the readiness check needs no guard against another program on
- * the port (see {@code Readiness.Guard}): the container engine reserves the published host port
+ * the port (as the process runtime has): the container engine reserves the published host port
  * when it starts the container (Podman's conmon or rootlessport, Docker's docker-proxy) and the
  * start fails if another program has it, so for the container's life no other program can listen
  * there; where the engine forwards with NAT rules, a connection to the port is sent to the
@@ -110,17 +110,17 @@ final class ContainerStart {
             Map<String, Endpoint> extraEndpoints = new LinkedHashMap<>();
             recipe.extraPorts().forEach((name, port) -> extraEndpoints.put(name, published(container, port)));
             progress.step(serverId, "waiting until ready on " + endpoint);
-            Readiness.await(definition, new ServerAccess(serverId, endpoint, definition.adminUser(),
+            ServerReadiness.await(definition, new ServerAccess(serverId, endpoint, definition.adminUser(),
                     definition.adminPassword(), extraEndpoints), this::whyStopped, TimeUnit.MILLISECONDS::sleep);
             LOG.info("{} - Started {} in container {} on {} in {} ms (ready {} ms after the container started)",
                     serverId, definition.engine(), record.container(), endpoint,
                     (System.nanoTime() - begin) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
             progress.step(serverId, "ready on " + endpoint);
             return new RunningServer(serverId, ContainerRuntime.NAME, endpoint, record.attributes(), extraEndpoints);
-        } catch (RuntimeException | Readiness.NotReady e) {
+        } catch (RuntimeException | ServerReadiness.NotReady e) {
             String tail = made.container ? logTail() : "";
-            Throwable cause = e instanceof Readiness.NotReady ? e.getCause() : e;
-            ProvisioningException failure = new ProvisioningException(failure(Readiness.firstLine(e)
+            Throwable cause = e instanceof ServerReadiness.NotReady ? e.getCause() : e;
+            ProvisioningException failure = new ProvisioningException(failure(ServerReadiness.firstLine(e)
                     + (tail.isEmpty() ? "" : "\nLast lines of the container's log:\n" + tail)), cause);
             cleanUp(made, failure);
             throw failure;
@@ -231,7 +231,7 @@ final class ContainerStart {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            return "(cannot read it: " + Readiness.firstLine(e) + ")";
+            return "(cannot read it: " + ServerReadiness.firstLine(e) + ")";
         }
         return out.toString().stripTrailing();
     }

@@ -1,4 +1,4 @@
-package dev.addons.core.internal.container;
+package dev.addons.container;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
@@ -19,12 +19,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.testcontainers.utility.DockerImageName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Whether an image can be had, and having it: a local image is used as it is; otherwise it is
- * pulled before anything else is created. Telling whether a missing image is pullable must stay
+ * pulled before anything else is created. References are read, and refused when malformed, by
+ * Testcontainers' {@link DockerImageName}, as Docker reads them. Telling whether a missing image is pullable must stay
  * cheap and bounded (it is asked for every version {@code list-available} shows), so it asks the
  * image's registry whether it answers at all ({@code GET https://<registry>/v2/}, a few seconds at
  * most, remembered for a minute); the pull itself says whether the registry has the tag. Thread-safe.
@@ -50,10 +52,16 @@ final class Images {
 
     /** INSTALLED when local, DOWNLOADABLE when its registry answers, else UNAVAILABLE naming the image. */
     Availability availability(String image) {
+        DockerImageName name;
+        try {
+            name = parse(image);
+        } catch (InvalidSpecException e) {
+            return new Availability(Availability.State.UNAVAILABLE, e.getMessage());
+        }
         if (isLocal(image)) {
             return new Availability(Availability.State.INSTALLED, "local image " + image);
         }
-        String registry = registryOf(image);
+        String registry = registryOf(name);
         Optional<String> unreachable = probe(registry);
         if (unreachable.isEmpty()) {
             return new Availability(Availability.State.DOWNLOADABLE, "image " + image + ", pulled from " + registry
@@ -63,15 +71,20 @@ final class Images {
                 + " cannot be reached (" + unreachable.get() + ")"));
     }
 
-    /** Makes the image local, pulling it when it is not; throws {@link ProvisioningException} naming it. */
+    /**
+     * Makes the image local, pulling it when it is not; throws {@link ProvisioningException}
+     * naming it, or {@link InvalidSpecException} when the reference is malformed.
+     */
     void require(String image, String serverId, ProgressListener progress) {
+        DockerImageName name = parse(image);
         if (isLocal(image)) {
             return;
         }
         LOG.info("{} - Pulling image {} ...", serverId, image);
         progress.step(serverId, "pulling image " + image);
         long begin = System.nanoTime();
-        try (Pull pull = docker.client().pullImageCmd(repository(image)).withTag(tag(image)).exec(new Pull())) {
+        try (Pull pull = docker.client().pullImageCmd(name.getUnversionedPart()).withTag(name.getVersionPart())
+                .exec(new Pull())) {
             if (!pull.awaitCompletion(PULL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ProvisioningException(notAvailable(image, "its pull did not finish within " + PULL_TIMEOUT));
             }
@@ -145,36 +158,26 @@ final class Images {
                 + ": build, load or pull it where the Docker API runs, or check the name";
     }
 
-    /** The registry host of a reference, as Docker reads it: the first part when it looks like a host. */
-    static String registryOf(String image) {
-        int slash = image.indexOf('/');
-        if (slash > 0) {
-            String first = image.substring(0, slash);
-            if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
-                return first.equals("docker.io") ? "registry-1.docker.io" : first;
-            }
+    /**
+     * {@code image} read as Docker reads it; throws {@link InvalidSpecException} naming it and
+     * what is allowed when it is malformed.
+     */
+    static DockerImageName parse(String image) {
+        try {
+            DockerImageName name = DockerImageName.parse(image);
+            name.assertValid();
+            return name;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException("image '" + image + "' is not a valid image reference (" + e.getMessage()
+                    + "): use [registry/]repository:tag or [registry/]repository@sha256:digest, the repository in"
+                    + " lower case", e);
         }
-        return "registry-1.docker.io";
     }
 
-    /** The reference without its tag or digest. */
-    static String repository(String image) {
-        int at = image.indexOf('@');
-        if (at >= 0) {
-            return image.substring(0, at);
-        }
-        int colon = image.lastIndexOf(':');
-        return colon > image.lastIndexOf('/') ? image.substring(0, colon) : image;
-    }
-
-    /** The tag (or digest) of a reference; {@code latest} when it has none. */
-    static String tag(String image) {
-        int at = image.indexOf('@');
-        if (at >= 0) {
-            return image.substring(at + 1);
-        }
-        int colon = image.lastIndexOf(':');
-        return colon > image.lastIndexOf('/') ? image.substring(colon + 1) : "latest";
+    /** The registry host of a reference, as Docker reads it: Docker Hub's when it names none. */
+    static String registryOf(DockerImageName image) {
+        String registry = image.getRegistry();
+        return registry.isEmpty() || registry.equals("docker.io") ? "registry-1.docker.io" : registry;
     }
 
     private static String firstLine(Throwable e) {

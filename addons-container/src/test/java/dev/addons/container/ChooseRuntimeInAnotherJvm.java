@@ -1,5 +1,6 @@
-package dev.addons.core.internal;
+package dev.addons.container;
 
+import dev.addons.core.internal.Runtimes;
 import java.nio.file.Path;
 
 /** {@code HOME}: prints the runtime {@code auto} chooses for the home and why, on two lines. */

@@ -1,4 +1,4 @@
-package dev.addons.core.internal.container;
+package dev.addons.container;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Version;
@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,8 +22,10 @@ import org.testcontainers.dockerclient.DockerClientProviderStrategy;
  * ({@code DOCKER_HOST}, {@code ~/.testcontainers.properties}, the usual Docker sockets), but
  * without {@code DockerClientFactory.client()}, which also starts Testcontainers' resource reaper:
  * this runtime's containers are long-lived servers, not test fixtures, and must outlive the JVM.
- * Knows whether the engine is Podman, whose networks need an option to be isolated from each
- * other. Thread-safe; {@link #close()} closes the client.
+ * Where no socket Testcontainers would try takes a connection ({@link DockerSockets}), it fails at
+ * once, without running Testcontainers' discovery and its ERROR report. Knows whether the engine
+ * is Podman, whose networks need an option to be isolated from each other. Thread-safe;
+ * {@link #close()} closes the client.
  */
 public final class DockerApi implements AutoCloseable {
     /** How long finding an endpoint may take when the container runtime is asked for by name. */
@@ -46,6 +49,22 @@ public final class DockerApi implements AutoCloseable {
      * {@link ProvisioningException} saying what to do when none does.
      */
     public static DockerApi connect(Duration timeout) {
+        try {
+            return find(timeout);
+        } catch (NotFound e) {
+            throw new ProvisioningException("No Docker-API endpoint answered (" + e.getMessage() + "). The container "
+                    + "runtime needs Docker, or Podman's service: set DOCKER_HOST, e.g. "
+                    + "DOCKER_HOST=unix:///run/podman/podman.sock after `systemctl start podman.socket`, or use the "
+                    + "process runtime", e.getCause());
+        }
+    }
+
+    /** {@link #connect}, failing with why no endpoint answered, in one line. */
+    static DockerApi find(Duration timeout) throws NotFound {
+        Optional<String> none = DockerSockets.ofThisProcess().whyNone();
+        if (none.isPresent()) {
+            throw new NotFound(none.get(), null);
+        }
         CompletableFuture<DockerApi> found = new CompletableFuture<>();
         Thread probe = new Thread(() -> {
             try {
@@ -61,12 +80,21 @@ public final class DockerApi implements AutoCloseable {
         } catch (TimeoutException e) {
             // A late answer must not leak a client.
             found.thenAccept(DockerApi::close);
-            throw unavailable("no answer within " + timeout.toSeconds() + " s", e);
+            throw new NotFound("no answer within " + timeout.toSeconds() + " s", e);
         } catch (ExecutionException e) {
-            throw unavailable(firstLine(e.getCause()), e.getCause());
+            throw new NotFound(firstLine(e.getCause()), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable("interrupted", e);
+            throw new NotFound("interrupted", e);
+        }
+    }
+
+    /** No Docker-API endpoint answered; the message says why in one line. */
+    static final class NotFound extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotFound(String why, Throwable cause) {
+            super(why, cause);
         }
     }
 
@@ -88,12 +116,6 @@ public final class DockerApi implements AutoCloseable {
             return components.get(0).getName() + " " + components.get(0).getVersion();
         }
         return "Docker Engine " + version.getVersion();
-    }
-
-    private static ProvisioningException unavailable(String why, Throwable cause) {
-        return new ProvisioningException("No Docker-API endpoint answered (" + why + "). The container runtime "
-                + "needs Docker, or Podman's service: set DOCKER_HOST, e.g. DOCKER_HOST=unix:///run/podman/podman.sock "
-                + "after `systemctl start podman.socket`, or use the process runtime", cause);
     }
 
     private static String firstLine(Throwable e) {

@@ -1,14 +1,10 @@
-package dev.addons.core.internal.container;
+package dev.addons.container;
 
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
-import dev.addons.api.AddonException;
-import dev.addons.core.internal.HomeLock;
-import dev.addons.core.internal.PrivateFiles;
+import dev.addons.core.runtime.HomeLocks;
 import dev.addons.core.runtime.Placement;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -102,13 +98,6 @@ final class Networks {
     }
 
     private <T> T locked(String network, Supplier<T> work) {
-        Path locks = names.home().resolve("state").resolve("locks");
-        try {
-            PrivateFiles.directory(names.home().resolve("state"));
-            PrivateFiles.directory(locks);
-        } catch (IOException e) {
-            throw new AddonException("Cannot create " + locks + ": " + e.getMessage(), e);
-        }
-        return HomeLock.with(locks.resolve("network-" + network + ".lock"), work);
+        return HomeLocks.with(names.home(), "network-" + network, work);
     }
 }
