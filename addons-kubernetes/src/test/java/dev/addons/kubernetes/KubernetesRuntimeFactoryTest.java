@@ -1,11 +1,11 @@
 package dev.addons.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.InvalidSpecException;
 import dev.addons.core.Addons;
-import dev.addons.core.internal.Runtimes;
 import dev.addons.core.runtime.RuntimeContext;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,8 +21,9 @@ class KubernetesRuntimeFactoryTest {
 
     @Test
     void theRuntimeIsListedAfterTheBuiltInOneWhenThisModuleIsOnTheClassPath() {
-        assertThat(Runtimes.names()).containsExactly("process", "kubernetes");
-        assertThat(Runtimes.check("kubernetes")).isEqualTo("kubernetes");
+        assertThat(Addons.runtimeNames()).containsExactly("process", "kubernetes");
+        assertThatCode(() -> Addons.builder().runtime("kubernetes")).as("the builder checks the name at once")
+                .doesNotThrowAnyException();
     }
 
     @Test

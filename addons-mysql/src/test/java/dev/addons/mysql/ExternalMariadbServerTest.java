@@ -14,7 +14,7 @@ import dev.addons.api.spi.ServerAccess;
 import dev.addons.core.Addons;
 import dev.addons.core.AppFile;
 import dev.addons.core.ServerInfo;
-import dev.addons.core.internal.DatabaseUrls;
+import dev.addons.testkit.DatabaseUrl;
 import dev.addons.testkit.ProviderServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -291,7 +291,7 @@ class ExternalMariadbServerTest {
                     .hasMessageContaining("certificate");
             // Connector/J with DATABASE_URL: verified against a trust store of MYSQL_SSL_CA, as an app makes it,
             // and refused (never unverified) without one: the JVM's own CAs did not sign the certificate.
-            DatabaseUrls.Jdbc jdbc = DatabaseUrls.toJdbc("DATABASE_URL", vars.get("DATABASE_URL"));
+            DatabaseUrl jdbc = DatabaseUrl.toJdbc("DATABASE_URL", vars.get("DATABASE_URL"));
             java.util.Properties properties = new java.util.Properties();
             properties.setProperty("user", jdbc.user());
             properties.setProperty("password", jdbc.password());

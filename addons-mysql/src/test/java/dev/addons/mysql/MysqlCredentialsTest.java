@@ -8,7 +8,7 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ServerAccess;
-import dev.addons.core.internal.DatabaseUrls;
+import dev.addons.testkit.DatabaseUrl;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -58,7 +58,7 @@ class MysqlCredentialsTest {
                 .containsEntry("MYSQL_SSL_CA", "/etc/ssl/db ca.pem");
         assertThat(credentials.serviceBinding().entries())
                 .containsEntry("ssl-mode", "VERIFY_IDENTITY").containsEntry("ssl-ca", "/etc/ssl/db ca.pem");
-        assertThat(DatabaseUrls.toJdbc("DATABASE_URL", credentials.get("DATABASE_URL").orElseThrow()).jdbcUrl())
+        assertThat(DatabaseUrl.toJdbc("DATABASE_URL", credentials.get("DATABASE_URL").orElseThrow()).jdbcUrl())
                 .as("Connector/J reads the mode from the URL").isEqualTo(
                         "jdbc:mysql://db.internal:3306/app1?sslMode=VERIFY_IDENTITY");
         assertThat(MysqlCredentials.withTls(binding("app1", "s3cret", "app1"),
@@ -90,7 +90,7 @@ class MysqlCredentialsTest {
         String url = provider.credentials(binding("us:er", password, "app1"), new Endpoint("127.0.0.1", 3307))
                 .get("DATABASE_URL").orElseThrow();
 
-        DatabaseUrls.Jdbc jdbc = DatabaseUrls.toJdbc("DATABASE_URL", url);
+        DatabaseUrl jdbc = DatabaseUrl.toJdbc("DATABASE_URL", url);
 
         assertThat(jdbc.jdbcUrl()).isEqualTo("jdbc:mysql://127.0.0.1:3307/app1");
         assertThat(jdbc.user()).isEqualTo("us:er");

@@ -17,9 +17,8 @@ import dev.addons.core.AddonInfo;
 import dev.addons.core.Addons;
 import dev.addons.core.Environment;
 import dev.addons.core.VersionInfo;
-import dev.addons.core.internal.ServerState;
-import dev.addons.core.internal.StateStore;
 import dev.addons.core.runtime.Availability;
+import dev.addons.testkit.HomeState;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -256,10 +255,7 @@ class MysqlEndToEndTest {
 
     /** The admin's access to the one running shared server, as the state store keeps it. */
     private static ServerAccess sharedServerAccess() {
-        ServerState server = new StateStore(home).servers().stream()
-                .filter(s -> s.shared() && s.running() != null).findFirst().orElseThrow();
-        return new ServerAccess(server.serverId(), server.running().endpoint(), server.adminUser(),
-                server.adminPassword());
+        return HomeState.runningSharedServerAccess(home);
     }
 
     private static int count(Statement s, String query) throws SQLException {

@@ -1,7 +1,12 @@
 package dev.addons.mysql;
 
+import static dev.addons.mysql.AppConnections.queryString;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.addons.api.Endpoint;
-import dev.addons.testkit.EngineUnderTest;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.testkit.SqlEngineUnderTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +22,9 @@ import java.util.Optional;
  * keeps key-value pairs in a table of its database, connected with Connector/J from its
  * {@code MYSQL_*} variables alone.
  */
-final class MysqlUnderTest implements EngineUnderTest {
+final class MysqlUnderTest implements SqlEngineUnderTest {
+    /** MySQL's and MariaDB's error for an account past one of its resource limits. */
+    private static final int USER_LIMIT_REACHED = 1226;
 
     @Override
     public String addon() {
@@ -67,7 +74,38 @@ final class MysqlUnderTest implements EngineUnderTest {
         }
     }
 
-    private static Connection connect(Map<String, String> variables) throws SQLException {
+    @Override
+    public MysqlProvider provider() {
+        return new MysqlProvider();
+    }
+
+    @Override
+    public String tenantQuery() {
+        return "select database()";
+    }
+
+    @Override
+    public void assertTooManyConnections(SQLException refused, Map<String, String> variables) {
+        assertThat(refused.getMessage()).contains("max_user_connections");
+        assertThat(refused.getErrorCode()).isEqualTo(USER_LIMIT_REACHED);
+    }
+
+    /** {@code max_user_connections} 0: the user has no limit of its own. */
+    @Override
+    public void assertNoConnectionLimit(ServerAccess admin, Binding tenant) throws SQLException {
+        try (Connection connection = MysqlAdmin.connect(admin); Statement sql = connection.createStatement()) {
+            assertThat(queryString(sql, "select max_user_connections from mysql.user where user = '"
+                    + tenant.require(MysqlCredentials.USER) + "'")).isEqualTo("0");
+        }
+    }
+
+    @Override
+    public int sharedConnectionsMax() {
+        return 150;
+    }
+
+    @Override
+    public Connection connect(Map<String, String> variables) throws SQLException {
         return AppConnections.connect(variables, variables.get("MYSQL_DATABASE"));
     }
 }

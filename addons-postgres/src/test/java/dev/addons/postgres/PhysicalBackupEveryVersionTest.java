@@ -11,7 +11,7 @@ import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.core.Addons;
 import dev.addons.core.BackupInfo;
-import dev.addons.core.internal.BackupArchive;
+import dev.addons.testkit.BackupManifest;
 import dev.addons.testkit.RuntimeServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +94,7 @@ class PhysicalBackupEveryVersionTest {
             stop.set(true);
             pool.shutdownNow();
         }
-        BackupArchive.Manifest manifest = BackupArchive.manifest(backup.file());
+        BackupManifest manifest = BackupManifest.of(backup.file());
         // 15 has its own pg_dump, 14 the host's 15; 16 to 18 have none: a physical backup.
         assertThat(manifest.payloadFormat()).isEqualTo(version.equals("15") || version.equals("14") ? "pg_dump"
                 : "physical");
@@ -192,7 +192,7 @@ class PhysicalBackupEveryVersionTest {
             stop.set(true);
             pool.shutdownNow();
         }
-        assertThat(BackupArchive.manifest(backup.file()).payloadFormat()).isEqualTo("pg_dump");
+        assertThat(BackupManifest.of(backup.file()).payloadFormat()).isEqualTo("pg_dump");
         try (Connection connection = connect(vars("s14")); Statement sql = connection.createStatement()) {
             sql.execute("delete from events where id % 2 = 0");
         }

@@ -1,7 +1,11 @@
 package dev.addons.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.addons.api.Endpoint;
-import dev.addons.testkit.EngineUnderTest;
+import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ServerAccess;
+import dev.addons.testkit.SqlEngineUnderTest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,9 +21,12 @@ import java.util.Properties;
  * PostgreSQL for the shared scenarios: version 15 from Debian on the process runtime, the local
  * image honouring the official postgres image's contract on the container runtime, and an app
  * that keeps key-value pairs in a table of its database, connected with pgjdbc from its PG*
- * variables alone.
+ * variables alone. A tenant past its role's {@code CONNECTION LIMIT} is refused with SQL state
+ * 53300.
  */
-final class PostgresUnderTest implements EngineUnderTest {
+final class PostgresUnderTest implements SqlEngineUnderTest {
+    /** PostgreSQL's too_many_connections. */
+    private static final String TOO_MANY_CONNECTIONS = "53300";
 
     /** PostgreSQL's dynamic shared memory control segment, {@code /dev/shm/PostgreSQL.<n>}. */
     @Override
@@ -75,7 +82,43 @@ final class PostgresUnderTest implements EngineUnderTest {
         }
     }
 
-    private static Connection connect(Map<String, String> variables) throws SQLException {
+    @Override
+    public PostgresProvider provider() {
+        return new PostgresProvider();
+    }
+
+    @Override
+    public String tenantQuery() {
+        return "select current_user";
+    }
+
+    @Override
+    public void assertTooManyConnections(SQLException refused, Map<String, String> variables) {
+        assertThat(refused.getMessage()).contains("too many connections for role \"" + variables.get("PGUSER") + "\"");
+        assertThat(refused.getSQLState()).isEqualTo(TOO_MANY_CONNECTIONS);
+    }
+
+    /** {@code rolconnlimit} -1: the role has no limit of its own. */
+    @Override
+    public void assertNoConnectionLimit(ServerAccess admin, Binding tenant) throws SQLException {
+        try (Connection connection = PostgresAdmin.connect(admin, PostgresAdmin.MAINTENANCE_DATABASE);
+                PreparedStatement select = connection.prepareStatement(
+                        "select rolconnlimit from pg_catalog.pg_roles where rolname = ?")) {
+            select.setString(1, tenant.require(PostgresCredentials.USER));
+            try (ResultSet rs = select.executeQuery()) {
+                assertThat(rs.next()).as("the role " + tenant.require(PostgresCredentials.USER)).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Override
+    public int sharedConnectionsMax() {
+        return 97;
+    }
+
+    @Override
+    public Connection connect(Map<String, String> variables) throws SQLException {
         Properties login = new Properties();
         login.setProperty("user", variables.get("PGUSER"));
         login.setProperty("password", variables.get("PGPASSWORD"));
