@@ -99,9 +99,9 @@ class MysqlCredentialsTest {
 
     @Test
     void anIpv6DatabaseUrlAndMariadbsSchemeBecomeJdbcUrls() {
-        assertThat(DatabaseUrls.toJdbc("DATABASE_URL", "mysql://u:p@[::1]:3306/db").jdbcUrl())
+        assertThat(DatabaseUrl.toJdbc("DATABASE_URL", "mysql://u:p@[::1]:3306/db").jdbcUrl())
                 .isEqualTo("jdbc:mysql://[::1]:3306/db");
-        assertThat(DatabaseUrls.toJdbc("DATABASE_URL", "mariadb://u:p@127.0.0.1:3306/db").jdbcUrl())
+        assertThat(DatabaseUrl.toJdbc("DATABASE_URL", "mariadb://u:p@127.0.0.1:3306/db").jdbcUrl())
                 .isEqualTo("jdbc:mariadb://127.0.0.1:3306/db");
     }
 

@@ -10,7 +10,7 @@ import dev.addons.api.Variable;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.core.Environment;
-import dev.addons.core.internal.DatabaseUrls;
+import dev.addons.testkit.DatabaseUrl;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -132,23 +132,23 @@ class PostgresCredentialsTest {
 
     @Test
     void databaseUrlsBecomeJdbcUrlsWithDecodedCredentials() {
-        DatabaseUrls.Jdbc jdbc = DatabaseUrls.toJdbc("DATABASE_URL", "postgres://my%40user:p%3Ass%2Fw@127.0.0.1:5433/shop");
+        DatabaseUrl jdbc = DatabaseUrl.toJdbc("DATABASE_URL", "postgres://my%40user:p%3Ass%2Fw@127.0.0.1:5433/shop");
 
         assertThat(jdbc.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5433/shop");
         assertThat(jdbc.user()).isEqualTo("my@user");
         assertThat(jdbc.password()).isEqualTo("p:ss/w");
         assertThat(jdbc.toString()).doesNotContain("p:ss/w");
-        assertThat(DatabaseUrls.toJdbc("DATABASE_URL", "postgresql://u:p@127.0.0.1/db").jdbcUrl())
+        assertThat(DatabaseUrl.toJdbc("DATABASE_URL", "postgresql://u:p@127.0.0.1/db").jdbcUrl())
                 .isEqualTo("jdbc:postgresql://127.0.0.1/db");
     }
 
     @Test
     void aBadDatabaseUrlIsReportedWithoutItsValue() {
-        assertThatThrownBy(() -> DatabaseUrls.toJdbc("DATABASE_URL", "redis://:secretpw@127.0.0.1:6379"))
+        assertThatThrownBy(() -> DatabaseUrl.toJdbc("DATABASE_URL", "redis://:secretpw@127.0.0.1:6379"))
                 .isInstanceOf(AddonException.class)
                 .hasMessageNotContaining("secretpw")
                 .hasMessageContaining("expected postgres://");
-        assertThatThrownBy(() -> DatabaseUrls.toJdbc("DATABASE_URL", "postgres://u:secret pw@host/db"))
+        assertThatThrownBy(() -> DatabaseUrl.toJdbc("DATABASE_URL", "postgres://u:secret pw@host/db"))
                 .hasMessageNotContaining("secret")
                 .hasMessage("DATABASE_URL is not a valid URL (its value is not shown: it holds a password)");
     }

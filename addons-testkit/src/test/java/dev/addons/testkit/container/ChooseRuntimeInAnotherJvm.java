@@ -1,4 +1,4 @@
-package dev.addons.container;
+package dev.addons.testkit.container;
 
 import dev.addons.core.internal.Runtimes;
 import java.nio.file.Path;

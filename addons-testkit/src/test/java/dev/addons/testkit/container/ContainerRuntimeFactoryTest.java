@@ -1,8 +1,9 @@
-package dev.addons.container;
+package dev.addons.testkit.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.addons.core.internal.Runtimes;
+import dev.addons.container.ContainerRuntime;
 import dev.addons.core.internal.process.ProcessRuntime;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
