@@ -274,6 +274,52 @@ class AddonsLifecycleTest {
     }
 
     @Test
+    void whatAFailedAddonFailedInIsReadFromItsStateNotFromTheWordsOfItsMessage() throws IOException {
+        AddonRecord record = addons.create("myapp", "production", AddonSpec.of("fakedb"));
+        runtime.running.clear();
+        addons.reconcile();
+        Path file = home.resolve("state/addons/" + record.id() + ".json");
+        com.fasterxml.jackson.databind.node.ObjectNode state = readJson(file);
+        assertThat(state.get("failure").get("cause").asText()).isEqualTo("SERVER_DOWN");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) state.get("record")).put("message", "reworded");
+        Files.writeString(file, state.toPrettyString());
+
+        assertThat(addons.start("myapp", "production", "fakedb").status()).as("started again on its data")
+                .isEqualTo(Status.ACTIVE);
+    }
+
+    @Test
+    void aFailureRecordedWithoutItsCauseOrWithAStaleOneIsReadFromItsMessageAsEarlierVersionsWroteIt()
+            throws IOException {
+        AddonRecord record = addons.create("myapp", "production", AddonSpec.of("fakedb"));
+        runtime.running.clear();
+        addons.reconcile();
+        Path file = home.resolve("state/addons/" + record.id() + ".json");
+        com.fasterxml.jackson.databind.node.ObjectNode state = readJson(file);
+        state.remove("failure");
+        Files.writeString(file, state.toPrettyString());
+
+        assertThat(addons.start("myapp", "production", "fakedb").status()).as("written without the field")
+                .isEqualTo(Status.ACTIVE);
+
+        runtime.running.clear();
+        addons.reconcile();
+        state = readJson(file);
+        // A version that does not know the field changed the record since, and carried the field over.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) state.get("failure")).put("cause", "PROVISIONING")
+                .put("at", "2020-01-01T00:00:00Z");
+        Files.writeString(file, state.toPrettyString());
+
+        assertThat(addons.start("myapp", "production", "fakedb").status()).as("a stale cause")
+                .isEqualTo(Status.ACTIVE);
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode readJson(Path file) throws IOException {
+        return (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(file.toFile());
+    }
+
+    @Test
     void stateFilesAreOwnerOnlyAndHoldNoSecretInTheirNames() throws IOException {
         addons.create("myapp", "production", AddonSpec.of("fakedb"));
 
