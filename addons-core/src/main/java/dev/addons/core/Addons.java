@@ -584,7 +584,7 @@ public final class Addons implements AutoCloseable {
     }
 
     /** Adds a listener for status transitions made by this instance; close the result to remove it. */
-    public AutoCloseable onTransition(StatusListener listener) {
+    public Subscription onTransition(StatusListener listener) {
         return listeners.add(listener);
     }
 

@@ -1,7 +1,6 @@
 package dev.addons.core;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.addons.api.AddonException;
 import dev.addons.core.internal.DatabaseUrls;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import javax.sql.DataSource;
 
 /**
  * What a host program reads its addons' values from, for the environment it runs in
@@ -130,10 +128,11 @@ public final class Environment {
     }
 
     /**
-     * A HikariCP pool built from {@code DATABASE_URL}; close it when done. The JDBC driver of the
-     * database (e.g. {@code org.postgresql:postgresql}) must be on the class path.
+     * A HikariCP pool built from {@code DATABASE_URL}; close it when done (try-with-resources).
+     * The JDBC driver of the database (e.g. {@code org.postgresql:postgresql}) must be on the
+     * class path.
      */
-    public DataSource dataSource() {
+    public PooledDataSource dataSource() {
         DatabaseUrls.Jdbc jdbc = DatabaseUrls.toJdbc("DATABASE_URL", require("DATABASE_URL"));
         HikariConfig config = new HikariConfig();
         config.setPoolName("addons-" + name);
@@ -141,7 +140,7 @@ public final class Environment {
         config.setUsername(jdbc.user());
         config.setPassword(jdbc.password());
         config.setMaximumPoolSize(5);
-        return new HikariDataSource(config);
+        return new dev.addons.core.internal.HikariPool(config);
     }
 
     private static Set<String> addonVariables(Set<String> names) {

@@ -180,7 +180,7 @@ class AddonsLifecycleTest {
     @Test
     void aNewAddonDeclaredWithoutAVersionSaysInItsPendingRecordWhichItGotAndWhy() {
         List<String> messages = Collections.synchronizedList(new ArrayList<>());
-        try (AutoCloseable listening = addons.onTransition((record, from) -> messages.add(record.message()))) {
+        try (Subscription listening = addons.onTransition((record, from) -> messages.add(record.message()))) {
             addons.create("myapp", "production", AddonSpec.of("fakedb"));
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -317,6 +317,21 @@ class AddonsLifecycleTest {
     private static com.fasterxml.jackson.databind.node.ObjectNode readJson(Path file) throws IOException {
         return (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(file.toFile());
+    }
+
+    @Test
+    void closingASubscriptionRemovesThatRegistrationOnlyAndMayBeDoneTwice() {
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        dev.addons.api.StatusListener listener = (record, from) -> heard.add(record.status().name());
+        Subscription first = addons.onTransition(listener);
+        try (Subscription second = addons.onTransition(listener)) {
+            first.close();
+            first.close();
+            addons.create("myapp", "production", AddonSpec.of("fakedb"));
+        }
+        addons.destroy("myapp", "production", "fakedb", FinalBackup.SKIP);
+
+        assertThat(heard).containsExactly("PENDING", "PROVISIONING", "ACTIVE");
     }
 
     @Test

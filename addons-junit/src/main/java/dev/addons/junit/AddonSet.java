@@ -8,6 +8,7 @@ import dev.addons.api.Credentials;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.core.Addons;
 import dev.addons.core.Environment;
+import dev.addons.core.PooledDataSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class AddonSet implements AutoCloseable {
     private final Credentials credentials;
     private final Environment environment;
     private final FrameworkProperties properties;
-    private final Map<String, DataSource> dataSources = new java.util.LinkedHashMap<>();
+    private final Map<String, PooledDataSource> dataSources = new java.util.LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private AddonSet(Addons addons, String app, Declaration declaration, List<AddonRecord> records) {
@@ -129,10 +130,10 @@ final class AddonSet implements AutoCloseable {
         }
         AddonException failure = new AddonException("Deprovisioning the addons of " + app + " failed");
         synchronized (this) {
-            for (DataSource pool : dataSources.values()) {
+            for (PooledDataSource pool : dataSources.values()) {
                 try {
-                    ((AutoCloseable) pool).close();
-                } catch (Exception e) {
+                    pool.close();
+                } catch (RuntimeException e) {
                     failure.addSuppressed(e);
                 }
             }

@@ -5,7 +5,6 @@ import static dev.addons.mysql.AppConnections.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Credentials;
@@ -16,6 +15,7 @@ import dev.addons.api.spi.ServerAccess;
 import dev.addons.core.AddonInfo;
 import dev.addons.core.Addons;
 import dev.addons.core.Environment;
+import dev.addons.core.PooledDataSource;
 import dev.addons.core.VersionInfo;
 import dev.addons.core.internal.ServerState;
 import dev.addons.core.internal.StateStore;
@@ -144,7 +144,7 @@ class MysqlEndToEndTest {
         assertThat(vars.get("DATABASE_URL").orElseThrow()).startsWith("mysql://blog:").endsWith(
                 "@127.0.0.1:" + vars.get("MYSQL_PORT").orElseThrow() + "/blog");
 
-        try (HikariDataSource pool = (HikariDataSource) Environment.of("production", vars.toMap()).dataSource();
+        try (PooledDataSource pool = Environment.of("production", vars.toMap()).dataSource();
                 Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             s.execute("create table posts (id int auto_increment primary key, title varchar(200) not null)");
             s.execute("insert into posts (title) values ('hello'), ('wörld')");

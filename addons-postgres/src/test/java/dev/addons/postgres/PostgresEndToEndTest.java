@@ -3,7 +3,6 @@ package dev.addons.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Credentials;
@@ -11,6 +10,8 @@ import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Status;
 import dev.addons.core.Addons;
 import dev.addons.core.Environment;
+import dev.addons.core.PooledDataSource;
+import dev.addons.core.Subscription;
 import dev.addons.testkit.Loopback;
 import dev.addons.testkit.OtherJvm;
 import dev.addons.testkit.ServerProcesses;
@@ -29,7 +30,6 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,9 +89,8 @@ class PostgresEndToEndTest {
                 .containsExactly("DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE");
         assertThat(vars.get("PGHOST")).contains("127.0.0.1");
 
-        DataSource pool = Environment.of("production", vars.toMap()).dataSource();
-        try (HikariDataSource hikari = (HikariDataSource) pool; Connection c = hikari.getConnection();
-                Statement s = c.createStatement()) {
+        try (PooledDataSource pool = Environment.of("production", vars.toMap()).dataSource();
+                Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             s.execute("create table posts (id serial primary key, title text not null)");
             s.execute("insert into posts (title) values ('hello'), ('world')");
             try (ResultSet rs = s.executeQuery("select count(*), current_user, current_database(), "
@@ -172,7 +171,7 @@ class PostgresEndToEndTest {
 
         try (Addons later = Addons.builder().home(home).runtime("process").build()) {
             java.util.List<String> seen = new java.util.ArrayList<>();
-            try (AutoCloseable ignored = later.onTransition((r, from) -> seen.add(from + "->" + r.status() + ": "
+            try (Subscription ignored = later.onTransition((r, from) -> seen.add(from + "->" + r.status() + ": "
                     + r.message()))) {
                 AddonRecord again = later.create("gone", "production", AddonSpec.of("postgresql").withVersion("15"));
                 assertThat(again.status()).isEqualTo(Status.ACTIVE);
