@@ -2,6 +2,7 @@ package dev.addons.cli;
 
 import dev.addons.api.Credentials;
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -38,10 +39,11 @@ abstract class AddonsCommand implements Callable<Integer> {
     Credentials variables(AppOptions target, Optional<Duration> wait) {
         Credentials credentials;
         try (Addons addons = open()) {
+            App app = target.in(addons);
             if (wait.isPresent()) {
-                addons.awaitReady(target.app, target.environment(), wait.get(), new Watcher(err(), false));
+                app.awaitReady(wait.get(), new Watcher(err(), false));
             }
-            credentials = addons.env(target.app, target.environment());
+            credentials = app.env();
         }
         if (credentials.variables().isEmpty()) {
             err().println("addons: warning: " + target.app + " has no addons in " + target.environment());

@@ -3,6 +3,7 @@ package dev.addons.cli;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.Credentials;
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import dev.addons.core.ServiceBindingDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -77,14 +78,14 @@ final class EnvCommand extends AddonsCommand {
         ServiceBindingDirectory directory = bindingDirectory();
         Map<String, Map<String, Object>> written = new LinkedHashMap<>();
         try (Addons addons = open()) {
-            waitOption.duration().ifPresent(wait -> addons.awaitReady(target.app, target.environment(), wait,
-                    new Watcher(err(), false)));
-            List<AddonRecord> records = addons.list(target.app, target.environment());
+            App app = target.in(addons);
+            waitOption.duration().ifPresent(wait -> app.awaitReady(wait, new Watcher(err(), false)));
+            List<AddonRecord> records = app.list();
             if (records.isEmpty()) {
                 err().println("addons: warning: " + target.app + " has no addons in " + target.environment());
             }
             for (AddonRecord record : records) {
-                Credentials credentials = addons.credentials(target.app, target.environment(), record.addon());
+                Credentials credentials = app.credentials(record.addon());
                 if (credentials.serviceBinding().isEmpty()) {
                     err().println("addons: warning: " + record.addon() + " defines no service binding; skipped");
                     continue;

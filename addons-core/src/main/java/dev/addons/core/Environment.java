@@ -79,12 +79,12 @@ public final class Environment {
 
     /**
      * {@link #resolve(Addons, String, String)} once the app's addons are active, waiting up to
-     * {@code wait} as {@link Addons#awaitReady} does.
+     * {@code wait} as {@link App#awaitReady} does.
      *
      * @since 0.1.0
      */
     public static Environment resolve(Addons addons, String app, String environment, Duration wait) {
-        addons.awaitReady(app, environment, wait, (record, from) -> { });
+        addons.app(app, environment).awaitReady(wait, (record, from) -> { });
         return resolve(addons, app, environment);
     }
 
@@ -96,7 +96,7 @@ public final class Environment {
     /** The values of {@code app}'s ACTIVE addons in {@code environment}, from {@code addons}. */
     public static Environment resolve(Addons addons, String app, String environment) {
         Path home = addons.home();
-        return new Environment(environment, addons.env(app, environment).toMap(),
+        return new Environment(environment, addons.app(app, environment).env().toMap(),
                 "app '" + app + "' in addons home " + home);
     }
 

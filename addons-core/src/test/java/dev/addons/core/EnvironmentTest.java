@@ -28,8 +28,8 @@ class EnvironmentTest {
     @Test
     void resolvesEachEnvironmentsOwnValuesFromTheHome(@TempDir Path home) {
         try (Addons addons = Addons.builder().home(home).runtime(new FakeRuntime()).build()) {
-            addons.create("shop", "production", AddonSpec.of("fakedb"));
-            addons.create("shop", "staging", AddonSpec.of("fakedb"));
+            addons.app("shop", "production").create(AddonSpec.of("fakedb"));
+            addons.app("shop", "staging").create(AddonSpec.of("fakedb"));
 
             Environment production = Environment.resolve(addons, "shop", "production");
             Environment staging = Environment.resolve(addons, "shop", "staging");

@@ -7,6 +7,7 @@ import dev.addons.api.AddonSpec;
 import dev.addons.api.Credentials;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import dev.addons.core.Environment;
 import dev.addons.core.PooledDataSource;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ final class AddonSet implements AutoCloseable {
         this.app = app;
         this.declaration = declaration;
         this.records = List.copyOf(records);
-        this.credentials = addons.env(app, ENVIRONMENT);
+        this.credentials = addons.app(app, ENVIRONMENT).env();
         this.environment = Environment.resolve(addons, app, ENVIRONMENT);
         this.properties = declaration.frameworkProperties() ? FrameworkProperties.set(credentials) : null;
     }
@@ -84,7 +85,7 @@ final class AddonSet implements AutoCloseable {
     private static CompletableFuture<AddonRecord> createAsync(Addons addons, String app, Declaration declaration,
             AddonSpec spec) {
         try {
-            return addons.createAsync(app, ENVIRONMENT, spec);
+            return addons.app(app, ENVIRONMENT).createAsync(spec);
         } catch (AddonNotFoundException | InvalidSpecException e) {
             throw new ExtensionConfigurationException("@WithAddon(name = \"" + spec.addon() + "\""
                     + spec.versionIfSet().map(v -> ", version = \"" + v + "\"").orElse("")
@@ -119,7 +120,7 @@ final class AddonSet implements AutoCloseable {
             throw new IllegalStateException("the addons of " + app + " are deprovisioned");
         }
         return dataSources.computeIfAbsent(addon, a ->
-                Environment.of(ENVIRONMENT, addons.credentials(app, ENVIRONMENT, a).toMap()).dataSource());
+                Environment.of(ENVIRONMENT, addons.app(app, ENVIRONMENT).credentials(a).toMap()).dataSource());
     }
 
     /** Closes the data sources, restores the system properties and deprovisions; idempotent. */
@@ -150,12 +151,13 @@ final class AddonSet implements AutoCloseable {
 
     /** Destroys every addon of {@code app}, the failed ones too, newest first. */
     private static void destroyAll(Addons addons, String app, RuntimeException failure) {
-        List<AddonRecord> left = new ArrayList<>(addons.list(app, ENVIRONMENT));
+        App handle = addons.app(app, ENVIRONMENT);
+        List<AddonRecord> left = new ArrayList<>(handle.list());
         java.util.Collections.reverse(left);
         for (AddonRecord record : left) {
             try {
                 // A test scope's data is the test's own: nothing to keep once it ends.
-                addons.destroy(app, ENVIRONMENT, record.addon(), dev.addons.core.FinalBackup.SKIP);
+                handle.destroy(record.addon(), dev.addons.core.FinalBackup.SKIP);
             } catch (RuntimeException e) {
                 failure.addSuppressed(e);
             }

@@ -52,7 +52,7 @@ class ChosenConnectionLimitTest {
     void destroyEverything() throws Exception {
         if (addons != null) {
             for (AddonRecord record : addons.listAll()) {
-                addons.destroy(record.app(), record.environment(), record.addon());
+                addons.app(record.app(), record.environment()).destroy(record.addon());
             }
             addons.close();
         }
@@ -64,11 +64,12 @@ class ChosenConnectionLimitTest {
             throws SQLException {
         addons.deploy(file("greedy", "connections = 2\n"), ENV);
         addons.deploy(file("other", ""), ENV);
-        Map<String, String> greedy = addons.env("greedy", ENV).toMap();
-        Map<String, String> other = addons.env("other", ENV).toMap();
+        Map<String, String> greedy = addons.app("greedy", ENV).env().toMap();
+        Map<String, String> other = addons.app("other", ENV).env().toMap();
         assertThat(greedy.get("MYSQL_PORT")).as("one shared server").isEqualTo(other.get("MYSQL_PORT"));
-        assertThat(addons.connectionLimit("greedy", ENV, "mysql")).isEqualTo(OptionalInt.of(2));
-        assertThat(addons.connectionLimit("other", ENV, "mysql")).isEqualTo(OptionalInt.of(AddonSpec.DEFAULT_CONNECTIONS));
+        assertThat(addons.app("greedy", ENV).connectionLimit("mysql")).isEqualTo(OptionalInt.of(2));
+        assertThat(addons.app("other", ENV).connectionLimit("mysql"))
+                .isEqualTo(OptionalInt.of(AddonSpec.DEFAULT_CONNECTIONS));
 
         List<Connection> open = new ArrayList<>();
         try {
@@ -80,8 +81,9 @@ class ChosenConnectionLimitTest {
 
             addons.deploy(file("greedy", "connections = 3\n"), ENV);
 
-            assertThat(addons.env("greedy", ENV).toMap()).as("the same tenant, its password kept").isEqualTo(greedy);
-            assertThat(addons.connectionLimit("greedy", ENV, "mysql")).isEqualTo(OptionalInt.of(3));
+            assertThat(addons.app("greedy", ENV).env().toMap()).as("the same tenant, its password kept")
+                    .isEqualTo(greedy);
+            assertThat(addons.app("greedy", ENV).connectionLimit("mysql")).isEqualTo(OptionalInt.of(3));
             open.add(connect(greedy));
             assertRefused(greedy);
 
@@ -106,7 +108,7 @@ class ChosenConnectionLimitTest {
                 .hasMessage("addons.mysql: mysql connections = 151 is out of range. Allowed: 1 to 150 for a mysql app"
                         + " on a shared server");
 
-        assertThat(addons.list("huge", ENV)).isEmpty();
+        assertThat(addons.app("huge", ENV).list()).isEmpty();
     }
 
     private static AppFile file(String app, String connections) {

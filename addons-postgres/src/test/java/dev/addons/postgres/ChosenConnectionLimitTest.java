@@ -53,7 +53,7 @@ class ChosenConnectionLimitTest {
     void destroyEverything() throws Exception {
         if (addons != null) {
             for (AddonRecord record : addons.listAll()) {
-                addons.destroy(record.app(), record.environment(), record.addon());
+                addons.app(record.app(), record.environment()).destroy(record.addon());
             }
             addons.close();
         }
@@ -65,11 +65,11 @@ class ChosenConnectionLimitTest {
             throws SQLException {
         addons.deploy(file("greedy", "connections = 2\n"), ENV);
         addons.deploy(file("other", ""), ENV);
-        Map<String, String> greedy = addons.env("greedy", ENV).toMap();
-        Map<String, String> other = addons.env("other", ENV).toMap();
+        Map<String, String> greedy = addons.app("greedy", ENV).env().toMap();
+        Map<String, String> other = addons.app("other", ENV).env().toMap();
         assertThat(greedy.get("PGPORT")).as("one shared server").isEqualTo(other.get("PGPORT"));
-        assertThat(addons.connectionLimit("greedy", ENV, "postgresql")).isEqualTo(OptionalInt.of(2));
-        assertThat(addons.connectionLimit("other", ENV, "postgresql"))
+        assertThat(addons.app("greedy", ENV).connectionLimit("postgresql")).isEqualTo(OptionalInt.of(2));
+        assertThat(addons.app("other", ENV).connectionLimit("postgresql"))
                 .isEqualTo(OptionalInt.of(AddonSpec.DEFAULT_CONNECTIONS));
 
         List<Connection> open = new ArrayList<>();
@@ -82,8 +82,9 @@ class ChosenConnectionLimitTest {
 
             addons.deploy(file("greedy", "connections = 3\n"), ENV);
 
-            assertThat(addons.env("greedy", ENV).toMap()).as("the same tenant, its password kept").isEqualTo(greedy);
-            assertThat(addons.connectionLimit("greedy", ENV, "postgresql")).isEqualTo(OptionalInt.of(3));
+            assertThat(addons.app("greedy", ENV).env().toMap()).as("the same tenant, its password kept")
+                    .isEqualTo(greedy);
+            assertThat(addons.app("greedy", ENV).connectionLimit("postgresql")).isEqualTo(OptionalInt.of(3));
             open.add(connect(greedy));
             assertRefused(greedy);
 
@@ -107,13 +108,13 @@ class ChosenConnectionLimitTest {
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("addons.postgresql: postgresql connections = 98 is out of range. Allowed: 1 to 97 for a"
                         + " postgresql app on a shared server");
-        assertThatThrownBy(() -> addons.create("alone", ENV, AddonSpec.of("postgresql").withVersion("15")
+        assertThatThrownBy(() -> addons.app("alone", ENV).create(AddonSpec.of("postgresql").withVersion("15")
                 .withConnections(5)))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessageStartingWith("postgresql connections = 5 is refused for variant 'small'");
 
-        assertThat(addons.list("huge", ENV)).isEmpty();
-        assertThat(addons.list("alone", ENV)).isEmpty();
+        assertThat(addons.app("huge", ENV).list()).isEmpty();
+        assertThat(addons.app("alone", ENV).list()).isEmpty();
     }
 
     private static AppFile file(String app, String connections) {

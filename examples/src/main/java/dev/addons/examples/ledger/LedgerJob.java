@@ -49,7 +49,7 @@ public final class LedgerJob {
                 spec = spec.withVersion(options.version());
             }
             out.println("ledger: provisioning " + spec.addon() + " ...");
-            addons.create("ledger", "production", spec);
+            addons.app("ledger", "production").create(spec);
             try {
                 Environment environment = Environment.resolve(addons, "ledger", "production");
                 try (PooledDataSource dataSource = environment.dataSource()) {
@@ -57,14 +57,14 @@ public final class LedgerJob {
                     out.println("ledger: " + applied + " migration(s) applied; " + total(dataSource)
                             + " in the accounts");
                 }
-                BackupInfo backup = addons.backup("ledger", "production", "postgresql", options.backup());
+                BackupInfo backup = addons.app("ledger", "production").backup("postgresql", options.backup());
                 out.println("ledger: backed up to " + backup.file() + " (" + backup.payloadBytes() + " bytes, "
                         + backup.archiveBytes() + " compressed, sha256 " + backup.sha256() + ")");
                 return backup;
             } finally {
                 if (!options.keep()) {
                     // The backup just taken to its own file is the one the job keeps.
-                    addons.destroy("ledger", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+                    addons.app("ledger", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
                     out.println("ledger: the addon is destroyed; the backup stays");
                 }
             }

@@ -38,17 +38,17 @@ class LedgerJobTest {
                 "ledger: the addon is destroyed; the backup stays");
         assertThat(backup.file()).isEqualTo(backupFile).isRegularFile();
         try (Addons addons = Addons.builder().home(home).runtime("process").build()) {
-            assertThat(addons.list("ledger", "production")).as("torn down").isEmpty();
-            addons.create("ledger", "staging", AddonSpec.of("postgresql").withVersion("15"));
+            assertThat(addons.app("ledger", "production").list()).as("torn down").isEmpty();
+            addons.app("ledger", "staging").create(AddonSpec.of("postgresql").withVersion("15"));
             try {
-                addons.restore("ledger", "staging", "postgresql", backupFile, false);
+                addons.app("ledger", "staging").restore("postgresql", backupFile, false);
                 try (PooledDataSource staging = Environment.resolve(addons, "ledger", "staging").dataSource()) {
                     assertThat(LedgerJob.total(staging)).isEqualTo(225);
                     assertThat(LedgerJob.migrate(staging, new PrintStream(new ByteArrayOutputStream())))
                             .as("the restored copy has every migration recorded").isZero();
                 }
             } finally {
-                addons.destroy("ledger", "staging", "postgresql");
+                addons.app("ledger", "staging").destroy("postgresql");
             }
         }
     }

@@ -43,9 +43,9 @@ class VisitsServerTest {
                 }
             } finally {
                 // The test's visits are nothing to keep (and shared PostgreSQL 18 here has no pg_dump).
-                addons.destroy("visits", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+                addons.app("visits", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
             }
-            assertThat(addons.list("visits", "production")).isEmpty();
+            assertThat(addons.app("visits", "production").list()).isEmpty();
         }
         assertThat(postgresRunningIn(home)).as("a postgres server still running in " + home).isFalse();
     }
