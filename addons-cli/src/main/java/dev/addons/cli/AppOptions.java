@@ -1,5 +1,7 @@
 package dev.addons.cli;
 
+import dev.addons.core.Addons;
+import dev.addons.core.App;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -13,5 +15,10 @@ final class AppOptions {
 
     String environment() {
         return environment.name;
+    }
+
+    /** This app in this environment, of {@code addons}. */
+    App in(Addons addons) {
+        return addons.app(app, environment());
     }
 }

@@ -1,6 +1,7 @@
 package dev.addons.cli;
 
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import dev.addons.core.BackupInfo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,9 +30,8 @@ final class BackupCommand extends AddonsCommand {
     public Integer call() {
         BackupInfo backup;
         try (Addons addons = openShowingTransitions()) {
-            backup = output == null
-                    ? addons.backup(target.app, target.environment(), addon)
-                    : addons.backup(target.app, target.environment(), addon, output);
+            App app = target.in(addons);
+            backup = output == null ? app.backup(addon) : app.backup(addon, output);
         }
         PrintWriter out = out();
         if (main.json()) {

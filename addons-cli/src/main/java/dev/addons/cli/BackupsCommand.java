@@ -1,6 +1,7 @@
 package dev.addons.cli;
 
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import dev.addons.core.BackupInfo;
 import dev.addons.core.BackupPolicy;
 import java.io.PrintWriter;
@@ -77,7 +78,7 @@ final class BackupsCommand extends AddonsCommand {
         }
         List<BackupInfo> backups;
         try (Addons addons = open()) {
-            backups = addons.backups(app, environment.name);
+            backups = addons.app(app, environment.name).backups();
         }
         if (main.json()) {
             List<Map<String, Object>> list = new ArrayList<>();
@@ -99,7 +100,8 @@ final class BackupsCommand extends AddonsCommand {
     private int policy(PrintWriter out) {
         BackupPolicy policy;
         try (Addons addons = open()) {
-            policy = addons.backupPolicy(app, environment.name, addon);
+            App target = addons.app(app, environment.name);
+            policy = target.backupPolicy(addon);
             boolean change = schedule != null || keepLast != null || maxAge != null || manualPerDay != null;
             if (change) {
                 if (schedule != null) {
@@ -114,7 +116,7 @@ final class BackupsCommand extends AddonsCommand {
                 if (manualPerDay != null) {
                     policy = policy.withManualPerDay(manualPerDay);
                 }
-                policy = addons.backupPolicy(app, environment.name, addon, policy);
+                policy = target.backupPolicy(addon, policy);
             }
         }
         if (main.json()) {

@@ -3,6 +3,7 @@ package dev.addons.cli;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,8 +54,9 @@ final class CreateCommand extends AddonsCommand {
         AddonRecord created;
         OptionalInt limit;
         try (Addons addons = openShowingTransitions()) {
-            created = addons.create(target.app, target.environment(), wanted);
-            limit = addons.connectionLimit(created.app(), created.environment(), created.addon());
+            App app = target.in(addons);
+            created = app.create(wanted);
+            limit = app.connectionLimit(created.addon());
         }
         if (main.json()) {
             Map<String, Object> map = new LinkedHashMap<>(Json.record(created));

@@ -27,7 +27,7 @@ final class DestroyCommand extends AddonsCommand {
         PrintWriter out = out();
         AddonRecord destroyed;
         try (Addons addons = openShowingTransitions()) {
-            destroyed = addons.destroy(target.app, target.environment(), addon,
+            destroyed = target.in(addons).destroy(addon,
                     noBackup ? FinalBackup.SKIP : FinalBackup.TAKE);
         }
         if (main.json()) {

@@ -24,7 +24,7 @@ final class HealthCommand extends AddonsCommand {
         PrintWriter out = out();
         List<Health> checked;
         try (Addons addons = open()) {
-            checked = addons.health(target.app, target.environment());
+            checked = target.in(addons).health();
         }
         if (main.json()) {
             Json.print(out, checked.stream().map(h -> {

@@ -2,6 +2,7 @@ package dev.addons.cli;
 
 import dev.addons.api.AddonRecord;
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,10 +25,11 @@ final class ListCommand extends AddonsCommand {
         java.util.Map<String, dev.addons.core.ServerHistory> histories = new java.util.LinkedHashMap<>();
         Map<String, OptionalInt> limits = new HashMap<>();
         try (Addons addons = open()) {
-            records = addons.list(target.app, target.environment());
+            App app = target.in(addons);
+            records = app.list();
             for (AddonRecord r : records) {
-                histories.put(r.id(), addons.history(r.app(), r.environment(), r.addon()));
-                limits.put(r.id(), addons.connectionLimit(r.app(), r.environment(), r.addon()));
+                histories.put(r.id(), app.history(r.addon()));
+                limits.put(r.id(), app.connectionLimit(r.addon()));
             }
         }
         if (main.json()) {

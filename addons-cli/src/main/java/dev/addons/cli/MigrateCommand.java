@@ -27,7 +27,7 @@ final class MigrateCommand extends AddonsCommand {
     public Integer call() {
         AddonRecord moved;
         try (Addons addons = openShowingTransitions()) {
-            moved = addons.migrate(target.app, target.environment(), addon, variant);
+            moved = target.in(addons).migrate(addon, variant);
         }
         PrintWriter out = out();
         if (main.json()) {

@@ -24,7 +24,7 @@ final class RestartCommand extends AddonsCommand {
         PrintWriter out = out();
         AddonRecord restarted;
         try (Addons addons = openShowingTransitions()) {
-            restarted = addons.restart(target.app, target.environment(), addon);
+            restarted = target.in(addons).restart(addon);
         }
         if (main.json()) {
             Json.print(out, Json.record(restarted));

@@ -3,6 +3,7 @@ package dev.addons.cli;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import dev.addons.core.BackupInfo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -43,15 +44,15 @@ final class RestoreCommand extends AddonsCommand {
     public Integer call() {
         BackupInfo restored;
         try (Addons addons = openShowingTransitions()) {
-            boolean exists = addons.list(target.app, target.environment()).stream()
+            App app = target.in(addons);
+            boolean exists = app.list().stream()
                     .anyMatch(r -> r.addon().equals(addons.info(addon).name()));
             if (exists && (variant != null || version != null)) {
                 throw new InvalidSpecException("--variant and --version only apply when " + addon + " of "
                         + target.app + "/" + target.environment() + " does not exist: it does");
             }
-            restored = exists ? addons.restore(target.app, target.environment(), addon, source, force)
-                    : addons.restore(target.app, target.environment(), AddonSpec.of(addon).withVariant(variant)
-                            .withVersion(version), source);
+            restored = exists ? app.restore(addon, source, force)
+                    : app.restore(AddonSpec.of(addon).withVariant(variant).withVersion(version), source);
         }
         PrintWriter out = out();
         if (main.json()) {

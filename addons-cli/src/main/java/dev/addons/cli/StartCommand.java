@@ -20,7 +20,7 @@ final class StartCommand extends AddonsCommand {
     public Integer call() {
         AddonRecord started;
         try (Addons addons = openShowingTransitions()) {
-            started = addons.start(target.app, target.environment(), addon);
+            started = target.in(addons).start(addon);
         }
         PrintWriter out = out();
         if (main.json()) {

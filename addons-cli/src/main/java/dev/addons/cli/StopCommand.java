@@ -24,7 +24,7 @@ final class StopCommand extends AddonsCommand {
     public Integer call() {
         AddonRecord stopped;
         try (Addons addons = openShowingTransitions()) {
-            stopped = addons.stop(target.app, target.environment(), addon);
+            stopped = target.in(addons).stop(addon);
         }
         PrintWriter out = out();
         if (main.json()) {

@@ -45,7 +45,7 @@ class AgentCliTest {
         }
         try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build()) {
             for (AddonRecord record : addons.listAll()) {
-                addons.destroy(record.app(), record.environment(), record.addon());
+                addons.app(record.app(), record.environment()).destroy(record.addon());
             }
         }
         try (RuntimeUnderTest process = RuntimeUnderTest.process()) {
@@ -58,8 +58,8 @@ class AgentCliTest {
         AddonRecord record;
         Map<String, String> before;
         try (Addons addons = open()) {
-            record = addons.create("kept", "production", AddonSpec.parse("valkey").withVersion("7"));
-            before = addons.env("kept", "production").toMap();
+            record = addons.app("kept", "production").create(AddonSpec.parse("valkey").withVersion("7"));
+            before = addons.app("kept", "production").env().toMap();
         }
         int port = Integer.parseInt(before.get("REDIS_PORT"));
         Agent first = startAgent();
@@ -84,8 +84,8 @@ class AgentCliTest {
         second.awaitLog("server " + record.id() + " runs again on its data");
 
         try (Addons addons = open()) {
-            assertThat(addons.env("kept", "production").toMap()).isEqualTo(before);
-            assertThat(addons.history("kept", "production", "valkey").restarts()).isEqualTo(1);
+            assertThat(addons.app("kept", "production").env().toMap()).isEqualTo(before);
+            assertThat(addons.app("kept", "production").history("valkey").restarts()).isEqualTo(1);
         }
         assertThat(Loopback.isListening(port)).isTrue();
     }
@@ -94,8 +94,8 @@ class AgentCliTest {
     void sigtermEndsTheAgentWithinTenSecondsWithExitCodeZeroAndServersKeepRunning() throws Exception {
         int port;
         try (Addons addons = open()) {
-            addons.create("calm", "production", AddonSpec.parse("valkey").withVersion("7"));
-            port = Integer.parseInt(addons.env("calm", "production").get("REDIS_PORT").orElseThrow());
+            addons.app("calm", "production").create(AddonSpec.parse("valkey").withVersion("7"));
+            port = Integer.parseInt(addons.app("calm", "production").env().get("REDIS_PORT").orElseThrow());
         }
         Agent agent = startAgent();
         agent.awaitLog("supervises " + home);

@@ -58,7 +58,7 @@ class AllAddonsCliTest {
     void destroyEverythingLeft() {
         try (Addons addons = Addons.builder().home(home).runtime("process").build()) {
             for (AddonRecord record : addons.listAll()) {
-                addons.destroy(record.app(), record.environment(), record.addon());
+                addons.app(record.app(), record.environment()).destroy(record.addon());
             }
             assertThat(addons.listAll()).isEmpty();
         }

@@ -53,7 +53,7 @@ class CliEndToEndTest {
         try (Addons addons = Addons.builder().home(home).build()) {
             left = addons.listAll();
             for (AddonRecord record : left) {
-                addons.destroy(record.app(), record.environment(), record.addon());
+                addons.app(record.app(), record.environment()).destroy(record.addon());
             }
         }
         assertThat(left).as("addons a test forgot to destroy").isEmpty();

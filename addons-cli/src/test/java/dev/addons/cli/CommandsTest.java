@@ -3,7 +3,6 @@ package dev.addons.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -20,6 +19,7 @@ import dev.addons.api.Status;
 import dev.addons.api.StatusListener;
 import dev.addons.api.Variable;
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import dev.addons.core.BackupInfo;
 import dev.addons.core.RecordedAddons;
 import dev.addons.core.runtime.ProgressListener;
@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
@@ -40,6 +41,7 @@ class CommandsTest {
     private static final String SECRET = "s3cr3t-Pa55";
 
     private final Addons addons = mock(Addons.class);
+    private final App app = mock(App.class);
     private Path openedHome;
     private StatusListener listener;
     private final AddonsFactory factory = new AddonsFactory() {
@@ -55,10 +57,15 @@ class CommandsTest {
             openedHome = home;
             RecordedAddons recorded = mock(RecordedAddons.class);
             when(recorded.env(anyString(), anyString()))
-                    .thenAnswer(call -> addons.env(call.getArgument(0), call.getArgument(1)));
+                    .thenAnswer(call -> addons.app(call.getArgument(0), call.getArgument(1)).env());
             return recorded;
         }
     };
+
+    @BeforeEach
+    void everyAppIsTheMockedOne() {
+        when(addons.app(anyString(), anyString())).thenReturn(app);
+    }
 
     private static AddonRecord record(Status status, String message) {
         return new AddonRecord("postgresql-myapp-production-abc123", "myapp", "production", "postgresql", "shared",
@@ -77,7 +84,7 @@ class CommandsTest {
 
     @Test
     void restartRestartsTheAddonsServerAndSaysSoOrPrintsTheRecordAsJson() throws Exception {
-        when(addons.restart("myapp", "production", "postgresql")).thenReturn(record(Status.ACTIVE, ""));
+        when(app.restart("postgresql")).thenReturn(record(Status.ACTIVE, ""));
 
         Cli.Result text = Cli.run(new Main(factory), "restart", "postgresql", "-a", "myapp");
         Cli.Result json = Cli.run(new Main(factory), "--json", "restart", "postgresql", "-a", "myapp");
@@ -90,7 +97,7 @@ class CommandsTest {
 
     @Test
     void healthPrintsALineAnAddonAndExitsWithOneWhenOneCannotServe() throws Exception {
-        when(addons.health("myapp", "production")).thenReturn(List.of(
+        when(app.health()).thenReturn(List.of(
                 new dev.addons.core.Health(record(Status.ACTIVE, ""), false, "its server s1: its engine (pid 7) is"
                         + " stopped (SIGSTOP)", dev.addons.core.ServerHistory.NONE)));
 
@@ -106,7 +113,7 @@ class CommandsTest {
 
     @Test
     void globalOptionsWorkBeforeAndAfterTheCommand() throws Exception {
-        when(addons.list("myapp", "staging")).thenReturn(List.of());
+        when(app.list()).thenReturn(List.of());
 
         Cli.Result before = Cli.run(new Main(factory), "--home", "/tmp/h1", "--json", "list", "-a", "myapp", "--env", "staging");
         assertThat(openedHome).isEqualTo(Path.of("/tmp/h1"));
@@ -119,8 +126,8 @@ class CommandsTest {
 
     @Test
     void listPrintsATableAndJson() throws Exception {
-        when(addons.list("myapp", "production")).thenReturn(List.of(record(Status.ACTIVE, "")));
-        when(addons.history("myapp", "production", "postgresql")).thenReturn(dev.addons.core.ServerHistory.NONE);
+        when(app.list()).thenReturn(List.of(record(Status.ACTIVE, "")));
+        when(app.history("postgresql")).thenReturn(dev.addons.core.ServerHistory.NONE);
 
         Cli.Result text = Cli.run(new Main(factory), "list", "-a", "myapp", "--env", "production");
         Cli.Result json = Cli.run(new Main(factory), "list", "-a", "myapp", "--env", "production", "--json");
@@ -140,7 +147,7 @@ class CommandsTest {
         BackupInfo backup = new BackupInfo(Path.of("/h/backups/myapp/production/postgresql/a.tar.zst"), "myapp",
                 "production", "postgresql", "18", "small", NOW, BackupInfo.SCHEDULED, 2_500_000, 300_000,
                 "ab".repeat(32));
-        when(addons.backups("myapp", "production")).thenReturn(List.of(backup));
+        when(app.backups()).thenReturn(List.of(backup));
         when(addons.runDueBackups()).thenReturn(3);
 
         Cli.Result text = Cli.run(new Main(factory), "backups", "-a", "myapp");
@@ -162,8 +169,8 @@ class CommandsTest {
 
     @Test
     void listShowsStoppedAddonsRestartsAndTheLastCrash() throws Exception {
-        when(addons.list("myapp", "production")).thenReturn(List.of(record(Status.STOPPED, "stopped on request")));
-        when(addons.history("myapp", "production", "postgresql")).thenReturn(new dev.addons.core.ServerHistory(2,
+        when(app.list()).thenReturn(List.of(record(Status.STOPPED, "stopped on request")));
+        when(app.history("postgresql")).thenReturn(new dev.addons.core.ServerHistory(2,
                 NOW, "found not running; last lines of its log:\nFATAL: could not map anonymous shared memory"));
 
         Cli.Result text = Cli.run(new Main(factory), "list", "-a", "myapp");
@@ -183,7 +190,7 @@ class CommandsTest {
 
     @Test
     void listSaysSoWhenTheAppHasNoAddons() {
-        when(addons.list("myapp", "production")).thenReturn(List.of());
+        when(app.list()).thenReturn(List.of());
 
         Cli.Result result = Cli.run(new Main(factory), "list", "-a", "myapp", "--env", "production");
 
@@ -192,7 +199,7 @@ class CommandsTest {
 
     @Test
     void envRedactsSensitiveValuesUnlessRevealed() {
-        when(addons.env("myapp", "production")).thenReturn(credentials());
+        when(app.env()).thenReturn(credentials());
 
         Cli.Result redacted = Cli.run(new Main(factory), "env", "-a", "myapp", "--env", "production");
         Cli.Result revealed = Cli.run(new Main(factory), "env", "-a", "myapp", "--env", "production", "--reveal");
@@ -232,7 +239,7 @@ class CommandsTest {
 
     @Test
     void envAsJsonIsAnObjectInTheVariablesOrder() throws Exception {
-        when(addons.env("myapp", "production")).thenReturn(credentials());
+        when(app.env()).thenReturn(credentials());
 
         Cli.Result format = Cli.run(new Main(factory), "env", "-a", "myapp", "--env", "production", "--format", "json");
         Cli.Result global = Cli.run(new Main(factory), "--json", "env", "-a", "myapp", "--env", "production");
@@ -246,21 +253,22 @@ class CommandsTest {
 
     @Test
     void createPassesTheNameVariantAndVersion() {
-        when(addons.create(anyString(), anyString(), any())).thenReturn(record(Status.ACTIVE, ""));
+        when(app.create(any())).thenReturn(record(Status.ACTIVE, ""));
 
         Cli.Result result = Cli.run(new Main(factory), "create", "postgresql:shared", "-a", "myapp", "--env", "staging",
                 "--version", "16");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         ArgumentCaptor<AddonSpec> spec = ArgumentCaptor.forClass(AddonSpec.class);
-        verify(addons).create(eq("myapp"), eq("staging"), spec.capture());
+        verify(addons).app("myapp", "staging");
+        verify(app).create(spec.capture());
         assertThat(spec.getValue()).isEqualTo(new AddonSpec("postgresql", "shared", "16"));
     }
 
     @Test
     void createPassesTheConnectionLimitAndPrintsTheOneInForce() throws Exception {
-        when(addons.create(anyString(), anyString(), any())).thenReturn(record(Status.ACTIVE, ""));
-        when(addons.connectionLimit("myapp", "production", "postgresql")).thenReturn(java.util.OptionalInt.of(5));
+        when(app.create(any())).thenReturn(record(Status.ACTIVE, ""));
+        when(app.connectionLimit("postgresql")).thenReturn(java.util.OptionalInt.of(5));
 
         Cli.Result text = Cli.run(new Main(factory), "create", "postgresql:shared", "-a", "myapp", "--connections", "5");
         Cli.Result json = Cli.run(new Main(factory), "--json", "create", "postgresql:shared", "-a", "myapp",
@@ -268,7 +276,8 @@ class CommandsTest {
 
         assertThat(text.exitCode()).as(text.toString()).isZero();
         ArgumentCaptor<AddonSpec> spec = ArgumentCaptor.forClass(AddonSpec.class);
-        verify(addons, org.mockito.Mockito.times(2)).create(eq("myapp"), eq("production"), spec.capture());
+        verify(addons, org.mockito.Mockito.times(2)).app("myapp", "production");
+        verify(app, org.mockito.Mockito.times(2)).create(spec.capture());
         assertThat(spec.getValue()).isEqualTo(new AddonSpec("postgresql", "shared", null).withConnections(5));
         assertThat(text.out().lines()).containsExactly(
                 "ADDON       VARIANT  VERSION  STATUS  RUNTIME  CONNECTIONS  ID",
@@ -280,9 +289,9 @@ class CommandsTest {
     void listShowsEachAddonsConnectionLimitAndADashForNone() throws Exception {
         AddonRecord dedicated = new AddonRecord("valkey-myapp-production-def456", "myapp", "production", "valkey",
                 "small", "7", "process", Status.ACTIVE, "", NOW, NOW);
-        when(addons.list("myapp", "production")).thenReturn(List.of(record(Status.ACTIVE, ""), dedicated));
-        when(addons.history(anyString(), anyString(), anyString())).thenReturn(dev.addons.core.ServerHistory.NONE);
-        when(addons.connectionLimit("myapp", "production", "postgresql")).thenReturn(java.util.OptionalInt.of(20));
+        when(app.list()).thenReturn(List.of(record(Status.ACTIVE, ""), dedicated));
+        when(app.history(anyString())).thenReturn(dev.addons.core.ServerHistory.NONE);
+        when(app.connectionLimit("postgresql")).thenReturn(java.util.OptionalInt.of(20));
 
         Cli.Result text = Cli.run(new Main(factory), "list", "-a", "myapp");
         Cli.Result json = Cli.run(new Main(factory), "list", "-a", "myapp", "--json");
@@ -298,7 +307,7 @@ class CommandsTest {
 
     @Test
     void createPrintsTransitionsAsTheyHappen() {
-        when(addons.create(anyString(), anyString(), any())).thenAnswer(call -> {
+        when(app.create(any())).thenAnswer(call -> {
             listener.onTransition(record(Status.PENDING, ""), null);
             listener.onTransition(record(Status.PROVISIONING, ""), Status.PENDING);
             listener.onTransition(record(Status.ACTIVE, ""), Status.PROVISIONING);
@@ -314,7 +323,7 @@ class CommandsTest {
 
     @Test
     void createWithJsonKeepsTransitionsOffStdout() throws Exception {
-        when(addons.create(anyString(), anyString(), any())).thenAnswer(call -> {
+        when(app.create(any())).thenAnswer(call -> {
             listener.onTransition(record(Status.PROVISIONING, ""), Status.PENDING);
             return record(Status.ACTIVE, "");
         });
@@ -327,7 +336,7 @@ class CommandsTest {
 
     @Test
     void invalidInputExitsTwoWithTheLibrarysMessageOnOneLine() {
-        when(addons.create(anyString(), anyString(), any())).thenThrow(
+        when(app.create(any())).thenThrow(
                 new InvalidSpecException("version '99' of postgresql is not supported.\nSupported: [14, 15]"));
 
         Cli.Result result = Cli.run(new Main(factory), "create", "postgresql", "-a", "myapp", "--version", "99");
@@ -348,7 +357,7 @@ class CommandsTest {
 
     @Test
     void aProvisioningFailureExitsOneAndVerboseAddsTheCauses() {
-        when(addons.create(anyString(), anyString(), any())).thenThrow(new ProvisioningException(
+        when(app.create(any())).thenThrow(new ProvisioningException(
                 "postgresql for myapp failed to start", new IOException("initdb exited with 1")));
 
         Cli.Result plain = Cli.run(new Main(factory), "create", "postgresql", "-a", "myapp");
@@ -363,7 +372,7 @@ class CommandsTest {
 
     @Test
     void runExitsWithTheCommandsCodeAndHandsItTheVariables() {
-        when(addons.env("myapp", "production")).thenReturn(credentials());
+        when(app.env()).thenReturn(credentials());
 
         Cli.Result result = Cli.run(new Main(factory), "run", "-a", "myapp", "--env", "production", "--",
                 "sh", "-c", "test \"$PGDATABASE\" = myapp && test \"$PGPASSWORD\" = " + SECRET
@@ -374,7 +383,7 @@ class CommandsTest {
 
     @Test
     void runTakesTheCommandsOwnOptionsWithoutDashDash() {
-        when(addons.env("myapp", "production")).thenReturn(credentials());
+        when(app.env()).thenReturn(credentials());
 
         Cli.Result result = Cli.run(new Main(factory), "run", "-a", "myapp", "--env", "production", "sh", "-c", "exit 3");
 
@@ -383,7 +392,7 @@ class CommandsTest {
 
     @Test
     void runOfAMissingCommandExits127() {
-        when(addons.env("myapp", "production")).thenReturn(credentials());
+        when(app.env()).thenReturn(credentials());
 
         Cli.Result result = Cli.run(new Main(factory), "run", "-a", "myapp", "--env", "production", "--", "/nonexistent/cmd");
 

@@ -28,7 +28,7 @@ class WithoutDockerCliTest {
     @Test
     void commandsPrintNothingOfTestcontainersAndAutoSaysWhyItTookTheProcessRuntimeInOneLine() throws Exception {
         try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build()) {
-            addons.create("shop", "production", AddonSpec.parse("memcached"));
+            addons.app("shop", "production").create(AddonSpec.parse("memcached"));
         }
 
         Cli.Result env = cli("env", "-a", "shop");

@@ -16,9 +16,7 @@ import dev.addons.core.internal.Backups;
 import dev.addons.core.internal.ExternalServers;
 import dev.addons.core.internal.Listeners;
 import dev.addons.core.internal.Migrations;
-import dev.addons.core.internal.Names;
 import dev.addons.core.internal.ProviderRegistry;
-import dev.addons.core.internal.ResolvedSpec;
 import dev.addons.core.internal.Runtimes;
 import dev.addons.core.internal.Servers;
 import dev.addons.core.internal.StateStore;
@@ -28,16 +26,11 @@ import dev.addons.core.runtime.RuntimeContext;
 import dev.addons.core.runtime.ServerRuntime;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,14 +39,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The entry point: creates, lists, reads and destroys an app's addons in an addons home.
+ * The entry point to an addons home: what can be created, the {@linkplain #app apps} whose
+ * addons it holds, deploys of app files, external servers, reconciling and supervising.
  * Thread-safe; several {@code Addons} (in this or other processes) may share one home.
  * Servers keep running after {@link #close()}; only destroy stops them.
  *
  * <pre>{@code
  * try (Addons addons = Addons.builder().home(Path.of("/var/lib/addons")).build()) {
- *     addons.create("myapp", "production", AddonSpec.parse("postgresql:shared"));
- *     Credentials vars = addons.env("myapp", "production");
+ *     App myapp = addons.app("myapp", "production");
+ *     myapp.create(AddonSpec.parse("postgresql:shared"));
+ *     Credentials vars = myapp.env();
  * }
  * }</pre>
  */
@@ -61,22 +56,17 @@ public final class Addons implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Addons.class);
     /** The environment used when none is named. */
     public static final String DEFAULT_ENVIRONMENT = "production";
-    private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
 
     private final Path home;
+    private final OpenHome open;
     private final ProviderRegistry registry;
     private final Runtimes runtimes;
     private final StateStore store;
-    private final RecordedAddons recorded;
-    private final Listeners listeners;
     private final AddonLifecycle lifecycle;
     private final Backups backups;
-    private final Migrations migrations;
-    private final TenantCopies copies;
-    private final ExternalServers externals;
     private final Servers servers;
+    private final Deployment deployment;
     private final RestartPolicy restartPolicy;
-    private final ProgressListener progress;
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -87,25 +77,26 @@ public final class Addons implements AutoCloseable {
         this.registry = ProviderRegistry.load(builder.classLoader);
         this.store = new StateStore(home);
         store.requireReadable(); // A home of a newer addons is refused before anything runs in it.
-        this.recorded = new RecordedAddons(home, store, registry);
         this.runtimes = Runtimes.open(new RuntimeContext(home, builder.cache, builder.runtimeSettings), builder.runtime,
                 builder.customRuntime);
-        this.listeners = new Listeners();
+        Listeners listeners = new Listeners();
         builder.listeners.forEach(listeners::add);
         this.servers = new Servers(store, runtimes, builder.progress, builder.throwawayServers);
         this.restartPolicy = builder.restartPolicy;
-        this.progress = builder.progress;
         this.lifecycle = new AddonLifecycle(store, registry, servers, listeners);
         this.backups = new Backups(home, store, registry, servers, builder.progress, Clock.systemUTC());
-        this.migrations = new Migrations(store, registry, servers, backups, runtimes::get, builder.progress);
-        this.copies = new TenantCopies(store, registry, lifecycle, runtimes);
-        this.externals = new ExternalServers(store, registry);
+        Migrations migrations = new Migrations(store, registry, servers, backups, runtimes::get, builder.progress);
+        TenantCopies copies = new TenantCopies(store, registry, lifecycle, runtimes);
+        ExternalServers externals = new ExternalServers(store, registry);
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "addons-provision-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        this.open = new OpenHome(home, registry, runtimes, store, listeners, servers, lifecycle, backups, migrations,
+                copies, externals, builder.progress, executor);
+        this.deployment = new Deployment(open);
         try {
             reconcileAll();
         } catch (RuntimeException | Error e) {
@@ -199,187 +190,23 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
-     * Creates an addon for an app in an environment and waits until it is ACTIVE. Returns the
-     * existing addon when the app already has this one. Throws
-     * {@link InvalidSpecException} before doing anything when the spec is wrong, and
-     * {@link ProvisioningException} when provisioning failed (nothing half-made is left; the
-     * record stays FAILED with the reason until it is created again or destroyed).
+     * A handle on {@code app}'s addons in {@code environment} ({@value #DEFAULT_ENVIRONMENT} when
+     * {@code null}): create, read, back up and destroy them through it. Cheap; holds nothing.
+     * Throws {@link InvalidSpecException} naming what is wrong with a bad app or environment name.
+     *
+     * @since 0.3
      */
-    public AddonRecord create(String app, String environment, AddonSpec spec) {
-        String checkedApp = checkApp(app);
-        String checkedEnvironment = checkEnvironment(environment);
-        ResolvedSpec resolved = resolve(spec, runtimes.chosen(), "", checkedApp, checkedEnvironment);
-        refuseTenantName(checkedApp, checkedEnvironment, resolved, "");
-        return lifecycle.create(checkedApp, checkedEnvironment, resolved, CREATE_TIMEOUT);
-    }
-
-    /** Refuses an app whose tenant name the engine keeps for itself, before anything is made. */
-    private static void refuseTenantName(String app, String environment, ResolvedSpec spec, String where) {
-        String tenant = Names.tenant(app, environment);
-        spec.provider().tenantNameProblem(tenant).ifPresent(problem -> {
-            throw new InvalidSpecException(where + "app '" + app + "' in " + environment + " cannot have a "
-                    + spec.provider().name() + " addon: its database and user would be named '" + tenant + "', "
-                    + problem
-                    + ". Give the app another name");
-        });
-    }
-
-    /** {@link #create} without waiting: the future completes when the addon is ACTIVE. Input is checked at once. */
-    public CompletableFuture<AddonRecord> createAsync(String app, String environment, AddonSpec spec) {
-        String checkedApp = checkApp(app);
-        String checkedEnvironment = checkEnvironment(environment);
-        ResolvedSpec resolved = resolve(spec, runtimes.chosen(), "", checkedApp, checkedEnvironment);
-        refuseTenantName(checkedApp, checkedEnvironment, resolved, "");
-        return CompletableFuture.supplyAsync(
-                () -> lifecycle.create(checkedApp, checkedEnvironment, resolved, CREATE_TIMEOUT), executor);
+    public App app(String app, String environment) {
+        return new App(open, app, environment);
     }
 
     /**
-     * Creates {@code addon} for an app as a copy of another app's, on the same shared server, and
-     * waits until it is ACTIVE: the copy has the source's data as of now and a login of its own
-     * (PostgreSQL: {@code CREATE DATABASE ... TEMPLATE}; the source's open sessions are ended).
-     * Meant for tests: a prepared database copied per test. Returns the existing addon when the
-     * app already has this one. Throws {@link dev.addons.api.AddonNotFoundException} when the
-     * source has no such addon, {@link InvalidSpecException} when it is not on a shared server,
-     * {@link dev.addons.api.UnsupportedOperationAddonException} when the provider cannot copy.
-     */
-    public AddonRecord createCopy(String app, String environment, String addon, String sourceApp,
-            String sourceEnvironment) {
-        return copies.create(checkApp(app), checkEnvironment(environment), addon, checkApp(sourceApp),
-                checkEnvironment(sourceEnvironment), CREATE_TIMEOUT);
-    }
-
-    /**
-     * The app's addons in an environment (not destroyed ones), by addon name. An active addon
-     * whose server is found not running (killed while this instance is open) is marked FAILED
-     * first, as opening a home does.
-     */
-    public List<AddonRecord> list(String app, String environment) {
-        String checkedApp = checkApp(app);
-        String checkedEnvironment = checkEnvironment(environment);
-        java.util.function.Predicate<AddonState> ours = s -> s.record().app().equals(checkedApp)
-                && s.record().environment().equals(checkedEnvironment);
-        lifecycle.noticeDeadServers(store.addons().stream().filter(ours).toList());
-        return store.addons().stream().filter(ours).map(AddonState::record).toList();
-    }
-
-    /**
-     * Every addon in this home, by app, environment and name. Like {@link #list}, it first marks
+     * Every addon in this home, by app, environment and name. Like {@link App#list}, it first marks
      * FAILED the active addons whose server is found not running.
      */
     public List<AddonRecord> listAll() {
         lifecycle.noticeDeadServers(store.addons());
         return store.addons().stream().map(AddonState::record).toList();
-    }
-
-    /**
-     * The variables of all the app's addons in an environment, in addon-name order. A variable two
-     * addons both set ({@code DATABASE_URL} of {@code mysql} and {@code postgresql}) keeps the
-     * value of the first in that order; the other's own variables ({@code PGHOST}, ...) still say
-     * everything about it, and {@link #credentials} gives one addon's complete set. Throws
-     * {@link ProvisioningException} naming the addon when one is not ACTIVE (pending, failed...),
-     * rather than hand over an incomplete set.
-     */
-    public Credentials env(String app, String environment) {
-        return recorded.env(app, environment);
-    }
-
-    /** The variables of one ACTIVE addon. */
-    public Credentials credentials(String app, String environment, String addon) {
-        return recorded.credentials(app, environment, addon);
-    }
-
-    /**
-     * Deprovisions an addon and deletes its data, after keeping a final backup of it
-     * ({@link FinalBackup#TAKE}): see {@link #destroy(String, String, String, FinalBackup)}.
-     */
-    public AddonRecord destroy(String app, String environment, String addon) {
-        return destroy(app, environment, addon, FinalBackup.TAKE);
-    }
-
-    /**
-     * Deprovisions an addon and deletes its data. With {@link FinalBackup#TAKE}, an addon that
-     * holds data is first backed up into the home (trigger {@code final}, listed by
-     * {@link #backups}, counted by retention), and the destroyed record's message names the file;
-     * {@link #restore} of it brings the addon back. Writes made after that backup are lost: stop
-     * the app first. When the backup cannot be taken (the server is down, the addon is on an
-     * external server) nothing is destroyed and a {@link ProvisioningException} says what to do.
-     * A backup or restore of the addon under way (in this process or another) is waited for.
-     * Throws {@link dev.addons.api.AddonNotFoundException} when the app has no such addon.
-     *
-     * @since 0.1.0
-     */
-    public AddonRecord destroy(String app, String environment, String addon, FinalBackup finalBackup) {
-        String checkedApp = checkApp(app);
-        String checkedEnvironment = checkEnvironment(environment);
-        Objects.requireNonNull(finalBackup, "finalBackup == null");
-        Optional<AddonState> state = store.find(checkedApp, checkedEnvironment,
-                registry.find(addon).map(AddonProvider::name).orElse(addon));
-        return backups.excluding(state.stream().toList(), () -> {
-            String kept = "";
-            if (finalBackup == FinalBackup.TAKE && state.isPresent()) {
-                Optional<String> cache = registry.require(state.get().record().addon()).backupUnsupportedReason();
-                kept = backups.finalBackup(state.get()).map(b -> "its final backup: " + b.file())
-                        .orElse("no final backup: " + cache.orElse("it held no data to keep"));
-            }
-            AddonRecord destroyed = lifecycle.destroy(checkedApp, checkedEnvironment, addon);
-            return kept.isEmpty() ? destroyed : destroyed.withStatus(destroyed.status(), kept, destroyed.updatedAt());
-        });
-    }
-
-    /**
-     * Restarts an ACTIVE addon's server on its data, or a FAILED one's whose server was found
-     * dead (killed behind addons' back), which is then ACTIVE again with the other addons on that
-     * server: the process runtime launches the engine
-     * again on its directory, the container runtime replaces the container with a new one from
-     * the image on the same volume (so an updated image of the same tag is picked up). For a
-     * shared addon this restarts the shared server, with every app's database on it. Clients
-     * reconnect; the variables stay the same unless the server's port was taken meanwhile.
-     * Backups and restores of the server's addons under way are waited for.
-     * Throws {@link dev.addons.api.AddonNotFoundException} or {@link ProvisioningException}.
-     */
-    public AddonRecord restart(String app, String environment, String addon) {
-        String checkedApp = checkApp(app);
-        String checkedEnvironment = checkEnvironment(environment);
-        return backups.excluding(onServerOf(checkedApp, checkedEnvironment, addon),
-                () -> lifecycle.restart(checkedApp, checkedEnvironment, addon));
-    }
-
-    /**
-     * Stops an addon's dedicated server and keeps its data and port: the addon is
-     * {@link dev.addons.api.Status#STOPPED}, {@link #env} still gives its variables, and nothing
-     * starts it again ({@link #up} leaves it stopped) but {@link #start}. Stopping a stopped addon
-     * does nothing. Refused with {@link InvalidSpecException} for an addon on a shared server,
-     * which other apps use. A backup of the addon under way is waited for.
-     *
-     * @since 0.1.0
-     */
-    public AddonRecord stop(String app, String environment, String addon) {
-        String checkedApp = checkApp(app);
-        String checkedEnvironment = checkEnvironment(environment);
-        return backups.excluding(onServerOf(checkedApp, checkedEnvironment, addon),
-                () -> lifecycle.stop(checkedApp, checkedEnvironment, addon));
-    }
-
-    /** The addons whose backups a restart or stop of this addon's server would cut off: every tenant of it. */
-    private List<AddonState> onServerOf(String app, String environment, String addon) {
-        Optional<AddonState> state = store.find(app, environment,
-                registry.find(addon).map(AddonProvider::name).orElse(addon));
-        if (state.isEmpty() || state.get().serverId() == null) {
-            return state.stream().toList();
-        }
-        return store.tenantsOf(state.get().serverId());
-    }
-
-    /**
-     * Starts a stopped, sleeping or downed addon's server again on its data and returns the
-     * addon ACTIVE; its variables stay the same unless another program took its port meanwhile.
-     * An ACTIVE addon whose server runs is returned as it is.
-     *
-     * @since 0.1.0
-     */
-    public AddonRecord start(String app, String environment, String addon) {
-        return lifecycle.start(checkApp(app), checkEnvironment(environment), addon);
     }
 
     /**
@@ -393,21 +220,11 @@ public final class Addons implements AutoCloseable {
      * @since 0.1.0
      */
     public UpResult up(String app, String environment, boolean wakeSleeping) {
-        String checkedApp = app == null ? null : checkApp(app);
-        String checkedEnvironment = environment == null ? null : checkEnvironment(environment);
+        String checkedApp = app == null ? null : OpenHome.checkApp(app);
+        String checkedEnvironment = environment == null ? null : OpenHome.checkEnvironment(environment);
         return lifecycle.up(record -> (checkedApp == null || record.app().equals(checkedApp))
                 && (checkedEnvironment == null || record.environment().equals(checkedEnvironment)),
                 wakeSleeping, executor);
-    }
-
-    /**
-     * An addon's server history: how often it was started again after going down by itself, and
-     * its last crash with the engine's last log lines.
-     *
-     * @since 0.1.0
-     */
-    public ServerHistory history(String app, String environment, String addon) {
-        return lifecycle.history(state(app, environment, addon));
     }
 
     /**
@@ -429,64 +246,7 @@ public final class Addons implements AutoCloseable {
      * @since 0.1.0
      */
     public DeployResult deploy(AppFile file, String environment, Removals removals) {
-        Objects.requireNonNull(removals, "removals == null");
-        String checkedEnvironment = checkEnvironment(environment);
-        ServerRuntime runtime = file.runtime() == null ? runtimes.chosen() : fileRuntime(file);
-        Map<String, ResolvedSpec> wanted = new LinkedHashMap<>();
-        for (Map.Entry<String, AddonSpec> entry : file.addons().entrySet()) {
-            ResolvedSpec spec = resolve(entry.getValue(), runtime, "addons." + entry.getKey() + ": ", file.name(),
-                    checkedEnvironment);
-            refuseTenantName(file.name(), checkedEnvironment, spec, "addons." + entry.getKey() + ": ");
-            if (wanted.put(spec.provider().name(), spec) != null) {
-                throw new InvalidSpecException("addons." + entry.getKey() + ": " + spec.provider().name()
-                        + " is declared twice (once by an alias)");
-            }
-        }
-        List<CompletableFuture<AddonRecord>> futures = new ArrayList<>();
-        for (ResolvedSpec spec : wanted.values()) {
-            futures.add(CompletableFuture.supplyAsync(
-                    () -> lifecycle.create(file.name(), checkedEnvironment, spec, CREATE_TIMEOUT), executor));
-        }
-        List<AddonRecord> active = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        ProvisioningException failure = null;
-        for (CompletableFuture<AddonRecord> future : futures) {
-            try {
-                active.add(future.join());
-            } catch (CompletionException e) {
-                Throwable cause = e.getCause();
-                failures.add(cause.getMessage());
-                if (failure == null) {
-                    failure = new ProvisioningException("Deploy of " + file.name() + " failed", cause);
-                } else {
-                    failure.addSuppressed(cause);
-                }
-            }
-        }
-        if (failure != null) {
-            throw new ProvisioningException("Deploy of " + file.name() + "/" + checkedEnvironment + " failed: "
-                    + String.join("; ", failures), failure.getCause());
-        }
-        file.backups().forEach((addon, policy) ->
-                backupPolicy(file.name(), checkedEnvironment, registry.require(addon).name(), policy));
-        dev.addons.core.internal.CrashPoints.reach("deploy.provisioned");
-        List<AddonRecord> destroyed = new ArrayList<>();
-        List<AddonRecord> kept = new ArrayList<>();
-        for (AddonRecord record : list(file.name(), checkedEnvironment)) {
-            if (wanted.containsKey(record.addon())) {
-                continue;
-            }
-            if (removals == Removals.KEEP_DATA
-                    && backups.holdsData(state(record.app(), record.environment(), record.addon()))) {
-                LOG.info("{} - no longer declared by {}, but it holds data: kept (prune to remove it)", record.id(),
-                        file.name());
-                kept.add(record);
-                continue;
-            }
-            destroyed.add(destroy(file.name(), checkedEnvironment, record.addon(),
-                    removals == Removals.PRUNE_WITHOUT_BACKUP ? FinalBackup.SKIP : FinalBackup.TAKE));
-        }
-        return new DeployResult(file.name(), checkedEnvironment, active, destroyed, kept);
+        return deployment.deploy(file, environment, removals);
     }
 
     /**
@@ -503,7 +263,7 @@ public final class Addons implements AutoCloseable {
      * @since 0.1.0
      */
     public ServerInfo registerServer(String name, String addon, String url) {
-        return externals.register(name, addon, url);
+        return open.externals.register(name, addon, url);
     }
 
     /**
@@ -517,7 +277,7 @@ public final class Addons implements AutoCloseable {
      */
     public ServerInfo registerServer(String name, String addon, String url,
             dev.addons.api.spi.ServerAccess.External options) {
-        return externals.register(name, addon, url, options);
+        return open.externals.register(name, addon, url, options);
     }
 
     /**
@@ -526,7 +286,7 @@ public final class Addons implements AutoCloseable {
      * @since 0.1.0
      */
     public List<ServerInfo> servers() {
-        return externals.list();
+        return open.externals.list();
     }
 
     /**
@@ -537,169 +297,12 @@ public final class Addons implements AutoCloseable {
      * @since 0.1.0
      */
     public ServerInfo removeServer(String name) {
-        return externals.remove(name);
-    }
-
-    /**
-     * Checks each of the app's addons in an environment, by addon name: whether it is ACTIVE, its
-     * server runs and is not stopped (a process stopped by SIGSTOP still holds its port), and its
-     * endpoint accepts a connection. Changes nothing; a server found dead is marked FAILED by the
-     * next {@link #reconcile()} and brought back by {@link #restart}.
-     */
-    public List<Health> health(String app, String environment) {
-        String checkedApp = checkApp(app);
-        String checkedEnvironment = checkEnvironment(environment);
-        return store.addons().stream()
-                .filter(s -> s.record().app().equals(checkedApp) && s.record().environment().equals(checkedEnvironment))
-                .map(lifecycle::health)
-                .toList();
-    }
-
-    /** Waits until the addon is ACTIVE; throws when it fails or the timeout passes. */
-    public AddonRecord awaitActive(String app, String environment, String addon, Duration timeout) {
-        String name = registry.require(addon).name();
-        AddonState state = store.find(checkApp(app), checkEnvironment(environment), name).orElseThrow(() ->
-                new dev.addons.api.AddonNotFoundException("App '" + app + "' has no addon '" + name + "' in "
-                        + environment));
-        return lifecycle.await(state.record().id(), timeout);
-    }
-
-    /**
-     * Waits until every addon of the app in the environment is ACTIVE (or SLEEPING: its first
-     * client wakes it), whichever process is creating them, and returns them. Addons
-     * {@code pending} or {@code provisioning} are waited for, and so is an app with no addons yet
-     * (a deploy about to record them). Throws {@link ProvisioningException} at once, naming the
-     * addon and its status, when one is {@code failed}, {@code stopped} or being destroyed, and
-     * when {@code timeout} passes, naming those still not active. {@code seen} hears each status
-     * an addon is seen in (the first with {@code from == null}), whoever made the change.
-     *
-     * @since 0.1.0
-     */
-    public List<AddonRecord> awaitReady(String app, String environment, Duration timeout, StatusListener seen) {
-        return recorded.awaitReady(app, environment, timeout, seen);
+        return open.externals.remove(name);
     }
 
     /** Adds a listener for status transitions made by this instance; close the result to remove it. */
-    public AutoCloseable onTransition(StatusListener listener) {
-        return listeners.add(listener);
-    }
-
-    /**
-     * Backs up an ACTIVE addon into the addons home ({@code backups/<app>/<environment>/<addon>/}),
-     * counted against its policy's daily limit of manual backups, then applies its retention.
-     * The dump is taken while the server keeps serving: nothing committed before the backup began
-     * is missing from it. Throws {@link dev.addons.api.UnsupportedOperationAddonException} for an
-     * addon without backups (memcached), {@link ProvisioningException} when the limit is reached.
-     */
-    public BackupInfo backup(String app, String environment, String addon) {
-        return backups.backup(state(app, environment, addon), BackupInfo.MANUAL, null);
-    }
-
-    /**
-     * Backs up an ACTIVE addon to {@code output} (replaced if it exists). Such a file is the
-     * caller's: it counts against the daily limit but retention never deletes it.
-     */
-    public BackupInfo backup(String app, String environment, String addon, Path output) {
-        Objects.requireNonNull(output, "output == null");
-        AddonState state = state(app, environment, addon);
-        return backups.backup(state, BackupInfo.MANUAL, output);
-    }
-
-    /**
-     * Replaces an ACTIVE addon's data with a backup's, possibly one of another app or environment
-     * (a copy of production into staging). The archive's checksum and engine are verified first:
-     * a damaged, truncated or foreign archive is refused with
-     * {@link dev.addons.api.InvalidBackupException} and nothing is touched. An addon that holds
-     * data is only restored over with {@code force}. The provider replaces the data all or
-     * nothing.
-     */
-    public BackupInfo restore(String app, String environment, String addon, Path archive, boolean force) {
-        Objects.requireNonNull(archive, "archive == null");
-        String name = registry.require(addon).name();
-        if (store.find(checkApp(app), checkEnvironment(environment), name).isEmpty()) {
-            return restore(app, environment, AddonSpec.of(name), archive);
-        }
-        return backups.restore(state(app, environment, addon), archive, force);
-    }
-
-    /**
-     * Brings back an addon that does not exist (a destroyed one, from its final backup) or makes
-     * a new one from a backup: verifies the archive first (nothing is made when it is damaged or
-     * of another engine), creates the addon with {@code spec}'s variant and version, or the
-     * backup's where {@code spec} names none, and restores the archive into it. An addon that
-     * exists is restored into as {@link #restore(String, String, String, Path, boolean)} without
-     * {@code force} does.
-     *
-     * @since 0.1.0
-     */
-    public BackupInfo restore(String app, String environment, AddonSpec spec, Path archive) {
-        Objects.requireNonNull(spec, "spec == null");
-        Objects.requireNonNull(archive, "archive == null");
-        String checkedApp = checkApp(app);
-        String checkedEnvironment = checkEnvironment(environment);
-        AddonProvider provider = registry.require(spec.addon());
-        Optional<AddonState> existing = store.find(checkedApp, checkedEnvironment, provider.name());
-        if (existing.isEmpty()) {
-            dev.addons.core.internal.BackupArchive.Manifest manifest = backups.verifiedManifest(archive, provider,
-                    spec.version(), provider.name() + " of " + checkedApp + "/" + checkedEnvironment);
-            AddonSpec made = spec;
-            if (spec.variant() == null) {
-                made = made.withVariant(manifest.variant());
-            }
-            if (spec.version() == null) {
-                made = made.withVersion(manifest.version());
-            }
-            LOG.info("{} has no {} in {}: creating it ({}) to restore {} into", checkedApp, provider.name(),
-                    checkedEnvironment, made, archive);
-            create(checkedApp, checkedEnvironment, made);
-        }
-        return backups.restore(state(checkedApp, checkedEnvironment, provider.name()), archive, false);
-    }
-
-    /** The backups the addons home keeps of an app's addons in an environment, oldest first. */
-    public List<BackupInfo> backups(String app, String environment) {
-        return backups.list(checkApp(app), checkEnvironment(environment));
-    }
-
-    /** An addon's backup policy ({@link BackupPolicy#DEFAULT} until one is set). */
-    public BackupPolicy backupPolicy(String app, String environment, String addon) {
-        return state(app, environment, addon).backupPolicy();
-    }
-
-    /** Sets an addon's backup policy, and applies its retention at once. */
-    public BackupPolicy backupPolicy(String app, String environment, String addon, BackupPolicy policy) {
-        Objects.requireNonNull(policy, "policy == null");
-        AddonState state = state(app, environment, addon);
-        store.locked(() -> {
-            AddonState latest = store.addon(state.record().id()).orElseThrow(() -> new AddonNotFoundException(
-                    "App '" + app + "' has no addon '" + addon + "' in " + environment));
-            store.save(latest.withBackups(policy));
-            return null;
-        });
-        backups.applyRetention(state.record(), policy);
-        return policy;
-    }
-
-    /**
-     * The most sessions an addon's app may have open at once on its shared server (see
-     * {@link AddonSpec#connections()}; change it by deploying an app file, or creating the addon,
-     * with another {@code connections}); empty when it has no limit: a dedicated server's app, or
-     * an engine that limits none. Throws {@link AddonNotFoundException} when there is no such addon.
-     *
-     * @since 0.3
-     */
-    public java.util.OptionalInt connectionLimit(String app, String environment, String addon) {
-        AddonState state = state(app, environment, addon);
-        AddonProvider provider = registry.require(state.record().addon());
-        boolean shared = provider.variants().stream()
-                .anyMatch(v -> v.shared() && v.name().equals(state.record().variant()));
-        return shared && provider.maxTenantConnections().isPresent()
-                ? java.util.OptionalInt.of(state.sharedConnections()) : java.util.OptionalInt.empty();
-    }
-
-    /** When the next automatic backup of an addon is due; empty when its schedule is off. */
-    public Optional<Instant> nextAutomaticBackup(String app, String environment, String addon) {
-        return backups.nextDue(state(app, environment, addon));
+    public Subscription onTransition(StatusListener listener) {
+        return open.listeners.add(listener);
     }
 
     /**
@@ -711,31 +314,12 @@ public final class Addons implements AutoCloseable {
         return backups.runDue();
     }
 
-    /**
-     * Moves an ACTIVE addon to another variant ({@code small} to {@code shared} or back) by
-     * backup and restore, swapping the app's variables to the new server only when the copy is
-     * verified; until then, and if anything fails, the old one serves unchanged. Writes made
-     * during the move make the verification fail: stop writing for it.
-     */
-    public AddonRecord migrate(String app, String environment, String addon, String variant) {
-        Objects.requireNonNull(variant, "variant == null");
-        return migrations.migrate(state(app, environment, addon), variant);
-    }
-
     private void runDueBackupsQuietly() {
         try {
             backups.runDue();
         } catch (RuntimeException e) {
             LOG.warn("Automatic backups failed: {}", e.toString());
         }
-    }
-
-    private AddonState state(String app, String environment, String addon) {
-        String checkedApp = checkApp(app);
-        String checkedEnvironment = checkEnvironment(environment);
-        String name = registry.require(addon).name();
-        return store.find(checkedApp, checkedEnvironment, name).orElseThrow(() -> new AddonNotFoundException(
-                "App '" + checkedApp + "' has no addon '" + name + "' in " + checkedEnvironment));
     }
 
     /**
@@ -757,7 +341,7 @@ public final class Addons implements AutoCloseable {
      */
     private int reconcileAll() {
         // Moves first: a server an interrupted move was starting is still recorded, and removed by it.
-        int changed = migrations.reconcile();
+        int changed = open.migrations.reconcile();
         changed += lifecycle.reconcile(runtimesToSweep()) + backups.reconcile();
         try {
             changed += dev.addons.core.internal.PrivateFiles.removeAbandoned(home.resolve("state"), 2).size();
@@ -855,61 +439,6 @@ public final class Addons implements AutoCloseable {
         return sweep;
     }
 
-    private ServerRuntime fileRuntime(AppFile file) {
-        try {
-            return runtimes.get(Runtimes.check(file.runtime()));
-        } catch (InvalidSpecException e) {
-            throw e; // It names the runtime, e.g. runtime 'kubernetes' is not available.
-        } catch (dev.addons.api.AddonException e) {
-            throw new InvalidSpecException("runtime = \"" + file.runtime() + "\" cannot be used here: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Checks {@code spec} for the app's addon. No version asked of an addon the app has means
-     * the version it has, on its runtime: a default that differs now (another runtime, another
-     * host) never refuses or changes an existing addon.
-     */
-    private ResolvedSpec resolve(AddonSpec spec, ServerRuntime runtime, String where, String app,
-            String environment) {
-        Objects.requireNonNull(spec, "spec == null");
-        Names.addon(where + "addon", spec.addon());
-        if (spec.server() != null) {
-            return externals.resolve(spec, runtime, where);
-        }
-        if (spec.versionIfSet().isEmpty()) {
-            Optional<AddonRecord> existing = store.find(app, environment, registry.require(spec.addon()).name())
-                    .map(AddonState::record)
-                    .filter(r -> r.status() != dev.addons.api.Status.DESTROYED
-                            && !r.runtime().equals(ExternalServers.RUNTIME));
-            if (existing.isPresent()) {
-                return ResolvedSpec.resolve(spec.withVersion(existing.get().version()), registry,
-                        runtimeOf(existing.get(), runtime), where);
-            }
-        }
-        ResolvedSpec resolved = ResolvedSpec.resolve(spec, registry, runtime, where);
-        if (AddonSpec.isImageReference(resolved.version())) {
-            // A custom image is had (or refused as a name no registry has) before anything is recorded.
-            runtime.obtain(resolved.provider().server(new dev.addons.api.spi.ServerRequest(resolved.version(), "unused")),
-                    resolved.provider().name() + " (" + app + "/" + environment + ")", progress);
-        }
-        return resolved;
-    }
-
-    /** The runtime an addon was made on, or {@code otherwise} when it cannot be had here. */
-    private ServerRuntime runtimeOf(AddonRecord record, ServerRuntime otherwise) {
-        if (record.runtime().equals(otherwise.name())) {
-            return otherwise;
-        }
-        try {
-            return runtimes.get(record.runtime());
-        } catch (dev.addons.api.AddonException e) {
-            LOG.debug("{} - its {} runtime cannot be had here: {}", record.id(), record.runtime(), e.getMessage());
-            return otherwise;
-        }
-    }
-
     private AddonInfo describe(AddonProvider provider) {
         ServerRuntime runtime = runtimes.chosen();
         String defaultVersion = runtime.defaultVersion(provider);
@@ -942,14 +471,6 @@ public final class Addons implements AutoCloseable {
             return runtimes.get(name).defaultVersion(provider);
         }
         return provider.defaultVersion();
-    }
-
-    private static String checkApp(String app) {
-        return RecordedAddons.checkApp(app);
-    }
-
-    private static String checkEnvironment(String environment) {
-        return RecordedAddons.checkEnvironment(environment);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.addons.core;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.addons.api.AddonException;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.JdbcUrl;
@@ -16,7 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import javax.sql.DataSource;
 
 /**
  * What a host program reads its addons' values from, for the environment it runs in
@@ -86,12 +84,12 @@ public final class Environment {
 
     /**
      * {@link #resolve(Addons, String, String)} once the app's addons are active, waiting up to
-     * {@code wait} as {@link Addons#awaitReady} does.
+     * {@code wait} as {@link App#awaitReady} does.
      *
      * @since 0.1.0
      */
     public static Environment resolve(Addons addons, String app, String environment, Duration wait) {
-        addons.awaitReady(app, environment, wait, (record, from) -> { });
+        addons.app(app, environment).awaitReady(wait, (record, from) -> { });
         return resolve(addons, app, environment);
     }
 
@@ -103,7 +101,7 @@ public final class Environment {
     /** The values of {@code app}'s ACTIVE addons in {@code environment}, from {@code addons}. */
     public static Environment resolve(Addons addons, String app, String environment) {
         Path home = addons.home();
-        return new Environment(environment, addons.env(app, environment).toMap(),
+        return new Environment(environment, addons.app(app, environment).env().toMap(),
                 "app '" + app + "' in addons home " + home);
     }
 
@@ -136,12 +134,12 @@ public final class Environment {
 
     /**
      * A HikariCP pool built from a SQL addon's URL ({@code DATABASE_URL}: the variable its
-     * provider's {@link JdbcUrl} names); close it when done. The JDBC driver of the database (e.g.
+     * provider's {@link JdbcUrl} names); close it when done (try-with-resources). The JDBC driver of the database (e.g.
      * {@code org.postgresql:postgresql}) must be on the class path. Throws an
      * {@link AddonException} when the variable is missing or no SQL addon's provider is on the
      * class path.
      */
-    public DataSource dataSource() {
+    public PooledDataSource dataSource() {
         List<JdbcUrl> declared = AddonProviders.found().jdbcUrls();
         if (declared.isEmpty()) {
             throw new AddonException("No SQL addon's provider is on the class path (none of "
@@ -158,7 +156,7 @@ public final class Environment {
         config.setUsername(jdbc.user());
         config.setPassword(jdbc.password());
         config.setMaximumPoolSize(5);
-        return new HikariDataSource(config);
+        return new dev.addons.core.internal.HikariPool(config);
     }
 
     /** Which addon to create for {@code variable}: the one whose provider declares it, else an example. */

@@ -1,9 +1,9 @@
 package dev.addons.core;
 
 /**
- * Whether removing an addon ({@link Addons#destroy(String, String, String, FinalBackup)}, a deploy
+ * Whether removing an addon ({@link App#destroy(String, FinalBackup)}, a deploy
  * that prunes) first keeps a final backup of the data it holds, from which
- * {@link Addons#restore} brings it back.
+ * {@link App#restore(dev.addons.api.AddonSpec, java.nio.file.Path)} brings it back.
  *
  * @since 0.1.0
  */

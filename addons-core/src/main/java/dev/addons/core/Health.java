@@ -4,7 +4,7 @@ import dev.addons.api.AddonRecord;
 import java.util.Objects;
 
 /**
- * What a health check of an addon found ({@link Addons#health}): whether it can serve now, and
+ * What a health check of an addon found ({@link App#health}): whether it can serve now, and
  * what was seen, e.g. {@code its server postgresql-shared-15 accepts connections on 127.0.0.1:5432}
  * or {@code its engine (pid 4242) is stopped (SIGSTOP): ...}. Never holds a secret.
  *

@@ -29,7 +29,7 @@ import java.util.Objects;
  * Opening one makes no runtime (no Docker-API probe), reconciles nothing, and starts, stops and
  * removes nothing; {@link Addons} does the same reads with the same results. What is read is what
  * was recorded: an addon whose server died since the home was last opened by {@link Addons} is
- * still {@code active} here ({@link Addons#list} and {@link Addons#health} notice that).
+ * still {@code active} here ({@link App#list} and {@link App#health} notice that).
  * Thread-safe; holds nothing to close.
  *
  * @since 0.3
@@ -80,7 +80,7 @@ public final class RecordedAddons {
                 .toList();
     }
 
-    /** What {@link Addons#env} gives: the variables of all the app's addons in an environment. */
+    /** What {@link App#env} gives: the variables of all the app's addons in an environment. */
     public Credentials env(String app, String environment) {
         String checkedApp = checkApp(app);
         String checkedEnvironment = checkEnvironment(environment);
@@ -103,7 +103,7 @@ public final class RecordedAddons {
         return new Credentials(all);
     }
 
-    /** What {@link Addons#credentials} gives: the variables of one addon, with its service binding. */
+    /** What {@link App#credentials} gives: the variables of one addon, with its service binding. */
     public Credentials credentials(String app, String environment, String addon) {
         String name = registry.require(addon).name();
         AddonState state = store.find(checkApp(app), checkEnvironment(environment), name).orElseThrow(() ->
@@ -111,7 +111,7 @@ public final class RecordedAddons {
         return credentials(state);
     }
 
-    /** What {@link Addons#awaitReady} does: waits until every addon of the app is ready, reading the records. */
+    /** What {@link App#awaitReady} does: waits until every addon of the app is ready, reading the records. */
     public List<AddonRecord> awaitReady(String app, String environment, Duration timeout, StatusListener seen) {
         Objects.requireNonNull(timeout, "timeout == null");
         Objects.requireNonNull(seen, "seen == null");

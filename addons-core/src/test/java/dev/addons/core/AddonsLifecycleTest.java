@@ -46,14 +46,14 @@ class AddonsLifecycleTest {
 
     @Test
     void createGoesFromPendingThroughProvisioningToActive() {
-        AddonRecord record = addons.create("myapp", "production", AddonSpec.of("fakedb"));
+        AddonRecord record = addons.app("myapp", "production").create(AddonSpec.of("fakedb"));
 
         assertThat(record.status()).isEqualTo(Status.ACTIVE);
         assertThat(record.variant()).isEqualTo("small");
         assertThat(record.version()).isEqualTo("2");
         assertThat(transitions).containsExactly("myapp:null->PENDING", "myapp:PENDING->PROVISIONING",
                 "myapp:PROVISIONING->ACTIVE");
-        assertThat(addons.env("myapp", "production").get("FAKE_USER")).contains("myapp");
+        assertThat(addons.app("myapp", "production").env().get("FAKE_USER")).contains("myapp");
     }
 
     @Test
@@ -77,49 +77,49 @@ class AddonsLifecycleTest {
 
     @Test
     void anAliasNamesTheSameAddon() {
-        addons.create("myapp", "production", AddonSpec.of("fake"));
+        addons.app("myapp", "production").create(AddonSpec.of("fake"));
 
-        assertThat(addons.list("myapp", "production")).extracting(AddonRecord::addon).containsExactly("fakedb");
-        assertThat(addons.destroy("myapp", "production", "fake").status()).isEqualTo(Status.DESTROYED);
+        assertThat(addons.app("myapp", "production").list()).extracting(AddonRecord::addon).containsExactly("fakedb");
+        assertThat(addons.app("myapp", "production").destroy("fake").status()).isEqualTo(Status.DESTROYED);
     }
 
     @Test
     void sharedAddonsOfTwoAppsLiveOnOneServerThatGoesWithTheLastTenant() {
-        addons.create("app1", "production", AddonSpec.parse("fakedb:shared"));
-        addons.create("app2", "production", AddonSpec.parse("fakedb:shared"));
+        addons.app("app1", "production").create(AddonSpec.parse("fakedb:shared"));
+        addons.app("app2", "production").create(AddonSpec.parse("fakedb:shared"));
 
         assertThat(runtime.starts).hasValue(1);
         assertThat(FakeRuntime.tenants("fakedb-shared-2")).containsOnlyKeys("app1", "app2");
-        Credentials one = addons.env("app1", "production");
-        Credentials two = addons.env("app2", "production");
+        Credentials one = addons.app("app1", "production").env();
+        Credentials two = addons.app("app2", "production").env();
         assertThat(one.get("FAKE_PORT")).isEqualTo(two.get("FAKE_PORT"));
         assertThat(one.get("FAKE_URL")).isNotEqualTo(two.get("FAKE_URL"));
 
-        addons.destroy("app1", "production", "fakedb");
+        addons.app("app1", "production").destroy("fakedb");
         assertThat(runtime.running).containsKey("fakedb-shared-2");
         assertThat(FakeRuntime.tenants("fakedb-shared-2")).containsOnlyKeys("app2");
 
-        addons.destroy("app2", "production", "fakedb");
+        addons.app("app2", "production").destroy("fakedb");
         assertThat(runtime.running).isEmpty();
     }
 
     @Test
     void stagingAndProductionGetDifferentServersAndValues() {
-        addons.create("myapp", "production", AddonSpec.of("fakedb"));
-        addons.create("myapp", "staging", AddonSpec.of("fakedb"));
+        addons.app("myapp", "production").create(AddonSpec.of("fakedb"));
+        addons.app("myapp", "staging").create(AddonSpec.of("fakedb"));
 
-        Credentials production = addons.env("myapp", "production");
-        Credentials staging = addons.env("myapp", "staging");
+        Credentials production = addons.app("myapp", "production").env();
+        Credentials staging = addons.app("myapp", "staging").env();
         assertThat(production.get("FAKE_PORT")).isNotEqualTo(staging.get("FAKE_PORT"));
         assertThat(staging.get("FAKE_USER")).contains("myapp__staging");
-        assertThat(addons.list("myapp", "staging")).hasSize(1);
+        assertThat(addons.app("myapp", "staging").list()).hasSize(1);
     }
 
     @Test
     void concurrentCreatesOfOneAddonMakeExactlyOneServer() {
         List<CompletableFuture<AddonRecord>> futures = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            futures.add(addons.createAsync("myapp", "production", AddonSpec.of("fakedb")));
+            futures.add(addons.app("myapp", "production").createAsync(AddonSpec.of("fakedb")));
         }
 
         List<String> ids = futures.stream().map(CompletableFuture::join).map(AddonRecord::id).distinct().toList();
@@ -129,44 +129,44 @@ class AddonsLifecycleTest {
 
     @Test
     void aFailedProvisionLeavesNoServerAndTheReasonAndCanBeRetried() {
-        assertThatThrownBy(() -> addons.create("failing", "production", AddonSpec.of("fakedb")))
+        assertThatThrownBy(() -> addons.app("failing", "production").create(AddonSpec.of("fakedb")))
                 .isInstanceOf(ProvisioningException.class)
                 .hasMessageContaining("refused by the fake server");
 
         assertThat(runtime.running).isEmpty();
-        AddonRecord failed = addons.list("failing", "production").get(0);
+        AddonRecord failed = addons.app("failing", "production").list().get(0);
         assertThat(failed.status()).isEqualTo(Status.FAILED);
         assertThat(failed.message()).contains("refused by the fake server");
         assertThat(transitions).endsWith("failing:PROVISIONING->FAILED");
 
-        assertThatThrownBy(() -> addons.create("failing", "production", AddonSpec.of("fakedb")))
+        assertThatThrownBy(() -> addons.app("failing", "production").create(AddonSpec.of("fakedb")))
                 .isInstanceOf(ProvisioningException.class);
         assertThat(runtime.running).isEmpty();
-        addons.destroy("failing", "production", "fakedb");
-        assertThat(addons.list("failing", "production")).isEmpty();
+        addons.app("failing", "production").destroy("fakedb");
+        assertThat(addons.app("failing", "production").list()).isEmpty();
     }
 
     @Test
     void badSpecsAreRefusedBeforeAnythingIsRecorded() throws IOException {
-        assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.of("valkey")))
+        assertThatThrownBy(() -> addons.app("myapp", "production").create(AddonSpec.of("valkey")))
                 .isInstanceOf(AddonNotFoundException.class)
                 .hasMessage("No addon provider named 'valkey'. Found: [fakecache, fakedb]. Add dev.addons:addons-redis.");
-        assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.parse("fakedb:huge")))
+        assertThatThrownBy(() -> addons.app("myapp", "production").create(AddonSpec.parse("fakedb:huge")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("fakedb has no variant 'huge'. Variants: [small, shared]");
-        assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.of("fakedb").withVersion("99")))
+        assertThatThrownBy(() -> addons.app("myapp", "production").create(AddonSpec.of("fakedb").withVersion("99")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("fakedb version '99' is not supported. Supported: [1, 2] (default 2), or a full image"
                         + " reference containing ':'");
-        assertThatThrownBy(() -> addons.create("myapp", "production",
+        assertThatThrownBy(() -> addons.app("myapp", "production").create(
                 AddonSpec.of("fakedb").withVersion("registry.example.com/custom:1")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessageContaining("cannot run on the process runtime: custom images need the container runtime");
-        assertThatThrownBy(() -> addons.create("My App", "production", AddonSpec.of("fakedb")))
+        assertThatThrownBy(() -> addons.app("My App", "production").create(AddonSpec.of("fakedb")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("app name 'My App' is invalid: use 1-40 lower-case letters, digits and single '-',"
                         + " starting with a letter");
-        assertThatThrownBy(() -> addons.create("myapp", "../etc", AddonSpec.of("fakedb")))
+        assertThatThrownBy(() -> addons.app("myapp", "../etc").create(AddonSpec.of("fakedb")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessageStartingWith("environment '../etc' is invalid");
 
@@ -180,33 +180,31 @@ class AddonsLifecycleTest {
     @Test
     void aNewAddonDeclaredWithoutAVersionSaysInItsPendingRecordWhichItGotAndWhy() {
         List<String> messages = Collections.synchronizedList(new ArrayList<>());
-        try (AutoCloseable listening = addons.onTransition((record, from) -> messages.add(record.message()))) {
-            addons.create("myapp", "production", AddonSpec.of("fakedb"));
-        } catch (Exception e) {
-            throw new AssertionError(e);
+        try (Subscription listening = addons.onTransition((record, from) -> messages.add(record.message()))) {
+            addons.app("myapp", "production").create(AddonSpec.of("fakedb"));
         }
 
         assertThat(messages.get(0)).isEqualTo("no version asked; 2 is fakedb's default");
-        assertThat(addons.list("myapp", "production").get(0).message()).isEmpty();
+        assertThat(addons.app("myapp", "production").list().get(0).message()).isEmpty();
     }
 
     @Test
     void noVersionAskedOfAnExistingAddonMeansTheVersionItHasNotTheDefault() {
-        addons.create("myapp", "production", AddonSpec.of("fakedb").withVersion("1"));
+        addons.app("myapp", "production").create(AddonSpec.of("fakedb").withVersion("1"));
 
-        assertThat(addons.create("myapp", "production", AddonSpec.of("fakedb")).version()).isEqualTo("1");
+        assertThat(addons.app("myapp", "production").create(AddonSpec.of("fakedb")).version()).isEqualTo("1");
         AppFile file = AppFile.parse("name = \"myapp\"\n[addons.fakedb]\n", "addons.toml");
         assertThat(addons.deploy(file, "production").active()).extracting(AddonRecord::version).containsExactly("1");
-        assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.of("fakedb").withVersion("2")))
+        assertThatThrownBy(() -> addons.app("myapp", "production").create(AddonSpec.of("fakedb").withVersion("2")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessageStartingWith("fakedb of myapp/production exists as small 1, not small 2");
     }
 
     @Test
     void changingTheVariantOfAnExistingAddonIsRefusedPointingAtMigrateWhichKeepsItsData() {
-        addons.create("myapp", "production", AddonSpec.of("fakedb"));
+        addons.app("myapp", "production").create(AddonSpec.of("fakedb"));
 
-        assertThatThrownBy(() -> addons.create("myapp", "production", AddonSpec.parse("fakedb:shared")))
+        assertThatThrownBy(() -> addons.app("myapp", "production").create(AddonSpec.parse("fakedb:shared")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("fakedb of myapp/production exists as small 2, not shared 2: move it with its data by"
                         + " 'addons migrate fakedb -a myapp --env production --to shared'");
@@ -214,7 +212,7 @@ class AddonsLifecycleTest {
 
     @Test
     void destroyingWhatDoesNotExistSaysWhatTheAppHas() {
-        assertThatThrownBy(() -> addons.destroy("myapp", "production", "fakedb"))
+        assertThatThrownBy(() -> addons.app("myapp", "production").destroy("fakedb"))
                 .isInstanceOf(AddonNotFoundException.class)
                 .hasMessage("App 'myapp' has no addon 'fakedb' in production. It has: []");
     }
@@ -231,7 +229,7 @@ class AddonsLifecycleTest {
 
         DeployResult emptied = addons.deploy(AppFile.parse("name = \"web\"\n", "addons.toml"), "production");
         assertThat(emptied.destroyed()).extracting(AddonRecord::addon).containsExactly("fakedb");
-        assertThat(addons.list("web", "production")).isEmpty();
+        assertThat(addons.app("web", "production").list()).isEmpty();
         assertThat(runtime.running).isEmpty();
     }
 
@@ -248,34 +246,96 @@ class AddonsLifecycleTest {
 
     @Test
     void anotherInstanceOnTheSameHomeSeesAndDestroysWhatTheFirstCreated() {
-        addons.create("myapp", "production", AddonSpec.of("fakedb"));
+        addons.app("myapp", "production").create(AddonSpec.of("fakedb"));
 
         try (Addons other = Addons.builder().home(home).runtime(runtime).build()) {
-            assertThat(other.list("myapp", "production")).extracting(AddonRecord::status).containsExactly(Status.ACTIVE);
-            other.destroy("myapp", "production", "fakedb");
+            assertThat(other.app("myapp", "production").list()).extracting(AddonRecord::status)
+                    .containsExactly(Status.ACTIVE);
+            other.app("myapp", "production").destroy("fakedb");
         }
-        assertThat(addons.list("myapp", "production")).isEmpty();
+        assertThat(addons.app("myapp", "production").list()).isEmpty();
         assertThat(runtime.running).isEmpty();
     }
 
     @Test
     void anActiveAddonWhoseServerDiedIsReportedFailedOnReconcile() {
-        AddonRecord record = addons.create("myapp", "production", AddonSpec.of("fakedb"));
+        AddonRecord record = addons.app("myapp", "production").create(AddonSpec.of("fakedb"));
         runtime.running.clear();
 
         try (Addons later = Addons.builder().home(home).runtime(runtime).build()) {
-            AddonRecord seen = later.list("myapp", "production").get(0);
+            AddonRecord seen = later.app("myapp", "production").list().get(0);
             assertThat(seen.status()).isEqualTo(Status.FAILED);
             assertThat(seen.message()).isEqualTo("its server " + record.id() + " is not running");
-            assertThatThrownBy(() -> later.env("myapp", "production"))
+            assertThatThrownBy(() -> later.app("myapp", "production").env())
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageContaining("is failed: its server");
         }
     }
 
     @Test
+    void whatAFailedAddonFailedInIsReadFromItsStateNotFromTheWordsOfItsMessage() throws IOException {
+        AddonRecord record = addons.app("myapp", "production").create(AddonSpec.of("fakedb"));
+        runtime.running.clear();
+        addons.reconcile();
+        Path file = home.resolve("state/addons/" + record.id() + ".json");
+        com.fasterxml.jackson.databind.node.ObjectNode state = readJson(file);
+        assertThat(state.get("failure").get("cause").asText()).isEqualTo("SERVER_DOWN");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) state.get("record")).put("message", "reworded");
+        Files.writeString(file, state.toPrettyString());
+
+        assertThat(addons.app("myapp", "production").start("fakedb").status()).as("started again on its data")
+                .isEqualTo(Status.ACTIVE);
+    }
+
+    @Test
+    void aFailureRecordedWithoutItsCauseOrWithAStaleOneIsReadFromItsMessageAsEarlierVersionsWroteIt()
+            throws IOException {
+        AddonRecord record = addons.app("myapp", "production").create(AddonSpec.of("fakedb"));
+        runtime.running.clear();
+        addons.reconcile();
+        Path file = home.resolve("state/addons/" + record.id() + ".json");
+        com.fasterxml.jackson.databind.node.ObjectNode state = readJson(file);
+        state.remove("failure");
+        Files.writeString(file, state.toPrettyString());
+
+        assertThat(addons.app("myapp", "production").start("fakedb").status()).as("written without the field")
+                .isEqualTo(Status.ACTIVE);
+
+        runtime.running.clear();
+        addons.reconcile();
+        state = readJson(file);
+        // A version that does not know the field changed the record since, and carried the field over.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) state.get("failure")).put("cause", "PROVISIONING")
+                .put("at", "2020-01-01T00:00:00Z");
+        Files.writeString(file, state.toPrettyString());
+
+        assertThat(addons.app("myapp", "production").start("fakedb").status()).as("a stale cause")
+                .isEqualTo(Status.ACTIVE);
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode readJson(Path file) throws IOException {
+        return (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(file.toFile());
+    }
+
+    @Test
+    void closingASubscriptionRemovesThatRegistrationOnlyAndMayBeDoneTwice() {
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        dev.addons.api.StatusListener listener = (record, from) -> heard.add(record.status().name());
+        Subscription first = addons.onTransition(listener);
+        try (Subscription second = addons.onTransition(listener)) {
+            first.close();
+            first.close();
+            addons.app("myapp", "production").create(AddonSpec.of("fakedb"));
+        }
+        addons.app("myapp", "production").destroy("fakedb", FinalBackup.SKIP);
+
+        assertThat(heard).containsExactly("PENDING", "PROVISIONING", "ACTIVE");
+    }
+
+    @Test
     void stateFilesAreOwnerOnlyAndHoldNoSecretInTheirNames() throws IOException {
-        addons.create("myapp", "production", AddonSpec.of("fakedb"));
+        addons.app("myapp", "production").create(AddonSpec.of("fakedb"));
 
         try (Stream<Path> files = Files.walk(home.resolve("state"))) {
             for (Path file : files.toList()) {
@@ -288,12 +348,12 @@ class AddonsLifecycleTest {
 
     @Test
     void credentialsNeverShowSecretsInToString() {
-        addons.create("myapp", "production", AddonSpec.of("fakedb"));
-        Credentials credentials = addons.env("myapp", "production");
+        addons.app("myapp", "production").create(AddonSpec.of("fakedb"));
+        Credentials credentials = addons.app("myapp", "production").env();
         String url = credentials.get("FAKE_URL").orElseThrow();
 
         assertThat(credentials.toString()).doesNotContain(url).contains("FAKE_URL=<redacted>", "FAKE_USER=myapp");
-        assertThat(addons.list("myapp", "production").toString()).doesNotContain(url);
+        assertThat(addons.app("myapp", "production").list().toString()).doesNotContain(url);
     }
 
     @Test
@@ -310,6 +370,6 @@ class AddonsLifecycleTest {
         assertThat(loaded).allSatisfy(provider -> assertThat(provider.closes).hasValue(1));
         assertThat(FakeProvider.MADE.subList(before - 2, before)).as("the providers of the instance set up for"
                 + " this test").allSatisfy(provider -> assertThat(provider.closes).hasValue(0));
-        assertThat(addons.list("app1", "production")).as("which still works").isEmpty();
+        assertThat(addons.app("app1", "production").list()).as("which still works").isEmpty();
     }
 }

@@ -55,12 +55,12 @@ class ArchivesFromOutsideTest {
 
     @Test
     void aBackupOfAnotherEngineIsRefusedNamingBothEnginesBeforeItsDumpIsRead() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         rows().put("a", "1");
         // Its dump would be refused as a bomb; the engine is refused first, from the manifest alone.
         Path archive = craft("mysql.tar.zst", manifest("mysql", "8", null, 16, sha("x")), 256 * MIB, 256 * MIB);
 
-        assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", archive, true))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", archive, true))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessage(archive + " is a backup of mysql (of other/production); it cannot be restored into"
                         + " fakedb of shop/production: the manifest's engine is 'mysql', the target's 'fakedb'."
@@ -73,49 +73,50 @@ class ArchivesFromOutsideTest {
     void aBackupOfAnotherEngineMakesNoAddonToRestoreInto() throws IOException {
         Path archive = craft("mysql.tar.zst", manifest("mysql", "8", null, 4, sha("k=v\n")), "k=v\n");
 
-        assertThatThrownBy(() -> addons.restore("shop", "production", AddonSpec.of("fakedb"), archive))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore(AddonSpec.of("fakedb"), archive))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessageContaining("the manifest's engine is 'mysql', the target's 'fakedb'");
-        assertThat(addons.list("shop", "production")).isEmpty();
+        assertThat(addons.app("shop", "production").list()).isEmpty();
     }
 
     @Test
     void aVersionBoundDumpOfAnotherMajorVersionIsRefusedNamingBothVersions() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb").withVersion("2"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb").withVersion("2"));
         rows().put("a", "1");
         Path archive = craft("copy.tar.zst", manifest("fakedb", "1", "copy", 4, sha("k=v\n")), "k=v\n");
 
-        assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", archive, true))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", archive, true))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessage(archive + " is a copy backup of fakedb 1 (of other/production), which restores only"
                         + " into fakedb 1: the manifest's version is '1', the target's (fakedb of shop/production)"
                         + " '2'. Restore it into an addon of version 1");
         assertThat(rows()).containsExactlyEntriesOf(Map.of("a", "1"));
-        assertThatThrownBy(() -> addons.restore("shop", "staging", AddonSpec.of("fakedb").withVersion("2"), archive))
+        assertThatThrownBy(() -> addons.app("shop", "staging")
+                .restore(AddonSpec.of("fakedb").withVersion("2"), archive))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessageContaining("the manifest's version is '1', the target's (fakedb of shop/staging) '2'");
-        assertThat(addons.list("shop", "staging")).as("nothing made to restore into").isEmpty();
+        assertThat(addons.app("shop", "staging").list()).as("nothing made to restore into").isEmpty();
     }
 
     @Test
     void aDumpThatLoadsIntoAnyVersionRestoresIntoAnother() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb").withVersion("2"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb").withVersion("2"));
         Path archive = craft("dump.tar.zst", manifest("fakedb", "1", null, 4, sha("k=v\n")), "k=v\n");
 
-        addons.restore("shop", "production", "fakedb", archive, true);
+        addons.app("shop", "production").restore("fakedb", archive, true);
 
         assertThat(rows()).containsExactlyEntriesOf(Map.of("k", "v"));
     }
 
     @Test
     void aDumpInflatingFarBeyondItsManifestIsRefusedBeforeItIsWritten() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         rows().put("a", "1");
         // 256 MiB of zeros under a manifest that says 16 bytes: a file of a few kilobytes.
         Path bomb = craft("bomb.tar.zst", manifest("fakedb", "1", null, 16, sha("k=v\n")), 256 * MIB, 256 * MIB);
         assertThat(Files.size(bomb)).isLessThan(MIB);
 
-        assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", bomb, true))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", bomb, true))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessage(bomb + " is damaged or forged: its dump's tar header says " + 256 * MIB
                         + " bytes where the manifest says 16");
@@ -125,7 +126,7 @@ class ArchivesFromOutsideTest {
 
     @Test
     void entriesInflatingBeforeTheManifestAreRefusedOnceTheyPassWhatAManifestNeeds() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         Path bomb = elsewhere.resolve("longname.tar.zst");
         try (ZstdOutputStream zstd = new ZstdOutputStream(Files.newOutputStream(bomb));
                 TarArchiveOutputStream tar = new TarArchiveOutputStream(zstd, 512)) {
@@ -143,10 +144,10 @@ class ArchivesFromOutsideTest {
             putManifest(tar, manifest("fakedb", "1", null, 0, sha("")));
         }
 
-        assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", bomb, true))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", bomb, true))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessageContaining(bomb + " decompresses to more than its manifest.json accounts for");
-        assertThatThrownBy(() -> addons.restore("shop", "staging", AddonSpec.of("fakedb"), bomb))
+        assertThatThrownBy(() -> addons.app("shop", "staging").restore(AddonSpec.of("fakedb"), bomb))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessageContaining("decompresses to more than its manifest.json accounts for");
         assertNoScratchLeft();
@@ -154,13 +155,13 @@ class ArchivesFromOutsideTest {
 
     @Test
     void aDumpLargerThanTheFreeSpaceIsRefusedBeforeAByteOfItIsWritten() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         rows().put("a", "1");
         long petabyte = 1L << 50;
         // Manifest and tar header agree on a petabyte; the file holds a few bytes of it.
         Path huge = craft("huge.tar.zst", manifest("fakedb", "1", null, petabyte, sha("x")), petabyte, 4);
 
-        assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", huge, true))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", huge, true))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessageStartingWith(huge + "'s manifest says its dump has " + petabyte + " bytes; "
                         + home.resolve("backups/.scratch"))
@@ -172,13 +173,13 @@ class ArchivesFromOutsideTest {
 
     @Test
     void aManifestsTextIsShownWithItsControlCharactersEscaped() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         String app = "\u001b[2J\u001b[31mprod\rok\u202e";
         String environment = "production\u0007\u001b]0;owned\u0007";
         Path foreign = craft("ansi.tar.zst", manifest("fakecache\u001b[0m", "1\b", null, 4, sha("k=v\n"), app,
                 environment), "k=v\n");
 
-        assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", foreign, true))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", foreign, true))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessageContaining("is a backup of fakecache\\u001b[0m (of \\u001b[2J\\u001b[31mprod\\u000dok\\u202e"
                         + "/production\\u0007\\u001b]0;owned\\u0007)")
@@ -187,7 +188,7 @@ class ArchivesFromOutsideTest {
 
         // An engine that only looks like the target's once its control characters are dropped is another.
         Path lookalike = craft("lookalike.tar.zst", manifest("fakedb\u0000", "1", null, 4, sha("k=v\n")), "k=v\n");
-        assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", lookalike, true))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", lookalike, true))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessageContaining("the manifest's engine is 'fakedb\\u0000', the target's 'fakedb'");
 
@@ -196,15 +197,16 @@ class ArchivesFromOutsideTest {
         Files.createDirectories(listed.getParent());
         Files.move(craft("dropped.tar.zst", manifest("fakedb", "1", null, 4, sha("k=v\n"), app, environment),
                 "k=v\n"), listed);
-        assertThat(addons.backups("shop", "production")).singleElement().satisfies(info -> {
+        assertThat(addons.app("shop", "production").backups()).singleElement().satisfies(info -> {
             assertThat(info.app()).isEqualTo("\\u001b[2J\\u001b[31mprod\\u000dok\\u202e");
             assertThat(info.environment()).isEqualTo("production\\u0007\\u001b]0;owned\\u0007");
         });
     }
 
     private Map<String, String> rows() {
-        AddonRecord record = addons.list("shop", "production").get(0);
-        int port = Integer.parseInt(addons.credentials(record.app(), record.environment(), "fakedb").get("FAKE_PORT")
+        AddonRecord record = addons.app("shop", "production").list().get(0);
+        int port = Integer.parseInt(addons.app(record.app(), record.environment()).credentials("fakedb")
+                .get("FAKE_PORT")
                 .orElseThrow());
         String serverId = runtime.running.values().stream().filter(s -> s.endpoint().port() == port).findFirst()
                 .orElseThrow().serverId();

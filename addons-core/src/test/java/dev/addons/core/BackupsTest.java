@@ -50,7 +50,7 @@ class BackupsTest {
     }
 
     private Map<String, String> rows(String app, String environment) {
-        AddonRecord record = addons.list(app, environment).get(0);
+        AddonRecord record = addons.app(app, environment).list().get(0);
         String serverId = serverOf(record);
         return FakeRuntime.rows(serverId, app.replace('-', '_') + (environment.equals("production") ? ""
                 : "__" + environment));
@@ -58,7 +58,8 @@ class BackupsTest {
 
     /** The server an addon lives on, as the runtime double knows it (by its endpoint's port). */
     private String serverOf(AddonRecord record) {
-        int port = Integer.parseInt(addons.credentials(record.app(), record.environment(), "fakedb").get("FAKE_PORT")
+        int port = Integer.parseInt(addons.app(record.app(), record.environment()).credentials("fakedb")
+                .get("FAKE_PORT")
                 .orElseThrow());
         return runtime.running.values().stream().filter(s -> s.endpoint().port() == port).findFirst().orElseThrow()
                 .serverId();
@@ -66,13 +67,13 @@ class BackupsTest {
 
     @Test
     void aBackupRestoresWhatWasThereWhenItWasTaken() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         rows("shop").putAll(Map.of("a", "1", "b", "2"));
 
-        BackupInfo backup = addons.backup("shop", "production", "fakedb");
+        BackupInfo backup = addons.app("shop", "production").backup("fakedb");
         rows("shop").put("a", "changed");
         rows("shop").remove("b");
-        addons.restore("shop", "production", "fakedb", backup.file(), true);
+        addons.app("shop", "production").restore("fakedb", backup.file(), true);
 
         assertThat(rows("shop")).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "2"));
         assertThat(backup.file()).startsWith(home.resolve("backups/shop/production/fakedb"));
@@ -80,7 +81,8 @@ class BackupsTest {
         assertThat(backup.addon()).isEqualTo("fakedb");
         assertThat(backup.payloadBytes()).isEqualTo("a=1\nb=2\n".length());
         assertThat(backup.sha256()).hasSize(64);
-        assertThat(addons.backups("shop", "production")).extracting(BackupInfo::file).containsExactly(backup.file());
+        assertThat(addons.app("shop", "production").backups()).extracting(BackupInfo::file)
+                .containsExactly(backup.file());
         assertThat(Files.getPosixFilePermissions(backup.file())).as("owner-only")
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.getPosixFilePermissions(backup.file().getParent()))
@@ -92,25 +94,25 @@ class BackupsTest {
 
     @Test
     void aBackupOfOneAppRestoresIntoAnotherAppsAddon() {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
-        addons.create("shop", "staging", AddonSpec.of("fakedb").withVariant("shared"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
+        addons.app("shop", "staging").create(AddonSpec.of("fakedb").withVariant("shared"));
         rows("shop").put("order-1", "paid");
 
-        BackupInfo backup = addons.backup("shop", "production", "fakedb", elsewhere.resolve("prod.tar.zst"));
-        addons.restore("shop", "staging", "fakedb", backup.file(), false);
+        BackupInfo backup = addons.app("shop", "production").backup("fakedb", elsewhere.resolve("prod.tar.zst"));
+        addons.app("shop", "staging").restore("fakedb", backup.file(), false);
 
         assertThat(rows("shop", "staging")).containsExactlyEntriesOf(Map.of("order-1", "paid"));
-        assertThat(addons.backups("shop", "production")).as("a file of the caller's is not the home's").isEmpty();
+        assertThat(addons.app("shop", "production").backups()).as("a file of the caller's is not the home's").isEmpty();
     }
 
     @Test
     void restoringOverDataNeedsForceAndTheDataStaysWithoutIt() {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         rows("shop").put("a", "1");
-        BackupInfo backup = addons.backup("shop", "production", "fakedb");
+        BackupInfo backup = addons.app("shop", "production").backup("fakedb");
         rows("shop").put("a", "2");
 
-        assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", backup.file(), false))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", backup.file(), false))
                 .isInstanceOf(ProvisioningException.class)
                 .hasMessageContaining("holds data").hasMessageContaining("--force");
         assertThat(rows("shop")).containsExactlyEntriesOf(Map.of("a", "2"));
@@ -118,11 +120,11 @@ class BackupsTest {
 
     @Test
     void aFlippedByteIsRefusedAndTheDataIsUntouched() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         for (int i = 0; i < 200; i++) {
             rows("shop").put("key-" + i, "value-" + i);
         }
-        BackupInfo backup = addons.backup("shop", "production", "fakedb");
+        BackupInfo backup = addons.app("shop", "production").backup("fakedb");
         rows("shop").clear();
         rows("shop").put("now", "this");
         byte[] bytes = Files.readAllBytes(backup.file());
@@ -132,7 +134,7 @@ class BackupsTest {
             Path file = elsewhere.resolve("flipped-" + at + ".tar.zst");
             Files.write(file, damaged);
 
-            assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", file, true))
+            assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", file, true))
                     .as("byte %d flipped", at)
                     .isInstanceOf(InvalidBackupException.class)
                     .hasMessageContaining(file.toString());
@@ -142,15 +144,15 @@ class BackupsTest {
 
     @Test
     void aTruncatedArchiveIsRefusedAndTheDataIsUntouched() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         rows("shop").put("a", "1");
-        BackupInfo backup = addons.backup("shop", "production", "fakedb");
+        BackupInfo backup = addons.app("shop", "production").backup("fakedb");
         rows("shop").put("a", "2");
         byte[] bytes = Files.readAllBytes(backup.file());
         Path file = elsewhere.resolve("cut.tar.zst");
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 10));
 
-        assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", file, true))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", file, true))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessageContaining("cut.tar.zst");
         assertThat(rows("shop")).containsExactlyEntriesOf(Map.of("a", "2"));
@@ -158,25 +160,25 @@ class BackupsTest {
 
     @Test
     void aFileThatIsNoBackupIsRefused() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         Path file = elsewhere.resolve("notes.txt");
         Files.writeString(file, "hello");
 
-        assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", file, true))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", file, true))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessageContaining("notes.txt").hasMessageContaining("cannot be read as an addons backup");
-        assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", elsewhere.resolve("missing"), true))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", elsewhere.resolve("missing"), true))
                 .isInstanceOf(InvalidBackupException.class).hasMessageContaining("no backup file");
     }
 
     @Test
     void aBackupOfAnotherEngineIsRefusedNamingBoth() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
-        addons.create("shop", "production", AddonSpec.of("fakecache"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakecache"));
         Path foreign = Files.createFile(elsewhere.resolve("cache.tar.zst"));
         writeForeignArchive(foreign);
 
-        assertThatThrownBy(() -> addons.restore("shop", "production", "fakedb", foreign, true))
+        assertThatThrownBy(() -> addons.app("shop", "production").restore("fakedb", foreign, true))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessageContaining("is a backup of fakecache").hasMessageContaining("fakedb of shop/production");
     }
@@ -188,9 +190,9 @@ class BackupsTest {
 
     @Test
     void anAddonWithoutBackupsSaysWhy() {
-        addons.create("shop", "production", AddonSpec.of("fakecache"));
+        addons.app("shop", "production").create(AddonSpec.of("fakecache"));
 
-        assertThatThrownBy(() -> addons.backup("shop", "production", "fakecache"))
+        assertThatThrownBy(() -> addons.app("shop", "production").backup("fakecache"))
                 .isInstanceOf(dev.addons.api.UnsupportedOperationAddonException.class)
                 .hasMessageContaining("not supported: fakecache is a cache");
         assertThat(home.resolve("backups/shop/production/fakecache")).doesNotExist();
@@ -198,71 +200,73 @@ class BackupsTest {
 
     @Test
     void theDailyLimitOfManualBackupsIsEnforcedWithAClearError() {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
-        addons.backupPolicy("shop", "production", "fakedb", BackupPolicy.DEFAULT.withManualPerDay(2));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
+        addons.app("shop", "production").backupPolicy("fakedb", BackupPolicy.DEFAULT.withManualPerDay(2));
 
-        addons.backup("shop", "production", "fakedb");
-        addons.backup("shop", "production", "fakedb", elsewhere.resolve("mine.tar.zst"));
+        addons.app("shop", "production").backup("fakedb");
+        addons.app("shop", "production").backup("fakedb", elsewhere.resolve("mine.tar.zst"));
 
-        assertThatThrownBy(() -> addons.backup("shop", "production", "fakedb"))
+        assertThatThrownBy(() -> addons.app("shop", "production").backup("fakedb"))
                 .isInstanceOf(ProvisioningException.class)
                 .hasMessageContaining("daily limit of manual backups of fakedb of shop/production")
                 .hasMessageContaining("2 of 2");
-        assertThat(addons.backups("shop", "production")).hasSize(1);
+        assertThat(addons.app("shop", "production").backups()).hasSize(1);
     }
 
     @Test
     void retentionKeepsTheLastNAndTheLimitCountsDeletedOnesToo() {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
-        addons.backupPolicy("shop", "production", "fakedb", BackupPolicy.DEFAULT.withKeepLast(2).withManualPerDay(4));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
+        addons.app("shop", "production").backupPolicy("fakedb",
+                BackupPolicy.DEFAULT.withKeepLast(2).withManualPerDay(4));
         BackupInfo[] taken = new BackupInfo[4];
         for (int i = 0; i < 4; i++) {
             rows("shop").put("n", Integer.toString(i));
-            taken[i] = addons.backup("shop", "production", "fakedb");
+            taken[i] = addons.app("shop", "production").backup("fakedb");
         }
 
-        assertThat(addons.backups("shop", "production")).extracting(BackupInfo::file)
+        assertThat(addons.app("shop", "production").backups()).extracting(BackupInfo::file)
                 .containsExactly(taken[2].file(), taken[3].file());
         assertThat(taken[0].file()).doesNotExist();
-        assertThatThrownBy(() -> addons.backup("shop", "production", "fakedb"))
+        assertThatThrownBy(() -> addons.app("shop", "production").backup("fakedb"))
                 .hasMessageContaining("4 of 4");
     }
 
     @Test
     void retentionByAgeDeletesOldBackupsButNeverTheNewest() throws IOException {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         Path directory = home.resolve("backups/shop/production/fakedb");
         Path old = dev.addons.core.internal.BackupArchiveAccess.writeOld(directory.resolve("old.tar.zst"), "fakedb",
                 Duration.ofDays(40));
         Path older = dev.addons.core.internal.BackupArchiveAccess.writeOld(directory.resolve("older.tar.zst"),
                 "fakedb", Duration.ofDays(50));
 
-        addons.backupPolicy("shop", "production", "fakedb", BackupPolicy.DEFAULT.withMaxAge(Duration.ofDays(45)));
+        addons.app("shop", "production").backupPolicy("fakedb", BackupPolicy.DEFAULT.withMaxAge(Duration.ofDays(45)));
         assertThat(old).exists();
         assertThat(older).doesNotExist();
 
-        addons.backupPolicy("shop", "production", "fakedb", BackupPolicy.DEFAULT.withMaxAge(Duration.ofDays(1)));
+        addons.app("shop", "production").backupPolicy("fakedb", BackupPolicy.DEFAULT.withMaxAge(Duration.ofDays(1)));
         assertThat(old).as("the newest is kept whatever its age").exists();
 
-        BackupInfo fresh = addons.backup("shop", "production", "fakedb");
+        BackupInfo fresh = addons.app("shop", "production").backup("fakedb");
         assertThat(old).doesNotExist();
-        assertThat(addons.backups("shop", "production")).extracting(BackupInfo::file).containsExactly(fresh.file());
+        assertThat(addons.app("shop", "production").backups()).extracting(BackupInfo::file)
+                .containsExactly(fresh.file());
     }
 
     @Test
     void automaticBackupsAreTakenWhenDueAndOnlyThen() {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
-        addons.create("blog", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
+        addons.app("blog", "production").create(AddonSpec.of("fakedb"));
         assertThat(addons.runDueBackups()).as("off by default").isZero();
 
-        addons.backupPolicy("shop", "production", "fakedb", BackupPolicy.DEFAULT.withSchedule(Duration.ofHours(6)));
+        addons.app("shop", "production").backupPolicy("fakedb", BackupPolicy.DEFAULT.withSchedule(Duration.ofHours(6)));
         assertThat(addons.runDueBackups()).isEqualTo(1);
         assertThat(addons.runDueBackups()).as("not due again for 6 hours").isZero();
 
-        assertThat(addons.backups("shop", "production")).singleElement()
+        assertThat(addons.app("shop", "production").backups()).singleElement()
                 .extracting(BackupInfo::trigger).isEqualTo(BackupInfo.SCHEDULED);
-        assertThat(addons.backups("blog", "production")).isEmpty();
-        assertThat(addons.nextAutomaticBackup("shop", "production", "fakedb")).hasValueSatisfying(next ->
+        assertThat(addons.app("blog", "production").backups()).isEmpty();
+        assertThat(addons.app("shop", "production").nextAutomaticBackup("fakedb")).hasValueSatisfying(next ->
                 assertThat(next).isAfter(java.time.Instant.now().plus(Duration.ofHours(5))));
     }
 
@@ -279,7 +283,7 @@ class BackupsTest {
                 """, "addons.toml");
         addons.deploy(file, "production");
 
-        assertThat(addons.backupPolicy("shop", "production", "fakedb"))
+        assertThat(addons.app("shop", "production").backupPolicy("fakedb"))
                 .isEqualTo(new BackupPolicy(Duration.ofDays(1), 7, Duration.ofDays(30), 3));
         assertThatThrownBy(() -> AppFile.parse("""
                 name = "shop"
@@ -305,67 +309,67 @@ class BackupsTest {
 
     @Test
     void anAddonMovesToSharedAndBackKeepingEveryRowAndItsVariablesFollow() {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
-        addons.create("blog", "production", AddonSpec.of("fakedb").withVariant("shared"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
+        addons.app("blog", "production").create(AddonSpec.of("fakedb").withVariant("shared"));
         for (int i = 0; i < 50; i++) {
             rows("shop").put("row-" + i, "v" + i);
         }
-        String before = addons.env("shop", "production").get("FAKE_PORT").orElseThrow();
-        String dedicated = serverOf(addons.list("shop", "production").get(0));
+        String before = addons.app("shop", "production").env().get("FAKE_PORT").orElseThrow();
+        String dedicated = serverOf(addons.app("shop", "production").list().get(0));
 
-        AddonRecord moved = addons.migrate("shop", "production", "fakedb", "shared");
+        AddonRecord moved = addons.app("shop", "production").migrate("fakedb", "shared");
 
         assertThat(moved.variant()).isEqualTo("shared");
         assertThat(moved.status()).isEqualTo(Status.ACTIVE);
-        assertThat(addons.env("shop", "production").get("FAKE_PORT")).isNotEqualTo(java.util.Optional.of(before));
+        assertThat(addons.app("shop", "production").env().get("FAKE_PORT")).isNotEqualTo(java.util.Optional.of(before));
         assertThat(rows("shop")).hasSize(50).containsEntry("row-7", "v7");
         assertThat(runtime.running).as("the dedicated server is gone").doesNotContainKey(dedicated);
 
-        AddonRecord back = addons.migrate("shop", "production", "fakedb", "small");
+        AddonRecord back = addons.app("shop", "production").migrate("fakedb", "small");
 
         assertThat(back.variant()).isEqualTo("small");
         assertThat(rows("shop")).hasSize(50).containsEntry("row-49", "v49");
-        assertThat(addons.list("blog", "production")).singleElement().extracting(AddonRecord::status)
+        assertThat(addons.app("blog", "production").list()).singleElement().extracting(AddonRecord::status)
                 .isEqualTo(Status.ACTIVE);
-        assertThat(addons.backups("shop", "production")).extracting(BackupInfo::trigger)
+        assertThat(addons.app("shop", "production").backups()).extracting(BackupInfo::trigger)
                 .containsOnly(BackupInfo.MIGRATION);
     }
 
     @Test
     void aMoveWhoseProcessDiedIsUndoneByTheNextReconcileAndMayBeDoneAgain() {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
-        addons.create("blog", "production", AddonSpec.of("fakedb").withVariant("shared"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
+        addons.app("blog", "production").create(AddonSpec.of("fakedb").withVariant("shared"));
         rows("shop").put("a", "1");
-        String shared = serverOf(addons.list("blog", "production").get(0));
+        String shared = serverOf(addons.app("blog", "production").list().get(0));
         dev.addons.core.internal.StateStore store = new dev.addons.core.internal.StateStore(home);
         dev.addons.core.internal.AddonState shop = store.find("shop", "production", "fakedb").orElseThrow();
         // As a process killed once it joined the shared server leaves it: a move owned by a process that is gone.
         store.save(shop.withMigration(new dev.addons.core.internal.AddonState.Migration("shared", shared, Map.of(),
                 new dev.addons.core.internal.AddonState.Owner(Long.MAX_VALUE, 1), false)));
-        assertThatThrownBy(() -> addons.migrate("shop", "production", "fakedb", "shared"))
+        assertThatThrownBy(() -> addons.app("shop", "production").migrate("fakedb", "shared"))
                 .hasMessageContaining("is moving to shared already; the process moving it exited");
 
         assertThat(addons.reconcile()).isPositive();
 
         assertThat(store.find("shop", "production", "fakedb").orElseThrow().migration()).isNull();
         assertThat(store.tenantsOf(shared)).extracting(s -> s.record().app()).containsExactly("blog");
-        assertThat(addons.migrate("shop", "production", "fakedb", "shared").variant()).isEqualTo("shared");
+        assertThat(addons.app("shop", "production").migrate("fakedb", "shared").variant()).isEqualTo("shared");
         assertThat(rows("shop")).containsEntry("a", "1");
         // The runtime double's tenants outlive the test: the shared server's id is the next test's too.
-        addons.destroy("shop", "production", "fakedb", FinalBackup.SKIP);
-        addons.destroy("blog", "production", "fakedb", FinalBackup.SKIP);
+        addons.app("shop", "production").destroy("fakedb", FinalBackup.SKIP);
+        addons.app("blog", "production").destroy("fakedb", FinalBackup.SKIP);
     }
 
     @Test
     void aMoveThatCannotBeVerifiedLeavesTheAddonAsItWas() {
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         rows("shop").put("a", "1");
-        String port = addons.env("shop", "production").get("FAKE_PORT").orElseThrow();
+        String port = addons.app("shop", "production").env().get("FAKE_PORT").orElseThrow();
         int servers = runtime.running.size();
         // A row written while the copy is made: the summaries differ.
         FakeRuntime.afterRestore = () -> rows("shop").put("late", "write");
         try {
-            assertThatThrownBy(() -> addons.migrate("shop", "production", "fakedb", "shared"))
+            assertThatThrownBy(() -> addons.app("shop", "production").migrate("fakedb", "shared"))
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageContaining("it is still small and unchanged")
                     .hasMessageContaining("differs from the source");
@@ -373,15 +377,15 @@ class BackupsTest {
             FakeRuntime.afterRestore = () -> { };
         }
 
-        AddonRecord record = addons.list("shop", "production").get(0);
+        AddonRecord record = addons.app("shop", "production").list().get(0);
         assertThat(record.variant()).isEqualTo("small");
         assertThat(record.status()).isEqualTo(Status.ACTIVE);
-        assertThat(addons.env("shop", "production").get("FAKE_PORT")).hasValue(port);
+        assertThat(addons.app("shop", "production").env().get("FAKE_PORT")).hasValue(port);
         assertThat(rows("shop")).containsEntry("a", "1");
         assertThat(runtime.running).as("the shared server made for the move is gone").hasSize(servers);
-        assertThatThrownBy(() -> addons.migrate("shop", "production", "fakedb", "small"))
+        assertThatThrownBy(() -> addons.app("shop", "production").migrate("fakedb", "small"))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("is small already");
-        assertThatThrownBy(() -> addons.migrate("shop", "production", "fakedb", "large"))
+        assertThatThrownBy(() -> addons.app("shop", "production").migrate("fakedb", "large"))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("variant 'large'")
                 .hasMessageContaining("[small, shared]");
     }
@@ -402,13 +406,13 @@ class BackupsTest {
                         told.add(done);
                     }
                 }).build();
-        addons.create("shop", "production", AddonSpec.of("fakedb"));
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         String big = "x".repeat(1024 * 1024);
         for (int i = 0; i < 20; i++) {
             rows("shop").put("k" + i, big);
         }
 
-        BackupInfo backup = addons.backup("shop", "production", "fakedb");
+        BackupInfo backup = addons.app("shop", "production").backup("fakedb");
 
         assertThat(told).hasSizeGreaterThanOrEqualTo(2).isSorted();
         assertThat(backup.payloadBytes()).isGreaterThan(20L * 1024 * 1024);

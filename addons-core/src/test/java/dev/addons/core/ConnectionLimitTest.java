@@ -41,36 +41,36 @@ class ConnectionLimitTest {
     @Test
     void theProviderGetsTheDeclaredLimitAndADeployWithAnotherChangesItOnTheLiveTenant() {
         addons.deploy(file("connections = 5\n"), "production");
-        String password = addons.credentials("web", "production", "fakedb").get("FAKE_URL").orElseThrow();
+        String password = addons.app("web", "production").credentials("fakedb").get("FAKE_URL").orElseThrow();
 
         assertThat(liveLimit()).isEqualTo(5);
-        assertThat(addons.connectionLimit("web", "production", "fakedb")).isEqualTo(OptionalInt.of(5));
+        assertThat(addons.app("web", "production").connectionLimit("fakedb")).isEqualTo(OptionalInt.of(5));
 
         addons.deploy(file("connections = 8\n"), "production");
 
         assertThat(liveLimit()).isEqualTo(8);
-        assertThat(addons.connectionLimit("web", "production", "fakedb")).isEqualTo(OptionalInt.of(8));
-        assertThat(addons.credentials("web", "production", "fakedb").get("FAKE_URL")).as("the same tenant")
+        assertThat(addons.app("web", "production").connectionLimit("fakedb")).isEqualTo(OptionalInt.of(8));
+        assertThat(addons.app("web", "production").credentials("fakedb").get("FAKE_URL")).as("the same tenant")
                 .contains(password);
         assertThat(runtime.starts).hasValue(1);
 
         addons.deploy(file(""), "production");
 
         assertThat(liveLimit()).as("no connections: the default").isEqualTo(AddonSpec.DEFAULT_CONNECTIONS);
-        assertThat(addons.connectionLimit("web", "production", "fakedb"))
+        assertThat(addons.app("web", "production").connectionLimit("fakedb"))
                 .isEqualTo(OptionalInt.of(AddonSpec.DEFAULT_CONNECTIONS));
     }
 
     @Test
     void creatingAgainWithAnotherLimitChangesItAndADedicatedAddonHasNone() {
-        addons.create("web", "production", AddonSpec.parse("fakedb:shared"));
+        addons.app("web", "production").create(AddonSpec.parse("fakedb:shared"));
         assertThat(liveLimit()).isEqualTo(AddonSpec.DEFAULT_CONNECTIONS);
 
-        addons.create("web", "production", AddonSpec.parse("fakedb:shared").withConnections(50));
+        addons.app("web", "production").create(AddonSpec.parse("fakedb:shared").withConnections(50));
 
         assertThat(liveLimit()).isEqualTo(50);
-        addons.create("solo", "production", AddonSpec.of("fakedb"));
-        assertThat(addons.connectionLimit("solo", "production", "fakedb")).isEmpty();
+        addons.app("solo", "production").create(AddonSpec.of("fakedb"));
+        assertThat(addons.app("solo", "production").connectionLimit("fakedb")).isEmpty();
     }
 
     @Test
@@ -82,7 +82,7 @@ class ConnectionLimitTest {
                     .hasMessage("addons.fakedb: fakedb connections = " + bad + " is out of range. Allowed: 1 to 50"
                             + " for a fakedb app on a shared server");
         }
-        assertThatThrownBy(() -> addons.create("web", "production",
+        assertThatThrownBy(() -> addons.app("web", "production").create(
                 AddonSpec.parse("fakedb:shared").withConnections(51)))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("fakedb connections = 51 is out of range. Allowed: 1 to 50 for a fakedb app on a shared"
@@ -101,7 +101,7 @@ class ConnectionLimitTest {
                 .hasMessageContaining("connections = 99 is out of range");
 
         assertThat(liveLimit()).isEqualTo(5);
-        assertThat(addons.connectionLimit("web", "production", "fakedb")).isEqualTo(OptionalInt.of(5));
+        assertThat(addons.app("web", "production").connectionLimit("fakedb")).isEqualTo(OptionalInt.of(5));
     }
 
     @Test
@@ -112,7 +112,7 @@ class ConnectionLimitTest {
                 .hasMessage("addons.fakedb: fakedb connections = 5 is refused for variant 'small': a dedicated"
                         + " server's app has the server to itself and no connection limit. Allowed: connections"
                         + " with variant = \"shared\"");
-        assertThatThrownBy(() -> addons.create("web", "production", AddonSpec.of("fakecache").withConnections(5)))
+        assertThatThrownBy(() -> addons.app("web", "production").create(AddonSpec.of("fakecache").withConnections(5)))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("fakecache connections = 5 is refused: fakecache limits no app's connections (it has no"
                         + " shared variant; each app has a server of its own). Allowed: no connections for fakecache");

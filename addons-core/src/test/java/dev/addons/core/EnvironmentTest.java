@@ -48,8 +48,8 @@ class EnvironmentTest {
     @Test
     void resolvesEachEnvironmentsOwnValuesFromTheHome(@TempDir Path home) {
         try (Addons addons = Addons.builder().home(home).runtime(new FakeRuntime()).build()) {
-            addons.create("shop", "production", AddonSpec.of("fakedb"));
-            addons.create("shop", "staging", AddonSpec.of("fakedb"));
+            addons.app("shop", "production").create(AddonSpec.of("fakedb"));
+            addons.app("shop", "staging").create(AddonSpec.of("fakedb"));
 
             Environment production = Environment.resolve(addons, "shop", "production");
             Environment staging = Environment.resolve(addons, "shop", "staging");
@@ -74,7 +74,7 @@ class EnvironmentTest {
     @Test
     void aProcessHoldingNoMarkerReadsItsAppsVariablesFromTheHome(@TempDir Path home) {
         try (Addons addons = Addons.builder().home(home).runtime(new FakeRuntime()).build()) {
-            addons.create("shop", "production", AddonSpec.of("fakedb"));
+            addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         }
         // FAKE_USER is fakedb's but no marker, and fakecache declares nothing: neither is an injected addon.
         Environment env = Environment.current(Map.of("FAKE_USER", "someone", "ADDONS_APP", "shop",
@@ -94,7 +94,7 @@ class EnvironmentTest {
     @Test
     void currentReadsTheHomesRecordsWithoutProbingARuntimeOrReconciling(@TempDir Path home) throws Exception {
         try (Addons addons = Addons.builder().home(home).runtime(new FakeRuntime()).build()) {
-            addons.create("shop", "production", AddonSpec.of("fakedb"));
+            addons.app("shop", "production").create(AddonSpec.of("fakedb"));
         }
         Path err = home.resolve("child.err");
         try (ServerSocket docker = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

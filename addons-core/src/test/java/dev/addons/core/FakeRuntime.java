@@ -84,6 +84,14 @@ final class FakeRuntime implements ServerRuntime {
         return running.containsKey(server.serverId());
     }
 
+    /** Starts the "server" again on its data, on the same port. */
+    @Override
+    public RunningServer restart(RunningServer server, ServerDefinition definition, ProgressListener progress) {
+        starts.incrementAndGet();
+        running.put(server.serverId(), server);
+        return server;
+    }
+
     @Override
     public void destroy(RunningServer server) {
         if (running.remove(server.serverId()) != null) {

@@ -51,17 +51,17 @@ class StateFixturesGenerator {
     static void generate(Path home) {
         FakeRuntime runtime = new FakeRuntime();
         try (Addons addons = Addons.builder().home(home).runtime(runtime).automaticBackups(false).build()) {
-            addons.create("shop", "production", AddonSpec.of("fakedb"));
+            addons.app("shop", "production").create(AddonSpec.of("fakedb"));
             FakeRuntime.rows(runtime.running.keySet().iterator().next(), "shop").put("greeting", "hello");
-            addons.create("shop", "production", AddonSpec.of("fakecache"));
-            addons.backupPolicy("shop", "production", "fakedb", BackupPolicy.DEFAULT.withKeepLast(3));
-            addons.backup("shop", "production", "fakedb");
+            addons.app("shop", "production").create(AddonSpec.of("fakecache"));
+            addons.app("shop", "production").backupPolicy("fakedb", BackupPolicy.DEFAULT.withKeepLast(3));
+            addons.app("shop", "production").backup("fakedb");
             addons.registerServer("central", "fakedb", "fakedb://admin:central-pw@127.0.0.1:15432");
-            addons.create("blog", "staging", AddonSpec.of("fakedb").withVariant("shared").withServer("central"));
-            addons.create("idle", "production", AddonSpec.of("fakedb").withVersion("1"));
-            addons.create("nap", "production", AddonSpec.of("fakedb").withSleepAfter(Duration.ofMinutes(30)));
+            addons.app("blog", "staging").create(AddonSpec.of("fakedb").withVariant("shared").withServer("central"));
+            addons.app("idle", "production").create(AddonSpec.of("fakedb").withVersion("1"));
+            addons.app("nap", "production").create(AddonSpec.of("fakedb").withSleepAfter(Duration.ofMinutes(30)));
             try {
-                addons.create("failing", "production", AddonSpec.of("fakedb"));
+                addons.app("failing", "production").create(AddonSpec.of("fakedb"));
             } catch (RuntimeException expected) {
                 // A FAILED addon is part of the sample.
             }

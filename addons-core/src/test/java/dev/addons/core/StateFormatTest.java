@@ -50,16 +50,16 @@ class StateFormatTest {
                 assertThat(server.endpoint().port()).isEqualTo(15432);
                 assertThat(server.tenants()).hasSize(1);
             });
-            assertThat(addons.backups("shop", "production")).singleElement().satisfies(backup -> {
+            assertThat(addons.app("shop", "production").backups()).singleElement().satisfies(backup -> {
                 assertThat(backup.trigger()).isEqualTo("manual");
                 assertThat(backup.addon()).isEqualTo("fakedb");
             });
-            assertThat(addons.backupPolicy("shop", "production", "fakedb").keepLast()).isEqualTo(3);
-            assertThat(addons.connectionLimit("blog", "staging", "fakedb")).as("written before it could be chosen")
+            assertThat(addons.app("shop", "production").backupPolicy("fakedb").keepLast()).isEqualTo(3);
+            assertThat(addons.app("blog", "staging").connectionLimit("fakedb")).as("written before it could be chosen")
                     .isEqualTo(java.util.OptionalInt.of(dev.addons.api.AddonSpec.DEFAULT_CONNECTIONS));
-            assertThat(addons.connectionLimit("shop", "production", "fakedb")).as("dedicated").isEmpty();
-            assertThat(addons.history("shop", "production", "fakedb")).isEqualTo(ServerHistory.NONE);
-            assertThat(addons.credentials("shop", "production", "fakedb").get("FAKE_USER")).contains("shop");
+            assertThat(addons.app("shop", "production").connectionLimit("fakedb")).as("dedicated").isEmpty();
+            assertThat(addons.app("shop", "production").history("fakedb")).isEqualTo(ServerHistory.NONE);
+            assertThat(addons.app("shop", "production").credentials("fakedb").get("FAKE_USER")).contains("shop");
         }
     }
 
@@ -81,7 +81,7 @@ class StateFormatTest {
         assertThat(before.has("format")).isFalse();
 
         try (Addons addons = open()) {
-            addons.backupPolicy("shop", "production", "fakedb", BackupPolicy.DEFAULT.withKeepLast(5));
+            addons.app("shop", "production").backupPolicy("fakedb", BackupPolicy.DEFAULT.withKeepLast(5));
         }
 
         ObjectNode after = read(shop);
@@ -135,7 +135,7 @@ class StateFormatTest {
         Files.writeString(central, server.toPrettyString());
 
         try (Addons addons = open()) {
-            addons.backupPolicy("shop", "production", "fakedb", BackupPolicy.DEFAULT.withKeepLast(7));
+            addons.app("shop", "production").backupPolicy("fakedb", BackupPolicy.DEFAULT.withKeepLast(7));
         }
         StateStore store = new StateStore(home);
         store.save(store.server("external-central").orElseThrow().withCrash(Instant.now(), "test"));

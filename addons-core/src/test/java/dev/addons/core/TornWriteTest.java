@@ -34,7 +34,7 @@ class TornWriteTest {
     @BeforeEach
     void anActiveAddon() {
         addons = Addons.builder().home(home).runtime(runtime).automaticBackups(false).build();
-        record = addons.create("kept", "production", AddonSpec.of("fakedb"));
+        record = addons.app("kept", "production").create(AddonSpec.of("fakedb"));
         stateFile = home.resolve("state").resolve("addons").resolve(record.id() + ".json");
     }
 
@@ -51,14 +51,14 @@ class TornWriteTest {
         Path garbage = home.resolve("state").resolve("servers").resolve(".x.json.pid" + deadPid() + ".7.tmp");
         Files.write(garbage, new byte[] {0, (byte) 0xff, '{', '"'});
 
-        assertThat(addons.list("kept", "production")).containsExactly(record);
+        assertThat(addons.app("kept", "production").list()).containsExactly(record);
         assertThat(addons.reconcile()).as("two files removed").isEqualTo(2);
 
         assertThat(torn).doesNotExist();
         assertThat(garbage).doesNotExist();
         assertThat(Files.readAllBytes(stateFile)).isEqualTo(good);
         try (Addons later = Addons.builder().home(home).runtime(runtime).automaticBackups(false).build()) {
-            assertThat(later.list("kept", "production")).singleElement()
+            assertThat(later.app("kept", "production").list()).singleElement()
                     .satisfies(r -> assertThat(r.status()).isEqualTo(Status.ACTIVE));
         }
     }

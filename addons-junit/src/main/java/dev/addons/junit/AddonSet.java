@@ -8,7 +8,9 @@ import dev.addons.api.Credentials;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import dev.addons.core.Environment;
+import dev.addons.core.PooledDataSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,7 @@ final class AddonSet implements AutoCloseable {
     private final Credentials credentials;
     private final Environment environment;
     private final FrameworkProperties properties;
-    private final Map<String, DataSource> dataSources = new java.util.LinkedHashMap<>();
+    private final Map<String, PooledDataSource> dataSources = new java.util.LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private AddonSet(Addons addons, String app, Declaration declaration, List<AddonRecord> records) {
@@ -44,7 +46,7 @@ final class AddonSet implements AutoCloseable {
         this.app = app;
         this.declaration = declaration;
         this.records = List.copyOf(records);
-        this.credentials = addons.env(app, ENVIRONMENT);
+        this.credentials = addons.app(app, ENVIRONMENT).env();
         this.environment = Environment.resolve(addons, app, ENVIRONMENT);
         this.properties = declaration.frameworkProperties()
                 ? FrameworkProperties.set(FrameworkProperties.of(addons, app, ENVIRONMENT, this.records)) : null;
@@ -85,7 +87,7 @@ final class AddonSet implements AutoCloseable {
     private static CompletableFuture<AddonRecord> createAsync(Addons addons, String app, Declaration declaration,
             AddonSpec spec) {
         try {
-            return addons.createAsync(app, ENVIRONMENT, spec);
+            return addons.app(app, ENVIRONMENT).createAsync(spec);
         } catch (AddonNotFoundException | InvalidSpecException e) {
             throw new ExtensionConfigurationException("@WithAddon(name = \"" + spec.addon() + "\""
                     + spec.versionIfSet().map(v -> ", version = \"" + v + "\"").orElse("")
@@ -130,7 +132,7 @@ final class AddonSet implements AutoCloseable {
             throw new IllegalStateException("the addons of " + app + " are deprovisioned");
         }
         return dataSources.computeIfAbsent(addon, a ->
-                Environment.of(ENVIRONMENT, addons.credentials(app, ENVIRONMENT, a).toMap()).dataSource());
+                Environment.of(ENVIRONMENT, addons.app(app, ENVIRONMENT).credentials(a).toMap()).dataSource());
     }
 
     /** Closes the data sources, restores the system properties and deprovisions; idempotent. */
@@ -141,10 +143,10 @@ final class AddonSet implements AutoCloseable {
         }
         AddonException failure = new AddonException("Deprovisioning the addons of " + app + " failed");
         synchronized (this) {
-            for (DataSource pool : dataSources.values()) {
+            for (PooledDataSource pool : dataSources.values()) {
                 try {
-                    ((AutoCloseable) pool).close();
-                } catch (Exception e) {
+                    pool.close();
+                } catch (RuntimeException e) {
                     failure.addSuppressed(e);
                 }
             }
@@ -161,12 +163,13 @@ final class AddonSet implements AutoCloseable {
 
     /** Destroys every addon of {@code app}, the failed ones too, newest first. */
     private static void destroyAll(Addons addons, String app, RuntimeException failure) {
-        List<AddonRecord> left = new ArrayList<>(addons.list(app, ENVIRONMENT));
+        App handle = addons.app(app, ENVIRONMENT);
+        List<AddonRecord> left = new ArrayList<>(handle.list());
         java.util.Collections.reverse(left);
         for (AddonRecord record : left) {
             try {
                 // A test scope's data is the test's own: nothing to keep once it ends.
-                addons.destroy(app, ENVIRONMENT, record.addon(), dev.addons.core.FinalBackup.SKIP);
+                handle.destroy(record.addon(), dev.addons.core.FinalBackup.SKIP);
             } catch (RuntimeException e) {
                 failure.addSuppressed(e);
             }

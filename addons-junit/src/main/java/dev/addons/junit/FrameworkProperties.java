@@ -26,7 +26,7 @@ final class FrameworkProperties {
         Map<String, String> out = new LinkedHashMap<>();
         for (AddonRecord record : records) {
             addons.providers().require(record.addon())
-                    .springBootProperties(addons.credentials(app, environment, record.addon()))
+                    .springBootProperties(addons.app(app, environment).credentials(record.addon()))
                     .forEach(out::putIfAbsent);
         }
         return out;

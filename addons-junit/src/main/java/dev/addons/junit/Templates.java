@@ -6,6 +6,7 @@ import dev.addons.api.AddonSpec;
 import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import java.util.List;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.commons.support.ReflectionSupport;
@@ -73,7 +74,8 @@ final class Templates {
     /** Creates {@code spec}'s addon for {@code app} as a copy of {@code templateApp}'s. */
     static AddonRecord copy(Addons addons, String app, Declaration declaration, AddonSpec spec, String templateApp) {
         try {
-            return addons.createCopy(app, AddonSet.ENVIRONMENT, spec.addon(), templateApp, AddonSet.ENVIRONMENT);
+            App template = addons.app(templateApp, AddonSet.ENVIRONMENT);
+            return addons.app(app, AddonSet.ENVIRONMENT).createCopy(spec.addon(), template);
         } catch (UnsupportedOperationAddonException e) {
             throw new ExtensionConfigurationException("@WithAddons(template = "
                     + declaration.template().getSimpleName() + ".class) on " + declaration.declaredOn().getName()

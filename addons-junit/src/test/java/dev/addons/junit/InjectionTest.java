@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.addons.api.Credentials;
 import dev.addons.core.Environment;
+import dev.addons.core.PooledDataSource;
 import dev.addons.junit.SharedServer.Keeper;
 import java.net.URI;
 import java.sql.Connection;
@@ -84,11 +85,8 @@ class InjectionTest {
 
         @Test
         void theEnvironmentBuildsAWorkingDataSource(Environment environment) throws Exception {
-            DataSource pool = environment.dataSource();
-            try (Connection c = pool.getConnection()) {
+            try (PooledDataSource pool = environment.dataSource(); Connection c = pool.getConnection()) {
                 assertThat(countAfterInserting(c, "environment", 1)).isEqualTo(1);
-            } finally {
-                ((AutoCloseable) pool).close();
             }
         }
     }

@@ -65,7 +65,7 @@ final class SharedServer implements ParameterResolver {
             try {
                 Path home = Files.createTempDirectory("addons-junit-test-");
                 Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build();
-                addons.create(APP, AddonSet.ENVIRONMENT, new AddonSpec("postgresql", "shared", "15"));
+                addons.app(APP, AddonSet.ENVIRONMENT).create(new AddonSpec("postgresql", "shared", "15"));
                 return new Keeper(home, addons);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -118,7 +118,7 @@ final class SharedServer implements ParameterResolver {
 
         /** The databases on the shared server other than the keeper's and the server's own. */
         List<String> databasesOfOthers() throws SQLException {
-            Map<String, String> vars = addons.credentials(APP, AddonSet.ENVIRONMENT, "postgresql").toMap();
+            Map<String, String> vars = addons.app(APP, AddonSet.ENVIRONMENT).credentials("postgresql").toMap();
             List<String> names = new ArrayList<>();
             try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + vars.get("PGHOST") + ":"
                             + vars.get("PGPORT") + "/" + vars.get("PGDATABASE"), vars.get("PGUSER"),
@@ -136,7 +136,7 @@ final class SharedServer implements ParameterResolver {
         @Override
         public void close() throws IOException {
             try {
-                addons.destroy(APP, AddonSet.ENVIRONMENT, "postgresql");
+                addons.app(APP, AddonSet.ENVIRONMENT).destroy("postgresql");
             } finally {
                 addons.close();
             }

@@ -3,6 +3,7 @@ package dev.addons.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.addons.core.Environment;
+import dev.addons.core.PooledDataSource;
 import dev.addons.junit.SharedServer.Keeper;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -75,12 +76,10 @@ class TemplateTest {
         public void prepare(Environment environment) throws Exception {
             PREPARED.incrementAndGet();
             seen("template", environment.require("PGDATABASE"));
-            DataSource pool = environment.dataSource();
-            try (Connection c = pool.getConnection(); Statement sql = c.createStatement()) {
+            try (PooledDataSource pool = environment.dataSource(); Connection c = pool.getConnection();
+                    Statement sql = c.createStatement()) {
                 sql.execute("create table orders (id serial primary key, item text not null)");
                 sql.execute("insert into orders (item) values ('tea'), ('cake')");
-            } finally {
-                ((AutoCloseable) pool).close();
             }
         }
     }

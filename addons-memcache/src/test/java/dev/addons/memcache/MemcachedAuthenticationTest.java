@@ -31,11 +31,11 @@ class MemcachedAuthenticationTest {
                 : RuntimeUnderTest.container()) {
             runtime.requireAvailable();
             try (Addons addons = Addons.builder().home(home).runtime(runtime.name()).build()) {
-                addons.create("shop", "production", AddonSpec.of("memcached").withVersion(runtime.version(engine)));
+                addons.app("shop", "production").create(AddonSpec.of("memcached").withVersion(runtime.version(engine)));
                 try {
-                    attack(addons.env("shop", "production").toMap());
+                    attack(addons.app("shop", "production").env().toMap());
                 } finally {
-                    addons.destroy("shop", "production", "memcached", dev.addons.core.FinalBackup.SKIP);
+                    addons.app("shop", "production").destroy("memcached", dev.addons.core.FinalBackup.SKIP);
                 }
             }
             runtime.assertNothingLeft(home);

@@ -103,9 +103,9 @@ class MemcachedConcurrencyTest {
 
             List<Integer> ports = new ArrayList<>();
             for (AddonRecord record : records) {
-                Map<String, String> vars = addons.env(record.app(), "production").toMap();
+                Map<String, String> vars = addons.app(record.app(), "production").env().toMap();
                 ports.add(new MemcachedUnderTest().endpoint(vars).port());
-                addons.destroy(record.app(), "production", record.addon());
+                addons.app(record.app(), "production").destroy(record.addon());
             }
             assertThat(ports).as("each server its own port").doesNotHaveDuplicates();
             assertThat(addons.listAll()).isEmpty();
@@ -171,7 +171,7 @@ class MemcachedConcurrencyTest {
         try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build()) {
             List<AddonRecord> left = addons.listAll();
             for (AddonRecord record : left) {
-                addons.destroy(record.app(), record.environment(), record.addon());
+                addons.app(record.app(), record.environment()).destroy(record.addon());
             }
             return left;
         } catch (RuntimeException e) {

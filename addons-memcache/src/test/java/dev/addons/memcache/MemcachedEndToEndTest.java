@@ -57,7 +57,7 @@ class MemcachedEndToEndTest {
     @AfterAll
     void destroyEverythingAndCheckNothingIsLeft() throws IOException {
         for (AddonRecord record : addons.listAll()) {
-            addons.destroy(record.app(), record.environment(), record.addon());
+            addons.app(record.app(), record.environment()).destroy(record.addon());
         }
         addons.close();
         assertThat(ServerProcesses.under(home)).isEmpty();
@@ -68,7 +68,7 @@ class MemcachedEndToEndTest {
 
     @Test
     void theAliasGetsTheDefaultVersionThroughTheLifecycleWithItsVariablesAndServesRealWork() throws Exception {
-        AddonRecord record = addons.create("web", "production", AddonSpec.of("memcache"));
+        AddonRecord record = addons.app("web", "production").create(AddonSpec.of("memcache"));
 
         assertThat(record.status()).isEqualTo(Status.ACTIVE);
         assertThat(record.addon()).isEqualTo("memcached");
@@ -78,7 +78,7 @@ class MemcachedEndToEndTest {
             assertThat(transitions).containsSubsequence("web:null->PENDING", "web:PENDING->PROVISIONING",
                     "web:PROVISIONING->ACTIVE");
         }
-        Credentials vars = addons.env("web", "production");
+        Credentials vars = addons.app("web", "production").env();
         int port = Integer.parseInt(vars.get("MEMCACHE_PORT").orElseThrow());
         String password = vars.get("MEMCACHE_PASSWORD").orElseThrow();
         assertThat(password).matches("[A-Za-z0-9]{32}");
@@ -89,8 +89,8 @@ class MemcachedEndToEndTest {
                 Variable.plain("MEMCACHE_USERNAME", "memcached"),
                 Variable.secret("MEMCACHE_PASSWORD", password));
         assertThat(vars.toString()).doesNotContain(password);
-        Credentials other = addons.env(addons.create("blog", "production", AddonSpec.of("memcached")).app(),
-                "production");
+        addons.app("blog", "production").create(AddonSpec.of("memcached"));
+        Credentials other = addons.app("blog", "production").env();
         assertThat(other.get("MEMCACHE_PASSWORD")).as("another app's server has its own password")
                 .isPresent().get().isNotEqualTo(password);
         try (MemcachedClients blog = MemcachedClients.authenticated("127.0.0.1", port, "memcached",
@@ -113,7 +113,8 @@ class MemcachedEndToEndTest {
     @Test
     void versionsTheHostCannotServeAreRefusedBeforeAnythingStartsSayingWhatItHasAndWhatToDo() throws IOException {
         for (String version : List.of("1.5")) {
-            assertThatThrownBy(() -> addons.create("old", "production", AddonSpec.of("memcached").withVersion(version)))
+            assertThatThrownBy(() -> addons.app("old", "production")
+                    .create(AddonSpec.of("memcached").withVersion(version)))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessageStartingWith("memcached version '" + version + "' cannot run on the process runtime:"
                             + " Memcached " + version + ": needs memcached " + version + ".x in [/usr/local/bin,"
@@ -124,7 +125,7 @@ class MemcachedEndToEndTest {
                             + " memcached 1.6.")
                     .hasMessageEndingWith("): use --version 1.6, or version = \"1.6\" in the app file.");
         }
-        assertThat(addons.list("old", "production")).isEmpty();
+        assertThat(addons.app("old", "production").list()).isEmpty();
         try (Stream<Path> servers = Files.list(Files.createDirectories(home.resolve("servers")))) {
             assertThat(servers.filter(p -> p.getFileName().toString().contains("-old-"))).isEmpty();
         }
@@ -132,11 +133,12 @@ class MemcachedEndToEndTest {
 
     @Test
     void theEndOfLifeVersion14IsRefusedWithTheVersionsOffered() throws IOException {
-        assertThatThrownBy(() -> addons.create("ancient", "production", AddonSpec.of("memcached").withVersion("1.4")))
+        assertThatThrownBy(() -> addons.app("ancient", "production")
+                .create(AddonSpec.of("memcached").withVersion("1.4")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("memcached version '1.4' is not supported. Supported: [1.5, 1.6] (default 1.6), or a full"
                         + " image reference containing ':'");
-        assertThat(addons.list("ancient", "production")).isEmpty();
+        assertThat(addons.app("ancient", "production").list()).isEmpty();
         try (Stream<Path> servers = Files.list(Files.createDirectories(home.resolve("servers")))) {
             assertThat(servers.filter(p -> p.getFileName().toString().contains("-ancient-"))).isEmpty();
         }

@@ -78,15 +78,15 @@ class ExternalMariadbServerTest {
                     + "server = \"maria\"\n", "shop.toml");
             addons.deploy(shop, "production");
             addons.deploy(shop, "staging");
-            AddonRecord blog = addons.create("blog", "production",
+            AddonRecord blog = addons.app("blog", "production").create(
                     AddonSpec.parse("mysql:shared").withServer("maria"));
             assertThat(blog.status()).isEqualTo(Status.ACTIVE);
             assertThat(blog.runtime()).isEqualTo("external");
             assertThat(home.resolve("servers")).as("no server of the home's own").doesNotExist();
 
-            Map<String, String> shopVars = addons.env("shop", "production").toMap();
-            Map<String, String> stagingVars = addons.env("shop", "staging").toMap();
-            Map<String, String> blogVars = addons.env("blog", "production").toMap();
+            Map<String, String> shopVars = addons.app("shop", "production").env().toMap();
+            Map<String, String> stagingVars = addons.app("shop", "staging").env().toMap();
+            Map<String, String> blogVars = addons.app("blog", "production").env().toMap();
             assertThat(stagingVars.get("MYSQL_DATABASE")).isNotEqualTo(shopVars.get("MYSQL_DATABASE"));
             assertThat(List.of(shopVars, stagingVars, blogVars)).allSatisfy(vars -> {
                 String database = vars.get("MYSQL_DATABASE");
@@ -120,7 +120,8 @@ class ExternalMariadbServerTest {
             }
             for (AddonRecord record : addons.listAll()) {
                 // addons cannot back up an external server's tenant: the data goes, as asked.
-                addons.destroy(record.app(), record.environment(), record.addon(), dev.addons.core.FinalBackup.SKIP);
+                addons.app(record.app(), record.environment())
+                        .destroy(record.addon(), dev.addons.core.FinalBackup.SKIP);
             }
             assertThat(external.processes()).as("the external server after its last tenant left")
                     .isNotEmpty().allMatch(ProcessHandle::isAlive);
@@ -159,17 +160,17 @@ class ExternalMariadbServerTest {
             AddonSpec onMaria = AddonSpec.parse("mysql:shared").withServer("maria");
             String homeMark = "addons:" + Files.readString(home.resolve("state/home-id")).strip();
 
-            assertThatThrownBy(() -> addons.create("victim", "production", onMaria))
+            assertThatThrownBy(() -> addons.app("victim", "production").create(onMaria))
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageContaining("MySQL tenant 'victim' on " + endpoint + ": this addons home did not make"
                             + " the user 'victim'@'%' and the database 'victim', so addons leaves them alone (it"
                             + " records what it makes in addons_catalog.objects, as '" + homeMark + "'). Give the app"
                             + " or environment another name, or have the server's owner drop or rename them");
-            assertThatThrownBy(() -> addons.create("lonely", "production", onMaria))
+            assertThatThrownBy(() -> addons.app("lonely", "production").create(onMaria))
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageContaining("MySQL tenant 'lonely' on " + endpoint + ": this addons home did not make"
                             + " the user 'lonely'@'localhost', so addons leaves it alone");
-            assertThatThrownBy(() -> addons.create("solo", "production", onMaria))
+            assertThatThrownBy(() -> addons.app("solo", "production").create(onMaria))
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageContaining(": this addons home did not make the database 'solo', so addons leaves it"
                             + " alone");
@@ -180,7 +181,7 @@ class ExternalMariadbServerTest {
                 assertThat(queryString(sql, "select v from kept")).as("their data and password").isEqualTo("still here");
             }
 
-            addons.create("shop", "production", onMaria);
+            addons.app("shop", "production").create(onMaria);
             try (Connection admin = MysqlAdmin.connect(external.access()); Statement sql = admin.createStatement()) {
                 assertThat(AppConnections.queryAll(sql, "select concat_ws(' ', home, kind, name, created is not null)"
                         + " from " + MysqlMarks.TABLE + " order by kind")).containsExactly(
@@ -189,16 +190,16 @@ class ExternalMariadbServerTest {
                 sql.execute("insert into " + MysqlMarks.TABLE + " (home, kind, name) values"
                         + " ('addons:00000000000000ff', 'database', 'ghost')");
             }
-            assertThatThrownBy(() -> addons.create("ghost", "production", onMaria))
+            assertThatThrownBy(() -> addons.app("ghost", "production").create(onMaria))
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageContaining(": this addons home did not make the database name 'ghost' (claimed by"
                             + " addons:00000000000000ff), so addons leaves it alone");
-            assertThatThrownBy(() -> other.create("shop", "production", onMaria))
+            assertThatThrownBy(() -> other.app("shop", "production").create(onMaria))
                     .as("another home on another host, with the same server registered")
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageContaining("this addons home did not make the user 'shop'@'%' (made by " + homeMark
                             + ") and the database 'shop' (made by " + homeMark + "), so addons leaves them alone");
-            Map<String, String> shop = addons.env("shop", "production").toMap();
+            Map<String, String> shop = addons.app("shop", "production").env().toMap();
             try (Connection app = connect(shop, "shop"); Statement sql = app.createStatement()) {
                 sql.execute("create table t (v varchar(20))");
                 sql.execute("insert into t values ('shop data')");
@@ -208,9 +209,9 @@ class ExternalMariadbServerTest {
                         .extracting(e -> ((SQLException) e).getErrorCode()).isEqualTo(1142);
             }
             // The failed addons' records are destroyed: what is on the server is not theirs to drop.
-            other.destroy("shop", "production", "mysql", dev.addons.core.FinalBackup.SKIP);
+            other.app("shop", "production").destroy("mysql", dev.addons.core.FinalBackup.SKIP);
             for (String app : List.of("victim", "lonely", "solo", "ghost")) {
-                addons.destroy(app, "production", "mysql", dev.addons.core.FinalBackup.SKIP);
+                addons.app(app, "production").destroy("mysql", dev.addons.core.FinalBackup.SKIP);
             }
             try (Connection admin = MysqlAdmin.connect(external.access()); Statement sql = admin.createStatement()) {
                 assertThat(queryString(sql, "select v from victim.kept")).isEqualTo("still here");
@@ -226,7 +227,7 @@ class ExternalMariadbServerTest {
                 assertThat(queryString(sql, "select v from t")).isEqualTo("shop data");
             }
 
-            addons.destroy("shop", "production", "mysql", dev.addons.core.FinalBackup.SKIP);
+            addons.app("shop", "production").destroy("mysql", dev.addons.core.FinalBackup.SKIP);
             try (Connection admin = MysqlAdmin.connect(external.access()); Statement sql = admin.createStatement()) {
                 assertThat(queryString(sql, "select count(*) from mysql.user where user = 'shop'")
                         + queryString(sql, "select count(*) from information_schema.schemata where schema_name = 'shop'")
@@ -279,8 +280,8 @@ class ExternalMariadbServerTest {
                 assertThat(queryString(sql, SSL_CIPHER)).as("the admin's session")
                         .isNotEmpty();
             }
-            addons.create("shop", "production", AddonSpec.parse("mysql:shared").withServer("tls-db"));
-            Map<String, String> vars = addons.env("shop", "production").toMap();
+            addons.app("shop", "production").create(AddonSpec.parse("mysql:shared").withServer("tls-db"));
+            Map<String, String> vars = addons.app("shop", "production").env().toMap();
             assertThat(vars).containsEntry("MYSQL_SSL_MODE", "VERIFY_IDENTITY").containsEntry("MYSQL_SSL_CA",
                     ca.toString());
             assertThat(vars.get("DATABASE_URL")).endsWith("/shop?sslMode=VERIFY_IDENTITY");
@@ -306,7 +307,7 @@ class ExternalMariadbServerTest {
             assertThatThrownBy(() -> DriverManager.getConnection(jdbc.jdbcUrl(), properties).close())
                     .isInstanceOf(SQLException.class);
 
-            addons.destroy("shop", "production", "mysql", dev.addons.core.FinalBackup.SKIP);
+            addons.app("shop", "production").destroy("mysql", dev.addons.core.FinalBackup.SKIP);
             addons.removeServer("tls-db");
             try (Connection admin = MysqlAdmin.connect(verified); Statement sql = admin.createStatement()) {
                 assertThat(queryString(sql, "select count(*) from mysql.user where user = 'shop'")).isEqualTo("0");

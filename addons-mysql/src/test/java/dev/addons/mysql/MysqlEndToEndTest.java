@@ -5,7 +5,6 @@ import static dev.addons.mysql.AppConnections.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Credentials;
@@ -16,6 +15,7 @@ import dev.addons.api.spi.ServerAccess;
 import dev.addons.core.AddonInfo;
 import dev.addons.core.Addons;
 import dev.addons.core.Environment;
+import dev.addons.core.PooledDataSource;
 import dev.addons.core.VersionInfo;
 import dev.addons.core.runtime.Availability;
 import dev.addons.testkit.HomeState;
@@ -80,7 +80,7 @@ class MysqlEndToEndTest {
     @AfterAll
     void destroyEverythingAndCheckNothingIsLeft() throws IOException {
         for (AddonRecord record : addons.listAll()) {
-            addons.destroy(record.app(), record.environment(), record.addon());
+            addons.app(record.app(), record.environment()).destroy(record.addon());
         }
         addons.close();
         assertThat(mariadbProcessesUnder(home)).isEmpty();
@@ -112,14 +112,14 @@ class MysqlEndToEndTest {
         String refused = String.format(VERSION_9_REFUSED, addons.info("mysql").versions().get(0).availability()
                 .detail());
         assertThat(refused).contains("(installed: /usr/sbin: mariadbd 10.11.");
-        assertThatThrownBy(() -> addons.create("nine", "production", AddonSpec.of("mysql").withVersion("9")))
+        assertThatThrownBy(() -> addons.app("nine", "production").create(AddonSpec.of("mysql").withVersion("9")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage(refused);
-        assertThatThrownBy(() -> addons.create("nine", "production", AddonSpec.of("mysql").withVersion("5.7")))
+        assertThatThrownBy(() -> addons.app("nine", "production").create(AddonSpec.of("mysql").withVersion("5.7")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("mysql version '5.7' is not supported. Supported: [8, 9] (default 9),"
                         + " or a full image reference containing ':'");
-        assertThat(addons.list("nine", "production")).isEmpty();
+        assertThat(addons.app("nine", "production").list()).isEmpty();
         assertThat(home.resolve("servers").resolve("nine")).doesNotExist();
     }
 
@@ -127,7 +127,7 @@ class MysqlEndToEndTest {
     void aDedicatedServerReachesActiveServesRealWorkThroughHikariCpAndLeavesNothingWhenDestroyed()
             throws SQLException {
         long started = System.nanoTime();
-        AddonRecord record = addons.create("blog", "production", SMALL);
+        AddonRecord record = addons.app("blog", "production").create(SMALL);
         System.out.printf("creating a dedicated mysql 8 took %d ms%n", (System.nanoTime() - started) / 1_000_000);
 
         assertThat(record.status()).isEqualTo(Status.ACTIVE);
@@ -136,14 +136,14 @@ class MysqlEndToEndTest {
             assertThat(transitions).containsSubsequence("blog/production:null->PENDING",
                     "blog/production:PENDING->PROVISIONING", "blog/production:PROVISIONING->ACTIVE");
         }
-        Credentials vars = addons.env("blog", "production");
+        Credentials vars = addons.app("blog", "production").env();
         assertThat(vars.toMap().keySet()).containsExactly(
                 "DATABASE_URL", "MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_DATABASE");
         assertThat(vars.get("MYSQL_HOST")).contains("127.0.0.1");
         assertThat(vars.get("DATABASE_URL").orElseThrow()).startsWith("mysql://blog:").endsWith(
                 "@127.0.0.1:" + vars.get("MYSQL_PORT").orElseThrow() + "/blog");
 
-        try (HikariDataSource pool = (HikariDataSource) Environment.of("production", vars.toMap()).dataSource();
+        try (PooledDataSource pool = Environment.of("production", vars.toMap()).dataSource();
                 Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             s.execute("create table posts (id int auto_increment primary key, title varchar(200) not null)");
             s.execute("insert into posts (title) values ('hello'), ('wörld')");
@@ -163,27 +163,27 @@ class MysqlEndToEndTest {
         assertThat(serverDir).isDirectory();
         assertThat(mariadbProcessesUnder(serverDir)).hasSize(1);
         started = System.nanoTime();
-        addons.destroy("blog", "production", "mysql");
+        addons.app("blog", "production").destroy("mysql");
         System.out.printf("destroying a dedicated mysql 8 took %d ms%n", (System.nanoTime() - started) / 1_000_000);
         assertThat(isListening(port)).isFalse();
         assertThat(serverDir).doesNotExist();
         assertThat(mariadbProcessesUnder(serverDir)).isEmpty();
-        assertThat(addons.list("blog", "production")).isEmpty();
+        assertThat(addons.app("blog", "production").list()).isEmpty();
     }
 
     @Test
     void twoAppsOnTheSharedServerCannotReachEachOthersDatabaseAndDestroyRemovesUserAndDatabase()
             throws SQLException {
         long started = System.nanoTime();
-        addons.create("alpha", "production", SHARED);
+        addons.app("alpha", "production").create(SHARED);
         System.out.printf("creating the first shared mysql 8 tenant took %d ms%n",
                 (System.nanoTime() - started) / 1_000_000);
         started = System.nanoTime();
-        addons.create("beta", "production", SHARED);
+        addons.app("beta", "production").create(SHARED);
         System.out.printf("creating a second shared mysql 8 tenant took %d ms%n",
                 (System.nanoTime() - started) / 1_000_000);
-        Map<String, String> alpha = addons.env("alpha", "production").toMap();
-        Map<String, String> beta = addons.env("beta", "production").toMap();
+        Map<String, String> alpha = addons.app("alpha", "production").env().toMap();
+        Map<String, String> beta = addons.app("beta", "production").env().toMap();
 
         assertThat(alpha.get("MYSQL_PORT")).isEqualTo(beta.get("MYSQL_PORT"));
         assertThat(alpha.get("MYSQL_DATABASE")).isNotEqualTo(beta.get("MYSQL_DATABASE"));
@@ -203,7 +203,7 @@ class MysqlEndToEndTest {
                     .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isIn(1044, 1142));
         }
 
-        addons.destroy("alpha", "production", "mysql");
+        addons.app("alpha", "production").destroy("mysql");
         try (Connection admin = MysqlAdmin.connect(sharedServerAccess()); Statement s = admin.createStatement()) {
             assertThat(count(s, "select count(*) from mysql.user where user = 'alpha'")).as("user of alpha").isZero();
             assertThat(count(s, "select count(*) from information_schema.schemata where schema_name = 'alpha'"))
@@ -211,17 +211,17 @@ class MysqlEndToEndTest {
             assertThat(count(s, "select count(*) from mysql.user where user = 'beta'")).isOne();
         }
         assertThatThrownBy(() -> connect(alpha, alpha.get("MYSQL_DATABASE")).close()).isInstanceOf(SQLException.class);
-        addons.destroy("beta", "production", "mysql");
+        addons.app("beta", "production").destroy("mysql");
         assertThat(isListening(Integer.parseInt(beta.get("MYSQL_PORT")))).as("shared server after its last tenant")
                 .isFalse();
     }
 
     @Test
     void anAppsCredentialsAreRefusedByAnotherAppsDedicatedServerWhichOutlivesTheFirst() throws SQLException {
-        addons.create("one", "production", SMALL);
-        addons.create("two", "production", SMALL);
-        Map<String, String> first = addons.env("one", "production").toMap();
-        Map<String, String> second = addons.env("two", "production").toMap();
+        addons.app("one", "production").create(SMALL);
+        addons.app("two", "production").create(SMALL);
+        Map<String, String> first = addons.app("one", "production").env().toMap();
+        Map<String, String> second = addons.app("two", "production").env().toMap();
 
         try (Connection c = connect(first, "one"); Statement s = c.createStatement()) {
             s.execute("create table only_here (v int)");
@@ -232,17 +232,17 @@ class MysqlEndToEndTest {
                 .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1045));
 
-        addons.destroy("one", "production", "mysql");
+        addons.app("one", "production").destroy("mysql");
         try (Connection c = connect(second, "two"); Statement s = c.createStatement()) {
             assertThat(count(s, "select 7")).isEqualTo(7);
         }
-        addons.destroy("two", "production", "mysql");
+        addons.app("two", "production").destroy("mysql");
     }
 
     @Test
     void aWrongPasswordIsRefused() {
-        addons.create("locked", "production", SHARED);
-        Map<String, String> vars = new HashMap<>(addons.env("locked", "production").toMap());
+        addons.app("locked", "production").create(SHARED);
+        Map<String, String> vars = new HashMap<>(addons.app("locked", "production").env().toMap());
         vars.put("MYSQL_PASSWORD", "not-the-password");
 
         assertThatThrownBy(() -> connect(vars, vars.get("MYSQL_DATABASE")).close())
@@ -250,7 +250,7 @@ class MysqlEndToEndTest {
                 .hasMessageContaining("Access denied for user 'locked'")
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28000"))
                 .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1045));
-        addons.destroy("locked", "production", "mysql");
+        addons.app("locked", "production").destroy("mysql");
     }
 
     /** The admin's access to the one running shared server, as the state store keeps it. */

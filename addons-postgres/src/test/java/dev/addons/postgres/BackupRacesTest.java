@@ -55,13 +55,13 @@ class BackupRacesTest {
     @BeforeAll
     void anAnchorKeepsTheSharedServerUp() {
         addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build();
-        addons.create("anchor", "production", AddonSpec.parse(SHARED).withVersion("15"));
+        addons.app("anchor", "production").create(AddonSpec.parse(SHARED).withVersion("15"));
     }
 
     @AfterAll
     void destroyEverything() throws IOException {
         for (AddonRecord record : addons.listAll()) {
-            addons.destroy(record.app(), record.environment(), record.addon(), FinalBackup.SKIP);
+            addons.app(record.app(), record.environment()).destroy(record.addon(), FinalBackup.SKIP);
         }
         addons.close();
         assertThat(ServerProcesses.under(home)).isEmpty();
@@ -73,7 +73,7 @@ class BackupRacesTest {
         Process backup = OtherJvm.start(home, "backup", "jvm", "postgresql");
         awaitThat("the other JVM's dump has begun", () -> scratchFiles() > 0);
 
-        addons.destroy("jvm", "production", "postgresql", FinalBackup.SKIP);
+        addons.app("jvm", "production").destroy("postgresql", FinalBackup.SKIP);
 
         OtherJvm.outputOf(backup, home);
         assertWholeArchiveAndNothingLeft("jvm");
@@ -83,10 +83,10 @@ class BackupRacesTest {
     void aDestroyFromAnotherThreadWaitsForTheBackupUnderWayWhichEndsWhole() throws Exception {
         fill("thread");
         CompletableFuture<BackupInfo> backup = CompletableFuture.supplyAsync(
-                () -> addons.backup("thread", "production", "postgresql"));
+                () -> addons.app("thread", "production").backup("postgresql"));
         awaitThat("the dump has begun", () -> scratchFiles() > 0 || backup.isDone());
 
-        addons.destroy("thread", "production", "postgresql", FinalBackup.SKIP);
+        addons.app("thread", "production").destroy("postgresql", FinalBackup.SKIP);
 
         assertThat(backup.join().payloadBytes()).isPositive();
         assertWholeArchiveAndNothingLeft("thread");
@@ -96,32 +96,32 @@ class BackupRacesTest {
     void aRestartWaitsForTheBackupUnderWayAndTheAddonIsActiveAfter() throws Exception {
         fill("restarted");
         CompletableFuture<BackupInfo> backup = CompletableFuture.supplyAsync(
-                () -> addons.backup("restarted", "production", "postgresql"));
+                () -> addons.app("restarted", "production").backup("postgresql"));
         awaitThat("the dump has begun", () -> scratchFiles() > 0 || backup.isDone());
 
-        assertThat(addons.restart("restarted", "production", "postgresql").status()).isEqualTo(Status.ACTIVE);
+        assertThat(addons.app("restarted", "production").restart("postgresql").status()).isEqualTo(Status.ACTIVE);
 
         assertThat(backup.join().payloadBytes()).isPositive();
         assertThat(count("restarted")).isEqualTo(ROWS);
-        addons.destroy("restarted", "production", "postgresql", FinalBackup.SKIP);
+        addons.app("restarted", "production").destroy("postgresql", FinalBackup.SKIP);
         assertWholeArchiveAndNothingLeft("restarted");
     }
 
     @Test
     void aDestroyWaitsForTheRestoreUnderWayAndLeavesNoDatabaseBehind() throws Exception {
         fill("restored");
-        BackupInfo archive = addons.backup("restored", "production", "postgresql");
+        BackupInfo archive = addons.app("restored", "production").backup("postgresql");
         List<String> before = databases();
-        String database = addons.env("restored", "production").toMap().get("PGDATABASE");
+        String database = addons.app("restored", "production").env().toMap().get("PGDATABASE");
         CompletableFuture<BackupInfo> restore = CompletableFuture.supplyAsync(
-                () -> addons.restore("restored", "production", "postgresql", archive.file(), true));
+                () -> addons.app("restored", "production").restore("postgresql", archive.file(), true));
         awaitThat("the restore's scratch database exists",
                 () -> databases().stream().anyMatch(d -> d.startsWith("addons-restore-")) || restore.isDone());
 
-        addons.destroy("restored", "production", "postgresql", FinalBackup.SKIP);
+        addons.app("restored", "production").destroy("postgresql", FinalBackup.SKIP);
 
         restore.join();
-        assertThat(addons.list("restored", "production")).isEmpty();
+        assertThat(addons.app("restored", "production").list()).isEmpty();
         List<String> left = new ArrayList<>(before);
         left.remove(database);
         assertThat(databases()).as("databases of the shared server after the destroy")
@@ -130,7 +130,7 @@ class BackupRacesTest {
 
     /** A tenant "app" with {@link #ROWS} rows of incompressible text, enough for a dump that takes a while. */
     private void fill(String app) throws SQLException {
-        addons.create(app, "production", AddonSpec.parse(SHARED).withVersion("15"));
+        addons.app(app, "production").create(AddonSpec.parse(SHARED).withVersion("15"));
         try (Connection c = connect(app); Statement s = c.createStatement()) {
             s.execute("create table orders (v text)");
             s.execute("insert into orders select md5(random()::text) from generate_series(1, " + ROWS + ")");
@@ -139,13 +139,13 @@ class BackupRacesTest {
 
     /** The newest archive of {@code app} restores every row into a new app; no scratch is left. */
     private void assertWholeArchiveAndNothingLeft(String app) throws Exception {
-        assertThat(addons.list(app, "production")).isEmpty();
-        BackupInfo newest = addons.backups(app, "production").stream()
+        assertThat(addons.app(app, "production").list()).isEmpty();
+        BackupInfo newest = addons.app(app, "production").backups().stream()
                 .max((a, b) -> a.createdAt().compareTo(b.createdAt())).orElseThrow();
         String copy = app + "-copy";
-        addons.restore(copy, "production", AddonSpec.parse(SHARED).withVersion("15"), newest.file());
+        addons.app(copy, "production").restore(AddonSpec.parse(SHARED).withVersion("15"), newest.file());
         assertThat(count(copy)).isEqualTo(ROWS);
-        addons.destroy(copy, "production", "postgresql", FinalBackup.SKIP);
+        addons.app(copy, "production").destroy("postgresql", FinalBackup.SKIP);
         assertThat(scratchFiles()).as("scratch files of backups").isZero();
         assertThat(databases()).noneMatch(d -> d.startsWith("addons-restore-") || d.startsWith("addons-old-"));
     }
@@ -193,7 +193,7 @@ class BackupRacesTest {
     }
 
     private Connection connect(String app) throws SQLException {
-        Map<String, String> vars = addons.env(app, "production").toMap();
+        Map<String, String> vars = addons.app(app, "production").env().toMap();
         Properties props = new Properties();
         props.setProperty("user", vars.get("PGUSER"));
         props.setProperty("password", vars.get("PGPASSWORD"));

@@ -43,8 +43,8 @@ class EngineFaultsTest {
         AddonRecord record;
         int port;
         try (Addons addons = open(home)) {
-            record = addons.create("victim", "production", AddonSpec.of("postgresql").withVersion("15"));
-            port = Integer.parseInt(addons.env("victim", "production").get("PGPORT").orElseThrow());
+            record = addons.app("victim", "production").create(AddonSpec.of("postgresql").withVersion("15"));
+            port = Integer.parseInt(addons.app("victim", "production").env().get("PGPORT").orElseThrow());
             execute(addons, "create table kept (v text)", "insert into kept values ('before the kill')");
         }
         Path directory = home.resolve("servers").resolve(record.id());
@@ -52,24 +52,24 @@ class EngineFaultsTest {
 
         try (ServerSocket squatter = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"));
                 Addons later = open(home)) {
-            AddonRecord seen = later.list("victim", "production").get(0);
+            AddonRecord seen = later.app("victim", "production").list().get(0);
             assertThat(seen.status()).isEqualTo(Status.FAILED);
             assertThat(seen.message()).isEqualTo("its server " + record.id() + " is not running");
-            assertThatThrownBy(() -> later.env("victim", "production"))
+            assertThatThrownBy(() -> later.app("victim", "production").env())
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessage("postgresql of victim/production is failed: its server " + record.id()
                             + " is not running");
 
-            AddonRecord restarted = later.restart("victim", "production", "postgresql");
+            AddonRecord restarted = later.app("victim", "production").restart("postgresql");
 
             assertThat(restarted.status()).isEqualTo(Status.ACTIVE);
-            assertThat(later.list("victim", "production").get(0).status()).isEqualTo(Status.ACTIVE);
-            assertThat(later.env("victim", "production").get("PGPORT")).isPresent().get()
+            assertThat(later.app("victim", "production").list().get(0).status()).isEqualTo(Status.ACTIVE);
+            assertThat(later.app("victim", "production").env().get("PGPORT")).isPresent().get()
                     .as("another port than the one taken").isNotEqualTo(Integer.toString(squatter.getLocalPort()));
             assertThat(read(later)).isEqualTo("before the kill");
-            assertThat(later.health("victim", "production")).singleElement()
+            assertThat(later.app("victim", "production").health()).singleElement()
                     .satisfies(h -> assertThat(h.healthy()).as(h.detail()).isTrue());
-            later.destroy("victim", "production", "postgresql");
+            later.app("victim", "production").destroy("postgresql");
         }
         assertThat(ServerProcesses.under(directory)).isEmpty();
     }
@@ -77,28 +77,29 @@ class EngineFaultsTest {
     @Test
     void aServerStoppedBehindOurBackIsReportedByTheHealthCheckAndRestartedWithItsData() throws Exception {
         try (Addons addons = open(home)) {
-            AddonRecord record = addons.create("victim", "production", AddonSpec.of("postgresql").withVersion("15"));
+            AddonRecord record = addons.app("victim", "production")
+                    .create(AddonSpec.of("postgresql").withVersion("15"));
             execute(addons, "create table kept (v text)", "insert into kept values ('before the stop')");
             List<Long> pids = ServerProcesses.under(home.resolve("servers").resolve(record.id()));
             signal("STOP", pids);
             try {
-                assertThat(addons.list("victim", "production").get(0).status()).isEqualTo(Status.ACTIVE);
-                assertThat(addons.health("victim", "production")).singleElement().satisfies(h -> {
+                assertThat(addons.app("victim", "production").list().get(0).status()).isEqualTo(Status.ACTIVE);
+                assertThat(addons.app("victim", "production").health()).singleElement().satisfies(h -> {
                     assertThat(h.healthy()).isFalse();
                     assertThat(h.detail()).startsWith("its server " + record.id() + ": its engine (pid ")
                             .endsWith(") is stopped (SIGSTOP): it accepts connections but answers none. Restart it,"
                                     + " or send it SIGCONT");
                 });
 
-                addons.restart("victim", "production", "postgresql");
+                addons.app("victim", "production").restart("postgresql");
             } finally {
                 signal("CONT", pids); // Whatever the restart left of them may then end.
             }
 
-            assertThat(addons.health("victim", "production")).singleElement()
+            assertThat(addons.app("victim", "production").health()).singleElement()
                     .satisfies(h -> assertThat(h.healthy()).as(h.detail()).isTrue());
             assertThat(read(addons)).isEqualTo("before the stop");
-            addons.destroy("victim", "production", "postgresql");
+            addons.app("victim", "production").destroy("postgresql");
         }
     }
 
@@ -125,14 +126,14 @@ class EngineFaultsTest {
         try (SmallDisk disk = SmallDisk.mount(home.resolve("small-disk"), "8m")) {
             Path full = disk.path().resolve("home");
             try (Addons addons = open(full)) {
-                assertThatThrownBy(() -> addons.create("big", "production",
+                assertThatThrownBy(() -> addons.app("big", "production").create(
                         AddonSpec.of("postgresql").withVersion("15")))
                         .isInstanceOf(ProvisioningException.class)
                         .hasMessageContaining("No space left on device");
-                assertThat(addons.list("big", "production")).singleElement()
+                assertThat(addons.app("big", "production").list()).singleElement()
                         .satisfies(r -> assertThat(r.status()).isEqualTo(Status.FAILED))
                         .satisfies(r -> assertThat(r.message()).contains("No space left on device"));
-                addons.destroy("big", "production", "postgresql");
+                addons.app("big", "production").destroy("postgresql");
             }
             assertThat(ServerProcesses.under(full)).isEmpty();
             try (Stream<Path> servers = Files.list(full.resolve("servers"))) {
@@ -166,7 +167,7 @@ class EngineFaultsTest {
     }
 
     private static Connection connect(Addons addons) throws SQLException {
-        Map<String, String> vars = addons.env("victim", "production").toMap();
+        Map<String, String> vars = addons.app("victim", "production").env().toMap();
         Properties props = new Properties();
         props.setProperty("user", vars.get("PGUSER"));
         props.setProperty("password", vars.get("PGPASSWORD"));

@@ -62,8 +62,8 @@ class EveryVersionTest {
     @ValueSource(strings = {"14", "15", "16", "17", "18"})
     void eachMajorVersionRunsAndServesQueries(String version) throws SQLException {
         String app = "v" + version;
-        addons.create(app, "production", AddonSpec.of("postgresql").withVersion(version));
-        Map<String, String> vars = addons.env(app, "production").toMap();
+        addons.app(app, "production").create(AddonSpec.of("postgresql").withVersion(version));
+        Map<String, String> vars = addons.app(app, "production").env().toMap();
 
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + vars.get("PGHOST") + ":"
                         + vars.get("PGPORT") + "/" + vars.get("PGDATABASE"), vars.get("PGUSER"), vars.get("PGPASSWORD"));
@@ -76,7 +76,7 @@ class EveryVersionTest {
                 assertThat(rs.getInt(2)).isEqualTo(Integer.parseInt(version));
             }
         }
-        addons.destroy(app, "production", "postgresql");
+        addons.app(app, "production").destroy("postgresql");
         assertThat(addons.info("postgresql").versions().get(Integer.parseInt(version) - 14).availability().state())
                 .isIn(Availability.State.INSTALLED, Availability.State.CACHED);
     }

@@ -86,17 +86,17 @@ class ExternalPostgresServerTest {
                     + "server = \"main-db\"\n", "shop.toml");
             addons.deploy(shop, "production");
             addons.deploy(shop, "staging");
-            AddonRecord blog = addons.create("blog", "production",
+            AddonRecord blog = addons.app("blog", "production").create(
                     AddonSpec.parse("postgresql:shared").withServer("main-db"));
             assertThat(blog.status()).isEqualTo(Status.ACTIVE);
             assertThat(blog.runtime()).isEqualTo("external");
             assertThat(home.resolve("servers")).as("no server of the home's own").doesNotExist();
-            assertThat(addons.health("blog", "production")).singleElement()
+            assertThat(addons.app("blog", "production").health()).singleElement()
                     .satisfies(health -> assertThat(health.healthy()).as(health.detail()).isTrue());
 
-            Map<String, String> shopVars = addons.env("shop", "production").toMap();
-            Map<String, String> stagingVars = addons.env("shop", "staging").toMap();
-            Map<String, String> blogVars = addons.env("blog", "production").toMap();
+            Map<String, String> shopVars = addons.app("shop", "production").env().toMap();
+            Map<String, String> stagingVars = addons.app("shop", "staging").env().toMap();
+            Map<String, String> blogVars = addons.app("blog", "production").env().toMap();
             assertThat(shopVars.get("PGPORT")).isEqualTo(Integer.toString(external.access().endpoint().port()));
             assertThat(stagingVars.get("PGDATABASE")).isNotEqualTo(shopVars.get("PGDATABASE"));
             assertThat(List.of(shopVars, stagingVars, blogVars)).allSatisfy(vars -> {
@@ -116,26 +116,27 @@ class ExternalPostgresServerTest {
                     .containsExactlyInAnyOrder("shop/production", "shop/staging", "blog/production");
             assertThatThrownBy(() -> addons.removeServer("main-db")).isInstanceOf(ProvisioningException.class)
                     .hasMessageContaining("shop/staging").hasMessageContaining("blog/production");
-            assertThatThrownBy(() -> addons.backup("blog", "production", "postgresql"))
+            assertThatThrownBy(() -> addons.app("blog", "production").backup("postgresql"))
                     .isInstanceOf(UnsupportedOperationAddonException.class)
                     .hasMessageContaining("external server");
-            assertThatThrownBy(() -> addons.restart("blog", "production", "postgresql"))
+            assertThatThrownBy(() -> addons.app("blog", "production").restart("postgresql"))
                     .isInstanceOf(UnsupportedOperationAddonException.class)
                     .hasMessageContaining("is an external server, which addons does not run");
-            assertThatThrownBy(() -> addons.migrate("blog", "production", "postgresql", "small"))
+            assertThatThrownBy(() -> addons.app("blog", "production").migrate("postgresql", "small"))
                     .isInstanceOf(UnsupportedOperationAddonException.class)
                     .hasMessageContaining("is on an external server");
             assertThat(addons.reconcile()).as("records a reconcile changed or strays it removed").isZero();
             assertThat(addons.deploy(shop, "production").active()).singleElement().extracting(AddonRecord::id)
-                    .as("a second deploy keeps the addon").isEqualTo(addons.list("shop", "production").get(0).id());
+                    .as("a second deploy keeps the addon")
+                    .isEqualTo(addons.app("shop", "production").list().get(0).id());
             addons.registerServer("same-db", "postgresql", url);
-            assertThatThrownBy(() -> addons.create("blog", "production", AddonSpec.parse("postgresql:shared")
+            assertThatThrownBy(() -> addons.app("blog", "production").create(AddonSpec.parse("postgresql:shared")
                     .withServer("same-db"))).isInstanceOf(InvalidSpecException.class)
                     .hasMessage("postgresql of blog/production exists on the external server external-main-db:"
                             + " it cannot move to another server; back it up and restore the backup into an addon"
                             + " there (another app or environment)");
             addons.removeServer("same-db");
-            assertThat(addons.list("blog", "production")).singleElement().extracting(AddonRecord::status)
+            assertThat(addons.app("blog", "production").list()).singleElement().extracting(AddonRecord::status)
                     .isEqualTo(Status.ACTIVE);
 
             String tenants = "'" + String.join("', '", shopVars.get("PGDATABASE"), stagingVars.get("PGDATABASE"),
@@ -149,12 +150,13 @@ class ExternalPostgresServerTest {
                         .isEqualTo("3");
             }
             AddonRecord any = addons.listAll().get(0);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> addons.destroy(any.app(), any.environment(),
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> addons.app(any.app(), any.environment()).destroy(
                     any.addon())).as("a destroy that would lose data addons cannot back up")
                     .hasMessageEndingWith("back up with the external server's own means; then destroy it without a"
                             + " final backup (--no-backup)");
             for (AddonRecord record : addons.listAll()) {
-                addons.destroy(record.app(), record.environment(), record.addon(), dev.addons.core.FinalBackup.SKIP);
+                addons.app(record.app(), record.environment())
+                        .destroy(record.addon(), dev.addons.core.FinalBackup.SKIP);
             }
             assertThat(addons.listAll()).isEmpty();
             assertThat(external.processes()).as("the external server after its last tenant left")
@@ -182,8 +184,8 @@ class ExternalPostgresServerTest {
         Set<String> threadsWhileOpen;
         try (Addons addons = Addons.builder().home(ownHome).runtime("process").automaticBackups(false).build()) {
             addons.registerServer("closing-db", "postgresql", url);
-            addons.create("closing", "production", AddonSpec.parse("postgresql:shared").withServer("closing-db"));
-            addons.destroy("closing", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            addons.app("closing", "production").create(AddonSpec.parse("postgresql:shared").withServer("closing-db"));
+            addons.app("closing", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
             addons.removeServer("closing-db");
 
             assertThat(adminSessions()).as("admin sessions kept between tenants").isPositive();
@@ -226,8 +228,8 @@ class ExternalPostgresServerTest {
             addons.deploy(limited(2), "production");
 
             assertThat(connectionLimitOf("limited")).isEqualTo("2");
-            assertThat(addons.connectionLimit("limited", "production", "postgresql")).hasValue(2);
-            addons.destroy("limited", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            assertThat(addons.app("limited", "production").connectionLimit("postgresql")).hasValue(2);
+            addons.app("limited", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
             addons.removeServer("limited-db");
         }
     }
@@ -261,13 +263,13 @@ class ExternalPostgresServerTest {
             other.registerServer("main-db", "postgresql", url);
             AddonSpec onMainDb = AddonSpec.parse("postgresql:shared").withServer("main-db");
 
-            assertThatThrownBy(() -> addons.create("victim", "production", onMainDb))
+            assertThatThrownBy(() -> addons.app("victim", "production").create(onMainDb))
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageContaining("PostgreSQL tenant 'victim' on " + external.access().endpoint()
                             + ": the role 'victim' and the database 'victim' exist and this addons home did not"
                             + " make it (addons marks what it makes with the comment 'addons:")
                     .hasMessageContaining("addons leaves it alone. Give the app or environment another name");
-            assertThatThrownBy(() -> addons.create("lonely", "production", onMainDb))
+            assertThatThrownBy(() -> addons.app("lonely", "production").create(onMainDb))
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageContaining(": the role 'lonely' exists and this addons home did not make it");
             Map<String, String> victim = Map.of("PGHOST", external.access().endpoint().host(),
@@ -277,7 +279,7 @@ class ExternalPostgresServerTest {
                 assertThat(queryString(sql, "select v from kept")).as("their data and password").isEqualTo("still here");
             }
 
-            addons.create("shop", "production", onMainDb);
+            addons.app("shop", "production").create(onMainDb);
             String homeId = Files.readString(home.resolve("state/home-id")).strip();
             try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
                 assertThat(queryString(sql, "select shobj_description(oid, 'pg_authid') from pg_roles"
@@ -285,19 +287,19 @@ class ExternalPostgresServerTest {
                 assertThat(queryString(sql, "select shobj_description(oid, 'pg_database') from pg_database"
                         + " where datname = 'shop'")).isEqualTo("addons:" + homeId);
             }
-            assertThatThrownBy(() -> other.create("shop", "production", onMainDb))
+            assertThatThrownBy(() -> other.app("shop", "production").create(onMainDb))
                     .as("another home on another host, with the same server registered")
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageContaining("the role 'shop' and the database 'shop' exist and this addons home did not"
                             + " make it");
-            Map<String, String> shop = addons.env("shop", "production").toMap();
+            Map<String, String> shop = addons.app("shop", "production").env().toMap();
             try (Connection app = connect(shop, "shop"); Statement sql = app.createStatement()) {
                 sql.execute("create table t (v text); insert into t values ('shop data')");
             }
             // The failed addons' records are destroyed: what is on the server is not theirs to drop.
-            other.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
-            addons.destroy("victim", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
-            addons.destroy("lonely", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            other.app("shop", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
+            addons.app("victim", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
+            addons.app("lonely", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
             try (Connection app = connect(victim, "victim"); Statement sql = app.createStatement()) {
                 assertThat(queryString(sql, "select v from kept")).isEqualTo("still here");
             }
@@ -311,7 +313,7 @@ class ExternalPostgresServerTest {
                         .isInstanceOf(SQLException.class);
                 assertThat(queryString(sql, "select v from t")).isEqualTo("shop data");
             }
-            addons.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            addons.app("shop", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
             try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
                 assertThat(queryString(sql, "select count(*) from pg_roles where rolname = 'shop'")
                         + queryString(sql, "select count(*) from pg_database where datname = 'shop'"))
@@ -341,28 +343,28 @@ class ExternalPostgresServerTest {
         try {
             try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build()) {
                 assertThat(addons.registerServer("main-db", "postgresql", url).serverWideChanges()).isFalse();
-                addons.create("shop", "production", AddonSpec.parse("postgresql:shared").withServer("main-db"));
-                Map<String, String> shop = addons.env("shop", "production").toMap();
+                addons.app("shop", "production").create(AddonSpec.parse("postgresql:shared").withServer("main-db"));
+                Map<String, String> shop = addons.app("shop", "production").env().toMap();
                 try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
                     assertThat(queryString(sql, publicMayConnect)).isEqualTo("postgres=true,template1=true");
                     assertThat(queryString(sql, "select has_database_privilege('public', 'shop', 'connect')"))
                             .as("the tenant's own database is still closed to others").isEqualTo("f");
                 }
                 connect(shop, "postgres").close();
-                addons.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+                addons.app("shop", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
                 addons.removeServer("main-db");
             }
             try (Addons addons = Addons.builder().home(hardened).runtime("process").automaticBackups(false).build()) {
                 assertThat(addons.registerServer("main-db", "postgresql", url,
                         new dev.addons.api.spi.ServerAccess.External(true, null)).serverWideChanges()).isTrue();
-                addons.create("shop", "production", AddonSpec.parse("postgresql:shared").withServer("main-db"));
-                Map<String, String> shop = addons.env("shop", "production").toMap();
+                addons.app("shop", "production").create(AddonSpec.parse("postgresql:shared").withServer("main-db"));
+                Map<String, String> shop = addons.app("shop", "production").env().toMap();
                 try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
                     assertThat(queryString(sql, publicMayConnect)).isEqualTo("postgres=false,template1=false");
                 }
                 assertThatThrownBy(() -> connect(shop, "postgres").close()).isInstanceOf(SQLException.class)
                         .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
-                addons.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+                addons.app("shop", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
                 addons.removeServer("main-db");
             }
         } finally {
@@ -428,8 +430,8 @@ class ExternalPostgresServerTest {
             ServerInfo registered = addons.registerServer("tls-db", "postgresql", verifying,
                     new dev.addons.api.spi.ServerAccess.External(false, ca));
             assertThat(registered.tlsCaFile()).contains(ca);
-            addons.create("shop", "production", AddonSpec.parse("postgresql:shared").withServer("tls-db"));
-            Map<String, String> vars = addons.env("shop", "production").toMap();
+            addons.app("shop", "production").create(AddonSpec.parse("postgresql:shared").withServer("tls-db"));
+            Map<String, String> vars = addons.app("shop", "production").env().toMap();
             assertThat(vars).containsEntry("PGSSLMODE", "verify-full").containsEntry("PGSSLROOTCERT", ca.toString());
             assertThat(vars.get("DATABASE_URL")).endsWith("/shop?sslmode=verify-full&sslrootcert="
                     + dev.addons.api.spi.Urls.encode(ca.toString()));
@@ -445,7 +447,7 @@ class ExternalPostgresServerTest {
                         + " and a.backend_start > '" + before + "'"))
                         .as("addons' own admin sessions, kept open since").isEqualTo("true");
             }
-            addons.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+            addons.app("shop", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
             addons.removeServer("tls-db");
         } finally {
             try (Connection admin = admin("postgres"); Statement sql = admin.createStatement()) {
@@ -553,13 +555,13 @@ class ExternalPostgresServerTest {
             assertThatThrownBy(() -> addons.registerServer("db", "postgresql", url))
                     .isInstanceOf(InvalidSpecException.class).hasMessageContaining("registered already");
 
-            assertThatThrownBy(() -> addons.create("x", "production", AddonSpec.parse("postgresql:shared")
+            assertThatThrownBy(() -> addons.app("x", "production").create(AddonSpec.parse("postgresql:shared")
                     .withServer("other"))).isInstanceOf(InvalidSpecException.class)
                     .hasMessageStartingWith("no external server named 'other'. Registered: [db]");
-            assertThatThrownBy(() -> addons.create("x", "production", AddonSpec.parse("postgresql")
+            assertThatThrownBy(() -> addons.app("x", "production").create(AddonSpec.parse("postgresql")
                     .withServer("db"))).isInstanceOf(InvalidSpecException.class)
                     .hasMessageContaining("server = \"db\" needs variant = \"shared\", not 'small'");
-            assertThatThrownBy(() -> addons.create("x", "production", new AddonSpec("postgresql", "shared", "15",
+            assertThatThrownBy(() -> addons.app("x", "production").create(new AddonSpec("postgresql", "shared", "15",
                     "db"))).isInstanceOf(InvalidSpecException.class)
                     .hasMessageContaining("cannot go with server = \"db\"");
             assertThat(addons.listAll()).isEmpty();

@@ -48,27 +48,27 @@ class FullDiskTest {
     void aBackupThatFillsTheDiskFailsLeavingNoArchiveAndTheAddonUntouched() throws Exception {
         try (SmallDisk backups = SmallDisk.mount(home.resolve("backups"), "1m")) {
             try (Addons addons = open(home)) {
-                addons.create("shop", "production", AddonSpec.parse(SHARED).withVersion("15"));
+                addons.app("shop", "production").create(AddonSpec.parse(SHARED).withVersion("15"));
                 // About 3.3 MB of hex text: more than the 1 MB disk holds, compressed or not.
                 execute(addons, "shop", "create table orders (v text)",
                         "insert into orders select md5(random()::text) from generate_series(1, 100000)");
 
-                assertThatThrownBy(() -> addons.backup("shop", "production", "postgresql"))
+                assertThatThrownBy(() -> addons.app("shop", "production").backup("postgresql"))
                         .isInstanceOf(AddonException.class)
                         .hasMessageContaining("No space left on device");
 
                 assertThat(regularFiles(backups.path())).as("files left on the full backup disk").isEmpty();
-                assertThat(addons.backups("shop", "production")).isEmpty();
-                assertThat(addons.list("shop", "production")).singleElement()
+                assertThat(addons.app("shop", "production").backups()).isEmpty();
+                assertThat(addons.app("shop", "production").list()).singleElement()
                         .satisfies(r -> assertThat(r.status()).isEqualTo(Status.ACTIVE));
                 assertThat(count(addons, "shop")).isEqualTo(100_000);
             }
         }
         try (Addons addons = open(home)) {
-            BackupInfo taken = addons.backup("shop", "production", "postgresql");
-            assertThat(addons.backups("shop", "production")).singleElement()
+            BackupInfo taken = addons.app("shop", "production").backup("postgresql");
+            assertThat(addons.app("shop", "production").backups()).singleElement()
                     .satisfies(b -> assertThat(b.file()).isEqualTo(taken.file()));
-            addons.destroy("shop", "production", "postgresql");
+            addons.app("shop", "production").destroy("postgresql");
         }
         assertThat(ServerProcesses.under(home)).isEmpty();
     }
@@ -78,28 +78,28 @@ class FullDiskTest {
         // The servers' disk fills, not the backups' (whose room a restore checks before it begins).
         try (SmallDisk servers = SmallDisk.mount(home.resolve("servers"), "200m")) {
             try (Addons addons = open(home)) {
-                addons.create("shop", "production", AddonSpec.parse(SHARED).withVersion("15"));
+                addons.app("shop", "production").create(AddonSpec.parse(SHARED).withVersion("15"));
                 execute(addons, "shop", "create table orders (v text)",
                         "insert into orders select md5(random()::text) from generate_series(1, 1000)");
-                BackupInfo backup = addons.backup("shop", "production", "postgresql");
+                BackupInfo backup = addons.app("shop", "production").backup("postgresql");
                 execute(addons, "shop", "insert into orders select md5(random()::text) from generate_series(1, 1000)");
                 List<String> databases = databases(addons, "shop");
 
                 Path filler = servers.fill("filler", 1024 * 1024);
-                assertThatThrownBy(() -> addons.restore("shop", "production", "postgresql", backup.file(), true))
+                assertThatThrownBy(() -> addons.app("shop", "production").restore("postgresql", backup.file(), true))
                         .isInstanceOf(AddonException.class)
                         .hasMessageContaining("No space left on device");
                 Files.delete(filler);
 
-                assertThat(addons.list("shop", "production")).singleElement()
+                assertThat(addons.app("shop", "production").list()).singleElement()
                         .satisfies(r -> assertThat(r.status()).isEqualTo(Status.ACTIVE));
                 assertThat(count(addons, "shop")).as("rows after the failed restore").isEqualTo(2000);
                 assertThat(databases(addons, "shop")).as("databases after the failed restore")
                         .containsExactlyInAnyOrderElementsOf(databases);
 
-                addons.restore("shop", "production", "postgresql", backup.file(), true);
+                addons.app("shop", "production").restore("postgresql", backup.file(), true);
                 assertThat(count(addons, "shop")).as("rows after the restore with room").isEqualTo(1000);
-                addons.destroy("shop", "production", "postgresql");
+                addons.app("shop", "production").destroy("postgresql");
             }
             assertThat(ServerProcesses.under(home)).isEmpty();
         }
@@ -111,15 +111,15 @@ class FullDiskTest {
         try (state) {
             List<String> databases;
             try (Addons addons = open(home)) {
-                addons.create("kept", "production", AddonSpec.parse(SHARED).withVersion("15"));
+                addons.app("kept", "production").create(AddonSpec.parse(SHARED).withVersion("15"));
                 execute(addons, "kept", "create table orders (v text)", "insert into orders values ('kept')");
                 databases = databases(addons, "kept");
 
                 Path filler = state.fill("filler", 0);
-                assertThatThrownBy(() -> addons.create("refused", "production",
+                assertThatThrownBy(() -> addons.app("refused", "production").create(
                         AddonSpec.parse(SHARED).withVersion("15")))
                         .hasMessageContaining("No space left on device");
-                assertThatThrownBy(() -> addons.destroy("kept", "production", "postgresql"))
+                assertThatThrownBy(() -> addons.app("kept", "production").destroy("postgresql"))
                         .hasMessageContaining("No space left on device");
 
                 assertThat(databases(addons, "kept")).as("databases on the server after both refusals")
@@ -128,13 +128,13 @@ class FullDiskTest {
                 Files.delete(filler);
             }
             try (Addons later = open(home)) {
-                assertThat(later.list("refused", "production")).isEmpty();
-                assertThat(later.list("kept", "production")).singleElement()
+                assertThat(later.app("refused", "production").list()).isEmpty();
+                assertThat(later.app("kept", "production").list()).singleElement()
                         .satisfies(r -> assertThat(r.status()).isEqualTo(Status.ACTIVE));
                 assertThat(count(later, "kept")).isEqualTo(1);
-                later.create("refused", "production", AddonSpec.parse(SHARED).withVersion("15"));
-                later.destroy("refused", "production", "postgresql");
-                later.destroy("kept", "production", "postgresql");
+                later.app("refused", "production").create(AddonSpec.parse(SHARED).withVersion("15"));
+                later.app("refused", "production").destroy("postgresql");
+                later.app("kept", "production").destroy("postgresql");
             }
         }
         assertThat(ServerProcesses.under(home)).isEmpty();
@@ -179,7 +179,7 @@ class FullDiskTest {
     }
 
     private static Connection connect(Addons addons, String app) throws SQLException {
-        Map<String, String> vars = addons.env(app, "production").toMap();
+        Map<String, String> vars = addons.app(app, "production").env().toMap();
         Properties props = new Properties();
         props.setProperty("user", vars.get("PGUSER"));
         props.setProperty("password", vars.get("PGPASSWORD"));

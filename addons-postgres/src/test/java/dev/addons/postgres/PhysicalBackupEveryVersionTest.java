@@ -62,7 +62,7 @@ class PhysicalBackupEveryVersionTest {
     @AfterAll
     static void close() {
         for (String app : List.of("p14", "p15", "p16", "p17", "p18", "q14", "q15", "q16", "q17", "q18", "m16", "m17", "s16", "d16", "s14")) {
-            addons.list(app, ENV).forEach(record -> addons.destroy(app, ENV, record.addon()));
+            addons.app(app, ENV).list().forEach(record -> addons.app(app, ENV).destroy(record.addon()));
         }
         addons.close();
     }
@@ -71,7 +71,7 @@ class PhysicalBackupEveryVersionTest {
     @ValueSource(strings = {"14", "15", "16", "17", "18"})
     void aDedicatedServerIsBackedUpWhileWritesGoOnAndRestoredWithEveryCommittedRow(String version) throws Exception {
         String app = "p" + version;
-        addons.create(app, ENV, AddonSpec.of("postgresql").withVersion(version));
+        addons.app(app, ENV).create(AddonSpec.of("postgresql").withVersion(version));
         fill(vars(app));
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -84,7 +84,7 @@ class PhysicalBackupEveryVersionTest {
             Future<?> writer = pool.submit(() -> writeUntil(stop, variables, written));
             awaitWrites(written, 200);
             committedBefore = ids(vars(app));
-            backup = addons.backup(app, ENV, "postgresql");
+            backup = addons.app(app, ENV).backup("postgresql");
             long duringBackup = written.get();
             stop.set(true);
             writer.get(30, TimeUnit.SECONDS);
@@ -110,11 +110,11 @@ class PhysicalBackupEveryVersionTest {
         bytes[bytes.length / 2] ^= 0x5a;
         Files.write(damaged, bytes);
         long halved = ids(vars(app)).size();
-        assertThatThrownBy(() -> addons.restore(app, ENV, "postgresql", damaged, true))
+        assertThatThrownBy(() -> addons.app(app, ENV).restore("postgresql", damaged, true))
                 .isInstanceOf(InvalidBackupException.class);
         assertThat(ids(vars(app))).hasSize((int) halved);
 
-        addons.restore(app, ENV, "postgresql", backup.file(), true);
+        addons.app(app, ENV).restore("postgresql", backup.file(), true);
 
         List<Long> restored = ids(vars(app));
         assertThat(restored).containsAll(committedBefore);
@@ -128,9 +128,9 @@ class PhysicalBackupEveryVersionTest {
 
         // Into another app's dedicated server: that app's names and passwords, the source's rows.
         String other = "q" + version;
-        addons.create(other, ENV, AddonSpec.of("postgresql").withVersion(version));
+        addons.app(other, ENV).create(AddonSpec.of("postgresql").withVersion(version));
         Map<String, String> before = vars(other);
-        addons.restore(other, ENV, "postgresql", backup.file(), true);
+        addons.app(other, ENV).restore("postgresql", backup.file(), true);
         Map<String, String> after = vars(other);
         assertThat(after.get("PGUSER")).isEqualTo(before.get("PGUSER")).isNotEqualTo(vars(app).get("PGUSER"));
         assertThat(after.get("PGPASSWORD")).isEqualTo(before.get("PGPASSWORD"));
@@ -145,20 +145,20 @@ class PhysicalBackupEveryVersionTest {
         sourceLogin.put("PGPASSWORD", vars(app).get("PGPASSWORD"));
         assertThatThrownBy(() -> connect(sourceLogin).close()).isInstanceOf(SQLException.class);
         // The server's own admin password still works: health and a later backup use it.
-        assertThat(addons.backup(other, ENV, "postgresql").payloadBytes()).isPositive();
-        addons.destroy(app, ENV, "postgresql");
-        addons.destroy(other, ENV, "postgresql");
+        assertThat(addons.app(other, ENV).backup("postgresql").payloadBytes()).isPositive();
+        addons.app(app, ENV).destroy("postgresql");
+        addons.app(other, ENV).destroy("postgresql");
     }
 
     @Test
     void aPhysicalBackupOfOneVersionIsRefusedByAnotherWithBothNamed() throws Exception {
-        addons.create("m16", ENV, AddonSpec.of("postgresql").withVersion("16"));
-        addons.create("m17", ENV, AddonSpec.of("postgresql").withVersion("17"));
+        addons.app("m16", ENV).create(AddonSpec.of("postgresql").withVersion("16"));
+        addons.app("m17", ENV).create(AddonSpec.of("postgresql").withVersion("17"));
         fill(vars("m17"));
-        BackupInfo sixteen = addons.backup("m16", ENV, "postgresql");
+        BackupInfo sixteen = addons.app("m16", ENV).backup("postgresql");
 
         // Refused from the archive's manifest, before its dump is read or the server stopped.
-        assertThatThrownBy(() -> addons.restore("m17", ENV, "postgresql", sixteen.file(), true))
+        assertThatThrownBy(() -> addons.app("m17", ENV).restore("postgresql", sixteen.file(), true))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessageContaining("is a physical backup of postgresql 16 (of m16/" + ENV + "), which restores only"
                         + " into postgresql 16: the manifest's version is '16', the target's (postgresql of m17/" + ENV
@@ -173,7 +173,7 @@ class PhysicalBackupEveryVersionTest {
      */
     @Test
     void aSharedPostgres14IsBackedUpRestoredAndMovedEitherWayWithTheHostsNewerTools() throws Exception {
-        addons.create("s14", ENV, AddonSpec.of("postgresql").withVersion("14").withVariant("shared"));
+        addons.app("s14", ENV).create(AddonSpec.of("postgresql").withVersion("14").withVariant("shared"));
         fill(vars("s14"));
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong written = new AtomicLong();
@@ -185,7 +185,7 @@ class PhysicalBackupEveryVersionTest {
             Future<?> writer = pool.submit(() -> writeUntil(stop, variables, written));
             awaitWrites(written, 200);
             committedBefore = ids(vars("s14"));
-            backup = addons.backup("s14", ENV, "postgresql");
+            backup = addons.app("s14", ENV).backup("postgresql");
             stop.set(true);
             writer.get(30, TimeUnit.SECONDS);
         } finally {
@@ -197,44 +197,48 @@ class PhysicalBackupEveryVersionTest {
             sql.execute("delete from events where id % 2 = 0");
         }
 
-        addons.restore("s14", ENV, "postgresql", backup.file(), true);
+        addons.app("s14", ENV).restore("postgresql", backup.file(), true);
         List<Long> restored = ids(vars("s14"));
         assertThat(restored).containsAll(committedBefore);
         assertThat(restored.get(restored.size() - 1) - restored.get(0) + 1).isEqualTo(restored.size());
 
-        addons.migrate("s14", ENV, "postgresql", "small");
-        assertThat(addons.list("s14", ENV)).singleElement().satisfies(r -> assertThat(r.variant()).isEqualTo("small"));
+        addons.app("s14", ENV).migrate("postgresql", "small");
+        assertThat(addons.app("s14", ENV).list()).singleElement()
+                .satisfies(r -> assertThat(r.variant()).isEqualTo("small"));
         assertThat(ids(vars("s14"))).isEqualTo(restored);
-        addons.migrate("s14", ENV, "postgresql", "shared");
-        assertThat(addons.list("s14", ENV)).singleElement().satisfies(r -> assertThat(r.variant()).isEqualTo("shared"));
+        addons.app("s14", ENV).migrate("postgresql", "shared");
+        assertThat(addons.app("s14", ENV).list()).singleElement()
+                .satisfies(r -> assertThat(r.variant()).isEqualTo("shared"));
         assertThat(ids(vars("s14"))).isEqualTo(restored);
         try (Connection connection = connect(vars("s14")); Statement sql = connection.createStatement()) {
             assertThat(query(sql, "select current_setting('server_version_num')")).startsWith("14");
         }
-        addons.destroy("s14", ENV, "postgresql");
+        addons.app("s14", ENV).destroy("postgresql");
     }
 
     @Test
     void aSharedServerOfAVersionWithoutPgDumpRefusesBackupsAndMovesEitherWaySayingWhy() throws Exception {
-        addons.create("s16", ENV, AddonSpec.of("postgresql").withVersion("16").withVariant("shared"));
-        addons.create("d16", ENV, AddonSpec.of("postgresql").withVersion("16"));
+        addons.app("s16", ENV).create(AddonSpec.of("postgresql").withVersion("16").withVariant("shared"));
+        addons.app("d16", ENV).create(AddonSpec.of("postgresql").withVersion("16"));
         List<Path> serversBefore = servers();
 
-        assertThatThrownBy(() -> addons.backup("s16", ENV, "postgresql"))
+        assertThatThrownBy(() -> addons.app("s16", ENV).backup("postgresql"))
                 .hasMessageContaining("have no 'pg_dump'");
-        assertThatThrownBy(() -> addons.migrate("s16", ENV, "postgresql", "small"))
+        assertThatThrownBy(() -> addons.app("s16", ENV).migrate("postgresql", "small"))
                 .isInstanceOf(UnsupportedOperationAddonException.class)
                 .hasMessageContaining("Cannot move postgresql of s16/test to small: a move between variants is a"
                         + " logical dump and load (pg_dump, pg_restore), and neither this server's binaries nor this"
                         + " host's newer PostgreSQL have them");
-        assertThatThrownBy(() -> addons.migrate("d16", ENV, "postgresql", "shared"))
+        assertThatThrownBy(() -> addons.app("d16", ENV).migrate("postgresql", "shared"))
                 .isInstanceOf(UnsupportedOperationAddonException.class)
                 .hasMessageContaining("Cannot move postgresql of d16/test to shared: a move between variants");
 
         assertThat(servers()).isEqualTo(serversBefore);
-        assertThat(addons.list("s16", ENV)).singleElement().satisfies(r -> assertThat(r.variant()).isEqualTo("shared"));
-        assertThat(addons.list("d16", ENV)).singleElement().satisfies(r -> assertThat(r.variant()).isEqualTo("small"));
-        assertThat(addons.backups("d16", ENV)).isEmpty();
+        assertThat(addons.app("s16", ENV).list()).singleElement()
+                .satisfies(r -> assertThat(r.variant()).isEqualTo("shared"));
+        assertThat(addons.app("d16", ENV).list()).singleElement()
+                .satisfies(r -> assertThat(r.variant()).isEqualTo("small"));
+        assertThat(addons.app("d16", ENV).backups()).isEmpty();
     }
 
     @Test
@@ -275,7 +279,7 @@ class PhysicalBackupEveryVersionTest {
     }
 
     private static Map<String, String> vars(String app) {
-        return addons.env(app, ENV).toMap();
+        return addons.app(app, ENV).env().toMap();
     }
 
     private static void awaitWrites(AtomicLong written, long count) throws InterruptedException {

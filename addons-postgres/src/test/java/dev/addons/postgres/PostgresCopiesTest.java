@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link Addons#createCopy}: a tenant copied from another on a shared PostgreSQL 15 server owns
+ * {@link dev.addons.core.App#createCopy}: a tenant copied from another on a shared PostgreSQL 15 server owns
  * its copy, cannot reach the source, and leaves the source as it was, even when copies are made
  * at once.
  */
@@ -39,7 +39,7 @@ class PostgresCopiesTest {
     @BeforeAll
     static void prepareTheSource() throws SQLException {
         addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build();
-        addons.create("source", ENV, new AddonSpec("postgresql", "shared", "15"));
+        addons.app("source", ENV).create(new AddonSpec("postgresql", "shared", "15"));
         try (Connection c = connect("source"); Statement sql = c.createStatement()) {
             sql.execute("create table orders (id serial primary key, item text)");
             sql.execute("insert into orders (item) values ('tea'), ('cake')");
@@ -49,7 +49,7 @@ class PostgresCopiesTest {
     @AfterAll
     static void destroyEverything() throws Exception {
         for (AddonRecord record : addons.listAll()) {
-            addons.destroy(record.app(), record.environment(), record.addon());
+            addons.app(record.app(), record.environment()).destroy(record.addon());
         }
         addons.close();
         assertThat(ServerProcesses.under(home)).isEmpty();
@@ -57,7 +57,7 @@ class PostgresCopiesTest {
 
     @Test
     void aCopyHasTheSourcesDataAndOwnsIt() throws SQLException {
-        AddonRecord copy = addons.createCopy("copy-one", ENV, "postgres", "source", ENV);
+        AddonRecord copy = addons.app("copy-one", ENV).createCopy("postgres", addons.app("source", ENV));
 
         assertThat(copy.status()).isEqualTo(Status.ACTIVE);
         try (Connection c = connect("copy-one"); Statement sql = c.createStatement()) {
@@ -73,12 +73,12 @@ class PostgresCopiesTest {
             assertThat(single(sql, "select pg_get_userbyid(datdba) from pg_database where datname = current_database()"))
                     .isEqualTo(single(sql, "select current_user"));
         }
-        addons.destroy("copy-one", ENV, "postgresql");
+        addons.app("copy-one", ENV).destroy("postgresql");
     }
 
     @Test
     void aCopyCannotReachTheSourceNorTheSourceTheCopy() {
-        addons.createCopy("copy-two", ENV, "postgresql", "source", ENV);
+        addons.app("copy-two", ENV).createCopy("postgresql", addons.app("source", ENV));
         Map<String, String> copy = vars("copy-two");
         Map<String, String> source = vars("source");
 
@@ -86,14 +86,15 @@ class PostgresCopiesTest {
                 copy.get("PGUSER"), copy.get("PGPASSWORD"))).hasMessageContaining("permission denied");
         assertThatThrownBy(() -> DriverManager.getConnection(jdbc(source, copy.get("PGDATABASE")),
                 source.get("PGUSER"), source.get("PGPASSWORD"))).hasMessageContaining("permission denied");
-        addons.destroy("copy-two", ENV, "postgresql");
+        addons.app("copy-two", ENV).destroy("postgresql");
     }
 
     @Test
     void copiesMadeAtOnceAreEachComplete() throws SQLException {
         List<CompletableFuture<AddonRecord>> copies = new ArrayList<>();
         for (String app : List.of("copy-a", "copy-b", "copy-c")) {
-            copies.add(CompletableFuture.supplyAsync(() -> addons.createCopy(app, ENV, "postgresql", "source", ENV)));
+            copies.add(CompletableFuture.supplyAsync(
+                    () -> addons.app(app, ENV).createCopy("postgresql", addons.app("source", ENV))));
         }
         copies.forEach(CompletableFuture::join);
 
@@ -101,7 +102,7 @@ class PostgresCopiesTest {
             try (Connection c = connect(app); Statement sql = c.createStatement()) {
                 assertThat(items(sql)).as(app).containsExactly("tea", "cake");
             }
-            addons.destroy(app, ENV, "postgresql");
+            addons.app(app, ENV).destroy("postgresql");
         }
         try (Connection c = connect("source"); Statement sql = c.createStatement()) {
             assertThat(single(sql, "select pg_get_userbyid(datdba) from pg_database where datname = current_database()"))
@@ -111,19 +112,19 @@ class PostgresCopiesTest {
 
     @Test
     void onlyATenantOfASharedServerIsCopied() {
-        addons.create("dedicated", ENV, new AddonSpec("postgresql", "small", "15"));
+        addons.app("dedicated", ENV).create(new AddonSpec("postgresql", "small", "15"));
         try {
-            assertThatThrownBy(() -> addons.createCopy("copy-d", ENV, "postgresql", "dedicated", ENV))
+            assertThatThrownBy(() -> addons.app("copy-d", ENV).createCopy("postgresql", addons.app("dedicated", ENV)))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessage("postgresql of dedicated/test is small: only a tenant of a shared server is copied,"
                             + " onto that server");
         } finally {
-            addons.destroy("dedicated", ENV, "postgresql");
+            addons.app("dedicated", ENV).destroy("postgresql");
         }
     }
 
     private static Map<String, String> vars(String app) {
-        return addons.credentials(app, ENV, "postgresql").toMap();
+        return addons.app(app, ENV).credentials("postgresql").toMap();
     }
 
     private static String jdbc(Map<String, String> vars, String database) {

@@ -3,7 +3,6 @@ package dev.addons.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Credentials;
@@ -11,6 +10,8 @@ import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Status;
 import dev.addons.core.Addons;
 import dev.addons.core.Environment;
+import dev.addons.core.PooledDataSource;
+import dev.addons.core.Subscription;
 import dev.addons.testkit.Loopback;
 import dev.addons.testkit.OtherJvm;
 import dev.addons.testkit.ServerProcesses;
@@ -29,7 +30,6 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +65,7 @@ class PostgresEndToEndTest {
     @AfterAll
     void destroyEverythingAndCheckNothingIsLeft() throws IOException {
         for (AddonRecord record : addons.listAll()) {
-            addons.destroy(record.app(), record.environment(), record.addon());
+            addons.app(record.app(), record.environment()).destroy(record.addon());
         }
         addons.close();
         assertThat(postgresProcessesUnder(home)).isEmpty();
@@ -76,7 +76,7 @@ class PostgresEndToEndTest {
 
     @Test
     void aDedicatedServerReachesActiveAndServesRealWorkThroughHikariCp() throws SQLException {
-        AddonRecord record = addons.create("blog", "production", AddonSpec.of("postgresql").withVersion("15"));
+        AddonRecord record = addons.app("blog", "production").create(AddonSpec.of("postgresql").withVersion("15"));
 
         assertThat(record.status()).isEqualTo(Status.ACTIVE);
         assertThat(record.variant()).isEqualTo("small");
@@ -84,14 +84,13 @@ class PostgresEndToEndTest {
             assertThat(transitions).containsSubsequence("blog/production:null->PENDING",
                     "blog/production:PENDING->PROVISIONING", "blog/production:PROVISIONING->ACTIVE");
         }
-        Credentials vars = addons.env("blog", "production");
+        Credentials vars = addons.app("blog", "production").env();
         assertThat(vars.toMap().keySet())
                 .containsExactly("DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE");
         assertThat(vars.get("PGHOST")).contains("127.0.0.1");
 
-        DataSource pool = Environment.of("production", vars.toMap()).dataSource();
-        try (HikariDataSource hikari = (HikariDataSource) pool; Connection c = hikari.getConnection();
-                Statement s = c.createStatement()) {
+        try (PooledDataSource pool = Environment.of("production", vars.toMap()).dataSource();
+                Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             s.execute("create table posts (id serial primary key, title text not null)");
             s.execute("insert into posts (title) values ('hello'), ('world')");
             try (ResultSet rs = s.executeQuery("select count(*), current_user, current_database(), "
@@ -107,11 +106,11 @@ class PostgresEndToEndTest {
         int port = Integer.parseInt(vars.get("PGPORT").orElseThrow());
         Path serverDir = home.resolve("servers").resolve(record.id());
         assertThat(serverDir).isDirectory();
-        addons.destroy("blog", "production", "postgresql");
+        addons.app("blog", "production").destroy("postgresql");
         assertThat(Loopback.isListening(port)).isFalse();
         assertThat(serverDir).doesNotExist();
         assertThat(postgresProcessesUnder(serverDir)).isEmpty();
-        assertThat(addons.list("blog", "production")).isEmpty();
+        assertThat(addons.app("blog", "production").list()).isEmpty();
     }
 
     @Test
@@ -125,7 +124,8 @@ class PostgresEndToEndTest {
                 .singleElement().extracting(AddonRecord::message).isEqualTo("no final backup: it held no data to keep");
 
         addons.deploy(declared, "production");
-        try (Connection c = connect(addons.env("shop", "production").toMap(), "shop"); Statement sql = c.createStatement()) {
+        try (Connection c = connect(addons.app("shop", "production").env().toMap(), "shop");
+                Statement sql = c.createStatement()) {
             sql.execute("create table orders (item text)");
             sql.execute("insert into orders values ('tea')");
         }
@@ -134,32 +134,33 @@ class PostgresEndToEndTest {
 
         assertThat(kept.destroyed()).isEmpty();
         assertThat(kept.kept()).extracting(AddonRecord::addon).containsExactly("postgresql");
-        assertThat(addons.list("shop", "production")).extracting(AddonRecord::addon, AddonRecord::status)
+        assertThat(addons.app("shop", "production").list()).extracting(AddonRecord::addon, AddonRecord::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("postgresql", Status.ACTIVE));
-        assertThat(addons.backups("shop", "production")).isEmpty();
+        assertThat(addons.app("shop", "production").backups()).isEmpty();
 
         dev.addons.core.DeployResult pruned = addons.deploy(neither, "production", dev.addons.core.Removals.PRUNE);
 
         assertThat(pruned.destroyed()).singleElement().satisfies(r -> assertThat(r.message())
                 .startsWith("its final backup: " + home.resolve("backups/shop/production/postgresql")));
-        assertThat(addons.list("shop", "production")).isEmpty();
-        dev.addons.core.BackupInfo last = addons.backups("shop", "production").get(0);
+        assertThat(addons.app("shop", "production").list()).isEmpty();
+        dev.addons.core.BackupInfo last = addons.app("shop", "production").backups().get(0);
         assertThat(last.trigger()).isEqualTo(dev.addons.core.BackupInfo.FINAL);
-        addons.restore("shop", "production", AddonSpec.of("postgresql"), last.file());
-        try (Connection c = connect(addons.env("shop", "production").toMap(), "shop"); Statement sql = c.createStatement();
+        addons.app("shop", "production").restore(AddonSpec.of("postgresql"), last.file());
+        try (Connection c = connect(addons.app("shop", "production").env().toMap(), "shop");
+                Statement sql = c.createStatement();
                 ResultSet rs = sql.executeQuery("select item from orders")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("tea");
         }
-        assertThat(addons.list("shop", "production")).singleElement().extracting(AddonRecord::variant)
+        assertThat(addons.app("shop", "production").list()).singleElement().extracting(AddonRecord::variant)
                 .as("the backup's variant").isEqualTo("shared");
         // The class's other tests expect the shared server to stop with its last tenant.
-        addons.destroy("shop", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+        addons.app("shop", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
     }
 
     @Test
     void aServerWhoseDataWasDeletedBehindOurBackIsMadeAnewAndTheRecordSaysSo() throws Exception {
-        AddonRecord record = addons.create("gone", "production", AddonSpec.of("postgresql").withVersion("15"));
+        AddonRecord record = addons.app("gone", "production").create(AddonSpec.of("postgresql").withVersion("15"));
         Path serverDir = home.resolve("servers").resolve(record.id());
         ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(serverDir + "/"))
                 .orElse(false)).forEach(ProcessHandle::destroyForcibly);
@@ -172,24 +173,25 @@ class PostgresEndToEndTest {
 
         try (Addons later = Addons.builder().home(home).runtime("process").build()) {
             java.util.List<String> seen = new java.util.ArrayList<>();
-            try (AutoCloseable ignored = later.onTransition((r, from) -> seen.add(from + "->" + r.status() + ": "
+            try (Subscription ignored = later.onTransition((r, from) -> seen.add(from + "->" + r.status() + ": "
                     + r.message()))) {
-                AddonRecord again = later.create("gone", "production", AddonSpec.of("postgresql").withVersion("15"));
+                AddonRecord again = later.app("gone", "production")
+                        .create(AddonSpec.of("postgresql").withVersion("15"));
                 assertThat(again.status()).isEqualTo(Status.ACTIVE);
             }
             assertThat(seen).as("transitions").contains("FAILED->PENDING: making it anew, empty: the data of server "
                     + record.id() + " is gone (its directory or volume was deleted outside addons), so it cannot be"
                     + " started again on it");
-            assertThat(later.list("gone", "production").get(0).id()).as("the same record").isEqualTo(record.id());
+            assertThat(later.app("gone", "production").list().get(0).id()).as("the same record").isEqualTo(record.id());
         }
     }
 
     @Test
     void twoAppsOnTheSharedServerCannotReachEachOthersDatabase() throws SQLException {
-        addons.create("alpha", "production", AddonSpec.parse("postgresql:shared").withVersion("15"));
-        addons.create("beta", "production", AddonSpec.parse("postgresql:shared").withVersion("15"));
-        Map<String, String> alpha = addons.env("alpha", "production").toMap();
-        Map<String, String> beta = addons.env("beta", "production").toMap();
+        addons.app("alpha", "production").create(AddonSpec.parse("postgresql:shared").withVersion("15"));
+        addons.app("beta", "production").create(AddonSpec.parse("postgresql:shared").withVersion("15"));
+        Map<String, String> alpha = addons.app("alpha", "production").env().toMap();
+        Map<String, String> beta = addons.app("beta", "production").env().toMap();
 
         assertThat(alpha.get("PGPORT")).isEqualTo(beta.get("PGPORT"));
         assertThat(alpha.get("PGDATABASE")).isNotEqualTo(beta.get("PGDATABASE"));
@@ -205,53 +207,53 @@ class PostgresEndToEndTest {
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
 
         String alphaRole = alpha.get("PGUSER");
-        addons.destroy("alpha", "production", "postgresql");
+        addons.app("alpha", "production").destroy("postgresql");
         try (Connection c = connect(beta, beta.get("PGDATABASE")); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select count(*) from pg_roles where rolname = '" + alphaRole + "'")) {
             rs.next();
             assertThat(rs.getInt(1)).as("role of the destroyed app").isZero();
         }
         assertThatThrownBy(() -> connect(alpha, alpha.get("PGDATABASE")).close()).isInstanceOf(SQLException.class);
-        addons.destroy("beta", "production", "postgresql");
+        addons.app("beta", "production").destroy("postgresql");
         assertThat(Loopback.isListening(Integer.parseInt(beta.get("PGPORT")))).as("shared server after its last tenant")
                 .isFalse();
     }
 
     @Test
     void stagingAndProductionGetDifferentDatabases() {
-        addons.create("shop", "production", AddonSpec.parse("postgresql:shared").withVersion("15"));
-        addons.create("shop", "staging", AddonSpec.parse("postgresql:shared").withVersion("15"));
+        addons.app("shop", "production").create(AddonSpec.parse("postgresql:shared").withVersion("15"));
+        addons.app("shop", "staging").create(AddonSpec.parse("postgresql:shared").withVersion("15"));
 
         Environment production = Environment.resolve(addons, "shop", "production");
         Environment staging = Environment.resolve(addons, "shop", "staging");
         assertThat(production.require("PGDATABASE")).isEqualTo("shop");
         assertThat(staging.require("PGDATABASE")).isEqualTo("shop__staging");
         assertThat(production.require("DATABASE_URL")).isNotEqualTo(staging.require("DATABASE_URL"));
-        addons.destroy("shop", "staging", "postgresql");
-        addons.destroy("shop", "production", "postgresql");
+        addons.app("shop", "staging").destroy("postgresql");
+        addons.app("shop", "production").destroy("postgresql");
     }
 
     @Test
     void concurrentCreatesOfOneAddonYieldExactlyOneServer() {
         List<CompletableFuture<AddonRecord>> creates = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            creates.add(addons.createAsync("race", "production", AddonSpec.of("postgresql").withVersion("15")));
+            creates.add(addons.app("race", "production").createAsync(AddonSpec.of("postgresql").withVersion("15")));
         }
         List<String> ids = creates.stream().map(CompletableFuture::join).map(AddonRecord::id).distinct().toList();
 
         assertThat(ids).hasSize(1);
         assertThat(postgresProcessesUnder(home.resolve("servers").resolve(ids.get(0)))).hasSize(1);
-        addons.destroy("race", "production", "postgresql");
+        addons.app("race", "production").destroy("postgresql");
     }
 
     @Test
     void anotherJvmListsAndDestroysWhatThisOneCreated() throws Exception {
-        addons.create("twojvm", "production", AddonSpec.of("postgresql").withVersion("15"));
-        int port = Integer.parseInt(addons.env("twojvm", "production").get("PGPORT").orElseThrow());
+        addons.app("twojvm", "production").create(AddonSpec.of("postgresql").withVersion("15"));
+        int port = Integer.parseInt(addons.app("twojvm", "production").env().get("PGPORT").orElseThrow());
 
         assertThat(otherJvm("list", "twojvm")).singleElement().asString().startsWith("postgresql ACTIVE small ");
         assertThat(otherJvm("destroy", "twojvm", "postgresql")).isEmpty();
-        assertThat(addons.list("twojvm", "production")).isEmpty();
+        assertThat(addons.app("twojvm", "production").list()).isEmpty();
         assertThat(Loopback.isListening(port)).isFalse();
     }
 
@@ -265,12 +267,12 @@ class PostgresEndToEndTest {
 
         assertThat(fromOne).singleElement().asString().startsWith("postgresql ACTIVE small ");
         assertThat(fromTwo).isEqualTo(fromOne);
-        AddonRecord record = addons.list("duo", "production").get(0);
+        AddonRecord record = addons.app("duo", "production").list().get(0);
         assertThat(fromOne.get(0)).endsWith(" " + record.id());
         try (Stream<Path> servers = Files.list(home.resolve("servers"))) {
             assertThat(servers.filter(p -> p.getFileName().toString().contains("-duo-"))).hasSize(1);
         }
-        addons.destroy("duo", "production", "postgresql");
+        addons.app("duo", "production").destroy("postgresql");
     }
 
     @Test
@@ -290,8 +292,8 @@ class PostgresEndToEndTest {
         }
         try (Addons other = Addons.builder().home(fresh).runtime("process").automaticBackups(false).build()) {
             for (String app : List.of("left", "right")) {
-                assertThat(other.env(app, "production").get("DATABASE_URL")).isPresent();
-                other.destroy(app, "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+                assertThat(other.app(app, "production").env().get("DATABASE_URL")).isPresent();
+                other.app(app, "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
             }
         }
         assertThat(ServerProcesses.under(fresh)).isEmpty();
@@ -310,17 +312,17 @@ class PostgresEndToEndTest {
         assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
         try (Addons later = Addons.builder().home(home).runtime("process").build()) {
-            AddonRecord seen = later.list("crash", "production").get(0);
+            AddonRecord seen = later.app("crash", "production").list().get(0);
             assertThat(seen.status()).isEqualTo(dev.addons.api.Status.FAILED);
             assertThat(seen.message()).startsWith("interrupted while provisioning");
             assertThat(serverDirectory).as("the half-made server's directory").doesNotExist();
             awaitNoPostgresUnder(serverDirectory);
 
-            AddonRecord retried = later.create("crash", "production", AddonSpec.of("postgresql").withVersion("15"));
+            AddonRecord retried = later.app("crash", "production").create(AddonSpec.of("postgresql").withVersion("15"));
 
             assertThat(retried.status()).isEqualTo(dev.addons.api.Status.ACTIVE);
             assertThat(retried.id()).isEqualTo(seen.id());
-            later.destroy("crash", "production", "postgresql");
+            later.app("crash", "production").destroy("postgresql");
         }
     }
 
@@ -350,15 +352,15 @@ class PostgresEndToEndTest {
                 .resolve("and-another-level-of-the-same-kind-for-good-measure"));
         Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         try (Addons nested = Addons.builder().home(deep).runtime("process").build()) {
-            nested.create("deep", "production", AddonSpec.of("postgresql").withVersion("15"));
-            try (Connection connection = connect(nested.env("deep", "production").toMap(),
-                    nested.env("deep", "production").get("PGDATABASE").orElseThrow());
+            nested.app("deep", "production").create(AddonSpec.of("postgresql").withVersion("15"));
+            try (Connection connection = connect(nested.app("deep", "production").env().toMap(),
+                    nested.app("deep", "production").env().get("PGDATABASE").orElseThrow());
                     java.sql.Statement statement = connection.createStatement();
                     java.sql.ResultSet rows = statement.executeQuery("select 40 + 2")) {
                 rows.next();
                 assertThat(rows.getInt(1)).isEqualTo(42);
             } finally {
-                nested.destroy("deep", "production", "postgresql");
+                nested.app("deep", "production").destroy("postgresql");
             }
         }
         assertThat(deep.resolve("servers").toString().length()).isGreaterThan(107);
@@ -366,27 +368,27 @@ class PostgresEndToEndTest {
 
     @Test
     void inputsThatCannotWorkAreRefusedBeforeAnythingStarts() {
-        assertThatThrownBy(() -> addons.create("bad", "production", AddonSpec.of("postgresql").withVersion("13")))
+        assertThatThrownBy(() -> addons.app("bad", "production").create(AddonSpec.of("postgresql").withVersion("13")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("postgresql version '13' is not supported. Supported: [14, 15, 16, 17, 18] (default 18),"
                         + " or a full image reference containing ':'");
-        assertThatThrownBy(() -> addons.create("bad", "production",
+        assertThatThrownBy(() -> addons.app("bad", "production").create(
                 AddonSpec.of("postgresql").withVersion("registry.example.com/custom-postgres:16-custom")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessageContaining("custom images need the container runtime");
-        assertThatThrownBy(() -> addons.create("bad", "production", AddonSpec.parse("postgresql:large")))
+        assertThatThrownBy(() -> addons.app("bad", "production").create(AddonSpec.parse("postgresql:large")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("postgresql has no variant 'large'. Variants: [small, shared]");
-        assertThat(addons.list("bad", "production")).isEmpty();
+        assertThat(addons.app("bad", "production").list()).isEmpty();
         for (String app : List.of("postgres", "template1", "public")) {
-            assertThatThrownBy(() -> addons.create(app, "production", AddonSpec.parse("postgresql:shared")))
+            assertThatThrownBy(() -> addons.app(app, "production").create(AddonSpec.parse("postgresql:shared")))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessage("app '" + app + "' in production cannot have a postgresql addon: its database and "
                             + "user would be named '" + app + "', which PostgreSQL keeps for itself (postgres, "
                             + "template0, template1, public, addons_spare, pg_*). Give the app another name");
-            assertThat(addons.list(app, "production")).isEmpty();
+            assertThat(addons.app(app, "production").list()).isEmpty();
         }
-        assertThat(addons.create("postgres", "staging", AddonSpec.parse("postgresql:shared")).status())
+        assertThat(addons.app("postgres", "staging").create(AddonSpec.parse("postgresql:shared")).status())
                 .as("in staging its tenant is postgres__staging").isEqualTo(dev.addons.api.Status.ACTIVE);
     }
 

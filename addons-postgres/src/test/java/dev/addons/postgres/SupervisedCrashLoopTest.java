@@ -39,7 +39,8 @@ class SupervisedCrashLoopTest {
         BlockingQueue<AddonRecord> transitions = new LinkedBlockingQueue<>();
         try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false)
                 .restartPolicy(QUICK).listener((record, from) -> transitions.add(record)).build()) {
-            AddonRecord record = addons.create("broken", "production", AddonSpec.of("postgresql").withVersion("15"));
+            AddonRecord record = addons.app("broken", "production")
+                    .create(AddonSpec.of("postgresql").withVersion("15"));
             Path conf = home.resolve("servers").resolve(record.id()).resolve("data").resolve("postgresql.conf");
             String good = Files.readString(conf);
             Files.writeString(conf, "\nthis is not a setting\n", StandardOpenOption.APPEND);
@@ -59,23 +60,24 @@ class SupervisedCrashLoopTest {
                         .contains("postgresql.conf");
                 assertThat(millis).as("ms from the kill to giving up: at least the backoff, 300 + 600")
                         .isGreaterThanOrEqualTo(900);
-                assertThat(addons.history("broken", "production", "postgresql").restarts()).as("restarts that worked")
+                assertThat(addons.app("broken", "production").history("postgresql").restarts())
+                        .as("restarts that worked")
                         .isZero();
                 // Given up: nothing more happens to it while the supervisor runs on.
                 assertThat(transitions.poll(3, TimeUnit.SECONDS)).as("a transition after giving up").isNull();
-                assertThat(addons.list("broken", "production")).singleElement()
+                assertThat(addons.app("broken", "production").list()).singleElement()
                         .satisfies(now -> assertThat(now.message()).isEqualTo(gaveUp.message()));
                 assertThat(supervisor.isRunning()).isTrue();
 
                 // Fixed and started by hand: watched anew, so a later crash is restarted again.
                 Files.writeString(conf, good);
-                assertThat(addons.start("broken", "production", "postgresql").status()).isEqualTo(Status.ACTIVE);
+                assertThat(addons.app("broken", "production").start("postgresql").status()).isEqualTo(Status.ACTIVE);
                 process.kill(home, record);
                 awaitMessage(transitions, record.id(), "its server " + record.id() + " is not running");
                 AddonRecord again = awaitMessage(transitions, record.id(), "");
                 assertThat(again.status()).isEqualTo(Status.ACTIVE);
             }
-            addons.destroy("broken", "production", "postgresql");
+            addons.app("broken", "production").destroy("postgresql");
         }
         try (RuntimeUnderTest process = RuntimeUnderTest.process()) {
             process.assertNothingLeft(home);

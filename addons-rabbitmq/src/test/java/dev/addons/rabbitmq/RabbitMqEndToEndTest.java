@@ -65,7 +65,7 @@ class RabbitMqEndToEndTest {
     @AfterAll
     void destroyEverythingAndCheckNothingIsLeft() throws IOException {
         for (AddonRecord record : addons.listAll()) {
-            addons.destroy(record.app(), record.environment(), record.addon());
+            addons.app(record.app(), record.environment()).destroy(record.addon());
         }
         addons.close();
         assertThat(NodeProcesses.mentioning(home)).isEmpty();
@@ -77,7 +77,7 @@ class RabbitMqEndToEndTest {
     @Test
     void aDedicatedNodeReachesActiveCarriesMessagesAndDestroyLeavesNothing() throws Exception {
         long begin = System.nanoTime();
-        AddonRecord record = addons.create("orders", "production", AddonSpec.of("rabbitmq").withVersion("3"));
+        AddonRecord record = addons.app("orders", "production").create(AddonSpec.of("rabbitmq").withVersion("3"));
         System.out.printf("create (start, readiness, provisioning) took %d ms%n", (System.nanoTime() - begin) / 1_000_000);
 
         assertThat(record.status()).isEqualTo(Status.ACTIVE);
@@ -87,7 +87,7 @@ class RabbitMqEndToEndTest {
             assertThat(transitions).containsSubsequence("orders:null->PENDING", "orders:PENDING->PROVISIONING",
                     "orders:PROVISIONING->ACTIVE");
         }
-        Credentials vars = addons.env("orders", "production");
+        Credentials vars = addons.app("orders", "production").env();
         assertThat(vars.variables()).extracting(v -> v.name() + (v.sensitive() ? "*" : "")).containsExactly(
                 "RABBITMQ_URL*", "RABBITMQ_HOST", "RABBITMQ_PORT", "RABBITMQ_USER", "RABBITMQ_PASSWORD*",
                 "RABBITMQ_VHOST");
@@ -110,26 +110,26 @@ class RabbitMqEndToEndTest {
         assertThat(ports).hasSize(4).doesNotHaveDuplicates().allMatch(NodeProcesses::isListening);
 
         begin = System.nanoTime();
-        addons.destroy("orders", "production", "rabbitmq");
+        addons.app("orders", "production").destroy("rabbitmq");
         System.out.printf("destroy took %d ms%n", (System.nanoTime() - begin) / 1_000_000);
 
         assertThat(processes).as("the node's processes, epmd included").noneMatch(NodeProcesses::isRunning);
         assertThat(NodeProcesses.mentioning(serverDir)).isEmpty();
         assertThat(ports).noneMatch(NodeProcesses::isListening);
         assertThat(serverDir).doesNotExist();
-        assertThat(addons.list("orders", "production")).isEmpty();
+        assertThat(addons.app("orders", "production").list()).isEmpty();
     }
 
     @Test
     void twoAppsGetNodesOfTheirOwnThatCoexistOnOneHost() throws Exception {
         CompletableFuture<AddonRecord> alpha =
-                addons.createAsync("alpha", "production", AddonSpec.of("rabbitmq").withVersion("3"));
+                addons.app("alpha", "production").createAsync(AddonSpec.of("rabbitmq").withVersion("3"));
         CompletableFuture<AddonRecord> beta =
-                addons.createAsync("beta", "production", AddonSpec.of("rabbitmq").withVersion("3"));
+                addons.app("beta", "production").createAsync(AddonSpec.of("rabbitmq").withVersion("3"));
         Path alphaDir = home.resolve("servers").resolve(alpha.join().id());
         Path betaDir = home.resolve("servers").resolve(beta.join().id());
-        Map<String, String> alphaEnv = addons.env("alpha", "production").toMap();
-        Map<String, String> betaEnv = addons.env("beta", "production").toMap();
+        Map<String, String> alphaEnv = addons.app("alpha", "production").env().toMap();
+        Map<String, String> betaEnv = addons.app("beta", "production").env().toMap();
 
         assertThat(alphaDir).isNotEqualTo(betaDir);
         assertThat(nodeName(alphaDir)).matches("rabbit-[0-9a-f]{12}@localhost").isNotEqualTo(nodeName(betaDir));
@@ -146,27 +146,27 @@ class RabbitMqEndToEndTest {
         assertThatThrownBy(() -> Amqp.connect(alphaOnBetasNode).close())
                 .isInstanceOf(AuthenticationFailureException.class);
 
-        addons.destroy("alpha", "production", "rabbitmq");
+        addons.app("alpha", "production").destroy("rabbitmq");
         assertThat(NodeProcesses.mentioning(alphaDir)).isEmpty();
         assertThat(alphaPorts).noneMatch(NodeProcesses::isListening);
         try (Connection connection = Amqp.connect(betaEnv.get("RABBITMQ_URL"))) {
             assertThat(Amqp.roundTrip(connection, "jobs", "still here")).isEqualTo("still here");
         }
-        addons.destroy("beta", "production", "rabbitmq");
+        addons.app("beta", "production").destroy("rabbitmq");
         assertThat(NodeProcesses.mentioning(betaDir)).isEmpty();
         assertThat(betaPorts).noneMatch(NodeProcesses::isListening);
     }
 
     @Test
     void version4IsRefusedBeforeAnythingStartsSayingWhatToDo() {
-        assertThatThrownBy(() -> addons.create("later", "production", AddonSpec.of("rabbitmq").withVersion("4")))
+        assertThatThrownBy(() -> addons.app("later", "production").create(AddonSpec.of("rabbitmq").withVersion("4")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage(REFUSED_4);
-        assertThatThrownBy(() -> addons.create("later", "production", AddonSpec.of("rabbitmq").withVersion("3.12")))
+        assertThatThrownBy(() -> addons.app("later", "production").create(AddonSpec.of("rabbitmq").withVersion("3.12")))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("rabbitmq version '3.12' is not supported. Supported: [3, 4] (default 4),"
                         + " or a full image reference containing ':'");
-        assertThat(addons.list("later", "production")).isEmpty();
+        assertThat(addons.app("later", "production").list()).isEmpty();
         // No servers directory at all when this test runs first: nothing was made either way.
         assertThat(java.util.Objects.requireNonNullElse(home.resolve("servers").toFile().list(), new String[0]))
                 .noneMatch(server -> server.contains("-later-"));

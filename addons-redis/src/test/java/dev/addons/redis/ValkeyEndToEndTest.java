@@ -60,7 +60,7 @@ class ValkeyEndToEndTest {
     @AfterAll
     void destroyEverythingAndCheckNothingIsLeft() throws IOException {
         for (AddonRecord record : addons.listAll()) {
-            addons.destroy(record.app(), record.environment(), record.addon());
+            addons.app(record.app(), record.environment()).destroy(record.addon());
         }
         addons.close();
         assertThat(ServerProcesses.under(home)).isEmpty();
@@ -71,7 +71,7 @@ class ValkeyEndToEndTest {
 
     @Test
     void theAliasGetsADedicatedServerThroughTheLifecycleWithBothSetsOfVariablesAndServesRealWork() {
-        AddonRecord record = addons.create("blog", "production", AddonSpec.of("redis").withVersion("7"));
+        AddonRecord record = addons.app("blog", "production").create(AddonSpec.of("redis").withVersion("7"));
 
         assertThat(record.status()).isEqualTo(Status.ACTIVE);
         assertThat(record.addon()).isEqualTo("valkey");
@@ -80,7 +80,7 @@ class ValkeyEndToEndTest {
             assertThat(transitions).containsSubsequence("blog:null->PENDING", "blog:PENDING->PROVISIONING",
                     "blog:PROVISIONING->ACTIVE");
         }
-        Credentials vars = addons.env("blog", "production");
+        Credentials vars = addons.app("blog", "production").env();
         int port = Integer.parseInt(vars.get("REDIS_PORT").orElseThrow());
         String password = vars.get("REDIS_PASSWORD").orElseThrow();
         String url = "redis://:" + password + "@127.0.0.1:" + port;
@@ -106,10 +106,10 @@ class ValkeyEndToEndTest {
 
     @Test
     void twoAppsGetSeparateServersAndNeitherPasswordOpensTheOther() {
-        addons.create("alpha", "production", AddonSpec.of("valkey").withVersion("7"));
-        addons.create("beta", "production", AddonSpec.of("valkey").withVersion("7"));
-        Map<String, String> alpha = addons.env("alpha", "production").toMap();
-        Map<String, String> beta = addons.env("beta", "production").toMap();
+        addons.app("alpha", "production").create(AddonSpec.of("valkey").withVersion("7"));
+        addons.app("beta", "production").create(AddonSpec.of("valkey").withVersion("7"));
+        Map<String, String> alpha = addons.app("alpha", "production").env().toMap();
+        Map<String, String> beta = addons.app("beta", "production").env().toMap();
 
         assertThat(alpha.get("VALKEY_PORT")).isNotEqualTo(beta.get("VALKEY_PORT"));
         assertThat(alpha.get("VALKEY_PASSWORD")).isNotEqualTo(beta.get("VALKEY_PASSWORD"));
@@ -126,15 +126,15 @@ class ValkeyEndToEndTest {
             assertThatThrownBy(alphaServer::ping).isInstanceOf(JedisDataException.class)
                     .hasMessageStartingWith("NOAUTH");
         }
-        addons.destroy("alpha", "production", "valkey");
-        addons.destroy("beta", "production", "valkey");
+        addons.app("alpha", "production").destroy("valkey");
+        addons.app("beta", "production").destroy("valkey");
     }
 
     @Test
     void versionsTheHostCannotServeAreRefusedBeforeAnythingStartsSayingWhatItHasAndWhatToDo() throws IOException {
         for (AddonSpec spec : List.of(AddonSpec.of("valkey").withVersion("8"), AddonSpec.of("valkey").withVersion("9"))) {
             String version = spec.versionIfSet().orElseThrow();
-            assertThatThrownBy(() -> addons.create("later", "production", spec))
+            assertThatThrownBy(() -> addons.app("later", "production").create(spec))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessageStartingWith("valkey version '" + version + "' cannot run on the process runtime: Valkey "
                             + version + ": [valkey-server] not found in [/usr/local/bin, /usr/bin] and no download is"
@@ -142,7 +142,7 @@ class ValkeyEndToEndTest {
                             + " Here the process runtime can run valkey 7 (installed: /usr/bin: redis-server 7.")
                     .hasMessageEndingWith("): use --version 7, or version = \"7\" in the app file.");
         }
-        assertThat(addons.list("later", "production")).isEmpty();
+        assertThat(addons.app("later", "production").list()).isEmpty();
         try (Stream<Path> servers = Files.list(Files.createDirectories(home.resolve("servers")))) {
             assertThat(servers.filter(p -> p.getFileName().toString().contains("-later-"))).isEmpty();
         }
@@ -172,11 +172,12 @@ class ValkeyEndToEndTest {
 
         assertThat(addons.deploy(file, "production").active()).extracting(AddonRecord::addon, AddonRecord::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("valkey", Status.ACTIVE));
-        try (Jedis jedis = new Jedis(URI.create(addons.env("cached", "production").get("VALKEY_URL").orElseThrow()))) {
+        try (Jedis jedis = new Jedis(
+                URI.create(addons.app("cached", "production").env().get("VALKEY_URL").orElseThrow()))) {
             assertThat(jedis.ping()).isEqualTo("PONG");
         }
         var result = addons.deploy(AppFile.parse("name = \"cached\"\n", "addons.toml"), "production");
         assertThat(result.destroyed()).extracting(AddonRecord::addon).containsExactly("valkey");
-        assertThat(addons.list("cached", "production")).isEmpty();
+        assertThat(addons.app("cached", "production").list()).isEmpty();
     }
 }

@@ -67,7 +67,7 @@ public abstract class AddonScenarios {
     @AfterEach
     void destroyEverythingAndCheckNothingIsLeft() {
         for (AddonRecord record : addons.listAll()) {
-            addons.destroy(record.app(), record.environment(), record.addon(), dev.addons.core.FinalBackup.SKIP);
+            addons.app(record.app(), record.environment()).destroy(record.addon(), dev.addons.core.FinalBackup.SKIP);
         }
         runtime.assertNothingLeft(home);
     }
@@ -111,9 +111,9 @@ public abstract class AddonScenarios {
             assertThat(sharedMemory).as("the server's files in /dev/shm").isNotEmpty();
         }
 
-        addons.destroy("solo", "production", engine.addon());
+        addons.app("solo", "production").destroy(engine.addon());
 
-        assertThat(addons.list("solo", "production")).isEmpty();
+        assertThat(addons.app("solo", "production").list()).isEmpty();
         assertThat(Loopback.isListening(endpoint.port())).as("port " + endpoint.port() + " after destroy").isFalse();
         runtime.assertNothingLeft(home);
         assertThat(sharedMemory).as("the server's shared memory " + sharedMemory + " after destroy")
@@ -138,10 +138,10 @@ public abstract class AddonScenarios {
         assertThat(engine.read(alpha, "owner")).contains("alpha");
         assertThat(engine.read(beta, "owner")).contains("beta");
 
-        addons.destroy("alpha", "production", engine.addon());
+        addons.app("alpha", "production").destroy(engine.addon());
 
         assertThat(engine.read(beta, "owner")).contains("beta");
-        addons.destroy("beta", "production", engine.addon());
+        addons.app("beta", "production").destroy(engine.addon());
         assertThat(Loopback.isListening(engine.endpoint(beta).port())).as("shared server after its last app").isFalse();
         runtime.assertNothingLeft(home);
     }
@@ -162,7 +162,7 @@ public abstract class AddonScenarios {
         Map<String, String> before = variables("durable");
         engine.write(before, "kept", "across a restart");
 
-        AddonRecord restarted = addons.restart("durable", "production", engine.addon());
+        AddonRecord restarted = addons.app("durable", "production").restart(engine.addon());
 
         assertThat(restarted.status()).isEqualTo(Status.ACTIVE);
         Map<String, String> after = variables("durable");
@@ -199,18 +199,18 @@ public abstract class AddonScenarios {
             assertThat(up.failures()).as("could not come back").isEmpty();
             assertThat(up.active()).extracting(AddonRecord::app).containsExactlyInAnyOrderElementsOf(apps);
             for (String app : apps) {
-                Map<String, String> after = rebooted.env(app, "production").toMap();
+                Map<String, String> after = rebooted.app(app, "production").env().toMap();
                 assertThat(after).as(app + "'s variables").isEqualTo(before.get(app));
                 assertThat(engine.read(after, "kept")).as(app + "'s data")
                         .isEqualTo(engine.keepsDataAcrossRestart()
                                 ? java.util.Optional.of("through a power cut by " + app) : java.util.Optional.empty());
-                dev.addons.core.ServerHistory history = rebooted.history(app, "production", engine.addon());
+                dev.addons.core.ServerHistory history = rebooted.app(app, "production").history(engine.addon());
                 assertThat(history.restarts()).as(app + "'s restarts").isEqualTo(1);
                 assertThat(history.lastCrash()).as(app + "'s last crash").startsWith("found not running");
             }
             assertThat(rebooted.up(null, null, true).active()).as("a second up finds them running")
                     .hasSize(apps.size());
-            assertThat(rebooted.history("crashed", "production", engine.addon()).restarts()).isEqualTo(1);
+            assertThat(rebooted.app("crashed", "production").history(engine.addon()).restarts()).isEqualTo(1);
         }
     }
 
@@ -224,19 +224,19 @@ public abstract class AddonScenarios {
         runtime.kill(home, record);
 
         // The instance that was open all along sees it too.
-        assertThat(addons.list("phoenix", "production")).singleElement().satisfies(seen -> {
+        assertThat(addons.app("phoenix", "production").list()).singleElement().satisfies(seen -> {
             assertThat(seen.status()).isEqualTo(Status.FAILED);
             assertThat(seen.message()).startsWith("its server ").endsWith(" is not running");
         });
-        assertThat(addons.health("phoenix", "production")).singleElement()
+        assertThat(addons.app("phoenix", "production").health()).singleElement()
                 .satisfies(health -> assertThat(health.healthy()).isFalse());
         try (Addons later = Addons.builder().home(home).runtime(runtime.name()).build()) {
-            AddonRecord again = later.create("phoenix", "production", AddonSpec.of(engine.addon())
+            AddonRecord again = later.app("phoenix", "production").create(AddonSpec.of(engine.addon())
                     .withVersion(runtime.version(engine)));
 
             assertThat(again.status()).isEqualTo(Status.ACTIVE);
             assertThat(again.id()).as("the same addon, not a new one").isEqualTo(record.id());
-            Map<String, String> after = later.env("phoenix", "production").toMap();
+            Map<String, String> after = later.app("phoenix", "production").env().toMap();
             assertThat(after).isEqualTo(before);
             if (engine.keepsDataAcrossRestart()) {
                 assertThat(engine.read(after, "kept")).contains("through a kill");
@@ -269,17 +269,17 @@ public abstract class AddonScenarios {
             assertThat(seconds).as("seconds from the kill to ACTIVE again").isLessThan(30);
             System.out.println(record.id() + " was ACTIVE again " + seconds + " s after its server was killed");
 
-            Map<String, String> after = supervising.env("watched", "production").toMap();
+            Map<String, String> after = supervising.app("watched", "production").env().toMap();
             assertThat(after).isEqualTo(before);
             if (engine.keepsDataAcrossRestart()) {
                 assertThat(engine.read(after, "kept")).contains("through a crash");
             }
-            dev.addons.core.ServerHistory history = supervising.history("watched", "production", engine.addon());
+            dev.addons.core.ServerHistory history = supervising.app("watched", "production").history(engine.addon());
             assertThat(history.restarts()).isEqualTo(1);
             assertThat(history.lastCrash()).startsWith("found not running");
         }
         assertThat(dev.addons.core.Supervisor.runningFor(home)).as("once closed").isEmpty();
-        assertThat(addons.list("watched", "production")).extracting(AddonRecord::status)
+        assertThat(addons.app("watched", "production").list()).extracting(AddonRecord::status)
                 .as("the server outlives its supervisor").containsExactly(Status.ACTIVE);
     }
 
@@ -308,7 +308,7 @@ public abstract class AddonScenarios {
         engine.write(before, "kept", "while stopped");
         int port = engine.endpoint(before).port();
 
-        AddonRecord stopped = addons.stop("paused", "production", engine.addon());
+        AddonRecord stopped = addons.app("paused", "production").stop(engine.addon());
 
         assertThat(stopped.status()).isEqualTo(Status.STOPPED);
         assertThat(Loopback.isListening(port)).as("port " + port + " of the stopped server").isFalse();
@@ -316,21 +316,21 @@ public abstract class AddonScenarios {
         dev.addons.core.UpResult up = addons.up("paused", null, true);
         assertThat(up.left()).extracting(AddonRecord::status).containsExactly(Status.STOPPED);
         assertThat(Loopback.isListening(port)).as("port " + port + " after up").isFalse();
-        assertThat(addons.health("paused", "production")).singleElement()
+        assertThat(addons.app("paused", "production").health()).singleElement()
                 .satisfies(health -> assertThat(health.detail()).startsWith("it is stopped"));
 
-        AddonRecord started = addons.start("paused", "production", engine.addon());
+        AddonRecord started = addons.app("paused", "production").start(engine.addon());
 
         assertThat(started.status()).isEqualTo(Status.ACTIVE);
         assertThat(variables("paused")).isEqualTo(before);
         if (engine.keepsDataAcrossRestart()) {
             assertThat(engine.read(before, "kept")).contains("while stopped");
         }
-        assertThat(addons.history("paused", "production", engine.addon()).restarts())
+        assertThat(addons.app("paused", "production").history(engine.addon()).restarts())
                 .as("a stop on request is no crash").isZero();
         sharedVariant().ifPresent(shared -> {
             create("neighbour", shared);
-            assertThatThrownBy(() -> addons.stop("neighbour", "production", engine.addon()))
+            assertThatThrownBy(() -> addons.app("neighbour", "production").stop(engine.addon()))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessageContaining("which other apps use too: only dedicated servers are stopped");
         });
@@ -341,15 +341,15 @@ public abstract class AddonScenarios {
         AddonSpec dozy = AddonSpec.of(engine.addon()).withVersion(runtime.version(engine))
                 .withSleepAfter(java.time.Duration.ofSeconds(1));
         if (!runtime.name().equals("process")) {
-            assertThatThrownBy(() -> addons.create("dozy", "production", dozy))
+            assertThatThrownBy(() -> addons.app("dozy", "production").create(dozy))
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessage(engine.addon() + " sleep_after = \"1s\" is refused on the " + runtime.name()
                             + " runtime: only the process runtime sees a server's client connections. Allowed:"
                             + " sleep_after with runtime = \"process\" (--runtime process)");
-            assertThat(addons.list("dozy", "production")).isEmpty();
+            assertThat(addons.app("dozy", "production").list()).isEmpty();
             return;
         }
-        AddonRecord record = addons.create("dozy", "production", dozy);
+        AddonRecord record = addons.app("dozy", "production").create(dozy);
         Map<String, String> before = variables("dozy");
         int port = engine.endpoint(before).port();
         engine.write(before, "kept", "through a sleep");
@@ -368,16 +368,16 @@ public abstract class AddonScenarios {
                 assertThat(engine.read(before, "after")).contains("a wake");
             }
 
-            assertThat(addons.list("dozy", "production")).singleElement().extracting(AddonRecord::status)
+            assertThat(addons.app("dozy", "production").list()).singleElement().extracting(AddonRecord::status)
                     .isEqualTo(Status.ACTIVE);
             assertThat(variables("dozy")).isEqualTo(before);
-            assertThat(addons.history("dozy", "production", engine.addon()).restarts())
+            assertThat(addons.app("dozy", "production").history(engine.addon()).restarts())
                     .as("a sleep is no crash").isZero();
             // Idle again: asleep again, and a supervisor that ends lets go of the port.
             awaitAsleepWithPortHeld("dozy", port, serverDirectory);
         }
         assertThat(Loopback.isListening(port)).as("port " + port + " once the supervisor is closed").isFalse();
-        assertThat(addons.list("dozy", "production")).singleElement().extracting(AddonRecord::status)
+        assertThat(addons.app("dozy", "production").list()).singleElement().extracting(AddonRecord::status)
                 .isEqualTo(Status.SLEEPING);
 
         assertThat(addons.up("dozy", null, true).active()).extracting(AddonRecord::status)
@@ -386,7 +386,7 @@ public abstract class AddonScenarios {
         if (engine.keepsDataAcrossRestart()) {
             assertThat(engine.read(before, "kept")).contains("through a sleep");
         }
-        sharedVariant().ifPresent(shared -> assertThatThrownBy(() -> addons.create("dozy-shared", "production",
+        sharedVariant().ifPresent(shared -> assertThatThrownBy(() -> addons.app("dozy-shared", "production").create(
                 dozy.withVariant(shared)))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage(engine.addon() + " sleep_after = \"1s\" is refused for variant '" + shared + "': a shared"
@@ -399,7 +399,7 @@ public abstract class AddonScenarios {
         long self = ProcessHandle.current().pid();
         java.time.Instant deadline = java.time.Instant.now().plusSeconds(90);
         while (true) {
-            Status status = addons.list(app, "production").get(0).status();
+            Status status = addons.app(app, "production").list().get(0).status();
             boolean held = Loopback.listeningAddressesOf(java.util.List.of(self)).stream()
                     .anyMatch(address -> address.getPort() == port);
             boolean engineGone = ServerProcesses.under(serverDirectory).isEmpty();
@@ -416,11 +416,11 @@ public abstract class AddonScenarios {
     void aVersionTheRuntimeCannotHaveIsRefusedNamingItAndNothingIsCreated() {
         String version = runtime.unavailableVersion(engine);
 
-        assertThatThrownBy(() -> addons.create("wrong", "production", AddonSpec.of(engine.addon())
+        assertThatThrownBy(() -> addons.app("wrong", "production").create(AddonSpec.of(engine.addon())
                 .withVersion(version)))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessageContaining(runtime.unavailableMessage(engine));
-        assertThat(addons.list("wrong", "production")).isEmpty();
+        assertThat(addons.app("wrong", "production").list()).isEmpty();
         runtime.assertNothingLeft(home);
     }
 
@@ -431,16 +431,16 @@ public abstract class AddonScenarios {
         runtime.kill(home, record);
 
         try (Addons later = Addons.builder().home(home).runtime(runtime.name()).build()) {
-            AddonRecord seen = later.list("victim", "production").get(0);
+            AddonRecord seen = later.app("victim", "production").list().get(0);
             assertThat(seen.status()).isEqualTo(Status.FAILED);
             assertThat(seen.message()).isEqualTo("its server " + record.id() + " is not running");
             if (engine.backsUp()) {
-                assertThatThrownBy(() -> later.destroy("victim", "production", engine.addon()))
+                assertThatThrownBy(() -> later.app("victim", "production").destroy(engine.addon()))
                         .hasMessage("Cannot take the final backup of " + engine.addon() + " of victim/production before"
                                 + " destroying it: it is failed and its server is not serving; bring it back first"
                                 + " (addons start), or destroy it without a final backup (--no-backup)");
             }
-            later.destroy("victim", "production", engine.addon(), dev.addons.core.FinalBackup.SKIP);
+            later.app("victim", "production").destroy(engine.addon(), dev.addons.core.FinalBackup.SKIP);
         }
         runtime.assertNothingLeft(home);
     }
@@ -465,7 +465,7 @@ public abstract class AddonScenarios {
         create("saved", Variant.DEFAULT);
         Map<String, String> vars = variables("saved");
         if (!engine.backsUp()) {
-            assertThatThrownBy(() -> addons.backup("saved", "production", engine.addon()))
+            assertThatThrownBy(() -> addons.app("saved", "production").backup(engine.addon()))
                     .isInstanceOf(UnsupportedOperationAddonException.class)
                     .hasMessageContaining("not supported: " + engine.addon() + " is a cache");
             return;
@@ -478,15 +478,15 @@ public abstract class AddonScenarios {
         try (Writer writer = new Writer(engine, vars)) {
             writer.awaitWrites(3);
             committedBefore = writer.committed();
-            backup = addons.backup("saved", "production", engine.addon());
+            backup = addons.app("saved", "production").backup(engine.addon());
             writer.awaitWrites(committedBefore + 3);
         }
         engine.writeKept(vars, "before-0", "changed");
         engine.writeKept(vars, "after", "the backup");
 
-        assertThatThrownBy(() -> addons.restore("saved", "production", engine.addon(), backup.file(), false))
+        assertThatThrownBy(() -> addons.app("saved", "production").restore(engine.addon(), backup.file(), false))
                 .hasMessageContaining("--force");
-        addons.restore("saved", "production", engine.addon(), backup.file(), true);
+        addons.app("saved", "production").restore(engine.addon(), backup.file(), true);
 
         Map<String, String> restored = variables("saved");
         for (int i = 0; i < 20; i++) {
@@ -498,10 +498,11 @@ public abstract class AddonScenarios {
         }
         assertThat(engine.readKept(restored, "after")).as("written after the backup").isEmpty();
         assertThat(backup.addon()).isEqualTo(engine.addon());
-        assertThat(addons.backups("saved", "production")).extracting(BackupInfo::file).containsExactly(backup.file());
+        assertThat(addons.app("saved", "production").backups()).extracting(BackupInfo::file)
+                .containsExactly(backup.file());
 
         create("clone", Variant.DEFAULT);
-        addons.restore("clone", "production", engine.addon(), backup.file(), false);
+        addons.app("clone", "production").restore(engine.addon(), backup.file(), false);
         Map<String, String> clone = variables("clone");
         assertThat(clone).isNotEqualTo(restored);
         assertThat(engine.readKept(clone, "before-7")).contains("value-7");
@@ -514,28 +515,28 @@ public abstract class AddonScenarios {
         Map<String, String> before = variables("removed");
         engine.writeKept(before, "kept", "after a destroy");
 
-        AddonRecord destroyed = addons.destroy("removed", "production", engine.addon());
+        AddonRecord destroyed = addons.app("removed", "production").destroy(engine.addon());
 
-        assertThat(addons.list("removed", "production")).isEmpty();
+        assertThat(addons.app("removed", "production").list()).isEmpty();
         if (!engine.backsUp()) {
             assertThat(destroyed.message()).startsWith("no final backup: ").contains(engine.addon() + " is a cache");
-            assertThat(addons.backups("removed", "production")).isEmpty();
+            assertThat(addons.app("removed", "production").backups()).isEmpty();
             return;
         }
-        BackupInfo last = addons.backups("removed", "production").stream()
+        BackupInfo last = addons.app("removed", "production").backups().stream()
                 .filter(b -> b.trigger().equals(BackupInfo.FINAL)).reduce((a, b) -> b).orElseThrow();
         assertThat(destroyed.message()).isEqualTo("its final backup: " + last.file());
 
-        BackupInfo restored = addons.restore("removed", "production", AddonSpec.of(engine.addon()), last.file());
+        BackupInfo restored = addons.app("removed", "production").restore(AddonSpec.of(engine.addon()), last.file());
 
-        AddonRecord back = addons.list("removed", "production").get(0);
+        AddonRecord back = addons.app("removed", "production").list().get(0);
         assertThat(back.status()).isEqualTo(Status.ACTIVE);
         assertThat(back.variant()).isEqualTo(record.variant());
         assertThat(back.version()).isEqualTo(record.version());
         assertThat(restored.file()).isEqualTo(last.file());
         assertThat(engine.readKept(variables("removed"), "kept")).contains("after a destroy");
-        addons.destroy("removed", "production", engine.addon(), dev.addons.core.FinalBackup.SKIP);
-        assertThat(addons.backups("removed", "production")).as("a destroy without a final backup takes none")
+        addons.app("removed", "production").destroy(engine.addon(), dev.addons.core.FinalBackup.SKIP);
+        assertThat(addons.app("removed", "production").backups()).as("a destroy without a final backup takes none")
                 .hasSize(1);
     }
 
@@ -546,7 +547,7 @@ public abstract class AddonScenarios {
         create("guarded", Variant.DEFAULT);
         Map<String, String> vars = variables("guarded");
         engine.writeKept(vars, "row", "backed up");
-        BackupInfo backup = addons.backup("guarded", "production", engine.addon());
+        BackupInfo backup = addons.app("guarded", "production").backup(engine.addon());
         engine.writeKept(vars, "row", "current");
         byte[] bytes = Files.readAllBytes(backup.file());
         byte[] flipped = bytes.clone();
@@ -556,7 +557,7 @@ public abstract class AddonScenarios {
                 java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3));
 
         for (Path bad : new Path[] {damaged, truncated}) {
-            assertThatThrownBy(() -> addons.restore("guarded", "production", engine.addon(), bad, true))
+            assertThatThrownBy(() -> addons.app("guarded", "production").restore(engine.addon(), bad, true))
                     .isInstanceOf(InvalidBackupException.class)
                     .hasMessageContaining(bad.toString());
             assertThat(engine.readKept(variables("guarded"), "row")).as(bad.getFileName().toString())
@@ -579,7 +580,7 @@ public abstract class AddonScenarios {
         }
         engine.writeKept(variables("neighbour"), "mine", "neighbour's");
 
-        AddonRecord moved = addons.migrate("mover", "production", engine.addon(), shared);
+        AddonRecord moved = addons.app("mover", "production").migrate(engine.addon(), shared);
 
         Map<String, String> onShared = variables("mover");
         assertThat(moved.variant()).isEqualTo(shared);
@@ -590,7 +591,7 @@ public abstract class AddonScenarios {
         }
         assertThat(Loopback.isListening(engine.endpoint(dedicated).port())).as("the old dedicated server").isFalse();
 
-        AddonRecord back = addons.migrate("mover", "production", engine.addon(), Variant.DEFAULT);
+        AddonRecord back = addons.app("mover", "production").migrate(engine.addon(), Variant.DEFAULT);
 
         Map<String, String> again = variables("mover");
         assertThat(back.variant()).isEqualTo(Variant.DEFAULT);
@@ -652,11 +653,11 @@ public abstract class AddonScenarios {
     }
 
     private AddonRecord create(String app, String variant) {
-        return addons.create(app, "production", AddonSpec.of(engine.addon()).withVariant(variant)
+        return addons.app(app, "production").create(AddonSpec.of(engine.addon()).withVariant(variant)
                 .withVersion(runtime.version(engine)));
     }
 
     private Map<String, String> variables(String app) {
-        return addons.env(app, "production").toMap();
+        return addons.app(app, "production").env().toMap();
     }
 }

@@ -65,7 +65,7 @@ public abstract class ChosenConnectionLimitScenarios {
         try {
             if (addons != null) {
                 for (AddonRecord record : addons.listAll()) {
-                    addons.destroy(record.app(), record.environment(), record.addon());
+                    addons.app(record.app(), record.environment()).destroy(record.addon());
                 }
                 addons.close();
             }
@@ -81,11 +81,11 @@ public abstract class ChosenConnectionLimitScenarios {
         String addon = engine.addon();
         addons.deploy(file("greedy", "connections = 2\n"), ENV);
         addons.deploy(file("other", ""), ENV);
-        Map<String, String> greedy = addons.env("greedy", ENV).toMap();
-        Map<String, String> other = addons.env("other", ENV).toMap();
+        Map<String, String> greedy = addons.app("greedy", ENV).env().toMap();
+        Map<String, String> other = addons.app("other", ENV).env().toMap();
         assertThat(engine.endpoint(greedy).port()).as("one shared server").isEqualTo(engine.endpoint(other).port());
-        assertThat(addons.connectionLimit("greedy", ENV, addon)).isEqualTo(OptionalInt.of(2));
-        assertThat(addons.connectionLimit("other", ENV, addon)).isEqualTo(OptionalInt.of(AddonSpec.DEFAULT_CONNECTIONS));
+        assertThat(addons.app("greedy", ENV).connectionLimit(addon)).isEqualTo(OptionalInt.of(2));
+        assertThat(addons.app("other", ENV).connectionLimit(addon)).isEqualTo(OptionalInt.of(AddonSpec.DEFAULT_CONNECTIONS));
 
         List<Connection> open = new ArrayList<>();
         try {
@@ -97,8 +97,8 @@ public abstract class ChosenConnectionLimitScenarios {
 
             addons.deploy(file("greedy", "connections = 3\n"), ENV);
 
-            assertThat(addons.env("greedy", ENV).toMap()).as("the same tenant, its password kept").isEqualTo(greedy);
-            assertThat(addons.connectionLimit("greedy", ENV, addon)).isEqualTo(OptionalInt.of(3));
+            assertThat(addons.app("greedy", ENV).env().toMap()).as("the same tenant, its password kept").isEqualTo(greedy);
+            assertThat(addons.app("greedy", ENV).connectionLimit(addon)).isEqualTo(OptionalInt.of(3));
             open.add(engine.connect(greedy));
             assertRefused(greedy);
 
@@ -124,13 +124,13 @@ public abstract class ChosenConnectionLimitScenarios {
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("addons." + addon + ": " + addon + " connections = " + (max + 1) + " is out of range."
                         + " Allowed: 1 to " + max + " for a " + addon + " app on a shared server");
-        assertThatThrownBy(() -> addons.create("alone", ENV, AddonSpec.of(addon).withVersion(engine.processVersion())
+        assertThatThrownBy(() -> addons.app("alone", ENV).create(AddonSpec.of(addon).withVersion(engine.processVersion())
                 .withConnections(5)))
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessageStartingWith(addon + " connections = 5 is refused for variant '" + Variant.DEFAULT + "'");
 
-        assertThat(addons.list("huge", ENV)).isEmpty();
-        assertThat(addons.list("alone", ENV)).isEmpty();
+        assertThat(addons.app("huge", ENV).list()).isEmpty();
+        assertThat(addons.app("alone", ENV).list()).isEmpty();
     }
 
     private AppFile file(String app, String connections) {

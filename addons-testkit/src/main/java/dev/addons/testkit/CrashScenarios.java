@@ -169,7 +169,7 @@ public abstract class CrashScenarios {
         try {
             try (Addons addons = open()) {
                 for (AddonRecord record : addons.listAll()) {
-                    addons.destroy(record.app(), record.environment(), record.addon(), FinalBackup.SKIP);
+                    addons.app(record.app(), record.environment()).destroy(record.addon(), FinalBackup.SKIP);
                 }
             }
             runtime.assertNothingLeft(home);
@@ -204,14 +204,14 @@ public abstract class CrashScenarios {
         String variant = shared != null ? shared : Variant.DEFAULT;
         killAt("provision.tenantMade", "create", "fresh", engine.addon() + ":" + variant, runtime.version(engine));
         try (Addons later = open()) {
-            assertThat(later.list("fresh", ENV)).singleElement().satisfies(r -> {
+            assertThat(later.app("fresh", ENV).list()).singleElement().satisfies(r -> {
                 assertThat(r.status()).isEqualTo(Status.FAILED);
                 assertThat(r.message()).startsWith("interrupted while provisioning");
             });
             assertReconciled(later);
             if (shared == null) {
                 // Its dedicated server is gone (checked above); a retry would be a create like any other.
-                later.destroy("fresh", ENV, engine.addon(), FinalBackup.SKIP);
+                later.app("fresh", ENV).destroy(engine.addon(), FinalBackup.SKIP);
                 return;
             }
             assertThat(create(later, "fresh", shared).status()).isEqualTo(Status.ACTIVE);
@@ -223,10 +223,10 @@ public abstract class CrashScenarios {
         killAt("provision.serverReady", "create", "half", engine.addon() + ":" + Variant.DEFAULT,
                 runtime.version(engine));
         try (Addons later = open()) {
-            assertThat(later.list("half", ENV)).singleElement().extracting(AddonRecord::status)
+            assertThat(later.app("half", ENV).list()).singleElement().extracting(AddonRecord::status)
                     .isEqualTo(Status.FAILED);
             assertReconciled(later);
-            later.destroy("half", ENV, engine.addon(), FinalBackup.SKIP);
+            later.app("half", ENV).destroy(engine.addon(), FinalBackup.SKIP);
         }
     }
 
@@ -240,11 +240,11 @@ public abstract class CrashScenarios {
         // The destroy's first write, its DEPROVISIONING record, killed between fsync and rename.
         killAt("file.beforeRename", "destroy", "torn", engine.addon());
         try (Addons later = open()) {
-            assertThat(later.list("gone", ENV)).as("after a kill at destroy.marked").isEmpty();
-            assertThat(later.list("torn", ENV)).singleElement().extracting(AddonRecord::status)
+            assertThat(later.app("gone", ENV).list()).as("after a kill at destroy.marked").isEmpty();
+            assertThat(later.app("torn", ENV).list()).singleElement().extracting(AddonRecord::status)
                     .isEqualTo(Status.ACTIVE);
             assertReconciled(later);
-            later.destroy("torn", ENV, engine.addon(), FinalBackup.SKIP);
+            later.app("torn", ENV).destroy(engine.addon(), FinalBackup.SKIP);
             kept.remove("torn");
         }
 
@@ -252,9 +252,9 @@ public abstract class CrashScenarios {
         killAt("backup.archiving", "backup", KEEPER, engine.addon());
         Path archive;
         try (Addons later = open()) {
-            assertThat(later.backups(KEEPER, ENV)).as("after a kill at backup.archiving").hasSize(backups);
+            assertThat(later.app(KEEPER, ENV).backups()).as("after a kill at backup.archiving").hasSize(backups);
             assertReconciled(later);
-            archive = later.backup(KEEPER, ENV, engine.addon()).file();
+            archive = later.app(KEEPER, ENV).backup(engine.addon()).file();
             engine.writeKept(variables(later, KEEPER), "after-core-backup", "the backup");
             engine.checkpoint(variables(later, KEEPER));
         }
@@ -272,7 +272,7 @@ public abstract class CrashScenarios {
         try {
             killAt("provision.serverReady", "deploy", file.toString());
             try (Addons later = open()) {
-                assertThat(later.list("deployed", ENV)).singleElement().extracting(AddonRecord::status)
+                assertThat(later.app("deployed", ENV).list()).singleElement().extracting(AddonRecord::status)
                         .isEqualTo(Status.FAILED);
                 assertReconciled(later);
                 assertThat(later.deploy(AppFile.read(file), ENV).active()).extracting(AddonRecord::status)
@@ -285,7 +285,7 @@ public abstract class CrashScenarios {
                 assertThat(later.deploy(AppFile.read(file), ENV).active()).extracting(AddonRecord::status)
                         .containsExactly(Status.ACTIVE);
                 assertThat(engine.readKept(variables(later, "deployed"), "row")).contains("written between two deploys");
-                later.destroy("deployed", ENV, engine.addon(), FinalBackup.SKIP);
+                later.app("deployed", ENV).destroy(engine.addon(), FinalBackup.SKIP);
                 kept.remove("deployed");
             }
         } finally {
@@ -297,17 +297,17 @@ public abstract class CrashScenarios {
         int backups = backupsOfKeeper();
         killAt("backup.dumped", "backup", KEEPER, engine.addon());
         try (Addons later = open()) {
-            assertThat(later.backups(KEEPER, ENV)).as("after a kill at backup.dumped").hasSize(backups);
+            assertThat(later.app(KEEPER, ENV).backups()).as("after a kill at backup.dumped").hasSize(backups);
             assertReconciled(later);
-            later.backup(KEEPER, ENV, engine.addon());
-            assertThat(later.backups(KEEPER, ENV)).hasSize(backups + 1);
+            later.app(KEEPER, ENV).backup(engine.addon());
+            assertThat(later.app(KEEPER, ENV).backups()).hasSize(backups + 1);
         }
     }
 
     private void restore() throws Exception {
         Path archive;
         try (Addons addons = open()) {
-            archive = addons.backup(KEEPER, ENV, engine.addon()).file();
+            archive = addons.app(KEEPER, ENV).backup(engine.addon()).file();
         }
         for (String point : restorePoints()) {
             boolean swapped = point.equals("restore.swapped");
@@ -324,7 +324,7 @@ public abstract class CrashScenarios {
         }
         try (Addons later = open()) {
             engine.writeKept(variables(later, KEEPER), "after-backup", "the backup");
-            later.restore(KEEPER, ENV, engine.addon(), archive, true);
+            later.app(KEEPER, ENV).restore(engine.addon(), archive, true);
             assertThat(engine.readKept(variables(later, KEEPER), "after-backup")).isEmpty();
             assertReconciled(later);
         }
@@ -339,17 +339,17 @@ public abstract class CrashScenarios {
         killAt("stop.serverStopped", "stop", KEEPER, engine.addon());
         try (Addons later = open()) {
             // Its server is down and the stop was not recorded: failed, as any server found down is.
-            assertThat(later.list(KEEPER, ENV)).singleElement().satisfies(r -> {
+            assertThat(later.app(KEEPER, ENV).list()).singleElement().satisfies(r -> {
                 assertThat(r.status()).isEqualTo(Status.FAILED);
                 assertThat(r.message()).startsWith("its server ").endsWith(" is not running");
             });
             assertReconciled(later);
-            assertThat(later.stop(KEEPER, ENV, engine.addon()).status()).isEqualTo(Status.STOPPED);
+            assertThat(later.app(KEEPER, ENV).stop(engine.addon()).status()).isEqualTo(Status.STOPPED);
         }
         killAt("start.serverStarted", "start", KEEPER, engine.addon());
         try (Addons later = open()) {
             // Its server runs though the record says stopped: active.
-            assertThat(later.list(KEEPER, ENV)).extracting(AddonRecord::status).containsExactly(Status.ACTIVE);
+            assertThat(later.app(KEEPER, ENV).list()).extracting(AddonRecord::status).containsExactly(Status.ACTIVE);
             assertThat(variables(later, KEEPER)).isEqualTo(before);
             assertReconciled(later);
         }
@@ -360,12 +360,12 @@ public abstract class CrashScenarios {
         try (Addons addons = open()) {
             before = variables(addons, KEEPER);
             engine.checkpoint(before);
-            runtime.kill(home, addons.list(KEEPER, ENV).get(0));
+            runtime.kill(home, addons.app(KEEPER, ENV).list().get(0));
             awaitStatus(addons, KEEPER, Status.FAILED);
         }
         killAt("start.serverStarted", "up");
         try (Addons later = open()) {
-            assertThat(later.list(KEEPER, ENV)).extracting(AddonRecord::status).containsExactly(Status.ACTIVE);
+            assertThat(later.app(KEEPER, ENV).list()).extracting(AddonRecord::status).containsExactly(Status.ACTIVE);
             assertThat(variables(later, KEEPER)).isEqualTo(before);
             assertReconciled(later);
         }
@@ -378,7 +378,7 @@ public abstract class CrashScenarios {
         }
         killAt("migrate.targetMade", "migrate", KEEPER, engine.addon(), shared);
         try (Addons later = open()) {
-            assertThat(later.list(KEEPER, ENV)).singleElement().satisfies(r -> {
+            assertThat(later.app(KEEPER, ENV).list()).singleElement().satisfies(r -> {
                 assertThat(r.status()).isEqualTo(Status.ACTIVE);
                 assertThat(r.variant()).isEqualTo(Variant.DEFAULT);
             });
@@ -388,7 +388,7 @@ public abstract class CrashScenarios {
         // Not refused as "moving already": the interrupted move is gone.
         killAt("migrate.switched", "migrate", KEEPER, engine.addon(), shared);
         try (Addons later = open()) {
-            assertThat(later.list(KEEPER, ENV)).singleElement().satisfies(r -> {
+            assertThat(later.app(KEEPER, ENV).list()).singleElement().satisfies(r -> {
                 assertThat(r.status()).isEqualTo(Status.ACTIVE);
                 assertThat(r.variant()).isEqualTo(shared);
             });
@@ -401,20 +401,20 @@ public abstract class CrashScenarios {
     private void destroy() throws Exception {
         boolean onShared;
         try (Addons addons = open()) {
-            onShared = addons.list(KEEPER, ENV).get(0).variant().equals(shared);
+            onShared = addons.app(KEEPER, ENV).list().get(0).variant().equals(shared);
         }
         String point = onShared ? "destroy.tenantRemoved" : "server.destroyed";
         killAt(point, "destroy", KEEPER, engine.addon());
         kept.remove(KEEPER);
         try (Addons later = open()) {
-            assertThat(later.list(KEEPER, ENV)).as("after a kill at " + point).isEmpty();
+            assertThat(later.app(KEEPER, ENV).list()).as("after a kill at " + point).isEmpty();
             assertReconciled(later);
             if (onShared) {
                 // Made again on the shared server: a new, empty tenant, not the old one's data.
                 create(later, KEEPER, shared);
                 engine.writeKept(variables(later, KEEPER), "made", "again");
                 assertThat(engine.readKept(variables(later, KEEPER), "before")).isEmpty();
-                later.destroy(KEEPER, ENV, engine.addon(), FinalBackup.SKIP);
+                later.app(KEEPER, ENV).destroy(engine.addon(), FinalBackup.SKIP);
             }
         }
     }
@@ -459,7 +459,7 @@ public abstract class CrashScenarios {
             }
         }
         for (Map.Entry<String, Map<String, String>> app : kept.entrySet()) {
-            if (addons.list(app.getKey(), ENV).get(0).status() != Status.ACTIVE) {
+            if (addons.app(app.getKey(), ENV).list().get(0).status() != Status.ACTIVE) {
                 continue; // Down (failed, stopped): its rows are read once it is back.
             }
             Map<String, String> vars = variables(addons, app.getKey());
@@ -480,7 +480,7 @@ public abstract class CrashScenarios {
 
     private int backupsOfKeeper() {
         try (Addons addons = open()) {
-            return addons.backups(KEEPER, ENV).size();
+            return addons.app(KEEPER, ENV).backups().size();
         }
     }
 
@@ -494,19 +494,19 @@ public abstract class CrashScenarios {
     /** Waits, a minute at most, until the app's addon is {@code status} (a killed container dies a moment later). */
     private static void awaitStatus(Addons addons, String app, Status status) {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (addons.list(app, ENV).get(0).status() != status) {
+        while (addons.app(app, ENV).list().get(0).status() != status) {
             assertThat(deadline - System.nanoTime()).as(app + " " + status + " within a minute").isPositive();
             LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
         }
     }
 
     private AddonRecord create(Addons addons, String app, String variant) {
-        return addons.create(app, ENV, AddonSpec.of(engine.addon()).withVariant(variant)
+        return addons.app(app, ENV).create(AddonSpec.of(engine.addon()).withVariant(variant)
                 .withVersion(runtime.version(engine)));
     }
 
     private static Map<String, String> variables(Addons addons, String app) {
-        return addons.env(app, ENV).toMap();
+        return addons.app(app, ENV).env().toMap();
     }
 
     private Addons open() {

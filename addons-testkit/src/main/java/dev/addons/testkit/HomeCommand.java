@@ -58,22 +58,22 @@ public final class HomeCommand {
             String app = args.length > 2 ? args[2] : null;
             switch (command) {
                 case "list" -> { }
-                case "create" -> addons.create(app, "production", AddonSpec.parse(args[3]).withVersion(args[4]));
-                case "destroy" -> addons.destroy(app, "production", args[3]);
+                case "create" -> addons.app(app, "production").create(AddonSpec.parse(args[3]).withVersion(args[4]));
+                case "destroy" -> addons.app(app, "production").destroy(args[3]);
                 case "deploy" -> {
                     AppFile file = AppFile.read(Path.of(app));
                     addons.deploy(file, "production");
                     app = file.name();
                 }
-                case "backup" -> addons.backup(app, "production", args[3]);
-                case "restore" -> addons.restore(app, "production", args[3], Path.of(args[4]), true);
-                case "migrate" -> addons.migrate(app, "production", args[3], args[4]);
-                case "stop" -> addons.stop(app, "production", args[3]);
-                case "start" -> addons.start(app, "production", args[3]);
+                case "backup" -> addons.app(app, "production").backup(args[3]);
+                case "restore" -> addons.app(app, "production").restore(args[3], Path.of(args[4]), true);
+                case "migrate" -> addons.app(app, "production").migrate(args[3], args[4]);
+                case "stop" -> addons.app(app, "production").stop(args[3]);
+                case "start" -> addons.app(app, "production").start(args[3]);
                 case "up" -> addons.up(null, null, true);
                 default -> throw new IllegalArgumentException("unknown command: " + command);
             }
-            for (AddonRecord record : app == null ? addons.listAll() : addons.list(app, "production")) {
+            for (AddonRecord record : app == null ? addons.listAll() : addons.app(app, "production").list()) {
                 System.out.println(record.addon() + " " + record.status() + " " + record.variant() + " " + record.id());
             }
         }

@@ -67,28 +67,28 @@ public final class Race {
     public void run(int rounds) {
         String addon = spec.addon();
         for (int round = 0; round < rounds; round++) {
-            AddonRecord mine = addons.create(own, "production", spec);
+            AddonRecord mine = addons.app(own, "production").create(spec);
             assertThat(mine.status()).as(own + " created").isEqualTo(Status.ACTIVE);
             report.accept("created " + own + " " + mine.id());
             String raced = same.get((round + own.hashCode() & 0x7fffffff) % same.size());
             try {
-                AddonRecord record = addons.create(raced, "production", spec);
+                AddonRecord record = addons.app(raced, "production").create(spec);
                 assertThat(record.status()).as(raced + " created").isEqualTo(Status.ACTIVE);
                 report.accept("created " + raced + " " + record.id());
             } catch (ProvisioningException e) {
                 refused("create", raced, e);
             }
-            assertThat(addons.list(own, "production")).as("addons of " + own).extracting(AddonRecord::id)
+            assertThat(addons.app(own, "production").list()).as("addons of " + own).extracting(AddonRecord::id)
                     .containsExactly(mine.id());
             assertOneRecordPerAddon(addons.listAll());
             try {
-                addons.destroy(raced, "production", addon);
+                addons.app(raced, "production").destroy(addon);
                 report.accept("destroyed " + raced);
             } catch (ProvisioningException | AddonNotFoundException e) {
                 refused("destroy", raced, e);
             }
             if (round < rounds - 1) {
-                addons.destroy(own, "production", addon);
+                addons.app(own, "production").destroy(addon);
                 report.accept("destroyed " + own);
             }
         }

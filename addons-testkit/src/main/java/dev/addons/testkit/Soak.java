@@ -104,7 +104,7 @@ public final class Soak {
                 }
             }
             for (String name : anchors) {
-                addons.destroy("soakanchor", "production", name, dev.addons.core.FinalBackup.SKIP);
+                addons.app("soakanchor", "production").destroy(name, dev.addons.core.FinalBackup.SKIP);
             }
         }
         Set<String> left = paths(home);
@@ -127,7 +127,7 @@ public final class Soak {
             }
         }
         for (String name : names) {
-            addons.destroy(app, "production", name, dev.addons.core.FinalBackup.SKIP);
+            addons.app(app, "production").destroy(name, dev.addons.core.FinalBackup.SKIP);
         }
     }
 
@@ -140,14 +140,14 @@ public final class Soak {
             if (nameAndVersion.length == 2) {
                 parsed = parsed.withVersion(nameAndVersion[1]);
             }
-            names.add(addons.create(app, "production", parsed).addon());
+            names.add(addons.app(app, "production").create(parsed).addon());
         }
         return names;
     }
 
     /** The host and port of the first URL among the addon's variables. */
     private static Endpoint endpointOf(Addons addons, String app, String addon) {
-        String url = addons.credentials(app, "production", addon).toMap().values().stream()
+        String url = addons.app(app, "production").credentials(addon).toMap().values().stream()
                 .filter(v -> v.contains("://")).findFirst().orElseThrow(() ->
                         new IllegalStateException(addon + " has no URL among its variables"));
         URI uri = URI.create(url);

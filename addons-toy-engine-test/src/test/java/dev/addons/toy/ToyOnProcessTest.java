@@ -44,7 +44,7 @@ class ToyOnProcessTest {
     void destroyEverythingAndDeleteTheHome() throws IOException {
         try {
             for (AddonRecord record : addons.listAll()) {
-                addons.destroy(record.app(), record.environment(), record.addon(), dev.addons.core.FinalBackup.SKIP);
+                addons.app(record.app(), record.environment()).destroy(record.addon(), dev.addons.core.FinalBackup.SKIP);
             }
             addons.close();
             assertThat(ServerProcesses.under(home)).as("server processes under " + home).isEmpty();
@@ -55,8 +55,8 @@ class ToyOnProcessTest {
 
     @Test
     void aToyAddonRunsOnTheProcessRuntimeAnAppUsesItWithItsVariablesAloneAndDestroyLeavesNothing() throws Exception {
-        AddonRecord record = addons.create("shop", "production", AddonSpec.parse("toy"));
-        Map<String, String> variables = addons.env("shop", "production").toMap();
+        AddonRecord record = addons.app("shop", "production").create(AddonSpec.parse("toy"));
+        Map<String, String> variables = addons.app("shop", "production").env().toMap();
 
         assertThat(record.status()).isEqualTo(Status.ACTIVE);
         assertThat(record.runtime()).isEqualTo("process");
@@ -73,24 +73,24 @@ class ToyOnProcessTest {
         assertThat(listening).as("where the toy server's processes " + pids + " listen").isNotEmpty()
                 .allSatisfy(address -> assertThat(address.getAddress().isLoopbackAddress()).as(address + " is loopback")
                         .isTrue());
-        assertThat(addons.credentials("shop", "production", "toy").serviceBinding().get("type")).contains("toy");
+        assertThat(addons.app("shop", "production").credentials("toy").serviceBinding().get("type")).contains("toy");
         if ("root".equals(System.getProperty("user.name"))) {
             assertThat(pids).as("the toy server's users").allSatisfy(pid -> assertThat(ProcessHandle.of(pid)
                     .flatMap(p -> p.info().user())).isPresent().get().isNotEqualTo("root"));
         }
 
-        addons.destroy("shop", "production", "toy");
+        addons.app("shop", "production").destroy("toy");
 
-        assertThat(addons.list("shop", "production")).isEmpty();
+        assertThat(addons.app("shop", "production").list()).isEmpty();
         ToyHome.assertNothingLeft(home, pids, Integer.parseInt(variables.get("TOY_PORT")));
     }
 
     @Test
     void twoAppsOnASharedToyServerEachHaveTheirOwnKeysAndTheServerGoesWithTheLastOne() throws Exception {
-        addons.create("alpha", "production", AddonSpec.parse("toy:shared"));
-        addons.create("beta", "production", AddonSpec.parse("toy:shared"));
-        Map<String, String> alpha = addons.env("alpha", "production").toMap();
-        Map<String, String> beta = addons.env("beta", "production").toMap();
+        addons.app("alpha", "production").create(AddonSpec.parse("toy:shared"));
+        addons.app("beta", "production").create(AddonSpec.parse("toy:shared"));
+        Map<String, String> alpha = addons.app("alpha", "production").env().toMap();
+        Map<String, String> beta = addons.app("beta", "production").env().toMap();
 
         assertThat(alpha.get("TOY_PORT")).isEqualTo(beta.get("TOY_PORT"));
         assertThat(alpha.get("TOY_USER")).isNotEqualTo(beta.get("TOY_USER"));
@@ -100,26 +100,26 @@ class ToyOnProcessTest {
         }
         List<Long> pids = ServerProcesses.under(home);
 
-        addons.destroy("alpha", "production", "toy");
+        addons.app("alpha", "production").destroy("toy");
         assertThatThrownBy(() -> ToyClient.connect(alpha.get("TOY_URL"))).as("alpha's login once destroyed")
                 .isInstanceOf(IOException.class).hasMessageContaining("refused");
         try (ToyClient b = ToyClient.connect(beta.get("TOY_URL"))) {
             assertThat(b.call("PING")).isEqualTo("PONG");
         }
-        addons.destroy("beta", "production", "toy");
+        addons.app("beta", "production").destroy("toy");
 
         ToyHome.assertNothingLeft(home, pids, Integer.parseInt(beta.get("TOY_PORT")));
     }
 
     @Test
     void theEnvironmentFacadeGivesTheToysVariablesAndKnowsThemForWhatTheyAre() throws Exception {
-        addons.create("shop", "production", AddonSpec.parse("toy"));
-        try (ToyClient app = ToyClient.connect(addons.env("shop", "production").get("TOY_URL").orElseThrow())) {
+        addons.app("shop", "production").create(AddonSpec.parse("toy"));
+        try (ToyClient app = ToyClient.connect(addons.app("shop", "production").env().get("TOY_URL").orElseThrow())) {
             app.set("visits", "41");
         }
 
         Environment resolved = Environment.resolve(addons, "shop", "production");
-        assertThat(resolved.variables()).isEqualTo(addons.env("shop", "production").toMap());
+        assertThat(resolved.variables()).isEqualTo(addons.app("shop", "production").env().toMap());
         assertThat(AddonProviders.found().injectionMarkers()).contains("TOY_URL");
         assertThatThrownBy(() -> Environment.of("production", Map.of("TOY_HOST", "127.0.0.1")).require("TOY_URL"))
                 .isInstanceOf(AddonException.class)

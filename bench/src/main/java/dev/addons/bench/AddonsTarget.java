@@ -5,10 +5,11 @@ import dev.addons.core.Addons;
 import java.util.Map;
 
 /**
- * addons itself: {@link Addons#create} of one addon for a new app, its variables from
- * {@link Addons#credentials}, and {@link Addons#destroy}. For the shared variant a keeper app
- * holds the shared server for the whole row, so that each start measures joining a running
- * server (the last tenant's destroy would stop it, and every start would be a cold one).
+ * addons itself: {@link dev.addons.core.App#create} of one addon for a new app, its variables
+ * from {@link dev.addons.core.App#credentials}, and {@link dev.addons.core.App#destroy}. For the
+ * shared variant a keeper app holds the shared server for the whole row, so that each start
+ * measures joining a running server (the last tenant's destroy would stop it, and every start
+ * would be a cold one).
  */
 final class AddonsTarget implements Target {
     static final String ENVIRONMENT = "bench";
@@ -25,7 +26,7 @@ final class AddonsTarget implements Target {
         this.spec = AddonSpec.of(engine).withVariant(variant).withVersion(version);
         this.keeper = "shared".equals(variant);
         if (keeper) {
-            addons.create("bench-keeper", ENVIRONMENT, spec);
+            addons.app("bench-keeper", ENVIRONMENT).create(spec);
         }
     }
 
@@ -39,13 +40,13 @@ final class AddonsTarget implements Target {
         String app = "bench-" + (++apps);
         Map<String, String> vars;
         try {
-            addons.create(app, ENVIRONMENT, spec);
-            vars = addons.credentials(app, ENVIRONMENT, engine).toMap();
+            addons.app(app, ENVIRONMENT).create(spec);
+            vars = addons.app(app, ENVIRONMENT).credentials(engine).toMap();
         } catch (RuntimeException e) {
             // a failed create leaves a FAILED record (and a half-made server is already undone): forget it
-            if (!addons.list(app, ENVIRONMENT).isEmpty()) {
+            if (!addons.app(app, ENVIRONMENT).list().isEmpty()) {
                 try {
-                    addons.destroy(app, ENVIRONMENT, engine, dev.addons.core.FinalBackup.SKIP);
+                    addons.app(app, ENVIRONMENT).destroy(engine, dev.addons.core.FinalBackup.SKIP);
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
@@ -60,7 +61,7 @@ final class AddonsTarget implements Target {
 
             @Override
             public void close() {
-                addons.destroy(app, ENVIRONMENT, engine, dev.addons.core.FinalBackup.SKIP);
+                addons.app(app, ENVIRONMENT).destroy(engine, dev.addons.core.FinalBackup.SKIP);
             }
         };
     }
@@ -68,7 +69,7 @@ final class AddonsTarget implements Target {
     @Override
     public void close() {
         if (keeper) {
-            addons.destroy("bench-keeper", ENVIRONMENT, engine, dev.addons.core.FinalBackup.SKIP);
+            addons.app("bench-keeper", ENVIRONMENT).destroy(engine, dev.addons.core.FinalBackup.SKIP);
         }
     }
 }

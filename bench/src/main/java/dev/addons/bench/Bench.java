@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The benchmark harness: per engine, variant and runtime, the time from {@link Addons#create}
- * to the first query made with the variables only, the time of {@link Addons#destroy}, and the
- * memory of an idle server, next to peers measured the same way in the same run. Prints a
- * table and writes the run as JSON. A benchmark, not a test: nothing here asserts a time.
+ * The benchmark harness: per engine, variant and runtime, the time from
+ * {@link dev.addons.core.App#create} to the first query made with the variables only, the time of
+ * {@link dev.addons.core.App#destroy}, and the memory of an idle server, next to peers measured
+ * the same way in the same run. Prints a table and writes the run as JSON. A benchmark, not a test: nothing here asserts a time.
  *
  * <p>Run by {@code bench/run.sh}; see {@link Options#USAGE}.
  */
@@ -161,7 +161,7 @@ public final class Bench {
             }
             for (AddonRecord record : instance.listAll()) {
                 try {
-                    instance.destroy(record.app(), record.environment(), record.addon(),
+                    instance.app(record.app(), record.environment()).destroy(record.addon(),
                             dev.addons.core.FinalBackup.SKIP);
                     out.println("bench: cleaned up " + record.addon() + " of " + record.app());
                 } catch (RuntimeException e) {

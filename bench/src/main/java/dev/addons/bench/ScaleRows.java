@@ -50,9 +50,9 @@ final class ScaleRows {
             for (int i = 1; i <= n; i++) {
                 String app = prefix + i;
                 apps.add(app);
-                futures.add(addons.createAsync(app, AddonsTarget.ENVIRONMENT, spec).thenApply(r -> {
+                futures.add(addons.app(app, AddonsTarget.ENVIRONMENT).createAsync(spec).thenApply(r -> {
                     try {
-                        FirstQuery.await("postgresql", addons.credentials(app, AddonsTarget.ENVIRONMENT,
+                        FirstQuery.await("postgresql", addons.app(app, AddonsTarget.ENVIRONMENT).credentials(
                                 "postgresql").toMap());
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
@@ -70,7 +70,7 @@ final class ScaleRows {
                 long rss = 0;
                 long pss = 0;
                 for (String app : apps) {
-                    int port = Integer.parseInt(addons.credentials(app, AddonsTarget.ENVIRONMENT, "postgresql")
+                    int port = Integer.parseInt(addons.app(app, AddonsTarget.ENVIRONMENT).credentials("postgresql")
                             .get("PGPORT").orElseThrow());
                     ProcessMemory.Usage usage = ProcessMemory.ofPort(port).orElse(null);
                     rss += usage == null ? 0 : usage.rssKib();
@@ -108,8 +108,8 @@ final class ScaleRows {
             long started = System.nanoTime();
             int port = -1;
             try {
-                addons.create(app, AddonsTarget.ENVIRONMENT, spec);
-                Map<String, String> vars = addons.credentials(app, AddonsTarget.ENVIRONMENT, "postgresql").toMap();
+                addons.app(app, AddonsTarget.ENVIRONMENT).create(spec);
+                Map<String, String> vars = addons.app(app, AddonsTarget.ENVIRONMENT).credentials("postgresql").toMap();
                 port = Integer.parseInt(vars.get("PGPORT"));
                 FirstQuery.await("postgresql", vars);
             } catch (Exception e) {
@@ -156,8 +156,8 @@ final class ScaleRows {
 
     private void destroyQuietly(String app, Map<String, Object> row) {
         try {
-            if (!addons.list(app, AddonsTarget.ENVIRONMENT).isEmpty()) {
-                addons.destroy(app, AddonsTarget.ENVIRONMENT, "postgresql", dev.addons.core.FinalBackup.SKIP);
+            if (!addons.app(app, AddonsTarget.ENVIRONMENT).list().isEmpty()) {
+                addons.app(app, AddonsTarget.ENVIRONMENT).destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
             }
         } catch (RuntimeException e) {
             row.merge("note", "destroy of " + app + " failed: " + Bench.oneLine(e), (a, b) -> a + "; " + b);

@@ -3,6 +3,7 @@ package dev.addons.bench;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Status;
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -50,9 +51,9 @@ final class WakeRows {
         try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false)
                 .supervise(true).build()) {
             try {
-                addons.create(app, AddonsTarget.ENVIRONMENT, AddonSpec.of(engine).withVersion(versions.get(engine))
+                addons.app(app, AddonsTarget.ENVIRONMENT).create(AddonSpec.of(engine).withVersion(versions.get(engine))
                         .withSleepAfter(Duration.ofSeconds(1)));
-                Map<String, String> vars = addons.credentials(app, AddonsTarget.ENVIRONMENT, engine).toMap();
+                Map<String, String> vars = addons.app(app, AddonsTarget.ENVIRONMENT).credentials(engine).toMap();
                 int port = port(engine, vars);
                 List<Double> firstQuery = new ArrayList<>();
                 List<Double> refusedWindow = new ArrayList<>();
@@ -75,8 +76,8 @@ final class WakeRows {
                     spliceCost(vars.get("VALKEY_URL"), row);
                 }
             } finally {
-                if (!addons.list(app, AddonsTarget.ENVIRONMENT).isEmpty()) {
-                    addons.destroy(app, AddonsTarget.ENVIRONMENT, engine);
+                if (!addons.app(app, AddonsTarget.ENVIRONMENT).list().isEmpty()) {
+                    addons.app(app, AddonsTarget.ENVIRONMENT).destroy(engine);
                 }
             }
         } catch (Exception e) {
@@ -127,7 +128,8 @@ final class WakeRows {
     /** Until the addon is SLEEPING and something (the supervisor) listens on its port; probes nothing. */
     private static void awaitAsleep(Addons addons, String app, String engine, int port) throws Exception {
         long deadline = System.nanoTime() + ASLEEP_WITHIN.toNanos();
-        while (!(addons.list(app, AddonsTarget.ENVIRONMENT).get(0).status() == Status.SLEEPING && listening(port))) {
+        App handle = addons.app(app, AddonsTarget.ENVIRONMENT);
+        while (!(handle.list().get(0).status() == Status.SLEEPING && listening(port))) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(engine + " did not fall asleep within " + ASLEEP_WITHIN);
             }

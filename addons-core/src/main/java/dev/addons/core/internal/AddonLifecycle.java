@@ -34,8 +34,6 @@ public final class AddonLifecycle {
     private static final Duration POLL = Duration.ofMillis(50);
     private static final String SERVER_NOT_RUNNING = "its server ";
     private static final String DESTROY_FAILED = "destroy failed: ";
-    /** How {@link Servers.DataGoneException}'s message begins. */
-    private static final String DATA_GONE = "the data of server ";
 
     /**
      * Ids of the addons a thread of this JVM is creating or destroying now. The record's owner
@@ -112,7 +110,7 @@ public final class AddonLifecycle {
                 return null;
             });
             AddonState orphan = store.addon(state.record().id()).orElse(state).withServer(null);
-            store.locked(() -> transition(orphan, Status.FAILED, why, null));
+            store.locked(() -> fail(orphan, AddonState.Cause.DATA_GONE, why));
             return create(state.record().app(), state.record().environment(), spec, timeout, provisioner);
         }
     }
@@ -220,7 +218,7 @@ public final class AddonLifecycle {
                 state = state.withServer(null);
             }
             if (state.serverId() != null) {
-                if (record.message().startsWith(DESTROY_FAILED)) {
+                if (state.failedIn(AddonState.Cause.DESTROY)) {
                     throw new ProvisioningException(record.addon() + " of " + app + "/" + environment + " is failed ("
                             + record.message() + "): run destroy again to finish it");
                 }
@@ -234,10 +232,11 @@ public final class AddonLifecycle {
                 return new Claim(state, false, true);
             }
             AddonState failed = abandoned
-                    ? transition(state, Status.FAILED, "interrupted: the process working on it exited", null)
+                    ? fail(state, AddonState.Cause.interrupted(record.status()),
+                            "interrupted: the process working on it exited")
                     : state;
             // A retry starts its server on this call's runtime; the record says which.
-            String why = failed.record().message().startsWith(DATA_GONE)
+            String why = failed.failedIn(AddonState.Cause.DATA_GONE)
                     ? "making it anew, empty: " + failed.record().message() : "retrying";
             // Made anew: with the limit declared now.
             return new Claim(transition(failed.withRuntime(spec.runtimeName()).withConnections(spec.connections()),
@@ -269,7 +268,7 @@ public final class AddonLifecycle {
                 servers.release(lease, tenant, spec.provider(), e);
             }
             AddonState latest = store.addon(record.id()).orElse(state);
-            store.locked(() -> transition(latest.withServer(null), Status.FAILED, reason, null));
+            store.locked(() -> fail(latest.withServer(null), AddonState.Cause.PROVISIONING, reason));
             if (e instanceof InvalidSpecException) {
                 throw e;
             }
@@ -316,7 +315,7 @@ public final class AddonLifecycle {
             CrashPoints.reach("destroy.tenantRemoved");
         } catch (RuntimeException e) {
             String reason = e instanceof AddonException ? e.getMessage() : e.toString();
-            store.locked(() -> transition(state, Status.FAILED, DESTROY_FAILED + reason, null));
+            store.locked(() -> fail(state, AddonState.Cause.DESTROY, DESTROY_FAILED + reason));
             throw new ProvisioningException("Destroying " + name + " of " + app + "/" + environment + " failed: "
                     + reason, e);
         }
@@ -398,10 +397,11 @@ public final class AddonLifecycle {
     }
 
     /**
-     * Under the server's lock, marks FAILED with {@code message} (which starts with
-     * {@code "its server "}, so that a start, a create or {@code up} bring them back) the addons
-     * of {@code serverId} that {@code which} accepts, when {@code when} holds there; returns the
-     * addons marked. Listeners hear an addon that was FAILED already too, when the reason changes.
+     * Under the server's lock, marks FAILED as {@linkplain AddonState.Cause#SERVER_DOWN down with
+     * their server} (so that a start, a create or {@code up} bring them back), with {@code message}
+     * (which starts with {@code "its server <id> "}), the addons of {@code serverId} that
+     * {@code which} accepts, when {@code when} holds there; returns the addons marked. Listeners
+     * hear an addon that was FAILED already too, when the reason changes.
      */
     java.util.List<AddonRecord> failTenantsOf(String serverId, java.util.function.Predicate<AddonState> which,
             java.util.function.BooleanSupplier when, String message) {
@@ -417,7 +417,7 @@ public final class AddonLifecycle {
                 java.util.List<AddonRecord> failed = new java.util.ArrayList<>();
                 for (AddonState tenant : store.tenantsOf(serverId)) {
                     if (serverId.equals(tenant.serverId()) && which.test(tenant)) {
-                        AddonState moved = transition(tenant, Status.FAILED, message, null);
+                        AddonState moved = fail(tenant, AddonState.Cause.SERVER_DOWN, message);
                         if (tenant.record().status() == Status.FAILED
                                 && !tenant.record().message().equals(message)) {
                             listeners.fire(moved.record(), Status.FAILED); // Failed already, for a new reason.
@@ -588,10 +588,9 @@ public final class AddonLifecycle {
                 .orElse(dev.addons.core.ServerHistory.NONE);
     }
 
-    /** Whether the addon is FAILED because a reconcile found its server not running. */
+    /** Whether the addon is FAILED because its server was found not running. */
     static boolean diedWithItsServer(AddonState state) {
-        return state.record().status() == Status.FAILED && state.serverId() != null
-                && state.record().message().startsWith(SERVER_NOT_RUNNING);
+        return state.serverId() != null && state.failedIn(AddonState.Cause.SERVER_DOWN);
     }
 
     /** Waits for another thread's or process's creation of the addon to end. */
@@ -629,7 +628,7 @@ public final class AddonLifecycle {
         // Outside the home's lock: undoing a shared tenant takes its server's lock, which is
         // always taken before the home's.
         for (AddonState failed : interrupted) {
-            if (failed.record().message().startsWith("interrupted while deprovisioning")) {
+            if (failed.failedIn(AddonState.Cause.INTERRUPTED_DESTROY)) {
                 finishDestroy(failed);
             } else {
                 undoInterruptedProvisioning(failed);
@@ -661,8 +660,10 @@ public final class AddonLifecycle {
             for (AddonState state : store.addons()) {
                 AddonRecord record = state.record();
                 String problem = null;
+                AddonState.Cause cause = null;
                 if (record.status() == Status.ACTIVE && state.serverId() != null && !isRunning(state)) {
                     problem = SERVER_NOT_RUNNING + state.serverId() + " is not running";
+                    cause = AddonState.Cause.SERVER_DOWN;
                 } else if ((record.status() == Status.STOPPED || diedWithItsServer(state)) && runsForSure(state)) {
                     // A start (or up, or a supervisor's restart) whose process died between starting the
                     // server and recording it; or a server started behind addons' back. It serves: ACTIVE.
@@ -674,10 +675,11 @@ public final class AddonLifecycle {
                 } else if (!settled(record.status()) && (state.owner() == null || !state.owner().isAlive())) {
                     problem = "interrupted while " + record.status().name().toLowerCase(Locale.ROOT)
                             + ": the process working on it exited";
+                    cause = AddonState.Cause.interrupted(record.status());
                 }
                 if (problem != null) {
                     LOG.warn("{} - {}", record.id(), problem);
-                    AddonState failed = transition(state, Status.FAILED, problem, null);
+                    AddonState failed = fail(state, cause, problem);
                     if (record.status() != Status.ACTIVE) {
                         interrupted.add(failed);
                     }
@@ -759,11 +761,19 @@ public final class AddonLifecycle {
     }
 
     private AddonState transition(AddonState state, Status next, String message, Owner owner) {
+        return save(state, next, state.withStatus(next, message, owner));
+    }
+
+    /** Marks the addon FAILED for {@code cause}, {@code message} saying why. */
+    private AddonState fail(AddonState state, AddonState.Cause cause, String message) {
+        return save(state, Status.FAILED, state.failed(cause, message));
+    }
+
+    private AddonState save(AddonState state, Status next, AddonState moved) {
         Status from = state.record().status();
         if (from != next && !from.canMoveTo(next)) {
             throw new IllegalStateException(state.record().id() + " cannot move from " + from + " to " + next);
         }
-        AddonState moved = state.withStatus(next, message, owner);
         store.save(moved);
         if (from != next) {
             listeners.fire(moved.record(), from);

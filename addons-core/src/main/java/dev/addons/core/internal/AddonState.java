@@ -25,9 +25,12 @@ import java.util.Objects;
  * @param connections the most sessions its tenant may have open at once on a shared server;
  *                   {@code null} for {@link AddonSpec#DEFAULT_CONNECTIONS} there (as in files
  *                   written before the limit could be chosen) and for none on a dedicated one
+ * @param failure    what made it FAILED; {@code null} when it is not failed, and in files written
+ *                   before the field (then {@link #failedIn()} reads it from the message)
  */
 public record AddonState(AddonRecord record, String serverId, Map<String, String> binding, Owner owner,
-        BackupPolicy backups, Migration migration, java.time.Duration sleepAfter, Integer connections) {
+        BackupPolicy backups, Migration migration, java.time.Duration sleepAfter, Integer connections,
+        Failure failure) {
     public AddonState {
         Objects.requireNonNull(record, "record == null");
         binding = Map.copyOf(binding);
@@ -35,22 +38,99 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
 
     /** A new addon's state, with the default backup policy and no migration. */
     public AddonState(AddonRecord record, String serverId, Map<String, String> binding, Owner owner) {
-        this(record, serverId, binding, owner, null, null, null, null);
+        this(record, serverId, binding, owner, null, null, null, null, null);
     }
 
     /** A state whose server never sleeps. */
     public AddonState(AddonRecord record, String serverId, Map<String, String> binding, Owner owner,
             BackupPolicy backups, Migration migration) {
-        this(record, serverId, binding, owner, backups, migration, null, null);
+        this(record, serverId, binding, owner, backups, migration, null, null, null);
+    }
+
+    /**
+     * What an operation on a FAILED addon was, or what happened to it: what comes next (a
+     * create retries or starts its server again, a reconcile finishes a destroy) is decided on
+     * it, never on the words of the record's message.
+     */
+    public enum Cause {
+        /** Its provisioning failed; nothing of it is left. */
+        PROVISIONING,
+        /** Its destroy failed part-way: running destroy again finishes it. */
+        DESTROY,
+        /** Its server went down (found not running, crashed): starting it again brings the addon back. */
+        SERVER_DOWN,
+        /** The data of its server was gone: a create makes it anew, empty. */
+        DATA_GONE,
+        /** The process creating it exited part-way: a reconcile removes what it had made. */
+        INTERRUPTED_CREATE,
+        /** The process destroying it exited part-way: a reconcile finishes the destroy. */
+        INTERRUPTED_DESTROY;
+
+        /** What an addon left in {@code status} by a process that exited was interrupted in. */
+        public static Cause interrupted(Status status) {
+            return status == Status.DEPROVISIONING ? INTERRUPTED_DESTROY : INTERRUPTED_CREATE;
+        }
+
+        /**
+         * The cause of a failure recorded without one: by a version of addons that wrote no
+         * {@code failure}, or that did not know it and changed the record since. Those versions
+         * wrote these messages, and read them back this way.
+         */
+        static Cause fromMessage(String message) {
+            if (message.startsWith("destroy failed: ")) {
+                return DESTROY;
+            }
+            if (message.startsWith("the data of server ")) {
+                return DATA_GONE;
+            }
+            if (message.startsWith("its server ")) {
+                return SERVER_DOWN;
+            }
+            if (message.startsWith("interrupted while deprovisioning")) {
+                return INTERRUPTED_DESTROY;
+            }
+            return message.startsWith("interrupted") ? INTERRUPTED_CREATE : PROVISIONING;
+        }
+    }
+
+    /**
+     * A failure as the state file keeps it.
+     *
+     * @param cause what it was
+     * @param at    the record's {@code updatedAt} when it failed: a record changed since by a version
+     *              that does not know this field (which carries it over as it is) no longer
+     *              matches it, and its cause is read from its message as that version wrote it
+     */
+    public record Failure(Cause cause, Instant at) {
+        public Failure {
+            Objects.requireNonNull(cause, "cause == null");
+            Objects.requireNonNull(at, "at == null");
+        }
+    }
+
+    /** What the addon failed in; empty unless it is FAILED. */
+    public java.util.Optional<Cause> failedIn() {
+        if (record.status() != Status.FAILED) {
+            return java.util.Optional.empty();
+        }
+        if (failure != null && failure.at().equals(record.updatedAt())) {
+            return java.util.Optional.of(failure.cause());
+        }
+        return java.util.Optional.of(Cause.fromMessage(record.message()));
+    }
+
+    /** Whether the addon is FAILED for {@code cause}. */
+    public boolean failedIn(Cause cause) {
+        return failedIn().filter(cause::equals).isPresent();
     }
 
     public AddonState withSleepAfter(java.time.Duration idle) {
-        return new AddonState(record, serverId, binding, owner, backups, migration, idle, connections);
+        return new AddonState(record, serverId, binding, owner, backups, migration, idle, connections, failure);
     }
 
     /** This addon with its tenant allowed {@code limit} sessions at once on a shared server. */
     public AddonState withConnections(Integer limit) {
-        return new AddonState(record, serverId, binding, owner, backups, migration, sleepAfter, limit);
+        return new AddonState(record, serverId, binding, owner, backups, migration, sleepAfter, limit, failure);
     }
 
     /**
@@ -129,11 +209,12 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
     }
 
     public AddonState withBackups(BackupPolicy policy) {
-        return new AddonState(record, serverId, binding, owner, policy, migration, sleepAfter, connections);
+        return new AddonState(record, serverId, binding, owner, policy, migration, sleepAfter, connections, failure);
     }
 
     public AddonState withMigration(Migration newMigration) {
-        return new AddonState(record, serverId, binding, owner, backups, newMigration, sleepAfter, connections);
+        return new AddonState(record, serverId, binding, owner, backups, newMigration, sleepAfter, connections,
+                failure);
     }
 
     /**
@@ -146,7 +227,7 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
                 : migration.owner(), true);
         return new AddonState(new AddonRecord(r.id(), r.app(), r.environment(), r.addon(), variant, r.version(),
                 r.runtime(), r.status(), r.message(), r.createdAt(), Instant.now()), newServerId, newBinding, owner,
-                backups, old, sleepAfter, connections);
+                backups, old, sleepAfter, connections, null);
     }
 
     /** This addon as it was before its move switched: on the old tenant its migration names. */
@@ -157,12 +238,23 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
         AddonRecord r = record;
         return new AddonState(new AddonRecord(r.id(), r.app(), r.environment(), r.addon(), migration.variant(),
                 r.version(), r.runtime(), r.status(), r.message(), r.createdAt(), r.updatedAt()), migration.serverId(),
-                migration.binding(), owner, backups, null, sleepAfter, connections);
+                migration.binding(), owner, backups, null, sleepAfter, connections, failure);
     }
 
+    /** This addon moved to {@code status}, any status but FAILED (see {@link #failed}). */
     public AddonState withStatus(Status status, String message, Owner newOwner) {
+        if (status == Status.FAILED) {
+            throw new IllegalArgumentException(record.id() + " - a failure is recorded with its cause: use failed()");
+        }
         return new AddonState(record.withStatus(status, message, Instant.now()), serverId, binding, newOwner, backups,
-                migration, sleepAfter, connections);
+                migration, sleepAfter, connections, null);
+    }
+
+    /** This addon FAILED for {@code cause}, {@code message} saying why; no process works on it. */
+    public AddonState failed(Cause cause, String message) {
+        Instant now = Instant.now();
+        return new AddonState(record.withStatus(Status.FAILED, message, now), serverId, binding, null, backups,
+                migration, sleepAfter, connections, new Failure(cause, now));
     }
 
     /** This addon with its record saying its server runs on {@code runtime}. */
@@ -170,22 +262,25 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
         AddonRecord r = record;
         return new AddonState(new AddonRecord(r.id(), r.app(), r.environment(), r.addon(), r.variant(), r.version(),
                 runtime, r.status(), r.message(), r.createdAt(), r.updatedAt()), serverId, binding, owner, backups,
-                migration, sleepAfter, connections);
+                migration, sleepAfter, connections, failure);
     }
 
     public AddonState withServer(String newServerId) {
-        return new AddonState(record, newServerId, binding, owner, backups, migration, sleepAfter, connections);
+        return new AddonState(record, newServerId, binding, owner, backups, migration, sleepAfter, connections,
+                failure);
     }
 
     public AddonState withBinding(Map<String, String> newBinding) {
-        return new AddonState(record, serverId, newBinding, owner, backups, migration, sleepAfter, connections);
+        return new AddonState(record, serverId, newBinding, owner, backups, migration, sleepAfter, connections,
+                failure);
     }
 
     @Override
     public String toString() {
         return "AddonState[" + record + ", serverId=" + serverId + ", binding=" + binding.keySet()
                 + (connections == null ? "" : ", connections=" + connections)
-                + (migration == null ? "" : ", " + migration) + "]";
+                + (migration == null ? "" : ", " + migration) + failedIn().map(c -> ", failedIn=" + c).orElse("")
+                + "]";
     }
 
     /**

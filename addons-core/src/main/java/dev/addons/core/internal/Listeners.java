@@ -12,9 +12,28 @@ public final class Listeners {
     private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
     private final CopyOnWriteArrayList<StatusListener> listeners = new CopyOnWriteArrayList<>();
 
-    public AutoCloseable add(StatusListener listener) {
-        listeners.add(java.util.Objects.requireNonNull(listener, "listener == null"));
-        return () -> listeners.remove(listener);
+    /** Adds {@code listener}; closing the result removes it (this registration only, once). */
+    public dev.addons.core.Subscription add(StatusListener listener) {
+        StatusListener added = new Registered(java.util.Objects.requireNonNull(listener, "listener == null"));
+        listeners.add(added);
+        return () -> listeners.remove(added);
+    }
+
+    /**
+     * One registration of a listener, removed by identity: closing one of two registrations of
+     * the same listener leaves the other.
+     */
+    private static final class Registered implements StatusListener {
+        private final StatusListener listener;
+
+        Registered(StatusListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void onTransition(AddonRecord record, Status from) {
+            listener.onTransition(record, from);
+        }
     }
 
     void fire(AddonRecord record, Status from) {

@@ -4,6 +4,7 @@ import dev.addons.api.AddonSpec;
 import dev.addons.core.Addons;
 import dev.addons.core.BackupInfo;
 import dev.addons.core.Environment;
+import dev.addons.core.PooledDataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -48,27 +49,22 @@ public final class LedgerJob {
                 spec = spec.withVersion(options.version());
             }
             out.println("ledger: provisioning " + spec.addon() + " ...");
-            addons.create("ledger", "production", spec);
+            addons.app("ledger", "production").create(spec);
             try {
                 Environment environment = Environment.resolve(addons, "ledger", "production");
-                DataSource dataSource = environment.dataSource();
-                try {
+                try (PooledDataSource dataSource = environment.dataSource()) {
                     int applied = migrate(dataSource, out);
                     out.println("ledger: " + applied + " migration(s) applied; " + total(dataSource)
                             + " in the accounts");
-                } finally {
-                    if (dataSource instanceof AutoCloseable pool) {
-                        close(pool);
-                    }
                 }
-                BackupInfo backup = addons.backup("ledger", "production", "postgresql", options.backup());
+                BackupInfo backup = addons.app("ledger", "production").backup("postgresql", options.backup());
                 out.println("ledger: backed up to " + backup.file() + " (" + backup.payloadBytes() + " bytes, "
                         + backup.archiveBytes() + " compressed, sha256 " + backup.sha256() + ")");
                 return backup;
             } finally {
                 if (!options.keep()) {
                     // The backup just taken to its own file is the one the job keeps.
-                    addons.destroy("ledger", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+                    addons.app("ledger", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
                     out.println("ledger: the addon is destroyed; the backup stays");
                 }
             }
@@ -128,14 +124,6 @@ public final class LedgerJob {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void close(AutoCloseable pool) {
-        try {
-            pool.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot close the pool", e);
         }
     }
 

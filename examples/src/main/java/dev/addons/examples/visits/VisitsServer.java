@@ -3,6 +3,7 @@ package dev.addons.examples.visits;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.addons.core.Environment;
+import dev.addons.core.PooledDataSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -91,17 +92,11 @@ public final class VisitsServer implements AutoCloseable {
     /** Serves on {@code $PORT} (default 3000) until stopped, with the database from {@code DATABASE_URL}. */
     public static void main(String[] args) throws IOException, SQLException {
         String port = System.getenv().getOrDefault("PORT", "3000");
-        DataSource dataSource = Environment.current().dataSource();
+        PooledDataSource dataSource = Environment.current().dataSource();
         VisitsServer visits = start(dataSource, Integer.parseInt(port));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             visits.close();
-            if (dataSource instanceof AutoCloseable pool) {
-                try {
-                    pool.close();
-                } catch (Exception e) {
-                    System.err.println("visits: closing the pool failed: " + e);
-                }
-            }
+            dataSource.close();
         }, "visits-stop"));
         System.out.println("visits: listening on http://127.0.0.1:" + visits.port() + "/");
     }

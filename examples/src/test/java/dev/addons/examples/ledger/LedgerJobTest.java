@@ -6,11 +6,11 @@ import dev.addons.api.AddonSpec;
 import dev.addons.core.Addons;
 import dev.addons.core.BackupInfo;
 import dev.addons.core.Environment;
+import dev.addons.core.PooledDataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,20 +38,17 @@ class LedgerJobTest {
                 "ledger: the addon is destroyed; the backup stays");
         assertThat(backup.file()).isEqualTo(backupFile).isRegularFile();
         try (Addons addons = Addons.builder().home(home).runtime("process").build()) {
-            assertThat(addons.list("ledger", "production")).as("torn down").isEmpty();
-            addons.create("ledger", "staging", AddonSpec.of("postgresql").withVersion("15"));
+            assertThat(addons.app("ledger", "production").list()).as("torn down").isEmpty();
+            addons.app("ledger", "staging").create(AddonSpec.of("postgresql").withVersion("15"));
             try {
-                addons.restore("ledger", "staging", "postgresql", backupFile, false);
-                DataSource staging = Environment.resolve(addons, "ledger", "staging").dataSource();
-                try {
+                addons.app("ledger", "staging").restore("postgresql", backupFile, false);
+                try (PooledDataSource staging = Environment.resolve(addons, "ledger", "staging").dataSource()) {
                     assertThat(LedgerJob.total(staging)).isEqualTo(225);
                     assertThat(LedgerJob.migrate(staging, new PrintStream(new ByteArrayOutputStream())))
                             .as("the restored copy has every migration recorded").isZero();
-                } finally {
-                    ((AutoCloseable) staging).close();
                 }
             } finally {
-                addons.destroy("ledger", "staging", "postgresql");
+                addons.app("ledger", "staging").destroy("postgresql");
             }
         }
     }

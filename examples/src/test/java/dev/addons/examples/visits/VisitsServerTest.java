@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.addons.core.Addons;
 import dev.addons.core.AppFile;
 import dev.addons.core.Environment;
+import dev.addons.core.PooledDataSource;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,8 +28,8 @@ class VisitsServerTest {
             try {
                 Environment environment = Environment.resolve(addons, "visits", "production");
                 assertThat(environment.require("DATABASE_URL")).startsWith("postgres");
-                DataSource dataSource = environment.dataSource();
-                try (VisitsServer server = VisitsServer.start(dataSource, 0)) {
+                try (PooledDataSource dataSource = environment.dataSource();
+                        VisitsServer server = VisitsServer.start(dataSource, 0)) {
                     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
                     HttpRequest visit = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
                             .timeout(Duration.ofSeconds(10)).build();
@@ -40,16 +40,12 @@ class VisitsServerTest {
                     assertThat(first.statusCode()).isEqualTo(200);
                     assertThat(first.body()).isEqualTo("Visits: 1\n");
                     assertThat(second.body()).isEqualTo("Visits: 2\n");
-                } finally {
-                    if (dataSource instanceof AutoCloseable pool) {
-                        pool.close();
-                    }
                 }
             } finally {
                 // The test's visits are nothing to keep (and shared PostgreSQL 18 here has no pg_dump).
-                addons.destroy("visits", "production", "postgresql", dev.addons.core.FinalBackup.SKIP);
+                addons.app("visits", "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
             }
-            assertThat(addons.list("visits", "production")).isEmpty();
+            assertThat(addons.app("visits", "production").list()).isEmpty();
         }
         assertThat(postgresRunningIn(home)).as("a postgres server still running in " + home).isFalse();
     }
