@@ -162,14 +162,27 @@ class ArchitectureTest {
         return result.getFailureReport().getDetails().stream().map(detail -> module + ": " + detail).toList();
     }
 
-    /** The modules of the default build: {@code <modules>} of the root pom, not those of its profiles. */
+    /** Whether the module at {@code pom} has no code (packaging {@code pom}, as addons-bom). */
+    private static boolean isPomOnly(Path pom) throws Exception {
+        Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile())
+                .getDocumentElement();
+        return children(project, "packaging").stream().anyMatch(p -> p.getTextContent().strip().equals("pom"));
+    }
+
+    /**
+     * The modules with code of the default build: {@code <modules>} of the root pom, not those of
+     * its profiles, without the pom-only ones.
+     */
     private static List<String> modules(Path rootPom) throws Exception {
         Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(rootPom.toFile())
                 .getDocumentElement();
         List<String> modules = new ArrayList<>();
         for (Element list : children(project, "modules")) {
             for (Element module : children(list, "module")) {
-                modules.add(module.getTextContent().strip());
+                String name = module.getTextContent().strip();
+                if (!isPomOnly(rootPom.resolveSibling(name).resolve("pom.xml"))) {
+                    modules.add(name);
+                }
             }
         }
         return modules;
