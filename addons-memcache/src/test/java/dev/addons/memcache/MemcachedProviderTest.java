@@ -40,12 +40,12 @@ class MemcachedProviderTest {
 
     @Test
     void describesItselfAsTheAddonsDocumentationSays() {
-        assertThat(provider.name()).isEqualTo("memcached");
-        assertThat(provider.aliases()).containsExactly("memcache");
-        assertThat(provider.description()).isEqualTo("Managed Memcached in-memory cache");
-        assertThat(provider.versions()).containsExactly("1.5", "1.6");
-        assertThat(provider.defaultVersion()).isEqualTo("1.6");
-        assertThat(provider.variants()).containsExactly(new Variant("small", "Dedicated server", false));
+        assertThat(provider.descriptor().name()).isEqualTo("memcached");
+        assertThat(provider.descriptor().aliases()).containsExactly("memcache");
+        assertThat(provider.descriptor().description()).isEqualTo("Managed Memcached in-memory cache");
+        assertThat(provider.descriptor().versions()).containsExactly("1.5", "1.6");
+        assertThat(provider.descriptor().defaultVersion()).isEqualTo("1.6");
+        assertThat(provider.descriptor().variants()).containsExactly(new Variant("small", "Dedicated server", false));
     }
 
     @Test

@@ -47,12 +47,12 @@ class MysqlProviderTest {
 
     @Test
     void describesItselfAsTheAddonsDocumentationSays() {
-        assertThat(provider.name()).isEqualTo("mysql");
-        assertThat(provider.aliases()).isEmpty();
-        assertThat(provider.description()).isEqualTo("Managed MySQL database");
-        assertThat(provider.versions()).containsExactly("8", "9");
-        assertThat(provider.defaultVersion()).isEqualTo("9");
-        assertThat(provider.variants()).containsExactly(
+        assertThat(provider.descriptor().name()).isEqualTo("mysql");
+        assertThat(provider.descriptor().aliases()).isEmpty();
+        assertThat(provider.descriptor().description()).isEqualTo("Managed MySQL database");
+        assertThat(provider.descriptor().versions()).containsExactly("8", "9");
+        assertThat(provider.descriptor().defaultVersion()).isEqualTo("9");
+        assertThat(provider.descriptor().variants()).containsExactly(
                 new Variant("small", "Dedicated server", false),
                 new Variant("shared", "Multi-app shared server: a database and user per app", true));
     }

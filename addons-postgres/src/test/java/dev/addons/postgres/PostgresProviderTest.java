@@ -40,12 +40,12 @@ class PostgresProviderTest {
 
     @Test
     void describesItselfAsTheAddonsDocumentationSays() {
-        assertThat(provider.name()).isEqualTo("postgresql");
-        assertThat(provider.aliases()).containsExactly("postgres");
-        assertThat(provider.description()).isEqualTo("Managed PostgreSQL database");
-        assertThat(provider.versions()).containsExactly("14", "15", "16", "17", "18");
-        assertThat(provider.defaultVersion()).isEqualTo("18");
-        assertThat(provider.variants()).containsExactly(
+        assertThat(provider.descriptor().name()).isEqualTo("postgresql");
+        assertThat(provider.descriptor().aliases()).containsExactly("postgres");
+        assertThat(provider.descriptor().description()).isEqualTo("Managed PostgreSQL database");
+        assertThat(provider.descriptor().versions()).containsExactly("14", "15", "16", "17", "18");
+        assertThat(provider.descriptor().defaultVersion()).isEqualTo("18");
+        assertThat(provider.descriptor().variants()).containsExactly(
                 new Variant("small", "Dedicated server", false),
                 new Variant("shared", "Multi-app shared server: a database and role per app", true));
     }

@@ -35,12 +35,12 @@ class RabbitMqProviderTest {
 
     @Test
     void describesItselfAsTheAddonsDocumentationSays() {
-        assertThat(provider.name()).isEqualTo("rabbitmq");
-        assertThat(provider.aliases()).isEmpty();
-        assertThat(provider.description()).isEqualTo("Managed RabbitMQ message broker");
-        assertThat(provider.versions()).containsExactly("3", "4");
-        assertThat(provider.defaultVersion()).isEqualTo("4");
-        assertThat(provider.variants()).containsExactly(new Variant("small", "Dedicated server", false));
+        assertThat(provider.descriptor().name()).isEqualTo("rabbitmq");
+        assertThat(provider.descriptor().aliases()).isEmpty();
+        assertThat(provider.descriptor().description()).isEqualTo("Managed RabbitMQ message broker");
+        assertThat(provider.descriptor().versions()).containsExactly("3", "4");
+        assertThat(provider.descriptor().defaultVersion()).isEqualTo("4");
+        assertThat(provider.descriptor().variants()).containsExactly(new Variant("small", "Dedicated server", false));
     }
 
     @Test

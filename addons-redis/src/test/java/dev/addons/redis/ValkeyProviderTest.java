@@ -33,12 +33,12 @@ class ValkeyProviderTest {
 
     @Test
     void describesItselfAsTheAddonsDocumentationSays() {
-        assertThat(provider.name()).isEqualTo("valkey");
-        assertThat(provider.aliases()).containsExactly("redis");
-        assertThat(provider.description()).isEqualTo("Managed Valkey key-value store (Redis-compatible)");
-        assertThat(provider.versions()).containsExactly("7", "8", "9");
-        assertThat(provider.defaultVersion()).isEqualTo("9");
-        assertThat(provider.variants()).containsExactly(new Variant("small", "Dedicated server", false));
+        assertThat(provider.descriptor().name()).isEqualTo("valkey");
+        assertThat(provider.descriptor().aliases()).containsExactly("redis");
+        assertThat(provider.descriptor().description()).isEqualTo("Managed Valkey key-value store (Redis-compatible)");
+        assertThat(provider.descriptor().versions()).containsExactly("7", "8", "9");
+        assertThat(provider.descriptor().defaultVersion()).isEqualTo("9");
+        assertThat(provider.descriptor().variants()).containsExactly(new Variant("small", "Dedicated server", false));
     }
 
     @Test

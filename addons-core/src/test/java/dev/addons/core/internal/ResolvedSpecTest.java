@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.AddonSpec;
 import dev.addons.api.InvalidSpecException;
+import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.FakeProvider;
 import dev.addons.core.runtime.Availability;
@@ -31,7 +33,7 @@ class ResolvedSpecTest {
         /** As the process runtime chooses: the newest it can run. */
         @Override
         public String defaultVersion(AddonProvider provider) {
-            return ServerRuntime.newestRunnable(provider, this).orElse(provider.defaultVersion());
+            return ServerRuntime.newestRunnable(provider, this).orElse(provider.descriptor().defaultVersion());
         }
 
         @Override
@@ -123,8 +125,9 @@ class ResolvedSpecTest {
     void noVersionAskedGetsTheNewestOfInstalledCachedAndDownloadableVersionsNumberByNumber() {
         FakeProvider many = new FakeProvider() {
             @Override
-            public List<String> versions() {
-                return List.of("1.4", "1.9", "1.10", "2");
+            public ProviderDescriptor descriptor() {
+                return ProviderDescriptor.builder("fakedb").variant(Variant.small("Dedicated"))
+                        .versions("1.4", "1.9", "1.10", "2").defaultVersion("2").build();
             }
         };
         ServerRuntime runtime = new ListedRuntime(Map.of(
