@@ -11,7 +11,6 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
@@ -123,14 +122,6 @@ class MysqlProviderTest {
 
         assertThat(server.processRecipe()).isEmpty();
         assertOfficialImage(server.container(), "registry.example.com/custom-mysql:8.4-custom");
-    }
-
-    @Test
-    void anUnsupportedVersionIsRefusedWithTheSupportedOnes() {
-        assertThatThrownBy(() -> provider.server(new ServerRequest("5.7", ADMIN_PASSWORD)))
-                .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("Unsupported MySQL version '5.7'. Supported: [8, 9],"
-                        + " or a full image reference such as registry.example.com/custom-mysql:8.4");
     }
 
     @Test

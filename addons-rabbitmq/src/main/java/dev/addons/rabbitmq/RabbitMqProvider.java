@@ -3,7 +3,6 @@ package dev.addons.rabbitmq;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
@@ -98,14 +97,6 @@ class RabbitMqProviderTest {
         assertThat(server.processRecipe()).isEmpty();
         assertThat(server.container().image()).isEqualTo("registry.example.com/mq:4.1");
         assertThat(server.container().environment()).containsEntry("RABBITMQ_DEFAULT_PASS", ADMIN_PASSWORD);
-    }
-
-    @Test
-    void anUnsupportedVersionIsRefusedWithTheSupportedOnes() {
-        assertThatThrownBy(() -> provider.server(new ServerRequest("3.12", ADMIN_PASSWORD)))
-                .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("Unsupported RabbitMQ version '3.12'. Supported: [3, 4],"
-                        + " or a full image reference such as registry.example.com/custom-rabbitmq:4");
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Variable;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
@@ -102,14 +101,6 @@ class ValkeyProviderTest {
 
         assertThat(definition.processRecipe()).isEmpty();
         assertThat(definition.container().image()).isEqualTo("registry.example.com/valkey:8-custom");
-    }
-
-    @Test
-    void anUnsupportedVersionIsRefusedWithTheSupportedOnes() {
-        assertThatThrownBy(() -> provider.server(new ServerRequest("6", PASSWORD)))
-                .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("Unsupported Valkey version '6'. Supported: [7, 8, 9], or a full image reference such as"
-                        + " registry.example.com/custom-valkey:8");
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.addons.toy;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.ServiceBinding;
 import dev.addons.api.Variable;
