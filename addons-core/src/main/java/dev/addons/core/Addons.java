@@ -190,6 +190,11 @@ public final class Addons implements AutoCloseable {
         return registry.require(addon).descriptor().variants();
     }
 
+    /** The variant an addon declared without one gets; throws {@link dev.addons.api.AddonNotFoundException}. */
+    public String defaultVariant(String addon) {
+        return registry.require(addon).descriptor().defaultVariant();
+    }
+
     /**
      * A handle on {@code app}'s addons in {@code environment} ({@value #DEFAULT_ENVIRONMENT} when
      * {@code null}): create, read, back up and destroy them through it. Cheap; holds nothing.
@@ -455,7 +460,7 @@ public final class Addons implements AutoCloseable {
         defaults.putIfAbsent(runtime.name(), defaultVersion);
         ProviderDescriptor descriptor = provider.descriptor();
         return new AddonInfo(descriptor.name(), descriptor.aliases(), descriptor.description(), versions,
-                defaultVersion, descriptor.variants(), defaults);
+                defaultVersion, descriptor.variants(), defaults, descriptor.defaultVariant());
     }
 
     /**

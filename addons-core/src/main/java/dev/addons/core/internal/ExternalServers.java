@@ -174,13 +174,11 @@ public final class ExternalServers {
     public ResolvedSpec resolve(AddonSpec spec, ServerRuntime runtime, String where) {
         AddonProvider provider = registry.require(spec.addon());
         String name = spec.server();
-        String variantName = spec.variantIfSet().orElse(Variant.DEFAULT);
-        Variant variant = provider.descriptor().variants().stream().filter(v -> v.name().equals(variantName)).findFirst()
-                .orElse(null);
+        String variantName = spec.variantIfSet().orElse(provider.descriptor().defaultVariant());
+        Variant variant = provider.descriptor().variant(variantName).orElse(null);
         if (variant == null || !variant.shared()) {
             throw new InvalidSpecException(where + "server = \"" + Names.printable(name) + "\" needs variant = \""
-                    + provider.descriptor().variants().stream().filter(Variant::shared).map(Variant::name).findFirst()
-                            .orElse("shared") + "\", not '" + Names.printable(variantName)
+                    + provider.descriptor().sharedVariant().map(Variant::name).orElse("shared") + "\", not '" + Names.printable(variantName)
                     + "': only a shared addon goes on an external server");
         }
         ResolvedSpec.refuseSleep(spec, provider.descriptor().name(), variant, runtime.name(), where);
