@@ -83,8 +83,9 @@ public interface AddonProvider extends AutoCloseable {
     }
 
     /**
-     * Describes the server to run for {@code request}'s version (a supported version, or a full
-     * image reference for runtimes that run images). Does no I/O.
+     * Describes the server to run for {@code request}'s version (one of the
+     * {@linkplain #descriptor() descriptor}'s versions, or a full image reference for runtimes that
+     * run images; addons has checked it, so the provider need not). Does no I/O.
      */
     ServerDefinition server(ServerRequest request);
 
