@@ -105,17 +105,17 @@ final class Json {
         map.put("description", info.description());
         map.put("defaultVersion", info.defaultVersion());
         map.put("defaultVersions", info.defaultVersions());
-        map.put("variants", info.variants().stream().map(Json::variant).toList());
+        map.put("variants", info.variants().stream().map(v -> variant(v, info.defaultVariant())).toList());
         map.put("versions", info.versions().stream().map(Json::version).toList());
         return map;
     }
 
-    static Map<String, Object> variant(Variant variant) {
+    static Map<String, Object> variant(Variant variant, String defaultVariant) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("name", variant.name());
         map.put("description", variant.description());
         map.put("shared", variant.shared());
-        map.put("default", Variant.DEFAULT.equals(variant.name()));
+        map.put("default", variant.name().equals(defaultVariant));
         return map;
     }
 

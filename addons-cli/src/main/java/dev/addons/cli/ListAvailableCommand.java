@@ -41,7 +41,7 @@ final class ListAvailableCommand extends AddonsCommand {
     private static void print(PrintWriter out, AddonInfo info) {
         String aliases = info.aliases().isEmpty() ? "" : " (also: " + String.join(", ", info.aliases()) + ")";
         out.println(info.name() + aliases + " - " + info.description());
-        out.println("  variants: " + info.variants().stream().map(ListAvailableCommand::variantName)
+        out.println("  variants: " + info.variants().stream().map(v -> variantName(v, info.defaultVariant()))
                 .collect(Collectors.joining(", ")));
         out.println("  default version: " + info.defaultVersions().entrySet().stream()
                 .map(e -> e.getValue() + " on " + e.getKey()).collect(Collectors.joining(", ")));
@@ -59,8 +59,8 @@ final class ListAvailableCommand extends AddonsCommand {
     }
 
     /** The variant's name, marked when it is the default. */
-    static String variantName(Variant variant) {
-        return Variant.DEFAULT.equals(variant.name()) ? variant.name() + " (default)" : variant.name();
+    static String variantName(Variant variant, String defaultVariant) {
+        return variant.name().equals(defaultVariant) ? variant.name() + " (default)" : variant.name();
     }
 
     /** How a version can be had, as people read it. */

@@ -18,16 +18,18 @@ final class VariantsCommand extends AddonsCommand {
     public Integer call() {
         PrintWriter out = out();
         List<Variant> variants;
+        String defaultVariant;
         try (Addons addons = open()) {
             variants = addons.variants(addon);
+            defaultVariant = addons.defaultVariant(addon);
         }
         if (main.json()) {
-            Json.print(out, variants.stream().map(Json::variant).toList());
+            Json.print(out, variants.stream().map(v -> Json.variant(v, defaultVariant)).toList());
             return 0;
         }
         TextTable table = new TextTable("VARIANT", "DESCRIPTION");
         for (Variant variant : variants) {
-            table.row(ListAvailableCommand.variantName(variant), variant.description());
+            table.row(ListAvailableCommand.variantName(variant, defaultVariant), variant.description());
         }
         table.print(out, "");
         return 0;

@@ -49,7 +49,7 @@ class ServersCliTest {
     @BeforeAll
     static void startTheExternalServer() throws Exception {
         AddonProvider postgresql = ServiceLoader.load(AddonProvider.class).stream().map(ServiceLoader.Provider::get)
-                .filter(p -> p.name().equals("postgresql")).findFirst().orElseThrow();
+                .filter(p -> p.descriptor().name().equals("postgresql")).findFirst().orElseThrow();
         external = ProviderServer.start(postgresql, "15");
         password = external.access().adminPassword();
         url = "postgresql://" + external.access().adminUser() + ":" + password + "@" + external.access().endpoint()

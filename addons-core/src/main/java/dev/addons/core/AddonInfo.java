@@ -22,10 +22,11 @@ import java.util.Set;
  *                        {@link Addons#runtimeNames()} order: the addon's own default on the
  *                        container and Kubernetes runtimes, the newest this host can serve on the
  *                        process runtime
+ * @param defaultVariant  the variant a new addon declared without one gets; one of {@code variants}
  */
 public record AddonInfo(
         String name, Set<String> aliases, String description, List<VersionInfo> versions, String defaultVersion,
-        List<Variant> variants, Map<String, String> defaultVersions) {
+        List<Variant> variants, Map<String, String> defaultVersions, String defaultVariant) {
     public AddonInfo {
         Objects.requireNonNull(name, "name == null");
         aliases = Set.copyOf(aliases);
@@ -34,11 +35,12 @@ public record AddonInfo(
         Objects.requireNonNull(defaultVersion, "defaultVersion == null");
         variants = List.copyOf(variants);
         defaultVersions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(defaultVersions));
+        Objects.requireNonNull(defaultVariant, "defaultVariant == null");
     }
 
-    /** An addon whose default is {@code defaultVersion} on every runtime named. */
+    /** An addon whose default is {@code defaultVersion} on every runtime named and its first variant. */
     public AddonInfo(String name, Set<String> aliases, String description, List<VersionInfo> versions,
             String defaultVersion, List<Variant> variants) {
-        this(name, aliases, description, versions, defaultVersion, variants, Map.of());
+        this(name, aliases, description, versions, defaultVersion, variants, Map.of(), variants.get(0).name());
     }
 }

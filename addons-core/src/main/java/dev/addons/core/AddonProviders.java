@@ -92,6 +92,6 @@ public final class AddonProviders {
 
     @Override
     public String toString() {
-        return "AddonProviders" + registry.all().stream().map(AddonProvider::name).toList();
+        return "AddonProviders" + registry.all().stream().map(p -> p.descriptor().name()).toList();
     }
 }

@@ -9,6 +9,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.StatusListener;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.core.internal.AddonLifecycle;
 import dev.addons.core.internal.AddonState;
@@ -186,7 +187,12 @@ public final class Addons implements AutoCloseable {
 
     /** The variants of an addon; throws {@link dev.addons.api.AddonNotFoundException}. */
     public List<Variant> variants(String addon) {
-        return registry.require(addon).variants();
+        return registry.require(addon).descriptor().variants();
+    }
+
+    /** The variant an addon declared without one gets; throws {@link dev.addons.api.AddonNotFoundException}. */
+    public String defaultVariant(String addon) {
+        return registry.require(addon).descriptor().defaultVariant();
     }
 
     /**
@@ -442,7 +448,7 @@ public final class Addons implements AutoCloseable {
     private AddonInfo describe(AddonProvider provider) {
         ServerRuntime runtime = runtimes.chosen();
         String defaultVersion = runtime.defaultVersion(provider);
-        List<VersionInfo> versions = provider.versions().stream()
+        List<VersionInfo> versions = provider.descriptor().versions().stream()
                 .map(v -> new VersionInfo(v, v.equals(defaultVersion),
                         runtime.availability(provider.server(new ServerRequest(v, "unused"))),
                         provider.backupLimit(v, runtime.name()).orElse("")))
@@ -452,8 +458,9 @@ public final class Addons implements AutoCloseable {
             defaults.put(name, defaultVersionOn(name, provider));
         }
         defaults.putIfAbsent(runtime.name(), defaultVersion);
-        return new AddonInfo(provider.name(), provider.aliases(), provider.description(), versions,
-                defaultVersion, provider.variants(), defaults);
+        ProviderDescriptor descriptor = provider.descriptor();
+        return new AddonInfo(descriptor.name(), descriptor.aliases(), descriptor.description(), versions,
+                defaultVersion, descriptor.variants(), defaults, descriptor.defaultVariant());
     }
 
     /**
@@ -470,7 +477,7 @@ public final class Addons implements AutoCloseable {
         if (name.equals(dev.addons.core.internal.process.ProcessRuntime.NAME)) {
             return runtimes.get(name).defaultVersion(provider);
         }
-        return provider.defaultVersion();
+        return provider.descriptor().defaultVersion(name);
     }
 
     /**

@@ -174,7 +174,7 @@ public final class App {
     public AddonRecord destroy(String addon, FinalBackup finalBackup) {
         Objects.requireNonNull(finalBackup, "finalBackup == null");
         Optional<AddonState> state = home.store.find(name, environment,
-                home.registry.find(addon).map(AddonProvider::name).orElse(addon));
+                home.registry.find(addon).map(p -> p.descriptor().name()).orElse(addon));
         return home.backups.excluding(state.stream().toList(), () -> {
             String kept = "";
             if (finalBackup == FinalBackup.TAKE && state.isPresent()) {
@@ -217,7 +217,7 @@ public final class App {
     /** The addons whose backups a restart or stop of this addon's server would cut off: every tenant of it. */
     private List<AddonState> onServerOf(String addon) {
         Optional<AddonState> state = home.store.find(name, environment,
-                home.registry.find(addon).map(AddonProvider::name).orElse(addon));
+                home.registry.find(addon).map(p -> p.descriptor().name()).orElse(addon));
         if (state.isEmpty() || state.get().serverId() == null) {
             return state.stream().toList();
         }
@@ -300,7 +300,7 @@ public final class App {
      */
     public BackupInfo restore(String addon, Path archive, boolean force) {
         Objects.requireNonNull(archive, "archive == null");
-        String addonName = home.registry.require(addon).name();
+        String addonName = home.registry.require(addon).descriptor().name();
         if (home.store.find(name, environment, addonName).isEmpty()) {
             return restore(AddonSpec.of(addonName), archive);
         }
@@ -319,9 +319,9 @@ public final class App {
         Objects.requireNonNull(spec, "spec == null");
         Objects.requireNonNull(archive, "archive == null");
         AddonProvider provider = home.registry.require(spec.addon());
-        if (home.store.find(name, environment, provider.name()).isEmpty()) {
+        if (home.store.find(name, environment, provider.descriptor().name()).isEmpty()) {
             BackupArchive.Manifest manifest = home.backups.verifiedManifest(archive, provider, spec.version(),
-                    provider.name() + " of " + name + "/" + environment);
+                    provider.descriptor().name() + " of " + name + "/" + environment);
             AddonSpec made = spec;
             if (spec.variant() == null) {
                 made = made.withVariant(manifest.variant());
@@ -329,11 +329,11 @@ public final class App {
             if (spec.version() == null) {
                 made = made.withVersion(manifest.version());
             }
-            LOG.info("{} has no {} in {}: creating it ({}) to restore {} into", name, provider.name(), environment,
+            LOG.info("{} has no {} in {}: creating it ({}) to restore {} into", name, provider.descriptor().name(), environment,
                     made, archive);
             create(made);
         }
-        return home.backups.restore(state(provider.name()), archive, false);
+        return home.backups.restore(state(provider.descriptor().name()), archive, false);
     }
 
     /** The backups the addons home keeps of the app's addons, oldest first. */
@@ -369,7 +369,7 @@ public final class App {
     public OptionalInt connectionLimit(String addon) {
         AddonState state = state(addon);
         AddonProvider provider = home.registry.require(state.record().addon());
-        boolean shared = provider.variants().stream()
+        boolean shared = provider.descriptor().variants().stream()
                 .anyMatch(v -> v.shared() && v.name().equals(state.record().variant()));
         return shared && provider.maxTenantConnections().isPresent()
                 ? OptionalInt.of(state.sharedConnections()) : OptionalInt.empty();

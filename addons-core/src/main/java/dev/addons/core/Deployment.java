@@ -37,7 +37,7 @@ final class Deployment {
         App app = new App(home, file.name(), environment);
         Map<String, ResolvedSpec> wanted = check(file, app);
         List<AddonRecord> active = provision(app, wanted.values());
-        file.backups().forEach((addon, policy) -> app.backupPolicy(home.registry.require(addon).name(), policy));
+        file.backups().forEach((addon, policy) -> app.backupPolicy(home.registry.require(addon).descriptor().name(), policy));
         CrashPoints.reach("deploy.provisioned");
         List<AddonRecord> destroyed = new ArrayList<>();
         List<AddonRecord> kept = new ArrayList<>();
@@ -66,8 +66,8 @@ final class Deployment {
             String where = "addons." + entry.getKey() + ": ";
             ResolvedSpec spec = home.resolve(entry.getValue(), runtime, where, app.name(), app.environment());
             OpenHome.refuseTenantName(app.name(), app.environment(), spec, where);
-            if (wanted.put(spec.provider().name(), spec) != null) {
-                throw new InvalidSpecException(where + spec.provider().name()
+            if (wanted.put(spec.provider().descriptor().name(), spec) != null) {
+                throw new InvalidSpecException(where + spec.provider().descriptor().name()
                         + " is declared twice (once by an alias)");
             }
         }

@@ -143,7 +143,7 @@ public final class Environment {
         List<JdbcUrl> declared = AddonProviders.found().jdbcUrls();
         if (declared.isEmpty()) {
             throw new AddonException("No SQL addon's provider is on the class path (none of "
-                    + AddonProviders.found().all().stream().map(AddonProvider::name).toList()
+                    + AddonProviders.found().all().stream().map(p -> p.descriptor().name()).toList()
                     + " declares a JDBC URL): add the module of the SQL addon whose variables environment '" + name
                     + "' holds");
         }
@@ -162,7 +162,7 @@ public final class Environment {
     /** Which addon to create for {@code variable}: the one whose provider declares it, else an example. */
     private String howToAdd(AddonProviders providers, String variable) {
         String command = " -a APP --env " + name;
-        List<String> declaring = providers.declaring(variable).stream().map(AddonProvider::name).toList();
+        List<String> declaring = providers.declaring(variable).stream().map(p -> p.descriptor().name()).toList();
         if (declaring.size() == 1) {
             return "Add the addon that provides it: addons create " + declaring.get(0) + command;
         }
@@ -172,7 +172,7 @@ public final class Environment {
         }
         List<AddonProvider> all = providers.all();
         return all.isEmpty() ? "No addon provider is on the class path: add the module of the addon that provides it"
-                : "Add the addon that provides it, e.g. addons create " + all.get(0).name() + command;
+                : "Add the addon that provides it, e.g. addons create " + all.get(0).descriptor().name() + command;
     }
 
     @Override

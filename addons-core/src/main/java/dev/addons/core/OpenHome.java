@@ -83,7 +83,7 @@ final class OpenHome {
 
     /** The app's addon, by name or alias; throws {@link AddonNotFoundException} when it has none. */
     AddonState state(String app, String environment, String addon) {
-        String name = registry.require(addon).name();
+        String name = registry.require(addon).descriptor().name();
         return store.find(app, environment, name).orElseThrow(() -> new AddonNotFoundException(
                 "App '" + app + "' has no addon '" + name + "' in " + environment));
     }
@@ -93,7 +93,7 @@ final class OpenHome {
         String tenant = Names.tenant(app, environment);
         spec.provider().tenantNameProblem(tenant).ifPresent(problem -> {
             throw new InvalidSpecException(where + "app '" + app + "' in " + environment + " cannot have a "
-                    + spec.provider().name() + " addon: its database and user would be named '" + tenant + "', "
+                    + spec.provider().descriptor().name() + " addon: its database and user would be named '" + tenant + "', "
                     + problem
                     + ". Give the app another name");
         });
@@ -111,7 +111,7 @@ final class OpenHome {
             return externals.resolve(spec, runtime, where);
         }
         if (spec.versionIfSet().isEmpty()) {
-            Optional<AddonRecord> existing = store.find(app, environment, registry.require(spec.addon()).name())
+            Optional<AddonRecord> existing = store.find(app, environment, registry.require(spec.addon()).descriptor().name())
                     .map(AddonState::record)
                     .filter(r -> r.status() != Status.DESTROYED && !r.runtime().equals(ExternalServers.RUNTIME));
             if (existing.isPresent()) {
@@ -123,7 +123,7 @@ final class OpenHome {
         if (AddonSpec.isImageReference(resolved.version())) {
             // A custom image is had (or refused as a name no registry has) before anything is recorded.
             runtime.obtain(resolved.provider().server(new ServerRequest(resolved.version(), "unused")),
-                    resolved.provider().name() + " (" + app + "/" + environment + ")", progress);
+                    resolved.provider().descriptor().name() + " (" + app + "/" + environment + ")", progress);
         }
         return resolved;
     }

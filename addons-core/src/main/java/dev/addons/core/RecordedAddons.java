@@ -105,7 +105,7 @@ public final class RecordedAddons {
 
     /** What {@link App#credentials} gives: the variables of one addon, with its service binding. */
     public Credentials credentials(String app, String environment, String addon) {
-        String name = registry.require(addon).name();
+        String name = registry.require(addon).descriptor().name();
         AddonState state = store.find(checkApp(app), checkEnvironment(environment), name).orElseThrow(() ->
                 new AddonNotFoundException("App '" + app + "' has no addon '" + name + "' in " + environment));
         return credentials(state);

@@ -361,7 +361,7 @@ class AddonsLifecycleTest {
         int before = FakeProvider.MADE.size();
         Addons other = Addons.builder().home(home).runtime(runtime).build();
         List<FakeProvider> loaded = List.copyOf(FakeProvider.MADE.subList(before, FakeProvider.MADE.size()));
-        assertThat(loaded).as("instances of its own").extracting(FakeProvider::name)
+        assertThat(loaded).as("instances of its own").extracting(p -> p.descriptor().name())
                 .containsExactlyInAnyOrder("fakedb", "fakecache");
 
         other.close();

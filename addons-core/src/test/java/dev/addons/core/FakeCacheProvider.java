@@ -1,29 +1,14 @@
 package dev.addons.core;
 
-import java.util.List;
+import dev.addons.api.spi.ProviderDescriptor;
 import java.util.Optional;
-import java.util.Set;
 
 /** A second test provider, without backups, like a cache. */
 public class FakeCacheProvider extends FakeProvider {
     @Override
-    public String name() {
-        return "fakecache";
-    }
-
-    @Override
-    public Set<String> aliases() {
-        return Set.of();
-    }
-
-    @Override
-    public String description() {
-        return "A fake cache for tests";
-    }
-
-    @Override
-    public List<dev.addons.api.Variant> variants() {
-        return List.of(dev.addons.api.Variant.small("Dedicated"));
+    public ProviderDescriptor descriptor() {
+        return ProviderDescriptor.builder("fakecache").description("A fake cache for tests")
+                .variant(dev.addons.api.Variant.small("Dedicated")).versions("1", "2").defaultVersion("2").build();
     }
 
     /** A cache has no shared servers to limit its apps' connections on. */

@@ -11,6 +11,7 @@ import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
@@ -43,6 +44,11 @@ public class FakeProvider implements AddonProvider {
     /** How often {@link #close()} was called. */
     final java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
 
+    static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("fakedb").aliases("fake")
+            .description("A fake database for tests")
+            .variant(Variant.small("Dedicated")).variant(Variant.sharedVariant("Shared"))
+            .versions("1", "2").defaultVersion("2").build();
+
     public FakeProvider() {
         MADE.add(this);
     }
@@ -53,33 +59,8 @@ public class FakeProvider implements AddonProvider {
     }
 
     @Override
-    public String name() {
-        return "fakedb";
-    }
-
-    @Override
-    public Set<String> aliases() {
-        return Set.of("fake");
-    }
-
-    @Override
-    public String description() {
-        return "A fake database for tests";
-    }
-
-    @Override
-    public List<String> versions() {
-        return List.of("1", "2");
-    }
-
-    @Override
-    public String defaultVersion() {
-        return "2";
-    }
-
-    @Override
-    public List<Variant> variants() {
-        return List.of(Variant.small("Dedicated"), Variant.sharedVariant("Shared"));
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override

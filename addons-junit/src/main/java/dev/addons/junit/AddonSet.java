@@ -115,7 +115,7 @@ final class AddonSet implements AutoCloseable {
 
     /** The SQL addons that can be declared here, by name. */
     List<String> sqlAddonsAvailable() {
-        return addons.providers().sql().stream().map(AddonProvider::name).toList();
+        return addons.providers().sql().stream().map(p -> p.descriptor().name()).toList();
     }
 
     Credentials credentials() {

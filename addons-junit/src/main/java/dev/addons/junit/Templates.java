@@ -38,7 +38,7 @@ final class Templates {
         if (sql.isEmpty()) {
             List<AddonProvider> available = addons.providers().sql();
             String example = available.stream().filter(AddonProvider::copiesTenants).findFirst()
-                    .or(() -> available.stream().findFirst()).map(AddonProvider::name).orElse("NAME");
+                    .or(() -> available.stream().findFirst()).map(p -> p.descriptor().name()).orElse("NAME");
             throw new ExtensionConfigurationException(where + ": a template is a SQL addon's database, and the"
                     + " class declares " + declaration.describe() + ": add @WithAddon(name = \"" + example + "\","
                     + " variant = \"shared\")");

@@ -100,7 +100,7 @@ class PodSecurityTest {
     }
 
     private static Named<AddonProvider> named(AddonProvider provider) {
-        return Named.of(provider.name(), provider);
+        return Named.of(provider.descriptor().name(), provider);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -109,7 +109,7 @@ class PodSecurityTest {
             String version, long id, String volumePath, List<String> scratch, Map<String, String> plainVariables,
             List<String> extraArguments) throws Exception {
         ServerDefinition definition = provider.server(new ServerRequest(version, ADMIN_PASSWORD));
-        RunningServer server = startReady(runtime(Map.of()), provider.name() + "-1", definition);
+        RunningServer server = startReady(runtime(Map.of()), provider.descriptor().name() + "-1", definition);
         PodSpec pod = pod(server);
 
         assertRunsAs(pod, id, id);

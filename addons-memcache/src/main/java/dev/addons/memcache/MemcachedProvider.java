@@ -2,7 +2,6 @@ package dev.addons.memcache;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variant;
@@ -11,6 +10,7 @@ import dev.addons.api.spi.AddonVariables;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.Redaction;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
@@ -21,10 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +53,14 @@ public final class MemcachedProvider implements AddonProvider {
     static final String BACKUP_UNSUPPORTED = "not supported: memcached is a cache; it keeps nothing durable to back up";
     private static final Logger LOG = LoggerFactory.getLogger(MemcachedProvider.class);
 
-    private static final List<String> VERSIONS = List.of("1.5", "1.6");
-    /** Versions once offered and dropped, with why: asked for, they are refused saying so. */
-    private static final Map<String, String> DROPPED = Map.of("1.4",
-            "it is end-of-life (its last release, 1.4.39, dates from 2017) and no longer offered");
+    static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("memcached")
+            .aliases("memcache")
+            .description("Managed Memcached in-memory cache")
+            .variant(Variant.small("Dedicated server"))
+            .versions("1.5", "1.6")
+            .defaultVersion("1.6")
+            .retired("1.4", "it is end-of-life (its last release, 1.4.39, dates from 2017) and no longer offered")
+            .build();
     /** The server's one SASL user, which its app authenticates as. */
     static final String ADMIN_USER = "memcached";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -69,50 +70,19 @@ public final class MemcachedProvider implements AddonProvider {
     }
 
     @Override
-    public String name() {
-        return "memcached";
-    }
-
-    @Override
-    public Set<String> aliases() {
-        return Set.of("memcache");
-    }
-
-    @Override
-    public String description() {
-        return "Managed Memcached in-memory cache";
-    }
-
-    @Override
-    public List<String> versions() {
-        return VERSIONS;
-    }
-
-    @Override
-    public String defaultVersion() {
-        return "1.6";
-    }
-
-    @Override
-    public List<Variant> variants() {
-        return List.of(Variant.small("Dedicated server"));
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override
     public ServerDefinition server(ServerRequest request) {
         String version = request.version();
         boolean imageReference = version.indexOf(':') >= 0;
-        if (!imageReference && !VERSIONS.contains(version)) {
-            String dropped = DROPPED.containsKey(version) ? ": " + DROPPED.get(version) : "";
-            throw new InvalidSpecException("Unsupported Memcached version '" + version + "'" + dropped
-                    + ". Supported: " + VERSIONS + ", or a full image reference such as"
-                    + " registry.example.com/custom-memcached:1.6");
-        }
         String password = request.adminPassword();
         ProcessRecipe process = imageReference ? null : MemcachedProcess.recipe(version, ADMIN_USER, password);
         ContainerRecipe container = MemcachedContainer.recipe(imageReference ? version : "memcached:" + version,
                 ADMIN_USER, password);
-        return new ServerDefinition(name(), version, ADMIN_USER, password, process, container,
+        return new ServerDefinition(DESCRIPTOR.name(), version, ADMIN_USER, password, process, container,
                 MemcachedAdmin::checkReady, START_TIMEOUT);
     }
 

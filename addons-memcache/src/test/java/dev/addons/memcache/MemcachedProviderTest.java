@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.entry;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variable;
@@ -40,12 +39,12 @@ class MemcachedProviderTest {
 
     @Test
     void describesItselfAsTheAddonsDocumentationSays() {
-        assertThat(provider.name()).isEqualTo("memcached");
-        assertThat(provider.aliases()).containsExactly("memcache");
-        assertThat(provider.description()).isEqualTo("Managed Memcached in-memory cache");
-        assertThat(provider.versions()).containsExactly("1.5", "1.6");
-        assertThat(provider.defaultVersion()).isEqualTo("1.6");
-        assertThat(provider.variants()).containsExactly(new Variant("small", "Dedicated server", false));
+        assertThat(provider.descriptor().name()).isEqualTo("memcached");
+        assertThat(provider.descriptor().aliases()).containsExactly("memcache");
+        assertThat(provider.descriptor().description()).isEqualTo("Managed Memcached in-memory cache");
+        assertThat(provider.descriptor().versions()).containsExactly("1.5", "1.6");
+        assertThat(provider.descriptor().defaultVersion()).isEqualTo("1.6");
+        assertThat(provider.descriptor().variants()).containsExactly(new Variant("small", "Dedicated server", false));
     }
 
     @Test
@@ -112,22 +111,15 @@ class MemcachedProviderTest {
     }
 
     @Test
-    void anUnsupportedVersionIsRefusedWithTheSupportedOnes() {
-        assertThatThrownBy(() -> provider.server(new ServerRequest("1.3", "unused-password")))
-                .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("Unsupported Memcached version '1.3'. Supported: [1.5, 1.6], or a full image"
-                        + " reference such as registry.example.com/custom-memcached:1.6");
+    void anImageReferenceHasNoProcessRecipe() {
         assertThat(provider.server(new ServerRequest("registry.example.com/memcached:1.6-x", "unused-password"))
                 .processRecipe()).isEmpty();
     }
 
     @Test
-    void theEndOfLifeVersion14IsRefusedSayingSoWithTheSupportedOnes() {
-        assertThatThrownBy(() -> provider.server(new ServerRequest("1.4", "unused-password")))
-                .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("Unsupported Memcached version '1.4': it is end-of-life (its last release, 1.4.39,"
-                        + " dates from 2017) and no longer offered. Supported: [1.5, 1.6], or a full image"
-                        + " reference such as registry.example.com/custom-memcached:1.6");
+    void theEndOfLifeVersion14IsDeclaredRetiredWithWhy() {
+        assertThat(provider.descriptor().retired()).containsOnlyKeys("1.4").containsValue(
+                "it is end-of-life (its last release, 1.4.39, dates from 2017) and no longer offered");
     }
 
     @Test

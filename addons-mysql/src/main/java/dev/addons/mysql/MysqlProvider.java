@@ -2,7 +2,6 @@ package dev.addons.mysql;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;
@@ -10,6 +9,7 @@ import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.JdbcUrl;
 import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
@@ -53,7 +53,13 @@ import java.util.OptionalInt;
  */
 public final class MysqlProvider implements AddonProvider {
 
-    private static final List<String> VERSIONS = List.of("8", "9");
+    static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("mysql")
+            .description("Managed MySQL database")
+            .variant(Variant.small("Dedicated server"))
+            .variant(Variant.sharedVariant("Multi-app shared server: a database and user per app"))
+            .versions("8", "9")
+            .defaultVersion("9")
+            .build();
     private static final int CONTAINER_PORT = 3306;
     private static final String CONTAINER_DATA = "/var/lib/mysql";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -63,47 +69,21 @@ public final class MysqlProvider implements AddonProvider {
     }
 
     @Override
-    public String name() {
-        return "mysql";
-    }
-
-    @Override
-    public String description() {
-        return "Managed MySQL database";
-    }
-
-    @Override
-    public List<String> versions() {
-        return VERSIONS;
-    }
-
-    @Override
-    public String defaultVersion() {
-        return "9";
-    }
-
-    @Override
-    public List<Variant> variants() {
-        return List.of(
-                Variant.small("Dedicated server"),
-                Variant.sharedVariant("Multi-app shared server: a database and user per app"));
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override
     public ServerDefinition server(ServerRequest request) {
         String version = request.version();
         boolean imageReference = version.indexOf(':') >= 0;
-        if (!imageReference && !VERSIONS.contains(version)) {
-            throw new InvalidSpecException("Unsupported MySQL version '" + version + "'. Supported: " + VERSIONS
-                    + ", or a full image reference such as registry.example.com/custom-mysql:8.4");
-        }
         String image = imageReference ? version : "mysql:" + version;
         ProcessRecipe process = imageReference ? null
                 : MysqlProcess.recipe(MysqlBinaries.forVersion(version), request.adminPassword(), request.throwaway());
         ContainerRecipe container = new ContainerRecipe(image,
                 Map.of("MYSQL_ROOT_PASSWORD", request.adminPassword()),
                 List.of(), CONTAINER_PORT, CONTAINER_DATA);
-        return new ServerDefinition(name(), version, MysqlProcess.ADMIN_USER, request.adminPassword(), process,
+        return new ServerDefinition(DESCRIPTOR.name(), version, MysqlProcess.ADMIN_USER, request.adminPassword(), process,
                 container, MysqlAdmin::checkReady, START_TIMEOUT);
     }
 

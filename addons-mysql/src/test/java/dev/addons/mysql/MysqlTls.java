@@ -8,6 +8,7 @@ import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
@@ -86,28 +87,8 @@ final class MysqlTls {
         }
 
         @Override
-        public String name() {
-            return MYSQL.name();
-        }
-
-        @Override
-        public String description() {
-            return MYSQL.description();
-        }
-
-        @Override
-        public List<String> versions() {
-            return MYSQL.versions();
-        }
-
-        @Override
-        public String defaultVersion() {
-            return MYSQL.defaultVersion();
-        }
-
-        @Override
-        public List<Variant> variants() {
-            return MYSQL.variants();
+        public ProviderDescriptor descriptor() {
+            return MYSQL.descriptor();
         }
 
         @Override

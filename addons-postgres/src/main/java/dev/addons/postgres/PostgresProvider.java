@@ -2,7 +2,6 @@ package dev.addons.postgres;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;
@@ -10,6 +9,7 @@ import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.JdbcUrl;
 import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
@@ -63,7 +63,14 @@ import java.util.Set;
  */
 public final class PostgresProvider implements AddonProvider {
 
-    private static final List<String> VERSIONS = List.of("14", "15", "16", "17", "18");
+    static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("postgresql")
+            .aliases("postgres")
+            .description("Managed PostgreSQL database")
+            .variant(Variant.small("Dedicated server"))
+            .variant(Variant.sharedVariant("Multi-app shared server: a database and role per app"))
+            .versions("14", "15", "16", "17", "18")
+            .defaultVersion("18")
+            .build();
     private static final String ADMIN_USER = "postgres";
     private static final int CONTAINER_PORT = 5432;
     // Set as PGDATA too: from 18 on the image defaults to /var/lib/postgresql/<major>/docker and
@@ -88,45 +95,14 @@ public final class PostgresProvider implements AddonProvider {
     }
 
     @Override
-    public String name() {
-        return "postgresql";
-    }
-
-    @Override
-    public Set<String> aliases() {
-        return Set.of("postgres");
-    }
-
-    @Override
-    public String description() {
-        return "Managed PostgreSQL database";
-    }
-
-    @Override
-    public List<String> versions() {
-        return VERSIONS;
-    }
-
-    @Override
-    public String defaultVersion() {
-        return "18";
-    }
-
-    @Override
-    public List<Variant> variants() {
-        return List.of(
-                Variant.small("Dedicated server"),
-                Variant.sharedVariant("Multi-app shared server: a database and role per app"));
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override
     public ServerDefinition server(ServerRequest request) {
         String version = request.version();
         boolean imageReference = version.indexOf(':') >= 0;
-        if (!imageReference && !VERSIONS.contains(version)) {
-            throw new InvalidSpecException("Unsupported PostgreSQL version '" + version + "'. Supported: " + VERSIONS
-                    + ", or a full image reference such as registry.example.com/custom-postgres:16");
-        }
         String image = imageReference ? version : "postgres:" + version;
         ProcessRecipe process = imageReference ? null
                 : PostgresProcess.recipe(version, ADMIN_USER, request.adminPassword(), request.throwaway(),
@@ -136,7 +112,7 @@ public final class PostgresProvider implements AddonProvider {
                         "POSTGRES_PASSWORD", request.adminPassword(),
                         "PGDATA", CONTAINER_DATA),
                 List.of(), CONTAINER_PORT, CONTAINER_DATA);
-        return new ServerDefinition(name(), version, ADMIN_USER, request.adminPassword(), process, container,
+        return new ServerDefinition(DESCRIPTOR.name(), version, ADMIN_USER, request.adminPassword(), process, container,
                 server -> PostgresAdmin.checkReady(server, connections), START_TIMEOUT);
     }
 

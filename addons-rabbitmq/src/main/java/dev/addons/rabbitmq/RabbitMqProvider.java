@@ -3,13 +3,13 @@ package dev.addons.rabbitmq;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
@@ -48,7 +48,12 @@ import java.util.Optional;
 public final class RabbitMqProvider implements AddonProvider {
 
     static final String ADMIN_USER = "addons-admin";
-    private static final List<String> VERSIONS = List.of("3", "4");
+    static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("rabbitmq")
+            .description("Managed RabbitMQ message broker")
+            .variant(Variant.small("Dedicated server"))
+            .versions("3", "4")
+            .defaultVersion("4")
+            .build();
     private static final int CONTAINER_PORT = 5672;
     private static final int CONTAINER_MANAGEMENT_PORT = 15672;
     private static final String CONTAINER_DATA = "/var/lib/rabbitmq";
@@ -60,38 +65,14 @@ public final class RabbitMqProvider implements AddonProvider {
     }
 
     @Override
-    public String name() {
-        return "rabbitmq";
-    }
-
-    @Override
-    public String description() {
-        return "Managed RabbitMQ message broker";
-    }
-
-    @Override
-    public List<String> versions() {
-        return VERSIONS;
-    }
-
-    @Override
-    public String defaultVersion() {
-        return "4";
-    }
-
-    @Override
-    public List<Variant> variants() {
-        return List.of(Variant.small("Dedicated server"));
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override
     public ServerDefinition server(ServerRequest request) {
         String version = request.version();
         boolean imageReference = AddonSpec.isImageReference(version);
-        if (!imageReference && !VERSIONS.contains(version)) {
-            throw new InvalidSpecException("Unsupported RabbitMQ version '" + version + "'. Supported: " + VERSIONS
-                    + ", or a full image reference such as registry.example.com/custom-rabbitmq:4");
-        }
         String image = imageReference ? version : "rabbitmq:" + version + "-management";
         ProcessRecipe process = imageReference ? null
                 : RabbitMqProcess.recipe(version, ADMIN_USER, request.adminPassword());
@@ -105,7 +86,7 @@ public final class RabbitMqProvider implements AddonProvider {
                         "RABBITMQ_NODENAME", CONTAINER_NODE_NAME),
                 List.of(), CONTAINER_PORT, CONTAINER_DATA,
                 Map.of(RabbitMqProcess.MANAGEMENT, CONTAINER_MANAGEMENT_PORT));
-        return new ServerDefinition(name(), version, ADMIN_USER, request.adminPassword(), process, container,
+        return new ServerDefinition(DESCRIPTOR.name(), version, ADMIN_USER, request.adminPassword(), process, container,
                 RabbitMqReadiness::check, START_TIMEOUT);
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
@@ -35,12 +34,12 @@ class RabbitMqProviderTest {
 
     @Test
     void describesItselfAsTheAddonsDocumentationSays() {
-        assertThat(provider.name()).isEqualTo("rabbitmq");
-        assertThat(provider.aliases()).isEmpty();
-        assertThat(provider.description()).isEqualTo("Managed RabbitMQ message broker");
-        assertThat(provider.versions()).containsExactly("3", "4");
-        assertThat(provider.defaultVersion()).isEqualTo("4");
-        assertThat(provider.variants()).containsExactly(new Variant("small", "Dedicated server", false));
+        assertThat(provider.descriptor().name()).isEqualTo("rabbitmq");
+        assertThat(provider.descriptor().aliases()).isEmpty();
+        assertThat(provider.descriptor().description()).isEqualTo("Managed RabbitMQ message broker");
+        assertThat(provider.descriptor().versions()).containsExactly("3", "4");
+        assertThat(provider.descriptor().defaultVersion()).isEqualTo("4");
+        assertThat(provider.descriptor().variants()).containsExactly(new Variant("small", "Dedicated server", false));
     }
 
     @Test
@@ -98,14 +97,6 @@ class RabbitMqProviderTest {
         assertThat(server.processRecipe()).isEmpty();
         assertThat(server.container().image()).isEqualTo("registry.example.com/mq:4.1");
         assertThat(server.container().environment()).containsEntry("RABBITMQ_DEFAULT_PASS", ADMIN_PASSWORD);
-    }
-
-    @Test
-    void anUnsupportedVersionIsRefusedWithTheSupportedOnes() {
-        assertThatThrownBy(() -> provider.server(new ServerRequest("3.12", ADMIN_PASSWORD)))
-                .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("Unsupported RabbitMQ version '3.12'. Supported: [3, 4],"
-                        + " or a full image reference such as registry.example.com/custom-rabbitmq:4");
     }
 
     @Test

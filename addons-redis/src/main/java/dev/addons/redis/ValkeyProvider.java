@@ -2,7 +2,6 @@ package dev.addons.redis;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
@@ -11,6 +10,7 @@ import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerFile;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.Redaction;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +56,13 @@ import org.slf4j.LoggerFactory;
 public final class ValkeyProvider implements AddonProvider {
     private static final Logger LOG = LoggerFactory.getLogger(ValkeyProvider.class);
 
-    private static final List<String> VERSIONS = List.of("7", "8", "9");
+    static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("valkey")
+            .aliases("redis")
+            .description("Managed Valkey key-value store (Redis-compatible)")
+            .variant(Variant.small("Dedicated server"))
+            .versions("7", "8", "9")
+            .defaultVersion("9")
+            .build();
     private static final String ADMIN_USER = "default";
     private static final int CONTAINER_PORT = 6379;
     private static final String CONTAINER_DATA = "/data";
@@ -73,49 +78,20 @@ public final class ValkeyProvider implements AddonProvider {
     }
 
     @Override
-    public String name() {
-        return "valkey";
-    }
-
-    @Override
-    public Set<String> aliases() {
-        return Set.of("redis");
-    }
-
-    @Override
-    public String description() {
-        return "Managed Valkey key-value store (Redis-compatible)";
-    }
-
-    @Override
-    public List<String> versions() {
-        return VERSIONS;
-    }
-
-    @Override
-    public String defaultVersion() {
-        return "9";
-    }
-
-    @Override
-    public List<Variant> variants() {
-        return List.of(Variant.small("Dedicated server"));
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override
     public ServerDefinition server(ServerRequest request) {
         String version = request.version();
         boolean imageReference = version.indexOf(':') >= 0;
-        if (!imageReference && !VERSIONS.contains(version)) {
-            throw new InvalidSpecException("Unsupported Valkey version '" + version + "'. Supported: " + VERSIONS
-                    + ", or a full image reference such as registry.example.com/custom-valkey:8");
-        }
         ProcessRecipe process = imageReference ? null : ValkeyProcess.recipe(version, request.adminPassword());
         ContainerRecipe container = new ContainerRecipe(imageReference ? version : "valkey/valkey:" + version,
                 Map.of(), List.of("valkey-server", CONTAINER_CONFIG), CONTAINER_PORT, CONTAINER_DATA, Map.of(),
                 List.of(ContainerFile.text(CONTAINER_CONFIG, ValkeyProcess.containerConfig(request.adminPassword()),
                         0600)));
-        return new ServerDefinition(name(), version, ADMIN_USER, request.adminPassword(), process, container,
+        return new ServerDefinition(DESCRIPTOR.name(), version, ADMIN_USER, request.adminPassword(), process, container,
                 ValkeyAdmin::checkReady, START_TIMEOUT);
     }
 

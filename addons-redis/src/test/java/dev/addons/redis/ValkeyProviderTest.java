@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Variable;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
@@ -33,12 +32,12 @@ class ValkeyProviderTest {
 
     @Test
     void describesItselfAsTheAddonsDocumentationSays() {
-        assertThat(provider.name()).isEqualTo("valkey");
-        assertThat(provider.aliases()).containsExactly("redis");
-        assertThat(provider.description()).isEqualTo("Managed Valkey key-value store (Redis-compatible)");
-        assertThat(provider.versions()).containsExactly("7", "8", "9");
-        assertThat(provider.defaultVersion()).isEqualTo("9");
-        assertThat(provider.variants()).containsExactly(new Variant("small", "Dedicated server", false));
+        assertThat(provider.descriptor().name()).isEqualTo("valkey");
+        assertThat(provider.descriptor().aliases()).containsExactly("redis");
+        assertThat(provider.descriptor().description()).isEqualTo("Managed Valkey key-value store (Redis-compatible)");
+        assertThat(provider.descriptor().versions()).containsExactly("7", "8", "9");
+        assertThat(provider.descriptor().defaultVersion()).isEqualTo("9");
+        assertThat(provider.descriptor().variants()).containsExactly(new Variant("small", "Dedicated server", false));
     }
 
     @Test
@@ -102,14 +101,6 @@ class ValkeyProviderTest {
 
         assertThat(definition.processRecipe()).isEmpty();
         assertThat(definition.container().image()).isEqualTo("registry.example.com/valkey:8-custom");
-    }
-
-    @Test
-    void anUnsupportedVersionIsRefusedWithTheSupportedOnes() {
-        assertThatThrownBy(() -> provider.server(new ServerRequest("6", PASSWORD)))
-                .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("Unsupported Valkey version '6'. Supported: [7, 8, 9], or a full image reference such as"
-                        + " registry.example.com/custom-valkey:8");
     }
 
     @Test

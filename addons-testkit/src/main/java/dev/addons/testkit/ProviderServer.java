@@ -35,7 +35,7 @@ public final class ProviderServer implements AutoCloseable {
 
     /** {@code provider}'s server of {@code version} in a new temporary home. */
     public static ProviderServer start(AddonProvider provider, String version) throws IOException {
-        return start(provider, version, Files.createTempDirectory("addons-" + provider.name()));
+        return start(provider, version, Files.createTempDirectory("addons-" + provider.descriptor().name()));
     }
 
     /** {@code provider}'s server of {@code version} in {@code home}, which {@link #close()} deletes. */
@@ -45,7 +45,7 @@ public final class ProviderServer implements AutoCloseable {
             ServerDefinition definition = provider.server(new ServerRequest(version, Secrets.password()));
             long begin = System.nanoTime();
             RunningServer running = runtime.start("provider-test", definition, ProgressListener.NONE);
-            System.out.printf("%s %s started and ready in %d ms%n", provider.name(), version,
+            System.out.printf("%s %s started and ready in %d ms%n", provider.descriptor().name(), version,
                     (System.nanoTime() - begin) / 1_000_000);
             return new ProviderServer(home, runtime, running, new ServerAccess(running.serverId(),
                     running.endpoint(), definition.adminUser(), definition.adminPassword(), running.extraEndpoints()));

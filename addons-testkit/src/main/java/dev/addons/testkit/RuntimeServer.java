@@ -49,15 +49,15 @@ public final class RuntimeServer implements ServerTools, AutoCloseable {
      */
     public static RuntimeServer start(AddonProvider provider, String runtimeName, String version, String app)
             throws IOException {
-        Path home = Files.createTempDirectory("addons-" + provider.name() + "-" + runtimeName);
+        Path home = Files.createTempDirectory("addons-" + provider.descriptor().name() + "-" + runtimeName);
         ServerRuntime runtime = null;
         try {
             runtime = runtime(runtimeName, home);
             ServerDefinition definition = provider.server(new ServerRequest(version, Secrets.password()));
             long begin = System.nanoTime();
-            RunningServer running = runtime.start(provider.name() + "-" + app, definition,
-                    Placement.dedicated(app, "test", provider.name()), ProgressListener.NONE);
-            System.out.printf("%s %s on the %s runtime started and ready in %d ms%n", provider.name(), version,
+            RunningServer running = runtime.start(provider.descriptor().name() + "-" + app, definition,
+                    Placement.dedicated(app, "test", provider.descriptor().name()), ProgressListener.NONE);
+            System.out.printf("%s %s on the %s runtime started and ready in %d ms%n", provider.descriptor().name(), version,
                     runtimeName, (System.nanoTime() - begin) / 1_000_000);
             return new RuntimeServer(home, runtime, definition, running);
         } catch (RuntimeException | Error e) {

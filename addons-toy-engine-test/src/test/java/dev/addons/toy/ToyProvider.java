@@ -2,7 +2,6 @@ package dev.addons.toy;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
-import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.ServiceBinding;
 import dev.addons.api.Variable;
@@ -14,6 +13,7 @@ import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessContext;
 import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
@@ -46,7 +46,13 @@ public final class ToyProvider implements AddonProvider {
     static final String NAME = "toy";
     static final AddonVariables VARIABLES = AddonVariables.of("TOY_URL",
             List.of("TOY_URL", "TOY_HOST", "TOY_PORT", "TOY_USER", "TOY_PASSWORD"));
-    private static final List<String> VERSIONS = List.of("1", "2");
+    static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder(NAME)
+            .description("A toy key-value server, for tests")
+            .variant(Variant.small("Dedicated server"))
+            .variant(Variant.sharedVariant("A user of its own on a shared server"))
+            .versions("1", "2")
+            .defaultVersion("2")
+            .build();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -55,28 +61,8 @@ public final class ToyProvider implements AddonProvider {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String description() {
-        return "A toy key-value server, for tests";
-    }
-
-    @Override
-    public List<String> versions() {
-        return VERSIONS;
-    }
-
-    @Override
-    public String defaultVersion() {
-        return "2";
-    }
-
-    @Override
-    public List<Variant> variants() {
-        return List.of(Variant.small("Dedicated server"), Variant.sharedVariant("A user of its own on a shared server"));
+    public ProviderDescriptor descriptor() {
+        return DESCRIPTOR;
     }
 
     @Override
@@ -87,9 +73,6 @@ public final class ToyProvider implements AddonProvider {
 
     @Override
     public ServerDefinition server(ServerRequest request) {
-        if (!VERSIONS.contains(request.version())) {
-            throw new InvalidSpecException("Unsupported toy version '" + request.version() + "'. Supported: " + VERSIONS);
-        }
         Path javaBin = Path.of(System.getProperty("java.home"), "bin");
         ProcessRecipe process = new ProcessRecipe(
                 new BinaryDistribution("Java " + Runtime.version().feature() + " running the toy server",

@@ -6,8 +6,6 @@ import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variant;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.List;
-import java.util.Set;
 
 /**
  * One kind of addon, such as PostgreSQL. A provider describes its engine; it never starts a
@@ -37,25 +35,14 @@ import java.util.Set;
  */
 public interface AddonProvider extends AutoCloseable {
 
-    /** The name used in app files and on the command line, e.g. {@code postgresql}. */
-    String name();
-
-    /** Other names accepted for this addon, e.g. {@code redis} for {@code valkey}. */
-    default Set<String> aliases() {
-        return Set.of();
-    }
-
-    /** One line for listings. */
-    String description();
-
-    /** The supported versions, oldest first. */
-    List<String> versions();
-
-    /** The version used when none is asked for; one of {@link #versions()}. */
-    String defaultVersion();
-
-    /** The variants offered; names unique. */
-    List<Variant> variants();
+    /**
+     * What this provider offers: its name, aliases, variants, versions and defaults. addons reads
+     * it once, when it loads the provider, and checks every requested variant and version against
+     * it before the provider sees the request. Cheap, no I/O, the same value every time.
+     *
+     * @since 0.3
+     */
+    ProviderDescriptor descriptor();
 
     /**
      * Why an app cannot have a tenant named {@code tenant} on this engine's servers (the name
@@ -92,12 +79,13 @@ public interface AddonProvider extends AutoCloseable {
      * @since 0.3
      */
     default void limitConnections(TenantRequest request, Binding binding, ServerAccess server) {
-        throw new UnsupportedOperationAddonException("not supported: " + name() + " limits no tenant's connections");
+        throw new UnsupportedOperationAddonException("not supported: " + descriptor().name() + " limits no tenant's connections");
     }
 
     /**
-     * Describes the server to run for {@code request}'s version (a supported version, or a full
-     * image reference for runtimes that run images). Does no I/O.
+     * Describes the server to run for {@code request}'s version (one of the
+     * {@linkplain #descriptor() descriptor}'s versions, or a full image reference for runtimes that
+     * run images; addons has checked it, so the provider need not). Does no I/O.
      */
     ServerDefinition server(ServerRequest request);
 
@@ -167,7 +155,7 @@ public interface AddonProvider extends AutoCloseable {
      * e.g. {@code not supported: memcached is a cache}.
      */
     default java.util.Optional<String> backupUnsupportedReason() {
-        return java.util.Optional.of("not supported: backups of " + name() + " are not implemented");
+        return java.util.Optional.of("not supported: backups of " + descriptor().name() + " are not implemented");
     }
 
     /**
@@ -182,7 +170,7 @@ public interface AddonProvider extends AutoCloseable {
     default void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
             OutputStream out) {
         throw new UnsupportedOperationAddonException(backupUnsupportedReason().orElse(
-                "not supported: backups of " + name()));
+                "not supported: backups of " + descriptor().name()));
     }
 
     /**
@@ -222,7 +210,7 @@ public interface AddonProvider extends AutoCloseable {
     default void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
             InputStream in) {
         throw new UnsupportedOperationAddonException(backupUnsupportedReason().orElse(
-                "not supported: restores of " + name()));
+                "not supported: restores of " + descriptor().name()));
     }
 
     /**
@@ -276,7 +264,7 @@ public interface AddonProvider extends AutoCloseable {
      * the source's. Equal data must give equal summaries on any server of the engine.
      */
     default java.util.Map<String, String> summary(TenantRequest request, Binding binding, ServerAccess server) {
-        throw new UnsupportedOperationAddonException("not supported: " + name() + " cannot summarize its data");
+        throw new UnsupportedOperationAddonException("not supported: " + descriptor().name() + " cannot summarize its data");
     }
 
     /**
@@ -301,7 +289,7 @@ public interface AddonProvider extends AutoCloseable {
      */
     default Binding provisionCopy(TenantRequest request, TenantRequest source, Binding sourceBinding,
             ServerAccess server) {
-        throw new UnsupportedOperationAddonException("not supported: " + name() + " cannot copy a tenant");
+        throw new UnsupportedOperationAddonException("not supported: " + descriptor().name() + " cannot copy a tenant");
     }
 
     /**

@@ -46,7 +46,7 @@ class AddonProviderDefaultsTest {
         minimal.close();
         minimal.close();
 
-        assertThat(minimal.versions()).containsExactly("1");
+        assertThat(minimal.descriptor().versions()).containsExactly("1");
     }
 
     @Test
@@ -66,28 +66,9 @@ class AddonProviderDefaultsTest {
     /** Only the abstract methods. */
     private static final class Minimal implements AddonProvider {
         @Override
-        public String name() {
-            return "minimal";
-        }
-
-        @Override
-        public String description() {
-            return "nothing but the abstract methods";
-        }
-
-        @Override
-        public List<String> versions() {
-            return List.of("1");
-        }
-
-        @Override
-        public String defaultVersion() {
-            return "1";
-        }
-
-        @Override
-        public List<Variant> variants() {
-            return List.of(Variant.small("Dedicated"));
+        public ProviderDescriptor descriptor() {
+            return ProviderDescriptor.builder("minimal").description("nothing but the abstract methods")
+                    .variant(Variant.small("Dedicated")).versions("1").defaultVersion("1").build();
         }
 
         @Override

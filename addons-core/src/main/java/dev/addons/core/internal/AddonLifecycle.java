@@ -160,12 +160,12 @@ public final class AddonLifecycle {
     }
 
     private Claim claim(String app, String environment, ResolvedSpec spec) {
-        Optional<AddonState> existing = store.find(app, environment, spec.provider().name());
+        Optional<AddonState> existing = store.find(app, environment, spec.provider().descriptor().name());
         if (existing.isEmpty()) {
             Instant now = Instant.now();
-            String id = spec.provider().name() + "-" + app + "-" + environment + "-"
+            String id = spec.provider().descriptor().name() + "-" + app + "-" + environment + "-"
                     + Secrets.random(6).toLowerCase(Locale.ROOT);
-            AddonRecord record = new AddonRecord(id, app, environment, spec.provider().name(), spec.variant().name(),
+            AddonRecord record = new AddonRecord(id, app, environment, spec.provider().descriptor().name(), spec.variant().name(),
                     spec.version(), spec.runtimeName(), Status.PENDING, spec.chosen(), now, now);
             if (!spec.chosen().isEmpty()) {
                 LOG.info("{} - {}", id, spec.chosen());
@@ -279,7 +279,7 @@ public final class AddonLifecycle {
 
     /** Deprovisions the addon and deletes its data. */
     public AddonRecord destroy(String app, String environment, String addon) {
-        String name = registry.find(addon).map(p -> p.name()).orElse(addon);
+        String name = registry.find(addon).map(p -> p.descriptor().name()).orElse(addon);
         AddonState state = store.locked(() -> {
             AddonState found = store.find(app, environment, name).orElseThrow(() -> new AddonNotFoundException(
                     "App '" + app + "' has no addon '" + Names.printable(addon) + "' in " + environment + ". It has: "
@@ -552,7 +552,7 @@ public final class AddonLifecycle {
     }
 
     private AddonState require(String app, String environment, String addon) {
-        String name = registry.require(addon).name();
+        String name = registry.require(addon).descriptor().name();
         return store.find(app, environment, name).orElseThrow(() -> new AddonNotFoundException(
                 "App '" + app + "' has no addon '" + name + "' in " + environment));
     }

@@ -185,7 +185,7 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
 
     /** The request naming this addon's tenant, on a shared server or not as its variant is for {@code provider}. */
     public TenantRequest tenant(AddonProvider provider) {
-        boolean shared = provider.variants().stream().anyMatch(v -> v.name().equals(record.variant()) && v.shared());
+        boolean shared = provider.descriptor().variants().stream().anyMatch(v -> v.name().equals(record.variant()) && v.shared());
         return tenant(record.variant(), shared);
     }
 

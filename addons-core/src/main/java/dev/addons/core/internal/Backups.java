@@ -160,10 +160,10 @@ public final class Backups {
     static void refuseMismatch(Path archive, BackupArchive.Manifest manifest, AddonProvider provider, String version,
             String target) {
         String of = " (of " + manifest.app() + "/" + manifest.environment() + ")";
-        if (!manifest.engine().equals(provider.name())) {
+        if (!manifest.engine().equals(provider.descriptor().name())) {
             throw new InvalidBackupException(archive + " is a backup of " + manifest.engine() + of
                     + "; it cannot be restored into " + target + ": the manifest's engine is '" + manifest.engine()
-                    + "', the target's '" + provider.name() + "'. Restore it into a " + manifest.engine() + " addon");
+                    + "', the target's '" + provider.descriptor().name() + "'. Restore it into a " + manifest.engine() + " addon");
         }
         if (version == null || !provider.versionBound(manifest.payloadFormat())) {
             return;

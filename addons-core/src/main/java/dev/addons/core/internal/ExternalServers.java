@@ -80,13 +80,13 @@ public final class ExternalServers {
     public ServerInfo register(String name, String addon, String url, ServerAccess.External options) {
         checkName(name);
         AddonProvider provider = registry.require(addon);
-        if (provider.variants().stream().noneMatch(Variant::shared)) {
-            throw new InvalidSpecException("--addon " + provider.name() + " has no shared variant, so it cannot have"
+        if (provider.descriptor().variants().stream().noneMatch(Variant::shared)) {
+            throw new InvalidSpecException("--addon " + provider.descriptor().name() + " has no shared variant, so it cannot have"
                     + " an external server. Addons with one: " + registry.all().stream()
-                            .filter(p -> p.variants().stream().anyMatch(Variant::shared)).map(AddonProvider::name)
+                            .filter(p -> p.descriptor().hasSharedVariant()).map(p -> p.descriptor().name())
                             .toList());
         }
-        ServerDefinition probe = provider.server(new ServerRequest(provider.defaultVersion(), "unused"));
+        ServerDefinition probe = provider.server(new ServerRequest(provider.descriptor().defaultVersion(), "unused"));
         ExternalUrl parsed = ExternalUrl.parse(url, provider, probe.container().port());
         if (parsed.verifyTls() != (options.tlsCaFile() != null)) {
             throw new InvalidSpecException(parsed.verifyTls()
@@ -114,11 +114,11 @@ public final class ExternalServers {
                 attributes.put(TLS_CA_FILE, options.tlsCaFile().toString());
             }
             RunningServer running = new RunningServer(serverId, RUNTIME, parsed.endpoint(), attributes);
-            ServerState server = new ServerState(serverId, provider.name(), VERSION, RUNTIME, true,
+            ServerState server = new ServerState(serverId, provider.descriptor().name(), VERSION, RUNTIME, true,
                     parsed.adminUser(), parsed.adminPassword(), running, Instant.now(), null, false);
             store.save(server);
             LOG.info("{} - registered the external {} server at {} (admin {}, TLS {}, server-wide changes {})", name,
-                    provider.name(), parsed.endpoint(), parsed.adminUser(),
+                    provider.descriptor().name(), parsed.endpoint(), parsed.adminUser(),
                     options.tlsCaFile() == null ? "as the driver negotiates" : "verified with " + options.tlsCaFile(),
                     options.serverWideChanges() ? "allowed" : "not allowed");
             return info(server);
@@ -126,7 +126,7 @@ public final class ExternalServers {
     }
 
     private static void check(String name, AddonProvider provider, ExternalUrl parsed, ServerAccess access) {
-        ServerDefinition definition = provider.server(new ServerRequest(provider.defaultVersion(),
+        ServerDefinition definition = provider.server(new ServerRequest(provider.descriptor().defaultVersion(),
                 parsed.adminPassword()));
         try {
             definition.readiness().check(access);
@@ -134,10 +134,10 @@ public final class ExternalServers {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName()
                     : Redaction.of(parsed.adminPassword()).redact(e.getMessage());
             // The cause is not chained: a driver's exception may carry the password in its state.
-            throw new ProvisioningException("External server '" + name + "': no " + provider.name()
+            throw new ProvisioningException("External server '" + name + "': no " + provider.descriptor().name()
                     + " server accepted user " + parsed.adminUser() + " at " + parsed.endpoint() + ": "
                     + Names.printable(reason.lines().findFirst().orElse("")) + ". Check the URL's host, port,"
-                    + " user and password, and that it is a " + provider.name() + " server"
+                    + " user and password, and that it is a " + provider.descriptor().name() + " server"
                     + access.tlsCaFile().map(ca -> " whose TLS certificate names the host "
                             + parsed.endpoint().host() + " and is signed by a CA in --ca-file " + ca).orElse(""),
                     null);
@@ -174,16 +174,14 @@ public final class ExternalServers {
     public ResolvedSpec resolve(AddonSpec spec, ServerRuntime runtime, String where) {
         AddonProvider provider = registry.require(spec.addon());
         String name = spec.server();
-        String variantName = spec.variantIfSet().orElse(Variant.DEFAULT);
-        Variant variant = provider.variants().stream().filter(v -> v.name().equals(variantName)).findFirst()
-                .orElse(null);
+        String variantName = spec.variantIfSet().orElse(provider.descriptor().defaultVariant());
+        Variant variant = provider.descriptor().variant(variantName).orElse(null);
         if (variant == null || !variant.shared()) {
             throw new InvalidSpecException(where + "server = \"" + Names.printable(name) + "\" needs variant = \""
-                    + provider.variants().stream().filter(Variant::shared).map(Variant::name).findFirst()
-                            .orElse("shared") + "\", not '" + Names.printable(variantName)
+                    + provider.descriptor().sharedVariant().map(Variant::name).orElse("shared") + "\", not '" + Names.printable(variantName)
                     + "': only a shared addon goes on an external server");
         }
-        ResolvedSpec.refuseSleep(spec, provider.name(), variant, runtime.name(), where);
+        ResolvedSpec.refuseSleep(spec, provider.descriptor().name(), variant, runtime.name(), where);
         if (spec.version() != null) {
             throw new InvalidSpecException(where + "version = \"" + Names.printable(spec.version())
                     + "\" cannot go with server = \"" + Names.printable(name)
@@ -194,12 +192,12 @@ public final class ExternalServers {
                 : null;
         if (server == null) {
             throw new InvalidSpecException(where + "no external server named '" + Names.printable(name)
-                    + "'. Registered: " + names() + " (addons servers add NAME --addon " + provider.name()
+                    + "'. Registered: " + names() + " (addons servers add NAME --addon " + provider.descriptor().name()
                     + " --url-file FILE)");
         }
-        if (!server.engine().equals(provider.name())) {
+        if (!server.engine().equals(provider.descriptor().name())) {
             throw new InvalidSpecException(where + "external server '" + name + "' is a " + server.engine()
-                    + " server, not " + provider.name());
+                    + " server, not " + provider.descriptor().name());
         }
         return new ResolvedSpec(provider, variant, VERSION, runtime, server.serverId())
                 .withConnections(ResolvedSpec.connections(spec, provider, variant, where));

@@ -42,7 +42,7 @@ record ExternalUrl(Endpoint endpoint, String adminUser, String adminPassword, bo
     /** Parses {@code url} for {@code provider}, whose usual port is {@code defaultPort}. */
     static ExternalUrl parse(String url, AddonProvider provider, int defaultPort) {
         if (url == null || url.isBlank()) {
-            throw bad("is empty", null, "e.g. " + example(provider.name(), defaultPort));
+            throw bad("is empty", null, "e.g. " + example(provider.descriptor().name(), defaultPort));
         }
         String shown = Names.printable(redact(url.strip()));
         URI uri;
@@ -50,23 +50,23 @@ record ExternalUrl(Endpoint endpoint, String adminUser, String adminPassword, bo
             uri = new URI(url.strip());
         } catch (URISyntaxException e) {
             // Not e.getMessage(): it quotes the URL, password included.
-            throw bad("'" + shown + "' is not a URL", null, "e.g. " + example(provider.name(), defaultPort)
+            throw bad("'" + shown + "' is not a URL", null, "e.g. " + example(provider.descriptor().name(), defaultPort)
                     + ", with % @ / ? # : and spaces in the user and password percent-encoded (%40 for @)");
         }
-        Set<String> schemes = new TreeSet<>(provider.aliases());
-        schemes.add(provider.name());
+        Set<String> schemes = new TreeSet<>(provider.descriptor().aliases());
+        schemes.add(provider.descriptor().name());
         if (uri.getScheme() == null || !schemes.contains(uri.getScheme())) {
             throw bad("'" + shown + "' has scheme '" + (uri.getScheme() == null ? "" : uri.getScheme()) + "'",
-                    "scheme", "for --addon " + provider.name() + ": " + schemes);
+                    "scheme", "for --addon " + provider.descriptor().name() + ": " + schemes);
         }
         if (uri.getRawAuthority() == null || uri.getHost() == null) {
             throw bad("'" + shown + "' names no host", "host",
-                    "a host name or address, e.g. " + example(provider.name(), defaultPort));
+                    "a host name or address, e.g. " + example(provider.descriptor().name(), defaultPort));
         }
         String userInfo = uri.getRawUserInfo();
         if (userInfo == null || userInfo.indexOf(':') <= 0) {
             throw bad("'" + shown + "' has no admin user and password", "user", "USER:PASSWORD@ before the host, e.g. "
-                    + example(provider.name(), defaultPort));
+                    + example(provider.descriptor().name(), defaultPort));
         }
         if (uri.getRawFragment() != null) {
             throw bad("'" + shown + "' has a fragment", "fragment", "none");

@@ -51,10 +51,10 @@ public final class Migrations {
     public AddonRecord migrate(AddonState addon, String variantName) {
         AddonRecord record = addon.record();
         AddonProvider provider = registry.require(record.addon());
-        Variant to = provider.variants().stream().filter(v -> v.name().equals(variantName)).findFirst()
+        Variant to = provider.descriptor().variants().stream().filter(v -> v.name().equals(variantName)).findFirst()
                 .orElseThrow(() -> new InvalidSpecException("variant '" + Names.printable(variantName) + "' of "
-                        + provider.name() + " does not exist. Allowed: "
-                        + provider.variants().stream().map(Variant::name).toList()));
+                        + provider.descriptor().name() + " does not exist. Allowed: "
+                        + provider.descriptor().variants().stream().map(Variant::name).toList()));
         if (to.name().equals(record.variant())) {
             throw new InvalidSpecException(Backups.describe(record) + " is " + to.name() + " already");
         }

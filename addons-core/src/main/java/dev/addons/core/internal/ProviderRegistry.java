@@ -3,6 +3,7 @@ package dev.addons.core.internal;
 import dev.addons.api.AddonException;
 import dev.addons.api.AddonNotFoundException;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.ProviderDescriptor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -47,8 +48,9 @@ public final class ProviderRegistry implements AutoCloseable {
         Map<String, AddonProvider> names = new TreeMap<>();
         Map<String, AddonProvider> aliases = new TreeMap<>();
         for (AddonProvider provider : providers) {
-            claim(names, provider.name(), provider);
-            for (String alias : provider.aliases()) {
+            ProviderDescriptor descriptor = describe(provider);
+            claim(names, descriptor.name(), provider);
+            for (String alias : descriptor.aliases()) {
                 claim(aliases, alias, provider);
             }
         }
@@ -115,6 +117,27 @@ public final class ProviderRegistry implements AutoCloseable {
             }
         }
         return List.copyOf(found);
+    }
+
+    /**
+     * {@code provider}'s descriptor, checked: its own rules hold (name, aliases, default variant
+     * and versions among those offered; see {@link ProviderDescriptor}), and it is the same value
+     * when asked again. A provider that breaks them is an error naming its class.
+     */
+    static ProviderDescriptor describe(AddonProvider provider) {
+        ProviderDescriptor descriptor;
+        try {
+            descriptor = provider.descriptor();
+        } catch (RuntimeException e) {
+            throw new AddonException("Addon provider " + provider.getClass().getName() + " has an invalid descriptor: "
+                    + e.getMessage() + ". Fix or remove its jar.", e);
+        }
+        if (descriptor == null || !descriptor.equals(provider.descriptor())) {
+            throw new AddonException("Addon provider " + provider.getClass().getName() + " has an invalid descriptor: "
+                    + (descriptor == null ? "descriptor() returned null" : "descriptor() changed between calls")
+                    + ". Fix or remove its jar.");
+        }
+        return descriptor;
     }
 
     private static void claim(Map<String, AddonProvider> map, String key, AddonProvider provider) {

@@ -4,6 +4,7 @@ import dev.addons.api.AddonSpec;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.ServerRuntime;
@@ -66,14 +67,11 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
     /** Checks {@code spec}; {@code where} prefixes messages (e.g. the app file). */
     public static ResolvedSpec resolve(AddonSpec spec, ProviderRegistry registry, ServerRuntime runtime, String where) {
         AddonProvider provider = registry.require(spec.addon());
-        String name = provider.name();
-        Variant variant = variant(provider, spec.variantIfSet().orElse(Variant.DEFAULT), where);
+        ProviderDescriptor descriptor = provider.descriptor();
+        String name = descriptor.name();
+        Variant variant = variant(descriptor, spec.variantIfSet().orElse(descriptor.defaultVariant()), where);
         String version = spec.versionIfSet().orElseGet(() -> runtime.defaultVersion(provider));
-        if (!AddonSpec.isImageReference(version) && !provider.versions().contains(version)) {
-            throw new InvalidSpecException(where + name + " version '" + Names.printable(version)
-                    + "' is not supported. Supported: " + provider.versions() + " (default "
-                    + provider.defaultVersion() + "), or a full image reference containing ':'");
-        }
+        checkVersion(descriptor, version, runtime.name(), where);
         Availability availability = availability(provider, version, runtime);
         if (!availability.canRun()) {
             throw new InvalidSpecException(where + name + " version '" + Names.printable(version)
@@ -97,12 +95,12 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
         if (spec.connections() == null) {
             return defaultConnections(provider, variant);
         }
-        String declared = where + provider.name() + " connections = " + spec.connections();
+        String declared = where + provider.descriptor().name() + " connections = " + spec.connections();
         if (max.isEmpty()) {
-            throw new InvalidSpecException(declared + " is refused: " + provider.name() + " limits no app's"
-                    + " connections" + (provider.variants().stream().anyMatch(Variant::shared) ? ""
+            throw new InvalidSpecException(declared + " is refused: " + provider.descriptor().name() + " limits no app's"
+                    + " connections" + (provider.descriptor().hasSharedVariant() ? ""
                             : " (it has no shared variant; each app has a server of its own)")
-                    + ". Allowed: no connections for " + provider.name());
+                    + ". Allowed: no connections for " + provider.descriptor().name());
         }
         if (!variant.shared()) {
             throw new InvalidSpecException(declared + " is refused for variant '" + variant.name() + "': a dedicated"
@@ -111,7 +109,7 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
         }
         if (spec.connections() < 1 || spec.connections() > max.getAsInt()) {
             throw new InvalidSpecException(declared + " is out of range. Allowed: 1 to " + max.getAsInt() + " for a "
-                    + provider.name() + " app on a shared server");
+                    + provider.descriptor().name() + " app on a shared server");
         }
         return spec.connections();
     }
@@ -123,16 +121,18 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
     }
 
     private static String sharedVariant(AddonProvider provider) {
-        return provider.variants().stream().filter(Variant::shared).map(Variant::name).findFirst().orElse("shared");
+        return provider.descriptor().sharedVariant().map(Variant::name).orElse("shared");
     }
 
     /** Why a version was taken when none was asked for, e.g. valkey 7 on the process runtime. */
     private static String chosen(AddonProvider provider, String version, ServerRuntime runtime) {
-        if (version.equals(provider.defaultVersion())) {
-            return "no version asked; " + version + " is " + provider.name() + "'s default";
+        ProviderDescriptor descriptor = provider.descriptor();
+        String declared = descriptor.defaultVersion(runtime.name());
+        if (version.equals(declared)) {
+            return "no version asked; " + version + " is " + descriptor.name() + "'s default";
         }
         return "no version asked; " + version + " is the newest the " + runtime.name() + " runtime can serve here"
-                + " (" + provider.name() + "'s default, " + provider.defaultVersion() + ", it cannot)";
+                + " (" + descriptor.name() + "'s default, " + declared + ", it cannot)";
     }
 
     /**
@@ -168,7 +168,7 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
     private static String runnableVersions(AddonProvider provider, ServerRuntime runtime) {
         List<String> versions = new ArrayList<>();
         List<String> described = new ArrayList<>();
-        for (String version : provider.versions()) {
+        for (String version : provider.descriptor().versions()) {
             Availability availability = availability(provider, version, runtime);
             if (availability.canRun()) {
                 versions.add(version);
@@ -176,18 +176,36 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
             }
         }
         if (versions.isEmpty()) {
-            return "The " + runtime.name() + " runtime can run no version of " + provider.name() + " here.";
+            return "The " + runtime.name() + " runtime can run no version of " + provider.descriptor().name() + " here.";
         }
         String which = versions.size() == 1 ? versions.get(0) : "...";
-        return "Here the " + runtime.name() + " runtime can run " + provider.name() + " " + String.join(", ", described)
+        return "Here the " + runtime.name() + " runtime can run " + provider.descriptor().name() + " " + String.join(", ", described)
                 + ": use --version " + (versions.size() == 1 ? which : "with one of them") + ", or version = \""
                 + which + "\" in the app file.";
     }
 
-    private static Variant variant(AddonProvider provider, String wanted, String where) {
-        List<Variant> variants = provider.variants();
-        return variants.stream().filter(v -> v.name().equals(wanted)).findFirst()
-                .orElseThrow(() -> new InvalidSpecException(where + provider.name() + " has no variant '"
-                        + Names.printable(wanted) + "'. Variants: " + variants.stream().map(Variant::name).toList()));
+    /**
+     * The variant named {@code wanted} of {@code descriptor}'s addon; refused naming the variants
+     * there are. {@code where} prefixes the message.
+     */
+    public static Variant variant(ProviderDescriptor descriptor, String wanted, String where) {
+        return descriptor.variant(wanted).orElseThrow(() -> new InvalidSpecException(where + descriptor.name()
+                + " has no variant '" + Names.printable(wanted) + "'. Variants: "
+                + descriptor.variants().stream().map(Variant::name).toList()));
+    }
+
+    /**
+     * Refuses a {@code version} that is neither one of {@code descriptor}'s versions nor an image
+     * reference, naming the versions there are, the default on {@code runtime}, and why a retired
+     * version went. {@code where} prefixes the message.
+     */
+    public static void checkVersion(ProviderDescriptor descriptor, String version, String runtime, String where) {
+        if (AddonSpec.isImageReference(version) || descriptor.versions().contains(version)) {
+            return;
+        }
+        String retired = descriptor.retired().containsKey(version) ? ": " + descriptor.retired().get(version) : "";
+        throw new InvalidSpecException(where + descriptor.name() + " version '" + Names.printable(version)
+                + "' is not supported" + retired + ". Supported: " + descriptor.versions() + " (default "
+                + descriptor.defaultVersion(runtime) + "), or a full image reference containing ':'");
     }
 }

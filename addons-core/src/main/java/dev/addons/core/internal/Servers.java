@@ -96,14 +96,14 @@ public final class Servers {
             return joinExternal(spec.server(), state, attach);
         }
         String runtimeName = spec.runtime().name();
-        String serverId = spec.provider().name() + "-shared-" + idPart(spec.version())
+        String serverId = spec.provider().descriptor().name() + "-shared-" + idPart(spec.version())
                 + (runtimeName.equals(ProcessRuntime.NAME) ? "" : "-" + runtimeName);
         return store.lockedServer(serverId, () -> {
             ServerState server = store.server(serverId).orElse(null);
             if (server != null && !isRunning(server)) {
                 List<String> apps = otherTenants(serverId, state);
                 if (!apps.isEmpty()) {
-                    throw new ProvisioningException("The shared " + spec.provider().name() + " server " + serverId
+                    throw new ProvisioningException("The shared " + spec.provider().descriptor().name() + " server " + serverId
                             + " is not running; the addons on it: " + apps);
                 }
                 LOG.warn("{} - shared server found dead with no tenants; replacing it", serverId);
@@ -198,11 +198,11 @@ public final class Servers {
         ServerDefinition definition = spec.provider().server(
                 new ServerRequest(spec.version(), adminPassword, throwaway));
         ServerRuntime runtime = spec.runtime();
-        ServerState starting = new ServerState(serverId, spec.provider().name(), spec.version(), runtime.name(),
+        ServerState starting = new ServerState(serverId, spec.provider().descriptor().name(), spec.version(), runtime.name(),
                 shared, definition.adminUser(), adminPassword, null, Instant.now(), AddonState.Owner.current(),
                 throwaway);
-        Placement placement = shared ? Placement.shared(spec.provider().name())
-                : Placement.dedicated(owner.record().app(), owner.record().environment(), spec.provider().name());
+        Placement placement = shared ? Placement.shared(spec.provider().descriptor().name())
+                : Placement.dedicated(owner.record().app(), owner.record().environment(), spec.provider().descriptor().name());
         store.locked(() -> {
             store.save(starting);
             if (owner != null) {

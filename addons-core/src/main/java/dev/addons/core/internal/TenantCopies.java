@@ -34,7 +34,7 @@ public final class TenantCopies {
     public AddonRecord create(String app, String environment, String addon, String sourceApp,
             String sourceEnvironment, Duration timeout) {
         AddonProvider provider = registry.require(addon);
-        String name = provider.name();
+        String name = provider.descriptor().name();
         AddonState source = store.find(sourceApp, sourceEnvironment, name).orElseThrow(() ->
                 new AddonNotFoundException("App '" + sourceApp + "' has no addon '" + name + "' in "
                         + sourceEnvironment + " to copy"));
@@ -43,7 +43,7 @@ public final class TenantCopies {
             throw new ProvisioningException(name + " of " + sourceApp + "/" + sourceEnvironment + " is "
                     + from.status().name().toLowerCase(java.util.Locale.ROOT) + ": only an active addon is copied");
         }
-        Variant variant = provider.variants().stream().filter(v -> v.name().equals(from.variant())).findFirst()
+        Variant variant = provider.descriptor().variants().stream().filter(v -> v.name().equals(from.variant())).findFirst()
                 .orElseThrow(() -> new InvalidSpecException(name + " has no variant '" + from.variant() + "'"));
         if (!variant.shared()) {
             throw new InvalidSpecException(name + " of " + sourceApp + "/" + sourceEnvironment + " is "

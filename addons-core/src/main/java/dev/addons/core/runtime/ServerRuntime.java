@@ -34,7 +34,8 @@ public interface ServerRuntime extends AutoCloseable {
 
     /**
      * The version a new addon declared without one gets on this runtime. By default the
-     * provider's {@linkplain AddonProvider#defaultVersion() default}, which a runtime that runs
+     * provider's {@linkplain dev.addons.api.spi.ProviderDescriptor#defaultVersion(String) default}
+     * for this runtime's name, which a runtime that runs
      * the engines' images can serve. A runtime that serves only some versions (the process
      * runtime: what this host has or can fetch) gives {@link #newestRunnable} instead. Never
      * null; when this runtime cannot run it, a create is refused as for any such version.
@@ -42,7 +43,7 @@ public interface ServerRuntime extends AutoCloseable {
      * @since 0.1.0
      */
     default String defaultVersion(AddonProvider provider) {
-        return provider.defaultVersion();
+        return provider.descriptor().defaultVersion(name());
     }
 
     /**
@@ -53,7 +54,7 @@ public interface ServerRuntime extends AutoCloseable {
      * @since 0.1.0
      */
     static Optional<String> newestRunnable(AddonProvider provider, ServerRuntime runtime) {
-        return provider.versions().stream()
+        return provider.descriptor().versions().stream()
                 .filter(v -> runtime.availability(provider.server(new ServerRequest(v, "unused"))).canRun())
                 .max(ServerRuntime::compareVersions);
     }

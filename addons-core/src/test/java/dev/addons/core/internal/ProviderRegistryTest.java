@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.AddonException;
 import dev.addons.api.AddonNotFoundException;
+import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.core.FakeProvider;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ProviderRegistryTest {
@@ -17,7 +18,7 @@ class ProviderRegistryTest {
     void findsProvidersThroughServiceLoaderByNameAndAlias() {
         ProviderRegistry registry = ProviderRegistry.load(getClass().getClassLoader());
 
-        assertThat(registry.all()).extracting(p -> p.name()).containsExactly("fakecache", "fakedb");
+        assertThat(registry.all()).extracting(p -> p.descriptor().name()).containsExactly("fakecache", "fakedb");
         assertThat(registry.find("fake")).containsSame(registry.require("fakedb"));
     }
 
@@ -48,13 +49,8 @@ class ProviderRegistryTest {
     private static AddonProvider named(String name, List<String> closed, String failure) {
         return new FakeProvider() {
             @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Set<String> aliases() {
-                return Set.of();
+            public ProviderDescriptor descriptor() {
+                return descriptorNamed(name);
             }
 
             @Override
@@ -65,6 +61,39 @@ class ProviderRegistryTest {
                 }
             }
         };
+    }
+
+    private static ProviderDescriptor descriptorNamed(String name) {
+        return ProviderDescriptor.builder(name).variant(Variant.small("Dedicated")).versions("1").defaultVersion("1")
+                .build();
+    }
+
+    @Test
+    void aProviderWhoseDescriptorBreaksItsRulesIsReportedByClassAndWhatIsWrong() {
+        FakeProvider broken = new FakeProvider() {
+            @Override
+            public ProviderDescriptor descriptor() {
+                return ProviderDescriptor.builder("broken").variant(Variant.small("Dedicated")).versions("1", "2")
+                        .defaultVersion("3").build();
+            }
+        };
+        assertThatThrownBy(() -> new ProviderRegistry(List.of(new FakeProvider(), broken)))
+                .isInstanceOf(AddonException.class)
+                .hasMessage("Addon provider " + broken.getClass().getName() + " has an invalid descriptor: broken:"
+                        + " default version '3' is not one of the versions [1, 2]. Fix or remove its jar.");
+    }
+
+    @Test
+    void aProviderWithoutADescriptorIsReportedByClass() {
+        FakeProvider none = new FakeProvider() {
+            @Override
+            public ProviderDescriptor descriptor() {
+                return null;
+            }
+        };
+        assertThatThrownBy(() -> new ProviderRegistry(List.of(none)))
+                .hasMessage("Addon provider " + none.getClass().getName() + " has an invalid descriptor:"
+                        + " descriptor() returned null. Fix or remove its jar.");
     }
 
     @Test
@@ -90,13 +119,8 @@ class ProviderRegistryTest {
     void anAliasClashingWithAnotherProvidersNameIsReported() {
         FakeProvider other = new FakeProvider() {
             @Override
-            public String name() {
-                return "fake";
-            }
-
-            @Override
-            public Set<String> aliases() {
-                return Set.of();
+            public ProviderDescriptor descriptor() {
+                return descriptorNamed("fake");
             }
         };
         assertThatThrownBy(() -> new ProviderRegistry(List.of(new FakeProvider(), other)))

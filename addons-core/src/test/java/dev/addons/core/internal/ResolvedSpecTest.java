@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.AddonSpec;
 import dev.addons.api.InvalidSpecException;
+import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.FakeProvider;
 import dev.addons.core.runtime.Availability;
@@ -31,7 +33,7 @@ class ResolvedSpecTest {
         /** As the process runtime chooses: the newest it can run. */
         @Override
         public String defaultVersion(AddonProvider provider) {
-            return ServerRuntime.newestRunnable(provider, this).orElse(provider.defaultVersion());
+            return ServerRuntime.newestRunnable(provider, this).orElse(provider.descriptor().defaultVersion());
         }
 
         @Override
@@ -123,8 +125,9 @@ class ResolvedSpecTest {
     void noVersionAskedGetsTheNewestOfInstalledCachedAndDownloadableVersionsNumberByNumber() {
         FakeProvider many = new FakeProvider() {
             @Override
-            public List<String> versions() {
-                return List.of("1.4", "1.9", "1.10", "2");
+            public ProviderDescriptor descriptor() {
+                return ProviderDescriptor.builder("fakedb").variant(Variant.small("Dedicated"))
+                        .versions("1.4", "1.9", "1.10", "2").defaultVersion("2").build();
             }
         };
         ServerRuntime runtime = new ListedRuntime(Map.of(
@@ -152,5 +155,51 @@ class ResolvedSpecTest {
                 .isInstanceOf(InvalidSpecException.class)
                 .hasMessage("fakedb version '2' cannot run on the process runtime: fakedb 2 is nowhere"
                         + " The process runtime can run no version of fakedb here.");
+    }
+
+    /** A provider whose descriptor has a retired version, a shared default variant and a default of its own on the container runtime. */
+    private static final FakeProvider DECLARING = new FakeProvider() {
+        @Override
+        public ProviderDescriptor descriptor() {
+            return ProviderDescriptor.builder("fakedb").variant(Variant.small("Dedicated"))
+                    .variant(Variant.sharedVariant("Shared")).defaultVariant("shared")
+                    .versions("1", "2").defaultVersion("2").defaultVersion("container", "1")
+                    .retired("0.9", "it is end-of-life").build();
+        }
+    };
+
+    @Test
+    void anUnsupportedVersionIsRefusedByCoreNamingTheVersionsTheDefaultAndWhyARetiredOneWent() {
+        ProviderRegistry declaring = new ProviderRegistry(List.of(DECLARING));
+
+        assertThatThrownBy(() -> ResolvedSpec.resolve(AddonSpec.of("fakedb").withVersion("3"), registry,
+                new EveryVersionRuntime(), "addons.toml: "))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("addons.toml: fakedb version '3' is not supported. Supported: [1, 2] (default 2),"
+                        + " or a full image reference containing ':'");
+        assertThatThrownBy(() -> ResolvedSpec.resolve(AddonSpec.of("fakedb").withVersion("0.9"), declaring,
+                new EveryVersionRuntime(), ""))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("fakedb version '0.9' is not supported: it is end-of-life. Supported: [1, 2] (default 1),"
+                        + " or a full image reference containing ':'");
+    }
+
+    @Test
+    void anUnknownVariantIsRefusedByCoreNamingTheVariantsThereAre() {
+        assertThatThrownBy(() -> ResolvedSpec.resolve(AddonSpec.of("fakedb").withVariant("huge"), registry,
+                new EveryVersionRuntime(), ""))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("fakedb has no variant 'huge'. Variants: [small, shared]");
+    }
+
+    @Test
+    void noVariantOrVersionAskedGetsTheDescriptorsDefaultsForTheRuntime() {
+        ProviderRegistry declaring = new ProviderRegistry(List.of(DECLARING));
+
+        ResolvedSpec spec = ResolvedSpec.resolve(AddonSpec.of("fakedb"), declaring, new EveryVersionRuntime(), "");
+
+        assertThat(spec.variant().name()).isEqualTo("shared");
+        assertThat(spec.version()).as("the container runtime's own default").isEqualTo("1");
+        assertThat(spec.chosen()).isEqualTo("no version asked; 1 is fakedb's default");
     }
 }

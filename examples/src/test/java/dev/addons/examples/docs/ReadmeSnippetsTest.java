@@ -86,11 +86,11 @@ class ReadmeSnippetsTest {
             AddonProvider provider = provider(spec.addon()).orElseThrow(() -> new AssertionError(
                     snippet.where() + ": no addon named " + spec.addon()));
             if (spec.variant() != null) {
-                assertThat(provider.variants()).extracting(Variant::name).as(snippet.where() + ": variants")
+                assertThat(provider.descriptor().variants()).extracting(Variant::name).as(snippet.where() + ": variants")
                         .contains(spec.variant());
             }
             if (spec.version() != null && !spec.version().contains(":")) {
-                assertThat(provider.versions()).as(snippet.where() + ": versions").contains(spec.version());
+                assertThat(provider.descriptor().versions()).as(snippet.where() + ": versions").contains(spec.version());
             }
         }
     }
@@ -229,7 +229,7 @@ class ReadmeSnippetsTest {
     private static Optional<AddonProvider> provider(String name) {
         return ServiceLoader.load(AddonProvider.class, ReadmeSnippetsTest.class.getClassLoader()).stream()
                 .map(ServiceLoader.Provider::get)
-                .filter(p -> p.name().equals(name) || p.aliases().contains(name))
+                .filter(p -> p.descriptor().answersTo(name))
                 .findFirst();
     }
 }

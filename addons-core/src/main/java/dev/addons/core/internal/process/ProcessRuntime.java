@@ -187,12 +187,15 @@ public final class ProcessRuntime implements ServerRuntime {
     /**
      * The newest version this host can serve: installed binaries, a cached distribution, or one
      * Maven Central offers (PostgreSQL 18 on Debian 12; MySQL 8 as MariaDB; Valkey 8 where
-     * Debian's backports {@code valkey-server} is installed, else 7). The provider's default when
-     * none can run, which is then refused naming what is missing.
+     * Debian's backports {@code valkey-server} is installed, else 7), unless the provider's
+     * descriptor names a default for the process runtime. The provider's default when none can
+     * run, which is then refused naming what is missing.
      */
     @Override
     public String defaultVersion(AddonProvider provider) {
-        return ServerRuntime.newestRunnable(provider, this).orElse(provider.defaultVersion());
+        String declared = provider.descriptor().runtimeDefaults().get(NAME);
+        return declared != null ? declared
+                : ServerRuntime.newestRunnable(provider, this).orElse(provider.descriptor().defaultVersion(NAME));
     }
 
     /** Starts the server; the process runtime keeps servers apart by port and directory, whoever owns them. */
