@@ -148,8 +148,15 @@ class ServersCliTest {
     void theAdminUrlIsReadFromStdinOrTheEnvironmentOutOfTheProcessList() throws Exception {
         Process reading = binAddons(List.of("servers", "add", "piped", "--addon", "postgresql", "--url-stdin"),
                 Map.of());
-        // While it waits for stdin, the command lines of the launcher and of its JVM are what ps shows.
-        assertThat(commandLine(reading.toHandle())).contains("--url-stdin").doesNotContain(password);
+        // While it waits for stdin, the command lines of the launcher and of its JVM are what ps shows
+        // (once its JVM runs: during an exec, /proc shows an empty command line).
+        String shown = commandLine(reading.toHandle());
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                !shown.contains(Main.class.getName()) && System.nanoTime() < deadline; ) {
+            Thread.onSpinWait();
+            shown = commandLine(reading.toHandle());
+        }
+        assertThat(shown).contains("--url-stdin").doesNotContain(password);
         reading.getOutputStream().write((url + "\n").getBytes(StandardCharsets.UTF_8));
         reading.getOutputStream().close();
         Cli.Result piped = finish(reading);
