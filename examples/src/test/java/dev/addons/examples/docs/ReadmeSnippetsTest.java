@@ -43,7 +43,7 @@ import picocli.CommandLine;
 class ReadmeSnippetsTest {
     private static final Path ROOT = Path.of(System.getProperty("addons.root", "..")).toAbsolutePath().normalize();
     private static final List<String> READMES = List.of("README.md", "examples/README.md");
-    private static final Set<String> LANGUAGES = Set.of("toml", "sh", "java", "xml", "text");
+    private static final Set<String> LANGUAGES = Set.of("toml", "sh", "java", "xml", "kotlin", "text");
     /** Commands whose arguments are not checked: system tools the READMEs show. */
     private static final Set<String> SYSTEM_COMMANDS = Set.of("curl", "systemctl", "podman", "export", "tar", "psql",
             "docker", "mkdir", "cat", "sudo", "tee");
@@ -71,6 +71,7 @@ class ReadmeSnippetsTest {
             case "sh" -> checkShell(snippet);
             case "java" -> checkJava(snippet);
             case "xml" -> checkPom(snippet);
+            case "kotlin" -> checkGradle(snippet);
             default -> { }
         }
     }
@@ -202,22 +203,54 @@ class ReadmeSnippetsTest {
         }
     }
 
-    /** A build file: well-formed, and every dev.addons artifact it asks for is one of this build's. */
+    /**
+     * A build file: well-formed, and every dev.addons artifact it asks for is one of this build's,
+     * at this build's version (or the release it will be, without -SNAPSHOT), or without a version
+     * when the file imports addons-bom.
+     */
     private static void checkPom(Snippet snippet) throws Exception {
         var document = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new java.io.ByteArrayInputStream(snippet.text().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         NodeList dependencies = document.getElementsByTagName("dependency");
         assertThat(dependencies.getLength()).as(snippet.where() + ": dependencies").isPositive();
+        boolean importsBom = false;
+        for (int i = 0; i < dependencies.getLength(); i++) {
+            Element dependency = (Element) dependencies.item(i);
+            importsBom |= text(dependency, "artifactId").equals("addons-bom") && text(dependency, "scope").equals("import");
+        }
         for (int i = 0; i < dependencies.getLength(); i++) {
             Element dependency = (Element) dependencies.item(i);
             if (!text(dependency, "groupId").equals("dev.addons")) {
                 continue;
             }
-            String artifact = text(dependency, "artifactId");
-            assertThat(ROOT.resolve(artifact).resolve("pom.xml")).as(snippet.where() + ": a module " + artifact)
-                    .isRegularFile();
-            assertThat(text(dependency, "version")).as(snippet.where() + ": " + artifact + "'s version")
-                    .isEqualTo(System.getProperty("addons.version"));
+            checkArtifact(snippet, text(dependency, "artifactId"), text(dependency, "version"), importsBom);
+        }
+    }
+
+    /** A Gradle (Kotlin DSL) block: each "dev.addons:artifact[:version]" as {@link #checkPom} has it. */
+    private static void checkGradle(Snippet snippet) {
+        java.util.regex.Matcher coordinates = java.util.regex.Pattern.compile("\"dev\\.addons:([\\w-]+)(?::([^\"]+))?\"")
+                .matcher(snippet.text());
+        boolean importsBom = snippet.text().contains("platform(\"dev.addons:addons-bom:");
+        int found = 0;
+        while (coordinates.find()) {
+            found++;
+            checkArtifact(snippet, coordinates.group(1), coordinates.group(2) == null ? "" : coordinates.group(2),
+                    importsBom);
+        }
+        assertThat(found).as(snippet.where() + ": dev.addons dependencies").isPositive();
+    }
+
+    private static void checkArtifact(Snippet snippet, String artifact, String version, boolean importsBom) {
+        assertThat(ROOT.resolve(artifact).resolve("pom.xml")).as(snippet.where() + ": a module " + artifact)
+                .isRegularFile();
+        String built = System.getProperty("addons.version");
+        if (version.isEmpty()) {
+            assertThat(importsBom).as(snippet.where() + ": " + artifact + " has no version, so addons-bom is imported")
+                    .isTrue();
+        } else {
+            assertThat(version).as(snippet.where() + ": " + artifact + "'s version")
+                    .isIn(built, built.replace("-SNAPSHOT", ""));
         }
     }
 
