@@ -136,7 +136,8 @@ class MemcachedEndToEndTest {
         assertThatThrownBy(() -> addons.app("ancient", "production")
                 .create(AddonSpec.of("memcached").withVersion("1.4")))
                 .isInstanceOf(InvalidSpecException.class)
-                .hasMessage("memcached version '1.4' is not supported. Supported: [1.5, 1.6] (default 1.6), or a full"
+                .hasMessage("memcached version '1.4' is not supported: it is end-of-life (its last release, 1.4.39,"
+                        + " dates from 2017) and no longer offered. Supported: [1.5, 1.6] (default 1.6), or a full"
                         + " image reference containing ':'");
         assertThat(addons.app("ancient", "production").list()).isEmpty();
         try (Stream<Path> servers = Files.list(Files.createDirectories(home.resolve("servers")))) {
