@@ -156,6 +156,28 @@ class AddonsMetricsTest {
     }
 
     @Test
+    void gaugesReuseAReadingUntilTheRefreshIntervalButSeeThisInstancesStatusChangesAtOnce() {
+        SimpleMeterRegistry cached = new SimpleMeterRegistry();
+        try (AddonsMetrics hourly = AddonsMetrics.builder(addons).refresh(Duration.ofHours(1)).build()) {
+            hourly.bindTo(cached);
+            Gauge active = cached.find("addons.addons").tags("engine", "valkey", "status", "active").gauge();
+            Gauge up = cached.find("addons.health").tags("engine", "valkey", "state", "up").gauge();
+            assertThat(active.value()).isZero();
+
+            AddonRecord record = addons.app("shop", "test").create(VALKEY);
+
+            assertThat(active.value()).as("after a transition this instance made").isEqualTo(1);
+            assertThat(up.value()).isEqualTo(1);
+
+            runtime.kill(home, record);
+
+            assertThat(up.value()).as("a death nothing has noticed yet, within the hour").isEqualTo(1);
+            assertThat(health("down")).as("the other binder reads every time").isEqualTo(1);
+            assertThat(up.value()).as("its noticing was a transition this instance made").isZero();
+        }
+    }
+
+    @Test
     void appTagsAreOffByDefaultAndAddedWhenAskedFor() {
         addons.app("shop", "test").create(VALKEY);
         Meter.Id untagged = timer("addons.create", "success", "none").getId();
