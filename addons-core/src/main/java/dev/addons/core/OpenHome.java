@@ -56,8 +56,8 @@ final class OpenHome {
     final RecordedAddons recorded;
 
     OpenHome(Path home, ProviderRegistry registry, Runtimes runtimes, StateStore store, Listeners listeners,
-            Operations operations, Servers servers, AddonLifecycle lifecycle, Backups backups, Migrations migrations, TenantCopies copies,
-            ExternalServers externals, ProgressListener progress, ExecutorService executor) {
+            Operations operations, Servers servers, AddonLifecycle lifecycle, Backups backups, Migrations migrations,
+            TenantCopies copies, ExternalServers externals, ProgressListener progress, ExecutorService executor) {
         this.home = home;
         this.registry = registry;
         this.runtimes = runtimes;
