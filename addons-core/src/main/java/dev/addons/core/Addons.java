@@ -17,6 +17,7 @@ import dev.addons.core.internal.Backups;
 import dev.addons.core.internal.ExternalServers;
 import dev.addons.core.internal.Listeners;
 import dev.addons.core.internal.Migrations;
+import dev.addons.core.internal.Operations;
 import dev.addons.core.internal.ProviderRegistry;
 import dev.addons.core.internal.Runtimes;
 import dev.addons.core.internal.Servers;
@@ -82,10 +83,12 @@ public final class Addons implements AutoCloseable {
                 builder.customRuntime);
         Listeners listeners = new Listeners();
         builder.listeners.forEach(listeners::add);
+        Operations operations = new Operations();
         this.servers = new Servers(store, runtimes, builder.progress, builder.throwawayServers);
         this.restartPolicy = builder.restartPolicy;
-        this.lifecycle = new AddonLifecycle(store, registry, servers, listeners);
-        this.backups = new Backups(home, store, registry, servers, builder.progress, Clock.systemUTC());
+        this.lifecycle = new AddonLifecycle(store, registry, servers, listeners, operations);
+        this.backups = new Backups(home, store, registry, servers, builder.progress, Clock.systemUTC(),
+                operations);
         Migrations migrations = new Migrations(store, registry, servers, backups, runtimes::get, builder.progress);
         TenantCopies copies = new TenantCopies(store, registry, lifecycle, runtimes);
         ExternalServers externals = new ExternalServers(store, registry);
@@ -95,8 +98,8 @@ public final class Addons implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.open = new OpenHome(home, registry, runtimes, store, listeners, servers, lifecycle, backups, migrations,
-                copies, externals, builder.progress, executor);
+        this.open = new OpenHome(home, registry, runtimes, store, listeners, operations, servers, lifecycle, backups,
+                migrations, copies, externals, builder.progress, executor);
         this.deployment = new Deployment(open);
         try {
             reconcileAll();
@@ -309,6 +312,17 @@ public final class Addons implements AutoCloseable {
     /** Adds a listener for status transitions made by this instance; close the result to remove it. */
     public Subscription onTransition(StatusListener listener) {
         return open.listeners.add(listener);
+    }
+
+    /**
+     * Adds a listener for the creates, destroys, backups and restores this instance runs (see
+     * {@link OperationListener} for which are heard); close the result to remove it. What
+     * metrics time and count (dev.addons:addons-micrometer).
+     *
+     * @since 0.3
+     */
+    public Subscription onOperation(OperationListener listener) {
+        return open.operations.add(listener);
     }
 
     /**

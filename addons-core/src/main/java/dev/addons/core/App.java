@@ -80,10 +80,19 @@ public final class App {
                 () -> home.lifecycle.create(name, environment, resolved, OpenHome.CREATE_TIMEOUT), home.executor);
     }
 
+    /** The spec checked; a refusal is heard as a failed create ({@link OperationListener}). */
     private ResolvedSpec resolve(AddonSpec spec) {
-        ResolvedSpec resolved = home.resolve(spec, home.runtimes.chosen(), "", name, environment);
-        OpenHome.refuseTenantName(name, environment, resolved, "");
-        return resolved;
+        long began = System.nanoTime();
+        try {
+            ResolvedSpec resolved = home.resolve(spec, home.runtimes.chosen(), "", name, environment);
+            OpenHome.refuseTenantName(name, environment, resolved, "");
+            return resolved;
+        } catch (RuntimeException e) {
+            String engine = spec == null ? Operation.UNKNOWN
+                    : home.registry.find(spec.addon()).map(p -> p.descriptor().name()).orElse(Operation.UNKNOWN);
+            home.operations.failed(Operation.Kind.CREATE, engine, name, environment, began, e);
+            throw e;
+        }
     }
 
     /**

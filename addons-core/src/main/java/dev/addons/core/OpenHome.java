@@ -13,6 +13,7 @@ import dev.addons.core.internal.ExternalServers;
 import dev.addons.core.internal.Listeners;
 import dev.addons.core.internal.Migrations;
 import dev.addons.core.internal.Names;
+import dev.addons.core.internal.Operations;
 import dev.addons.core.internal.ProviderRegistry;
 import dev.addons.core.internal.ResolvedSpec;
 import dev.addons.core.internal.Runtimes;
@@ -42,6 +43,7 @@ final class OpenHome {
     final Runtimes runtimes;
     final StateStore store;
     final Listeners listeners;
+    final Operations operations;
     final Servers servers;
     final AddonLifecycle lifecycle;
     final Backups backups;
@@ -54,13 +56,14 @@ final class OpenHome {
     final RecordedAddons recorded;
 
     OpenHome(Path home, ProviderRegistry registry, Runtimes runtimes, StateStore store, Listeners listeners,
-            Servers servers, AddonLifecycle lifecycle, Backups backups, Migrations migrations, TenantCopies copies,
-            ExternalServers externals, ProgressListener progress, ExecutorService executor) {
+            Operations operations, Servers servers, AddonLifecycle lifecycle, Backups backups, Migrations migrations,
+            TenantCopies copies, ExternalServers externals, ProgressListener progress, ExecutorService executor) {
         this.home = home;
         this.registry = registry;
         this.runtimes = runtimes;
         this.store = store;
         this.listeners = listeners;
+        this.operations = operations;
         this.servers = servers;
         this.lifecycle = lifecycle;
         this.backups = backups;

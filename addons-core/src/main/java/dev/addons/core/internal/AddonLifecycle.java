@@ -11,6 +11,7 @@ import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.core.Operation;
 import dev.addons.core.internal.AddonState.Owner;
 import dev.addons.core.internal.ServerState;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +49,15 @@ public final class AddonLifecycle {
     private final ProviderRegistry registry;
     private final Servers servers;
     private final Listeners listeners;
+    private final Operations operations;
 
-    public AddonLifecycle(StateStore store, ProviderRegistry registry, Servers servers, Listeners listeners) {
+    public AddonLifecycle(StateStore store, ProviderRegistry registry, Servers servers, Listeners listeners,
+            Operations operations) {
         this.store = store;
         this.registry = registry;
         this.servers = servers;
         this.listeners = listeners;
+        this.operations = operations;
     }
 
     /**
@@ -66,18 +71,42 @@ public final class AddonLifecycle {
     /** {@link #create(String, String, ResolvedSpec, Duration)}, making the tenant with {@code provisioner}. */
     public AddonRecord create(String app, String environment, ResolvedSpec spec, Duration timeout,
             Provisioner provisioner) {
-        Claim claim = store.locked(() -> {
-            Claim found = claim(app, environment, spec);
-            if (!found.mine) {
-                return found;
+        return create(app, environment, spec, timeout, provisioner, true);
+    }
+
+    /**
+     * The create; {@code heard} when its operation listeners hear it: not when it is a remake
+     * within a create that is heard already. Only a create that does something is heard: one that
+     * finds the addon there, or waits for another's creation of it, is not.
+     */
+    private AddonRecord create(String app, String environment, ResolvedSpec spec, Duration timeout,
+            Provisioner provisioner, boolean heard) {
+        long began = System.nanoTime();
+        String engine = spec.provider().descriptor().name();
+        Claim claim;
+        try {
+            claim = store.locked(() -> {
+                Claim found = claim(app, environment, spec);
+                if (!found.mine) {
+                    return found;
+                }
+                // Claimed and moved on in one write: the record another process sees is PROVISIONING.
+                Claim mine = new Claim(transition(found.state, Status.PROVISIONING, "", Owner.current()), true,
+                        false);
+                IN_FLIGHT.add(mine.state.record().id());
+                return mine;
+            });
+        } catch (RuntimeException e) {
+            if (heard) {
+                operations.failed(Operation.Kind.CREATE, engine, app, environment, began, e);
             }
-            // Claimed and moved on in one write: the record another process sees is PROVISIONING.
-            Claim mine = new Claim(transition(found.state, Status.PROVISIONING, "", Owner.current()), true, false);
-            IN_FLIGHT.add(mine.state.record().id());
-            return mine;
-        });
+            throw e;
+        }
         if (claim.revive) {
-            return limitConnections(reviveOrRemake(claim.state, spec, timeout, provisioner), spec);
+            Supplier<AddonRecord> revive = () -> limitConnections(
+                    reviveOrRemake(claim.state, spec, timeout, provisioner), spec);
+            return heard ? operations.observe(Operation.Kind.CREATE, engine, app, environment, began,
+                    revive) : revive.get();
         }
         if (!claim.mine) {
             Status status = claim.state.record().status();
@@ -87,7 +116,8 @@ public final class AddonLifecycle {
                     : await(claim.state.record().id(), timeout), spec);
         }
         try {
-            return provision(claim.state, spec, provisioner);
+            return heard ? operations.observe(Operation.Kind.CREATE, engine, app, environment, began,
+                    () -> provision(claim.state, spec, provisioner)) : provision(claim.state, spec, provisioner);
         } finally {
             IN_FLIGHT.remove(claim.state.record().id());
         }
@@ -111,7 +141,8 @@ public final class AddonLifecycle {
             });
             AddonState orphan = store.addon(state.record().id()).orElse(state).withServer(null);
             store.locked(() -> fail(orphan, AddonState.Cause.DATA_GONE, why));
-            return create(state.record().app(), state.record().environment(), spec, timeout, provisioner);
+            // Part of the create that found it down, which is heard: this one is not heard again.
+            return create(state.record().app(), state.record().environment(), spec, timeout, provisioner, false);
         }
     }
 
@@ -279,6 +310,13 @@ public final class AddonLifecycle {
 
     /** Deprovisions the addon and deletes its data. */
     public AddonRecord destroy(String app, String environment, String addon) {
+        long began = System.nanoTime();
+        String engine = registry.find(addon).map(p -> p.descriptor().name()).orElse(Operation.UNKNOWN);
+        return operations.observe(Operation.Kind.DESTROY, engine, app, environment, began,
+                () -> destroyHeard(app, environment, addon));
+    }
+
+    private AddonRecord destroyHeard(String app, String environment, String addon) {
         String name = registry.find(addon).map(p -> p.descriptor().name()).orElse(addon);
         AddonState state = store.locked(() -> {
             AddonState found = store.find(app, environment, name).orElseThrow(() -> new AddonNotFoundException(

@@ -13,6 +13,7 @@ import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.core.BackupInfo;
 import dev.addons.core.BackupPolicy;
+import dev.addons.core.Operation;
 import dev.addons.core.runtime.ProgressListener;
 import java.io.BufferedInputStream;
 import java.io.FilterOutputStream;
@@ -59,9 +60,10 @@ public final class Backups {
     private final Servers servers;
     private final ProgressListener progress;
     private final Clock clock;
+    private final Operations operations;
 
     public Backups(Path home, StateStore store, ProviderRegistry registry, Servers servers, ProgressListener progress,
-            Clock clock) {
+            Clock clock, Operations operations) {
         this.root = home.toAbsolutePath().normalize().resolve("backups");
         this.scratch = root.resolve(".scratch");
         this.store = store;
@@ -69,6 +71,7 @@ public final class Backups {
         this.servers = servers;
         this.progress = progress;
         this.clock = clock;
+        this.operations = operations;
     }
 
     /** Where the home keeps the archives of an addon. */
@@ -82,6 +85,12 @@ public final class Backups {
      * then applies retention there.
      */
     public BackupInfo backup(AddonState state, String trigger, Path output) {
+        AddonRecord record = state.record();
+        return operations.observe(Operation.Kind.BACKUP, record.addon(), record.app(), record.environment(),
+                System.nanoTime(), () -> backupHeard(state, trigger, output));
+    }
+
+    private BackupInfo backupHeard(AddonState state, String trigger, Path output) {
         AddonProvider provider = registry.require(state.record().addon());
         refuseUnsupported(provider, state.record());
         return store.lockedBackups(state.record().id(), () -> {
@@ -235,6 +244,12 @@ public final class Backups {
      * has the provider replace the data all or nothing.
      */
     public BackupInfo restore(AddonState state, Path archive, boolean force) {
+        AddonRecord record = state.record();
+        return operations.observe(Operation.Kind.RESTORE, record.addon(), record.app(), record.environment(),
+                System.nanoTime(), () -> restoreHeard(state, archive, force));
+    }
+
+    private BackupInfo restoreHeard(AddonState state, Path archive, boolean force) {
         AddonProvider provider = registry.require(state.record().addon());
         refuseUnsupported(provider, state.record());
         return store.lockedBackups(state.record().id(), () -> {
