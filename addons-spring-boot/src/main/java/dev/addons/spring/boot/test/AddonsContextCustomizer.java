@@ -36,6 +36,7 @@ final class AddonsContextCustomizer implements ContextCustomizer {
         TestAddons addons = TestAddons.provision(specs, runtime, config.getTestClass());
         try {
             DefaultListableBeanFactory beans = (DefaultListableBeanFactory) context.getBeanFactory();
+            beans.registerSingleton("addonsTestAddons", addons);
             beans.registerDisposableBean("addonsTestAddons", (DisposableBean) addons::close);
             AddonConnections connections = addons.connections();
             beans.registerSingleton(AddonConnections.BEAN_NAME, connections);

@@ -108,6 +108,11 @@ final class TestAddons implements AutoCloseable {
         return "t-" + (slug.isEmpty() ? "" : slug + "-") + suffix;
     }
 
+    /** The home the context's addons live in, deleted on {@link #close()}. */
+    Path home() {
+        return home;
+    }
+
     App app() {
         return app;
     }
