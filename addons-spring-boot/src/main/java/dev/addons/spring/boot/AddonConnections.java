@@ -62,7 +62,7 @@ public final class AddonConnections {
         List<AddonProperties> present = new ArrayList<>();
         for (AddonProvider provider : providers.all()) {
             Optional<AddonVariables> declared = provider.variables();
-            if (declared.isEmpty() || !present(declared.get(), providers, variables)) {
+            if (declared.isEmpty() || !present(provider, declared.get(), providers, variables)) {
                 continue;
             }
             List<Variable> own = new ArrayList<>();
@@ -86,10 +86,14 @@ public final class AddonConnections {
     }
 
     /** Whether {@code variables} hold one the provider alone declares (else, when it shares all, its URL). */
-    private static boolean present(AddonVariables declared, AddonProviders providers, Map<String, String> variables) {
+    private static boolean present(AddonProvider provider, AddonVariables declared, AddonProviders providers,
+            Map<String, String> variables) {
+        String name = provider.descriptor().name();
         Set<String> others = new HashSet<>();
         for (AddonProvider other : providers.all()) {
-            other.variables().filter(v -> v != declared).ifPresent(v -> others.addAll(v.names()));
+            if (!other.descriptor().name().equals(name)) {
+                other.variables().ifPresent(v -> others.addAll(v.names()));
+            }
         }
         List<String> own = declared.names().stream().filter(n -> !others.contains(n)).toList();
         return own.isEmpty() ? variables.containsKey(declared.url()) : own.stream().anyMatch(variables::containsKey);

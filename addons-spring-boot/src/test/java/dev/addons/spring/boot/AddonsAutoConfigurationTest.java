@@ -95,8 +95,7 @@ class AddonsAutoConfigurationTest {
             assertThat(context).doesNotHaveBean("addonsJdbcConnectionDetails");
             assertThat(context).doesNotHaveBean("addonsRedisConnectionDetails");
             assertThat(context).doesNotHaveBean("addonsRabbitConnectionDetails");
-            assertThat(context).getBean(AddonConnections.class).extracting(AddonConnections::addons)
-                    .asList().isEmpty();
+            assertThat(context.getBean(AddonConnections.class).addons()).isEmpty();
         });
     }
 
