@@ -332,10 +332,7 @@ final class PostgresTenants {
             sql.execute("comment on role " + quote(name) + " is '" + server.owner() + "'");
             return null;
         });
-        createDatabase(admin, name, name);
-        try (Statement sql = admin.createStatement()) {
-            sql.execute("comment on database " + quote(name) + " is '" + server.owner() + "'");
-        }
+        createDatabase(admin, name, name, server.owner());
         try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
             restrictPublicSchema(tenantDatabase, name);
         }
@@ -374,11 +371,29 @@ final class PostgresTenants {
 
     /** Creates {@code database} owned by {@code role}, which alone may connect to it. */
     static void createDatabase(Connection admin, String database, String role) throws SQLException {
+        createDatabase(admin, database, role, null);
+    }
+
+    /**
+     * {@link #createDatabase(Connection, String, String)}, the database commented {@code mark}
+     * unless null. What follows the {@code CREATE DATABASE} (which cannot run in a transaction)
+     * is one transaction: one commit, one WAL flush, instead of one per statement.
+     */
+    private static void createDatabase(Connection admin, String database, String role, String mark)
+            throws SQLException {
+        List<String> statements = createDatabaseStatements(database, role);
         try (Statement sql = admin.createStatement()) {
-            for (String statement : createDatabaseStatements(database, role)) {
+            sql.execute(statements.get(0));
+        }
+        PostgresAdmin.inTransaction(admin, sql -> {
+            for (String statement : statements.subList(1, statements.size())) {
                 sql.execute(statement);
             }
-        }
+            if (mark != null) {
+                sql.execute("comment on database " + quote(database) + " is '" + mark + "'");
+            }
+            return null;
+        });
     }
 
     private static List<String> createDatabaseStatements(String database, String role) {
@@ -401,11 +416,12 @@ final class PostgresTenants {
 
     /** Runs inside the tenant's database: the role owns {@code public}, nobody else may use it. */
     static void restrictPublicSchema(Connection tenantDatabase, String name) throws SQLException {
-        try (Statement sql = tenantDatabase.createStatement()) {
+        PostgresAdmin.inTransaction(tenantDatabase, sql -> {
             for (String statement : restrictPublicSchemaStatements(name)) {
                 sql.execute(statement);
             }
-        }
+            return null;
+        });
     }
 
     private static List<String> restrictPublicSchemaStatements(String role) {
