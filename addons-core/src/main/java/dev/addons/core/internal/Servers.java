@@ -157,13 +157,23 @@ public final class Servers {
             destroy(server);
             return;
         }
+        Binding binding = new Binding(state.binding());
+        // The tenant goes first, outside the server's lock, so that tenants of one server are removed
+        // at once rather than in turn (each PostgreSQL DROP DATABASE forces a checkpoint, which drops
+        // running together share). Its record names the server until leaveShared, so no other removal
+        // takes the server away meanwhile; a server stopped meanwhile fails this removal, which the
+        // record says and a retry finishes (deprovisioning is idempotent).
+        boolean removed = isRunning(server);
+        if (removed) {
+            provider.deprovision(tenant, binding, access(server));
+        }
         store.lockedServer(server.serverId(), () -> {
-            ServerAccess access = isRunning(server) ? access(server) : null;
-            if (access == null && !otherTenants(server.serverId(), state).isEmpty()) {
+            ServerAccess access = !removed && isRunning(server) ? access(server) : null;
+            if (!removed && access == null && !otherTenants(server.serverId(), state).isEmpty()) {
                 throw new ProvisioningException("The shared server " + server.serverId()
                         + " is not running, so the tenant's database cannot be dropped");
             }
-            leaveShared(server, tenant, new Binding(state.binding()), provider, access);
+            leaveShared(server, tenant, binding, provider, access);
             return null;
         });
     }
