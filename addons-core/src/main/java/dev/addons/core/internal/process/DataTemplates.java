@@ -7,10 +7,12 @@ import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.internal.HomeLock;
 import dev.addons.core.internal.PrivateFiles;
+import dev.addons.core.internal.TrustedDirectory;
 import dev.addons.core.runtime.ProgressListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -35,10 +37,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The initialized, stopped data directories that new servers start from (see {@link DataTemplate}),
- * in {@code <home>/cache/templates}: one directory per key, named
+ * in {@code <cache>/templates} of the binary cache, which every home using that cache shares (so a
+ * new home, e.g. each test run's, starts on a template built once, not on a new initdb): one
+ * directory per key, named
  * {@code <engine>-<version>-<hash of the key>}, holding {@code data/}, the owner-only
  * {@code password} of the template's admin, and last the {@code complete} marker holding the full
- * key. A directory without that marker, or whose marker holds another key, is never copied.
+ * key. A directory without that marker, or whose marker holds another key, is never copied. The
+ * key names the binaries (see {@link #key}) and the user engines run as, who owns the template's
+ * files. The template password is no server's: each server is given its own at its start (see
+ * {@link DataTemplate.Personalizer}), so whoever reads the cache learns no server's password.
  *
  * <p>A template is built under a lock on {@code <name>.lock} (held across threads and JVMs) in a
  * hidden directory beside it, which is renamed into place only once it is complete; so a reader
@@ -56,7 +63,12 @@ import org.slf4j.LoggerFactory;
  * rename of it can succeed). Spares go with their template (a rebuild or {@link #clear()}), and
  * {@link #close()} stops the copying, leaving no half copy. Like the copies made at a start, a
  * spare is not forced to disk: the engine's own checkpoints do not write files it has not
- * changed, so a machine crash right after a start can lose what the page cache held. Thread-safe.
+ * changed, so a machine crash right after a start can lose what the page cache held. Spares are
+ * files, so a later process (another command, another home on the same cache) takes them too;
+ * when the cache and the home are on different file systems a spare cannot be renamed into the
+ * home, and none is made. With {@code finishSparesAtExit} (a command that exits right after its
+ * output) {@link #close()} lets the copy under way finish, and a shutdown hook waits for it before
+ * the JVM exits. Thread-safe.
  */
 final class DataTemplates {
     private static final Logger LOG = LoggerFactory.getLogger(DataTemplates.class);
@@ -69,26 +81,43 @@ final class DataTemplates {
     private static final long CLOSE_WAIT_SECONDS = 30;
 
     private final Path root;
+    private final Path passFrom;
     private final EngineUser user;
     private final int spares;
+    private final boolean finishSparesAtExit;
+    /** Set once a spare could not be renamed into a server's directory (another file system): then no more are made. */
+    private volatile boolean sparesUnusable;
+    /** Checked once: the templates' directory and the cache holding it are this user's alone. */
+    private volatile boolean trusted;
     private final AtomicInteger builds = new AtomicInteger();
     private final AtomicInteger sparesMade = new AtomicInteger();
     private final AtomicInteger sparesTaken = new AtomicInteger();
     private volatile boolean closed;
+    /** Set when a copy under way is to be given up: at {@link #close()}, unless spares are finished at exit. */
+    private volatile boolean abandon;
     private ExecutorService spareMaker;
 
-    DataTemplates(Path root, EngineUser user) {
-        this(root, user, 1);
-    }
-
-    /** Templates under {@code root}, each keeping up to {@code spares} copies made ahead (0: none). */
-    DataTemplates(Path root, EngineUser user, int spares) {
+    /**
+     * Templates under {@code root}, each keeping up to {@code spares} copies made ahead (0: none).
+     *
+     * @param root               the templates' directory, {@code templates} in the binary cache
+     * @param passFrom           the directory from which the engine user is let pass down to {@code root}
+     *                           (the home when the cache is inside it, else the cache)
+     * @param finishSparesAtExit whether {@link #close()} lets spare copies under way finish before
+     *                           the JVM exits, instead of giving them up
+     */
+    DataTemplates(Path root, Path passFrom, EngineUser user, int spares, boolean finishSparesAtExit) {
         if (spares < 0) {
             throw new IllegalArgumentException("spares < 0: " + spares);
         }
         this.root = root.toAbsolutePath().normalize();
+        this.passFrom = passFrom.toAbsolutePath().normalize();
+        if (!this.root.startsWith(this.passFrom)) {
+            throw new IllegalArgumentException(this.root + " is not under " + this.passFrom);
+        }
         this.user = user;
         this.spares = spares;
+        this.finishSparesAtExit = finishSparesAtExit;
     }
 
     /** A complete template: its data directory and its admin's password. {@link #toString()} redacts it. */
@@ -117,13 +146,14 @@ final class DataTemplates {
         String name = definition.engine() + "-" + definition.version().replaceAll("[^A-Za-z0-9.]", "_") + "-"
                 + sha256(key).substring(0, 16);
         Path directory = root.resolve(name);
+        requireTrusted();
         Optional<Template> ready = complete(directory, key);
         if (ready.isPresent()) {
             return ready.get();
         }
         PrivateFiles.directory(root);
-        // The engine user builds in here: it passes through from the home (the cache's parent) down.
-        user.passThrough(root.getParent().getParent(), root);
+        // The engine user builds in here: it passes through from the home or the cache down.
+        user.passThrough(passFrom, root);
         try {
             return HomeLock.with(root.resolve(name + LOCK_SUFFIX), () -> {
                 try {
@@ -188,15 +218,37 @@ final class DataTemplates {
         }
     }
 
+    /**
+     * Refuses templates another user could have written (they decide what every server starts
+     * on): {@code root} and the cache holding it must be this user's alone, as the binaries' are.
+     */
+    private void requireTrusted() throws IOException {
+        if (trusted) {
+            return;
+        }
+        for (Path dir = root; dir != null && dir.startsWith(root.getParent()); dir = dir.getParent()) {
+            if (Files.isDirectory(dir)) {
+                Optional<String> why = TrustedDirectory.whyNot(dir, "The template cache");
+                if (why.isPresent()) {
+                    throw new ProvisioningException(why.get() + ". Or choose another cache (ADDONS_CACHE, "
+                            + "Addons.builder().cache(...)).");
+                }
+            }
+        }
+        trusted = Files.isDirectory(root);
+    }
+
     /** The template in {@code directory} when its marker says it is complete for {@code key}. */
     private static Optional<Template> complete(Path directory, String key) throws IOException {
         Path marker = directory.resolve(COMPLETE);
+        Path password = directory.resolve(PASSWORD);
+        // A template damaged since (its data or password gone, e.g. a cache cleaned by hand) is built again.
         if (!Files.isRegularFile(marker) || !Files.readString(marker, StandardCharsets.UTF_8).equals(key)
-                || !Files.isDirectory(directory.resolve("data"))) {
+                || !Files.isDirectory(directory.resolve("data")) || !Files.isRegularFile(password)) {
             return Optional.empty();
         }
-        return Optional.of(new Template(directory, Files.readString(directory.resolve(PASSWORD),
-                StandardCharsets.UTF_8)));
+        String read = Files.readString(password, StandardCharsets.UTF_8);
+        return read.isEmpty() ? Optional.empty() : Optional.of(new Template(directory, read));
     }
 
     /**
@@ -247,6 +299,12 @@ final class DataTemplates {
                 return true;
             } catch (NoSuchFileException e) {
                 // Another start, maybe in another JVM, took it first.
+            } catch (AtomicMoveNotSupportedException e) {
+                // The cache and the home are on different file systems: a spare would have to be
+                // copied anyway, so the template is copied and no more spares are made.
+                LOG.debug("{} - Spares of {} cannot be renamed into {}: none are made", root, template, target);
+                sparesUnusable = true;
+                return false;
             }
         }
         return false;
@@ -257,7 +315,7 @@ final class DataTemplates {
      * is 0 or this is closed; returns at once. A failure is logged: the next start copies instead.
      */
     void replenish(String serverId, Template template) {
-        if (spares == 0 || closed) {
+        if (spares == 0 || closed || sparesUnusable) {
             return;
         }
         synchronized (this) {
@@ -270,6 +328,10 @@ final class DataTemplates {
                     thread.setDaemon(true);
                     return thread;
                 });
+                if (finishSparesAtExit) {
+                    ExecutorService maker = spareMaker;
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> finish(maker), "addons-template-spares-exit"));
+                }
             }
             spareMaker.execute(() -> makeSpares(serverId, template));
         }
@@ -287,7 +349,7 @@ final class DataTemplates {
                 return null;
             });
         } catch (RuntimeException e) {
-            if (closed) {
+            if (abandon) {
                 LOG.debug("{} - Stopped making a spare copy of {}: closed", serverId, name);
             } else {
                 LOG.warn("{} - Could not make a spare copy of the template {} (the next start copies it instead): {}",
@@ -314,13 +376,13 @@ final class DataTemplates {
                 }
             }
         }
-        for (; ready < spares && !closed; ready++) {
+        for (; ready < spares && !abandon; ready++) {
             long begin = System.nanoTime();
             String id = UUID.randomUUID().toString();
             Path making = directory.resolve(MAKING_PREFIX + id);
             Files.createDirectory(making, ServerDirectories.PRIVATE_DIRECTORY);
             try {
-                copy(template, making, () -> closed);
+                copy(template, making, () -> abandon);
                 Files.move(making, directory.resolve(id), StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
                 try {
@@ -341,17 +403,28 @@ final class DataTemplates {
 
     /**
      * Stops making spares: a copy under way is abandoned and deleted before this returns (waiting
-     * up to 30 s). Spares already made stay for the next runtime on this home. Idempotent.
+     * up to 30 s). Spares already made stay for the next runtime on this cache. With
+     * {@code finishSparesAtExit}, the copies asked for are made instead and this returns at once:
+     * the JVM waits for them (up to 30 s) when it exits. Idempotent.
      */
     void close() {
         ExecutorService maker;
         synchronized (this) {
             closed = true;
+            abandon = !finishSparesAtExit;
             maker = spareMaker;
         }
         if (maker == null) {
             return;
         }
+        maker.shutdown();
+        if (!finishSparesAtExit) {
+            finish(maker);
+        }
+    }
+
+    /** Waits (up to 30 s) for {@code maker}, shut down, to finish its work. */
+    private void finish(ExecutorService maker) {
         maker.shutdown();
         try {
             if (!maker.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -441,17 +514,18 @@ final class DataTemplates {
     /**
      * Everything a template depends on, one item a line: the engine and version, the binaries'
      * source, directories and probed version, the main binary's path, size and modification time
-     * (so an upgrade in place makes a new key), and the recipe's own key.
+     * (so an upgrade in place makes a new key), the recipe's own key and the user engines run as.
      */
-    static String key(ServerDefinition definition, DataTemplate template, ResolvedBinaries binaries)
-            throws IOException {
+    String key(ServerDefinition definition, DataTemplate template, ResolvedBinaries binaries) throws IOException {
         Path main = binaries.binary(binaries.distribution().requiredBinaries().get(0)).toRealPath();
         BasicFileAttributes attributes = Files.readAttributes(main, BasicFileAttributes.class);
         return String.join("\n",
                 "engine " + definition.engine() + " " + definition.version(),
                 "binaries " + binaries.source() + " " + binaries.directories() + " " + binaries.version(),
                 "main " + main + " " + attributes.size() + " " + attributes.lastModifiedTime().toMillis(),
-                "recipe " + template.key());
+                "recipe " + template.key(),
+                // The template's files are the engine user's: another one could not start on a copy.
+                "user " + user.identity());
     }
 
     private static String sha256(String text) {
