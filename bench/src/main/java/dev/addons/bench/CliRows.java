@@ -6,10 +6,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,6 +53,10 @@ final class CliRows {
             Path file = Files.writeString(home.resolve("cli-bench.toml"), "name = \"" + APP + "\"\n\n"
                     + "[addons.postgresql]\nvariant = \"small\"\nversion = \"" + version + "\"\n");
             Path old = Files.createDirectories(home.resolve("cli-old-home"));
+            // The homes are inside the harness's: as root, the engines' user must pass through it.
+            Set<PosixFilePermission> mode = EnumSet.copyOf(Files.getPosixFilePermissions(home));
+            mode.add(PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(home, mode);
             for (int i = 0; i < warmups + reps; i++) {
                 boolean timed = i >= warmups;
                 Timing versionRun = run(List.of("--version"));
