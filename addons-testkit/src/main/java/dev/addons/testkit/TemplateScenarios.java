@@ -27,6 +27,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -283,6 +284,29 @@ public abstract class TemplateScenarios {
                 for (String app : List.of("one", "two")) {
                     addons.app(app, "production").destroy(addon, FinalBackup.SKIP);
                 }
+            }
+        }
+    }
+
+    @Test
+    void aCommandThatExitsRightAfterItsStartLeavesASpareTheNextProcessTakes() throws Exception {
+        Path cache = home.resolve("cache");
+        String addon = provider.descriptor().name();
+        // As bin/addons runs: the spare its start asked for is made by a copier that outlives it.
+        OtherJvm.run(home, Map.of("ADDONS_CACHE", cache.toString(),
+                "JAVA_TOOL_OPTIONS", "-D" + ProcessRuntime.SPARES_AFTER_EXIT_PROPERTY + "=true"),
+                "create", "command", addon + ":" + Variant.DEFAULT, version);
+        try {
+            awaitReadySpare();
+            Started next = start("next", definition(false));
+
+            assertThat(next.took(TAKING_SPARE) && !next.took(COPYING) && !next.took(BUILDING))
+                    .as("steps %s", next.steps()).isTrue();
+            next.definition().readiness().check(next.access());
+        } finally {
+            try (Addons addons = Addons.builder().home(home).cache(cache).runtime(ProcessRuntime.NAME)
+                    .automaticBackups(false).build()) {
+                addons.app("command", "production").destroy(addon, FinalBackup.SKIP);
             }
         }
     }

@@ -22,10 +22,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -66,9 +69,11 @@ import org.slf4j.LoggerFactory;
  * changed, so a machine crash right after a start can lose what the page cache held. Spares are
  * files, so a later process (another command, another home on the same cache) takes them too;
  * when the cache and the home are on different file systems a spare cannot be renamed into the
- * home, and none is made. With {@code finishSparesAtExit} (a command that exits right after its
- * output) {@link #close()} lets the copy under way finish, and a shutdown hook waits for it before
- * the JVM exits. Thread-safe.
+ * home, and none is made. With {@code sparesAfterExit} (a command that exits right after its
+ * output, whose thread would never finish a copy) {@link #close()} hands the spares its starts
+ * asked for to detached low-priority copiers ({@code cp -a}, then a rename) that outlive the JVM;
+ * a copier's pid is in its hidden directory's name, so that a later maker counts it instead of
+ * deleting it. Thread-safe.
  */
 final class DataTemplates {
     private static final Logger LOG = LoggerFactory.getLogger(DataTemplates.class);
@@ -77,6 +82,12 @@ final class DataTemplates {
     private static final String LOCK_SUFFIX = ".lock";
     private static final String SPARES = "spares";
     private static final String MAKING_PREFIX = ".making-";
+    /**
+     * A detached copier's script: {@code $1} the template's data, {@code $2} its spares, {@code $3}
+     * the spare's name. The hidden name carries the copier's pid; the rename is the completion.
+     */
+    private static final String COPIER = "d=\"$2/.making-$$-$3\"; cp -a -- \"$1\" \"$d\" && mv -T -- \"$d\" \"$2/$3\""
+            + " && exit 0; rm -rf -- \"$d\"; exit 1";
     /** How long {@link #close()} waits for a spare being copied to be abandoned and deleted. */
     private static final long CLOSE_WAIT_SECONDS = 30;
 
@@ -84,7 +95,11 @@ final class DataTemplates {
     private final Path passFrom;
     private final EngineUser user;
     private final int spares;
-    private final boolean finishSparesAtExit;
+    private final boolean sparesAfterExit;
+    /** The templates whose spares {@link #close()} hands to detached copiers (with {@code sparesAfterExit}). */
+    private final Set<Template> handOff = new LinkedHashSet<>();
+    /** The detached copiers started: for tests. */
+    private final List<Process> copiers = new CopyOnWriteArrayList<>();
     /** Set once a spare could not be renamed into a server's directory (another file system): then no more are made. */
     private volatile boolean sparesUnusable;
     /** Checked once: the templates' directory and the cache holding it are this user's alone. */
@@ -93,8 +108,6 @@ final class DataTemplates {
     private final AtomicInteger sparesMade = new AtomicInteger();
     private final AtomicInteger sparesTaken = new AtomicInteger();
     private volatile boolean closed;
-    /** Set when a copy under way is to be given up: at {@link #close()}, unless spares are finished at exit. */
-    private volatile boolean abandon;
     private ExecutorService spareMaker;
 
     /**
@@ -103,10 +116,10 @@ final class DataTemplates {
      * @param root               the templates' directory, {@code templates} in the binary cache
      * @param passFrom           the directory from which the engine user is let pass down to {@code root}
      *                           (the home when the cache is inside it, else the cache)
-     * @param finishSparesAtExit whether {@link #close()} lets spare copies under way finish before
-     *                           the JVM exits, instead of giving them up
+     * @param sparesAfterExit    whether spares are made by detached copiers started at
+     *                           {@link #close()}, which outlive this JVM, instead of by a thread of it
      */
-    DataTemplates(Path root, Path passFrom, EngineUser user, int spares, boolean finishSparesAtExit) {
+    DataTemplates(Path root, Path passFrom, EngineUser user, int spares, boolean sparesAfterExit) {
         if (spares < 0) {
             throw new IllegalArgumentException("spares < 0: " + spares);
         }
@@ -117,7 +130,7 @@ final class DataTemplates {
         }
         this.user = user;
         this.spares = spares;
-        this.finishSparesAtExit = finishSparesAtExit;
+        this.sparesAfterExit = sparesAfterExit;
     }
 
     /** A complete template: its data directory and its admin's password. {@link #toString()} redacts it. */
@@ -313,6 +326,8 @@ final class DataTemplates {
     /**
      * Has the background thread bring {@code template}'s spares up to their number, unless that
      * is 0 or this is closed; returns at once. A failure is logged: the next start copies instead.
+     * With {@code sparesAfterExit}, the template is only noted: {@link #close()} hands its spares
+     * to a detached copier.
      */
     void replenish(String serverId, Template template) {
         if (spares == 0 || closed || sparesUnusable) {
@@ -322,43 +337,44 @@ final class DataTemplates {
             if (closed) {
                 return;
             }
+            if (sparesAfterExit) {
+                handOff.add(template);
+                return;
+            }
             if (spareMaker == null) {
                 spareMaker = Executors.newSingleThreadExecutor(runnable -> {
                     Thread thread = new Thread(runnable, "addons-template-spares");
                     thread.setDaemon(true);
                     return thread;
                 });
-                if (finishSparesAtExit) {
-                    ExecutorService maker = spareMaker;
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> finish(maker), "addons-template-spares-exit"));
-                }
             }
-            spareMaker.execute(() -> makeSpares(serverId, template));
+            spareMaker.execute(() -> makeSpares(serverId, template, false));
         }
     }
 
-    private void makeSpares(String serverId, Template template) {
+    /** Brings {@code template}'s spares up to their number, here or (when {@code detached}) by copiers of their own. */
+    private void makeSpares(String subject, Template template, boolean detached) {
         String name = template.directory().getFileName().toString();
         try {
             HomeLock.with(root.resolve(name + LOCK_SUFFIX), () -> {
                 try {
-                    makeSparesLocked(template);
+                    makeSparesLocked(template, detached);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
                 return null;
             });
         } catch (RuntimeException e) {
-            if (abandon) {
-                LOG.debug("{} - Stopped making a spare copy of {}: closed", serverId, name);
+            if (closed && !detached) {
+                LOG.debug("{} - Stopped making a spare copy of {}: closed", subject, name);
             } else {
                 LOG.warn("{} - Could not make a spare copy of the template {} (the next start copies it instead): {}",
-                        serverId, name, e.getCause() != null ? e.getCause() : e);
+                        subject, name, e.getCause() != null ? e.getCause() : e);
             }
         }
     }
 
-    private void makeSparesLocked(Template template) throws IOException {
+    private void makeSparesLocked(Template template, boolean detached) throws IOException {
         // Cleared or rebuilt meanwhile: the spares of what is there now come with its next start.
         if (!Files.isRegularFile(template.directory().resolve(COMPLETE))) {
             return;
@@ -368,21 +384,28 @@ final class DataTemplates {
         int ready = 0;
         try (Stream<Path> listed = Files.list(directory)) {
             for (Path entry : (Iterable<Path>) listed::iterator) {
-                if (entry.getFileName().toString().startsWith(".")) {
-                    // Under the lock nobody else is making one: a JVM that died left it.
-                    ServerDirectories.deleteRecursively(entry);
-                } else {
+                String entryName = entry.getFileName().toString();
+                if (!entryName.startsWith(".")) {
                     ready++;
+                } else if (copierAlive(entryName)) {
+                    ready++; // a detached copier at work: its spare is on its way
+                } else {
+                    // Under the lock no thread of this JVM is making one: a process that died left it.
+                    ServerDirectories.deleteRecursively(entry);
                 }
             }
         }
-        for (; ready < spares && !abandon; ready++) {
+        for (; ready < spares && (detached || !closed); ready++) {
+            if (detached) {
+                startCopier(template);
+                continue;
+            }
             long begin = System.nanoTime();
             String id = UUID.randomUUID().toString();
-            Path making = directory.resolve(MAKING_PREFIX + id);
+            Path making = directory.resolve(MAKING_PREFIX + ProcessHandle.current().pid() + "-" + id);
             Files.createDirectory(making, ServerDirectories.PRIVATE_DIRECTORY);
             try {
-                copy(template, making, () -> abandon);
+                copy(template, making, () -> closed);
                 Files.move(making, directory.resolve(id), StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
                 try {
@@ -402,29 +425,60 @@ final class DataTemplates {
     }
 
     /**
+     * Whether a hidden entry of the spares is being made by a live process other than this JVM:
+     * {@code .making-<pid>-<id>}, by a detached copier (or another JVM, which holds the lock then).
+     */
+    private static boolean copierAlive(String hidden) {
+        if (!hidden.startsWith(MAKING_PREFIX)) {
+            return false;
+        }
+        String rest = hidden.substring(MAKING_PREFIX.length());
+        int dash = rest.indexOf('-');
+        try {
+            long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Starts a copier that makes one spare of {@code template} and outlives this JVM: {@code cp -a}
+     * into {@code .making-<its pid>-<id>}, renamed to {@code <id>} once complete (deleted on
+     * failure), in a session of its own, at low priority, with no tie to this process's terminal
+     * or output. Its pid in the name tells a later maker it is still at work (see {@link #copierAlive}).
+     */
+    private void startCopier(Template template) throws IOException {
+        Process copier = new ProcessBuilder("setsid", "nice", "-n", "10", "sh", "-c", COPIER, "addons-spare-copier",
+                template.data().toString(), template.spares().toString(), UUID.randomUUID().toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        copiers.add(copier);
+        LOG.debug("{} - A detached copier (pid {}) makes a spare of {}", root, copier.pid(),
+                template.directory().getFileName());
+    }
+
+    /**
      * Stops making spares: a copy under way is abandoned and deleted before this returns (waiting
      * up to 30 s). Spares already made stay for the next runtime on this cache. With
-     * {@code finishSparesAtExit}, the copies asked for are made instead and this returns at once:
-     * the JVM waits for them (up to 30 s) when it exits. Idempotent.
+     * {@code sparesAfterExit}, the spares that starts asked for are handed to detached copiers
+     * (see {@link #startCopier}), which this does not wait for. Idempotent.
      */
     void close() {
         ExecutorService maker;
+        List<Template> pending;
         synchronized (this) {
             closed = true;
-            abandon = !finishSparesAtExit;
             maker = spareMaker;
+            pending = List.copyOf(handOff);
+            handOff.clear();
+        }
+        for (Template template : pending) {
+            makeSpares(root.toString(), template, true);
         }
         if (maker == null) {
             return;
         }
-        maker.shutdown();
-        if (!finishSparesAtExit) {
-            finish(maker);
-        }
-    }
-
-    /** Waits (up to 30 s) for {@code maker}, shut down, to finish its work. */
-    private void finish(ExecutorService maker) {
         maker.shutdown();
         try {
             if (!maker.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -433,6 +487,17 @@ final class DataTemplates {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Waits for the detached copiers this instance started to end; false when {@code timeout} passed first. For tests. */
+    boolean awaitCopiers(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Process copier : copiers) {
+            if (!copier.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

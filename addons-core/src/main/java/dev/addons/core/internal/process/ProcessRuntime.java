@@ -86,10 +86,11 @@ public final class ProcessRuntime implements ServerRuntime {
     /** The runtime setting (or system property {@code addons.process.spares}) for the number of spares. */
     public static final String SPARES_SETTING = "process.spares";
     /**
-     * The system property that, when {@code true}, has spare copies asked for before {@link #close()}
-     * finished before the JVM exits instead of given up: for a command that exits right after its output.
+     * The system property that, when {@code true}, has the spare copies of data templates that
+     * starts asked for made at {@link #close()} by detached low-priority copiers that outlive the
+     * JVM, instead of by a thread of it: for a command that exits right after its output.
      */
-    public static final String FINISH_SPARES_AT_EXIT_PROPERTY = "addons.process.finishSparesAtExit";
+    public static final String SPARES_AFTER_EXIT_PROPERTY = "addons.process.sparesAfterExit";
 
     private final Path home;
     private final Path cache;
@@ -154,7 +155,7 @@ public final class ProcessRuntime implements ServerRuntime {
         this.ports = ports;
         // In the cache, which homes may share: a new home starts on the templates an older one built.
         this.templates = new DataTemplates(this.cache.resolve("templates"), this.cache.startsWith(this.home) ? this.home
-                : this.cache, user, spares, Boolean.getBoolean(FINISH_SPARES_AT_EXIT_PROPERTY));
+                : this.cache, user, spares, Boolean.getBoolean(SPARES_AFTER_EXIT_PROPERTY));
     }
 
     @Override

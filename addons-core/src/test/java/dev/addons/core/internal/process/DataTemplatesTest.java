@@ -203,16 +203,21 @@ class DataTemplatesTest {
     }
 
     @Test
-    void withSparesFinishedAtExitASpareAskedForBeforeClosingIsMadeForTheNextRuntime() throws Exception {
+    void withSparesAfterExitADetachedCopierMakesTheSpareForTheNextRuntime() throws Exception {
         installEngine();
-        System.setProperty(ProcessRuntime.FINISH_SPARES_AT_EXIT_PROPERTY, "true");
+        System.setProperty(ProcessRuntime.SPARES_AFTER_EXIT_PROPERTY, "true");
         try (ProcessRuntime command = new ProcessRuntime(home, home.resolve("cache"), 1)) {
             start(command, "first", "password-1");
-            // Closed at once, as a command does before it prints and exits: the copy goes on.
+            assertThat(onlyTemplate().resolve("spares")).doesNotExist();
+            // Closed, as a command does before it prints and exits: a copier of its own makes the spare.
             command.close();
-            awaitSpares(command, 1);
+            assertThat(command.templates().awaitCopiers(Duration.ofMinutes(1))).isTrue();
+            assertThat(readySpares()).hasSize(1);
+            try (Stream<Path> all = Files.list(onlyTemplate().resolve("spares"))) {
+                assertThat(all).as("no hidden copy left").hasSize(1);
+            }
         } finally {
-            System.clearProperty(ProcessRuntime.FINISH_SPARES_AT_EXIT_PROPERTY);
+            System.clearProperty(ProcessRuntime.SPARES_AFTER_EXIT_PROPERTY);
         }
         try (ProcessRuntime next = new ProcessRuntime(home, home.resolve("cache"), 0)) {
             RunningServer second = start(next, "second", "password-2");
