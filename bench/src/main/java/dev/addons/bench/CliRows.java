@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The command rows: {@code bin/addons} of this checkout run as a user runs it, wall time from the
- * process's start to its exit, and for a deploy also to the first byte of its output (the
- * difference is what it does after its output: finishing the spare copy of the data template for
- * the next start). Per repetition, in this order: {@code --version}; {@code deploy} of an app file
+ * process's start to its exit, and for a deploy also to the last byte of its standard output (the
+ * difference is what it does after its output, e.g. handing the spare copy of the data template
+ * for the next start to a copier). Per repetition, in this order: {@code --version}; {@code deploy} of an app file
  * with one PostgreSQL {@code small} addon in a new home, then {@code destroy} of it; the same in
  * one old home kept for the whole row. All use the machine's shared binary cache (the default, or
  * {@code ADDONS_CACHE}), where the data templates live. Each new home is deleted after its destroy.
@@ -92,7 +92,7 @@ final class CliRows {
         return row;
     }
 
-    /** When a command's output began and when it exited, in ms after its start. */
+    /** When a command's output ended and when it exited, in ms after its start. */
     private record Timing(double outputMs, double exitMs) {
     }
 
@@ -103,13 +103,13 @@ final class CliRows {
         Path errors = Files.createTempFile(home, "cli-", ".err");
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
-        AtomicLong firstByte = new AtomicLong(-1);
+        AtomicLong lastByte = new AtomicLong(-1);
         Thread reader = new Thread(() -> {
             try (InputStream output = process.getInputStream()) {
                 byte[] buffer = new byte[8192];
                 for (int n = output.read(buffer); n >= 0; n = output.read(buffer)) {
                     if (n > 0) {
-                        firstByte.compareAndSet(-1, System.nanoTime());
+                        lastByte.set(System.nanoTime());
                     }
                 }
             } catch (IOException e) {
@@ -129,7 +129,7 @@ final class CliRows {
             throw new IllegalStateException(String.join(" ", args) + " exited with " + process.exitValue() + ": "
                     + stderr.strip());
         }
-        long output = firstByte.get() < 0 ? exited : firstByte.get();
+        long output = lastByte.get() < 0 ? exited : lastByte.get();
         return new Timing((output - started) / 1e6, (exited - started) / 1e6);
     }
 
