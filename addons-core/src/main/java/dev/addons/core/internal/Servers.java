@@ -415,34 +415,6 @@ public final class Servers {
         };
     }
 
-    /**
-     * Forgets servers whose start was interrupted (the process starting them is gone), then has
-     * every runtime in use remove what it holds for servers no record names (see
-     * {@link ServerRuntime#removeStrays}). Returns how many servers were forgotten or removed.
-     */
-    int reconcile(java.util.Collection<ServerRuntime> inUse) {
-        int changed = store.locked(() -> {
-            int forgotten = 0;
-            for (ServerState server : store.servers()) {
-                if (server.abandoned()) {
-                    LOG.warn("{} - its start was interrupted: the process starting it exited; forgetting it",
-                            server.serverId());
-                    store.deleteServer(server.serverId());
-                    forgotten++;
-                }
-            }
-            return forgotten;
-        });
-        for (ServerRuntime runtime : inUse) {
-            try {
-                changed += runtime.removeStrays(id -> store.server(id).isPresent()).size();
-            } catch (dev.addons.api.AddonException e) {
-                LOG.warn("Cannot look for stray servers on the {} runtime: {}", runtime.name(), e.getMessage());
-            }
-        }
-        return changed;
-    }
-
     /** Stops a server, deletes its data and forgets it. */
     void destroy(ServerState server) {
         if (ExternalServers.isExternal(server)) {
