@@ -99,7 +99,7 @@ public final class Addons implements AutoCloseable {
             return t;
         });
         dev.addons.core.internal.Reconciler reconciler = new dev.addons.core.internal.Reconciler(home, store,
-                runtimes, registry, servers, lifecycle, migrations, backups);
+                runtimes, registry, servers, lifecycle, migrations, backups.ledger());
         this.open = new OpenHome(home, registry, runtimes, store, listeners, operations, servers, lifecycle, backups,
                 migrations, copies, externals, reconciler, builder.progress, executor);
         this.deployment = new Deployment(open);

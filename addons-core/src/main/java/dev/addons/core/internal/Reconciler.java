@@ -35,10 +35,10 @@ public final class Reconciler {
     private final Servers servers;
     private final AddonLifecycle lifecycle;
     private final Migrations migrations;
-    private final Backups backups;
+    private final BackupLedger backups;
 
     public Reconciler(Path home, StateStore store, Runtimes runtimes, ProviderRegistry registry, Servers servers,
-            AddonLifecycle lifecycle, Migrations migrations, Backups backups) {
+            AddonLifecycle lifecycle, Migrations migrations, BackupLedger backups) {
         this.home = home;
         this.store = store;
         this.runtimes = runtimes;
