@@ -222,7 +222,7 @@ public final class CrashWatch implements Watch {
     private Map<String, List<AddonState>> watched() {
         Map<String, List<AddonState>> byServer = new LinkedHashMap<>();
         for (AddonState state : store.addons()) {
-            if (shouldRun(state) && !state.record().runtime().equals(ExternalServers.RUNTIME)) {
+            if (shouldRun(state)) {
                 byServer.computeIfAbsent(state.serverId(), id -> new java.util.ArrayList<>()).add(state);
             }
         }

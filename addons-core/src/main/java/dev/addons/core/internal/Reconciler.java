@@ -266,7 +266,7 @@ public final class Reconciler {
         }
         Set<String> recorded = new TreeSet<>();
         store.servers().forEach(server -> recorded.add(server.runtime()));
-        recorded.remove(ExternalServers.RUNTIME);
+        recorded.remove(ExternalRuntime.NAME); // No runtime of the home's runs them: nothing of theirs strays.
         for (String name : recorded) {
             try {
                 sweep.add(runtimes.get(name));
