@@ -121,7 +121,7 @@ public final class App {
      * opening a home does.
      */
     public List<AddonRecord> list() {
-        home.lifecycle.noticeDeadServers(states());
+        home.reconciler.deadServers(states());
         return states().stream().map(AddonState::record).toList();
     }
 
@@ -131,7 +131,7 @@ public final class App {
      */
     public AddonRecord get(String addon) {
         AddonState state = state(addon);
-        home.lifecycle.noticeDeadServers(List.of(state));
+        home.reconciler.deadServers(List.of(state));
         return home.store.addon(state.record().id()).orElse(state).record();
     }
 

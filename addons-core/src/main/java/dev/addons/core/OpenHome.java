@@ -15,6 +15,7 @@ import dev.addons.core.internal.Migrations;
 import dev.addons.core.internal.Names;
 import dev.addons.core.internal.Operations;
 import dev.addons.core.internal.ProviderRegistry;
+import dev.addons.core.internal.Reconciler;
 import dev.addons.core.internal.ResolvedSpec;
 import dev.addons.core.internal.Runtimes;
 import dev.addons.core.internal.Servers;
@@ -50,6 +51,8 @@ final class OpenHome {
     final Migrations migrations;
     final TenantCopies copies;
     final ExternalServers externals;
+    /** The one way the records are made to agree with reality. */
+    final Reconciler reconciler;
     final ProgressListener progress;
     final ExecutorService executor;
     /** The records' reads (variables, waits) that need no runtime, shared with {@link Environment}. */
@@ -57,7 +60,8 @@ final class OpenHome {
 
     OpenHome(Path home, ProviderRegistry registry, Runtimes runtimes, StateStore store, Listeners listeners,
             Operations operations, Servers servers, AddonLifecycle lifecycle, Backups backups, Migrations migrations,
-            TenantCopies copies, ExternalServers externals, ProgressListener progress, ExecutorService executor) {
+            TenantCopies copies, ExternalServers externals, Reconciler reconciler, ProgressListener progress,
+            ExecutorService executor) {
         this.home = home;
         this.registry = registry;
         this.runtimes = runtimes;
@@ -70,6 +74,7 @@ final class OpenHome {
         this.migrations = migrations;
         this.copies = copies;
         this.externals = externals;
+        this.reconciler = reconciler;
         this.progress = progress;
         this.executor = executor;
         this.recorded = new RecordedAddons(home, store, registry);
