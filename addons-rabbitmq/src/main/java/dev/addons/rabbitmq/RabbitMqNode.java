@@ -3,6 +3,7 @@ package dev.addons.rabbitmq;
 import dev.addons.api.Endpoint;
 import dev.addons.api.spi.ProcessContext;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ final class RabbitMqNode {
         Path run = context.runDirectory();
         Path data = context.dataDirectory();
         Endpoint epmd = context.endpoint(RabbitMqProcess.EPMD);
-        return List.of("env", "-i",
+        List<String> environment = new ArrayList<>(List.of("env", "-i",
                 "PATH=" + context.binary("erl").getParent() + ":/usr/bin:/bin",
                 "LANG=C.UTF-8",
                 "HOME=" + run,
@@ -58,10 +59,15 @@ final class RabbitMqNode {
                 "RABBITMQ_ENABLED_PLUGINS_FILE=" + run.resolve(RabbitMqProcess.PLUGINS_FILE),
                 "RABBITMQ_PID_FILE=" + run.resolve("rabbitmq.pid"),
                 "RABBITMQ_MNESIA_BASE=" + data,
-                "RABBITMQ_LOG_BASE=" + data.resolve("log"),
-                "/bin/sh", "-c", START, "addons-rabbitmq",
+                "RABBITMQ_LOG_BASE=" + data.resolve("log")));
+        // Absent for a node made before it existed, stale after a package upgrade: the package's own then.
+        if (RabbitMqPlugins.usable(run)) {
+            environment.add("RABBITMQ_PLUGINS_DIR=" + run.resolve(RabbitMqPlugins.DIRECTORY));
+        }
+        environment.addAll(List.of("/bin/sh", "-c", START, "addons-rabbitmq",
                 context.binary("epmd").toString(), epmd.host(),
-                context.binary("rabbitmq-server").toString());
+                context.binary("rabbitmq-server").toString()));
+        return List.copyOf(environment);
     }
 
     /** An IPv4 literal as an Erlang tuple, e.g. {@code {127,0,0,1}}. */
