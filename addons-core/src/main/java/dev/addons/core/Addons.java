@@ -9,6 +9,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.StatusListener;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.core.internal.AddonLifecycle;
@@ -451,7 +452,8 @@ public final class Addons implements AutoCloseable {
         List<VersionInfo> versions = provider.descriptor().versions().stream()
                 .map(v -> new VersionInfo(v, v.equals(defaultVersion),
                         runtime.availability(provider.server(new ServerRequest(v, "unused"))),
-                        provider.backupLimit(v, runtime.name()).orElse("")))
+                        provider.capability(BackupCapability.class)
+                                .flatMap(b -> b.backupLimit(v, runtime.name())).orElse("")))
                 .toList();
         Map<String, String> defaults = new LinkedHashMap<>();
         for (String name : Runtimes.names()) {

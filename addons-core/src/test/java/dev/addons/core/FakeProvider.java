@@ -7,8 +7,10 @@ import dev.addons.api.Variable;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ConnectionLimitCapability;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ProviderDescriptor;
@@ -29,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -37,7 +38,7 @@ import java.util.TreeMap;
  * A test provider found through this module's test {@code META-INF/services}: its tenants live
  * in {@link FakeRuntime}'s in-memory servers. A tenant named {@code fail...} fails to provision.
  */
-public class FakeProvider implements AddonProvider {
+public class FakeProvider implements AddonProvider, BackupCapability, ConnectionLimitCapability {
     /** Every instance made, in order: for the test that an {@link Addons} closes the providers it loaded. */
     static final List<FakeProvider> MADE = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -89,8 +90,8 @@ public class FakeProvider implements AddonProvider {
 
     /** As a server of 60 connections, 10 kept for the admin, would allow. */
     @Override
-    public OptionalInt maxTenantConnections() {
-        return OptionalInt.of(50);
+    public int maxTenantConnections() {
+        return 50;
     }
 
     /** Changes the limit {@link #provision} recorded; a tenant the server does not have is an error. */
@@ -120,11 +121,6 @@ public class FakeProvider implements AddonProvider {
     public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
         FakeRuntime.tenants(server.serverId()).remove(request.tenant());
         FakeRuntime.connectionLimits(server.serverId()).remove(request.tenant());
-    }
-
-    @Override
-    public Optional<String> backupUnsupportedReason() {
-        return Optional.empty();
     }
 
     /** A dump in format {@code copy} (written by tests only) restores only into its major version. */

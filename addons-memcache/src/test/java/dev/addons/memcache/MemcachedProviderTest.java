@@ -7,21 +7,17 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
-import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variable;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ProcessContext;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ProcessRecipe.StopSignal;
-import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
-import dev.addons.api.spi.TenantRequest;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -188,19 +184,7 @@ class MemcachedProviderTest {
     }
 
     @Test
-    void backupsAndRestoresAreRefusedBecauseACacheKeepsNothingDurable() {
-        String reason = "not supported: memcached is a cache; it keeps nothing durable to back up";
-        TenantRequest tenant = new TenantRequest("memcached-shop-production-abcdef", "shop", "production", "small",
-                false, "shop");
-        ServerAccess server = new ServerAccess("memcached-shop", new Endpoint("127.0.0.1", 11211), "unused", "unused");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        assertThat(provider.backupUnsupportedReason()).contains(reason);
-        assertThatThrownBy(() -> provider.backup(tenant, Binding.of(), server, null, out))
-                .isInstanceOf(UnsupportedOperationAddonException.class).hasMessage(reason);
-        assertThatThrownBy(() -> provider.restore(tenant, Binding.of(), server, null,
-                new ByteArrayInputStream(new byte[] {1})))
-                .isInstanceOf(UnsupportedOperationAddonException.class).hasMessage(reason);
-        assertThat(out.size()).isZero();
+    void aCacheHasNoBackups() {
+        assertThat(provider.capability(BackupCapability.class)).isEmpty();
     }
 }

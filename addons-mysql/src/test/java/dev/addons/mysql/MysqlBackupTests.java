@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.UnsupportedOperationAddonException;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
@@ -216,7 +217,7 @@ abstract class MysqlBackupTests {
 
     @Test
     void backupsAreOffered() {
-        assertThat(provider.backupUnsupportedReason()).isEmpty();
+        assertThat(provider.capability(BackupCapability.class)).containsSame(provider);
     }
 
     private void assertNoScratchLeft() throws SQLException {

@@ -6,6 +6,7 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
@@ -45,7 +46,7 @@ import java.util.Optional;
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
-public final class RabbitMqProvider implements AddonProvider {
+public final class RabbitMqProvider implements AddonProvider, BackupCapability {
 
     static final String ADMIN_USER = "addons-admin";
     static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("rabbitmq")
@@ -116,11 +117,6 @@ public final class RabbitMqProvider implements AddonProvider {
     }
 
     /** RabbitMQ backs up the definitions of the tenant's virtual host. */
-    @Override
-    public Optional<String> backupUnsupportedReason() {
-        return Optional.empty();
-    }
-
     @Override
     public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
             OutputStream out) {

@@ -9,6 +9,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MessageProperties;
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.testkit.RuntimeServer;
@@ -250,7 +251,7 @@ abstract class RabbitMqBackupScenarios {
         assertThat(provider.hasData(shop, shopBinding, shopServer.access())).isFalse();
         assertThat(provider.summary(shop, shopBinding, shopServer.access()))
                 .isEqualTo(Map.of("queues", "0", "exchanges", "0", "bindings", "0", "policies", "0"));
-        assertThat(provider.backupUnsupportedReason()).isEmpty();
+        assertThat(provider.capability(BackupCapability.class)).containsSame(provider);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerFile;
 import dev.addons.api.spi.ContainerRecipe;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
-public final class ValkeyProvider implements AddonProvider {
+public final class ValkeyProvider implements AddonProvider, BackupCapability {
     private static final Logger LOG = LoggerFactory.getLogger(ValkeyProvider.class);
 
     static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("valkey")
@@ -136,11 +137,6 @@ public final class ValkeyProvider implements AddonProvider {
     }
 
     /** Valkey backs up: an RDB snapshot of the whole server, which is the app's. */
-    @Override
-    public Optional<String> backupUnsupportedReason() {
-        return Optional.empty();
-    }
-
     @Override
     public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
             OutputStream out) {

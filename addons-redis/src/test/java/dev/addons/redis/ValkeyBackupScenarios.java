@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.testkit.RuntimeServer;
@@ -212,7 +213,7 @@ abstract class ValkeyBackupScenarios {
     void anEmptyServerHasNoDataAndAnEmptySummary() {
         assertThat(provider.hasData(shop, shopBinding, shopServer.access())).isFalse();
         assertThat(provider.summary(shop, shopBinding, shopServer.access())).isEmpty();
-        assertThat(provider.backupUnsupportedReason()).isEmpty();
+        assertThat(provider.capability(BackupCapability.class)).containsSame(provider);
     }
 
     /** Strings, a hash, a list and a key with a TTL in db 0, one key in db 3; what a read gives back. */

@@ -39,8 +39,9 @@ import java.util.Optional;
  * it maps them to the properties {@code toy.url} and {@code toy.username}.
  *
  * <p>Everything addons knows of this engine is here and in this module's
- * {@code META-INF/services}: core, the JUnit extension and the CLI name no engine. Stateless and
- * thread-safe; the no-arg constructor does nothing.
+ * {@code META-INF/services}: core, the JUnit extension and the CLI name no engine. It has no
+ * capability ({@link dev.addons.api.spi.Capability}): no backups, so a destroy takes no final
+ * backup. Stateless and thread-safe; the no-arg constructor does nothing.
  */
 public final class ToyProvider implements AddonProvider {
     static final String NAME = "toy";
@@ -164,12 +165,6 @@ public final class ToyProvider implements AddonProvider {
             throw new ProvisioningException("Removing the toy user " + request.tenant() + " from "
                     + server.endpoint() + " failed: " + e.getMessage(), e);
         }
-    }
-
-    /** Nothing of a toy tenant is kept: a destroy takes no final backup. */
-    @Override
-    public Optional<String> backupUnsupportedReason() {
-        return Optional.of("not supported: the toy engine has no backups");
     }
 
     private static ToyClient admin(ServerAccess server) throws IOException {

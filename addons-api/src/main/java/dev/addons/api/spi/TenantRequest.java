@@ -15,8 +15,8 @@ import java.util.Objects;
  *                    matching {@code [a-z][a-z0-9_]{0,62}}, safe in SQL identifiers and paths
  * @param connections on a shared server, the most sessions the tenant may have open at once, at
  *                    least 1 (a provider that limits them, see
- *                    {@link AddonProvider#maxTenantConnections}, applies it when it makes the
- *                    tenant, and {@link AddonProvider#limitConnections} changes it on a live one);
+ *                    {@link ConnectionLimitCapability}, applies it when it makes the
+ *                    tenant, and {@link ConnectionLimitCapability#limitConnections} changes it on a live one);
  *                    0, for no limit, on a dedicated server ({@code @since 0.3})
  */
 public record TenantRequest(String addonId, String app, String environment, String variant, boolean shared,
