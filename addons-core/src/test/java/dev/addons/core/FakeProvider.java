@@ -66,10 +66,12 @@ public class FakeProvider implements AddonProvider, BackupCapability, Connection
 
     @Override
     public ServerDefinition server(ServerRequest request) {
-        ProcessRecipe process = request.version().contains(":") ? null : new ProcessRecipe(
-                new BinaryDistribution("fake", List.of(Path.of("/nonexistent")), List.of("fake"), null),
-                ProcessRecipe.Initializer.NONE, c -> List.of("fake"), ProcessRecipe.StopSignal.TERM,
-                Duration.ofSeconds(1));
+        ProcessRecipe process = request.version().contains(":") ? null : ProcessRecipe.builder(
+                        new BinaryDistribution("fake", List.of(Path.of("/nonexistent")), List.of("fake"), null),
+                        c -> List.of("fake"))
+                .stopSignal(ProcessRecipe.StopSignal.TERM)
+                .stopTimeout(Duration.ofSeconds(1))
+                .build();
         return new ServerDefinition("fakedb", request.version(), "admin", request.adminPassword(), process,
                 new ContainerRecipe("fake:" + request.version(), Map.of(), List.of(), 1, "/data"),
                 server -> { }, Duration.ofSeconds(5));

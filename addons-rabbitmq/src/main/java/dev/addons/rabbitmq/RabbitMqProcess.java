@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
  * How to run one RabbitMQ node from the host's binaries. The initializer writes the node's
@@ -54,11 +53,14 @@ final class RabbitMqProcess {
 
     /** The recipe for {@code major}, whose admin is {@code adminUser} with {@code adminPassword}. */
     static ProcessRecipe recipe(String major, String adminUser, String adminPassword) {
-        return new ProcessRecipe(RabbitMqBinaries.forVersion(major),
-                context -> initialize(context, major, adminUser, adminPassword), RabbitMqNode::command,
-                StopSignal.TERM, STOP_TIMEOUT, List.of(MANAGEMENT, DIST, EPMD))
-                .withDestroySignal(StopSignal.KILL)
-                .withHelperPorts(List.of(EPMD));
+        return ProcessRecipe.builder(RabbitMqBinaries.forVersion(major), RabbitMqNode::command)
+                .initializer(context -> initialize(context, major, adminUser, adminPassword))
+                .stopSignal(StopSignal.TERM)
+                .stopTimeout(STOP_TIMEOUT)
+                .extraPorts(MANAGEMENT, DIST, EPMD)
+                .destroySignal(StopSignal.KILL)
+                .helperPorts(EPMD)
+                .build();
     }
 
     static void initialize(ProcessContext context, String major, String adminUser, String adminPassword)

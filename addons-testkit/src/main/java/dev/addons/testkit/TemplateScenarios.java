@@ -239,9 +239,10 @@ public abstract class TemplateScenarios {
         DataTemplate template = recipe.templateIfAny().orElseThrow();
         ServerDefinition failing = new ServerDefinition(definition.engine(), definition.version(),
                 definition.adminUser(), definition.adminPassword(),
-                recipe.withTemplate(new DataTemplate(template.key(), template.initializer(), (access, password) -> {
-                    throw new SQLException("refused for the test");
-                })), definition.container(), definition.readiness(), definition.startTimeout());
+                recipe.toBuilder().template(new DataTemplate(template.key(), template.initializer(),
+                        (access, password) -> {
+                            throw new SQLException("refused for the test");
+                        })).build(), definition.container(), definition.readiness(), definition.startTimeout());
         ProcessRuntime runtime = runtime(0);
 
         assertThatThrownBy(() -> runtime.start("failing", failing, ProgressListener.NONE))

@@ -75,12 +75,13 @@ public final class ToyProvider implements AddonProvider {
     @Override
     public ServerDefinition server(ServerRequest request) {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin");
-        ProcessRecipe process = new ProcessRecipe(
-                new BinaryDistribution("Java " + Runtime.version().feature() + " running the toy server",
-                        List.of(javaBin), List.of("java"), null),
-                ProcessRecipe.Initializer.NONE,
-                context -> launch(context, request.version(), request.adminPassword()),
-                ProcessRecipe.StopSignal.TERM, STOP_TIMEOUT);
+        ProcessRecipe process = ProcessRecipe.builder(
+                        new BinaryDistribution("Java " + Runtime.version().feature() + " running the toy server",
+                                List.of(javaBin), List.of("java"), null),
+                        context -> launch(context, request.version(), request.adminPassword()))
+                .stopSignal(ProcessRecipe.StopSignal.TERM)
+                .stopTimeout(STOP_TIMEOUT)
+                .build();
         // There is no toy image: the container runtime cannot run it, as list-available says.
         ContainerRecipe container = new ContainerRecipe("localhost/addons-toy:" + request.version(), Map.of(),
                 List.of(), 7070, "/data");

@@ -52,19 +52,21 @@ public final class TestPostgres {
 
     static ServerDefinition definition(String version, BinaryDistribution binaries, ProcessRecipe.Initializer extra) {
         String password = Secrets.password();
-        ProcessRecipe recipe = new ProcessRecipe(binaries,
-                context -> {
+        ProcessRecipe recipe = ProcessRecipe.builder(binaries,
+                        context -> List.of(context.binary("postgres").toString(), "-D",
+                                context.dataDirectory().toString(), "-p", Integer.toString(context.endpoint().port()),
+                                "-c", "listen_addresses=127.0.0.1", "-k", context.runDirectory().toString()))
+                .initializer(context -> {
                     Path passwordFile = context.writePrivateFile("pwfile", password);
                     context.run(List.of(context.binary("initdb").toString(), "-D", context.dataDirectory().toString(),
                             "--pwfile=" + passwordFile, "-U", "postgres", "-A", "scram-sha-256", "--no-sync",
                             "--no-instructions", "-E", "UTF8", "--locale=C"));
                     Files.delete(passwordFile);
                     extra.initialize(context);
-                },
-                context -> List.of(context.binary("postgres").toString(), "-D", context.dataDirectory().toString(),
-                        "-p", Integer.toString(context.endpoint().port()), "-c", "listen_addresses=127.0.0.1",
-                        "-k", context.runDirectory().toString()),
-                StopSignal.INT, Duration.ofSeconds(10));
+                })
+                .stopSignal(StopSignal.INT)
+                .stopTimeout(Duration.ofSeconds(10))
+                .build();
         ContainerRecipe container = new ContainerRecipe("postgres:" + version, Map.of(), List.of(), 5432,
                 "/var/lib/postgresql/data");
         return new ServerDefinition("postgresql", version, "postgres", password, recipe, container,
