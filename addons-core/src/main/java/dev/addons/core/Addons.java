@@ -451,7 +451,8 @@ public final class Addons implements AutoCloseable {
         String defaultVersion = runtime.defaultVersion(provider);
         List<VersionInfo> versions = provider.descriptor().versions().stream()
                 .map(v -> new VersionInfo(v, v.equals(defaultVersion),
-                        runtime.availability(provider.server(new ServerRequest(v, "unused"))),
+                        runtime.availability(
+                                provider.server(ServerRequest.builder(v).adminPassword("unused").build())),
                         provider.capability(BackupCapability.class)
                                 .flatMap(b -> b.backupLimit(v, runtime.name())).orElse("")))
                 .toList();

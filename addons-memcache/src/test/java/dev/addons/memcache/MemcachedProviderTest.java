@@ -64,7 +64,7 @@ class MemcachedProviderTest {
     @ParameterizedTest
     @ValueSource(strings = {"1.5", "1.6"})
     void everyVersionRunsFromAMemcachedReportingItOrTheOfficialImage(String version) {
-        ServerDefinition definition = provider.server(new ServerRequest(version, "unused-password"));
+        ServerDefinition definition = provider.server(serverRequest(version, "unused-password"));
         ProcessRecipe process = definition.processRecipe().orElseThrow();
         BinaryDistribution binaries = process.binaries();
 
@@ -93,7 +93,7 @@ class MemcachedProviderTest {
 
     @Test
     void theContainerGetsItsUserThroughItsEnvironmentAndItsPasswordIsOnNoCommandLine() {
-        ServerDefinition definition = provider.server(new ServerRequest("1.6", "s3cret-password"));
+        ServerDefinition definition = provider.server(serverRequest("1.6", "s3cret-password"));
 
         assertThat(definition.adminUser()).isEqualTo("memcached");
         assertThat(definition.container().environment()).containsOnly(
@@ -108,7 +108,7 @@ class MemcachedProviderTest {
 
     @Test
     void anImageReferenceHasNoProcessRecipe() {
-        assertThat(provider.server(new ServerRequest("registry.example.com/memcached:1.6-x", "unused-password"))
+        assertThat(provider.server(serverRequest("registry.example.com/memcached:1.6-x", "unused-password"))
                 .processRecipe()).isEmpty();
     }
 
@@ -186,5 +186,9 @@ class MemcachedProviderTest {
     @Test
     void aCacheHasNoBackups() {
         assertThat(provider.capability(BackupCapability.class)).isEmpty();
+    }
+
+    private static ServerRequest serverRequest(String version, String adminPassword) {
+        return ServerRequest.builder(version).adminPassword(adminPassword).build();
     }
 }

@@ -279,7 +279,8 @@ public abstract class TemplateScenarios {
     }
 
     private ServerDefinition definition(boolean throwaway) {
-        return provider.server(new ServerRequest(version, Secrets.password(), throwaway));
+        return provider.server(ServerRequest.builder(version).adminPassword(Secrets.password()).throwaway(throwaway)
+                .build());
     }
 
     /** A runtime making {@code spares} copies ahead: none but where a test is about them, so that each start copies. */

@@ -167,7 +167,7 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
     }
 
     private static Availability availability(AddonProvider provider, String version, ServerRuntime runtime) {
-        return runtime.availability(provider.server(new ServerRequest(version, "unused")));
+        return runtime.availability(provider.server(ServerRequest.builder(version).adminPassword("unused").build()));
     }
 
     /** For messages: the supported versions the runtime can run, which the user may ask for instead. */
