@@ -73,7 +73,7 @@ public class FakeProvider implements AddonProvider, BackupCapability, Connection
                 .stopTimeout(Duration.ofSeconds(1))
                 .build();
         return new ServerDefinition("fakedb", request.version(), "admin", request.adminPassword(), process,
-                new ContainerRecipe("fake:" + request.version(), Map.of(), List.of(), 1, "/data"),
+                ContainerRecipe.builder("fake:" + request.version(), 1, "/data").build(),
                 server -> { }, Duration.ofSeconds(5));
     }
 

@@ -295,8 +295,11 @@ class KubernetesRuntimeTest {
     void aPodWhoseImageCannotBePulledFailsTheStartAtOnceNamingTheReasonAndLeavesNothing() throws Exception {
         ServerDefinition d = postgres();
         ServerDefinition missing = new ServerDefinition(d.engine(), d.version(), d.adminUser(), d.adminPassword(),
-                d.process(), new ContainerRecipe("localhost/addons-test/no-such-image:1", d.container().environment(),
-                        d.container().command(), d.container().port(), d.container().dataPath()),
+                d.process(), ContainerRecipe.builder("localhost/addons-test/no-such-image:1", d.container().port(),
+                                d.container().dataPath())
+                        .environment(d.container().environment())
+                        .command(d.container().command())
+                        .build(),
                 d.readiness(), Duration.ofSeconds(READY_SECONDS));
         Future<RunningServer> start = starts.submit(() -> runtime.start("postgresql-11", missing,
                 Placement.dedicated("shop", "production", "postgresql"), ProgressListener.NONE));

@@ -202,8 +202,9 @@ class PodSecurityTest {
     @Test
     void anEngineAddonsHasNoImageOfIsRefusedBeforeAnythingIsMadeUntilASettingNamesItsUser() throws Exception {
         ServerDefinition custom = new ServerDefinition("custom-db", "1", "admin", ADMIN_PASSWORD, null,
-                new ContainerRecipe("registry.example.com/custom-db:1", Map.of("CUSTOM_PASSWORD", ADMIN_PASSWORD),
-                        List.of(), 7000, "/var/lib/custom"), access -> { }, Duration.ofSeconds(READY_SECONDS));
+                ContainerRecipe.builder("registry.example.com/custom-db:1", 7000, "/var/lib/custom")
+                        .environment(Map.of("CUSTOM_PASSWORD", ADMIN_PASSWORD))
+                        .build(), access -> { }, Duration.ofSeconds(READY_SECONDS));
 
         assertThatThrownBy(() -> runtime(Map.of()).start("custom-db-1", custom,
                 Placement.dedicated("shop", "production", "custom-db"), ProgressListener.NONE))

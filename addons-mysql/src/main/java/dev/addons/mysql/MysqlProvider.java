@@ -20,7 +20,6 @@ import dev.addons.api.spi.TenantRequest;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -81,9 +80,9 @@ public final class MysqlProvider implements AddonProvider, BackupCapability, Con
         String image = imageReference ? version : "mysql:" + version;
         ProcessRecipe process = imageReference ? null
                 : MysqlProcess.recipe(MysqlBinaries.forVersion(version), request.adminPassword(), request.throwaway());
-        ContainerRecipe container = new ContainerRecipe(image,
-                Map.of("MYSQL_ROOT_PASSWORD", request.adminPassword()),
-                List.of(), CONTAINER_PORT, CONTAINER_DATA);
+        ContainerRecipe container = ContainerRecipe.builder(image, CONTAINER_PORT, CONTAINER_DATA)
+                .environment(Map.of("MYSQL_ROOT_PASSWORD", request.adminPassword()))
+                .build();
         return new ServerDefinition(DESCRIPTOR.name(), version, MysqlProcess.ADMIN_USER, request.adminPassword(), process,
                 container, MysqlAdmin::checkReady, START_TIMEOUT);
     }

@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -110,11 +109,11 @@ public final class PostgresProvider
         ProcessRecipe process = imageReference ? null
                 : PostgresProcess.recipe(version, ADMIN_USER, request.adminPassword(), request.throwaway(),
                         connections);
-        ContainerRecipe container = new ContainerRecipe(image,
-                Map.of("POSTGRES_USER", ADMIN_USER,
+        ContainerRecipe container = ContainerRecipe.builder(image, CONTAINER_PORT, CONTAINER_DATA)
+                .environment(Map.of("POSTGRES_USER", ADMIN_USER,
                         "POSTGRES_PASSWORD", request.adminPassword(),
-                        "PGDATA", CONTAINER_DATA),
-                List.of(), CONTAINER_PORT, CONTAINER_DATA);
+                        "PGDATA", CONTAINER_DATA))
+                .build();
         return new ServerDefinition(DESCRIPTOR.name(), version, ADMIN_USER, request.adminPassword(), process, container,
                 server -> PostgresAdmin.checkReady(server, connections), START_TIMEOUT);
     }

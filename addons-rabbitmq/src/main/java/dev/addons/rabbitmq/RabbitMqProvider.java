@@ -19,7 +19,6 @@ import dev.addons.api.spi.TenantRequest;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -82,11 +81,12 @@ public final class RabbitMqProvider implements AddonProvider, BackupCapability {
         // the node, and so its database directory in the volume, after the container's host name,
         // which a replacing container does not share: a fixed node name keeps the users, virtual
         // hosts and messages across a restart.
-        ContainerRecipe container = new ContainerRecipe(image,
-                Map.of("RABBITMQ_DEFAULT_USER", ADMIN_USER, "RABBITMQ_DEFAULT_PASS", request.adminPassword(),
-                        "RABBITMQ_NODENAME", CONTAINER_NODE_NAME),
-                List.of(), CONTAINER_PORT, CONTAINER_DATA,
-                Map.of(RabbitMqProcess.MANAGEMENT, CONTAINER_MANAGEMENT_PORT));
+        ContainerRecipe container = ContainerRecipe.builder(image, CONTAINER_PORT, CONTAINER_DATA)
+                .environment(Map.of("RABBITMQ_DEFAULT_USER", ADMIN_USER,
+                        "RABBITMQ_DEFAULT_PASS", request.adminPassword(),
+                        "RABBITMQ_NODENAME", CONTAINER_NODE_NAME))
+                .extraPorts(Map.of(RabbitMqProcess.MANAGEMENT, CONTAINER_MANAGEMENT_PORT))
+                .build();
         return new ServerDefinition(DESCRIPTOR.name(), version, ADMIN_USER, request.adminPassword(), process, container,
                 RabbitMqReadiness::check, START_TIMEOUT);
     }

@@ -88,10 +88,12 @@ public final class ValkeyProvider implements AddonProvider, BackupCapability {
         String version = request.version();
         boolean imageReference = version.indexOf(':') >= 0;
         ProcessRecipe process = imageReference ? null : ValkeyProcess.recipe(version, request.adminPassword());
-        ContainerRecipe container = new ContainerRecipe(imageReference ? version : "valkey/valkey:" + version,
-                Map.of(), List.of("valkey-server", CONTAINER_CONFIG), CONTAINER_PORT, CONTAINER_DATA, Map.of(),
-                List.of(ContainerFile.text(CONTAINER_CONFIG, ValkeyProcess.containerConfig(request.adminPassword()),
-                        0600)));
+        String image = imageReference ? version : "valkey/valkey:" + version;
+        ContainerRecipe container = ContainerRecipe.builder(image, CONTAINER_PORT, CONTAINER_DATA)
+                .command(List.of("valkey-server", CONTAINER_CONFIG))
+                .files(List.of(ContainerFile.text(CONTAINER_CONFIG,
+                        ValkeyProcess.containerConfig(request.adminPassword()), 0600)))
+                .build();
         return new ServerDefinition(DESCRIPTOR.name(), version, ADMIN_USER, request.adminPassword(), process, container,
                 ValkeyAdmin::checkReady, START_TIMEOUT);
     }

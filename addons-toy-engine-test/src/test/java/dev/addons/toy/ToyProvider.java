@@ -83,8 +83,8 @@ public final class ToyProvider implements AddonProvider {
                 .stopTimeout(STOP_TIMEOUT)
                 .build();
         // There is no toy image: the container runtime cannot run it, as list-available says.
-        ContainerRecipe container = new ContainerRecipe("localhost/addons-toy:" + request.version(), Map.of(),
-                List.of(), 7070, "/data");
+        ContainerRecipe container = ContainerRecipe.builder("localhost/addons-toy:" + request.version(), 7070, "/data")
+                .build();
         return new ServerDefinition(NAME, request.version(), ToyServer.ADMIN, request.adminPassword(), process,
                 container, server -> {
                     try (ToyClient admin = admin(server)) {

@@ -233,7 +233,7 @@ class DataTemplatesTest {
                 .template(template)
                 .build();
         return new ServerDefinition("fake", "1", "admin", adminPassword, recipe,
-                new ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"), server -> { }, Duration.ofSeconds(10));
+                ContainerRecipe.builder("none:1", 1, "/data").build(), server -> { }, Duration.ofSeconds(10));
     }
 
     private Path onlyTemplate() throws IOException {

@@ -518,7 +518,7 @@ class ProcessRuntimeTest {
                     .stopTimeout(java.time.Duration.ofSeconds(5))
                     .build();
             ServerDefinition definition = new ServerDefinition("serve", "1", "admin", "unused", recipe,
-                    new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                    dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
                     server -> {
                         if (!Files.exists(ready)) {
                             throw new IllegalStateException("not started yet");
@@ -702,7 +702,7 @@ class ProcessRuntimeTest {
                 .stopTimeout(java.time.Duration.ofSeconds(5))
                 .build();
         return new ServerDefinition("redis", "7", "default", password, recipe,
-                new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
                 server -> {
                     if (!authPing(server.endpoint().port(), server.adminPassword()).equals("+OK +PONG")) {
                         throw new IllegalStateException("not ready");
@@ -732,7 +732,7 @@ class ProcessRuntimeTest {
                 .extraPorts("admin")
                 .build();
         return new ServerDefinition("redis", "7", "default", password, recipe,
-                new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
                 server -> {
                     if (!authPing(server.endpoint().port(), server.adminPassword()).equals("+OK +PONG")
                             || !authPing(server.endpoint("admin").port(), server.adminPassword()).equals("+OK +PONG")) {
@@ -757,7 +757,7 @@ class ProcessRuntimeTest {
                 .helperPorts("locator")
                 .build();
         return new ServerDefinition("redis", "7", "default", password, recipe,
-                new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
                 server -> {
                     if (!authPing(server.endpoint().port(), server.adminPassword()).equals("+OK +PONG")) {
                         throw new IllegalStateException("not ready");
@@ -862,7 +862,7 @@ class ProcessRuntimeTest {
                 .stopTimeout(java.time.Duration.ofSeconds(5))
                 .build();
         return new ServerDefinition("shell", "1", "admin", "unused", recipe,
-                new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
                 server -> {
                     if (!Files.exists(readyFile)) {
                         throw new IllegalStateException("not started yet");

@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -67,8 +66,8 @@ public final class TestPostgres {
                 .stopSignal(StopSignal.INT)
                 .stopTimeout(Duration.ofSeconds(10))
                 .build();
-        ContainerRecipe container = new ContainerRecipe("postgres:" + version, Map.of(), List.of(), 5432,
-                "/var/lib/postgresql/data");
+        ContainerRecipe container = ContainerRecipe.builder("postgres:" + version, 5432, "/var/lib/postgresql/data")
+                .build();
         return new ServerDefinition("postgresql", version, "postgres", password, recipe, container,
                 server -> query(server.endpoint().port(), server.adminPassword(), "select 1"), Duration.ofSeconds(60));
     }
