@@ -191,7 +191,12 @@ class MysqlProviderTest {
     void aTenantNamedLikeTheServersOwnDatabasesOrUsersIsRefusedBeforeAnyConnection() {
         for (String reserved : List.of("mysql", "sys", "information_schema", "performance_schema", "root", "public",
                 "addons_catalog")) {
-            TenantRequest request = new TenantRequest("a1", "x", "production", "shared", true, reserved);
+            TenantRequest request = TenantRequest.builder()
+                    .addonId("a1")
+                    .app("x", "production")
+                    .variant("shared", true)
+                    .tenant(reserved)
+                    .build();
 
             assertThatThrownBy(() -> provider.provision(request, nowhere))
                     .isInstanceOf(ProvisioningException.class)
@@ -203,7 +208,12 @@ class MysqlProviderTest {
 
     @Test
     void anUnreachableServerFailsProvisioningWithoutShowingThePassword() {
-        TenantRequest request = new TenantRequest("a1", "app1", "production", "shared", true, "app1");
+        TenantRequest request = TenantRequest.builder()
+                .addonId("a1")
+                .app("app1", "production")
+                .variant("shared", true)
+                .tenant("app1")
+                .build();
 
         assertThatThrownBy(() -> provider.provision(request, nowhere))
                 .isInstanceOf(ProvisioningException.class)

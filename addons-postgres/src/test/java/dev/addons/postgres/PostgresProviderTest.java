@@ -174,7 +174,12 @@ class PostgresProviderTest {
 
     @Test
     void aTenantNamedLikeTheServersOwnDatabasesIsRefusedBeforeAnyConnection() {
-        TenantRequest request = new TenantRequest("a1", "postgres", "production", "shared", true, "postgres");
+        TenantRequest request = TenantRequest.builder()
+                .addonId("a1")
+                .app("postgres", "production")
+                .variant("shared", true)
+                .tenant("postgres")
+                .build();
 
         assertThatThrownBy(() -> provider.provision(request, nowhere))
                 .isInstanceOf(ProvisioningException.class)
@@ -185,7 +190,12 @@ class PostgresProviderTest {
 
     @Test
     void anUnreachableServerFailsProvisioningWithoutShowingThePassword() {
-        TenantRequest request = new TenantRequest("a1", "app1", "production", "shared", true, "app1");
+        TenantRequest request = TenantRequest.builder()
+                .addonId("a1")
+                .app("app1", "production")
+                .variant("shared", true)
+                .tenant("app1")
+                .build();
 
         assertThatThrownBy(() -> provider.provision(request, nowhere))
                 .isInstanceOf(ProvisioningException.class)

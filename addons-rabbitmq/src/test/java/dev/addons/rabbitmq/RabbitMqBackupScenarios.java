@@ -42,10 +42,18 @@ abstract class RabbitMqBackupScenarios {
     private final RabbitMqProvider provider = new RabbitMqProvider();
     private final String runtime;
     private final String version;
-    private final TenantRequest shop = new TenantRequest("rabbitmq-shop-production-abcdef", "shop", "production",
-            "small", false, "shop");
-    private final TenantRequest staging = new TenantRequest("rabbitmq-staging-production-abcdef", "staging",
-            "production", "small", false, "staging");
+    private final TenantRequest shop = TenantRequest.builder()
+            .addonId("rabbitmq-shop-production-abcdef")
+            .app("shop", "production")
+            .variant("small", false)
+            .tenant("shop")
+            .build();
+    private final TenantRequest staging = TenantRequest.builder()
+            .addonId("rabbitmq-staging-production-abcdef")
+            .app("staging", "production")
+            .variant("small", false)
+            .tenant("staging")
+            .build();
     private RuntimeServer shopServer;
     private RuntimeServer stagingServer;
     private Binding shopBinding;

@@ -28,7 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 class RabbitMqProviderTest {
 
     private static final String ADMIN_PASSWORD = "AdminPassword0123456789abcdefXYZ";
-    private static final TenantRequest APP1 = new TenantRequest("a1", "app1", "production", "small", false, "app1");
+    private static final TenantRequest APP1 = TenantRequest.builder()
+            .addonId("a1")
+            .app("app1", "production")
+            .variant("small", false)
+            .tenant("app1")
+            .build();
 
     private final RabbitMqProvider provider = new RabbitMqProvider();
 

@@ -43,10 +43,18 @@ abstract class ValkeyBackupScenarios {
     private final ValkeyProvider provider = new ValkeyProvider();
     private final String runtime;
     private final String version;
-    private final TenantRequest shop = new TenantRequest("valkey-shop-production-abcdef", "shop", "production",
-            "small", false, "shop");
-    private final TenantRequest staging = new TenantRequest("valkey-staging-production-abcdef", "staging",
-            "production", "small", false, "staging");
+    private final TenantRequest shop = TenantRequest.builder()
+            .addonId("valkey-shop-production-abcdef")
+            .app("shop", "production")
+            .variant("small", false)
+            .tenant("shop")
+            .build();
+    private final TenantRequest staging = TenantRequest.builder()
+            .addonId("valkey-staging-production-abcdef")
+            .app("staging", "production")
+            .variant("small", false)
+            .tenant("staging")
+            .build();
     private RuntimeServer shopServer;
     private RuntimeServer stagingServer;
     private Binding shopBinding;
