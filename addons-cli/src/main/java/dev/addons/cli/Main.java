@@ -79,6 +79,9 @@ public final class Main {
 
     /** Runs the command and exits with its code. */
     public static void main(String[] args) {
+        // A command exits right after its output: the spare copy of a data template its start asked
+        // for is made by a detached copier that outlives it, for the next command to take.
+        System.setProperty("addons.process.sparesAfterExit", "true");
         System.exit(commandLine(new Main()).execute(args));
     }
 

@@ -44,6 +44,7 @@ public final class ContainerRuntime implements ServerRuntime {
     /** This runtime's name. */
     public static final String NAME = "container";
 
+    private static final int PORT_ATTEMPTS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRuntime.class);
     private static final int STOP_TIMEOUT_SECONDS = 10;
 
@@ -99,7 +100,7 @@ public final class ContainerRuntime implements ServerRuntime {
         try {
             images.require(image, serverId, progress);
             ContainerRecord record = ContainerRecord.of(names, serverId, image, placement);
-            return new ContainerStart(docker, networks, names, definition, record, progress).run(true, HostPorts.ANY);
+            return startOnFreePorts(record, definition, progress);
         } catch (DockerException e) {
             throw new ProvisioningException("Could not start " + definition.engine() + " " + definition.version()
                     + " as server '" + serverId + "' with the container runtime: " + e.getMessage(), e);
@@ -133,7 +134,7 @@ public final class ContainerRuntime implements ServerRuntime {
                 LOG.info("{} - Could not start on the former ports ({}); trying any free ones", server.serverId(),
                         e.getMessage().lines().findFirst().orElse(""));
                 return new ContainerStart(docker, networks, names, definition, record, progress)
-                        .run(false, HostPorts.ANY);
+                        .run(false, HostPorts.free(definition.container()));
             }
         } catch (DockerException e) {
             throw new ProvisioningException("Could not restart server '" + server.serverId() + "': " + e.getMessage(),
@@ -142,6 +143,27 @@ public final class ContainerRuntime implements ServerRuntime {
     }
 
     /** Whether a start failed because a host port it asked for is in use (Podman's and Docker's words). */
+    /**
+     * Starts a new server on ports chosen here ({@link HostPorts#free}); when another program
+     * binds one of them first, on others. A failed start removes what it made, so each attempt
+     * starts clean.
+     */
+    private RunningServer startOnFreePorts(ContainerRecord record, ServerDefinition definition,
+            ProgressListener progress) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return new ContainerStart(docker, networks, names, definition, record, progress)
+                        .run(true, HostPorts.free(definition.container()));
+            } catch (ProvisioningException e) {
+                if (attempt == PORT_ATTEMPTS || !portTaken(e)) {
+                    throw e;
+                }
+                LOG.info("{} - A chosen port was taken before the container bound it; choosing others",
+                        record.serverId());
+            }
+        }
+    }
+
     private static boolean portTaken(ProvisioningException e) {
         String message = e.getMessage().toLowerCase(java.util.Locale.ROOT);
         return message.contains("address already in use") || message.contains("port is already allocated");

@@ -20,14 +20,17 @@ import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
+import dev.addons.core.runtime.ServerPorts;
 import dev.addons.core.runtime.ServerReadiness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,9 +78,28 @@ final class ContainerStart {
         this.progress = progress;
     }
 
-    /** The host ports to publish on: the main port's and the extra ports' by name; null for any free one. */
-    record HostPorts(Integer main, Map<String, Integer> extra) {
-        static final HostPorts ANY = new HostPorts(null, Map.of());
+    /** The host ports to publish on: the main port's and the extra ports' by name. */
+    record HostPorts(int main, Map<String, Integer> extra) {
+        /**
+         * Free ports for the recipe's main and extra ports, below the ephemeral range
+         * ({@link ServerPorts}): a client's connection cannot take them while the server is
+         * stopped, so a restart publishes it on the same ones.
+         */
+        static HostPorts free(ContainerRecipe recipe) {
+            Set<Integer> chosen = new HashSet<>();
+            int main = distinct(chosen);
+            Map<String, Integer> extra = new LinkedHashMap<>();
+            recipe.extraPorts().keySet().forEach(name -> extra.put(name, distinct(chosen)));
+            return new HostPorts(main, extra);
+        }
+
+        private static int distinct(Set<Integer> chosen) {
+            int port = ServerPorts.free();
+            while (!chosen.add(port)) {
+                port = ServerPorts.free();
+            }
+            return port;
+        }
 
         /** The ports {@code server} listens on. */
         static HostPorts of(RunningServer server) {
@@ -158,7 +180,8 @@ final class ContainerStart {
         bindings.add(binding(recipe.port(), ports.main()));
         recipe.extraPorts().forEach((name, port) -> {
             exposed.add(ExposedPort.tcp(port));
-            bindings.add(binding(port, ports.extra().get(name)));
+            Integer host = ports.extra().get(name);
+            bindings.add(binding(port, host != null ? host : ServerPorts.free()));
         });
         List<String> environment = new ArrayList<>();
         recipe.environment().forEach((key, value) -> environment.add(key + "=" + value));
@@ -189,10 +212,8 @@ final class ContainerStart {
         return null;
     }
 
-    private static PortBinding binding(int containerPort, Integer hostPort) {
-        Ports.Binding host = hostPort == null ? Ports.Binding.bindIp(LOOPBACK)
-                : Ports.Binding.bindIpAndPort(LOOPBACK, hostPort);
-        return new PortBinding(host, ExposedPort.tcp(containerPort));
+    private static PortBinding binding(int containerPort, int hostPort) {
+        return new PortBinding(Ports.Binding.bindIpAndPort(LOOPBACK, hostPort), ExposedPort.tcp(containerPort));
     }
 
     private InspectContainerResponse inspect() {

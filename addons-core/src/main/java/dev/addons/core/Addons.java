@@ -18,6 +18,7 @@ import dev.addons.core.internal.Backups;
 import dev.addons.core.internal.ExternalServers;
 import dev.addons.core.internal.Listeners;
 import dev.addons.core.internal.Migrations;
+import dev.addons.core.internal.Operations;
 import dev.addons.core.internal.ProviderRegistry;
 import dev.addons.core.internal.Runtimes;
 import dev.addons.core.internal.Servers;
@@ -83,10 +84,12 @@ public final class Addons implements AutoCloseable {
                 builder.customRuntime);
         Listeners listeners = new Listeners();
         builder.listeners.forEach(listeners::add);
+        Operations operations = new Operations();
         this.servers = new Servers(store, runtimes, builder.progress, builder.throwawayServers);
         this.restartPolicy = builder.restartPolicy;
-        this.lifecycle = new AddonLifecycle(store, registry, servers, listeners);
-        this.backups = new Backups(home, store, registry, servers, builder.progress, Clock.systemUTC());
+        this.lifecycle = new AddonLifecycle(store, registry, servers, listeners, operations);
+        this.backups = new Backups(home, store, registry, servers, builder.progress, Clock.systemUTC(),
+                operations);
         Migrations migrations = new Migrations(store, registry, servers, backups, runtimes::get, builder.progress);
         TenantCopies copies = new TenantCopies(store, registry, lifecycle, runtimes);
         ExternalServers externals = new ExternalServers(store, registry);
@@ -96,8 +99,10 @@ public final class Addons implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.open = new OpenHome(home, registry, runtimes, store, listeners, servers, lifecycle, backups, migrations,
-                copies, externals, builder.progress, executor);
+        dev.addons.core.internal.Reconciler reconciler = new dev.addons.core.internal.Reconciler(home, store,
+                runtimes, registry, servers, lifecycle, migrations, backups.ledger());
+        this.open = new OpenHome(home, registry, runtimes, store, listeners, operations, servers, lifecycle, backups,
+                migrations, copies, externals, reconciler, builder.progress, executor);
         this.deployment = new Deployment(open);
         try {
             reconcileAll();
@@ -212,7 +217,7 @@ public final class Addons implements AutoCloseable {
      * FAILED the active addons whose server is found not running.
      */
     public List<AddonRecord> listAll() {
-        lifecycle.noticeDeadServers(store.addons());
+        open.reconciler.deadServers(store.addons());
         return store.addons().stream().map(AddonState::record).toList();
     }
 
@@ -313,6 +318,17 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
+     * Adds a listener for the creates, destroys, backups and restores this instance runs (see
+     * {@link OperationListener} for which are heard); close the result to remove it. What
+     * metrics time and count (dev.addons:addons-micrometer).
+     *
+     * @since 0.3
+     */
+    public Subscription onOperation(OperationListener listener) {
+        return open.operations.add(listener);
+    }
+
+    /**
      * Takes the automatic backups that are due now (an instance does this every minute unless
      * built with {@code automaticBackups(false)}; a cron job can call it through
      * {@code addons backups --run-due}). Returns how many were taken.
@@ -341,21 +357,9 @@ public final class Addons implements AutoCloseable {
         return reconcileAll();
     }
 
-    /**
-     * The moves a dead process left half-done ({@link Migrations#reconcile}), then
-     * {@link AddonLifecycle#reconcile}, then the backups and restores a dead process left
-     * half-done, and the temporary state files it left.
-     */
+    /** The whole reconcile pass (see {@link dev.addons.core.internal.Reconciler#reconcile}). */
     private int reconcileAll() {
-        // Moves first: a server an interrupted move was starting is still recorded, and removed by it.
-        int changed = open.migrations.reconcile();
-        changed += lifecycle.reconcile(runtimesToSweep()) + backups.reconcile();
-        try {
-            changed += dev.addons.core.internal.PrivateFiles.removeAbandoned(home.resolve("state"), 2).size();
-        } catch (java.io.IOException e) {
-            LOG.warn("Cannot look for temporary files left in {}: {}", home.resolve("state"), e.getMessage());
-        }
-        return changed;
+        return open.reconciler.reconcile().changed();
     }
 
     /**
@@ -385,8 +389,8 @@ public final class Addons implements AutoCloseable {
     /** What a supervisor of this home watches, in the order they start. */
     private List<dev.addons.core.internal.Watch> watches() {
         List<dev.addons.core.internal.Watch> watches = new ArrayList<>();
-        watches.add(new dev.addons.core.internal.CrashWatch(home.toString(), store, lifecycle, servers, executor,
-                restartPolicy));
+        watches.add(new dev.addons.core.internal.CrashWatch(home.toString(), store, lifecycle, open.reconciler, servers,
+                executor, restartPolicy));
         watches.add(new dev.addons.core.internal.SleepWatch(store, lifecycle));
         if (scheduler == null) {
             // One taker of scheduled backups: this instance's own scheduler when it has one.
@@ -419,31 +423,6 @@ public final class Addons implements AutoCloseable {
             // Last: the providers were loaded first. Each is closed once (PostgreSQL's admin connections).
             registry.close();
         }
-    }
-
-    /**
-     * The runtimes whose strays a reconcile removes: those in use, the process runtime whenever
-     * the home has server directories (it costs no more than listing them), and those the home's
-     * server records name (a start a crash cut short names its runtime). {@code auto} is not
-     * asked to choose for this: a home with no container server never probes for Docker.
-     */
-    private java.util.Collection<ServerRuntime> runtimesToSweep() {
-        java.util.Set<ServerRuntime> sweep = new java.util.LinkedHashSet<>(runtimes.made());
-        if (java.nio.file.Files.isDirectory(home.resolve("servers"))) {
-            sweep.add(runtimes.get(dev.addons.core.internal.process.ProcessRuntime.NAME));
-        }
-        java.util.Set<String> recorded = new java.util.TreeSet<>();
-        store.servers().forEach(server -> recorded.add(server.runtime()));
-        recorded.remove(ExternalServers.RUNTIME);
-        for (String name : recorded) {
-            try {
-                sweep.add(runtimes.get(name));
-            } catch (dev.addons.api.AddonException e) {
-                LOG.warn("{} - Cannot look for stray servers on the {} runtime: {}", home, name,
-                        e.getMessage().lines().findFirst().orElse(""));
-            }
-        }
-        return sweep;
     }
 
     private AddonInfo describe(AddonProvider provider) {

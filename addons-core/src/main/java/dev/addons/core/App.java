@@ -82,10 +82,19 @@ public final class App {
                 () -> home.lifecycle.create(name, environment, resolved, OpenHome.CREATE_TIMEOUT), home.executor);
     }
 
+    /** The spec checked; a refusal is heard as a failed create ({@link OperationListener}). */
     private ResolvedSpec resolve(AddonSpec spec) {
-        ResolvedSpec resolved = home.resolve(spec, home.runtimes.chosen(), "", name, environment);
-        OpenHome.refuseTenantName(name, environment, resolved, "");
-        return resolved;
+        long began = System.nanoTime();
+        try {
+            ResolvedSpec resolved = home.resolve(spec, home.runtimes.chosen(), "", name, environment);
+            OpenHome.refuseTenantName(name, environment, resolved, "");
+            return resolved;
+        } catch (RuntimeException e) {
+            String engine = spec == null ? Operation.UNKNOWN
+                    : home.registry.find(spec.addon()).map(p -> p.descriptor().name()).orElse(Operation.UNKNOWN);
+            home.operations.failed(Operation.Kind.CREATE, engine, name, environment, began, e);
+            throw e;
+        }
     }
 
     /**
@@ -114,7 +123,7 @@ public final class App {
      * opening a home does.
      */
     public List<AddonRecord> list() {
-        home.lifecycle.noticeDeadServers(states());
+        home.reconciler.deadServers(states());
         return states().stream().map(AddonState::record).toList();
     }
 
@@ -124,7 +133,7 @@ public final class App {
      */
     public AddonRecord get(String addon) {
         AddonState state = state(addon);
-        home.lifecycle.noticeDeadServers(List.of(state));
+        home.reconciler.deadServers(List.of(state));
         return home.store.addon(state.record().id()).orElse(state).record();
     }
 

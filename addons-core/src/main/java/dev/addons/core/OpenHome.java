@@ -13,7 +13,9 @@ import dev.addons.core.internal.ExternalServers;
 import dev.addons.core.internal.Listeners;
 import dev.addons.core.internal.Migrations;
 import dev.addons.core.internal.Names;
+import dev.addons.core.internal.Operations;
 import dev.addons.core.internal.ProviderRegistry;
+import dev.addons.core.internal.Reconciler;
 import dev.addons.core.internal.ResolvedSpec;
 import dev.addons.core.internal.Runtimes;
 import dev.addons.core.internal.Servers;
@@ -42,31 +44,37 @@ final class OpenHome {
     final Runtimes runtimes;
     final StateStore store;
     final Listeners listeners;
+    final Operations operations;
     final Servers servers;
     final AddonLifecycle lifecycle;
     final Backups backups;
     final Migrations migrations;
     final TenantCopies copies;
     final ExternalServers externals;
+    /** The one way the records are made to agree with reality. */
+    final Reconciler reconciler;
     final ProgressListener progress;
     final ExecutorService executor;
     /** The records' reads (variables, waits) that need no runtime, shared with {@link Environment}. */
     final RecordedAddons recorded;
 
     OpenHome(Path home, ProviderRegistry registry, Runtimes runtimes, StateStore store, Listeners listeners,
-            Servers servers, AddonLifecycle lifecycle, Backups backups, Migrations migrations, TenantCopies copies,
-            ExternalServers externals, ProgressListener progress, ExecutorService executor) {
+            Operations operations, Servers servers, AddonLifecycle lifecycle, Backups backups, Migrations migrations,
+            TenantCopies copies, ExternalServers externals, Reconciler reconciler, ProgressListener progress,
+            ExecutorService executor) {
         this.home = home;
         this.registry = registry;
         this.runtimes = runtimes;
         this.store = store;
         this.listeners = listeners;
+        this.operations = operations;
         this.servers = servers;
         this.lifecycle = lifecycle;
         this.backups = backups;
         this.migrations = migrations;
         this.copies = copies;
         this.externals = externals;
+        this.reconciler = reconciler;
         this.progress = progress;
         this.executor = executor;
         this.recorded = new RecordedAddons(home, store, registry);

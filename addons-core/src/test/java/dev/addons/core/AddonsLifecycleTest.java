@@ -84,6 +84,42 @@ class AddonsLifecycleTest {
     }
 
     @Test
+    void tenantsOfOneSharedServerAreRemovedAtOnceNotInTurn() throws Exception {
+        addons.app("keeper", "production").create(AddonSpec.parse("fakedb:shared"));
+        addons.app("app1", "production").create(AddonSpec.parse("fakedb:shared"));
+        addons.app("app2", "production").create(AddonSpec.parse("fakedb:shared"));
+        java.util.concurrent.CountDownLatch bothIn = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.atomic.AtomicInteger inAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        FakeProvider.beforeDeprovision = () -> {
+            bothIn.countDown();
+            try {
+                // Each waits (boundedly) for the other: only drops that run at once both see it.
+                if (bothIn.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    inAtOnce.incrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try {
+            CompletableFuture<AddonRecord> one = CompletableFuture.supplyAsync(
+                    () -> addons.app("app1", "production").destroy("fakedb", FinalBackup.SKIP));
+            CompletableFuture<AddonRecord> two = CompletableFuture.supplyAsync(
+                    () -> addons.app("app2", "production").destroy("fakedb", FinalBackup.SKIP));
+            assertThat(one.get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(Status.DESTROYED);
+            assertThat(two.get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(Status.DESTROYED);
+        } finally {
+            FakeProvider.beforeDeprovision = () -> { };
+        }
+
+        assertThat(inAtOnce).hasValue(2);
+        assertThat(FakeRuntime.tenants("fakedb-shared-2")).containsOnlyKeys("keeper");
+        assertThat(runtime.running).containsKey("fakedb-shared-2");
+        addons.app("keeper", "production").destroy("fakedb", FinalBackup.SKIP);
+        assertThat(runtime.running).isEmpty();
+    }
+
+    @Test
     void sharedAddonsOfTwoAppsLiveOnOneServerThatGoesWithTheLastTenant() {
         addons.app("app1", "production").create(AddonSpec.parse("fakedb:shared"));
         addons.app("app2", "production").create(AddonSpec.parse("fakedb:shared"));

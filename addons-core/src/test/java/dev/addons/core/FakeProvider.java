@@ -119,8 +119,12 @@ public class FakeProvider implements AddonProvider, BackupCapability, Connection
         return Optional.of(AddonVariables.of("FAKE_URL", List.of("FAKE_URL", "FAKE_USER", "FAKE_PORT")));
     }
 
+    /** Runs at the start of every {@link #deprovision}: for tests that watch deprovisions overlap. */
+    static volatile Runnable beforeDeprovision = () -> { };
+
     @Override
     public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
+        beforeDeprovision.run();
         FakeRuntime.tenants(server.serverId()).remove(request.tenant());
         FakeRuntime.connectionLimits(server.serverId()).remove(request.tenant());
     }

@@ -128,6 +128,11 @@ final class AdminConnections implements AutoCloseable {
             return connection;
         }
 
+        /** How many other connections to this lease's server are lent now, in this instance. */
+        int othersLent() {
+            return MAX_PER_SERVER - server.permits.availablePermits() - 1;
+        }
+
         /**
          * Gives the connection back as one of {@code newCredentials}' server (after the admin's
          * password changed on it: the session stays logged in); ends this lease.

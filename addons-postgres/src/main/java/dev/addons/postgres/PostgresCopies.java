@@ -103,9 +103,13 @@ final class PostgresCopies {
                     }
                 }
             }
-            sql.execute("comment on database " + id + " is '" + server.owner() + "'");
-            sql.execute("revoke all on database " + id + " from public");
-            sql.execute("grant connect, temporary on database " + id + " to " + id);
+            // One transaction, one commit (a WAL flush) rather than one per statement.
+            PostgresAdmin.inTransaction(admin, locked -> {
+                locked.execute("comment on database " + id + " is '" + server.owner() + "'");
+                locked.execute("revoke all on database " + id + " from public");
+                locked.execute("grant connect, temporary on database " + id + " to " + id);
+                return null;
+            });
             try (ResultSet rs = sql.executeQuery("show server_version")) {
                 rs.next();
                 return rs.getString(1);

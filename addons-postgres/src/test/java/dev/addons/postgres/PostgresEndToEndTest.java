@@ -278,7 +278,8 @@ class PostgresEndToEndTest {
     @Test
     void twoJvmsMakingTheFirstServersOfAFreshHomeAtOnceBuildOneTemplateBetweenThem(@TempDir Path fresh)
             throws Exception {
-        List<List<String>> outputs = OtherJvm.together(fresh, List.of(
+        // A new cache too: the templates live in the binary cache, which homes share.
+        List<List<String>> outputs = OtherJvm.together(fresh, fresh.resolve("cache"), List.of(
                 List.of("create", "left", "postgresql:small", "15"),
                 List.of("create", "right", "postgresql:small", "15"))).outputs();
 
@@ -290,7 +291,8 @@ class PostgresEndToEndTest {
             assertThat(templates.filter(Files::isDirectory)
                     .filter(p -> !p.getFileName().toString().startsWith("."))).hasSize(1);
         }
-        try (Addons other = Addons.builder().home(fresh).runtime("process").automaticBackups(false).build()) {
+        try (Addons other = Addons.builder().home(fresh).cache(fresh.resolve("cache")).runtime("process")
+                .automaticBackups(false).build()) {
             for (String app : List.of("left", "right")) {
                 assertThat(other.app(app, "production").env().get("DATABASE_URL")).isPresent();
                 other.app(app, "production").destroy("postgresql", dev.addons.core.FinalBackup.SKIP);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.addons.api.Credentials;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.testkit.ProviderServer;
 import java.sql.Connection;
@@ -89,6 +90,38 @@ class PostgresSpareDatabaseTest {
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
         assertThatThrownBy(() -> connect(first, "app_two")).isInstanceOf(SQLException.class)
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
+    }
+
+    @Test
+    void aTenantMadeWhileOtherAdminWorkRunsIsCopiedByFileAndEndsUpAsOneMadeAlone() throws Exception {
+        provision("takes_spare");
+        Credentials alone;
+        Credentials crowded;
+        String requestedBefore;
+        String requestedAfter;
+        try (AdminConnections connections = new AdminConnections()) {
+            ServerAccess access = server.access();
+            alone = provider.credentials(PostgresTenants.provision("made_alone", 20, access, connections),
+                    access.endpoint());
+            requestedBefore = adminQuery("select checkpoints_req from pg_stat_bgwriter");
+            try (AdminConnections.Lease busy = connections.borrow(access)) {
+                // Another admin session lent at the same time: FILE_COPY, whose checkpoints show.
+                crowded = provider.credentials(PostgresTenants.provision("made_crowded", 20, access, connections),
+                        access.endpoint());
+            }
+            requestedAfter = adminQuery("select checkpoints_req from pg_stat_bgwriter");
+        }
+
+        if (Integer.parseInt(VERSION.split("\\.")[0]) >= 15) {
+            assertThat(Long.parseLong(requestedAfter)).as("checkpoints requested").isGreaterThan(
+                    Long.parseLong(requestedBefore));
+        }
+        assertThat(catalog("made_crowded")).isEqualTo(catalog("made_alone"));
+        for (Credentials tenant : List.of(alone, crowded)) {
+            try (Connection connection = connect(tenant); Statement sql = connection.createStatement()) {
+                sql.execute("create table visits (id int)");
+            }
+        }
     }
 
     @Test

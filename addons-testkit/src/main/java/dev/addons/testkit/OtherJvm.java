@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,7 +32,7 @@ public final class OtherJvm {
 
     /** Starts {@code HomeCommand home args...}. */
     public static Process start(Path home, String... args) throws IOException {
-        return start(home, null, false, args);
+        return start(home, Map.of(), null, false, args);
     }
 
     /**
@@ -41,10 +42,16 @@ public final class OtherJvm {
      * commands from overlapping. {@link Together#outputs} waits for their ends.
      */
     public static Together together(Path home, List<List<String>> commands) throws Exception {
+        return together(home, null, commands);
+    }
+
+    /** {@link #together(Path, List)} with {@code cache} as the JVMs' binary cache ({@code ADDONS_CACHE}); null: the default. */
+    public static Together together(Path home, Path cache, List<List<String>> commands) throws Exception {
         List<Process> processes = new ArrayList<>();
         List<Lines> outputs = new ArrayList<>();
         for (List<String> args : commands) {
-            Process process = start(home, null, true, args.toArray(String[]::new));
+            Process process = start(home, cache == null ? Map.of() : Map.of("ADDONS_CACHE", cache.toString()), null,
+                    true, args.toArray(String[]::new));
             processes.add(process);
             outputs.add(Lines.of(process));
         }
@@ -71,6 +78,14 @@ public final class OtherJvm {
             }
             return all;
         }
+    }
+
+    /**
+     * Runs {@code HomeCommand home args...} to its end with {@code environment} added to this JVM's
+     * (e.g. {@code ADDONS_CACHE}, {@code JAVA_TOOL_OPTIONS}); returns its standard output's lines.
+     */
+    public static List<String> run(Path home, Map<String, String> environment, String... args) throws Exception {
+        return outputOf(start(home, environment, null, false, args), home);
     }
 
     /** Runs {@code HomeCommand home args...} to its end; returns its standard output's lines. */
@@ -152,7 +167,7 @@ public final class OtherJvm {
      * with SIGKILL and waits for it to be gone. Fails when it ends without reaching the point.
      */
     public static void killAt(String crashPoint, Path home, String... args) throws Exception {
-        Process process = start(home, crashPoint, false, args);
+        Process process = start(home, Map.of(), crashPoint, false, args);
         List<String> seen = new ArrayList<>();
         Lines out = Lines.of(process);
         try {
@@ -173,7 +188,8 @@ public final class OtherJvm {
                 + "\nits stderr:\n" + stderr(home));
     }
 
-    private static Process start(Path home, String crashPoint, boolean onGo, String... args) throws IOException {
+    private static Process start(Path home, Map<String, String> environment, String crashPoint, boolean onGo,
+            String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path")));
         if (crashPoint != null) {
@@ -187,7 +203,9 @@ public final class OtherJvm {
         command.addAll(List.of(HomeCommand.class.getName(), home.toString()));
         command.addAll(List.of(args));
         Path stderr = Files.createDirectories(Path.of("target", "other-jvm")).resolve(home.getFileName() + ".err");
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     /** What the JVMs started on {@code home} wrote to their standard error, in the module's {@code target/}. */

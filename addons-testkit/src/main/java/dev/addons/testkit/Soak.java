@@ -88,7 +88,9 @@ public final class Soak {
         int descriptors = 0;
         Set<String> paths = Set.of();
         int done = 0;
-        try (Addons addons = Addons.builder().home(home).runtime(runtime).automaticBackups(false).build()) {
+        // The binary cache, and with it the data templates and their spares, inside the home: checked with it.
+        try (Addons addons = Addons.builder().home(home).cache(home.resolve("cache")).runtime(runtime)
+                .automaticBackups(false).build()) {
             // A shared server stays up while it has a tenant, as it does where other apps use it.
             List<String> anchored = specs.stream().filter(spec -> spec.contains(":shared")).toList();
             List<String> anchors = create(addons, "soakanchor", anchored);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.DataTemplate;
 import dev.addons.api.spi.ProcessRecipe;
@@ -11,6 +12,8 @@ import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
+import dev.addons.core.Addons;
+import dev.addons.core.FinalBackup;
 import dev.addons.core.internal.process.ProcessRuntime;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
@@ -18,11 +21,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -229,6 +234,80 @@ public abstract class TemplateScenarios {
             assertThat(templates()).hasSize(1);
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aNewHomeOnTheSameCacheStartsOnTheTemplateAnotherHomeBuilt() throws Exception {
+        start("first", definition(false));
+        BasicFileAttributes built = Files.readAttributes(templates().get(0).resolve("complete"),
+                BasicFileAttributes.class);
+        // A second home, as a new test run's: the cache is the only thing it shares with the first.
+        ProcessRuntime newHome = new ProcessRuntime(home.resolve("new-home"), home.resolve("cache"), 0);
+        runtimes.add(newHome);
+
+        Started second = start(newHome, "second", definition(false));
+
+        assertThat(second.took(COPYING) && !second.took(BUILDING) && !second.took(INITIALIZING))
+                .as("steps %s", second.steps()).isTrue();
+        BasicFileAttributes after = Files.readAttributes(templates().get(0).resolve("complete"),
+                BasicFileAttributes.class);
+        assertThat(after.fileKey()).as("the template's marker, not written again").isEqualTo(built.fileKey());
+        assertThat(after.lastModifiedTime()).isEqualTo(built.lastModifiedTime());
+        assertThat(templates()).hasSize(1);
+        second.definition().readiness().check(second.access());
+        String templatePassword = Files.readString(templates().get(0).resolve("password"), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> second.definition().readiness().check(second.access(templatePassword)))
+                .isInstanceOf(SQLException.class);
+    }
+
+    @Test
+    void twoJvmsCreatingTheFirstServersOfANewCacheAtOnceBuildOneTemplate() throws Exception {
+        Path cache = home.resolve("cache");
+        String addon = provider.descriptor().name();
+        List<List<String>> outputs = OtherJvm.together(home, cache, List.of(
+                List.of("create", "one", addon + ":" + Variant.DEFAULT, version),
+                List.of("create", "two", addon + ":" + Variant.DEFAULT, version))).outputs();
+        try {
+            assertThat(outputs).allSatisfy(lines -> assertThat(lines).singleElement().asString()
+                    .startsWith(addon + " ACTIVE"));
+            assertThat(OtherJvm.stderrLines(home).stream().filter(line -> line.contains("Built the template")))
+                    .as("the other JVMs' logs").hasSize(1);
+            assertThat(templates()).hasSize(1);
+            try (Stream<Path> leftovers = Files.list(cache.resolve("templates"))) {
+                assertThat(leftovers.map(path -> path.getFileName().toString()))
+                        .noneMatch(name -> name.startsWith(".") && name.contains(".build-"));
+            }
+        } finally {
+            try (Addons addons = Addons.builder().home(home).cache(cache).runtime(ProcessRuntime.NAME)
+                    .automaticBackups(false).build()) {
+                for (String app : List.of("one", "two")) {
+                    addons.app(app, "production").destroy(addon, FinalBackup.SKIP);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aCommandThatExitsRightAfterItsStartLeavesASpareTheNextProcessTakes() throws Exception {
+        Path cache = home.resolve("cache");
+        String addon = provider.descriptor().name();
+        // As bin/addons runs: the spare its start asked for is made by a copier that outlives it.
+        OtherJvm.run(home, Map.of("ADDONS_CACHE", cache.toString(),
+                "JAVA_TOOL_OPTIONS", "-D" + ProcessRuntime.SPARES_AFTER_EXIT_PROPERTY + "=true"),
+                "create", "command", addon + ":" + Variant.DEFAULT, version);
+        try {
+            awaitReadySpare();
+            Started next = start("next", definition(false));
+
+            assertThat(next.took(TAKING_SPARE) && !next.took(COPYING) && !next.took(BUILDING))
+                    .as("steps %s", next.steps()).isTrue();
+            next.definition().readiness().check(next.access());
+        } finally {
+            try (Addons addons = Addons.builder().home(home).cache(cache).runtime(ProcessRuntime.NAME)
+                    .automaticBackups(false).build()) {
+                addons.app("command", "production").destroy(addon, FinalBackup.SKIP);
+            }
         }
     }
 

@@ -80,6 +80,10 @@ public final class Bench {
                 if (options.cycles() > 0) {
                     scale.add(rows.cycles(options.cycles()));
                 }
+                if (options.cli() > 0) {
+                    scale.add(new CliRows(home, options.versions().get("postgresql"), out)
+                            .commands(options.warmups(), options.cli()));
+                }
                 if (options.wakes() > 0) {
                     WakeRows wakes = new WakeRows(home, options.versions(), out);
                     for (String engine : List.of("valkey", "memcached", "postgresql", "mysql", "rabbitmq")) {

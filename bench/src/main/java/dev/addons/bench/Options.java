@@ -11,7 +11,7 @@ import java.util.Map;
  */
 record Options(int warmups, int reps, List<String> rows, Map<String, String> versions, Map<String, String> images,
         boolean peers, long idleMillis, Path out, Path compare, Path home, int scaleShared, int scaleDedicated,
-        int cycles, boolean throwaway, int wakes) {
+        int cycles, boolean throwaway, int wakes, int cli) {
 
     static final String USAGE = """
             usage: bench/run.sh [options]
@@ -33,6 +33,8 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
               --cycles K            K create/destroy cycles, checking nothing is left behind
               --wake K              K sleeps and wakes per engine (process runtime, sleep_after 1s):
                                     wake to first query, the refused window, Valkey's splice cost
+              --cli K               K runs of bin/addons --version, deploy (one postgresql small addon) in a
+                                    new home and in an old one, and destroy: wall time to output and exit
               --throwaway           addons' dedicated servers as throwaway ones (what the JUnit
                                     extension asks for: no waiting for the disk); default durable
             """;
@@ -57,6 +59,7 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
         int cycles = 0;
         boolean throwaway = false;
         int wakes = 0;
+        int cli = 0;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             switch (option) {
@@ -76,11 +79,12 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
                 case "--cycles" -> cycles = positive(option, value(args, ++i, option));
                 case "--throwaway" -> throwaway = true;
                 case "--wake" -> wakes = positive(option, value(args, ++i, option));
+                case "--cli" -> cli = positive(option, value(args, ++i, option));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new Options(warmups, reps, rows.equals(List.of("none")) ? List.of() : rows, versions, images, peers, idle,
-                out, compare, home, scaleShared, scaleDedicated, cycles, throwaway, wakes);
+                out, compare, home, scaleShared, scaleDedicated, cycles, throwaway, wakes, cli);
     }
 
     /** The rows the patterns select, in table order. */

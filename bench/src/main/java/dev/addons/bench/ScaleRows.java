@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * The optional scale rows, all PostgreSQL on the process runtime: shared databases provisioned
- * concurrently, dedicated servers alive at once, and create/destroy cycles that check nothing
- * is left behind. Each returns a map for the JSON and prints a line.
+ * concurrently (and destroyed so), dedicated servers alive at once (and destroyed so), and
+ * create/destroy cycles that check nothing is left behind. Each returns a map for the JSON and prints a line.
  */
 final class ScaleRows {
     private final Addons addons;
@@ -85,11 +85,18 @@ final class ScaleRows {
             for (CompletableFuture<Double> f : futures) {
                 f.handle((v, e) -> null).join();
             }
+            // Destroyed at once, as they were made: each destroy on a thread of its own.
             long destroying = System.nanoTime();
+            List<CompletableFuture<Double>> destroys = new ArrayList<>();
             for (String app : apps) {
-                destroyQuietly(app, row);
+                destroys.add(CompletableFuture.supplyAsync(() -> {
+                    destroyQuietly(app, row);
+                    return Runner.millisSince(destroying);
+                }, runnable -> new Thread(runnable, "bench-destroy-" + app).start()));
             }
+            List<Double> eachDestroyed = destroys.stream().map(CompletableFuture::join).toList();
             row.put("allDestroyedMs", Runner.millisSince(destroying));
+            row.put("eachDestroyedMs", Stats.of(eachDestroyed));
         }
         out.println("bench: " + Report.scale(row));
         return row;
@@ -160,7 +167,9 @@ final class ScaleRows {
                 addons.app(app, AddonsTarget.ENVIRONMENT).destroy("postgresql", dev.addons.core.FinalBackup.SKIP);
             }
         } catch (RuntimeException e) {
-            row.merge("note", "destroy of " + app + " failed: " + Bench.oneLine(e), (a, b) -> a + "; " + b);
+            synchronized (row) {
+                row.merge("note", "destroy of " + app + " failed: " + Bench.oneLine(e), (a, b) -> a + "; " + b);
+            }
         }
     }
 }

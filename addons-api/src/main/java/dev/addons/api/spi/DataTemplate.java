@@ -8,17 +8,19 @@ import java.util.Objects;
  * copied to start any number of servers, so that the process runtime runs the (slow)
  * initialization once and then starts each new server on a copy of it.
  *
- * <p>The runtime keeps one initialized, stopped template per key under its home (owner-only),
+ * <p>The runtime keeps one initialized, stopped template per key in its binary cache (owner-only,
+ * shared by the homes that share the cache),
  * built by {@link #initializer()} with a random <em>template password</em> for the admin that it
  * keeps owner-only next to the template. It starts a new server on a fresh copy, waits for its
  * readiness with the template password, then calls {@link #personalizer()}, which must give the
  * admin the server's own password, so that the template password no longer logs in. Only then
  * is the server handed out; when any step fails the server's directory is deleted. The template
- * password is as private as the home: whoever can read it can read the servers' data anyway.
+ * password is as private as the cache and belongs to no server. The template must hold no other
+ * secret (a key, a certificate), as every server started from it would share it.
  *
  * <p>The runtime keys a template by the engine, its version, the binaries' identity (their
  * directory, probed version and the size and modification time of the main binary, so an
- * upgrade makes a new template) and {@link #key()}, which names everything else the
+ * upgrade makes a new template), the user engines run as and {@link #key()}, which names everything else the
  * initialization depends on (its options, sizes fixed at initialization, ...). Two recipes with
  * the same key must initialize alike. Settings given only when the server is launched (ports,
  * paths, durability) do not belong in the key.

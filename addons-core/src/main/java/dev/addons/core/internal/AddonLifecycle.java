@@ -12,6 +12,7 @@ import dev.addons.api.spi.ConnectionLimitCapability;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.TenantRequest;
+import dev.addons.core.Operation;
 import dev.addons.core.internal.AddonState.Owner;
 import dev.addons.core.internal.ServerState;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class AddonLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(AddonLifecycle.class);
     private static final Duration POLL = Duration.ofMillis(50);
-    private static final String SERVER_NOT_RUNNING = "its server ";
+    static final String SERVER_NOT_RUNNING = "its server ";
     private static final String DESTROY_FAILED = "destroy failed: ";
 
     /**
@@ -48,12 +50,15 @@ public final class AddonLifecycle {
     private final ProviderRegistry registry;
     private final Servers servers;
     private final Listeners listeners;
+    private final Operations operations;
 
-    public AddonLifecycle(StateStore store, ProviderRegistry registry, Servers servers, Listeners listeners) {
+    public AddonLifecycle(StateStore store, ProviderRegistry registry, Servers servers, Listeners listeners,
+            Operations operations) {
         this.store = store;
         this.registry = registry;
         this.servers = servers;
         this.listeners = listeners;
+        this.operations = operations;
     }
 
     /**
@@ -67,18 +72,42 @@ public final class AddonLifecycle {
     /** {@link #create(String, String, ResolvedSpec, Duration)}, making the tenant with {@code provisioner}. */
     public AddonRecord create(String app, String environment, ResolvedSpec spec, Duration timeout,
             Provisioner provisioner) {
-        Claim claim = store.locked(() -> {
-            Claim found = claim(app, environment, spec);
-            if (!found.mine) {
-                return found;
+        return create(app, environment, spec, timeout, provisioner, true);
+    }
+
+    /**
+     * The create; {@code heard} when its operation listeners hear it: not when it is a remake
+     * within a create that is heard already. Only a create that does something is heard: one that
+     * finds the addon there, or waits for another's creation of it, is not.
+     */
+    private AddonRecord create(String app, String environment, ResolvedSpec spec, Duration timeout,
+            Provisioner provisioner, boolean heard) {
+        long began = System.nanoTime();
+        String engine = spec.provider().descriptor().name();
+        Claim claim;
+        try {
+            claim = store.locked(() -> {
+                Claim found = claim(app, environment, spec);
+                if (!found.mine) {
+                    return found;
+                }
+                // Claimed and moved on in one write: the record another process sees is PROVISIONING.
+                Claim mine = new Claim(transition(found.state, Status.PROVISIONING, "", Owner.current()), true,
+                        false);
+                IN_FLIGHT.add(mine.state.record().id());
+                return mine;
+            });
+        } catch (RuntimeException e) {
+            if (heard) {
+                operations.failed(Operation.Kind.CREATE, engine, app, environment, began, e);
             }
-            // Claimed and moved on in one write: the record another process sees is PROVISIONING.
-            Claim mine = new Claim(transition(found.state, Status.PROVISIONING, "", Owner.current()), true, false);
-            IN_FLIGHT.add(mine.state.record().id());
-            return mine;
-        });
+            throw e;
+        }
         if (claim.revive) {
-            return limitConnections(reviveOrRemake(claim.state, spec, timeout, provisioner), spec);
+            Supplier<AddonRecord> revive = () -> limitConnections(
+                    reviveOrRemake(claim.state, spec, timeout, provisioner), spec);
+            return heard ? operations.observe(Operation.Kind.CREATE, engine, app, environment, began,
+                    revive) : revive.get();
         }
         if (!claim.mine) {
             Status status = claim.state.record().status();
@@ -88,7 +117,8 @@ public final class AddonLifecycle {
                     : await(claim.state.record().id(), timeout), spec);
         }
         try {
-            return provision(claim.state, spec, provisioner);
+            return heard ? operations.observe(Operation.Kind.CREATE, engine, app, environment, began,
+                    () -> provision(claim.state, spec, provisioner)) : provision(claim.state, spec, provisioner);
         } finally {
             IN_FLIGHT.remove(claim.state.record().id());
         }
@@ -112,7 +142,8 @@ public final class AddonLifecycle {
             });
             AddonState orphan = store.addon(state.record().id()).orElse(state).withServer(null);
             store.locked(() -> fail(orphan, AddonState.Cause.DATA_GONE, why));
-            return create(state.record().app(), state.record().environment(), spec, timeout, provisioner);
+            // Part of the create that found it down, which is heard: this one is not heard again.
+            return create(state.record().app(), state.record().environment(), spec, timeout, provisioner, false);
         }
     }
 
@@ -282,6 +313,13 @@ public final class AddonLifecycle {
 
     /** Deprovisions the addon and deletes its data. */
     public AddonRecord destroy(String app, String environment, String addon) {
+        long began = System.nanoTime();
+        String engine = registry.find(addon).map(p -> p.descriptor().name()).orElse(Operation.UNKNOWN);
+        return operations.observe(Operation.Kind.DESTROY, engine, app, environment, began,
+                () -> destroyHeard(app, environment, addon));
+    }
+
+    private AddonRecord destroyHeard(String app, String environment, String addon) {
         String name = registry.find(addon).map(p -> p.descriptor().name()).orElse(addon);
         AddonState state = store.locked(() -> {
             AddonState found = store.find(app, environment, name).orElseThrow(() -> new AddonNotFoundException(
@@ -617,158 +655,12 @@ public final class AddonLifecycle {
         }
     }
 
-    /**
-     * Marks what reality contradicts: an ACTIVE addon whose server is not running, an addon left
-     * half-done by a process that died; undoes what an interrupted provisioning made and finishes
-     * an interrupted destroy (its data was being deleted: the addon is gone, as asked); then
-     * forgets servers whose start was interrupted and has the runtimes in use remove what no
-     * record names (containers and volumes left by a crash). Returns how many addon and server
-     * records changed plus the stray servers removed.
-     */
-    public int reconcile(java.util.Collection<dev.addons.core.runtime.ServerRuntime> inUse) {
-        java.util.List<AddonState> interrupted = new java.util.ArrayList<>();
-        int changed = reconcileAddons(interrupted);
-        // Outside the home's lock: undoing a shared tenant takes its server's lock, which is
-        // always taken before the home's.
-        for (AddonState failed : interrupted) {
-            if (failed.failedIn(AddonState.Cause.INTERRUPTED_DESTROY)) {
-                finishDestroy(failed);
-            } else {
-                undoInterruptedProvisioning(failed);
-            }
-        }
-        return changed + servers.reconcile(inUse);
-    }
-
-    private void finishDestroy(AddonState failed) {
-        AddonRecord record = failed.record();
-        try {
-            destroy(record.app(), record.environment(), record.addon());
-            LOG.info("{} - finished the destroy its process had begun", record.id());
-        } catch (AddonException e) {
-            LOG.warn("{} - cannot finish the destroy its process had begun (destroy it again): {}", record.id(),
-                    e.getMessage());
-        }
-    }
-
-    /** Whether an addon in {@code status} is at rest, with no process working on it (stopped or asleep too). */
-    private static boolean settled(Status status) {
-        return status == Status.ACTIVE || status == Status.FAILED || status == Status.STOPPED
-                || status == Status.SLEEPING;
-    }
-
-    private int reconcileAddons(java.util.List<AddonState> interrupted) {
-        return store.locked(() -> {
-            int changed = 0;
-            for (AddonState state : store.addons()) {
-                AddonRecord record = state.record();
-                String problem = null;
-                AddonState.Cause cause = null;
-                if (record.status() == Status.ACTIVE && state.serverId() != null && !isRunning(state)) {
-                    problem = SERVER_NOT_RUNNING + state.serverId() + " is not running";
-                    cause = AddonState.Cause.SERVER_DOWN;
-                } else if ((record.status() == Status.STOPPED || diedWithItsServer(state)) && runsForSure(state)) {
-                    // A start (or up, or a supervisor's restart) whose process died between starting the
-                    // server and recording it; or a server started behind addons' back. It serves: ACTIVE.
-                    LOG.warn("{} - was {} but its server {} runs; active again", record.id(),
-                            record.status().name().toLowerCase(Locale.ROOT), state.serverId());
-                    transition(state, Status.ACTIVE, "", null);
-                    changed++;
-                    continue;
-                } else if (!settled(record.status()) && (state.owner() == null || !state.owner().isAlive())) {
-                    problem = "interrupted while " + record.status().name().toLowerCase(Locale.ROOT)
-                            + ": the process working on it exited";
-                    cause = AddonState.Cause.interrupted(record.status());
-                }
-                if (problem != null) {
-                    LOG.warn("{} - {}", record.id(), problem);
-                    AddonState failed = fail(state, cause, problem);
-                    if (record.status() != Status.ACTIVE) {
-                        interrupted.add(failed);
-                    }
-                    changed++;
-                }
-            }
-            return changed;
-        });
-    }
-
-    /**
-     * Removes what a provisioning interrupted by a dead process had made, so that nothing
-     * half-made keeps running and a create can be retried: the dedicated server it had started,
-     * or the tenant it was making on a shared server (which stays for its other tenants).
-     */
-    private void undoInterruptedProvisioning(AddonState failed) {
-        if (failed.serverId() == null) {
-            return;
-        }
-        store.server(failed.serverId()).ifPresent(server -> {
-            try {
-                if (server.shared()) {
-                    AddonProvider provider = registry.require(failed.record().addon());
-                    servers.removeTenant(failed, failed.tenant(provider), provider);
-                } else {
-                    store.locked(() -> {
-                        servers.destroy(server);
-                        store.addon(failed.record().id()).ifPresent(s -> store.save(s.withServer(null)));
-                        return null;
-                    });
-                }
-                LOG.info("{} - removed what its interrupted provisioning had made on {}", failed.record().id(),
-                        server.serverId());
-            } catch (AddonException e) {
-                LOG.warn("{} - cannot remove what its interrupted provisioning had made on {}: {}",
-                        failed.record().id(), server.serverId(), e.getMessage());
-            }
-        });
-    }
-
-    /** Whether the addon's server runs; true when its runtime cannot tell now (e.g. no Docker API). */
-    /**
-     * Marks FAILED, as the reconcile at opening does, the ACTIVE addons among {@code states}
-     * whose server is not running, so that an instance kept open sees a server killed meanwhile;
-     * returns whether any was marked. One check per server (a {@code /proc} read, or a Docker API
-     * call); servers of another home's runtime that cannot be checked now are taken as running.
-     */
-    public boolean noticeDeadServers(java.util.Collection<AddonState> states) {
-        java.util.Set<String> checked = new java.util.HashSet<>();
-        boolean marked = false;
-        for (AddonState state : states) {
-            String serverId = state.serverId();
-            if (state.record().status() != Status.ACTIVE || serverId == null || !checked.add(serverId)
-                    || isRunning(state)) {
-                continue;
-            }
-            marked |= !failTenantsOf(serverId, s -> s.record().status() == Status.ACTIVE, () -> !isRunning(state),
-                    SERVER_NOT_RUNNING + serverId + " is not running").isEmpty();
-        }
-        return marked;
-    }
-
-    /** Whether the addon's server runs, as far as its runtime can tell now: false when it cannot. */
-    private boolean runsForSure(AddonState state) {
-        try {
-            return state.serverId() != null && servers.isRunning(state.serverId());
-        } catch (AddonException e) {
-            return false;
-        }
-    }
-
-    private boolean isRunning(AddonState state) {
-        try {
-            return servers.isRunning(state.serverId());
-        } catch (AddonException e) {
-            LOG.warn("{} - cannot check its server {}: {}", state.record().id(), state.serverId(), e.getMessage());
-            return true;
-        }
-    }
-
-    private AddonState transition(AddonState state, Status next, String message, Owner owner) {
+    AddonState transition(AddonState state, Status next, String message, Owner owner) {
         return save(state, next, state.withStatus(next, message, owner));
     }
 
     /** Marks the addon FAILED for {@code cause}, {@code message} saying why. */
-    private AddonState fail(AddonState state, AddonState.Cause cause, String message) {
+    AddonState fail(AddonState state, AddonState.Cause cause, String message) {
         return save(state, Status.FAILED, state.failed(cause, message));
     }
 

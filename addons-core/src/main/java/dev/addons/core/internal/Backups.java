@@ -14,67 +14,64 @@ import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.core.BackupInfo;
 import dev.addons.core.BackupPolicy;
+import dev.addons.core.Operation;
 import dev.addons.core.runtime.ProgressListener;
 import java.io.BufferedInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Backups and restores of addons: has the provider dump the tenant's data while its server runs,
- * wraps the dump in a {@link BackupArchive}, keeps archives under
- * {@code <home>/backups/<app>/<environment>/<addon>/} with the addon's {@link BackupPolicy}
- * (retention, the daily limit of manual backups, automatic backups when due), and restores an
- * archive only once its checksum and engine are verified. One backup or restore of an addon at a
- * time, across threads and processes. Thread-safe.
+ * wraps the dump in a {@link BackupArchive}, keeps it in the {@link BackupCatalog} with the
+ * addon's {@link BackupPolicy} (retention, the daily limit of manual backups, automatic backups
+ * when due), and restores an archive only once its checksum and engine are verified. One backup
+ * or restore of an addon at a time, across threads and processes, as the {@link BackupLedger}
+ * records them. Thread-safe.
  */
 public final class Backups {
     private static final Logger LOG = LoggerFactory.getLogger(Backups.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
-            .withZone(ZoneOffset.UTC);
     private static final long PROGRESS_EVERY_BYTES = 8L * 1024 * 1024;
 
-    private final Path root;
     private final Path scratch;
+    private final BackupCatalog catalog;
+    private final BackupLedger ledger;
     private final StateStore store;
     private final ProviderRegistry registry;
     private final Servers servers;
     private final ProgressListener progress;
     private final Clock clock;
+    private final Operations operations;
 
     public Backups(Path home, StateStore store, ProviderRegistry registry, Servers servers, ProgressListener progress,
-            Clock clock) {
-        this.root = home.toAbsolutePath().normalize().resolve("backups");
+            Clock clock, Operations operations) {
+        Path root = home.toAbsolutePath().normalize().resolve("backups");
         this.scratch = root.resolve(".scratch");
+        this.catalog = new BackupCatalog(root, clock);
+        this.ledger = new BackupLedger(root, catalog, store, registry, servers);
         this.store = store;
         this.registry = registry;
         this.servers = servers;
         this.progress = progress;
         this.clock = clock;
+        this.operations = operations;
     }
 
-    /** Where the home keeps the archives of an addon. */
-    Path directory(AddonRecord record) {
-        return root.resolve(record.app()).resolve(record.environment()).resolve(record.addon());
+    /** The record of running and finished backups and restores, which a reconcile cleans up after. */
+    public BackupLedger ledger() {
+        return ledger;
     }
 
     /**
@@ -83,15 +80,20 @@ public final class Backups {
      * then applies retention there.
      */
     public BackupInfo backup(AddonState state, String trigger, Path output) {
+        AddonRecord record = state.record();
+        return operations.observe(Operation.Kind.BACKUP, record.addon(), record.app(), record.environment(),
+                System.nanoTime(), () -> backupHeard(state, trigger, output));
+    }
+
+    private BackupInfo backupHeard(AddonState state, String trigger, Path output) {
         AddonProvider provider = registry.require(state.record().addon());
         refuseUnsupported(provider, state.record());
-        return store.lockedBackups(state.record().id(), () -> {
+        return ledger.locked(state.record().id(), () -> {
             AddonState current = active(state.record().id());
-            Path directory = directory(current.record());
             BackupPolicy policy = current.backupPolicy();
             Instant began = clock.instant();
             if (trigger.equals(BackupInfo.MANUAL)) {
-                int today = countToday(directory.resolve(".manual.log"), began);
+                int today = ledger.takenOn(current.record(), BackupInfo.MANUAL, began);
                 if (today >= policy.manualPerDay()) {
                     throw new ProvisioningException("The daily limit of manual backups of " + describe(current.record())
                             + " is reached: " + today + " of " + policy.manualPerDay() + " today (UTC). Raise "
@@ -99,11 +101,11 @@ public final class Backups {
                 }
             }
             Path target = output != null ? output.toAbsolutePath().normalize()
-                    : unique(directory, current.record().addon() + "-" + STAMP.format(began) + "-" + trigger);
+                    : catalog.newArchive(current.record(), trigger, began);
             BackupInfo info = take(current, provider, trigger, began, target);
-            log(directory.resolve("." + trigger + ".log"), began);
+            ledger.taken(current.record(), trigger, began);
             if (output == null) {
-                applyRetention(current.record(), policy);
+                catalog.applyRetention(current.record(), policy);
             }
             return info;
         });
@@ -242,105 +244,18 @@ public final class Backups {
      * has the provider replace the data all or nothing.
      */
     public BackupInfo restore(AddonState state, Path archive, boolean force) {
+        AddonRecord record = state.record();
+        return operations.observe(Operation.Kind.RESTORE, record.addon(), record.app(), record.environment(),
+                System.nanoTime(), () -> restoreHeard(state, archive, force));
+    }
+
+    private BackupInfo restoreHeard(AddonState state, Path archive, boolean force) {
         AddonProvider provider = registry.require(state.record().addon());
         refuseUnsupported(provider, state.record());
-        return store.lockedBackups(state.record().id(), () -> {
+        return ledger.locked(state.record().id(), () -> {
             AddonState current = active(state.record().id());
-            Path marker = restoreMarker(current.record().id());
-            writeMarker(marker);
-            try {
-                return restoreInto(current, provider, archive, force);
-            } finally {
-                deleteMarker(marker);
-            }
+            return ledger.restoring(current.record().id(), () -> restoreInto(current, provider, archive, force));
         });
-    }
-
-    /**
-     * Cleans up after backups and restores that a process which died left half-done: has the
-     * provider remove what an interrupted restore made on a running server (a scratch database),
-     * and deletes the scratch dumps and partial archives of dead processes. Returns how many
-     * restores and files were cleaned up.
-     */
-    public int reconcile() {
-        int cleaned = 0;
-        Path markers = root.resolve(".restores");
-        if (Files.isDirectory(markers)) {
-            try (Stream<Path> files = Files.list(markers)) {
-                for (Path marker : files.filter(f -> f.getFileName().toString().endsWith(".restore")).toList()) {
-                    try {
-                        if (cleanUpAfterRestore(marker)) {
-                            cleaned++;
-                        }
-                    } catch (AddonException e) {
-                        // E.g. its runtime cannot be reached now: the next reconcile tries again.
-                        LOG.warn("Cannot clean up after the interrupted restore {}: {}", marker, e.getMessage());
-                    }
-                }
-            } catch (IOException e) {
-                LOG.warn("Cannot look for interrupted restores in {}: {}", markers, e.getMessage());
-            }
-        }
-        try {
-            List<Path> removed = PrivateFiles.removeAbandoned(root, 5);
-            removed.forEach(file -> LOG.info("Removed {}, left by a backup or restore that was interrupted", file));
-            cleaned += removed.size();
-        } catch (IOException e) {
-            LOG.warn("Cannot look for files interrupted backups left in {}: {}", root, e.getMessage());
-        }
-        return cleaned;
-    }
-
-    /** Cleans up after the restore {@code marker} records, if its process died; true when it did. */
-    private boolean cleanUpAfterRestore(Path marker) throws IOException {
-        String name = marker.getFileName().toString();
-        String id = name.substring(0, name.length() - ".restore".length());
-        String[] owner = Files.readString(marker, StandardCharsets.UTF_8).strip().split(" ");
-        if (owner.length == 2 && new AddonState.Owner(Long.parseLong(owner[0]), Long.parseLong(owner[1])).isAlive()) {
-            return false; // Still restoring.
-        }
-        AddonState state = store.addon(id).orElse(null);
-        if (state != null && state.serverId() != null) {
-            if (!servers.isRunning(state.serverId())) {
-                LOG.warn("{} - A restore into it was interrupted; its server is not running, so what the restore "
-                        + "left is cleaned up once it runs again", id);
-                return false;
-            }
-            AddonProvider provider = registry.require(state.record().addon());
-            try {
-                registry.capability(provider, BackupCapability.class).cleanUpInterruptedRestore(state.tenant(provider), new Binding(state.binding()),
-                        servers.access(state.serverId()));
-            } catch (AddonException e) {
-                LOG.warn("{} - Cannot clean up after its interrupted restore: {}", id, e.getMessage());
-                return false;
-            }
-            LOG.warn("{} - A restore into it was interrupted (its process exited); cleaned up, its data is as "
-                    + "it was before that restore or after it", id);
-        }
-        Files.deleteIfExists(marker);
-        return true;
-    }
-
-    private Path restoreMarker(String addonId) {
-        return root.resolve(".restores").resolve(addonId + ".restore");
-    }
-
-    private static void writeMarker(Path marker) {
-        AddonState.Owner self = AddonState.Owner.current();
-        try {
-            PrivateFiles.directory(marker.getParent());
-            PrivateFiles.write(marker, (self.pid() + " " + self.startedAt() + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new AddonException("Cannot record the restore in " + marker + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteMarker(Path marker) {
-        try {
-            Files.deleteIfExists(marker);
-        } catch (IOException e) {
-            LOG.warn("Cannot delete {}: {}", marker, e.getMessage());
-        }
     }
 
     /** A restore into {@code state}'s tenant or, for a migration, into its new tenant. */
@@ -376,74 +291,6 @@ public final class Backups {
         }
     }
 
-    /** The archives the home keeps of an app's addons in an environment, oldest first. */
-    public List<BackupInfo> list(String app, String environment) {
-        Path directory = root.resolve(app).resolve(environment);
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        List<BackupInfo> all = new ArrayList<>();
-        try (Stream<Path> addons = Files.list(directory)) {
-            for (Path addon : addons.filter(Files::isDirectory).toList()) {
-                all.addAll(archives(addon));
-            }
-        } catch (IOException e) {
-            throw new AddonException("Cannot list the backups in " + directory + ": " + e.getMessage(), e);
-        }
-        all.sort(Comparator.comparing(BackupInfo::createdAt));
-        return all;
-    }
-
-    /** The readable archives in one addon's directory, oldest first; unreadable ones are logged and skipped. */
-    private static List<BackupInfo> archives(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        List<BackupInfo> found = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(BackupArchive.SUFFIX)
-                    && !f.getFileName().toString().startsWith(".")).toList()) {
-                try {
-                    found.add(BackupArchive.manifest(file).info(file, Files.size(file)));
-                } catch (InvalidBackupException | IOException e) {
-                    LOG.warn("Skipping {}: {}", file, e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            throw new AddonException("Cannot list the backups in " + directory + ": " + e.getMessage(), e);
-        }
-        found.sort(Comparator.comparing(BackupInfo::createdAt));
-        return found;
-    }
-
-    /**
-     * Deletes the addon's archives the policy does not keep: beyond the last {@code keepLast}, or
-     * older than {@code maxAge}; the newest archive is always kept. Returns how many were deleted.
-     */
-    public int applyRetention(AddonRecord record, BackupPolicy policy) {
-        List<BackupInfo> newestFirst = new ArrayList<>(archives(directory(record)));
-        newestFirst.sort(Comparator.comparing(BackupInfo::createdAt).reversed());
-        Instant now = clock.instant();
-        int deleted = 0;
-        for (int i = 1; i < newestFirst.size(); i++) {
-            BackupInfo backup = newestFirst.get(i);
-            boolean tooMany = policy.keepLast() > 0 && i >= policy.keepLast();
-            boolean tooOld = policy.maxAgeIfAny().map(age -> backup.createdAt().plus(age).isBefore(now)).orElse(false);
-            if (tooMany || tooOld) {
-                try {
-                    Files.deleteIfExists(backup.file());
-                    deleted++;
-                    LOG.info("{} - Deleted backup {} ({})", record.id(), backup.file().getFileName(),
-                            tooMany ? "beyond the last " + policy.keepLast() : "older than "
-                                    + BackupPolicy.format(policy.maxAge()));
-                } catch (IOException e) {
-                    LOG.warn("{} - Cannot delete backup {}: {}", record.id(), backup.file(), e.getMessage());
-                }
-            }
-        }
-        return deleted;
-    }
-
     /**
      * Takes the automatic backups that are due: of every ACTIVE addon whose policy has a schedule
      * and whose last automatic backup is at least that old. Returns how many were taken; a
@@ -470,10 +317,9 @@ public final class Backups {
 
     private boolean takeIfDue(AddonState state) {
         Duration every = state.backupPolicy().schedule();
-        Path log = directory(state.record()).resolve(".scheduled.log");
         // Checked again under the addon's lock by backup(): another process may have just taken it.
-        return store.lockedBackups(state.record().id(), () -> {
-            Instant last = lastLogged(log);
+        return ledger.locked(state.record().id(), () -> {
+            Instant last = ledger.lastTaken(state.record(), BackupInfo.SCHEDULED);
             if (last != null && last.plus(every).isAfter(clock.instant())) {
                 return false;
             }
@@ -485,7 +331,7 @@ public final class Backups {
     /** When the next automatic backup of an addon is due, if it has a schedule. */
     public java.util.Optional<Instant> nextDue(AddonState state) {
         return state.backupPolicy().scheduleIfAny().map(every -> {
-            Instant last = lastLogged(directory(state.record()).resolve(".scheduled.log"));
+            Instant last = ledger.lastTaken(state.record(), BackupInfo.SCHEDULED);
             return last == null ? clock.instant() : last.plus(every);
         });
     }
@@ -508,86 +354,23 @@ public final class Backups {
         }
     }
 
-    /**
-     * Runs {@code work} while no backup or restore of {@code states}' addons runs, in this process
-     * or another on the home: one under way is waited for, and none begins until {@code work} ends.
-     * For what a backup or restore must not overlap: the addon's destroy, its server's restart or
-     * stop. Takes the addons' backup locks in the order of their ids, before any other lock.
-     */
-    public <T> T excluding(List<AddonState> states, Supplier<T> work) {
-        List<String> locks = states.stream().map(s -> s.record().id()).distinct().sorted().toList();
-        return excluding(locks, 0, work);
+    /** The archives the home keeps of an app's addons in an environment, oldest first. */
+    public List<BackupInfo> list(String app, String environment) {
+        return catalog.list(app, environment);
     }
 
-    private <T> T excluding(List<String> locks, int from, Supplier<T> work) {
-        if (from == locks.size()) {
-            return work.get();
-        }
-        return store.lockedBackups(locks.get(from), () -> excluding(locks, from + 1, work));
+    /** Deletes the addon's archives {@code policy} does not keep (see {@link BackupCatalog#applyRetention}). */
+    public int applyRetention(AddonRecord record, BackupPolicy policy) {
+        return catalog.applyRetention(record, policy);
+    }
+
+    /** Runs {@code work} while no backup or restore of {@code states}' addons runs (see {@link BackupLedger#excluding}). */
+    public <T> T excluding(List<AddonState> states, Supplier<T> work) {
+        return ledger.excluding(states, work);
     }
 
     static String describe(AddonRecord record) {
         return record.addon() + " of " + record.app() + "/" + record.environment();
-    }
-
-    private static Path unique(Path directory, String base) {
-        Path candidate = directory.resolve(base + BackupArchive.SUFFIX);
-        for (int n = 2; Files.exists(candidate); n++) {
-            candidate = directory.resolve(base + "-" + n + BackupArchive.SUFFIX);
-        }
-        return candidate;
-    }
-
-    /** Appends {@code when} to a log of backup times, dropping entries older than two days. */
-    private static void log(Path file, Instant when) {
-        try {
-            List<String> kept = new ArrayList<>();
-            if (Files.exists(file)) {
-                Instant horizon = when.minus(Duration.ofDays(2));
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    Instant logged = parse(line);
-                    if (logged != null && logged.isAfter(horizon)) {
-                        kept.add(line);
-                    }
-                }
-            }
-            kept.add(when.toString());
-            PrivateFiles.directory(file.getParent());
-            PrivateFiles.write(file, (String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new AddonException("Cannot record the backup in " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static int countToday(Path file, Instant now) {
-        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        return (int) readLog(file).stream()
-                .filter(logged -> LocalDate.ofInstant(logged, ZoneOffset.UTC).equals(today))
-                .count();
-    }
-
-    private static Instant lastLogged(Path file) {
-        return readLog(file).stream().max(Comparator.naturalOrder()).orElse(null);
-    }
-
-    private static List<Instant> readLog(Path file) {
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(Backups::parse)
-                    .filter(java.util.Objects::nonNull).toList();
-        } catch (IOException e) {
-            throw new AddonException("Cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Instant parse(String line) {
-        try {
-            return Instant.parse(line.strip());
-        } catch (java.time.format.DateTimeParseException e) {
-            return null;
-        }
     }
 
     /** Counts what the provider writes, telling the progress listener every few megabytes. */

@@ -36,17 +36,19 @@ public final class CrashWatch implements Watch {
     private final String home;
     private final StateStore store;
     private final AddonLifecycle lifecycle;
+    private final Reconciler reconciler;
     private final Servers servers;
     private final Executor executor;
     private final RestartPolicy policy;
     private final Map<String, Tracker> trackers = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    public CrashWatch(String home, StateStore store, AddonLifecycle lifecycle, Servers servers, Executor executor,
-            RestartPolicy policy) {
+    public CrashWatch(String home, StateStore store, AddonLifecycle lifecycle, Reconciler reconciler, Servers servers,
+            Executor executor, RestartPolicy policy) {
         this.home = home;
         this.store = store;
         this.lifecycle = lifecycle;
+        this.reconciler = reconciler;
         this.servers = servers;
         this.executor = executor;
         this.policy = policy;
@@ -114,14 +116,12 @@ public final class CrashWatch implements Watch {
         }
         if (!running) {
             // Rechecked under the server's lock: a stop on request holds it while it stops.
-            List<AddonRecord> marked = lifecycle.failTenantsOf(serverId, s -> s.record().status() == Status.ACTIVE,
-                    () -> !servers.isRunning(serverId), SERVER + serverId + " is not running; the supervisor starts"
-                            + " it again");
+            int marked = reconciler.serverFoundDown(serverId, "; the supervisor starts it again").serversDown();
             boolean stillDue = store.tenantsOf(serverId).stream().anyMatch(CrashWatch::shouldRun);
             if (!stillDue) {
                 return;
             }
-            LOG.warn("{} - server {} died ({} addon(s) marked failed meanwhile)", home, serverId, marked.size());
+            LOG.warn("{} - server {} died ({} addon(s) marked failed meanwhile)", home, serverId, marked);
             synchronized (tracker) {
                 crashed(serverId, tracker, now);
                 if (tracker.retryAt != null && !now.isBefore(tracker.retryAt)) {
@@ -222,7 +222,7 @@ public final class CrashWatch implements Watch {
     private Map<String, List<AddonState>> watched() {
         Map<String, List<AddonState>> byServer = new LinkedHashMap<>();
         for (AddonState state : store.addons()) {
-            if (shouldRun(state) && !state.record().runtime().equals(ExternalServers.RUNTIME)) {
+            if (shouldRun(state)) {
                 byServer.computeIfAbsent(state.serverId(), id -> new java.util.ArrayList<>()).add(state);
             }
         }

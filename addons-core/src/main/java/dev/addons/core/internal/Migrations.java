@@ -168,9 +168,9 @@ public final class Migrations {
      * addon stays where it was) and finishes those that had switched (the old tenant is removed).
      * Each is taken over first, so that two processes reconciling at once do it once. Returns how
      * many were undone or finished; one that cannot be now (its server is down) is left for the
-     * next reconcile.
+     * next reconcile. Only the {@link Reconciler} calls it, first in its pass.
      */
-    public int reconcile() {
+    int resolveInterrupted() {
         int done = 0;
         for (AddonState found : store.addons()) {
             if (found.migration() == null || !found.migration().abandoned()) {

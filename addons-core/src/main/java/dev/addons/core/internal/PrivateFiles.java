@@ -60,6 +60,15 @@ public final class PrivateFiles {
      * holds the old content or the new one, whole.
      */
     public static void write(Path target, byte[] bytes) throws IOException {
+        replace(target, bytes);
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /**
+     * {@link #write} but for the directory's sync: the caller forces the directory before it
+     * relies on the new content surviving a crash ({@link DirectorySyncs}).
+     */
+    static void replace(Path target, byte[] bytes) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".pid" + ProcessHandle.current().pid() + "."
                 + Thread.currentThread().getId() + ".tmp");
         try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -80,7 +89,6 @@ public final class PrivateFiles {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        syncDirectory(target.toAbsolutePath().getParent());
     }
 
     /** Forces a directory's entries (a rename into it) to disk. */

@@ -3,7 +3,6 @@ package dev.addons.core.internal;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
-import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.Secrets;
@@ -34,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * The servers of a home: starts a dedicated server per addon, keeps one shared server per engine
  * and version (started with its first tenant, removed with its last), and records each in the
  * state store before and after it starts, so that a later process can find or clean it.
- * Registered external servers ({@link ExternalServers}) are joined as shared ones but never
- * started, restarted, checked or stopped: only their tenants come and go.
+ * Registered external servers ({@link ExternalServers}) are joined as shared ones; what is done
+ * to a recorded server goes through its {@link ServerHost}, which for them ({@link ExternalRuntime})
+ * never starts, restarts, checks, stops or deletes them: only their tenants come and go.
  * Thread-safe; a shared server's start and its tenants' arrival and departure are serialized by
  * that server's lock. Dedicated servers are asked for as throwaway ones when this instance was
  * made so (see {@link dev.addons.api.spi.ServerRequest#throwaway()}); shared servers never are,
@@ -48,6 +48,7 @@ public final class Servers {
     private final Runtimes runtimes;
     private final ProgressListener progress;
     private final boolean throwawayServers;
+    private final ServerHost external = new ExternalRuntime();
 
     public Servers(StateStore store, Runtimes runtimes, ProgressListener progress, boolean throwawayServers) {
         this.store = store;
@@ -157,13 +158,23 @@ public final class Servers {
             destroy(server);
             return;
         }
+        Binding binding = new Binding(state.binding());
+        // The tenant goes first, outside the server's lock, so that tenants of one server are removed
+        // at once rather than in turn (each PostgreSQL DROP DATABASE forces a checkpoint, which drops
+        // running together share). Its record names the server until leaveShared, so no other removal
+        // takes the server away meanwhile; a server stopped meanwhile fails this removal, which the
+        // record says and a retry finishes (deprovisioning is idempotent).
+        boolean removed = isRunning(server);
+        if (removed) {
+            provider.deprovision(tenant, binding, access(server));
+        }
         store.lockedServer(server.serverId(), () -> {
-            ServerAccess access = isRunning(server) ? access(server) : null;
-            if (access == null && !otherTenants(server.serverId(), state).isEmpty()) {
+            ServerAccess access = !removed && isRunning(server) ? access(server) : null;
+            if (!removed && access == null && !otherTenants(server.serverId(), state).isEmpty()) {
                 throw new ProvisioningException("The shared server " + server.serverId()
                         + " is not running, so the tenant's database cannot be dropped");
             }
-            leaveShared(server, tenant, new Binding(state.binding()), provider, access);
+            leaveShared(server, tenant, binding, provider, access);
             return null;
         });
     }
@@ -184,7 +195,7 @@ public final class Servers {
                 });
                 return null;
             });
-            if (store.tenantsOf(server.serverId()).isEmpty() && !ExternalServers.isExternal(server)) {
+            if (store.tenantsOf(server.serverId()).isEmpty() && !hostOf(server).outlivesItsTenants()) {
                 LOG.info("{} - last tenant gone; removing the shared server", server.serverId());
                 destroy(server);
             }
@@ -233,12 +244,8 @@ public final class Servers {
             if (server.running() == null) {
                 throw new ProvisioningException("Server " + serverId + " has not finished starting");
             }
-            if (ExternalServers.isExternal(server)) {
-                throw new UnsupportedOperationAddonException("not supported: " + serverId
-                        + " is an external server, which addons does not run; restart it where it runs");
-            }
-            ServerDefinition definition = provider.server(server.request());
-            RunningServer running = runtimeOf(server).restart(server.running(), definition, progress);
+            RunningServer running = hostOf(server).restart(server.running(), () -> provider.server(server.request()),
+                    progress);
             ServerState restarted = server.withRunning(running);
             store.save(restarted);
             return restarted;
@@ -278,13 +285,10 @@ public final class Servers {
         return store.lockedServer(serverId, () -> {
             ServerState server = store.server(serverId).orElseThrow(() ->
                     new ProvisioningException("Server " + serverId + " is not recorded in this addons home"));
-            if (ExternalServers.isExternal(server)) {
-                return Revival.RUNNING; // Not addons' to start: it serves or not as its operator decides.
-            }
             if (server.running() == null) {
                 throw new ProvisioningException("Server " + serverId + " has not finished starting");
             }
-            ServerRuntime runtime = runtimeOf(server);
+            ServerHost runtime = hostOf(server);
             boolean running = runtime.isRunning(server.running());
             if (running && runtime.whyNotServing(server.running()).isEmpty()) {
                 return Revival.RUNNING;
@@ -301,8 +305,7 @@ public final class Servers {
                 before = server.withCrash(Instant.now(), reason);
                 store.save(before);
             }
-            ServerDefinition definition = provider.server(server.request());
-            RunningServer again = runtime.restart(server.running(), definition, progress);
+            RunningServer again = runtime.restart(server.running(), () -> provider.server(server.request()), progress);
             store.save(crashed ? before.restartedAs(again) : before.withRunning(again));
             LOG.info("{} - started again on its data{}", serverId,
                     again.endpoint().equals(server.running().endpoint()) ? ""
@@ -316,14 +319,10 @@ public final class Servers {
         store.lockedServer(serverId, () -> {
             ServerState server = store.server(serverId).orElseThrow(() ->
                     new ProvisioningException("Server " + serverId + " is not recorded in this addons home"));
-            if (ExternalServers.isExternal(server)) {
-                throw new UnsupportedOperationAddonException("not supported: " + serverId
-                        + " is an external server, which addons does not run; stop it where it runs");
-            }
             if (server.running() == null) {
                 throw new ProvisioningException("Server " + serverId + " has not finished starting");
             }
-            runtimeOf(server).stop(server.running());
+            hostOf(server).stop(server.running());
             return null;
         });
     }
@@ -344,14 +343,8 @@ public final class Servers {
         if (server.running() == null) {
             throw new ProvisioningException("Server " + serverId + " has not finished starting");
         }
-        if (ExternalServers.isExternal(server)) {
-            // The tools run next to the server, by its runtime; no runtime runs an external one.
-            throw new UnsupportedOperationAddonException("not supported: backups and restores of addons on the"
-                    + " external server " + serverId + ": addons runs the engine's tools next to the servers it"
-                    + " runs; back up with the external server's own means");
-        }
+        ServerRuntime runtime = hostOf(server).tools(serverId);
         ServerDefinition definition = provider.server(server.request());
-        ServerRuntime runtime = runtimeOf(server);
         return new ServerTools() {
             @Override
             public Endpoint endpoint() {
@@ -415,41 +408,10 @@ public final class Servers {
         };
     }
 
-    /**
-     * Forgets servers whose start was interrupted (the process starting them is gone), then has
-     * every runtime in use remove what it holds for servers no record names (see
-     * {@link ServerRuntime#removeStrays}). Returns how many servers were forgotten or removed.
-     */
-    int reconcile(java.util.Collection<ServerRuntime> inUse) {
-        int changed = store.locked(() -> {
-            int forgotten = 0;
-            for (ServerState server : store.servers()) {
-                if (server.abandoned()) {
-                    LOG.warn("{} - its start was interrupted: the process starting it exited; forgetting it",
-                            server.serverId());
-                    store.deleteServer(server.serverId());
-                    forgotten++;
-                }
-            }
-            return forgotten;
-        });
-        for (ServerRuntime runtime : inUse) {
-            try {
-                changed += runtime.removeStrays(id -> store.server(id).isPresent()).size();
-            } catch (dev.addons.api.AddonException e) {
-                LOG.warn("Cannot look for stray servers on the {} runtime: {}", runtime.name(), e.getMessage());
-            }
-        }
-        return changed;
-    }
-
     /** Stops a server, deletes its data and forgets it. */
     void destroy(ServerState server) {
-        if (ExternalServers.isExternal(server)) {
-            throw new IllegalStateException(server.serverId() + " is an external server: addons never stops it");
-        }
         if (server.running() != null) {
-            runtimeOf(server).destroy(server.running());
+            hostOf(server).destroy(server.running());
             CrashPoints.reach("server.destroyed");
         } else {
             LOG.warn("{} - never finished starting; forgetting it", server.serverId());
@@ -470,7 +432,7 @@ public final class Servers {
         }
         return new ServerAccess(server.serverId(), server.running().endpoint(), server.adminUser(),
                 server.adminPassword(), server.running().extraEndpoints(), ExternalServers.owner(store.homeId()),
-                ExternalServers.isExternal(server) ? ExternalServers.options(server.running()) : null);
+                hostOf(server).options(server.running()));
     }
 
     /**
@@ -485,9 +447,7 @@ public final class Servers {
         if (!isRunning(server)) {
             return java.util.Optional.of("its server " + serverId + " is not running");
         }
-        // An external server is no runtime's: only whether it accepts connections tells.
-        java.util.Optional<String> seen = ExternalServers.isExternal(server) ? java.util.Optional.empty()
-                : runtimeOf(server).whyNotServing(server.running());
+        java.util.Optional<String> seen = hostOf(server).whyNotServing(server.running());
         if (seen.isPresent()) {
             return java.util.Optional.of("its server " + serverId + ": " + seen.get());
         }
@@ -508,15 +468,15 @@ public final class Servers {
 
     /** Whether it runs; an external server is taken to, as addons does not watch it. */
     private boolean isRunning(ServerState server) {
-        if (ExternalServers.isExternal(server)) {
-            return true;
-        }
-        return server.running() != null && runtimeOf(server).isRunning(server.running());
+        return server.running() != null && hostOf(server).isRunning(server.running());
     }
 
-    /** The runtime that started {@code server}, whichever new servers start on. */
-    private ServerRuntime runtimeOf(ServerState server) {
-        return runtimes.get(server.runtime());
+    /**
+     * Where {@code server} runs: the runtime that started it, whichever new servers start on, or,
+     * for a registered external server, {@link ExternalRuntime}.
+     */
+    private ServerHost hostOf(ServerState server) {
+        return ExternalRuntime.NAME.equals(server.runtime()) ? external : ServerHost.of(runtimes.get(server.runtime()));
     }
 
     private List<String> otherTenants(String serverId, AddonState self) {

@@ -54,6 +54,8 @@ public final class StateStore {
     private final Path locksDir;
     private final Path homeIdFile;
     private volatile String homeId;
+    private final DirectorySyncs directorySyncs = new DirectorySyncs();
+    private final ThreadLocal<Deferred> deferred = ThreadLocal.withInitial(Deferred::new);
 
     public StateStore(Path home) {
         try {
@@ -124,9 +126,52 @@ public final class StateStore {
         return id;
     }
 
-    /** Runs {@code work} holding the home's state lock (threads and processes). */
+    /**
+     * Runs {@code work} holding the home's state lock (threads and processes). What it saved is
+     * on disk when this returns (or throws): the directories its renames went into are forced
+     * once the lock is released, so that the next writer need not wait for those forces, and
+     * writers that finish together share them ({@link DirectorySyncs}). Every file's content is
+     * forced before its rename, under the lock, as before: a reader sees a whole file, and a
+     * crash leaves the old content or the new one.
+     */
     public <T> T locked(Supplier<T> work) {
-        return HomeLock.with(locksDir.resolve("state.lock"), work);
+        Deferred deferred = this.deferred.get();
+        deferred.depth++;
+        T result;
+        try {
+            result = HomeLock.with(locksDir.resolve("state.lock"), work);
+        } catch (RuntimeException | Error e) {
+            if (--deferred.depth == 0) {
+                try {
+                    syncDeferred(deferred);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        if (--deferred.depth == 0) {
+            syncDeferred(deferred);
+        }
+        return result;
+    }
+
+    /** A thread's {@link #locked} nesting depth, and the renames its saves there left to sync. */
+    private static final class Deferred {
+        private int depth;
+        private final java.util.Map<Path, Long> tickets = new java.util.HashMap<>();
+    }
+
+    private void syncDeferred(Deferred deferred) {
+        try {
+            for (java.util.Map.Entry<Path, Long> renamed : deferred.tickets.entrySet()) {
+                directorySyncs.sync(renamed.getKey(), renamed.getValue());
+            }
+        } catch (IOException e) {
+            throw new AddonException("Cannot sync the addons home's state directory: " + e.getMessage(), e);
+        } finally {
+            deferred.tickets.clear();
+        }
     }
 
     /** Runs {@code work} holding the lock of one server (held while it starts or stops). */
@@ -290,13 +335,21 @@ public final class StateStore {
      * this version does not know (a newer version of the same format wrote them). A file in a
      * newer format is refused, not replaced.
      */
-    private static void write(Path file, Object value) {
+    private void write(Path file, Object value) {
         ObjectNode tree = JSON.valueToTree(value);
         unknownFields(file, value.getClass()).ifPresent(unknown -> keep(unknown, tree));
         ObjectNode versioned = JSON.createObjectNode().put(FORMAT_FIELD, FORMAT);
         versioned.setAll(tree);
         try {
-            PrivateFiles.write(file, JSON.writeValueAsBytes(versioned));
+            PrivateFiles.replace(file, JSON.writeValueAsBytes(versioned));
+            Path directory = file.toAbsolutePath().getParent();
+            long ticket = directorySyncs.renamed(directory);
+            Deferred pending = deferred.get();
+            if (pending.depth > 0) {
+                pending.tickets.merge(directory, ticket, Math::max); // synced when the outermost locked() ends
+            } else {
+                directorySyncs.sync(directory, ticket);
+            }
         } catch (IOException e) {
             throw new AddonException("Cannot write state file " + file + ": " + e.getMessage(), e);
         }

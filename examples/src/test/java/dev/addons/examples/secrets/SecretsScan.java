@@ -69,8 +69,10 @@ final class SecretsScan {
      */
     static List<Path> suiteOutputs(Path root) throws IOException {
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> modules = Files.list(root)) {
-            for (Path module : modules.filter(m -> Files.isDirectory(m.resolve("target"))).sorted().toList()) {
+        // The root's modules, and those nested a level down (examples/spring-shop).
+        try (Stream<Path> modules = Files.walk(root, 2)) {
+            for (Path module : modules.filter(m -> !m.equals(root) && Files.isDirectory(m.resolve("target")))
+                    .sorted().toList()) {
                 for (String place : List.of("surefire-reports", "other-jvm")) {
                     Path directory = module.resolve("target").resolve(place);
                     if (Files.isDirectory(directory)) {

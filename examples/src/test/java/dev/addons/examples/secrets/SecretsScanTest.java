@@ -16,13 +16,16 @@ class SecretsScanTest {
     Path root;
 
     @Test
-    void aPlantedPasswordIsFoundByFileAndLineInAReportOfAnyModule() throws Exception {
+    void aPlantedPasswordIsFoundByFileAndLineInAReportOfAnyModuleNestedOnesToo() throws Exception {
         String planted = Secrets.random(SecretsScan.LENGTH);
         Path reports = Files.createDirectories(root.resolve("addons-x").resolve("target").resolve("surefire-reports"));
         Files.writeString(reports.resolve("dev.addons.XTest-output.txt"), "starting\nDATABASE_URL=postgres://u:"
                 + planted + "@127.0.0.1:5432/db\n");
         Files.writeString(reports.resolve("TEST-dev.addons.XTest.xml"), "<system-out>token" + planted
                 + "tail</system-out>");
+        Path nested = Files.createDirectories(root.resolve("examples").resolve("spring-shop").resolve("target")
+                .resolve("surefire-reports"));
+        Files.writeString(nested.resolve("dev.addons.ShopTest-output.txt"), "password=" + planted + "\n");
         Path cli = root.resolve("addons-y").resolve("target").resolve("cli-output.txt");
         Files.createDirectories(cli.getParent());
         Files.writeString(cli, "$ addons list\nnothing to see\n");
@@ -31,7 +34,8 @@ class SecretsScanTest {
                 SecretsScan.suiteOutputs(root));
 
         assertThat(found).extracting(SecretsScan.Finding::toString).containsExactlyInAnyOrder(
-                reports.resolve("dev.addons.XTest-output.txt") + ":2", reports.resolve("TEST-dev.addons.XTest.xml") + ":1");
+                reports.resolve("dev.addons.XTest-output.txt") + ":2", reports.resolve("TEST-dev.addons.XTest.xml") + ":1",
+                nested.resolve("dev.addons.ShopTest-output.txt") + ":1");
         assertThat(found.toString()).doesNotContain(planted);
     }
 

@@ -7,10 +7,12 @@ import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.internal.HomeLock;
 import dev.addons.core.internal.PrivateFiles;
+import dev.addons.core.internal.TrustedDirectory;
 import dev.addons.core.runtime.ProgressListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -20,10 +22,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -35,10 +40,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The initialized, stopped data directories that new servers start from (see {@link DataTemplate}),
- * in {@code <home>/cache/templates}: one directory per key, named
+ * in {@code <cache>/templates} of the binary cache, which every home using that cache shares (so a
+ * new home, e.g. each test run's, starts on a template built once, not on a new initdb): one
+ * directory per key, named
  * {@code <engine>-<version>-<hash of the key>}, holding {@code data/}, the owner-only
  * {@code password} of the template's admin, and last the {@code complete} marker holding the full
- * key. A directory without that marker, or whose marker holds another key, is never copied.
+ * key. A directory without that marker, or whose marker holds another key, is never copied. The
+ * key names the binaries (see {@link #key}) and the user engines run as, who owns the template's
+ * files. The template password is no server's: each server is given its own at its start (see
+ * {@link DataTemplate.Personalizer}), so whoever reads the cache learns no server's password.
  *
  * <p>A template is built under a lock on {@code <name>.lock} (held across threads and JVMs) in a
  * hidden directory beside it, which is renamed into place only once it is complete; so a reader
@@ -56,7 +66,14 @@ import org.slf4j.LoggerFactory;
  * rename of it can succeed). Spares go with their template (a rebuild or {@link #clear()}), and
  * {@link #close()} stops the copying, leaving no half copy. Like the copies made at a start, a
  * spare is not forced to disk: the engine's own checkpoints do not write files it has not
- * changed, so a machine crash right after a start can lose what the page cache held. Thread-safe.
+ * changed, so a machine crash right after a start can lose what the page cache held. Spares are
+ * files, so a later process (another command, another home on the same cache) takes them too;
+ * when the cache and the home are on different file systems a spare cannot be renamed into the
+ * home, and none is made. With {@code sparesAfterExit} (a command that exits right after its
+ * output, whose thread would never finish a copy) {@link #close()} hands the spares its starts
+ * asked for to detached low-priority copiers ({@code cp -a}, then a rename) that outlive the JVM;
+ * a copier's pid is in its hidden directory's name, so that a later maker counts it instead of
+ * deleting it. Thread-safe.
  */
 final class DataTemplates {
     private static final Logger LOG = LoggerFactory.getLogger(DataTemplates.class);
@@ -65,30 +82,55 @@ final class DataTemplates {
     private static final String LOCK_SUFFIX = ".lock";
     private static final String SPARES = "spares";
     private static final String MAKING_PREFIX = ".making-";
+    /**
+     * A detached copier's script: {@code $1} the template's data, {@code $2} its spares, {@code $3}
+     * the spare's name. The hidden name carries the copier's pid; the rename is the completion.
+     */
+    private static final String COPIER = "d=\"$2/.making-$$-$3\"; cp -a -- \"$1\" \"$d\" && mv -T -- \"$d\" \"$2/$3\""
+            + " && exit 0; rm -rf -- \"$d\"; exit 1";
     /** How long {@link #close()} waits for a spare being copied to be abandoned and deleted. */
     private static final long CLOSE_WAIT_SECONDS = 30;
 
     private final Path root;
+    private final Path passFrom;
     private final EngineUser user;
     private final int spares;
+    private final boolean sparesAfterExit;
+    /** The templates whose spares {@link #close()} hands to detached copiers (with {@code sparesAfterExit}). */
+    private final Set<Template> handOff = new LinkedHashSet<>();
+    /** The detached copiers started: for tests. */
+    private final List<Process> copiers = new CopyOnWriteArrayList<>();
+    /** Set once a spare could not be renamed into a server's directory (another file system): then no more are made. */
+    private volatile boolean sparesUnusable;
+    /** Checked once: the templates' directory and the cache holding it are this user's alone. */
+    private volatile boolean trusted;
     private final AtomicInteger builds = new AtomicInteger();
     private final AtomicInteger sparesMade = new AtomicInteger();
     private final AtomicInteger sparesTaken = new AtomicInteger();
     private volatile boolean closed;
     private ExecutorService spareMaker;
 
-    DataTemplates(Path root, EngineUser user) {
-        this(root, user, 1);
-    }
-
-    /** Templates under {@code root}, each keeping up to {@code spares} copies made ahead (0: none). */
-    DataTemplates(Path root, EngineUser user, int spares) {
+    /**
+     * Templates under {@code root}, each keeping up to {@code spares} copies made ahead (0: none).
+     *
+     * @param root               the templates' directory, {@code templates} in the binary cache
+     * @param passFrom           the directory from which the engine user is let pass down to {@code root}
+     *                           (the home when the cache is inside it, else the cache)
+     * @param sparesAfterExit    whether spares are made by detached copiers started at
+     *                           {@link #close()}, which outlive this JVM, instead of by a thread of it
+     */
+    DataTemplates(Path root, Path passFrom, EngineUser user, int spares, boolean sparesAfterExit) {
         if (spares < 0) {
             throw new IllegalArgumentException("spares < 0: " + spares);
         }
         this.root = root.toAbsolutePath().normalize();
+        this.passFrom = passFrom.toAbsolutePath().normalize();
+        if (!this.root.startsWith(this.passFrom)) {
+            throw new IllegalArgumentException(this.root + " is not under " + this.passFrom);
+        }
         this.user = user;
         this.spares = spares;
+        this.sparesAfterExit = sparesAfterExit;
     }
 
     /** A complete template: its data directory and its admin's password. {@link #toString()} redacts it. */
@@ -117,13 +159,14 @@ final class DataTemplates {
         String name = definition.engine() + "-" + definition.version().replaceAll("[^A-Za-z0-9.]", "_") + "-"
                 + sha256(key).substring(0, 16);
         Path directory = root.resolve(name);
+        requireTrusted();
         Optional<Template> ready = complete(directory, key);
         if (ready.isPresent()) {
             return ready.get();
         }
         PrivateFiles.directory(root);
-        // The engine user builds in here: it passes through from the home (the cache's parent) down.
-        user.passThrough(root.getParent().getParent(), root);
+        // The engine user builds in here: it passes through from the home or the cache down.
+        user.passThrough(passFrom, root);
         try {
             return HomeLock.with(root.resolve(name + LOCK_SUFFIX), () -> {
                 try {
@@ -188,15 +231,37 @@ final class DataTemplates {
         }
     }
 
+    /**
+     * Refuses templates another user could have written (they decide what every server starts
+     * on): {@code root} and the cache holding it must be this user's alone, as the binaries' are.
+     */
+    private void requireTrusted() throws IOException {
+        if (trusted) {
+            return;
+        }
+        for (Path dir = root; dir != null && dir.startsWith(root.getParent()); dir = dir.getParent()) {
+            if (Files.isDirectory(dir)) {
+                Optional<String> why = TrustedDirectory.whyNot(dir, "The template cache");
+                if (why.isPresent()) {
+                    throw new ProvisioningException(why.get() + ". Or choose another cache (ADDONS_CACHE, "
+                            + "Addons.builder().cache(...)).");
+                }
+            }
+        }
+        trusted = Files.isDirectory(root);
+    }
+
     /** The template in {@code directory} when its marker says it is complete for {@code key}. */
     private static Optional<Template> complete(Path directory, String key) throws IOException {
         Path marker = directory.resolve(COMPLETE);
+        Path password = directory.resolve(PASSWORD);
+        // A template damaged since (its data or password gone, e.g. a cache cleaned by hand) is built again.
         if (!Files.isRegularFile(marker) || !Files.readString(marker, StandardCharsets.UTF_8).equals(key)
-                || !Files.isDirectory(directory.resolve("data"))) {
+                || !Files.isDirectory(directory.resolve("data")) || !Files.isRegularFile(password)) {
             return Optional.empty();
         }
-        return Optional.of(new Template(directory, Files.readString(directory.resolve(PASSWORD),
-                StandardCharsets.UTF_8)));
+        String read = Files.readString(password, StandardCharsets.UTF_8);
+        return read.isEmpty() ? Optional.empty() : Optional.of(new Template(directory, read));
     }
 
     /**
@@ -247,6 +312,12 @@ final class DataTemplates {
                 return true;
             } catch (NoSuchFileException e) {
                 // Another start, maybe in another JVM, took it first.
+            } catch (AtomicMoveNotSupportedException e) {
+                // The cache and the home are on different file systems: a spare would have to be
+                // copied anyway, so the template is copied and no more spares are made.
+                LOG.debug("{} - Spares of {} cannot be renamed into {}: none are made", root, template, target);
+                sparesUnusable = true;
+                return false;
             }
         }
         return false;
@@ -255,13 +326,19 @@ final class DataTemplates {
     /**
      * Has the background thread bring {@code template}'s spares up to their number, unless that
      * is 0 or this is closed; returns at once. A failure is logged: the next start copies instead.
+     * With {@code sparesAfterExit}, the template is only noted: {@link #close()} hands its spares
+     * to a detached copier.
      */
     void replenish(String serverId, Template template) {
-        if (spares == 0 || closed) {
+        if (spares == 0 || closed || sparesUnusable) {
             return;
         }
         synchronized (this) {
             if (closed) {
+                return;
+            }
+            if (sparesAfterExit) {
+                handOff.add(template);
                 return;
             }
             if (spareMaker == null) {
@@ -271,32 +348,33 @@ final class DataTemplates {
                     return thread;
                 });
             }
-            spareMaker.execute(() -> makeSpares(serverId, template));
+            spareMaker.execute(() -> makeSpares(serverId, template, false));
         }
     }
 
-    private void makeSpares(String serverId, Template template) {
+    /** Brings {@code template}'s spares up to their number, here or (when {@code detached}) by copiers of their own. */
+    private void makeSpares(String subject, Template template, boolean detached) {
         String name = template.directory().getFileName().toString();
         try {
             HomeLock.with(root.resolve(name + LOCK_SUFFIX), () -> {
                 try {
-                    makeSparesLocked(template);
+                    makeSparesLocked(template, detached);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
                 return null;
             });
         } catch (RuntimeException e) {
-            if (closed) {
-                LOG.debug("{} - Stopped making a spare copy of {}: closed", serverId, name);
+            if (closed && !detached) {
+                LOG.debug("{} - Stopped making a spare copy of {}: closed", subject, name);
             } else {
                 LOG.warn("{} - Could not make a spare copy of the template {} (the next start copies it instead): {}",
-                        serverId, name, e.getCause() != null ? e.getCause() : e);
+                        subject, name, e.getCause() != null ? e.getCause() : e);
             }
         }
     }
 
-    private void makeSparesLocked(Template template) throws IOException {
+    private void makeSparesLocked(Template template, boolean detached) throws IOException {
         // Cleared or rebuilt meanwhile: the spares of what is there now come with its next start.
         if (!Files.isRegularFile(template.directory().resolve(COMPLETE))) {
             return;
@@ -306,18 +384,25 @@ final class DataTemplates {
         int ready = 0;
         try (Stream<Path> listed = Files.list(directory)) {
             for (Path entry : (Iterable<Path>) listed::iterator) {
-                if (entry.getFileName().toString().startsWith(".")) {
-                    // Under the lock nobody else is making one: a JVM that died left it.
-                    ServerDirectories.deleteRecursively(entry);
-                } else {
+                String entryName = entry.getFileName().toString();
+                if (!entryName.startsWith(".")) {
                     ready++;
+                } else if (copierAlive(entryName)) {
+                    ready++; // a detached copier at work: its spare is on its way
+                } else {
+                    // Under the lock no thread of this JVM is making one: a process that died left it.
+                    ServerDirectories.deleteRecursively(entry);
                 }
             }
         }
-        for (; ready < spares && !closed; ready++) {
+        for (; ready < spares && (detached || !closed); ready++) {
+            if (detached) {
+                startCopier(template);
+                continue;
+            }
             long begin = System.nanoTime();
             String id = UUID.randomUUID().toString();
-            Path making = directory.resolve(MAKING_PREFIX + id);
+            Path making = directory.resolve(MAKING_PREFIX + ProcessHandle.current().pid() + "-" + id);
             Files.createDirectory(making, ServerDirectories.PRIVATE_DIRECTORY);
             try {
                 copy(template, making, () -> closed);
@@ -340,14 +425,56 @@ final class DataTemplates {
     }
 
     /**
+     * Whether a hidden entry of the spares is being made by a live process other than this JVM:
+     * {@code .making-<pid>-<id>}, by a detached copier (or another JVM, which holds the lock then).
+     */
+    private static boolean copierAlive(String hidden) {
+        if (!hidden.startsWith(MAKING_PREFIX)) {
+            return false;
+        }
+        String rest = hidden.substring(MAKING_PREFIX.length());
+        int dash = rest.indexOf('-');
+        try {
+            long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Starts a copier that makes one spare of {@code template} and outlives this JVM: {@code cp -a}
+     * into {@code .making-<its pid>-<id>}, renamed to {@code <id>} once complete (deleted on
+     * failure), in a session of its own, at low priority, with no tie to this process's terminal
+     * or output. Its pid in the name tells a later maker it is still at work (see {@link #copierAlive}).
+     */
+    private void startCopier(Template template) throws IOException {
+        Process copier = new ProcessBuilder("setsid", "nice", "-n", "10", "sh", "-c", COPIER, "addons-spare-copier",
+                template.data().toString(), template.spares().toString(), UUID.randomUUID().toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        copiers.add(copier);
+        LOG.debug("{} - A detached copier (pid {}) makes a spare of {}", root, copier.pid(),
+                template.directory().getFileName());
+    }
+
+    /**
      * Stops making spares: a copy under way is abandoned and deleted before this returns (waiting
-     * up to 30 s). Spares already made stay for the next runtime on this home. Idempotent.
+     * up to 30 s). Spares already made stay for the next runtime on this cache. With
+     * {@code sparesAfterExit}, the spares that starts asked for are handed to detached copiers
+     * (see {@link #startCopier}), which this does not wait for. Idempotent.
      */
     void close() {
         ExecutorService maker;
+        List<Template> pending;
         synchronized (this) {
             closed = true;
             maker = spareMaker;
+            pending = List.copyOf(handOff);
+            handOff.clear();
+        }
+        for (Template template : pending) {
+            makeSpares(root.toString(), template, true);
         }
         if (maker == null) {
             return;
@@ -360,6 +487,17 @@ final class DataTemplates {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Waits for the detached copiers this instance started to end; false when {@code timeout} passed first. For tests. */
+    boolean awaitCopiers(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Process copier : copiers) {
+            if (!copier.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -441,17 +579,18 @@ final class DataTemplates {
     /**
      * Everything a template depends on, one item a line: the engine and version, the binaries'
      * source, directories and probed version, the main binary's path, size and modification time
-     * (so an upgrade in place makes a new key), and the recipe's own key.
+     * (so an upgrade in place makes a new key), the recipe's own key and the user engines run as.
      */
-    static String key(ServerDefinition definition, DataTemplate template, ResolvedBinaries binaries)
-            throws IOException {
+    String key(ServerDefinition definition, DataTemplate template, ResolvedBinaries binaries) throws IOException {
         Path main = binaries.binary(binaries.distribution().requiredBinaries().get(0)).toRealPath();
         BasicFileAttributes attributes = Files.readAttributes(main, BasicFileAttributes.class);
         return String.join("\n",
                 "engine " + definition.engine() + " " + definition.version(),
                 "binaries " + binaries.source() + " " + binaries.directories() + " " + binaries.version(),
                 "main " + main + " " + attributes.size() + " " + attributes.lastModifiedTime().toMillis(),
-                "recipe " + template.key());
+                "recipe " + template.key(),
+                // The template's files are the engine user's: another one could not start on a copy.
+                "user " + user.identity());
     }
 
     private static String sha256(String text) {

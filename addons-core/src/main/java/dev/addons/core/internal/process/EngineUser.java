@@ -210,6 +210,11 @@ final class EngineUser {
         }
     }
 
+    /** Who owns what this user's commands write, e.g. {@code uid 998 gid 998}: part of a data template's key. */
+    String identity() {
+        return dedicated ? "uid " + uid + " gid " + gid : "uid " + effectiveUid();
+    }
+
     static long effectiveUid() {
         return dev.addons.core.internal.EffectiveUser.uid();
     }

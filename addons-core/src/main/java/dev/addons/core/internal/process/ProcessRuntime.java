@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@link RunningServer} alone. When the JVM runs as root, engines and their tools run as an unprivileged system user (see {@link EngineUser}).
  *
  * <p>A recipe that offers a {@link dev.addons.api.spi.DataTemplate} is initialized once per
- * engine, version and binaries into {@code <home>/cache/templates}, and each new server starts on
+ * engine, version and binaries into {@code <cache>/templates} (shared by the homes sharing the
+ * cache), and each new server starts on
  * a copy of that template (see {@link DataTemplates}), taken by a rename from a copy made ahead
  * in the background when there is one (setting {@value #SPARES_SETTING}, default
  * {@value #DEFAULT_SPARES}); {@link #clearTemplates()} deletes them.
@@ -84,6 +85,12 @@ public final class ProcessRuntime implements ServerRuntime {
     public static final int MAX_SPARES = 4;
     /** The runtime setting (or system property {@code addons.process.spares}) for the number of spares. */
     public static final String SPARES_SETTING = "process.spares";
+    /**
+     * The system property that, when {@code true}, has the spare copies of data templates that
+     * starts asked for made at {@link #close()} by detached low-priority copiers that outlive the
+     * JVM, instead of by a thread of it: for a command that exits right after its output.
+     */
+    public static final String SPARES_AFTER_EXIT_PROPERTY = "addons.process.sparesAfterExit";
 
     private final Path home;
     private final Path cache;
@@ -146,7 +153,9 @@ public final class ProcessRuntime implements ServerRuntime {
         this.binaries = new BinaryResolver(this.cache, this.cache.resolve("binaries"),
                 Objects.requireNonNull(mavenRepository, "mavenRepository == null"));
         this.ports = ports;
-        this.templates = new DataTemplates(this.home.resolve("cache").resolve("templates"), user, spares);
+        // In the cache, which homes may share: a new home starts on the templates an older one built.
+        this.templates = new DataTemplates(this.cache.resolve("templates"), this.cache.startsWith(this.home) ? this.home
+                : this.cache, user, spares, Boolean.getBoolean(SPARES_AFTER_EXIT_PROPERTY));
     }
 
     @Override
@@ -650,8 +659,8 @@ public final class ProcessRuntime implements ServerRuntime {
 
     /**
      * Deletes the data templates new servers are copied from (see
-     * {@link dev.addons.api.spi.DataTemplate}), kept in {@code <home>/cache/templates}; the next
-     * start of each engine builds its template again. Running servers are not touched; a server
+     * {@link dev.addons.api.spi.DataTemplate}), kept in {@code <cache>/templates}, for every home
+     * sharing the cache; the next start of each engine builds its template again. Running servers are not touched; a server
      * starting meanwhile may fail and can be created again. Returns how many templates there were.
      */
     public int clearTemplates() {

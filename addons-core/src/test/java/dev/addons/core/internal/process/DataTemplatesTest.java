@@ -165,6 +165,97 @@ class DataTemplatesTest {
         }
     }
 
+    @Test
+    void aNewHomeOnTheSameCacheStartsOnTheTemplateAnotherHomeBuiltWithoutBuildingAgain() throws Exception {
+        installEngine();
+        Path cache = home.resolve("shared-cache");
+        // Homes and a cache side by side in the test's directory, which the engine user (as root) must pass.
+        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx-----x"));
+        try (ProcessRuntime first = new ProcessRuntime(home.resolve("first-home"), cache, 0);
+                ProcessRuntime second = new ProcessRuntime(home.resolve("second-home"), cache, 0)) {
+            start(first, "first", "password-1");
+            start(second, "second", "password-2");
+
+            assertThat(first.templates().builds()).isEqualTo(1);
+            assertThat(second.templates().builds()).isZero();
+            assertThat(home.resolve("first-home/cache/templates")).doesNotExist();
+            String templatePassword = Files.readString(onlyTemplateIn(cache).resolve("password"));
+            assertThat(personalized).containsExactly(templatePassword + " -> password-1",
+                    templatePassword + " -> password-2");
+        }
+    }
+
+    @Test
+    void aTemplateWhoseDataOrPasswordIsGoneIsBuiltAgainAndNeverCopied() throws Exception {
+        installEngine();
+        try (ProcessRuntime runtime = new ProcessRuntime(home, home.resolve("cache"), 0)) {
+            start(runtime, "first", "password-1");
+            Files.delete(onlyTemplate().resolve("password"));
+            start(runtime, "second", "password-2");
+            ServerDirectories.deleteRecursively(onlyTemplate().resolve("data"));
+            RunningServer third = start(runtime, "third", "password-3");
+
+            assertThat(runtime.templates().builds()).isEqualTo(3);
+            assertThat(Path.of(third.attribute(ProcessRuntime.DIRECTORY)).resolve("data/made-by"))
+                    .hasContent("the template's initializer");
+            assertThat(onlyTemplate().resolve("password")).isNotEmptyFile();
+        }
+    }
+
+    @Test
+    void withSparesAfterExitADetachedCopierMakesTheSpareForTheNextRuntime() throws Exception {
+        installEngine();
+        System.setProperty(ProcessRuntime.SPARES_AFTER_EXIT_PROPERTY, "true");
+        try (ProcessRuntime command = new ProcessRuntime(home, home.resolve("cache"), 1)) {
+            start(command, "first", "password-1");
+            assertThat(onlyTemplate().resolve("spares")).doesNotExist();
+            // Closed, as a command does before it prints and exits: a copier of its own makes the spare.
+            command.close();
+            assertThat(command.templates().awaitCopiers(Duration.ofMinutes(1))).isTrue();
+            assertThat(readySpares()).hasSize(1);
+            try (Stream<Path> all = Files.list(onlyTemplate().resolve("spares"))) {
+                assertThat(all).as("no hidden copy left").hasSize(1);
+            }
+        } finally {
+            System.clearProperty(ProcessRuntime.SPARES_AFTER_EXIT_PROPERTY);
+        }
+        try (ProcessRuntime next = new ProcessRuntime(home, home.resolve("cache"), 0)) {
+            RunningServer second = start(next, "second", "password-2");
+
+            assertThat(next.templates().sparesTaken()).isEqualTo(1);
+            assertThat(Path.of(second.attribute(ProcessRuntime.DIRECTORY)).resolve("data/made-by"))
+                    .hasContent("the template's initializer");
+        }
+    }
+
+    @Test
+    void aCacheOnAnotherFileSystemThanTheHomeIsCopiedFromAndMakesNoMoreSpares() throws Exception {
+        installEngine();
+        Path cache = Files.createTempDirectory(Path.of("/dev/shm"), "addons-cache-");
+        assertThat(Files.getFileStore(cache)).as("the test's premise: /dev/shm is another file system")
+                .isNotEqualTo(Files.getFileStore(home));
+        try (ProcessRuntime runtime = new ProcessRuntime(home, cache, 1)) {
+            start(runtime, "first", "password-1");
+            awaitSpares(runtime, 1);
+            RunningServer second = start(runtime, "second", "password-2");
+            start(runtime, "third", "password-3");
+
+            assertThat(runtime.templates().sparesTaken()).isZero();
+            assertThat(runtime.templates().awaitSparesMade(2, Duration.ofMillis(1))).isFalse();
+            assertThat(Path.of(second.attribute(ProcessRuntime.DIRECTORY)).resolve("data/made-by"))
+                    .hasContent("the template's initializer");
+        } finally {
+            ServerDirectories.deleteRecursively(cache);
+        }
+    }
+
+    private static Path onlyTemplateIn(Path cache) throws IOException {
+        try (Stream<Path> listed = Files.list(cache.resolve("templates"))) {
+            return assertThat(listed.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")))
+                    .singleElement().actual();
+        }
+    }
+
     /** Waits (up to a minute) until the runtime has made {@code count} spares in all. */
     private static void awaitSpares(ProcessRuntime runtime, int count) throws InterruptedException {
         assertThat(runtime.templates().awaitSparesMade(count, Duration.ofMinutes(1)))
