@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *                on the shared server (PostgreSQL's {@code CONNECTION LIMIT}, MySQL's
  *                {@code MAX_USER_CONNECTIONS}), so that one app cannot take every connection;
  *                {@code null} for {@link #DEFAULT_CONNECTIONS}. Checked against the addon's range
- *                (from 1 to {@link dev.addons.api.spi.AddonProvider#maxTenantConnections}) when the
+ *                (from 1 to {@link dev.addons.api.spi.ConnectionLimitCapability#maxTenantConnections}) when the
  *                addon is created or deployed; refused for a dedicated variant, whose app has its
  *                server to itself, and for an addon that limits no connections ({@code @since 0.3})
  */

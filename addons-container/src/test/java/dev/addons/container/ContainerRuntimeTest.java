@@ -229,8 +229,9 @@ class ContainerRuntimeTest {
     void aServerThatNeverGetsReadyIsRemovedWithItsVolumeAndTheLogTailIsReported() {
         ServerDefinition good = TestImages.postgres(TestImages.POSTGRES);
         ServerDefinition noPassword = new ServerDefinition(good.engine(), good.version(), good.adminUser(),
-                good.adminPassword(), null, new dev.addons.api.spi.ContainerRecipe(TestImages.POSTGRES, Map.of(),
-                        List.of(), 5432, "/var/lib/postgresql/data"), good.readiness(), good.startTimeout());
+                good.adminPassword(), null,
+                dev.addons.api.spi.ContainerRecipe.builder(TestImages.POSTGRES, 5432, "/var/lib/postgresql/data").build(),
+                good.readiness(), good.startTimeout());
 
         assertThatThrownBy(() -> start("pg-broken", noPassword, Placement.shared("postgresql")))
                 .isInstanceOf(ProvisioningException.class)

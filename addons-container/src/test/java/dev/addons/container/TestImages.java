@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Assumptions;
@@ -45,10 +44,11 @@ final class TestImages {
     /** PostgreSQL on {@code image}, as the official image's contract starts it. */
     static ServerDefinition postgres(String image) {
         String password = Secrets.password();
-        ContainerRecipe container = new ContainerRecipe(image,
-                Map.of("POSTGRES_USER", "postgres", "POSTGRES_PASSWORD", password,
-                        "PGDATA", "/var/lib/postgresql/data"),
-                List.of(), 5432, "/var/lib/postgresql/data");
+        ContainerRecipe container = ContainerRecipe.builder(image, 5432, "/var/lib/postgresql/data")
+                .environment(Map.of("POSTGRES_USER", "postgres",
+                        "POSTGRES_PASSWORD", password,
+                        "PGDATA", "/var/lib/postgresql/data"))
+                .build();
         return new ServerDefinition("postgresql", image, "postgres", password, null, container,
                 server -> query(server.endpoint().port(), server.adminPassword(), "select 1"), Duration.ofSeconds(60));
     }

@@ -9,6 +9,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.StatusListener;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.core.internal.AddonLifecycle;
@@ -429,8 +430,10 @@ public final class Addons implements AutoCloseable {
         String defaultVersion = runtime.defaultVersion(provider);
         List<VersionInfo> versions = provider.descriptor().versions().stream()
                 .map(v -> new VersionInfo(v, v.equals(defaultVersion),
-                        runtime.availability(provider.server(new ServerRequest(v, "unused"))),
-                        provider.backupLimit(v, runtime.name()).orElse("")))
+                        runtime.availability(
+                                provider.server(ServerRequest.builder(v).adminPassword("unused").build())),
+                        provider.capability(BackupCapability.class)
+                                .flatMap(b -> b.backupLimit(v, runtime.name())).orElse("")))
                 .toList();
         Map<String, String> defaults = new LinkedHashMap<>();
         for (String name : Runtimes.names()) {

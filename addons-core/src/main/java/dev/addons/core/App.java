@@ -9,6 +9,8 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.StatusListener;
 import dev.addons.api.Variable;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.BackupCapability;
+import dev.addons.api.spi.ConnectionLimitCapability;
 import dev.addons.core.internal.AddonState;
 import dev.addons.core.internal.BackupArchive;
 import dev.addons.core.internal.ReadyWait;
@@ -187,10 +189,11 @@ public final class App {
         return home.backups.excluding(state.stream().toList(), () -> {
             String kept = "";
             if (finalBackup == FinalBackup.TAKE && state.isPresent()) {
-                Optional<String> cache = home.registry.require(state.get().record().addon())
-                        .backupUnsupportedReason();
+                AddonProvider provider = home.registry.require(state.get().record().addon());
+                String none = provider.capability(BackupCapability.class).isPresent() ? "it held no data to keep"
+                        : provider.descriptor().name() + " has no backups";
                 kept = home.backups.finalBackup(state.get()).map(b -> "its final backup: " + b.file())
-                        .orElse("no final backup: " + cache.orElse("it held no data to keep"));
+                        .orElse("no final backup: " + none);
             }
             AddonRecord destroyed = home.lifecycle.destroy(name, environment, addon);
             return kept.isEmpty() ? destroyed : destroyed.withStatus(destroyed.status(), kept, destroyed.updatedAt());
@@ -380,7 +383,7 @@ public final class App {
         AddonProvider provider = home.registry.require(state.record().addon());
         boolean shared = provider.descriptor().variants().stream()
                 .anyMatch(v -> v.shared() && v.name().equals(state.record().variant()));
-        return shared && provider.maxTenantConnections().isPresent()
+        return shared && provider.capability(ConnectionLimitCapability.class).isPresent()
                 ? OptionalInt.of(state.sharedConnections()) : OptionalInt.empty();
     }
 

@@ -130,7 +130,8 @@ final class OpenHome {
         ResolvedSpec resolved = ResolvedSpec.resolve(spec, registry, runtime, where);
         if (AddonSpec.isImageReference(resolved.version())) {
             // A custom image is had (or refused as a name no registry has) before anything is recorded.
-            runtime.obtain(resolved.provider().server(new ServerRequest(resolved.version(), "unused")),
+            runtime.obtain(resolved.provider().server(
+                    ServerRequest.builder(resolved.version()).adminPassword("unused").build()),
                     resolved.provider().descriptor().name() + " (" + app + "/" + environment + ")", progress);
         }
         return resolved;

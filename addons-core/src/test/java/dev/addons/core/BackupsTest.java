@@ -194,7 +194,8 @@ class BackupsTest {
 
         assertThatThrownBy(() -> addons.app("shop", "production").backup("fakecache"))
                 .isInstanceOf(dev.addons.api.UnsupportedOperationAddonException.class)
-                .hasMessageContaining("not supported: fakecache is a cache");
+                .hasMessage("Cannot back up or restore fakecache of shop/production: not supported: fakecache has no"
+                        + " backups. Engines here with backups: [fakedb]");
         assertThat(home.resolve("backups/shop/production/fakecache")).doesNotExist();
     }
 

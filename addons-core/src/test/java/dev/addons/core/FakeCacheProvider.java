@@ -1,9 +1,11 @@
 package dev.addons.core;
 
+import dev.addons.api.spi.AddonVariables;
+import dev.addons.api.spi.Capability;
 import dev.addons.api.spi.ProviderDescriptor;
 import java.util.Optional;
 
-/** A second test provider, without backups, like a cache. */
+/** A second test provider, like a cache: no backups, no shared servers, no connection limits. */
 public class FakeCacheProvider extends FakeProvider {
     @Override
     public ProviderDescriptor descriptor() {
@@ -11,20 +13,15 @@ public class FakeCacheProvider extends FakeProvider {
                 .variant(dev.addons.api.Variant.small("Dedicated")).versions("1", "2").defaultVersion("2").build();
     }
 
-    /** A cache has no shared servers to limit its apps' connections on. */
+    /** None of the capabilities the fake database it extends has. */
     @Override
-    public java.util.OptionalInt maxTenantConnections() {
-        return java.util.OptionalInt.empty();
+    public <T extends Capability> Optional<T> capability(Class<T> type) {
+        return Optional.empty();
     }
 
     /** Declares nothing of its variables, as a provider written before declarations may. */
     @Override
-    public Optional<dev.addons.api.spi.AddonVariables> variables() {
+    public Optional<AddonVariables> variables() {
         return Optional.empty();
-    }
-
-    @Override
-    public Optional<String> backupUnsupportedReason() {
-        return Optional.of("not supported: fakecache is a cache");
     }
 }

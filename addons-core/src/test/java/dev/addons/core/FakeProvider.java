@@ -7,8 +7,10 @@ import dev.addons.api.Variable;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ConnectionLimitCapability;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ProviderDescriptor;
@@ -29,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -37,7 +38,7 @@ import java.util.TreeMap;
  * A test provider found through this module's test {@code META-INF/services}: its tenants live
  * in {@link FakeRuntime}'s in-memory servers. A tenant named {@code fail...} fails to provision.
  */
-public class FakeProvider implements AddonProvider {
+public class FakeProvider implements AddonProvider, BackupCapability, ConnectionLimitCapability {
     /** Every instance made, in order: for the test that an {@link Addons} closes the providers it loaded. */
     static final List<FakeProvider> MADE = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -65,12 +66,14 @@ public class FakeProvider implements AddonProvider {
 
     @Override
     public ServerDefinition server(ServerRequest request) {
-        ProcessRecipe process = request.version().contains(":") ? null : new ProcessRecipe(
-                new BinaryDistribution("fake", List.of(Path.of("/nonexistent")), List.of("fake"), null),
-                ProcessRecipe.Initializer.NONE, c -> List.of("fake"), ProcessRecipe.StopSignal.TERM,
-                Duration.ofSeconds(1));
+        ProcessRecipe process = request.version().contains(":") ? null : ProcessRecipe.builder(
+                        new BinaryDistribution("fake", List.of(Path.of("/nonexistent")), List.of("fake"), null),
+                        c -> List.of("fake"))
+                .stopSignal(ProcessRecipe.StopSignal.TERM)
+                .stopTimeout(Duration.ofSeconds(1))
+                .build();
         return new ServerDefinition("fakedb", request.version(), "admin", request.adminPassword(), process,
-                new ContainerRecipe("fake:" + request.version(), Map.of(), List.of(), 1, "/data"),
+                ContainerRecipe.builder("fake:" + request.version(), 1, "/data").build(),
                 server -> { }, Duration.ofSeconds(5));
     }
 
@@ -89,8 +92,8 @@ public class FakeProvider implements AddonProvider {
 
     /** As a server of 60 connections, 10 kept for the admin, would allow. */
     @Override
-    public OptionalInt maxTenantConnections() {
-        return OptionalInt.of(50);
+    public int maxTenantConnections() {
+        return 50;
     }
 
     /** Changes the limit {@link #provision} recorded; a tenant the server does not have is an error. */
@@ -124,11 +127,6 @@ public class FakeProvider implements AddonProvider {
         beforeDeprovision.run();
         FakeRuntime.tenants(server.serverId()).remove(request.tenant());
         FakeRuntime.connectionLimits(server.serverId()).remove(request.tenant());
-    }
-
-    @Override
-    public Optional<String> backupUnsupportedReason() {
-        return Optional.empty();
     }
 
     /** A dump in format {@code copy} (written by tests only) restores only into its major version. */

@@ -5,6 +5,7 @@ import dev.addons.api.AddonRecord;
 import dev.addons.api.AddonSpec;
 import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.TenantCopyCapability;
 import dev.addons.core.Addons;
 import dev.addons.core.App;
 import java.util.List;
@@ -37,7 +38,8 @@ final class Templates {
                 + declaration.declaredOn().getName();
         if (sql.isEmpty()) {
             List<AddonProvider> available = addons.providers().sql();
-            String example = available.stream().filter(AddonProvider::copiesTenants).findFirst()
+            String example = available.stream()
+                    .filter(p -> p.capability(TenantCopyCapability.class).isPresent()).findFirst()
                     .or(() -> available.stream().findFirst()).map(p -> p.descriptor().name()).orElse("NAME");
             throw new ExtensionConfigurationException(where + ": a template is a SQL addon's database, and the"
                     + " class declares " + declaration.describe() + ": add @WithAddon(name = \"" + example + "\","

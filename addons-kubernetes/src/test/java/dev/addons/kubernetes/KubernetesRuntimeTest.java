@@ -210,7 +210,7 @@ class KubernetesRuntimeTest {
 
     @Test
     void anEngineWithACommandOfItsOwnGetsItAsArgumentsAndItsCredentialsFromTheSecret() throws Exception {
-        ServerDefinition memcached = new MemcachedProvider().server(new ServerRequest("1.6", ADMIN_PASSWORD));
+        ServerDefinition memcached = new MemcachedProvider().server(serverRequest("1.6", ADMIN_PASSWORD));
         RunningServer server = startReady("memcached-1", memcached, Placement.dedicated("shop", "production", "memcached"));
         String name = server.attribute("object");
 
@@ -232,7 +232,7 @@ class KubernetesRuntimeTest {
     @Test
     void aRecipesFilesGoFromTheSecretIntoTheDataVolumeThroughAnInitContainerAndTheServerNeverSeesThePassword()
             throws Exception {
-        ServerDefinition valkey = new ValkeyProvider().server(new ServerRequest("8", ADMIN_PASSWORD));
+        ServerDefinition valkey = new ValkeyProvider().server(serverRequest("8", ADMIN_PASSWORD));
         ContainerFile config = valkey.container().files().get(0);
         RunningServer server = startReady("valkey-1", valkey, Placement.dedicated("shop", "production", "valkey"));
         String name = server.attribute("object");
@@ -295,8 +295,11 @@ class KubernetesRuntimeTest {
     void aPodWhoseImageCannotBePulledFailsTheStartAtOnceNamingTheReasonAndLeavesNothing() throws Exception {
         ServerDefinition d = postgres();
         ServerDefinition missing = new ServerDefinition(d.engine(), d.version(), d.adminUser(), d.adminPassword(),
-                d.process(), new ContainerRecipe("localhost/addons-test/no-such-image:1", d.container().environment(),
-                        d.container().command(), d.container().port(), d.container().dataPath()),
+                d.process(), ContainerRecipe.builder("localhost/addons-test/no-such-image:1", d.container().port(),
+                                d.container().dataPath())
+                        .environment(d.container().environment())
+                        .command(d.container().command())
+                        .build(),
                 d.readiness(), Duration.ofSeconds(READY_SECONDS));
         Future<RunningServer> start = starts.submit(() -> runtime.start("postgresql-11", missing,
                 Placement.dedicated("shop", "production", "postgresql"), ProgressListener.NONE));
@@ -337,7 +340,7 @@ class KubernetesRuntimeTest {
         RunningServer kept = startReady("postgresql-8", postgres(), Placement.dedicated("shop", "production", "postgresql"));
         RunningServer lost = startReady("postgresql-9", postgres(), Placement.dedicated("blog", "production", "postgresql"));
         // A start that died after its first object: only the Secret is there.
-        client.resource(new ServerObjects("memcached-2", new MemcachedProvider().server(new ServerRequest("1.6", "x")),
+        client.resource(new ServerObjects("memcached-2", new MemcachedProvider().server(serverRequest("1.6", "x")),
                 Placement.dedicated("blog", "production", "memcached"), new KubernetesNames(home),
                 new KubernetesSettings(namespace, null, "1Gi", "cluster.local", false, PodSecuritySettings.NONE)).secret())
                 .inNamespace(namespace).create();
@@ -389,7 +392,7 @@ class KubernetesRuntimeTest {
     }
 
     private static ServerDefinition postgres() {
-        return new PostgresProvider().server(new ServerRequest("18", ADMIN_PASSWORD));
+        return new PostgresProvider().server(serverRequest("18", ADMIN_PASSWORD));
     }
 
     private static ServerDefinition withStartTimeout(ServerDefinition d, Duration timeout) {
@@ -422,5 +425,9 @@ class KubernetesRuntimeTest {
             values.putAll(secret.getStringData());
         }
         return values;
+    }
+
+    private static ServerRequest serverRequest(String version, String adminPassword) {
+        return ServerRequest.builder(version).adminPassword(adminPassword).build();
     }
 }

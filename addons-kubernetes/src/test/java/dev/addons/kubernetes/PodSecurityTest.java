@@ -108,7 +108,7 @@ class PodSecurityTest {
     void everyEnginesPodRunsAsItsImagesUserWithoutPrivilegeOnAReadOnlyRootFileSystem(AddonProvider provider,
             String version, long id, String volumePath, List<String> scratch, Map<String, String> plainVariables,
             List<String> extraArguments) throws Exception {
-        ServerDefinition definition = provider.server(new ServerRequest(version, ADMIN_PASSWORD));
+        ServerDefinition definition = provider.server(serverRequest(version, ADMIN_PASSWORD));
         RunningServer server = startReady(runtime(Map.of()), provider.descriptor().name() + "-1", definition);
         PodSpec pod = pod(server);
 
@@ -138,7 +138,7 @@ class PodSecurityTest {
     @Test
     void postgresqlMakesItsDataDirectoryInTheVolumeAndNotWhereOlderImagesDeclareAVolume() throws Exception {
         RunningServer server = startReady(runtime(Map.of()), "postgresql-2",
-                new PostgresProvider().server(new ServerRequest("16", ADMIN_PASSWORD)));
+                new PostgresProvider().server(serverRequest("16", ADMIN_PASSWORD)));
         Container container = pod(server).getContainers().get(0);
 
         assertThat(container.getVolumeMounts().get(0).getMountPath()).isEqualTo("/var/lib/postgresql");
@@ -150,7 +150,7 @@ class PodSecurityTest {
     @Test
     void theFilesInitContainerRunsAsTheEnginesUserAndReadsTheSecretThroughTheGroup() throws Exception {
         RunningServer server = startReady(runtime(Map.of()), "valkey-2",
-                new ValkeyProvider().server(new ServerRequest("8", ADMIN_PASSWORD)));
+                new ValkeyProvider().server(serverRequest("8", ADMIN_PASSWORD)));
         PodSpec pod = pod(server);
 
         assertThat(pod.getInitContainers()).singleElement().satisfies(init -> {
@@ -169,9 +169,10 @@ class PodSecurityTest {
         KubernetesRuntime runtime = runtime(Map.of("kubernetes.runAs.postgresql", "70:70",
                 "kubernetes.readOnlyRootFilesystem.postgresql", "false"));
         RunningServer alpine = startReady(runtime, "postgresql-3",
-                new PostgresProvider().server(new ServerRequest("registry.example.com/postgres:18-alpine", ADMIN_PASSWORD)));
+                new PostgresProvider().server(
+                        serverRequest("registry.example.com/postgres:18-alpine", ADMIN_PASSWORD)));
         RunningServer valkey = startReady(runtime, "valkey-3",
-                new ValkeyProvider().server(new ServerRequest("8", ADMIN_PASSWORD)));
+                new ValkeyProvider().server(serverRequest("8", ADMIN_PASSWORD)));
 
         PodSpec pod = pod(alpine);
         assertThat(pod.getContainers().get(0).getImage()).isEqualTo("registry.example.com/postgres:18-alpine");
@@ -188,7 +189,7 @@ class PodSecurityTest {
         PodSecuritySettings settings = KubernetesSettings.from(context(Map.of("kubernetes.runAs", "1000:1000",
                 "kubernetes.runAs.valkey", "999:1000", "kubernetes.readOnlyRootFilesystem", "false",
                 "kubernetes.readOnlyRootFilesystem.mysql", "true"))).podSecurity();
-        ContainerRecipe postgres = new PostgresProvider().server(new ServerRequest("18", ADMIN_PASSWORD)).container();
+        ContainerRecipe postgres = new PostgresProvider().server(serverRequest("18", ADMIN_PASSWORD)).container();
 
         assertThat(settings.podSecurity("postgresql", postgres).runAs()).isEqualTo(new RunAs(1000, 1000));
         assertThat(settings.podSecurity("valkey", postgres).runAs()).isEqualTo(new RunAs(999, 1000));
@@ -201,8 +202,9 @@ class PodSecurityTest {
     @Test
     void anEngineAddonsHasNoImageOfIsRefusedBeforeAnythingIsMadeUntilASettingNamesItsUser() throws Exception {
         ServerDefinition custom = new ServerDefinition("custom-db", "1", "admin", ADMIN_PASSWORD, null,
-                new ContainerRecipe("registry.example.com/custom-db:1", Map.of("CUSTOM_PASSWORD", ADMIN_PASSWORD),
-                        List.of(), 7000, "/var/lib/custom"), access -> { }, Duration.ofSeconds(READY_SECONDS));
+                ContainerRecipe.builder("registry.example.com/custom-db:1", 7000, "/var/lib/custom")
+                        .environment(Map.of("CUSTOM_PASSWORD", ADMIN_PASSWORD))
+                        .build(), access -> { }, Duration.ofSeconds(READY_SECONDS));
 
         assertThatThrownBy(() -> runtime(Map.of()).start("custom-db-1", custom,
                 Placement.dedicated("shop", "production", "custom-db"), ProgressListener.NONE))
@@ -332,5 +334,9 @@ class PodSecurityTest {
         settings.put(KubernetesSettings.NAMESPACE, namespace);
         settings.put(KubernetesSettings.READINESS, "replicas");
         return new RuntimeContext(home, home.resolve("cache"), settings);
+    }
+
+    private static ServerRequest serverRequest(String version, String adminPassword) {
+        return ServerRequest.builder(version).adminPassword(adminPassword).build();
     }
 }

@@ -52,7 +52,9 @@ final class MemcachedContainer {
 
     /** The recipe for {@code image}, whose one SASL user is {@code user} with {@code password}. */
     static ContainerRecipe recipe(String image, String user, String password) {
-        return new ContainerRecipe(image, Map.of(USER_VARIABLE, user, PASSWORD_VARIABLE, password),
-                List.of("sh", "-c", SCRIPT), PORT, DATA);
+        return ContainerRecipe.builder(image, PORT, DATA)
+                .environment(Map.of(USER_VARIABLE, user, PASSWORD_VARIABLE, password))
+                .command(List.of("sh", "-c", SCRIPT))
+                .build();
     }
 }

@@ -61,10 +61,12 @@ final class MemcachedProcess {
 
     /** The recipe for {@code version}, whose one SASL user is {@code user} with {@code password}. */
     static ProcessRecipe recipe(String version, String user, String password) {
-        return new ProcessRecipe(MemcachedBinaries.forVersion(version), ProcessRecipe.Initializer.NONE,
-                context -> launch(context, user, password), StopSignal.TERM, STOP_TIMEOUT)
+        return ProcessRecipe.builder(MemcachedBinaries.forVersion(version), context -> launch(context, user, password))
+                .stopSignal(StopSignal.TERM)
+                .stopTimeout(STOP_TIMEOUT)
                 // A cache keeps nothing anywhere, so a destroy need not wait for that tick.
-                .withDestroySignal(StopSignal.KILL);
+                .destroySignal(StopSignal.KILL)
+                .build();
     }
 
     /** Writes the SASL configuration and user database, then gives the server's command. */

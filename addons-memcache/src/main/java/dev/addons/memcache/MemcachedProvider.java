@@ -3,7 +3,6 @@ package dev.addons.memcache;
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
-import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;
@@ -15,11 +14,8 @@ import dev.addons.api.spi.Redaction;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
-import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -43,14 +39,12 @@ import org.slf4j.LoggerFactory;
  * starts. The container runtime runs the official {@code memcached:<version>} image; a version
  * containing {@code ':'} is a full image reference, which must honour that image's contract
  * ({@link MemcachedContainer}). {@link MemcachedProcess} tells how the server runs. 1.4, end of
- * life, is refused. {@code backup} and {@code restore} are refused ({@link #BACKUP_UNSUPPORTED}): a
- * cache keeps nothing durable, and its apps rebuild its content from their own data.
+ * life, is refused. It has no {@link dev.addons.api.spi.BackupCapability}: a cache keeps nothing
+ * durable, and its apps rebuild its content from their own data, so addons refuses its backups.
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
 public final class MemcachedProvider implements AddonProvider {
-    /** Why there are no backups, as {@link #backupUnsupportedReason()} and the refusals say. */
-    static final String BACKUP_UNSUPPORTED = "not supported: memcached is a cache; it keeps nothing durable to back up";
     private static final Logger LOG = LoggerFactory.getLogger(MemcachedProvider.class);
 
     static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("memcached")
@@ -119,24 +113,5 @@ public final class MemcachedProvider implements AddonProvider {
     @Override
     public void deprovision(TenantRequest request, Binding binding, ServerAccess server) {
         LOG.debug("{} - Nothing to remove from {}: the whole server goes", request.tenant(), server.endpoint());
-    }
-
-    @Override
-    public Optional<String> backupUnsupportedReason() {
-        return Optional.of(BACKUP_UNSUPPORTED);
-    }
-
-    /** Refused: a cache keeps nothing durable. */
-    @Override
-    public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
-            OutputStream out) {
-        throw new UnsupportedOperationAddonException(BACKUP_UNSUPPORTED);
-    }
-
-    /** Refused: a cache keeps nothing durable. */
-    @Override
-    public void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
-            InputStream in) {
-        throw new UnsupportedOperationAddonException(BACKUP_UNSUPPORTED);
     }
 }

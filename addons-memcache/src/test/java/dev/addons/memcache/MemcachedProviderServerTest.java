@@ -35,8 +35,12 @@ import org.junit.jupiter.api.TestInstance;
 class MemcachedProviderServerTest {
 
     private final MemcachedProvider provider = new MemcachedProvider();
-    private final TenantRequest tenant = new TenantRequest("memcached-shop-production-abcdef", "shop", "production",
-            "small", false, "shop");
+    private final TenantRequest tenant = TenantRequest.builder()
+            .addonId("memcached-shop-production-abcdef")
+            .app("shop", "production")
+            .variant("small", false)
+            .tenant("shop")
+            .build();
     private ProviderServer server;
     private Binding binding;
     private Map<String, String> vars;

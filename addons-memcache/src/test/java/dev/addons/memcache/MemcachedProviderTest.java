@@ -7,21 +7,17 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.ProvisioningException;
-import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variable;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ProcessContext;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ProcessRecipe.StopSignal;
-import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
-import dev.addons.api.spi.TenantRequest;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,7 +64,7 @@ class MemcachedProviderTest {
     @ParameterizedTest
     @ValueSource(strings = {"1.5", "1.6"})
     void everyVersionRunsFromAMemcachedReportingItOrTheOfficialImage(String version) {
-        ServerDefinition definition = provider.server(new ServerRequest(version, "unused-password"));
+        ServerDefinition definition = provider.server(serverRequest(version, "unused-password"));
         ProcessRecipe process = definition.processRecipe().orElseThrow();
         BinaryDistribution binaries = process.binaries();
 
@@ -97,7 +93,7 @@ class MemcachedProviderTest {
 
     @Test
     void theContainerGetsItsUserThroughItsEnvironmentAndItsPasswordIsOnNoCommandLine() {
-        ServerDefinition definition = provider.server(new ServerRequest("1.6", "s3cret-password"));
+        ServerDefinition definition = provider.server(serverRequest("1.6", "s3cret-password"));
 
         assertThat(definition.adminUser()).isEqualTo("memcached");
         assertThat(definition.container().environment()).containsOnly(
@@ -112,7 +108,7 @@ class MemcachedProviderTest {
 
     @Test
     void anImageReferenceHasNoProcessRecipe() {
-        assertThat(provider.server(new ServerRequest("registry.example.com/memcached:1.6-x", "unused-password"))
+        assertThat(provider.server(serverRequest("registry.example.com/memcached:1.6-x", "unused-password"))
                 .processRecipe()).isEmpty();
     }
 
@@ -188,19 +184,11 @@ class MemcachedProviderTest {
     }
 
     @Test
-    void backupsAndRestoresAreRefusedBecauseACacheKeepsNothingDurable() {
-        String reason = "not supported: memcached is a cache; it keeps nothing durable to back up";
-        TenantRequest tenant = new TenantRequest("memcached-shop-production-abcdef", "shop", "production", "small",
-                false, "shop");
-        ServerAccess server = new ServerAccess("memcached-shop", new Endpoint("127.0.0.1", 11211), "unused", "unused");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    void aCacheHasNoBackups() {
+        assertThat(provider.capability(BackupCapability.class)).isEmpty();
+    }
 
-        assertThat(provider.backupUnsupportedReason()).contains(reason);
-        assertThatThrownBy(() -> provider.backup(tenant, Binding.of(), server, null, out))
-                .isInstanceOf(UnsupportedOperationAddonException.class).hasMessage(reason);
-        assertThatThrownBy(() -> provider.restore(tenant, Binding.of(), server, null,
-                new ByteArrayInputStream(new byte[] {1})))
-                .isInstanceOf(UnsupportedOperationAddonException.class).hasMessage(reason);
-        assertThat(out.size()).isZero();
+    private static ServerRequest serverRequest(String version, String adminPassword) {
+        return ServerRequest.builder(version).adminPassword(adminPassword).build();
     }
 }

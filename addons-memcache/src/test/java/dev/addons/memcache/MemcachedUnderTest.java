@@ -65,10 +65,4 @@ final class MemcachedUnderTest implements EngineUnderTest {
     public boolean keepsDataAcrossRestart() {
         return false;
     }
-
-    /** A cache keeps nothing durable: its backups are refused. */
-    @Override
-    public boolean backsUp() {
-        return false;
-    }
 }

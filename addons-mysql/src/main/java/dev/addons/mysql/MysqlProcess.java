@@ -97,11 +97,13 @@ final class MysqlProcess {
         List<String> key = new ArrayList<>(INSTALL_OPTIONS);
         key.addAll(SIZES);
         key.add("accounts v1");
-        return new ProcessRecipe(binaries, context -> initialize(context, adminPassword),
-                context -> throwaway ? throwawayCommand(context) : command(context), StopSignal.TERM, STOP_TIMEOUT)
-                .withDestroySignal(StopSignal.KILL)
-                .withTemplate(new DataTemplate(String.join(" ", key), MysqlProcess::initialize,
-                        MysqlProcess::personalize));
+        return ProcessRecipe.builder(binaries, context -> throwaway ? throwawayCommand(context) : command(context))
+                .initializer(context -> initialize(context, adminPassword))
+                .stopSignal(StopSignal.TERM)
+                .stopTimeout(STOP_TIMEOUT)
+                .destroySignal(StopSignal.KILL)
+                .template(new DataTemplate(String.join(" ", key), MysqlProcess::initialize, MysqlProcess::personalize))
+                .build();
     }
 
     static void initialize(ProcessContext context, String adminPassword) throws IOException, InterruptedException {

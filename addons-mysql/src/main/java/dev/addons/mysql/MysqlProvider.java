@@ -5,7 +5,9 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ConnectionLimitCapability;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.JdbcUrl;
 import dev.addons.api.spi.ProcessRecipe;
@@ -18,10 +20,8 @@ import dev.addons.api.spi.TenantRequest;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The {@code mysql} addon: MySQL 8 and 9 (default 9), as a dedicated server ({@code small}) or as
@@ -51,7 +51,7 @@ import java.util.OptionalInt;
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
-public final class MysqlProvider implements AddonProvider {
+public final class MysqlProvider implements AddonProvider, BackupCapability, ConnectionLimitCapability {
 
     static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("mysql")
             .description("Managed MySQL database")
@@ -80,9 +80,9 @@ public final class MysqlProvider implements AddonProvider {
         String image = imageReference ? version : "mysql:" + version;
         ProcessRecipe process = imageReference ? null
                 : MysqlProcess.recipe(MysqlBinaries.forVersion(version), request.adminPassword(), request.throwaway());
-        ContainerRecipe container = new ContainerRecipe(image,
-                Map.of("MYSQL_ROOT_PASSWORD", request.adminPassword()),
-                List.of(), CONTAINER_PORT, CONTAINER_DATA);
+        ContainerRecipe container = ContainerRecipe.builder(image, CONTAINER_PORT, CONTAINER_DATA)
+                .environment(Map.of("MYSQL_ROOT_PASSWORD", request.adminPassword()))
+                .build();
         return new ServerDefinition(DESCRIPTOR.name(), version, MysqlProcess.ADMIN_USER, request.adminPassword(), process,
                 container, MysqlAdmin::checkReady, START_TIMEOUT);
     }
@@ -97,8 +97,8 @@ public final class MysqlProvider implements AddonProvider {
      * the admin has an extra one of its own.
      */
     @Override
-    public OptionalInt maxTenantConnections() {
-        return OptionalInt.of(MysqlTenants.MAX_CONNECTION_LIMIT);
+    public int maxTenantConnections() {
+        return MysqlTenants.MAX_CONNECTION_LIMIT;
     }
 
     /** {@code ALTER USER ... WITH MAX_USER_CONNECTIONS}: the user's next session counts against the new limit. */
@@ -146,11 +146,6 @@ public final class MysqlProvider implements AddonProvider {
         return MysqlIdentifiers.isReserved(tenant, MysqlProcess.ADMIN_USER)
                 ? Optional.of("which MySQL or addons keeps for itself (" + MysqlIdentifiers.RESERVED_NAMES + ")")
                 : Optional.empty();
-    }
-
-    @Override
-    public Optional<String> backupUnsupportedReason() {
-        return Optional.empty();
     }
 
     /**

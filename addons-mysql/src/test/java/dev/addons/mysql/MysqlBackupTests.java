@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.UnsupportedOperationAddonException;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ServerTools;
 import dev.addons.api.spi.TenantRequest;
@@ -216,7 +217,7 @@ abstract class MysqlBackupTests {
 
     @Test
     void backupsAreOffered() {
-        assertThat(provider.backupUnsupportedReason()).isEmpty();
+        assertThat(provider.capability(BackupCapability.class)).containsSame(provider);
     }
 
     private void assertNoScratchLeft() throws SQLException {
@@ -311,7 +312,12 @@ abstract class MysqlBackupTests {
     }
 
     private static TenantRequest request(String tenant) {
-        return new TenantRequest("addon-" + tenant, tenant, "test", "shared", true, tenant);
+        return TenantRequest.builder()
+                .addonId("addon-" + tenant)
+                .app(tenant, "test")
+                .variant("shared", true)
+                .tenant(tenant)
+                .build();
     }
 
     private static Connection connect(Map<String, String> variables) throws SQLException {

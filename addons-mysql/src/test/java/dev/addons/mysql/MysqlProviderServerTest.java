@@ -357,7 +357,12 @@ class MysqlProviderServerTest {
     }
 
     private static TenantRequest request(String tenant) {
-        return new TenantRequest("addon-" + tenant, tenant, "test", "shared", true, tenant);
+        return TenantRequest.builder()
+                .addonId("addon-" + tenant)
+                .app(tenant, "test")
+                .variant("shared", true)
+                .tenant(tenant)
+                .build();
     }
 
     private static Connection connect(Credentials credentials) throws SQLException {

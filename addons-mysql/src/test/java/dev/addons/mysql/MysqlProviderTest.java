@@ -64,7 +64,7 @@ class MysqlProviderTest {
 
     @Test
     void version8RunsAsMariaDbFromDebiansPackageOrAsTheOfficialMysql8Image() {
-        ServerDefinition server = provider.server(new ServerRequest("8", ADMIN_PASSWORD));
+        ServerDefinition server = provider.server(serverRequest("8", ADMIN_PASSWORD));
 
         assertThat(server.engine()).isEqualTo("mysql");
         assertThat(server.version()).isEqualTo("8");
@@ -92,7 +92,7 @@ class MysqlProviderTest {
 
     @Test
     void version9HasNoBinariesOnThisHostAndSaysWhatToDoInstead() {
-        ServerDefinition server = provider.server(new ServerRequest("9", ADMIN_PASSWORD));
+        ServerDefinition server = provider.server(serverRequest("9", ADMIN_PASSWORD));
 
         BinaryDistribution binaries = server.processRecipe().orElseThrow().binaries();
         assertThat(binaries.hostSearchPath()).isEmpty();
@@ -104,7 +104,7 @@ class MysqlProviderTest {
 
     @Test
     void theVersionProbeTakesMariaDb1011AndNoOtherSeries() {
-        VersionProbe probe = provider.server(new ServerRequest("8", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+        VersionProbe probe = provider.server(serverRequest("8", ADMIN_PASSWORD)).processRecipe().orElseThrow()
                 .binaries().versionProbeIfAny().orElseThrow();
 
         // What Debian 12's mariadbd --version prints.
@@ -118,7 +118,7 @@ class MysqlProviderTest {
     @Test
     void anImageReferenceRunsAsThatImageOnly() {
         ServerDefinition server = provider.server(
-                new ServerRequest("registry.example.com/custom-mysql:8.4-custom", ADMIN_PASSWORD));
+                serverRequest("registry.example.com/custom-mysql:8.4-custom", ADMIN_PASSWORD));
 
         assertThat(server.processRecipe()).isEmpty();
         assertOfficialImage(server.container(), "registry.example.com/custom-mysql:8.4-custom");
@@ -126,7 +126,7 @@ class MysqlProviderTest {
 
     @Test
     void noDescriptionShowsTheAdminPassword() {
-        ServerDefinition server = provider.server(new ServerRequest("8", ADMIN_PASSWORD));
+        ServerDefinition server = provider.server(serverRequest("8", ADMIN_PASSWORD));
         Binding binding = Binding.of("user", "app1", "password", "TenantPassword", "database", "app1");
 
         assertThat(server.toString()).doesNotContain(ADMIN_PASSWORD);
@@ -148,7 +148,7 @@ class MysqlProviderTest {
             return null;
         }).when(context).run(anyList());
 
-        provider.server(new ServerRequest("8", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+        provider.server(serverRequest("8", ADMIN_PASSWORD)).processRecipe().orElseThrow()
                 .initializer().initialize(context);
 
         assertThat(commands).containsExactly(List.of(
@@ -166,7 +166,7 @@ class MysqlProviderTest {
     void theLauncherListensOnTheRuntimesLoopbackEndpointWithItsFilesInTheRunDirectory(@TempDir Path dir)
             throws Exception {
         ProcessContext context = context(dir);
-        List<String> command = provider.server(new ServerRequest("8", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+        List<String> command = provider.server(serverRequest("8", ADMIN_PASSWORD)).processRecipe().orElseThrow()
                 .launcher().command(context);
 
         assertThat(command).containsExactly("/usr/sbin/mariadbd", "--no-defaults", "--datadir=" + dir.resolve("data"),
@@ -191,7 +191,12 @@ class MysqlProviderTest {
     void aTenantNamedLikeTheServersOwnDatabasesOrUsersIsRefusedBeforeAnyConnection() {
         for (String reserved : List.of("mysql", "sys", "information_schema", "performance_schema", "root", "public",
                 "addons_catalog")) {
-            TenantRequest request = new TenantRequest("a1", "x", "production", "shared", true, reserved);
+            TenantRequest request = TenantRequest.builder()
+                    .addonId("a1")
+                    .app("x", "production")
+                    .variant("shared", true)
+                    .tenant(reserved)
+                    .build();
 
             assertThatThrownBy(() -> provider.provision(request, nowhere))
                     .isInstanceOf(ProvisioningException.class)
@@ -203,7 +208,12 @@ class MysqlProviderTest {
 
     @Test
     void anUnreachableServerFailsProvisioningWithoutShowingThePassword() {
-        TenantRequest request = new TenantRequest("a1", "app1", "production", "shared", true, "app1");
+        TenantRequest request = TenantRequest.builder()
+                .addonId("a1")
+                .app("app1", "production")
+                .variant("shared", true)
+                .tenant("app1")
+                .build();
 
         assertThatThrownBy(() -> provider.provision(request, nowhere))
                 .isInstanceOf(ProvisioningException.class)
@@ -232,5 +242,9 @@ class MysqlProviderTest {
         when(context.writePrivateFile(anyString(), anyString())).thenAnswer(call -> Files.writeString(
                 Files.createDirectories(dir.resolve("run")).resolve(call.<String>getArgument(0)), call.getArgument(1)));
         return context;
+    }
+
+    private static ServerRequest serverRequest(String version, String adminPassword) {
+        return ServerRequest.builder(version).adminPassword(adminPassword).build();
     }
 }

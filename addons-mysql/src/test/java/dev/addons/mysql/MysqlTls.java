@@ -79,9 +79,7 @@ final class MysqlTls {
                 command.add("--ssl-key=" + context.writePrivateFile("server.key", key));
                 return command;
             };
-            ProcessRecipe tls = new ProcessRecipe(recipe.binaries(), recipe.initializer(), launcher,
-                    recipe.stopSignal(), recipe.stopTimeout(), recipe.extraPorts(), recipe.alternatives(),
-                    recipe.destroySignal(), recipe.template());
+            ProcessRecipe tls = recipe.toBuilder().launcher(launcher).build();
             return new ServerDefinition(plain.engine(), plain.version(), plain.adminUser(), plain.adminPassword(), tls,
                     plain.container(), plain.readiness(), plain.startTimeout());
         }

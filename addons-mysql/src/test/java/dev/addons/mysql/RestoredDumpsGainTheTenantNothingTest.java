@@ -202,6 +202,11 @@ class RestoredDumpsGainTheTenantNothingTest {
     }
 
     private static TenantRequest request() {
-        return new TenantRequest("addon-" + TENANT, TENANT, "test", "shared", true, TENANT);
+        return TenantRequest.builder()
+                .addonId("addon-" + TENANT)
+                .app(TENANT, "test")
+                .variant("shared", true)
+                .tenant(TENANT)
+                .build();
     }
 }

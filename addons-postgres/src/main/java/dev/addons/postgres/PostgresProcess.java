@@ -71,16 +71,18 @@ final class PostgresProcess {
      */
     static ProcessRecipe recipe(String major, String adminUser, String adminPassword, boolean throwaway,
             AdminConnections connections) {
-        return new ProcessRecipe(PostgresBinaries.forThisPlatform(major),
-                context -> initialize(context, adminUser, adminPassword),
-                context -> throwaway ? throwawayCommand(context) : command(context),
-                StopSignal.INT, STOP_TIMEOUT)
-                .withDestroySignal(StopSignal.QUIT)
-                .withTemplate(new DataTemplate("-U " + adminUser + " " + String.join(" ", INITDB_OPTIONS)
+        return ProcessRecipe.builder(PostgresBinaries.forThisPlatform(major),
+                        context -> throwaway ? throwawayCommand(context) : command(context))
+                .initializer(context -> initialize(context, adminUser, adminPassword))
+                .stopSignal(StopSignal.INT)
+                .stopTimeout(STOP_TIMEOUT)
+                .destroySignal(StopSignal.QUIT)
+                .template(new DataTemplate("-U " + adminUser + " " + String.join(" ", INITDB_OPTIONS)
                         + "; spare tenant " + PostgresTenants.SPARE,
                         (context, templatePassword) -> initializeTemplate(context, adminUser, templatePassword),
                         (templateAccess, ownPassword) ->
-                                PostgresAdmin.personalize(templateAccess, ownPassword, connections)));
+                                PostgresAdmin.personalize(templateAccess, ownPassword, connections)))
+                .build();
     }
 
     /**

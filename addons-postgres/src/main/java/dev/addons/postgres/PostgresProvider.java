@@ -5,7 +5,9 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ConnectionLimitCapability;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.JdbcUrl;
 import dev.addons.api.spi.ProcessRecipe;
@@ -14,6 +16,7 @@ import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.api.spi.ServerTools;
+import dev.addons.api.spi.TenantCopyCapability;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.UnsupportedOperationAddonException;
@@ -22,10 +25,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -61,7 +62,8 @@ import java.util.Set;
  * <p>Thread-safe. It keeps admin connections open between calls ({@link AdminConnections}), which
  * {@link #close()} closes; the no-arg constructor does nothing.
  */
-public final class PostgresProvider implements AddonProvider {
+public final class PostgresProvider
+        implements AddonProvider, BackupCapability, TenantCopyCapability, ConnectionLimitCapability {
 
     static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("postgresql")
             .aliases("postgres")
@@ -107,11 +109,11 @@ public final class PostgresProvider implements AddonProvider {
         ProcessRecipe process = imageReference ? null
                 : PostgresProcess.recipe(version, ADMIN_USER, request.adminPassword(), request.throwaway(),
                         connections);
-        ContainerRecipe container = new ContainerRecipe(image,
-                Map.of("POSTGRES_USER", ADMIN_USER,
+        ContainerRecipe container = ContainerRecipe.builder(image, CONTAINER_PORT, CONTAINER_DATA)
+                .environment(Map.of("POSTGRES_USER", ADMIN_USER,
                         "POSTGRES_PASSWORD", request.adminPassword(),
-                        "PGDATA", CONTAINER_DATA),
-                List.of(), CONTAINER_PORT, CONTAINER_DATA);
+                        "PGDATA", CONTAINER_DATA))
+                .build();
         return new ServerDefinition(DESCRIPTOR.name(), version, ADMIN_USER, request.adminPassword(), process, container,
                 server -> PostgresAdmin.checkReady(server, connections), START_TIMEOUT);
     }
@@ -127,8 +129,8 @@ public final class PostgresProvider implements AddonProvider {
      * connection other apps can have, never the admin's.
      */
     @Override
-    public OptionalInt maxTenantConnections() {
-        return OptionalInt.of(PostgresTenants.MAX_CONNECTION_LIMIT);
+    public int maxTenantConnections() {
+        return PostgresTenants.MAX_CONNECTION_LIMIT;
     }
 
     /** {@code ALTER ROLE ... CONNECTION LIMIT}: the role's next session counts against the new limit. */
@@ -176,11 +178,6 @@ public final class PostgresProvider implements AddonProvider {
         return SqlIdentifiers.isReserved(tenant, ADMIN_USER)
                 ? Optional.of("which PostgreSQL keeps for itself (" + SqlIdentifiers.RESERVED_NAMES + ")")
                 : Optional.empty();
-    }
-
-    @Override
-    public Optional<String> backupUnsupportedReason() {
-        return Optional.empty();
     }
 
     /**
@@ -307,11 +304,6 @@ public final class PostgresProvider implements AddonProvider {
     @Override
     public Map<String, String> summary(TenantRequest request, Binding binding, ServerAccess server) {
         return PostgresBackups.summary(request.tenant(), binding, server);
-    }
-
-    @Override
-    public boolean copiesTenants() {
-        return true;
     }
 
     @Override

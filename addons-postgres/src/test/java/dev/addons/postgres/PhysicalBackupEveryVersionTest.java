@@ -244,7 +244,12 @@ class PhysicalBackupEveryVersionTest {
     @Test
     void aPhysicalRestoreThatFailsHalfWayPutsTheOldDataDirectoryBackAndTheServerRunsOnIt() throws Exception {
         PostgresProvider provider = new PostgresProvider();
-        TenantRequest tenant = new TenantRequest("addon-r", "r", ENV, "small", false, "r");
+        TenantRequest tenant = TenantRequest.builder()
+                .addonId("addon-r")
+                .app("r", ENV)
+                .variant("small", false)
+                .tenant("r")
+                .build();
         try (RuntimeServer server = RuntimeServer.onProcess(provider, "16")) {
             Binding binding = provider.provision(tenant, server.access());
             fill(provider.credentials(binding, server.access().endpoint()).toMap());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.testkit.RuntimeServer;
@@ -193,7 +194,7 @@ abstract class PostgresBackupTests {
 
     @Test
     void backupsAreOffered() {
-        assertThat(provider.backupUnsupportedReason()).isEmpty();
+        assertThat(provider.capability(BackupCapability.class)).containsSame(provider);
     }
 
     private byte[] backup(String tenant, Binding binding) {
@@ -260,7 +261,12 @@ abstract class PostgresBackupTests {
     }
 
     private static TenantRequest request(String tenant) {
-        return new TenantRequest("addon-" + tenant, tenant, "test", "shared", true, tenant);
+        return TenantRequest.builder()
+                .addonId("addon-" + tenant)
+                .app(tenant, "test")
+                .variant("shared", true)
+                .tenant(tenant)
+                .build();
     }
 
     private static Connection connect(Credentials variables) throws SQLException {

@@ -58,7 +58,7 @@ class PostgresProviderTest {
     @ParameterizedTest
     @ValueSource(strings = {"14", "15", "16", "17", "18"})
     void everyVersionRunsFromBinariesOrTheOfficialImage(String version) {
-        ServerDefinition server = provider.server(new ServerRequest(version, ADMIN_PASSWORD));
+        ServerDefinition server = provider.server(serverRequest(version, ADMIN_PASSWORD));
 
         assertThat(server.engine()).isEqualTo("postgresql");
         assertThat(server.version()).isEqualTo(version);
@@ -86,7 +86,7 @@ class PostgresProviderTest {
     @Test
     void anImageReferenceRunsAsThatImageOnly() {
         ServerDefinition server = provider.server(
-                new ServerRequest("registry.example.com/custom-postgres:16-custom", ADMIN_PASSWORD));
+                serverRequest("registry.example.com/custom-postgres:16-custom", ADMIN_PASSWORD));
 
         assertThat(server.processRecipe()).isEmpty();
         assertThat(server.container().image()).isEqualTo("registry.example.com/custom-postgres:16-custom");
@@ -95,7 +95,7 @@ class PostgresProviderTest {
 
     @Test
     void noDescriptionShowsTheAdminPassword() {
-        ServerDefinition server = provider.server(new ServerRequest("18", ADMIN_PASSWORD));
+        ServerDefinition server = provider.server(serverRequest("18", ADMIN_PASSWORD));
         Binding binding = Binding.of("user", "app1", "password", "TenantPassword", "database", "app1");
 
         assertThat(server.toString()).doesNotContain(ADMIN_PASSWORD);
@@ -115,7 +115,7 @@ class PostgresProviderTest {
             passwordFileWhileRunning.add(Files.readString(passwordFile));
         });
 
-        provider.server(new ServerRequest("15", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+        provider.server(serverRequest("15", ADMIN_PASSWORD)).processRecipe().orElseThrow()
                 .initializer().initialize(context);
 
         assertThat(commands).containsExactly(List.of(
@@ -131,7 +131,7 @@ class PostgresProviderTest {
         ProcessContext context = context(dir, (command, input) -> ran.add(String.join(" ", command)
                 + (input == null ? "" : " <<< " + input)));
 
-        DataTemplate template = provider.server(new ServerRequest("15", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+        DataTemplate template = provider.server(serverRequest("15", ADMIN_PASSWORD)).processRecipe().orElseThrow()
                 .templateIfAny().orElseThrow();
         template.initializer().initialize(context, "template-password");
 
@@ -162,7 +162,7 @@ class PostgresProviderTest {
 
     @Test
     void theLauncherListensOnTheRuntimesEndpointWithItsSocketInTheRunDirectory(@TempDir Path dir) throws Exception {
-        List<String> command = provider.server(new ServerRequest("15", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+        List<String> command = provider.server(serverRequest("15", ADMIN_PASSWORD)).processRecipe().orElseThrow()
                 .launcher().command(context(dir, (helper, input) -> {
                     throw new AssertionError("the launcher runs nothing itself: " + helper);
                 }));
@@ -174,7 +174,12 @@ class PostgresProviderTest {
 
     @Test
     void aTenantNamedLikeTheServersOwnDatabasesIsRefusedBeforeAnyConnection() {
-        TenantRequest request = new TenantRequest("a1", "postgres", "production", "shared", true, "postgres");
+        TenantRequest request = TenantRequest.builder()
+                .addonId("a1")
+                .app("postgres", "production")
+                .variant("shared", true)
+                .tenant("postgres")
+                .build();
 
         assertThatThrownBy(() -> provider.provision(request, nowhere))
                 .isInstanceOf(ProvisioningException.class)
@@ -185,7 +190,12 @@ class PostgresProviderTest {
 
     @Test
     void anUnreachableServerFailsProvisioningWithoutShowingThePassword() {
-        TenantRequest request = new TenantRequest("a1", "app1", "production", "shared", true, "app1");
+        TenantRequest request = TenantRequest.builder()
+                .addonId("a1")
+                .app("app1", "production")
+                .variant("shared", true)
+                .tenant("app1")
+                .build();
 
         assertThatThrownBy(() -> provider.provision(request, nowhere))
                 .isInstanceOf(ProvisioningException.class)
@@ -218,5 +228,9 @@ class PostgresProviderTest {
         // Debian 12's PostgreSQL 15, which CI installs, serves 14 and 15.
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/pg_dump")));
         assertThat(provider.backupLimit("14", "process")).isEmpty();
+    }
+
+    private static ServerRequest serverRequest(String version, String adminPassword) {
+        return ServerRequest.builder(version).adminPassword(adminPassword).build();
     }
 }

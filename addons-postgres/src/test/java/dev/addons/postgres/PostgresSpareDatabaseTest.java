@@ -214,7 +214,12 @@ class PostgresSpareDatabaseTest {
     }
 
     private static TenantRequest request(String tenant) {
-        return new TenantRequest("addon-" + tenant, tenant, "test", "shared", true, tenant);
+        return TenantRequest.builder()
+                .addonId("addon-" + tenant)
+                .app(tenant, "test")
+                .variant("shared", true)
+                .tenant(tenant)
+                .build();
     }
 
     /** The tenant's role as {@code \du} shows it, and its password's kind. */

@@ -210,7 +210,12 @@ class TenantCodeNeverRunsAsTheAdminTest {
     }
 
     private static TenantRequest request(String tenant) {
-        return new TenantRequest("addon-" + tenant, tenant, "test", "shared", true, tenant);
+        return TenantRequest.builder()
+                .addonId("addon-" + tenant)
+                .app(tenant, "test")
+                .variant("shared", true)
+                .tenant(tenant)
+                .build();
     }
 
     private static Connection connect(Credentials variables) throws SQLException {

@@ -56,11 +56,14 @@ final class RabbitMqProcess {
 
     /** The recipe for {@code major}, whose admin is {@code adminUser} with {@code adminPassword}. */
     static ProcessRecipe recipe(String major, String adminUser, String adminPassword) {
-        return new ProcessRecipe(RabbitMqBinaries.forVersion(major),
-                context -> initialize(context, major, adminUser, adminPassword), RabbitMqNode::command,
-                StopSignal.TERM, STOP_TIMEOUT, List.of(MANAGEMENT, DIST, EPMD))
-                .withDestroySignal(StopSignal.KILL)
-                .withHelperPorts(List.of(EPMD));
+        return ProcessRecipe.builder(RabbitMqBinaries.forVersion(major), RabbitMqNode::command)
+                .initializer(context -> initialize(context, major, adminUser, adminPassword))
+                .stopSignal(StopSignal.TERM)
+                .stopTimeout(STOP_TIMEOUT)
+                .extraPorts(MANAGEMENT, DIST, EPMD)
+                .destroySignal(StopSignal.KILL)
+                .helperPorts(EPMD)
+                .build();
     }
 
     static void initialize(ProcessContext context, String major, String adminUser, String adminPassword)

@@ -6,6 +6,7 @@ import dev.addons.api.Endpoint;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerRecipe;
 import dev.addons.api.spi.ProcessRecipe;
@@ -18,7 +19,6 @@ import dev.addons.api.spi.TenantRequest;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,7 +45,7 @@ import java.util.Optional;
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
-public final class RabbitMqProvider implements AddonProvider {
+public final class RabbitMqProvider implements AddonProvider, BackupCapability {
 
     static final String ADMIN_USER = "addons-admin";
     static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("rabbitmq")
@@ -81,11 +81,12 @@ public final class RabbitMqProvider implements AddonProvider {
         // the node, and so its database directory in the volume, after the container's host name,
         // which a replacing container does not share: a fixed node name keeps the users, virtual
         // hosts and messages across a restart.
-        ContainerRecipe container = new ContainerRecipe(image,
-                Map.of("RABBITMQ_DEFAULT_USER", ADMIN_USER, "RABBITMQ_DEFAULT_PASS", request.adminPassword(),
-                        "RABBITMQ_NODENAME", CONTAINER_NODE_NAME),
-                List.of(), CONTAINER_PORT, CONTAINER_DATA,
-                Map.of(RabbitMqProcess.MANAGEMENT, CONTAINER_MANAGEMENT_PORT));
+        ContainerRecipe container = ContainerRecipe.builder(image, CONTAINER_PORT, CONTAINER_DATA)
+                .environment(Map.of("RABBITMQ_DEFAULT_USER", ADMIN_USER,
+                        "RABBITMQ_DEFAULT_PASS", request.adminPassword(),
+                        "RABBITMQ_NODENAME", CONTAINER_NODE_NAME))
+                .extraPorts(Map.of(RabbitMqProcess.MANAGEMENT, CONTAINER_MANAGEMENT_PORT))
+                .build();
         return new ServerDefinition(DESCRIPTOR.name(), version, ADMIN_USER, request.adminPassword(), process, container,
                 RabbitMqReadiness::check, START_TIMEOUT);
     }
@@ -116,11 +117,6 @@ public final class RabbitMqProvider implements AddonProvider {
     }
 
     /** RabbitMQ backs up the definitions of the tenant's virtual host. */
-    @Override
-    public Optional<String> backupUnsupportedReason() {
-        return Optional.empty();
-    }
-
     @Override
     public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
             OutputStream out) {

@@ -9,6 +9,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MessageProperties;
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.testkit.RuntimeServer;
@@ -41,10 +42,18 @@ abstract class RabbitMqBackupScenarios {
     private final RabbitMqProvider provider = new RabbitMqProvider();
     private final String runtime;
     private final String version;
-    private final TenantRequest shop = new TenantRequest("rabbitmq-shop-production-abcdef", "shop", "production",
-            "small", false, "shop");
-    private final TenantRequest staging = new TenantRequest("rabbitmq-staging-production-abcdef", "staging",
-            "production", "small", false, "staging");
+    private final TenantRequest shop = TenantRequest.builder()
+            .addonId("rabbitmq-shop-production-abcdef")
+            .app("shop", "production")
+            .variant("small", false)
+            .tenant("shop")
+            .build();
+    private final TenantRequest staging = TenantRequest.builder()
+            .addonId("rabbitmq-staging-production-abcdef")
+            .app("staging", "production")
+            .variant("small", false)
+            .tenant("staging")
+            .build();
     private RuntimeServer shopServer;
     private RuntimeServer stagingServer;
     private Binding shopBinding;
@@ -250,7 +259,7 @@ abstract class RabbitMqBackupScenarios {
         assertThat(provider.hasData(shop, shopBinding, shopServer.access())).isFalse();
         assertThat(provider.summary(shop, shopBinding, shopServer.access()))
                 .isEqualTo(Map.of("queues", "0", "exchanges", "0", "bindings", "0", "policies", "0"));
-        assertThat(provider.backupUnsupportedReason()).isEmpty();
+        assertThat(provider.capability(BackupCapability.class)).containsSame(provider);
     }
 
     /**

@@ -37,7 +37,7 @@ class RabbitMqPluginsTest {
     void theInitializerLinksTheNeededApplicationsAndTheLauncherPointsTheNodeAtThem(@TempDir Path dir)
             throws Exception {
         FakeProcessContext context = FakeProcessContext.onHost(dir);
-        var recipe = new RabbitMqProvider().server(new ServerRequest("3", ADMIN_PASSWORD)).processRecipe()
+        var recipe = new RabbitMqProvider().server(ServerRequest.builder("3").adminPassword(ADMIN_PASSWORD).build()).processRecipe()
                 .orElseThrow();
 
         recipe.initializer().initialize(context);

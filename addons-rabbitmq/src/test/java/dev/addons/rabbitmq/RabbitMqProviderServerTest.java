@@ -268,7 +268,12 @@ class RabbitMqProviderServerTest {
     }
 
     private static TenantRequest request(String tenant) {
-        return new TenantRequest("addon-" + tenant, tenant, "test", "small", false, tenant);
+        return TenantRequest.builder()
+                .addonId("addon-" + tenant)
+                .app(tenant, "test")
+                .variant("small", false)
+                .tenant(tenant)
+                .build();
     }
 
     private static String url(Credentials credentials) {

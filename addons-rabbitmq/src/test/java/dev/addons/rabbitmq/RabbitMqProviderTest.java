@@ -28,7 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 class RabbitMqProviderTest {
 
     private static final String ADMIN_PASSWORD = "AdminPassword0123456789abcdefXYZ";
-    private static final TenantRequest APP1 = new TenantRequest("a1", "app1", "production", "small", false, "app1");
+    private static final TenantRequest APP1 = TenantRequest.builder()
+            .addonId("a1")
+            .app("app1", "production")
+            .variant("small", false)
+            .tenant("app1")
+            .build();
 
     private final RabbitMqProvider provider = new RabbitMqProvider();
 
@@ -50,7 +55,7 @@ class RabbitMqProviderTest {
 
     @Test
     void version3RunsFromTheHostsPackageWithItsOwnLoopbackPortsOrAsTheOfficialImage() {
-        ServerDefinition server = provider.server(new ServerRequest("3", ADMIN_PASSWORD));
+        ServerDefinition server = provider.server(serverRequest("3", ADMIN_PASSWORD));
 
         assertThat(server.engine()).isEqualTo("rabbitmq");
         assertThat(server.version()).isEqualTo("3");
@@ -80,7 +85,7 @@ class RabbitMqProviderTest {
 
     @Test
     void version4IsNoBinaryOfAnyDebianHostAndSaysWhatDebianHas() {
-        ServerDefinition server = provider.server(new ServerRequest("4", ADMIN_PASSWORD));
+        ServerDefinition server = provider.server(serverRequest("4", ADMIN_PASSWORD));
 
         ProcessRecipe process = server.processRecipe().orElseThrow();
         assertThat(process.binaries().hostSearchPath()).isEmpty();
@@ -92,7 +97,7 @@ class RabbitMqProviderTest {
 
     @Test
     void anImageReferenceRunsAsThatImageOnly() {
-        ServerDefinition server = provider.server(new ServerRequest("registry.example.com/mq:4.1", ADMIN_PASSWORD));
+        ServerDefinition server = provider.server(serverRequest("registry.example.com/mq:4.1", ADMIN_PASSWORD));
 
         assertThat(server.processRecipe()).isEmpty();
         assertThat(server.container().image()).isEqualTo("registry.example.com/mq:4.1");
@@ -101,7 +106,7 @@ class RabbitMqProviderTest {
 
     @Test
     void noDescriptionShowsTheAdminPassword() {
-        ServerDefinition server = provider.server(new ServerRequest("3", ADMIN_PASSWORD));
+        ServerDefinition server = provider.server(serverRequest("3", ADMIN_PASSWORD));
         Binding binding = Binding.of("user", "app1", "password", "TenantPassword", "vhost", "app1");
 
         assertThat(server.toString()).doesNotContain(ADMIN_PASSWORD);
@@ -114,7 +119,7 @@ class RabbitMqProviderTest {
     void theInitializerWritesTheNodesConfigurationPluginsAndCookieOwnerOnly(@TempDir Path dir) throws Exception {
         FakeProcessContext context = FakeProcessContext.onHost(dir);
 
-        provider.server(new ServerRequest("3", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+        provider.server(serverRequest("3", ADMIN_PASSWORD)).processRecipe().orElseThrow()
                 .initializer().initialize(context);
 
         Path run = dir.resolve("run");
@@ -145,7 +150,7 @@ class RabbitMqProviderTest {
         FakeProcessContext context = new FakeProcessContext(List.of(bin), dir, new Endpoint("127.0.0.1", 5672),
                 Map.of());
 
-        assertThatThrownBy(() -> provider.server(new ServerRequest("3", ADMIN_PASSWORD)).processRecipe()
+        assertThatThrownBy(() -> provider.server(serverRequest("3", ADMIN_PASSWORD)).processRecipe()
                 .orElseThrow().initializer().initialize(context))
                 .isInstanceOf(ProvisioningException.class)
                 .hasMessage("This host's RabbitMQ is 4.0.5 (" + sbin.resolve("rabbitmq-server").toRealPath()
@@ -156,7 +161,7 @@ class RabbitMqProviderTest {
     @Test
     void theLauncherRunsTheNodeInACleanEnvironmentWithItsOwnEpmdAndNoSecret(@TempDir Path dir) throws Exception {
         FakeProcessContext context = FakeProcessContext.onHost(dir);
-        List<String> command = provider.server(new ServerRequest("3", ADMIN_PASSWORD)).processRecipe().orElseThrow()
+        List<String> command = provider.server(serverRequest("3", ADMIN_PASSWORD)).processRecipe().orElseThrow()
                 .launcher().command(context);
 
         Path run = dir.resolve("run");
@@ -212,7 +217,7 @@ class RabbitMqProviderTest {
     void readinessFailsAtOnceWhereNoBrokerListens() {
         ServerAccess server = nowhere("addons-admin");
 
-        assertThatThrownBy(() -> provider.server(new ServerRequest("3", ADMIN_PASSWORD)).readiness().check(server))
+        assertThatThrownBy(() -> provider.server(serverRequest("3", ADMIN_PASSWORD)).readiness().check(server))
                 .isInstanceOf(java.net.ConnectException.class);
     }
 
@@ -220,5 +225,9 @@ class RabbitMqProviderTest {
     private static ServerAccess nowhere(String adminUser) {
         Endpoint closed = new Endpoint("127.0.0.1", 1);
         return new ServerAccess("s1", closed, adminUser, ADMIN_PASSWORD, Map.of("management", closed));
+    }
+
+    private static ServerRequest serverRequest(String version, String adminPassword) {
+        return ServerRequest.builder(version).adminPassword(adminPassword).build();
     }
 }

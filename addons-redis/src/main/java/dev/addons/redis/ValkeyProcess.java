@@ -51,13 +51,15 @@ final class ValkeyProcess {
 
     /** The recipe for {@code major}, whose {@code default} user has {@code password}. */
     static ProcessRecipe recipe(String major, String password) {
-        return new ProcessRecipe(ValkeyBinaries.valkey(major),
-                context -> context.writePrivateFile(CONFIG,
-                        config(context.endpoint(), context.dataDirectory(), password)),
-                ValkeyProcess::command, StopSignal.TERM, STOP_TIMEOUT)
+        return ProcessRecipe.builder(ValkeyBinaries.valkey(major), ValkeyProcess::command)
+                .initializer(context -> context.writePrivateFile(CONFIG,
+                        config(context.endpoint(), context.dataDirectory(), password)))
+                .stopSignal(StopSignal.TERM)
+                .stopTimeout(STOP_TIMEOUT)
                 // Destroyed, its data directory goes too: the snapshot SIGTERM saves would be deleted unread.
-                .withDestroySignal(StopSignal.KILL)
-                .withAlternatives(ValkeyBinaries.alternatives(major));
+                .destroySignal(StopSignal.KILL)
+                .alternatives(ValkeyBinaries.alternatives(major))
+                .build();
     }
 
     /** The server binary of whichever candidate the runtime found, with the configuration file. */

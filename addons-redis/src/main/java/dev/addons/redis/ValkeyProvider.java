@@ -6,6 +6,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.AddonVariables;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ContainerFile;
 import dev.addons.api.spi.ContainerRecipe;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Stateless and thread-safe; the no-arg constructor does nothing.
  */
-public final class ValkeyProvider implements AddonProvider {
+public final class ValkeyProvider implements AddonProvider, BackupCapability {
     private static final Logger LOG = LoggerFactory.getLogger(ValkeyProvider.class);
 
     static final ProviderDescriptor DESCRIPTOR = ProviderDescriptor.builder("valkey")
@@ -87,10 +88,12 @@ public final class ValkeyProvider implements AddonProvider {
         String version = request.version();
         boolean imageReference = version.indexOf(':') >= 0;
         ProcessRecipe process = imageReference ? null : ValkeyProcess.recipe(version, request.adminPassword());
-        ContainerRecipe container = new ContainerRecipe(imageReference ? version : "valkey/valkey:" + version,
-                Map.of(), List.of("valkey-server", CONTAINER_CONFIG), CONTAINER_PORT, CONTAINER_DATA, Map.of(),
-                List.of(ContainerFile.text(CONTAINER_CONFIG, ValkeyProcess.containerConfig(request.adminPassword()),
-                        0600)));
+        String image = imageReference ? version : "valkey/valkey:" + version;
+        ContainerRecipe container = ContainerRecipe.builder(image, CONTAINER_PORT, CONTAINER_DATA)
+                .command(List.of("valkey-server", CONTAINER_CONFIG))
+                .files(List.of(ContainerFile.text(CONTAINER_CONFIG,
+                        ValkeyProcess.containerConfig(request.adminPassword()), 0600)))
+                .build();
         return new ServerDefinition(DESCRIPTOR.name(), version, ADMIN_USER, request.adminPassword(), process, container,
                 ValkeyAdmin::checkReady, START_TIMEOUT);
     }
@@ -136,11 +139,6 @@ public final class ValkeyProvider implements AddonProvider {
     }
 
     /** Valkey backs up: an RDB snapshot of the whole server, which is the app's. */
-    @Override
-    public Optional<String> backupUnsupportedReason() {
-        return Optional.empty();
-    }
-
     @Override
     public void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
             OutputStream out) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.ProvisioningException;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.testkit.RuntimeServer;
@@ -42,10 +43,18 @@ abstract class ValkeyBackupScenarios {
     private final ValkeyProvider provider = new ValkeyProvider();
     private final String runtime;
     private final String version;
-    private final TenantRequest shop = new TenantRequest("valkey-shop-production-abcdef", "shop", "production",
-            "small", false, "shop");
-    private final TenantRequest staging = new TenantRequest("valkey-staging-production-abcdef", "staging",
-            "production", "small", false, "staging");
+    private final TenantRequest shop = TenantRequest.builder()
+            .addonId("valkey-shop-production-abcdef")
+            .app("shop", "production")
+            .variant("small", false)
+            .tenant("shop")
+            .build();
+    private final TenantRequest staging = TenantRequest.builder()
+            .addonId("valkey-staging-production-abcdef")
+            .app("staging", "production")
+            .variant("small", false)
+            .tenant("staging")
+            .build();
     private RuntimeServer shopServer;
     private RuntimeServer stagingServer;
     private Binding shopBinding;
@@ -212,7 +221,7 @@ abstract class ValkeyBackupScenarios {
     void anEmptyServerHasNoDataAndAnEmptySummary() {
         assertThat(provider.hasData(shop, shopBinding, shopServer.access())).isFalse();
         assertThat(provider.summary(shop, shopBinding, shopServer.access())).isEmpty();
-        assertThat(provider.backupUnsupportedReason()).isEmpty();
+        assertThat(provider.capability(BackupCapability.class)).containsSame(provider);
     }
 
     /** Strings, a hash, a list and a key with a TTL in db 0, one key in db 3; what a read gives back. */

@@ -33,8 +33,12 @@ import redis.clients.jedis.exceptions.JedisDataException;
 class ValkeyProviderServerTest {
 
     private final ValkeyProvider provider = new ValkeyProvider();
-    private final TenantRequest tenant = new TenantRequest("valkey-shop-production-abcdef", "shop", "production",
-            "small", false, "shop");
+    private final TenantRequest tenant = TenantRequest.builder()
+            .addonId("valkey-shop-production-abcdef")
+            .app("shop", "production")
+            .variant("small", false)
+            .tenant("shop")
+            .build();
     private ProviderServer server;
     private Binding binding;
     private Credentials vars;

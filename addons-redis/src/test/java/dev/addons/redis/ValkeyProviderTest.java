@@ -49,7 +49,7 @@ class ValkeyProviderTest {
     @ParameterizedTest
     @ValueSource(strings = {"7", "8", "9"})
     void everyVersionRunsFromAValkeyServerOfThatMajorOrTheOfficialImage(String version) {
-        ServerDefinition definition = provider.server(new ServerRequest(version, PASSWORD));
+        ServerDefinition definition = provider.server(serverRequest(version, PASSWORD));
         ProcessRecipe process = definition.processRecipe().orElseThrow();
         BinaryDistribution valkey = process.binaries();
 
@@ -80,7 +80,7 @@ class ValkeyProviderTest {
 
     @Test
     void onlyVersion7MayAlsoRunFromARedisServer7() {
-        ProcessRecipe seven = provider.server(new ServerRequest("7", PASSWORD)).processRecipe().orElseThrow();
+        ProcessRecipe seven = provider.server(serverRequest("7", PASSWORD)).processRecipe().orElseThrow();
         BinaryDistribution redis = seven.alternatives().get(0);
 
         assertThat(seven.candidates()).hasSize(2);
@@ -89,15 +89,14 @@ class ValkeyProviderTest {
         assertThat(redis.versionProbe().versionIn("Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0"))
                 .contains("7.0.15");
         for (String later : List.of("8", "9")) {
-            assertThat(provider.server(new ServerRequest(later, PASSWORD)).processRecipe().orElseThrow()
+            assertThat(provider.server(serverRequest(later, PASSWORD)).processRecipe().orElseThrow()
                     .alternatives()).as("alternatives of %s", later).isEmpty();
         }
     }
 
     @Test
     void aFullImageReferenceRunsAsAContainerOnly() {
-        ServerDefinition definition = provider.server(new ServerRequest("registry.example.com/valkey:8-custom",
-                PASSWORD));
+        ServerDefinition definition = provider.server(serverRequest("registry.example.com/valkey:8-custom", PASSWORD));
 
         assertThat(definition.processRecipe()).isEmpty();
         assertThat(definition.container().image()).isEqualTo("registry.example.com/valkey:8-custom");
@@ -163,5 +162,9 @@ class ValkeyProviderTest {
                 .isEqualTo(new ValkeyAdmin.ServerInfo("valkey", "8.0.1"));
         assertThat(ValkeyAdmin.parse("# Server\r\nredis_version:7.0.15\r\nredis_git_sha1:00000000\r\n"))
                 .isEqualTo(new ValkeyAdmin.ServerInfo("redis", "7.0.15"));
+    }
+
+    private static ServerRequest serverRequest(String version, String adminPassword) {
+        return ServerRequest.builder(version).adminPassword(adminPassword).build();
     }
 }

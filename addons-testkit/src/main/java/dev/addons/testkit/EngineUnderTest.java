@@ -58,11 +58,6 @@ public interface EngineUnderTest {
         return false;
     }
 
-    /** Whether the engine's addons have backups (a cache's do not). */
-    default boolean backsUp() {
-        return true;
-    }
-
     /**
      * Stores something a backup keeps (rows, keys; for a broker, definitions rather than
      * messages); by default what {@link #write} stores.

@@ -42,7 +42,8 @@ public final class ProviderServer implements AutoCloseable {
     public static ProviderServer start(AddonProvider provider, String version, Path home) throws IOException {
         ProcessRuntime runtime = new ProcessRuntime(home);
         try {
-            ServerDefinition definition = provider.server(new ServerRequest(version, Secrets.password()));
+            ServerDefinition definition = provider.server(
+                    ServerRequest.builder(version).adminPassword(Secrets.password()).build());
             long begin = System.nanoTime();
             RunningServer running = runtime.start("provider-test", definition, ProgressListener.NONE);
             System.out.printf("%s %s started and ready in %d ms%n", provider.descriptor().name(), version,

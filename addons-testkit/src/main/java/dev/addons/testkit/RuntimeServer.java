@@ -53,7 +53,8 @@ public final class RuntimeServer implements ServerTools, AutoCloseable {
         ServerRuntime runtime = null;
         try {
             runtime = runtime(runtimeName, home);
-            ServerDefinition definition = provider.server(new ServerRequest(version, Secrets.password()));
+            ServerDefinition definition = provider.server(
+                    ServerRequest.builder(version).adminPassword(Secrets.password()).build());
             long begin = System.nanoTime();
             RunningServer running = runtime.start(provider.descriptor().name() + "-" + app, definition,
                     Placement.dedicated(app, "test", provider.descriptor().name()), ProgressListener.NONE);

@@ -107,6 +107,11 @@ public abstract class SharedTenantConnectionLimitScenarios {
     }
 
     private static TenantRequest request(String tenant, boolean shared) {
-        return new TenantRequest("addon-" + tenant, tenant, "test", shared ? "shared" : "small", shared, tenant);
+        return TenantRequest.builder()
+                .addonId("addon-" + tenant)
+                .app(tenant, "test")
+                .variant(shared ? "shared" : "small", shared)
+                .tenant(tenant)
+                .build();
     }
 }

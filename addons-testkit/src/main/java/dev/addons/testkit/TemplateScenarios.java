@@ -318,9 +318,10 @@ public abstract class TemplateScenarios {
         DataTemplate template = recipe.templateIfAny().orElseThrow();
         ServerDefinition failing = new ServerDefinition(definition.engine(), definition.version(),
                 definition.adminUser(), definition.adminPassword(),
-                recipe.withTemplate(new DataTemplate(template.key(), template.initializer(), (access, password) -> {
-                    throw new SQLException("refused for the test");
-                })), definition.container(), definition.readiness(), definition.startTimeout());
+                recipe.toBuilder().template(new DataTemplate(template.key(), template.initializer(),
+                        (access, password) -> {
+                            throw new SQLException("refused for the test");
+                        })).build(), definition.container(), definition.readiness(), definition.startTimeout());
         ProcessRuntime runtime = runtime(0);
 
         assertThatThrownBy(() -> runtime.start("failing", failing, ProgressListener.NONE))
@@ -357,7 +358,8 @@ public abstract class TemplateScenarios {
     }
 
     private ServerDefinition definition(boolean throwaway) {
-        return provider.server(new ServerRequest(version, Secrets.password(), throwaway));
+        return provider.server(ServerRequest.builder(version).adminPassword(Secrets.password()).throwaway(throwaway)
+                .build());
     }
 
     /** A runtime making {@code spares} copies ahead: none but where a test is about them, so that each start copies. */

@@ -39,8 +39,9 @@ import java.util.Optional;
  * it maps them to the properties {@code toy.url} and {@code toy.username}.
  *
  * <p>Everything addons knows of this engine is here and in this module's
- * {@code META-INF/services}: core, the JUnit extension and the CLI name no engine. Stateless and
- * thread-safe; the no-arg constructor does nothing.
+ * {@code META-INF/services}: core, the JUnit extension and the CLI name no engine. It has no
+ * capability ({@link dev.addons.api.spi.Capability}): no backups, so a destroy takes no final
+ * backup. Stateless and thread-safe; the no-arg constructor does nothing.
  */
 public final class ToyProvider implements AddonProvider {
     static final String NAME = "toy";
@@ -74,15 +75,16 @@ public final class ToyProvider implements AddonProvider {
     @Override
     public ServerDefinition server(ServerRequest request) {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin");
-        ProcessRecipe process = new ProcessRecipe(
-                new BinaryDistribution("Java " + Runtime.version().feature() + " running the toy server",
-                        List.of(javaBin), List.of("java"), null),
-                ProcessRecipe.Initializer.NONE,
-                context -> launch(context, request.version(), request.adminPassword()),
-                ProcessRecipe.StopSignal.TERM, STOP_TIMEOUT);
+        ProcessRecipe process = ProcessRecipe.builder(
+                        new BinaryDistribution("Java " + Runtime.version().feature() + " running the toy server",
+                                List.of(javaBin), List.of("java"), null),
+                        context -> launch(context, request.version(), request.adminPassword()))
+                .stopSignal(ProcessRecipe.StopSignal.TERM)
+                .stopTimeout(STOP_TIMEOUT)
+                .build();
         // There is no toy image: the container runtime cannot run it, as list-available says.
-        ContainerRecipe container = new ContainerRecipe("localhost/addons-toy:" + request.version(), Map.of(),
-                List.of(), 7070, "/data");
+        ContainerRecipe container = ContainerRecipe.builder("localhost/addons-toy:" + request.version(), 7070, "/data")
+                .build();
         return new ServerDefinition(NAME, request.version(), ToyServer.ADMIN, request.adminPassword(), process,
                 container, server -> {
                     try (ToyClient admin = admin(server)) {
@@ -164,12 +166,6 @@ public final class ToyProvider implements AddonProvider {
             throw new ProvisioningException("Removing the toy user " + request.tenant() + " from "
                     + server.endpoint() + " failed: " + e.getMessage(), e);
         }
-    }
-
-    /** Nothing of a toy tenant is kept: a destroy takes no final backup. */
-    @Override
-    public Optional<String> backupUnsupportedReason() {
-        return Optional.of("not supported: the toy engine has no backups");
     }
 
     private static ToyClient admin(ServerAccess server) throws IOException {

@@ -2,10 +2,6 @@ package dev.addons.api.spi;
 
 import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
-import dev.addons.api.UnsupportedOperationAddonException;
-import dev.addons.api.Variant;
-import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * One kind of addon, such as PostgreSQL. A provider describes its engine; it never starts a
@@ -21,6 +17,9 @@ import java.io.OutputStream;
  * threads at once. Everything an addon needs to be found again (passwords, names) lives in the
  * {@link Binding} it returns, which addons stores owner-only. Each {@code Addons} instance loads
  * providers of its own and {@linkplain #close() closes} them when it closes.
+ *
+ * <p>What only some engines can do (backups, copies of a tenant, connection limits on a shared
+ * server) is a {@link Capability} the provider implements, found with {@link #capability(Class)}.
  *
  * <p>The lifecycle, as driven by addons:
  * <ol>
@@ -55,31 +54,6 @@ public interface AddonProvider extends AutoCloseable {
      */
     default java.util.Optional<String> tenantNameProblem(String tenant) {
         return java.util.Optional.empty();
-    }
-
-    /**
-     * The most sessions a tenant of this engine's shared servers may be allowed at once
-     * ({@link TenantRequest#connections()} ranges from 1 to this), or empty when this engine
-     * limits no tenant's connections: an app asking for a limit is then refused. A provider that
-     * returns a value applies the limit when it makes a shared tenant and implements
-     * {@link #limitConnections}. Default: empty.
-     *
-     * @since 0.3
-     */
-    default java.util.OptionalInt maxTenantConnections() {
-        return java.util.OptionalInt.empty();
-    }
-
-    /**
-     * Sets the live tenant's limit to {@link TenantRequest#connections()} on its running shared
-     * server, changing nothing else (PostgreSQL: {@code ALTER ROLE ... CONNECTION LIMIT}). Sessions
-     * already open stay open; the new limit holds for the next one. Idempotent.
-     *
-     * @throws UnsupportedOperationAddonException when {@link #maxTenantConnections()} is empty
-     * @since 0.3
-     */
-    default void limitConnections(TenantRequest request, Binding binding, ServerAccess server) {
-        throw new UnsupportedOperationAddonException("not supported: " + descriptor().name() + " limits no tenant's connections");
     }
 
     /**
@@ -150,146 +124,18 @@ public interface AddonProvider extends AutoCloseable {
     void deprovision(TenantRequest request, Binding binding, ServerAccess server);
 
     /**
-     * Why this addon offers no backups, or empty when it does. Providers that implement
-     * {@link #backup} and {@link #restore} return empty; the message otherwise names the reason,
-     * e.g. {@code not supported: memcached is a cache}.
-     */
-    default java.util.Optional<String> backupUnsupportedReason() {
-        return java.util.Optional.of("not supported: backups of " + descriptor().name() + " are not implemented");
-    }
-
-    /**
-     * Writes a snapshot of the tenant's data to {@code out}, consistent as of one moment while the
-     * server keeps serving writes (a logical dump in one transaction, an engine snapshot). The
-     * format is the provider's own; addons wraps it in a checksummed, compressed archive. Must not
-     * close {@code out}.
+     * This provider's capability of type {@code type} (one of the {@link Capability} interfaces,
+     * e.g. {@link BackupCapability}), or empty when it has none: addons asks for one before each
+     * optional operation and refuses the operation itself when it is absent, naming the engine,
+     * the operation and the engines that can. The default returns this provider when it implements
+     * {@code type}; a provider may override it to hand out a separate object, or to withhold a
+     * capability a class it extends has. Cheap, no I/O, the same answer every time.
      *
-     * @param tools the engine's tools next to the server
-     * @throws UnsupportedOperationAddonException when {@link #backupUnsupportedReason()} is not empty
+     * @since 0.3
      */
-    default void backup(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
-            OutputStream out) {
-        throw new UnsupportedOperationAddonException(backupUnsupportedReason().orElse(
-                "not supported: backups of " + descriptor().name()));
-    }
-
-    /**
-     * The name of the format {@link #backup} is about to write for this tenant on this server,
-     * for a provider that writes more than one (PostgreSQL: {@code pg_dump} or {@code physical});
-     * addons records it in the archive's manifest. Default: empty, one format only.
-     *
-     * @since 0.2
-     */
-    default java.util.Optional<String> backupFormat(TenantRequest request, ServerTools tools) {
-        return java.util.Optional.empty();
-    }
-
-    /**
-     * Whether a dump in {@code payloadFormat} (as {@link #backupFormat} named it; null for a
-     * provider with one format) restores only into a server of the major version it was taken on,
-     * as a copy of a server's data files does (PostgreSQL: {@code physical}). addons then refuses,
-     * before any of the dump is read, an archive whose manifest names another major version than
-     * the target addon's. Default: false, the dump loads into any version.
-     *
-     * @since 0.2
-     */
-    default boolean versionBound(String payloadFormat) {
-        return false;
-    }
-
-    /**
-     * Replaces the tenant's data with a snapshot {@link #backup} wrote, possibly of another app's
-     * tenant or on another server of the same engine (a clone of production into staging).
-     * All or nothing: when it fails, the tenant's data must be as it was (restore into a new
-     * database and swap, keep the old file until the new one loads, ...). Addons has verified the
-     * archive's checksum, its engine and, for a {@link #versionBound} dump, its major version
-     * before calling this. Must not close {@code in}.
-     *
-     * @throws UnsupportedOperationAddonException when {@link #backupUnsupportedReason()} is not empty
-     */
-    default void restore(TenantRequest request, Binding binding, ServerAccess server, ServerTools tools,
-            InputStream in) {
-        throw new UnsupportedOperationAddonException(backupUnsupportedReason().orElse(
-                "not supported: restores of " + descriptor().name()));
-    }
-
-    /**
-     * Cleans up after a {@link #restore} of the tenant that never ended because the process
-     * running it died (addons calls this when it next opens the home, with the server running):
-     * removes what the restore had made on the server (a scratch database, a renamed old one) and
-     * leaves the tenant's data usable, as it was before the restore or as it would have been
-     * after it. Must be safe to call when nothing is left. Default: nothing to clean.
-     *
-     * @since 0.1.0
-     */
-    default void cleanUpInterruptedRestore(TenantRequest request, Binding binding, ServerAccess server) {
-    }
-
-    /**
-     * What of {@code version}'s backups cannot be done on the runtime named {@code runtime} on this
-     * host, and why, before any server exists (shown by {@code list-available}): e.g. that a
-     * shared PostgreSQL 16 on the process runtime has no {@code pg_dump} here. Empty when they all
-     * can. Cheap (no network, no process). Default: empty.
-     *
-     * @since 0.2
-     */
-    default java.util.Optional<String> backupLimit(String version, String runtime) {
-        return java.util.Optional.empty();
-    }
-
-    /**
-     * Why the tenant {@code from}, on the server {@code tools} reach, cannot move to the variant
-     * {@code to} by a backup and a restore, or empty when it can: a clause naming the reason and
-     * the next step. Asked by a move before anything is made, so that a move that cannot succeed
-     * is refused with this reason and nothing touched. Default: it can.
-     *
-     * @since 0.2
-     */
-    default java.util.Optional<String> moveProblem(TenantRequest from, ServerTools tools,
-            dev.addons.api.Variant to) {
-        return java.util.Optional.empty();
-    }
-
-    /**
-     * Whether the tenant holds any data a restore would replace (tables, keys, queues...). A
-     * restore over data needs to be forced.
-     */
-    default boolean hasData(TenantRequest request, Binding binding, ServerAccess server) {
-        return true;
-    }
-
-    /**
-     * A summary of the tenant's content for comparing two copies, e.g. each table's row count:
-     * a migration between variants swaps the app's variables only when the copy's summary equals
-     * the source's. Equal data must give equal summaries on any server of the engine.
-     */
-    default java.util.Map<String, String> summary(TenantRequest request, Binding binding, ServerAccess server) {
-        throw new UnsupportedOperationAddonException("not supported: " + descriptor().name() + " cannot summarize its data");
-    }
-
-    /**
-     * Whether {@link #provisionCopy} is implemented. Providers that implement it return true.
-     *
-     * @since 0.1.0
-     */
-    default boolean copiesTenants() {
-        return false;
-    }
-
-    /**
-     * Creates the tenant {@code request} as a copy of the tenant {@code source} on the same running
-     * shared server, with a login of its own (PostgreSQL: {@code CREATE DATABASE ... TEMPLATE}, a
-     * file copy that takes a fraction of a second): what a test run uses to give each test a fresh
-     * copy of a prepared database. The source's sessions may be ended for it, its data is left as
-     * it was. Must be safe to retry, as {@link #provision} is.
-     *
-     * @return what {@link #credentials} and {@link #deprovision} need later, as {@link #provision} returns
-     * @throws UnsupportedOperationAddonException when {@link #copiesTenants()} is false
-     * @since 0.1.0
-     */
-    default Binding provisionCopy(TenantRequest request, TenantRequest source, Binding sourceBinding,
-            ServerAccess server) {
-        throw new UnsupportedOperationAddonException("not supported: " + descriptor().name() + " cannot copy a tenant");
+    default <T extends Capability> java.util.Optional<T> capability(Class<T> type) {
+        java.util.Objects.requireNonNull(type, "type == null");
+        return type.isInstance(this) ? java.util.Optional.of(type.cast(this)) : java.util.Optional.empty();
     }
 
     /**

@@ -23,6 +23,10 @@ import java.util.Objects;
  * and starts each new server on a copy of it instead of calling {@link #initializer()}, which it
  * still uses where it keeps no templates.
  *
+ * <p>Made with {@link #builder(BinaryDistribution, Launcher)}, e.g.
+ * {@code ProcessRecipe.builder(binaries, launcher).initializer(init).stopSignal(StopSignal.INT)
+ * .stopTimeout(Duration.ofSeconds(30)).build()}.
+ *
  * @param binaries     where the binaries come from (the preferred set)
  * @param initializer  prepares a fresh data directory (e.g. runs {@code initdb}); runs once
  * @param launcher     the command that runs the server in the foreground
@@ -89,73 +93,31 @@ public record ProcessRecipe(
         }
         if (stopSignal == StopSignal.KILL) {
             throw new IllegalArgumentException("stopSignal cannot be KILL: a stop keeps the data, so it must let the"
-                    + " engine finish writing it; KILL is only a destroySignal");
+                    + " engine finish writing it; KILL is only a destroySignal. Allowed: TERM, INT, QUIT");
         }
     }
 
     /**
-     * A recipe stopped with {@code stopSignal} also when it is destroyed.
+     * A builder of a recipe that runs {@code binaries} with {@code launcher}'s command; the stop
+     * signal and timeout must be set, everything else has a default (see {@link Builder}).
      *
-     * @since 0.1
+     * @since 0.3
      */
-    public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
-            StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts, List<BinaryDistribution> alternatives) {
-        this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives, stopSignal);
+    public static Builder builder(BinaryDistribution binaries, Launcher launcher) {
+        return new Builder(binaries, launcher);
     }
 
     /**
-     * A recipe with no template.
+     * A builder holding this recipe's values, to make a recipe that differs in some of them.
      *
-     * @since 0.1
+     * @since 0.3
      */
-    public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
-            StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts, List<BinaryDistribution> alternatives,
-            StopSignal destroySignal) {
-        this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives, destroySignal, null);
-    }
-
-    /**
-     * A recipe whose every port is served by the engine's own processes.
-     *
-     * @since 0.2
-     */
-    public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
-            StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts, List<BinaryDistribution> alternatives,
-            StopSignal destroySignal, DataTemplate template) {
-        this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives, destroySignal, template,
-                List.of());
-    }
-
-    /** A recipe served by one set of binaries. */
-    public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
-            StopSignal stopSignal, Duration stopTimeout, List<String> extraPorts) {
-        this(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, List.of());
-    }
-
-    /** A recipe for a server with one port, served by one set of binaries. */
-    public ProcessRecipe(BinaryDistribution binaries, Initializer initializer, Launcher launcher,
-            StopSignal stopSignal, Duration stopTimeout) {
-        this(binaries, initializer, launcher, stopSignal, stopTimeout, List.of());
-    }
-
-    /**
-     * This recipe, also served by {@code alternatives} where the host lacks {@link #binaries()}.
-     *
-     * @since 0.1
-     */
-    public ProcessRecipe withAlternatives(List<BinaryDistribution> alternatives) {
-        return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
-                destroySignal, template, helperPorts);
-    }
-
-    /**
-     * This recipe, whose new servers may start from a copy of {@code template}'s data directory.
-     *
-     * @since 0.2
-     */
-    public ProcessRecipe withTemplate(DataTemplate template) {
-        return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
-                destroySignal, java.util.Objects.requireNonNull(template, "template == null"), helperPorts);
+    public Builder toBuilder() {
+        Builder builder = new Builder(binaries, launcher).initializer(initializer).stopSignal(stopSignal)
+                .stopTimeout(stopTimeout).extraPorts(extraPorts.toArray(String[]::new)).alternatives(alternatives)
+                .destroySignal(destroySignal).helperPorts(helperPorts.toArray(String[]::new));
+        builder.template = template;
+        return builder;
     }
 
     /**
@@ -165,31 +127,6 @@ public record ProcessRecipe(
      */
     public java.util.Optional<DataTemplate> templateIfAny() {
         return java.util.Optional.ofNullable(template);
-    }
-
-    /**
-     * This recipe, stopped with {@code destroySignal} when its server is destroyed. Meant for
-     * {@link StopSignal#KILL} where the engine keeps nothing outside its directories (no shared
-     * memory segment, no socket or lock file elsewhere, no process outside its session), so that
-     * nothing a graceful stop would tidy outlives the deletion of those directories.
-     *
-     * @since 0.1
-     */
-    public ProcessRecipe withDestroySignal(StopSignal destroySignal) {
-        return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
-                destroySignal, template, helperPorts);
-    }
-
-    /**
-     * This recipe, whose extra ports {@code helperPorts} may be served by a helper outside the
-     * engine's own process tree (see {@link #helperPorts()}); replaces any named before.
-     *
-     * @throws IllegalArgumentException when one of them is not among {@link #extraPorts()}
-     * @since 0.3
-     */
-    public ProcessRecipe withHelperPorts(List<String> helperPorts) {
-        return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts, alternatives,
-                destroySignal, template, helperPorts);
     }
 
     /**
@@ -203,6 +140,113 @@ public record ProcessRecipe(
         all.add(binaries);
         all.addAll(alternatives);
         return List.copyOf(all);
+    }
+
+    /**
+     * Builds a {@link ProcessRecipe}. Each setter checks its value at once and replaces what was
+     * set before; {@link #build()} checks that the stop signal and timeout are set and the rules
+     * between fields (helper ports among the extra ports). Defaults: {@link Initializer#NONE}, no
+     * extra ports, no alternatives, destroyed with the stop signal, no template. Not thread-safe.
+     *
+     * @since 0.3
+     */
+    public static final class Builder {
+        private final BinaryDistribution binaries;
+        private Launcher launcher;
+        private Initializer initializer = Initializer.NONE;
+        private StopSignal stopSignal;
+        private Duration stopTimeout;
+        private List<String> extraPorts = List.of();
+        private List<BinaryDistribution> alternatives = List.of();
+        private StopSignal destroySignal;
+        private DataTemplate template;
+        private List<String> helperPorts = List.of();
+
+        private Builder(BinaryDistribution binaries, Launcher launcher) {
+            this.binaries = Objects.requireNonNull(binaries, "binaries == null");
+            this.launcher = Objects.requireNonNull(launcher, "launcher == null");
+        }
+
+        /** The command that runs the server in the foreground, replacing the one given before. */
+        public Builder launcher(Launcher launcher) {
+            this.launcher = Objects.requireNonNull(launcher, "launcher == null");
+            return this;
+        }
+
+        /** Prepares each new data directory (e.g. runs {@code initdb}); default: nothing to prepare. */
+        public Builder initializer(Initializer initializer) {
+            this.initializer = Objects.requireNonNull(initializer, "initializer == null");
+            return this;
+        }
+
+        /** The signal that stops the server cleanly, keeping its data: TERM, INT or QUIT. Required. */
+        public Builder stopSignal(StopSignal stopSignal) {
+            Objects.requireNonNull(stopSignal, "stopSignal == null");
+            if (stopSignal == StopSignal.KILL) {
+                throw new IllegalArgumentException("stopSignal cannot be KILL: a stop keeps the data, so it must let"
+                        + " the engine finish writing it; KILL is only a destroySignal. Allowed: TERM, INT, QUIT");
+            }
+            this.stopSignal = stopSignal;
+            return this;
+        }
+
+        /** How long to wait after the stop (or destroy) signal before killing the server. Required, positive. */
+        public Builder stopTimeout(Duration stopTimeout) {
+            Objects.requireNonNull(stopTimeout, "stopTimeout == null");
+            if (stopTimeout.isNegative() || stopTimeout.isZero()) {
+                throw new IllegalArgumentException("stopTimeout must be positive: " + stopTimeout);
+            }
+            this.stopTimeout = stopTimeout;
+            return this;
+        }
+
+        /** Names of further loopback ports the server needs (see {@link ProcessRecipe#extraPorts()}). */
+        public Builder extraPorts(String... names) {
+            this.extraPorts = List.of(names);
+            return this;
+        }
+
+        /** Other sets of binaries that serve the same version, in order of preference. */
+        public Builder alternatives(List<BinaryDistribution> alternatives) {
+            this.alternatives = List.copyOf(Objects.requireNonNull(alternatives, "alternatives == null"));
+            return this;
+        }
+
+        /**
+         * The signal that stops the server when it is destroyed (see
+         * {@link ProcessRecipe#destroySignal()}); default: the stop signal.
+         */
+        public Builder destroySignal(StopSignal destroySignal) {
+            this.destroySignal = Objects.requireNonNull(destroySignal, "destroySignal == null");
+            return this;
+        }
+
+        /** How new servers may start from a copy of an initialized template; default: none. */
+        public Builder template(DataTemplate template) {
+            this.template = Objects.requireNonNull(template, "template == null");
+            return this;
+        }
+
+        /** Those of the extra ports a helper may serve (see {@link ProcessRecipe#helperPorts()}). */
+        public Builder helperPorts(String... names) {
+            this.helperPorts = List.of(names);
+            return this;
+        }
+
+        /**
+         * The recipe; throws {@link IllegalStateException} naming a required field not set, and
+         * {@link IllegalArgumentException} naming what breaks a rule between fields.
+         */
+        public ProcessRecipe build() {
+            if (stopSignal == null) {
+                throw new IllegalStateException("stopSignal is not set. Allowed: TERM, INT, QUIT");
+            }
+            if (stopTimeout == null) {
+                throw new IllegalStateException("stopTimeout is not set: how long to wait after the stop signal");
+            }
+            return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts,
+                    alternatives, destroySignal != null ? destroySignal : stopSignal, template, helperPorts);
+        }
     }
 
     /** Prepares a new, empty data directory. */

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a provider's {@link AddonProvider#backup backup} and {@link AddonProvider#restore restore}
+ * What a provider's {@link BackupCapability#backup backup} and {@link BackupCapability#restore restore}
  * may use beyond a client connection to the server: the engine's own tools, run next to the
  * server by its runtime (from the server's binaries on this host, or inside its container), and
  * the replacement of a file in the server's data directory. Given by addons for one call; not to

@@ -7,38 +7,46 @@ import dev.addons.api.Credentials;
 import dev.addons.api.Endpoint;
 import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variant;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A provider and a process context that implement only what they must: what they do not offer is
- * refused with addons' own exception, naming the provider or context and what it cannot do.
+ * A provider and a process context that implement only what they must: a provider has the
+ * capabilities it implements and no other; what a process context does not offer is refused with
+ * addons' own exception, naming the context and what it cannot do.
  */
 class AddonProviderDefaultsTest {
     private final AddonProvider minimal = new Minimal();
-    private final TenantRequest request = new TenantRequest("a1", "app", "production", "small", false, "app");
-    private final Binding binding = Binding.of("k", "v");
 
     @Test
-    void whatAProviderDoesNotOfferIsRefusedNamingItAndWhat() {
-        assertThatThrownBy(() -> minimal.limitConnections(request, binding, null))
-                .isExactlyInstanceOf(UnsupportedOperationAddonException.class)
-                .hasMessage("not supported: minimal limits no tenant's connections");
-        assertThatThrownBy(() -> minimal.backup(request, binding, null, null, new ByteArrayOutputStream()))
-                .isExactlyInstanceOf(UnsupportedOperationAddonException.class)
-                .hasMessage("not supported: backups of minimal are not implemented");
-        assertThatThrownBy(() -> minimal.restore(request, binding, null, null, new ByteArrayInputStream(new byte[0])))
-                .isExactlyInstanceOf(UnsupportedOperationAddonException.class)
-                .hasMessage("not supported: backups of minimal are not implemented");
-        assertThatThrownBy(() -> minimal.summary(request, binding, null))
-                .isExactlyInstanceOf(UnsupportedOperationAddonException.class)
-                .hasMessage("not supported: minimal cannot summarize its data");
-        assertThatThrownBy(() -> minimal.provisionCopy(request, request, binding, null))
-                .isExactlyInstanceOf(UnsupportedOperationAddonException.class)
-                .hasMessage("not supported: minimal cannot copy a tenant");
+    void aProviderHasOnlyTheCapabilitiesItImplements() {
+        assertThat(minimal.capability(BackupCapability.class)).isEmpty();
+        assertThat(minimal.capability(TenantCopyCapability.class)).isEmpty();
+        assertThat(minimal.capability(ConnectionLimitCapability.class)).isEmpty();
+
+        Copying copying = new Copying();
+        assertThat(copying.capability(TenantCopyCapability.class)).containsSame(copying);
+        assertThat(copying.capability(BackupCapability.class)).isEmpty();
+    }
+
+    @Test
+    void aProviderMayWithholdACapabilityOfTheClassItExtends() {
+        AddonProvider withheld = new Copying() {
+            @Override
+            public <T extends Capability> java.util.Optional<T> capability(Class<T> type) {
+                return type == TenantCopyCapability.class ? java.util.Optional.empty() : super.capability(type);
+            }
+        };
+
+        assertThat(withheld.capability(TenantCopyCapability.class)).isEmpty();
+    }
+
+    @Test
+    void askingForNoCapabilityIsAMisuse() {
+        assertThatThrownBy(() -> minimal.capability(null))
+                .isExactlyInstanceOf(NullPointerException.class)
+                .hasMessage("type == null");
     }
 
     @Test
@@ -63,8 +71,17 @@ class AddonProviderDefaultsTest {
                         + " does not feed standard input to commands (asked to run postgres)");
     }
 
+    /** A minimal provider that copies tenants. */
+    private static class Copying extends Minimal implements TenantCopyCapability {
+        @Override
+        public Binding provisionCopy(TenantRequest request, TenantRequest source, Binding sourceBinding,
+                ServerAccess server) {
+            throw new AssertionError("not asked");
+        }
+    }
+
     /** Only the abstract methods. */
-    private static final class Minimal implements AddonProvider {
+    private static class Minimal implements AddonProvider {
         @Override
         public ProviderDescriptor descriptor() {
             return ProviderDescriptor.builder("minimal").description("nothing but the abstract methods")

@@ -70,12 +70,12 @@ class BinaryDistributionTest {
         BinaryDistribution redis = new BinaryDistribution("Valkey 7 served by Redis 7", List.of(Path.of("/usr/bin")),
                 List.of("redis-server"), null, REDIS_7);
 
-        ProcessRecipe single = new ProcessRecipe(valkey, ProcessRecipe.Initializer.NONE,
-                context -> List.of("true"), ProcessRecipe.StopSignal.TERM, Duration.ofSeconds(1));
-        ProcessRecipe recipe = single.withAlternatives(List.of(redis));
+        ProcessRecipe single = ProcessRecipe.builder(valkey, context -> List.of("true"))
+                .stopSignal(ProcessRecipe.StopSignal.TERM).stopTimeout(Duration.ofSeconds(1)).build();
+        ProcessRecipe recipe = single.toBuilder().alternatives(List.of(redis)).build();
 
         assertThat(recipe.candidates()).containsExactly(valkey, redis);
-        assertThat(recipe.withAlternatives(List.of())).isEqualTo(single);
+        assertThat(recipe.toBuilder().alternatives(List.of()).build()).isEqualTo(single);
         assertThat(single.alternatives()).isEmpty();
         assertThat(single.candidates()).containsExactly(valkey);
     }

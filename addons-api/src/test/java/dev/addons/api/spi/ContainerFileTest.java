@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ContainerFileTest {
@@ -46,10 +45,11 @@ class ContainerFileTest {
     @Test
     void aRecipeRefusesTwoFilesWithOnePathAndShowsPathsOnly() {
         ContainerFile one = ContainerFile.text("/data/a", "s3cret", 0600);
-        assertThatThrownBy(() -> new ContainerRecipe("img", Map.of(), List.of(), 1, "/data", Map.of(),
-                List.of(one, ContainerFile.text("/data/a", "other", 0600))))
+        assertThatThrownBy(() -> ContainerRecipe.builder("img", 1, "/data")
+                .files(List.of(one, ContainerFile.text("/data/a", "other", 0600)))
+                .build())
                 .hasMessage("two files with one path: [/data/a, /data/a]");
-        assertThat(new ContainerRecipe("img", Map.of(), List.of(), 1, "/data", Map.of(), List.of(one)).toString())
+        assertThat(ContainerRecipe.builder("img", 1, "/data").files(List.of(one)).build().toString())
                 .contains("files=[/data/a]").doesNotContain("s3cret");
     }
 }

@@ -8,6 +8,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.Status;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.ConnectionLimitCapability;
 import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.TenantRequest;
@@ -171,8 +172,10 @@ public final class AddonLifecycle {
             int was = latest.sharedConnections();
             if (was != wanted) {
                 AddonState limited = latest.withConnections(wanted);
-                provider.limitConnections(limited.tenant(provider), new Binding(latest.binding()),
-                        servers.access(serverId));
+                // ResolvedSpec sets connections only for an engine with this capability.
+                provider.capability(ConnectionLimitCapability.class).orElseThrow()
+                        .limitConnections(limited.tenant(provider), new Binding(latest.binding()),
+                                servers.access(serverId));
                 store.locked(() -> {
                     store.save(store.addon(record.id()).orElse(limited).withConnections(wanted));
                     return null;

@@ -194,8 +194,13 @@ public record AddonState(AddonRecord record, String serverId, Map<String, String
      * on a shared one with its connection limit, on a dedicated one with none.
      */
     public TenantRequest tenant(String variant, boolean shared) {
-        return new TenantRequest(record.id(), record.app(), record.environment(), variant, shared,
-                Names.tenant(record.app(), record.environment()), shared ? sharedConnections() : 0);
+        return TenantRequest.builder()
+                .addonId(record.id())
+                .app(record.app(), record.environment())
+                .variant(variant, shared)
+                .tenant(Names.tenant(record.app(), record.environment()))
+                .connections(shared ? sharedConnections() : 0)
+                .build();
     }
 
     /** The connection limit its tenant has, or would have, on a shared server. */

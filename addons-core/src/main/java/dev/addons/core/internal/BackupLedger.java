@@ -3,6 +3,7 @@ package dev.addons.core.internal;
 import dev.addons.api.AddonException;
 import dev.addons.api.AddonRecord;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -152,8 +153,8 @@ public final class BackupLedger {
             }
             AddonProvider provider = registry.require(state.record().addon());
             try {
-                provider.cleanUpInterruptedRestore(state.tenant(provider), new Binding(state.binding()),
-                        servers.access(state.serverId()));
+                registry.capability(provider, BackupCapability.class).cleanUpInterruptedRestore(
+                        state.tenant(provider), new Binding(state.binding()), servers.access(state.serverId()));
             } catch (AddonException e) {
                 LOG.warn("{} - Cannot clean up after its interrupted restore: {}", id, e.getMessage());
                 return false;

@@ -7,6 +7,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.Status;
 import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerTools;
@@ -118,8 +119,9 @@ public final class Backups {
         try (BackupArchive.Payload payload = BackupArchive.payload(scratch)) {
             ServerAccess access = servers.access(state.serverId());
             ServerTools tools = servers.tools(state.serverId(), provider);
-            String payloadFormat = provider.backupFormat(state.tenant(provider), tools).orElse(null);
-            provider.backup(state.tenant(provider), new Binding(state.binding()), access, tools,
+            BackupCapability backups = registry.capability(provider, BackupCapability.class);
+            String payloadFormat = backups.backupFormat(state.tenant(provider), tools).orElse(null);
+            backups.backup(state.tenant(provider), new Binding(state.binding()), access, tools,
                     new Progress(payload.out(), subject, progress));
             CrashPoints.reach("backup.dumped");
             String sha256 = payload.finish();
@@ -155,7 +157,7 @@ public final class Backups {
 
     /**
      * Refuses an archive whose manifest does not fit the target: a backup of another engine, or a
-     * {@linkplain AddonProvider#versionBound version-bound} dump of another major version than
+     * {@linkplain dev.addons.api.spi.BackupCapability#versionBound version-bound} dump of another major version than
      * {@code version} (null, or either version an image reference: left to the provider, which
      * asks the server). The message names the manifest's value and the target's.
      */
@@ -167,7 +169,8 @@ public final class Backups {
                     + "; it cannot be restored into " + target + ": the manifest's engine is '" + manifest.engine()
                     + "', the target's '" + provider.descriptor().name() + "'. Restore it into a " + manifest.engine() + " addon");
         }
-        if (version == null || !provider.versionBound(manifest.payloadFormat())) {
+        if (version == null || !provider.capability(BackupCapability.class)
+                .map(b -> b.versionBound(manifest.payloadFormat())).orElse(false)) {
             return;
         }
         Optional<String> archived = major(manifest.version());
@@ -192,13 +195,15 @@ public final class Backups {
      */
     public boolean holdsData(AddonState state) {
         AddonProvider provider = registry.require(state.record().addon());
-        if (provider.backupUnsupportedReason().isPresent() || state.serverId() == null) {
+        Optional<BackupCapability> backups = provider.capability(BackupCapability.class);
+        if (backups.isEmpty() || state.serverId() == null) {
             return false;
         }
         if (state.record().status() != Status.ACTIVE || !servers.isRunning(state.serverId())) {
             return true;
         }
-        return provider.hasData(state.tenant(provider), new Binding(state.binding()), servers.access(state.serverId()));
+        return backups.get().hasData(state.tenant(provider), new Binding(state.binding()),
+                servers.access(state.serverId()));
     }
 
     /**
@@ -210,7 +215,8 @@ public final class Backups {
      */
     public java.util.Optional<BackupInfo> finalBackup(AddonState state) {
         AddonProvider provider = registry.require(state.record().addon());
-        if (provider.backupUnsupportedReason().isPresent() || state.serverId() == null
+        Optional<BackupCapability> backups = provider.capability(BackupCapability.class);
+        if (backups.isEmpty() || state.serverId() == null
                 || state.record().status() == Status.PENDING || state.record().status() == Status.PROVISIONING) {
             return java.util.Optional.empty(); // A cache, or never provisioned: nothing of the app's to keep.
         }
@@ -221,7 +227,8 @@ public final class Backups {
                     + " and its server is not serving" + next);
         }
         try {
-            if (!provider.hasData(state.tenant(provider), new Binding(state.binding()), servers.access(state.serverId()))) {
+            if (!backups.get().hasData(state.tenant(provider), new Binding(state.binding()),
+                    servers.access(state.serverId()))) {
                 return java.util.Optional.empty();
             }
             return java.util.Optional.of(backup(state, BackupInfo.FINAL, null));
@@ -262,7 +269,8 @@ public final class Backups {
             ServerAccess access = servers.access(state.serverId());
             TenantRequest tenant = state.tenant(provider);
             Binding binding = new Binding(state.binding());
-            if (!force && provider.hasData(tenant, binding, access)) {
+            BackupCapability backups = registry.capability(provider, BackupCapability.class);
+            if (!force && backups.hasData(tenant, binding, access)) {
                 throw new ProvisioningException(describe(state.record()) + " holds data, which restoring " + archive
                         + " would replace: ask for it with force (--force)");
             }
@@ -270,7 +278,7 @@ public final class Backups {
             progress.step(subject, "restoring " + manifest.payloadBytes() + " bytes taken of " + manifest.app() + "/"
                     + manifest.environment() + " at " + manifest.createdAt());
             try (InputStream in = new BufferedInputStream(Files.newInputStream(verified.dump()))) {
-                provider.restore(tenant, binding, access, servers.tools(state.serverId(), provider), in);
+                backups.restore(tenant, binding, access, servers.tools(state.serverId(), provider), in);
             }
             CrashPoints.reach("restore.swapped");
             LOG.info("{} - Restored {} ({} bytes of dump) in {} ms", subject, archive, manifest.payloadBytes(),
@@ -292,8 +300,8 @@ public final class Backups {
         int taken = 0;
         for (AddonState state : store.addons()) {
             if (state.record().status() != Status.ACTIVE || state.backupPolicy().scheduleIfAny().isEmpty()
-                    || registry.find(state.record().addon()).map(p -> p.backupUnsupportedReason().isPresent())
-                            .orElse(true)) {
+                    || registry.find(state.record().addon()).flatMap(p -> p.capability(BackupCapability.class))
+                            .isEmpty()) {
                 continue;
             }
             try {
@@ -339,10 +347,11 @@ public final class Backups {
         return state;
     }
 
-    private static void refuseUnsupported(AddonProvider provider, AddonRecord record) {
-        provider.backupUnsupportedReason().ifPresent(reason -> {
-            throw new UnsupportedOperationAddonException("Cannot back up or restore " + describe(record) + ": " + reason);
-        });
+    private void refuseUnsupported(AddonProvider provider, AddonRecord record) {
+        if (provider.capability(BackupCapability.class).isEmpty()) {
+            throw new UnsupportedOperationAddonException("Cannot back up or restore " + describe(record) + ": "
+                    + registry.lacking(provider, BackupCapability.class));
+        }
     }
 
     /** The archives the home keeps of an app's addons in an environment, oldest first. */

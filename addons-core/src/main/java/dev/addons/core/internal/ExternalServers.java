@@ -86,7 +86,8 @@ public final class ExternalServers {
                             .filter(p -> p.descriptor().hasSharedVariant()).map(p -> p.descriptor().name())
                             .toList());
         }
-        ServerDefinition probe = provider.server(new ServerRequest(provider.descriptor().defaultVersion(), "unused"));
+        ServerDefinition probe = provider.server(
+                ServerRequest.builder(provider.descriptor().defaultVersion()).adminPassword("unused").build());
         ExternalUrl parsed = ExternalUrl.parse(url, provider, probe.container().port());
         if (parsed.verifyTls() != (options.tlsCaFile() != null)) {
             throw new InvalidSpecException(parsed.verifyTls()
@@ -126,8 +127,8 @@ public final class ExternalServers {
     }
 
     private static void check(String name, AddonProvider provider, ExternalUrl parsed, ServerAccess access) {
-        ServerDefinition definition = provider.server(new ServerRequest(provider.descriptor().defaultVersion(),
-                parsed.adminPassword()));
+        ServerDefinition definition = provider.server(ServerRequest.builder(provider.descriptor().defaultVersion())
+                .adminPassword(parsed.adminPassword()).build());
         try {
             definition.readiness().check(access);
         } catch (Exception e) {

@@ -7,6 +7,7 @@ import dev.addons.api.ProvisioningException;
 import dev.addons.api.Status;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.BackupCapability;
 import dev.addons.api.spi.Binding;
 import dev.addons.api.spi.TenantRequest;
 import dev.addons.core.BackupInfo;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Moves an addon to another variant (dedicated {@code small} to {@code shared} and back) by
  * backup and restore: the new tenant is made on the other variant's server next to the old one,
  * the backup restored into it, and the app's variables swapped to it only when the copy's
- * {@linkplain AddonProvider#summary summary} equals the source's. Until then, and whenever a step
+ * {@linkplain dev.addons.api.spi.BackupCapability#summary summary} equals the source's. Until then, and whenever a step
  * fails, the old tenant serves the app untouched and the new one is removed. Writes the app
  * makes after the backup began are not carried over: the summaries then differ and the move is
  * refused, so stop writing for the move. Thread-safe.
@@ -63,14 +64,13 @@ public final class Migrations {
                     + " is on an external server, and a move is a backup and a restore, which addons does not"
                     + " offer there");
         }
-        provider.backupUnsupportedReason().ifPresent(reason -> {
-            throw new ProvisioningException("Cannot move " + Backups.describe(record) + " to " + to.name()
-                    + ": a move is a backup and a restore, and " + reason);
-        });
+        BackupCapability capability = provider.capability(BackupCapability.class).orElseThrow(() ->
+                new ProvisioningException("Cannot move " + Backups.describe(record) + " to " + to.name()
+                        + ": a move is a backup and a restore, and " + registry.lacking(provider, BackupCapability.class)));
         AddonState before = store.addon(record.id()).orElseThrow(() ->
                 new ProvisioningException(Backups.describe(record) + " was destroyed"));
         if (before.serverId() != null) {
-            provider.moveProblem(before.tenant(provider), servers.tools(before.serverId(), provider), to)
+            capability.moveProblem(before.tenant(provider), servers.tools(before.serverId(), provider), to)
                     .ifPresent(reason -> {
                         throw new dev.addons.api.UnsupportedOperationAddonException("Cannot move "
                                 + Backups.describe(record) + " to " + to.name() + ": " + reason);
@@ -120,9 +120,9 @@ public final class Migrations {
             });
             AddonState target = copy.movedTo(to.name(), newServer, binding.values());
             backups.restoreInto(target, provider, backup.file(), true);
-            Map<String, String> source = provider.summary(state.tenant(provider), new Binding(state.binding()),
+            Map<String, String> source = capability.summary(state.tenant(provider), new Binding(state.binding()),
                     servers.access(state.serverId()));
-            Map<String, String> copied = provider.summary(newTenant, binding, lease.access());
+            Map<String, String> copied = capability.summary(newTenant, binding, lease.access());
             if (!source.equals(copied)) {
                 throw new ProvisioningException("the copy on " + newServer + " differs from the source " + "(source "
                         + source + ", copy " + copied + "): was the app writing during the move?");
@@ -235,7 +235,7 @@ public final class Migrations {
             AddonState target = state.withServer(migration.serverId()).withBinding(migration.binding());
             TenantRequest tenant = state.tenant(migration.variant(), true);
             if (!migration.binding().isEmpty() && servers.isRunning(migration.serverId())) {
-                provider.cleanUpInterruptedRestore(tenant, new Binding(migration.binding()),
+                registry.capability(provider, BackupCapability.class).cleanUpInterruptedRestore(tenant, new Binding(migration.binding()),
                         servers.access(migration.serverId()));
             }
             servers.removeTenant(target, tenant, provider);

@@ -2,8 +2,13 @@ package dev.addons.core.internal;
 
 import dev.addons.api.AddonException;
 import dev.addons.api.AddonNotFoundException;
+import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.BackupCapability;
+import dev.addons.api.spi.Capability;
+import dev.addons.api.spi.ConnectionLimitCapability;
 import dev.addons.api.spi.ProviderDescriptor;
+import dev.addons.api.spi.TenantCopyCapability;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -203,5 +208,49 @@ public final class ProviderRegistry implements AutoCloseable {
             return new AddonNotFoundException("No addon provider named '" + Names.printable(name) + "'. Found: "
                     + byName.keySet() + "." + hint);
         });
+    }
+
+    /**
+     * {@code provider}'s capability {@code type}; throws {@link UnsupportedOperationAddonException}
+     * with {@link #lacking} as its message when it has none.
+     */
+    public <T extends Capability> T capability(AddonProvider provider, Class<T> type) {
+        return provider.capability(type).orElseThrow(() -> new UnsupportedOperationAddonException(
+                lacking(provider, type)));
+    }
+
+    /**
+     * Why {@code provider} cannot do what {@code type} offers, naming the engine, the operation and
+     * the engines loaded here that can, e.g. {@code not supported: memcached has no backups.
+     * Engines here with backups: [mysql, postgresql]}.
+     */
+    public String lacking(AddonProvider provider, Class<? extends Capability> type) {
+        List<String> able = byName.values().stream().filter(p -> p.capability(type).isPresent())
+                .map(p -> p.descriptor().name()).sorted().toList();
+        return "not supported: " + provider.descriptor().name() + " " + lacks(type) + ". Engines here " + with(type)
+                + ": " + (able.isEmpty() ? "none" : able.toString());
+    }
+
+    /** What a provider without {@code type} lacks, as a predicate: {@code has no backups}. */
+    static String lacks(Class<? extends Capability> type) {
+        if (type == BackupCapability.class) {
+            return "has no backups";
+        } else if (type == TenantCopyCapability.class) {
+            return "cannot copy a tenant";
+        } else if (type == ConnectionLimitCapability.class) {
+            return "limits no tenant's connections";
+        }
+        return "has no " + type.getSimpleName();
+    }
+
+    private static String with(Class<? extends Capability> type) {
+        if (type == BackupCapability.class) {
+            return "with backups";
+        } else if (type == TenantCopyCapability.class) {
+            return "that copy tenants";
+        } else if (type == ConnectionLimitCapability.class) {
+            return "that limit them";
+        }
+        return "with " + type.getSimpleName();
     }
 }

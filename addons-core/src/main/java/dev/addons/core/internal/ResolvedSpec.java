@@ -4,6 +4,7 @@ import dev.addons.api.AddonSpec;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.ConnectionLimitCapability;
 import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.core.runtime.Availability;
@@ -91,7 +92,7 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
      * dedicated variant, an engine that limits none) and outside the engine's range.
      */
     static Integer connections(AddonSpec spec, AddonProvider provider, Variant variant, String where) {
-        java.util.OptionalInt max = provider.maxTenantConnections();
+        java.util.OptionalInt max = maxConnections(provider);
         if (spec.connections() == null) {
             return defaultConnections(provider, variant);
         }
@@ -116,8 +117,13 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
 
     /** {@link AddonSpec#DEFAULT_CONNECTIONS} (at most the engine's maximum) on a shared variant that has limits. */
     private static Integer defaultConnections(AddonProvider provider, Variant variant) {
-        java.util.OptionalInt max = provider.maxTenantConnections();
+        java.util.OptionalInt max = maxConnections(provider);
         return variant.shared() && max.isPresent() ? Math.min(AddonSpec.DEFAULT_CONNECTIONS, max.getAsInt()) : null;
+    }
+
+    private static java.util.OptionalInt maxConnections(AddonProvider provider) {
+        return provider.capability(ConnectionLimitCapability.class)
+                .map(c -> java.util.OptionalInt.of(c.maxTenantConnections())).orElse(java.util.OptionalInt.empty());
     }
 
     private static String sharedVariant(AddonProvider provider) {
@@ -161,7 +167,7 @@ public record ResolvedSpec(AddonProvider provider, Variant variant, String versi
     }
 
     private static Availability availability(AddonProvider provider, String version, ServerRuntime runtime) {
-        return runtime.availability(provider.server(new ServerRequest(version, "unused")));
+        return runtime.availability(provider.server(ServerRequest.builder(version).adminPassword("unused").build()));
     }
 
     /** For messages: the supported versions the runtime can run, which the user may ask for instead. */

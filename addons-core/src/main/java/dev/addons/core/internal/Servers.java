@@ -207,7 +207,7 @@ public final class Servers {
         String adminPassword = Secrets.password();
         boolean throwaway = throwawayServers && !shared;
         ServerDefinition definition = spec.provider().server(
-                new ServerRequest(spec.version(), adminPassword, throwaway));
+                ServerRequest.builder(spec.version()).adminPassword(adminPassword).throwaway(throwaway).build());
         ServerRuntime runtime = spec.runtime();
         ServerState starting = new ServerState(serverId, spec.provider().descriptor().name(), spec.version(), runtime.name(),
                 shared, definition.adminUser(), adminPassword, null, Instant.now(), AddonState.Owner.current(),

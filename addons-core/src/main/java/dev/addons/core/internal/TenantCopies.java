@@ -5,16 +5,16 @@ import dev.addons.api.AddonRecord;
 import dev.addons.api.InvalidSpecException;
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.Status;
-import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.Binding;
+import dev.addons.api.spi.TenantCopyCapability;
 import dev.addons.api.spi.TenantRequest;
 import java.time.Duration;
 
 /**
  * Creates an app's addon as a copy of another app's on the same shared server, through
- * {@link AddonProvider#provisionCopy}: the record, the server lease and the undoing on failure are
+ * {@link dev.addons.api.spi.TenantCopyCapability#provisionCopy}: the record, the server lease and the undoing on failure are
  * {@link AddonLifecycle#create}'s, only the tenant is made by copying. Thread-safe.
  */
 public final class TenantCopies {
@@ -49,9 +49,7 @@ public final class TenantCopies {
             throw new InvalidSpecException(name + " of " + sourceApp + "/" + sourceEnvironment + " is "
                     + variant.name() + ": only a tenant of a shared server is copied, onto that server");
         }
-        if (!provider.copiesTenants()) {
-            throw new UnsupportedOperationAddonException("not supported: " + name + " cannot copy a tenant");
-        }
+        TenantCopyCapability copies = registry.capability(provider, TenantCopyCapability.class);
         // A copy goes on the source's server; for an external one, no runtime is involved.
         boolean external = from.runtime().equals(ExternalServers.RUNTIME);
         ResolvedSpec spec = new ResolvedSpec(provider, variant, from.version(),
@@ -63,7 +61,7 @@ public final class TenantCopies {
                 throw new ProvisioningException("Copying " + name + " of " + sourceApp + "/" + sourceEnvironment
                         + ": it is on server " + source.serverId() + ", the copy got " + server.serverId());
             }
-            return provider.provisionCopy(tenant, sourceTenant, sourceBinding, server);
+            return copies.provisionCopy(tenant, sourceTenant, sourceBinding, server);
         });
     }
 }

@@ -55,7 +55,8 @@ public interface ServerRuntime extends AutoCloseable {
      */
     static Optional<String> newestRunnable(AddonProvider provider, ServerRuntime runtime) {
         return provider.descriptor().versions().stream()
-                .filter(v -> runtime.availability(provider.server(new ServerRequest(v, "unused"))).canRun())
+                .filter(v -> runtime.availability(
+                        provider.server(ServerRequest.builder(v).adminPassword("unused").build())).canRun())
                 .max(ServerRuntime::compareVersions);
     }
 

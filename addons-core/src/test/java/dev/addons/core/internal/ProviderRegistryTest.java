@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.addons.api.AddonException;
 import dev.addons.api.AddonNotFoundException;
+import dev.addons.api.UnsupportedOperationAddonException;
 import dev.addons.api.Variant;
 import dev.addons.api.spi.AddonProvider;
+import dev.addons.api.spi.BackupCapability;
+import dev.addons.api.spi.ConnectionLimitCapability;
 import dev.addons.api.spi.ProviderDescriptor;
+import dev.addons.api.spi.TenantCopyCapability;
 import dev.addons.core.FakeProvider;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,24 @@ class ProviderRegistryTest {
 
         assertThat(registry.all()).extracting(p -> p.descriptor().name()).containsExactly("fakecache", "fakedb");
         assertThat(registry.find("fake")).containsSame(registry.require("fakedb"));
+    }
+
+    @Test
+    void aMissingCapabilityIsRefusedNamingTheEngineWhatItCannotDoAndTheEnginesThatCan() {
+        try (ProviderRegistry registry = ProviderRegistry.load(getClass().getClassLoader())) {
+            AddonProvider cache = registry.require("fakecache");
+
+            assertThat(registry.capability(registry.require("fakedb"), BackupCapability.class))
+                    .isSameAs(registry.require("fakedb"));
+            assertThatThrownBy(() -> registry.capability(cache, BackupCapability.class))
+                    .isExactlyInstanceOf(UnsupportedOperationAddonException.class)
+                    .hasMessage("not supported: fakecache has no backups. Engines here with backups: [fakedb]");
+            assertThat(registry.lacking(cache, ConnectionLimitCapability.class))
+                    .isEqualTo("not supported: fakecache limits no tenant's connections. Engines here that limit them:"
+                            + " [fakedb]");
+            assertThat(registry.lacking(cache, TenantCopyCapability.class))
+                    .isEqualTo("not supported: fakecache cannot copy a tenant. Engines here that copy tenants: none");
+        }
     }
 
     @Test

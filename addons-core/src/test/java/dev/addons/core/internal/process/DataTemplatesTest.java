@@ -312,16 +312,19 @@ class DataTemplatesTest {
     private ServerDefinition definition(String adminPassword) {
         DataTemplate template = new DataTemplate("fake v1", initializer,
                 (access, password) -> personalized.add(access.adminPassword() + " -> " + password));
-        ProcessRecipe recipe = new ProcessRecipe(
-                new BinaryDistribution("a fake engine", List.of(bin), List.of("fake-engine"), null),
-                context -> {
+        ProcessRecipe recipe = ProcessRecipe.builder(
+                        new BinaryDistribution("a fake engine", List.of(bin), List.of("fake-engine"), null),
+                        context -> List.of(context.binary("fake-engine").toString(),
+                                context.dataDirectory().resolve("script").toString()))
+                .initializer(context -> {
                     throw new AssertionError("a recipe with a template is not initialized per server");
-                },
-                context -> List.of(context.binary("fake-engine").toString(),
-                        context.dataDirectory().resolve("script").toString()),
-                ProcessRecipe.StopSignal.TERM, Duration.ofSeconds(5)).withTemplate(template);
+                })
+                .stopSignal(ProcessRecipe.StopSignal.TERM)
+                .stopTimeout(Duration.ofSeconds(5))
+                .template(template)
+                .build();
         return new ServerDefinition("fake", "1", "admin", adminPassword, recipe,
-                new ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"), server -> { }, Duration.ofSeconds(10));
+                ContainerRecipe.builder("none:1", 1, "/data").build(), server -> { }, Duration.ofSeconds(10));
     }
 
     private Path onlyTemplate() throws IOException {

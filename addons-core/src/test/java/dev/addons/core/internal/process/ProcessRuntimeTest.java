@@ -202,11 +202,12 @@ class ProcessRuntimeTest {
         ServerDefinition plain = TestPostgres.installed15();
         ProcessRecipe base = plain.process();
         // PostgreSQL listens on one port: this recipe puts it on its extra port to prove the wiring.
-        ProcessRecipe recipe = new ProcessRecipe(base.binaries(), base.initializer(),
-                context -> List.of(context.binary("postgres").toString(), "-D", context.dataDirectory().toString(),
-                        "-p", Integer.toString(context.endpoint("second").port()), "-c", "listen_addresses=127.0.0.1",
-                        "-k", context.runDirectory().toString()),
-                base.stopSignal(), base.stopTimeout(), List.of("second"));
+        ProcessRecipe recipe = base.toBuilder()
+                .launcher(context -> List.of(context.binary("postgres").toString(), "-D",
+                        context.dataDirectory().toString(), "-p", Integer.toString(context.endpoint("second").port()),
+                        "-c", "listen_addresses=127.0.0.1", "-k", context.runDirectory().toString()))
+                .extraPorts("second")
+                .build();
         ServerDefinition definition = new ServerDefinition(plain.engine(), plain.version(), plain.adminUser(),
                 plain.adminPassword(), recipe, plain.container(),
                 server -> TestPostgres.query(server.endpoint("second").port(), server.adminPassword(), "select 1"),
@@ -474,7 +475,8 @@ class ProcessRuntimeTest {
         String marker = "fp-marker-" + ProcessHandle.current().pid();
         ServerDefinition base = shellServer("trap 'echo graceful >> " + stops + "; exit 0' TERM; echo > " + started
                 + "; while :; do sleep 0.02; done; echo " + marker, started);
-        ProcessRecipe killOnDestroy = base.process().withDestroySignal(ProcessRecipe.StopSignal.KILL);
+        ProcessRecipe killOnDestroy = base.process().toBuilder().destroySignal(ProcessRecipe.StopSignal.KILL)
+                .build();
         ServerDefinition definition = new ServerDefinition(base.engine(), base.version(), base.adminUser(),
                 base.adminPassword(), killOnDestroy, base.container(), base.readiness(),
                 base.startTimeout());
@@ -509,13 +511,14 @@ class ProcessRuntimeTest {
             byte[] jar = TestArchive.jar("serve.txz", new TestArchive().directory("bin/")
                     .file("bin/serve", 0755, "#!/bin/sh\necho > \"$1\"\nexec sleep 987.501\n").xz());
             BinaryDistribution.Download download = repository.put("serve", "serve.txz", jar);
-            ProcessRecipe recipe = new ProcessRecipe(
-                    new BinaryDistribution("Serve 1.0", List.of(), List.of("serve"), download),
-                    ProcessRecipe.Initializer.NONE,
-                    context -> List.of(context.binary("serve").toString(), ready.toString()),
-                    ProcessRecipe.StopSignal.TERM, java.time.Duration.ofSeconds(5));
+            ProcessRecipe recipe = ProcessRecipe.builder(
+                            new BinaryDistribution("Serve 1.0", List.of(), List.of("serve"), download),
+                            context -> List.of(context.binary("serve").toString(), ready.toString()))
+                    .stopSignal(ProcessRecipe.StopSignal.TERM)
+                    .stopTimeout(java.time.Duration.ofSeconds(5))
+                    .build();
             ServerDefinition definition = new ServerDefinition("serve", "1", "admin", "unused", recipe,
-                    new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                    dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
                     server -> {
                         if (!Files.exists(ready)) {
                             throw new IllegalStateException("not started yet");
@@ -685,18 +688,21 @@ class ProcessRuntimeTest {
      */
     private static ServerDefinition redisWithPassword() {
         String password = dev.addons.api.spi.Secrets.password();
-        ProcessRecipe recipe = new ProcessRecipe(
-                new BinaryDistribution("Redis", List.of(Path.of("/usr/bin")), List.of("redis-server"), null),
-                ProcessRecipe.Initializer.NONE,
-                context -> {
-                    Path conf = context.writePrivateFile("redis.conf", "port " + context.endpoint().port()
-                            + "\nbind 127.0.0.1\nrequirepass " + password + "\nsave \"\"\nappendonly no\ndir "
-                            + context.dataDirectory() + "\ndaemonize no\n");
-                    return List.of("/bin/sh", "-c", "sleep 0.3; exec /usr/bin/redis-server \"$0\"", conf.toString());
-                },
-                ProcessRecipe.StopSignal.TERM, java.time.Duration.ofSeconds(5));
+        ProcessRecipe recipe = ProcessRecipe.builder(
+                        new BinaryDistribution("Redis", List.of(Path.of("/usr/bin")), List.of("redis-server"), null),
+                        context -> {
+                            Path conf = context.writePrivateFile("redis.conf", "port " + context.endpoint().port()
+                                    + "\nbind 127.0.0.1\nrequirepass " + password
+                                    + "\nsave \"\"\nappendonly no\ndir " + context.dataDirectory()
+                                    + "\ndaemonize no\n");
+                            return List.of("/bin/sh", "-c", "sleep 0.3; exec /usr/bin/redis-server \"$0\"",
+                                    conf.toString());
+                        })
+                .stopSignal(ProcessRecipe.StopSignal.TERM)
+                .stopTimeout(java.time.Duration.ofSeconds(5))
+                .build();
         return new ServerDefinition("redis", "7", "default", password, recipe,
-                new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
                 server -> {
                     if (!authPing(server.endpoint().port(), server.adminPassword()).equals("+OK +PONG")) {
                         throw new IllegalStateException("not ready");
@@ -711,20 +717,22 @@ class ProcessRuntimeTest {
      */
     private static ServerDefinition redisWithPasswordOnAnAdminPortToo() {
         String password = dev.addons.api.spi.Secrets.password();
-        ProcessRecipe recipe = new ProcessRecipe(
-                new BinaryDistribution("Redis", List.of(Path.of("/usr/bin")), List.of("redis-server"), null),
-                ProcessRecipe.Initializer.NONE,
-                context -> {
-                    Path main = context.writePrivateFile("main.conf", redisConfig(context.endpoint().port(), password,
-                            context.dataDirectory()));
-                    Path admin = context.writePrivateFile("admin.conf", redisConfig(context.endpoint("admin").port(),
-                            password, context.dataDirectory()));
-                    return List.of("/bin/sh", "-c", "sleep 0.3; /usr/bin/redis-server \"$1\" & exec /usr/bin/redis-server"
-                            + " \"$0\"", main.toString(), admin.toString());
-                },
-                ProcessRecipe.StopSignal.TERM, java.time.Duration.ofSeconds(5), List.of("admin"));
+        ProcessRecipe recipe = ProcessRecipe.builder(
+                        new BinaryDistribution("Redis", List.of(Path.of("/usr/bin")), List.of("redis-server"), null),
+                        context -> {
+                            Path main = context.writePrivateFile("main.conf", redisConfig(context.endpoint().port(),
+                                    password, context.dataDirectory()));
+                            Path admin = context.writePrivateFile("admin.conf",
+                                    redisConfig(context.endpoint("admin").port(), password, context.dataDirectory()));
+                            return List.of("/bin/sh", "-c", "sleep 0.3; /usr/bin/redis-server \"$1\" & exec"
+                                    + " /usr/bin/redis-server \"$0\"", main.toString(), admin.toString());
+                        })
+                .stopSignal(ProcessRecipe.StopSignal.TERM)
+                .stopTimeout(java.time.Duration.ofSeconds(5))
+                .extraPorts("admin")
+                .build();
         return new ServerDefinition("redis", "7", "default", password, recipe,
-                new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
                 server -> {
                     if (!authPing(server.endpoint().port(), server.adminPassword()).equals("+OK +PONG")
                             || !authPing(server.endpoint("admin").port(), server.adminPassword()).equals("+OK +PONG")) {
@@ -739,15 +747,17 @@ class ProcessRuntimeTest {
      */
     private static ServerDefinition redisWithAHelperPort(java.time.Duration startTimeout) {
         String password = dev.addons.api.spi.Secrets.password();
-        ProcessRecipe recipe = new ProcessRecipe(
-                new BinaryDistribution("Redis", List.of(Path.of("/usr/bin")), List.of("redis-server"), null),
-                ProcessRecipe.Initializer.NONE,
-                context -> List.of("/usr/bin/redis-server", context.writePrivateFile("redis.conf",
-                        redisConfig(context.endpoint().port(), password, context.dataDirectory())).toString()),
-                ProcessRecipe.StopSignal.TERM, java.time.Duration.ofSeconds(5), List.of("locator"))
-                .withHelperPorts(List.of("locator"));
+        ProcessRecipe recipe = ProcessRecipe.builder(
+                        new BinaryDistribution("Redis", List.of(Path.of("/usr/bin")), List.of("redis-server"), null),
+                        context -> List.of("/usr/bin/redis-server", context.writePrivateFile("redis.conf",
+                                redisConfig(context.endpoint().port(), password, context.dataDirectory())).toString()))
+                .stopSignal(ProcessRecipe.StopSignal.TERM)
+                .stopTimeout(java.time.Duration.ofSeconds(5))
+                .extraPorts("locator")
+                .helperPorts("locator")
+                .build();
         return new ServerDefinition("redis", "7", "default", password, recipe,
-                new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
                 server -> {
                     if (!authPing(server.endpoint().port(), server.adminPassword()).equals("+OK +PONG")) {
                         throw new IllegalStateException("not ready");
@@ -845,13 +855,14 @@ class ProcessRuntimeTest {
 
     /** A server made of {@code sh -c script}, ready once {@code readyFile} exists. */
     private static ServerDefinition shellServer(String script, Path readyFile) {
-        ProcessRecipe recipe = new ProcessRecipe(
-                new BinaryDistribution("sh", List.of(Path.of("/bin")), List.of("sh"), null),
-                ProcessRecipe.Initializer.NONE,
-                context -> List.of(context.binary("sh").toString(), "-c", script),
-                ProcessRecipe.StopSignal.TERM, java.time.Duration.ofSeconds(5));
+        ProcessRecipe recipe = ProcessRecipe.builder(
+                        new BinaryDistribution("sh", List.of(Path.of("/bin")), List.of("sh"), null),
+                        context -> List.of(context.binary("sh").toString(), "-c", script))
+                .stopSignal(ProcessRecipe.StopSignal.TERM)
+                .stopTimeout(java.time.Duration.ofSeconds(5))
+                .build();
         return new ServerDefinition("shell", "1", "admin", "unused", recipe,
-                new dev.addons.api.spi.ContainerRecipe("none:1", Map.of(), List.of(), 1, "/data"),
+                dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
                 server -> {
                     if (!Files.exists(readyFile)) {
                         throw new IllegalStateException("not started yet");

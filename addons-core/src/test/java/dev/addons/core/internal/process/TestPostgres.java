@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -52,21 +51,23 @@ public final class TestPostgres {
 
     static ServerDefinition definition(String version, BinaryDistribution binaries, ProcessRecipe.Initializer extra) {
         String password = Secrets.password();
-        ProcessRecipe recipe = new ProcessRecipe(binaries,
-                context -> {
+        ProcessRecipe recipe = ProcessRecipe.builder(binaries,
+                        context -> List.of(context.binary("postgres").toString(), "-D",
+                                context.dataDirectory().toString(), "-p", Integer.toString(context.endpoint().port()),
+                                "-c", "listen_addresses=127.0.0.1", "-k", context.runDirectory().toString()))
+                .initializer(context -> {
                     Path passwordFile = context.writePrivateFile("pwfile", password);
                     context.run(List.of(context.binary("initdb").toString(), "-D", context.dataDirectory().toString(),
                             "--pwfile=" + passwordFile, "-U", "postgres", "-A", "scram-sha-256", "--no-sync",
                             "--no-instructions", "-E", "UTF8", "--locale=C"));
                     Files.delete(passwordFile);
                     extra.initialize(context);
-                },
-                context -> List.of(context.binary("postgres").toString(), "-D", context.dataDirectory().toString(),
-                        "-p", Integer.toString(context.endpoint().port()), "-c", "listen_addresses=127.0.0.1",
-                        "-k", context.runDirectory().toString()),
-                StopSignal.INT, Duration.ofSeconds(10));
-        ContainerRecipe container = new ContainerRecipe("postgres:" + version, Map.of(), List.of(), 5432,
-                "/var/lib/postgresql/data");
+                })
+                .stopSignal(StopSignal.INT)
+                .stopTimeout(Duration.ofSeconds(10))
+                .build();
+        ContainerRecipe container = ContainerRecipe.builder("postgres:" + version, 5432, "/var/lib/postgresql/data")
+                .build();
         return new ServerDefinition("postgresql", version, "postgres", password, recipe, container,
                 server -> query(server.endpoint().port(), server.adminPassword(), "select 1"), Duration.ofSeconds(60));
     }
