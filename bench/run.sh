@@ -13,7 +13,7 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   set -- --help-only
 fi
 
-if [[ ! -f "$classpath_file" || -n "$(find "$root/pom.xml" "$root"/addons-{api,core,container,postgres,mysql,redis,rabbitmq,memcache}/{pom.xml,src} \
+if [[ ! -f "$classpath_file" || -n "$(find "$root/pom.xml" "$root"/addons-{api,core,container,postgres,mysql,redis,rabbitmq,memcache,junit}/{pom.xml,src} \
     "$root/bench/pom.xml" "$root/bench/src" -newer "$classpath_file" -print -quit 2>/dev/null)" ]]; then
   echo "bench: building (mvn package -Pbench -pl bench -am)..." >&2
   mkdir -p "$target"

@@ -84,6 +84,9 @@ public final class Bench {
                     scale.add(new CliRows(home, options.versions().get("postgresql"), out)
                             .commands(options.warmups(), options.cli()));
                 }
+                if (options.junit() > 0) {
+                    scale.add(new JunitRows(home, out).testClass(options.warmups(), options.junit()));
+                }
                 if (options.wakes() > 0) {
                     WakeRows wakes = new WakeRows(home, options.versions(), out);
                     for (String engine : List.of("valkey", "memcached", "postgresql", "mysql", "rabbitmq")) {

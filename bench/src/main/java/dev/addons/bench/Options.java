@@ -11,7 +11,7 @@ import java.util.Map;
  */
 record Options(int warmups, int reps, List<String> rows, Map<String, String> versions, Map<String, String> images,
         boolean peers, long idleMillis, Path out, Path compare, Path home, int scaleShared, int scaleDedicated,
-        int cycles, boolean throwaway, int wakes, int cli) {
+        int cycles, boolean throwaway, int wakes, int cli, int junit) {
 
     static final String USAGE = """
             usage: bench/run.sh [options]
@@ -35,6 +35,8 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
                                     wake to first query, the refused window, Valkey's splice cost
               --cli K               K runs of bin/addons --version, deploy (one postgresql small addon) in a
                                     new home and in an old one, and destroy: wall time to output and exit
+              --junit K             K runs of a test class in a new JVM: without addons, then with a template
+                                    copy on shared postgresql and a valkey twice in a row: wall time to exit
               --throwaway           addons' dedicated servers as throwaway ones (what the JUnit
                                     extension asks for: no waiting for the disk); default durable
             """;
@@ -60,6 +62,7 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
         boolean throwaway = false;
         int wakes = 0;
         int cli = 0;
+        int junit = 0;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             switch (option) {
@@ -80,11 +83,12 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
                 case "--throwaway" -> throwaway = true;
                 case "--wake" -> wakes = positive(option, value(args, ++i, option));
                 case "--cli" -> cli = positive(option, value(args, ++i, option));
+                case "--junit" -> junit = positive(option, value(args, ++i, option));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new Options(warmups, reps, rows.equals(List.of("none")) ? List.of() : rows, versions, images, peers, idle,
-                out, compare, home, scaleShared, scaleDedicated, cycles, throwaway, wakes, cli);
+                out, compare, home, scaleShared, scaleDedicated, cycles, throwaway, wakes, cli, junit);
     }
 
     /** The rows the patterns select, in table order. */
