@@ -66,21 +66,43 @@ final class MemcachedProcess {
                 .stopTimeout(STOP_TIMEOUT)
                 // A cache keeps nothing anywhere, so a destroy need not wait for that tick.
                 .destroySignal(StopSignal.KILL)
+                .rekey((context, current, newPassword) -> rekey(context, user, newPassword))
                 .build();
+    }
+
+    /**
+     * Gives the SASL user {@code password}: writes a new user database beside the one memcached
+     * reads and renames it over that one. Cyrus SASL opens the database at each authentication, so
+     * the next one needs the new password; connections already authenticated stay so.
+     */
+    private static void rekey(ProcessContext context, String user, String password)
+            throws IOException, InterruptedException {
+        Path database = context.runDirectory().resolve(SASL_DATABASE);
+        Path fresh = context.runDirectory().resolve(SASL_DATABASE + ".new");
+        Files.deleteIfExists(fresh);
+        writeUser(context, fresh, user, password);
+        Files.move(fresh, database, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Writes {@code user} with {@code password} into a new database at {@code database} with {@code saslpasswd2}. */
+    private static void writeUser(ProcessContext context, Path database, String user, String password)
+            throws IOException, InterruptedException {
+        Path saslpasswd2 = saslpasswd2().orElseThrow(() -> new ProvisioningException("memcached's authentication"
+                + " needs saslpasswd2 (Debian package sasl2-bin) in " + SASLPASSWD2 + ", and the SASL PLAIN"
+                + " mechanism (libsasl2-modules): apt-get install sasl2-bin libsasl2-modules"));
+        context.run(List.of(saslpasswd2.toString(), "-p", "-c", "-a", "memcached", "-f", database.toString(),
+                "-u", realm(), user), password);
     }
 
     /** Writes the SASL configuration and user database, then gives the server's command. */
     private static List<String> launch(ProcessContext context, String user, String password) throws IOException {
-        Path saslpasswd2 = saslpasswd2().orElseThrow(() -> new ProvisioningException("memcached's authentication"
-                + " needs saslpasswd2 (Debian package sasl2-bin) in " + SASLPASSWD2 + ", and the SASL PLAIN"
-                + " mechanism (libsasl2-modules): apt-get install sasl2-bin libsasl2-modules"));
         Path database = context.runDirectory().resolve(SASL_DATABASE);
         // A former start's database may hold the user under another realm: start from none.
         Files.deleteIfExists(database);
         context.writePrivateFile(SASL_CONFIG, saslConfig(database));
         try {
-            context.run(List.of(saslpasswd2.toString(), "-p", "-c", "-a", "memcached", "-f", database.toString(),
-                    "-u", realm(), user), password);
+            writeUser(context, database, user, password);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             InterruptedIOException interrupted = new InterruptedIOException("interrupted writing the SASL user");

@@ -102,7 +102,8 @@ final class MysqlProcess {
                 .stopSignal(StopSignal.TERM)
                 .stopTimeout(STOP_TIMEOUT)
                 .destroySignal(StopSignal.KILL)
-                .template(new DataTemplate(String.join(" ", key), MysqlProcess::initialize, MysqlProcess::personalize))
+                .template(new DataTemplate(String.join(" ", key), MysqlProcess::initialize))
+                .rekey((context, current, ownPassword) -> personalize(current, ownPassword))
                 .build();
     }
 

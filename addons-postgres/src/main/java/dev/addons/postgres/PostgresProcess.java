@@ -79,9 +79,8 @@ final class PostgresProcess {
                 .destroySignal(StopSignal.QUIT)
                 .template(new DataTemplate("-U " + adminUser + " " + String.join(" ", INITDB_OPTIONS)
                         + "; spare tenant " + PostgresTenants.SPARE,
-                        (context, templatePassword) -> initializeTemplate(context, adminUser, templatePassword),
-                        (templateAccess, ownPassword) ->
-                                PostgresAdmin.personalize(templateAccess, ownPassword, connections)))
+                        (context, templatePassword) -> initializeTemplate(context, adminUser, templatePassword)))
+                .rekey((context, current, ownPassword) -> PostgresAdmin.personalize(current, ownPassword, connections))
                 .build();
     }
 

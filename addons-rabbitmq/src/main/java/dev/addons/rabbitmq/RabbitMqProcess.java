@@ -5,6 +5,7 @@ import dev.addons.api.spi.ProcessContext;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ProcessRecipe.StopSignal;
 import dev.addons.api.spi.Secrets;
+import dev.addons.api.spi.ServerAccess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,6 +55,8 @@ final class RabbitMqProcess {
     private RabbitMqProcess() {
     }
 
+    private static final Duration REKEY_TIMEOUT = Duration.ofSeconds(30);
+
     /** The recipe for {@code major}, whose admin is {@code adminUser} with {@code adminPassword}. */
     static ProcessRecipe recipe(String major, String adminUser, String adminPassword) {
         return ProcessRecipe.builder(RabbitMqBinaries.forVersion(major), RabbitMqNode::command)
@@ -63,7 +66,23 @@ final class RabbitMqProcess {
                 .extraPorts(MANAGEMENT, DIST, EPMD)
                 .destroySignal(StopSignal.KILL)
                 .helperPorts(EPMD)
+                .rekey((context, current, password) -> rekey(context, current, adminUser, password))
                 .build();
+    }
+
+    /**
+     * Gives the admin {@code password} through the management API ({@code PUT /api/users/<admin>},
+     * keeping its {@code administrator} tag) and writes the configuration file again with it: its
+     * {@code default_pass} only seeds an empty database, but no file keeps a password that no
+     * longer works.
+     */
+    static void rekey(ProcessContext context, ServerAccess current, String adminUser, String password)
+            throws IOException, InterruptedException {
+        ManagementApi api = ManagementApi.of(current, REKEY_TIMEOUT);
+        RabbitMqTenants.expectSuccess(api.put("/api/users/" + java.net.URLEncoder.encode(adminUser,
+                StandardCharsets.UTF_8), Json.write(java.util.Map.of("password", password, "tags", "administrator"))),
+                "PUT /api/users/" + adminUser);
+        context.writePrivateFile(CONFIG_FILE, config(context, adminUser, password));
     }
 
     static void initialize(ProcessContext context, String major, String adminUser, String adminPassword)

@@ -14,7 +14,7 @@ import java.util.Map;
 final class ValkeyAdmin {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration WORK_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration WORK_TIMEOUT = Duration.ofSeconds(30);
 
     private ValkeyAdmin() {
     }

@@ -5,6 +5,8 @@ import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.ProcessContext;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ProcessRecipe.StopSignal;
+import dev.addons.api.spi.ServerAccess;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,7 +61,20 @@ final class ValkeyProcess {
                 // Destroyed, its data directory goes too: the snapshot SIGTERM saves would be deleted unread.
                 .destroySignal(StopSignal.KILL)
                 .alternatives(ValkeyBinaries.alternatives(major))
+                .rekey(ValkeyProcess::rekey)
                 .build();
+    }
+
+    /**
+     * Gives the {@code default} user {@code password} on the running server ({@code CONFIG SET
+     * requirepass}: clients already authenticated stay so, new ones need it) and writes the
+     * configuration file again with it, for the next start.
+     */
+    static void rekey(ProcessContext context, ServerAccess current, String password) throws IOException {
+        try (RespConnection connection = ValkeyAdmin.connect(current, ValkeyAdmin.WORK_TIMEOUT)) {
+            connection.callForString("CONFIG", "SET", "requirepass", password);
+        }
+        context.writePrivateFile(CONFIG, config(context.endpoint(), context.dataDirectory(), password));
     }
 
     /** The server binary of whichever candidate the runtime found, with the configuration file. */

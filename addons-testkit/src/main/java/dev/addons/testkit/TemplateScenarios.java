@@ -315,13 +315,11 @@ public abstract class TemplateScenarios {
     void aFailureWhileGivingTheAdminItsPasswordLeavesNothingBehind() throws Exception {
         ServerDefinition definition = definition(false);
         ProcessRecipe recipe = definition.process();
-        DataTemplate template = recipe.templateIfAny().orElseThrow();
         ServerDefinition failing = new ServerDefinition(definition.engine(), definition.version(),
                 definition.adminUser(), definition.adminPassword(),
-                recipe.toBuilder().template(new DataTemplate(template.key(), template.initializer(),
-                        (access, password) -> {
+                recipe.toBuilder().rekey((context, access, password) -> {
                             throw new SQLException("refused for the test");
-                        })).build(), definition.container(), definition.readiness(), definition.startTimeout());
+                        }).build(), definition.container(), definition.readiness(), definition.startTimeout());
         ProcessRuntime runtime = runtime(0);
 
         assertThatThrownBy(() -> runtime.start("failing", failing, ProgressListener.NONE))

@@ -12,7 +12,7 @@ import java.util.Objects;
  * shared by the homes that share the cache),
  * built by {@link #initializer()} with a random <em>template password</em> for the admin that it
  * keeps owner-only next to the template. It starts a new server on a fresh copy, waits for its
- * readiness with the template password, then calls {@link #personalizer()}, which must give the
+ * readiness with the template password, then calls the recipe's {@link ProcessRecipe.Rekey}, which must give the
  * admin the server's own password, so that the template password no longer logs in. Only then
  * is the server handed out; when any step fails the server's directory is deleted. The template
  * password is as private as the cache and belongs to no server. The template must hold no other
@@ -30,15 +30,13 @@ import java.util.Objects;
  * @param key          what else the initialization depends on, e.g. {@code "initdb -A scram-sha-256 -E UTF8"};
  *                     at most 200 characters, no line breaks
  * @param initializer  initializes an empty data directory with a given admin password
- * @param personalizer gives a server started on a copy its own admin password
  * @since 0.2
  */
-public record DataTemplate(String key, Initializer initializer, Personalizer personalizer) {
+public record DataTemplate(String key, Initializer initializer) {
 
     public DataTemplate {
         Objects.requireNonNull(key, "key == null");
         Objects.requireNonNull(initializer, "initializer == null");
-        Objects.requireNonNull(personalizer, "personalizer == null");
         if (key.length() > 200 || key.contains("\n") || key.contains("\r")) {
             throw new IllegalArgumentException("key must be at most 200 characters on one line: " + key.length()
                     + " characters");
@@ -54,17 +52,5 @@ public record DataTemplate(String key, Initializer initializer, Personalizer per
          * nothing may depend on it.
          */
         void initialize(ProcessContext context, String adminPassword) throws IOException, InterruptedException;
-    }
-
-    /** Gives a server started on a copy of the template its own admin password. */
-    @FunctionalInterface
-    public interface Personalizer {
-        /**
-         * Called once, right after the server's first readiness check passed and before it is
-         * handed out. {@code templateAccess} logs in as the admin with the template password; this
-         * must change every admin account's password to {@code adminPassword} and throw when it
-         * cannot. Must not log or put either password in an exception message.
-         */
-        void personalize(ServerAccess templateAccess, String adminPassword) throws Exception;
     }
 }

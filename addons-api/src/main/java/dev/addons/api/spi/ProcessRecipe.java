@@ -21,7 +21,10 @@ import java.util.Objects;
  *
  * <p>A recipe may also offer a {@link DataTemplate}: the runtime then initializes a template once
  * and starts each new server on a copy of it instead of calling {@link #initializer()}, which it
- * still uses where it keeps no templates.
+ * still uses where it keeps no templates. A recipe with a template must say how to {@link Rekey}
+ * a started server (give its admin another password): a copy's admin has the template's password
+ * until then. A recipe that can be re-keyed may also be kept warm: the runtime starts servers of
+ * it ahead, each with a password of its own, and a new server is one of them re-keyed.
  *
  * <p>Made with {@link #builder(BinaryDistribution, Launcher)}, e.g.
  * {@code ProcessRecipe.builder(binaries, launcher).initializer(init).stopSignal(StopSignal.INT)
@@ -51,6 +54,9 @@ import java.util.Objects;
  *                     Every other port, the main one included, must be listened on by the
  *                     engine's processes alone before a readiness check (which may carry the
  *                     admin's password) is sent. Empty for most engines ({@code @since 0.3})
+ * @param rekey        gives a started server's admin another password, or {@code null} when the
+ *                     engine cannot change it while it runs; required with a {@code template}
+ *                     ({@code @since 0.4})
  */
 public record ProcessRecipe(
         BinaryDistribution binaries,
@@ -62,7 +68,8 @@ public record ProcessRecipe(
         List<BinaryDistribution> alternatives,
         StopSignal destroySignal,
         DataTemplate template,
-        List<String> helperPorts) {
+        List<String> helperPorts,
+        Rekey rekey) {
 
     public ProcessRecipe {
         Objects.requireNonNull(binaries, "binaries == null");
@@ -95,6 +102,10 @@ public record ProcessRecipe(
             throw new IllegalArgumentException("stopSignal cannot be KILL: a stop keeps the data, so it must let the"
                     + " engine finish writing it; KILL is only a destroySignal. Allowed: TERM, INT, QUIT");
         }
+        if (template != null && rekey == null) {
+            throw new IllegalArgumentException("a recipe with a template needs a rekey: a server started on a copy"
+                    + " must get its own admin password in place of the template's");
+        }
     }
 
     /**
@@ -117,7 +128,18 @@ public record ProcessRecipe(
                 .stopTimeout(stopTimeout).extraPorts(extraPorts.toArray(String[]::new)).alternatives(alternatives)
                 .destroySignal(destroySignal).helperPorts(helperPorts.toArray(String[]::new));
         builder.template = template;
+        builder.rekey = rekey;
         return builder;
+    }
+
+    /**
+     * How a started server's admin gets another password; empty when it cannot while the server
+     * runs (then no server of this recipe is kept warm).
+     *
+     * @since 0.4
+     */
+    public java.util.Optional<Rekey> rekeyIfAny() {
+        return java.util.Optional.ofNullable(rekey);
     }
 
     /**
@@ -161,6 +183,7 @@ public record ProcessRecipe(
         private StopSignal destroySignal;
         private DataTemplate template;
         private List<String> helperPorts = List.of();
+        private Rekey rekey;
 
         private Builder(BinaryDistribution binaries, Launcher launcher) {
             this.binaries = Objects.requireNonNull(binaries, "binaries == null");
@@ -227,6 +250,15 @@ public record ProcessRecipe(
             return this;
         }
 
+        /**
+         * How a started server's admin gets another password (see {@link Rekey}); default: none,
+         * required with a template.
+         */
+        public Builder rekey(Rekey rekey) {
+            this.rekey = Objects.requireNonNull(rekey, "rekey == null");
+            return this;
+        }
+
         /** Those of the extra ports a helper may serve (see {@link ProcessRecipe#helperPorts()}). */
         public Builder helperPorts(String... names) {
             this.helperPorts = List.of(names);
@@ -245,7 +277,7 @@ public record ProcessRecipe(
                 throw new IllegalStateException("stopTimeout is not set: how long to wait after the stop signal");
             }
             return new ProcessRecipe(binaries, initializer, launcher, stopSignal, stopTimeout, extraPorts,
-                    alternatives, destroySignal != null ? destroySignal : stopSignal, template, helperPorts);
+                    alternatives, destroySignal != null ? destroySignal : stopSignal, template, helperPorts, rekey);
         }
     }
 
@@ -256,6 +288,27 @@ public record ProcessRecipe(
         Initializer NONE = context -> { };
 
         void initialize(ProcessContext context) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Gives a started server's admin another password. The runtime calls it once on a server
+     * started on a copy of the recipe's template (whose admin has the template's password) right
+     * after its first readiness check, and once on a warm server (started ahead with a password of
+     * its own) when it becomes a new server; either way before the server is handed out, and the
+     * server is deleted when it throws.
+     *
+     * @since 0.4
+     */
+    @FunctionalInterface
+    public interface Rekey {
+        /**
+         * Changes the password of every admin account of the server {@code current} reaches (as
+         * the admin, with the password it has now) to {@code adminPassword}, so that the old one
+         * no longer logs in, and keeps the new one wherever the server reads it at its next start
+         * ({@code context} is the server's, as its launcher saw it). Must throw when it cannot,
+         * and never log or put either password in an exception message.
+         */
+        void rekey(ProcessContext context, ServerAccess current, String adminPassword) throws Exception;
     }
 
     /** The command that runs the server in the foreground until it is signalled. */

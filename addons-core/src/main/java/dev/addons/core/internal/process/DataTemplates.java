@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * key. A directory without that marker, or whose marker holds another key, is never copied. The
  * key names the binaries (see {@link #key}) and the user engines run as, who owns the template's
  * files. The template password is no server's: each server is given its own at its start (see
- * {@link DataTemplate.Personalizer}), so whoever reads the cache learns no server's password.
+ * {@link dev.addons.api.spi.ProcessRecipe.Rekey}), so whoever reads the cache learns no server's password.
  *
  * <p>A template is built under a lock on {@code <name>.lock} (held across threads and JVMs) in a
  * hidden directory beside it, which is renamed into place only once it is complete; so a reader

@@ -192,7 +192,7 @@ final class ServerStart {
             long ready = System.nanoTime();
             if (copied != null) {
                 progress.step(serverId, "giving the admin its own password");
-                template.get().personalizer().personalize(access, definition.adminPassword());
+                recipe.rekeyIfAny().orElseThrow().rekey(context, access, definition.adminPassword());
                 // Now that this one runs: a copy for the next start, made in the background.
                 templates.replenish(serverId, copied);
             }

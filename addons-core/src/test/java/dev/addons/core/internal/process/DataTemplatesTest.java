@@ -310,8 +310,7 @@ class DataTemplatesTest {
     }
 
     private ServerDefinition definition(String adminPassword) {
-        DataTemplate template = new DataTemplate("fake v1", initializer,
-                (access, password) -> personalized.add(access.adminPassword() + " -> " + password));
+        DataTemplate template = new DataTemplate("fake v1", initializer);
         ProcessRecipe recipe = ProcessRecipe.builder(
                         new BinaryDistribution("a fake engine", List.of(bin), List.of("fake-engine"), null),
                         context -> List.of(context.binary("fake-engine").toString(),
@@ -322,6 +321,7 @@ class DataTemplatesTest {
                 .stopSignal(ProcessRecipe.StopSignal.TERM)
                 .stopTimeout(Duration.ofSeconds(5))
                 .template(template)
+                .rekey((context, access, password) -> personalized.add(access.adminPassword() + " -> " + password))
                 .build();
         return new ServerDefinition("fake", "1", "admin", adminPassword, recipe,
                 ContainerRecipe.builder("none:1", 1, "/data").build(), server -> { }, Duration.ofSeconds(10));
