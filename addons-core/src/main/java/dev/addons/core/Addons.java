@@ -24,6 +24,7 @@ import dev.addons.core.internal.Runtimes;
 import dev.addons.core.internal.Servers;
 import dev.addons.core.internal.StateStore;
 import dev.addons.core.internal.TenantCopies;
+import dev.addons.core.internal.process.ProcessRuntime;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RuntimeContext;
 import dev.addons.core.runtime.ServerRuntime;
@@ -115,6 +116,7 @@ public final class Addons implements AutoCloseable {
             }
             throw e;
         }
+        keepNamedWarmPools(builder.runtimeSettings);
         if (builder.automaticBackups) {
             this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "addons-backups");
@@ -312,6 +314,69 @@ public final class Addons implements AutoCloseable {
         return open.externals.remove(name);
     }
 
+    /**
+     * The process runtime's warm pools: those its settings name ({@code process.warm.<engine>},
+     * {@code process.warm.<engine>.<version>}) and those holding warm servers, sorted, each with its
+     * size and how many of its servers are ready.
+     *
+     * @since 0.4
+     */
+    public List<WarmPool> warmPools() {
+        ProcessRuntime process = (ProcessRuntime) runtimes.get(ProcessRuntime.NAME);
+        java.util.Map<String, WarmPool> pools = new java.util.TreeMap<>();
+        java.util.Map<String, Integer> ready = process.warmServers();
+        for (java.util.Map.Entry<AddonProvider, String> pool : servers.namedWarmPools(registry)) {
+            String engine = pool.getKey().descriptor().name();
+            String key = engine + "/" + pool.getValue();
+            pools.put(key, new WarmPool(engine, pool.getValue(), process.warmSize(engine, pool.getValue()),
+                    ready.getOrDefault(key, 0)));
+        }
+        ready.forEach((key, count) -> {
+            String[] parts = key.split("/", 2);
+            pools.putIfAbsent(key, new WarmPool(parts[0], parts[1], process.warmSize(parts[0], parts[1]), count));
+        });
+        return List.copyOf(pools.values());
+    }
+
+    /**
+     * Starts, in this thread, the warm servers the pools the settings name lack (see
+     * {@link #warmPools()}), reporting each start's steps to {@code progress}; returns the pools
+     * after. What {@code bin/addons warm} runs.
+     *
+     * @since 0.4
+     */
+    public List<WarmPool> fillWarmPools(ProgressListener progress) {
+        requireNotClosed();
+        for (java.util.Map.Entry<AddonProvider, String> pool : servers.namedWarmPools(registry)) {
+            servers.fillWarm(pool.getKey(), pool.getValue(), progress);
+        }
+        return warmPools();
+    }
+
+    /**
+     * Starts, in this thread, the warm servers the pool of {@code engine}'s {@code version} lacks
+     * (its size from the settings; nothing when 0), reporting each start's steps to
+     * {@code progress}; returns how many it started.
+     *
+     * @since 0.4
+     */
+    public int fillWarmPool(String engine, String version, ProgressListener progress) {
+        requireNotClosed();
+        return servers.fillWarm(registry.require(engine), version, progress);
+    }
+
+    /**
+     * Destroys every warm server of this home that no server has claimed yet (their data goes
+     * with them; claimed ones are servers like any other). Returns how many. A pool its settings
+     * still name is filled again by the next start of its engine, or {@link #fillWarmPools}.
+     *
+     * @since 0.4
+     */
+    public int removeWarmServers() {
+        requireNotClosed();
+        return ((ProcessRuntime) runtimes.get(ProcessRuntime.NAME)).removeWarm(true).size();
+    }
+
     /** Adds a listener for status transitions made by this instance; close the result to remove it. */
     public Subscription onTransition(StatusListener listener) {
         return open.listeners.add(listener);
@@ -357,6 +422,27 @@ public final class Addons implements AutoCloseable {
         return reconcileAll();
     }
 
+    /**
+     * Has the process runtime start, in the background, the warm servers the pools its settings
+     * name lack; nothing, and no process runtime made, when no setting names one.
+     */
+    private void keepNamedWarmPools(java.util.Map<String, String> settings) {
+        String prefix = ProcessRuntime.WARM_SETTING + ".";
+        boolean named = settings.keySet().stream().anyMatch(k -> k.startsWith(prefix))
+                || System.getProperties().stringPropertyNames().stream()
+                        .anyMatch(k -> k.startsWith(RuntimeContext.PROPERTY_PREFIX + prefix));
+        if (named) {
+            ServerRuntime process = runtimes.get(ProcessRuntime.NAME);
+            servers.namedWarmPools(registry).forEach(pool -> servers.keepWarm(pool.getKey(), pool.getValue(), process));
+        }
+    }
+
+    private void requireNotClosed() {
+        if (closed.get()) {
+            throw new IllegalStateException("this Addons is closed");
+        }
+    }
+
     /** The whole reconcile pass (see {@link dev.addons.core.internal.Reconciler#reconcile}). */
     private int reconcileAll() {
         return open.reconciler.reconcile().changed();
@@ -377,9 +463,7 @@ public final class Addons implements AutoCloseable {
      * @since 0.1.0
      */
     public synchronized Supervisor supervise() {
-        if (closed.get()) {
-            throw new IllegalStateException("this Addons is closed");
-        }
+        requireNotClosed();
         if (supervisor == null || !supervisor.isRunning()) {
             supervisor = new Supervisor(home, watches(), Supervisor.TICK);
         }

@@ -246,6 +246,10 @@ public final class Reconciler {
         for (ServerRuntime runtime : sweep) {
             try {
                 removed += runtime.removeStrays(id -> store.server(id).isPresent()).size();
+                if (runtime instanceof dev.addons.core.internal.process.ProcessRuntime process) {
+                    // Warm servers no setting wants any more, or whose engine died.
+                    removed += process.removeWarm(false).size();
+                }
             } catch (AddonException e) {
                 LOG.warn("Cannot look for stray servers on the {} runtime: {}", runtime.name(), e.getMessage());
             }

@@ -223,14 +223,65 @@ public final class Servers {
         });
         RunningServer running;
         try {
-            running = runtime.start(serverId, definition, placement, progress);
+            running = claimWarm(serverId, definition, runtime)
+                    .orElseGet(() -> runtime.start(serverId, definition, placement, progress));
         } catch (RuntimeException e) {
             store.deleteServer(serverId);
             throw e;
         }
         ServerState started = starting.withRunning(running);
         store.save(started);
+        keepWarm(spec.provider(), spec.version(), runtime);
         return started;
+    }
+
+    /** A warm server of the definition's engine and version made {@code serverId}, when the runtime keeps them. */
+    private java.util.Optional<RunningServer> claimWarm(String serverId, ServerDefinition definition,
+            ServerRuntime runtime) {
+        if (runtime instanceof ProcessRuntime process && process.warmSize(definition.engine(), definition.version()) > 0) {
+            return process.claimWarm(serverId, definition, progress);
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Has the runtime start, in the background, the warm servers of the engine's version its pool lacks. */
+    public void keepWarm(AddonProvider provider, String version, ServerRuntime runtime) {
+        String engine = provider.descriptor().name();
+        if (runtime instanceof ProcessRuntime process && process.warmSize(engine, version) > 0) {
+            process.keepWarm(engine, version, () -> warmDefinition(provider, version));
+        }
+    }
+
+    /**
+     * The pools the process runtime's settings name ({@code process.warm.<engine>[.<version>]}),
+     * each as the provider and version it is for: an engine named alone stands for its default
+     * version on the process runtime. A name no provider has is refused.
+     */
+    public List<Map.Entry<AddonProvider, String>> namedWarmPools(ProviderRegistry registry) {
+        ProcessRuntime process = (ProcessRuntime) runtimes.get(ProcessRuntime.NAME);
+        List<Map.Entry<AddonProvider, String>> pools = new java.util.ArrayList<>();
+        for (String name : process.warmSettings().keySet()) {
+            int dot = name.indexOf('.');
+            String engine = dot < 0 ? name : name.substring(0, dot);
+            AddonProvider provider = registry.find(engine).orElseThrow(() -> new dev.addons.api.InvalidSpecException(
+                    ProcessRuntime.WARM_SETTING + "." + name + " names no engine here: '" + engine + "'. Allowed: "
+                            + registry.all().stream().map(p -> p.descriptor().name()).sorted().toList()));
+            String version = dot < 0 ? process.defaultVersion(provider) : name.substring(dot + 1);
+            pools.add(Map.entry(provider, version));
+        }
+        return pools;
+    }
+
+    /** A warm server's definition: durable, with an admin password of its own until it is claimed. */
+    private static ServerDefinition warmDefinition(AddonProvider provider, String version) {
+        return provider.server(ServerRequest.builder(version).adminPassword(Secrets.password()).build());
+    }
+
+    /** Starts, in this thread, the warm servers the pool lacks; returns how many. */
+    public int fillWarm(AddonProvider provider, String version, ProgressListener listener) {
+        ProcessRuntime process = (ProcessRuntime) runtimes.get(ProcessRuntime.NAME);
+        return process.fillWarm(provider.descriptor().name(), version, () -> warmDefinition(provider, version),
+                listener);
     }
 
     /**

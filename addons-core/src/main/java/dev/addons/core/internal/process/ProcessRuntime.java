@@ -8,9 +8,11 @@ import dev.addons.api.spi.AddonProvider;
 import dev.addons.api.spi.BinaryDistribution.Download;
 import dev.addons.api.spi.BinaryDistribution;
 import dev.addons.api.spi.ProcessRecipe;
+import dev.addons.api.spi.ServerAccess;
 import dev.addons.api.spi.ServerDefinition;
 import dev.addons.core.internal.DataFiles;
 import dev.addons.core.internal.Names;
+import dev.addons.core.internal.Readiness;
 import dev.addons.core.runtime.Availability;
 import dev.addons.core.runtime.DataFileNotReplacedException;
 import dev.addons.core.runtime.Placement;
@@ -92,6 +94,24 @@ public final class ProcessRuntime implements ServerRuntime {
      */
     public static final String SPARES_AFTER_EXIT_PROPERTY = "addons.process.sparesAfterExit";
 
+    /**
+     * The runtime setting for the number of warm servers kept per engine and version:
+     * {@code process.warm} for every engine and version this runtime starts, {@code process.warm.<engine>}
+     * and {@code process.warm.<engine>.<version>} for one (the most specific wins); 0 to
+     * {@value #MAX_WARM}, default 0 (see {@link WarmSizes}).
+     */
+    public static final String WARM_SETTING = "process.warm";
+    /** The most warm servers a pool may keep. */
+    public static final int MAX_WARM = 4;
+    /**
+     * The system property naming the command ({@code bin/addons}) that fills this runtime's warm
+     * pools after it closes, in a detached process ({@code <it> --home <home> warm --quiet --pool
+     * <engine>/<version>...}), instead of a thread of this one: for a command that exits right after
+     * its output; {@code off}: nothing fills them but {@link #fillWarm} (what that command runs).
+     * Unset: a thread of this runtime fills them.
+     */
+    public static final String WARM_AFTER_EXIT_PROPERTY = "addons.process.fillWarmAfterExit";
+
     private final Path home;
     private final Path cache;
     private final BinaryResolver binaries;
@@ -99,6 +119,7 @@ public final class ProcessRuntime implements ServerRuntime {
     private final EngineUser user = EngineUser.forThisProcess();
     private final DataTemplates templates;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final WarmPools warm;
 
     /**
      * A runtime keeping its servers and cache under {@code home}, fetching binaries from the
@@ -144,6 +165,20 @@ public final class ProcessRuntime implements ServerRuntime {
     }
 
     private ProcessRuntime(Path home, Path cache, URI mavenRepository, IntSupplier ports, int spares) {
+        this(home, cache, mavenRepository, ports, spares, WarmSizes.NONE);
+    }
+
+    /**
+     * A runtime like {@link #ProcessRuntime(Path, Path, int)} that keeps warm servers as
+     * {@code warm} says (see {@link #WARM_SETTING}).
+     */
+    ProcessRuntime(Path home, Path cache, int spares, WarmSizes warm) {
+        this(home, cache, URI.create(System.getProperty(REPOSITORY_PROPERTY, DEFAULT_REPOSITORY.toString())),
+                PortAllocator::freePort, spares, warm);
+    }
+
+    private ProcessRuntime(Path home, Path cache, URI mavenRepository, IntSupplier ports, int spares,
+            WarmSizes warmSizes) {
         if (spares < 0 || spares > MAX_SPARES) {
             throw new InvalidSpecException("process.spares must be a whole number from 0 to " + MAX_SPARES
                     + ", not " + spares);
@@ -156,6 +191,9 @@ public final class ProcessRuntime implements ServerRuntime {
         // In the cache, which homes may share: a new home starts on the templates an older one built.
         this.templates = new DataTemplates(this.cache.resolve("templates"), this.cache.startsWith(this.home) ? this.home
                 : this.cache, user, spares, Boolean.getBoolean(SPARES_AFTER_EXIT_PROPERTY));
+        String launcher = System.getProperty(WARM_AFTER_EXIT_PROPERTY, "");
+        this.warm = new WarmPools(this, this.home.resolve("servers"), warmSizes, launcher.isBlank(),
+                launcher.isBlank() || launcher.equals("off") ? null : Path.of(launcher));
     }
 
     @Override
@@ -215,6 +253,138 @@ public final class ProcessRuntime implements ServerRuntime {
         Names.requireServerId(serverId);
         ServerStart start = prepare(serverId, definition, ServerDirectories.of(home, serverId), progress);
         return withPorts(serverId, definition, null, Map.of(), start::run);
+    }
+
+    /**
+     * How many warm servers this runtime keeps of {@code engine}'s {@code version} (see
+     * {@link #WARM_SETTING}): 0 unless a setting says otherwise.
+     */
+    public int warmSize(String engine, String version) {
+        return warm.sizes().size(engine, version);
+    }
+
+    /**
+     * The engines and versions the settings name, as {@code <engine>} or {@code <engine>.<version>},
+     * with their sizes: the pools to fill before any server of them has started.
+     */
+    public Map<String, Integer> warmSettings() {
+        return warm.sizes().named();
+    }
+
+    /**
+     * Makes a warm server of the definition's engine and version the server {@code serverId}:
+     * claims one (no other claimer gets it), gives its admin {@code definition}'s password (the
+     * recipe's {@link ProcessRecipe.Rekey}) and returns it as {@code serverId}'s. Empty when the
+     * pool has none running, or the recipe cannot be re-keyed; a warm server found dead, or whose
+     * re-keying fails, is destroyed and the next one tried.
+     */
+    public Optional<RunningServer> claimWarm(String serverId, ServerDefinition definition, ProgressListener progress) {
+        requireOpen();
+        Names.requireServerId(serverId);
+        Optional<ProcessRecipe.Rekey> rekey = definition.processRecipe().flatMap(ProcessRecipe::rekeyIfAny);
+        if (rekey.isEmpty()) {
+            return Optional.empty();
+        }
+        Path servers = home.resolve("servers");
+        String pool = WarmServers.pool(definition.engine(), definition.version());
+        while (true) {
+            Optional<WarmServers.Warm> claimed = WarmServers.claim(servers, pool);
+            if (claimed.isEmpty()) {
+                return Optional.empty();
+            }
+            RunningServer warmServer = claimed.get().server();
+            ServerRecord record = ServerRecord.of(warmServer);
+            if (record.process().isEmpty()) {
+                LOG.warn("{} - Warm server {} is no longer running; removing it", serverId, warmServer.serverId());
+                destroyQuietly(warmServer);
+                continue;
+            }
+            try {
+                progress.step(serverId, "taking the warm server " + warmServer.serverId() + " on "
+                        + warmServer.endpoint() + " and giving the admin its own password");
+                long begin = System.nanoTime();
+                ResolvedBinaries found = binaries.resolve(definition.process().candidates(), serverId, progress);
+                DefaultProcessContext context = new DefaultProcessContext(warmServer.serverId(), found,
+                        record.directories(), warmServer.endpoint(), warmServer.extraEndpoints(), user,
+                        definition.startTimeout());
+                rekey.get().rekey(context, new ServerAccess(warmServer.serverId(), warmServer.endpoint(),
+                        definition.adminUser(), claimed.get().password(), warmServer.extraEndpoints()),
+                        definition.adminPassword());
+                WarmServers.own(record.directories().root(), serverId);
+                LOG.info("{} - Took the warm server {} ({} {} on {}, pid {}) in {} ms", serverId,
+                        warmServer.serverId(), definition.engine(), definition.version(), warmServer.endpoint(),
+                        record.pid(), (System.nanoTime() - begin) / 1_000_000);
+                progress.step(serverId, "ready on " + warmServer.endpoint());
+                return Optional.of(new RunningServer(serverId, NAME, warmServer.endpoint(), warmServer.attributes(),
+                        warmServer.extraEndpoints()));
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    destroyQuietly(warmServer);
+                    throw new ProvisioningException("Interrupted while taking a warm server for '" + serverId + "'", e);
+                }
+                // The rekey must keep passwords out of its messages; the first line says what failed.
+                LOG.warn("{} - Could not give the warm server {} its admin password; removing it: {}", serverId,
+                        warmServer.serverId(), Readiness.firstLine(e));
+                destroyQuietly(warmServer);
+            }
+        }
+    }
+
+    /**
+     * Starts, on a thread of this runtime, the warm servers the pool of {@code engine}'s
+     * {@code version} lacks, each described by a call to {@code definitions} (so each has an admin
+     * password of its own). Nothing when the pool is full or its size is 0; when
+     * {@value #WARM_AFTER_EXIT_PROPERTY} is set, a detached process started at {@link #close()} does it.
+     */
+    public void keepWarm(String engine, String version, java.util.function.Supplier<ServerDefinition> definitions) {
+        requireOpen();
+        warm.keep(engine, version, definitions);
+    }
+
+    /** Starts the warm servers the pool lacks now, in this thread; returns how many it started. */
+    public int fillWarm(String engine, String version, java.util.function.Supplier<ServerDefinition> definitions,
+            ProgressListener progress) {
+        requireOpen();
+        return warm.fill(engine, version, definitions, progress);
+    }
+
+    /** How many warm servers the pool of {@code engine}'s {@code version} lacks now. */
+    public int warmMissing(String engine, String version) {
+        return warm.missing(engine, version);
+    }
+
+    /** The running, unclaimed warm servers, per pool ({@code <engine>/<version>}). */
+    public Map<String, Integer> warmServers() {
+        return warm.ready();
+    }
+
+    /**
+     * Destroys unclaimed warm servers: every one when {@code all}, else those beyond their pool's
+     * size and those no longer running. Returns their ids.
+     */
+    public List<String> removeWarm(boolean all) {
+        List<String> removed = new ArrayList<>();
+        for (RunningServer server : warm.surplus(all)) {
+            destroyQuietly(server);
+            removed.add(server.serverId());
+        }
+        return removed;
+    }
+
+    /** Starts the warm server {@code warmId} (see {@link WarmPools}). */
+    RunningServer startWarm(String warmId, ServerDefinition definition, ProgressListener progress) {
+        requireOpen();
+        ServerStart start = prepare(warmId, definition, ServerDirectories.of(home, warmId), progress);
+        return withPorts(warmId, definition, null, Map.of(), start::run);
+    }
+
+    private void destroyQuietly(RunningServer server) {
+        try {
+            destroy(server);
+        } catch (RuntimeException e) {
+            LOG.warn("{} - Could not destroy it (the next sweep does): {}", server.serverId(), e.getMessage());
+        }
     }
 
     /** Stops the engine if it runs and launches it again on its directory, on the same ports where they are free. */
@@ -582,7 +752,11 @@ public final class ProcessRuntime implements ServerRuntime {
         List<String> removed = new ArrayList<>();
         for (Path directory : held) {
             String serverId = directory.getFileName().toString();
-            if (isKnown.test(serverId)) {
+            if (WarmServers.isUnclaimed(directory) || WarmPools.isStarting(directory)) {
+                continue; // A pool's: removeWarm removes those no longer wanted.
+            }
+            Optional<String> owner = WarmServers.owner(directory);
+            if (owner.isPresent() && isKnown.test(owner.get())) {
                 continue;
             }
             ServerDirectories directories = new ServerDirectories(directory);
@@ -682,11 +856,15 @@ public final class ProcessRuntime implements ServerRuntime {
         }
     }
 
-    /** Releases the HTTP client and stops making template spares; servers keep running. Idempotent. */
+    /**
+     * Releases the HTTP client and stops making template spares and warm servers (one being started
+     * is deleted); servers, warm ones among them, keep running. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.getAndSet(true)) {
             try {
+                warm.close();
                 templates.close();
             } finally {
                 binaries.close();

@@ -23,7 +23,7 @@ public final class ProcessRuntimeFactory implements RuntimeFactory {
         return 0;
     }
 
-    /** Always available; a bad setting ({@code process.spares}) throws as {@link #create} does. */
+    /** Always available; a bad setting ({@code process.spares}, {@code process.warm...}) throws as {@link #create} does. */
     @Override
     public RuntimeProbe probe(RuntimeContext context) {
         return RuntimeProbe.available(create(context), "engine binaries run on this host");
@@ -31,7 +31,7 @@ public final class ProcessRuntimeFactory implements RuntimeFactory {
 
     @Override
     public ServerRuntime create(RuntimeContext context) {
-        return new ProcessRuntime(context.home(), context.cache(), spares(context));
+        return new ProcessRuntime(context.home(), context.cache(), spares(context), WarmSizes.of(context));
     }
 
     private static int spares(RuntimeContext context) {

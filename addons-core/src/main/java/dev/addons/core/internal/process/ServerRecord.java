@@ -12,7 +12,7 @@ import java.util.Optional;
  * What the process runtime records of a started server in {@link RunningServer#attributes()}
  * (see the attribute names on {@link ProcessRuntime}), read back with the checks a persisted,
  * possibly stale or edited record needs: the pid counts only with its start time, and the
- * directory must be a server directory named after the server.
+ * directory must be a server directory named after the server, or a warm server's it became.
  *
  * @param serverId    the server's id
  * @param pid         the engine's pid
@@ -69,8 +69,10 @@ record ServerRecord(
         }
         Path directory = Path.of(server.attribute(ProcessRuntime.DIRECTORY)).toAbsolutePath().normalize();
         Path parent = directory.getParent();
-        // Destroy deletes this directory: a wrong attribute must never point it anywhere else.
-        if (!directory.getFileName().toString().equals(server.serverId()) || parent == null
+        // Destroy deletes this directory: a wrong attribute must never point it anywhere else. A server
+        // that was a warm one keeps the warm server's directory (see WarmServers).
+        String name = directory.getFileName().toString();
+        if (!(name.equals(server.serverId()) || WarmServers.ID.matcher(name).matches()) || parent == null
                 || !parent.getFileName().toString().equals("servers")) {
             throw new IllegalArgumentException("server " + server.serverId() + " has a directory attribute that "
                     + "is not its server directory: " + directory);
