@@ -45,6 +45,8 @@ final class AgentCommand extends AddonsCommand {
             System.setProperty("org.slf4j.simpleLogger.log." + logger, "info");
         }
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentCommand.class);
+        // It stays: its own threads start the warm servers its pools lack, as they are taken.
+        System.clearProperty("addons.process.fillWarmAfterExit");
         Addons addons = openShowingTransitions();
         try {
             addons.supervise();

@@ -30,7 +30,8 @@ import picocli.CommandLine;
             RestoreCommand.class, BackupsCommand.class, MigrateCommand.class, RestartCommand.class, StopCommand.class, StartCommand.class, UpCommand.class,
             AgentCommand.class,
             HealthCommand.class,
-            ServersCommand.class
+            ServersCommand.class,
+            WarmCommand.class
         })
 public final class Main {
     /** Where the level for {@code --verbose} is set before slf4j-simple makes its first logger. */
@@ -82,6 +83,11 @@ public final class Main {
         // A command exits right after its output: the spare copy of a data template its start asked
         // for is made by a detached copier that outlives it, for the next command to take.
         System.setProperty("addons.process.sparesAfterExit", "true");
+        // Likewise the warm servers it took: bin/addons warm, detached, starts their replacements.
+        String launcher = System.getProperty(AgentCommand.LAUNCHER_PROPERTY, "");
+        if (!launcher.isBlank() && System.getProperty("addons.process.fillWarmAfterExit") == null) {
+            System.setProperty("addons.process.fillWarmAfterExit", launcher);
+        }
         System.exit(commandLine(new Main()).execute(args));
     }
 
