@@ -18,10 +18,16 @@ final class AddonsTarget implements Target {
     private final String engine;
     private final AddonSpec spec;
     private final boolean keeper;
+    private final String name;
     private int apps;
 
     AddonsTarget(Addons addons, String engine, String variant, String version) {
+        this(addons, engine, variant, version, "addons");
+    }
+
+    AddonsTarget(Addons addons, String engine, String variant, String version, String name) {
         this.addons = addons;
+        this.name = name;
         this.engine = engine;
         this.spec = AddonSpec.of(engine).withVariant(variant).withVersion(version);
         this.keeper = "shared".equals(variant);
@@ -32,7 +38,24 @@ final class AddonsTarget implements Target {
 
     @Override
     public String name() {
-        return "addons";
+        return name;
+    }
+
+    /** With a warm pool: waits until it is full, so that the create takes a server started ahead. */
+    @Override
+    public void beforeStart() throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+        while (true) {
+            java.util.List<dev.addons.core.WarmPool> lacking = addons.warmPools().stream()
+                    .filter(p -> p.engine().equals(engine) && p.ready() < p.size()).toList();
+            if (lacking.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the warm pool did not fill within 3 minutes: " + lacking);
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Override

@@ -109,6 +109,7 @@ public final class Bench {
         json.put("warmups", options.warmups());
         json.put("reps", options.reps());
         json.put("throwaway", options.throwaway());
+        json.put("warm", options.warm());
         json.put("versions", options.versions());
         json.put("images", options.images());
         json.put("results", results);
@@ -137,10 +138,33 @@ public final class Bench {
                 results.add(Result.unavailable(row, "addons", version, "failed: " + oneLine(e)));
             }
         }
+        if (options.warm() && memory) {
+            results.add(warm(row, version, runner));
+        }
         if (options.peers() && row.variant().equals("small")) {
             Peers.of(row, options, home).ifPresent(peer -> results.add(peer.measure(runner, memory)));
         }
         return results;
+    }
+
+    /**
+     * addons with a warm pool of 1 for the row's engine and version, in a home of its own under the
+     * run's (another instance's reconcile would remove warm servers its settings do not name),
+     * which it removes at the end.
+     */
+    private Result warm(Row row, String version, Runner runner) {
+        String name = "addons, warm pool of 1";
+        try (Addons instance = Addons.builder().home(home.resolve("warm")).runtime("process").automaticBackups(false)
+                .throwawayServers(options.throwaway())
+                .runtimeSetting("process.warm." + row.engine() + "." + version, "1").build()) {
+            try (AddonsTarget target = new AddonsTarget(instance, row.engine(), row.variant(), version, name)) {
+                return runner.measure(row, target, version, true);
+            } finally {
+                instance.removeWarmServers();
+            }
+        } catch (RuntimeException e) {
+            return Result.unavailable(row, name, version, "failed: " + oneLine(e));
+        }
     }
 
     /** The instance of a runtime, built once; {@code null} (with the reason kept) when it cannot be had. */

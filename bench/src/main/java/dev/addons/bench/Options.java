@@ -11,7 +11,7 @@ import java.util.Map;
  */
 record Options(int warmups, int reps, List<String> rows, Map<String, String> versions, Map<String, String> images,
         boolean peers, long idleMillis, Path out, Path compare, Path home, int scaleShared, int scaleDedicated,
-        int cycles, boolean throwaway, int wakes, int cli, int junit) {
+        int cycles, boolean throwaway, int wakes, int cli, int junit, boolean warm) {
 
     static final String USAGE = """
             usage: bench/run.sh [options]
@@ -37,6 +37,9 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
                                     new home and in an old one, and destroy: wall time to output and exit
               --junit K             K runs of a test class in a new JVM: without addons, then with a template
                                     copy on shared postgresql and a valkey twice in a row: wall time to exit
+              --warm                on each small row of the process runtime, also addons with a warm pool
+                                    of 1 (process.warm): each create takes a server started ahead, the
+                                    pool full before each one (its refill is not timed)
               --throwaway           addons' dedicated servers as throwaway ones (what the JUnit
                                     extension asks for: no waiting for the disk); default durable
             """;
@@ -63,6 +66,7 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
         int wakes = 0;
         int cli = 0;
         int junit = 0;
+        boolean warm = false;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             switch (option) {
@@ -81,6 +85,7 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
                 case "--scale-dedicated" -> scaleDedicated = positive(option, value(args, ++i, option));
                 case "--cycles" -> cycles = positive(option, value(args, ++i, option));
                 case "--throwaway" -> throwaway = true;
+                case "--warm" -> warm = true;
                 case "--wake" -> wakes = positive(option, value(args, ++i, option));
                 case "--cli" -> cli = positive(option, value(args, ++i, option));
                 case "--junit" -> junit = positive(option, value(args, ++i, option));
@@ -88,7 +93,7 @@ record Options(int warmups, int reps, List<String> rows, Map<String, String> ver
             }
         }
         return new Options(warmups, reps, rows.equals(List.of("none")) ? List.of() : rows, versions, images, peers, idle,
-                out, compare, home, scaleShared, scaleDedicated, cycles, throwaway, wakes, cli, junit);
+                out, compare, home, scaleShared, scaleDedicated, cycles, throwaway, wakes, cli, junit, warm);
     }
 
     /** The rows the patterns select, in table order. */

@@ -36,6 +36,10 @@ final class Report {
             }
             if (!sameRow) {
                 addons = r;
+            } else if (addons != null && addons.subject().equals("addons") && r.subject().startsWith("addons, warm")) {
+                // addons against itself: the warm start over the cold one (below 1: the pool saves time).
+                out.printf(LINE, "", "  ratio warm/cold", ratio(r.ready(), addons.ready()),
+                        ratio(r.destroy(), addons.destroy()), ratio(r.rssKib(), addons.rssKib()));
             } else if (addons != null && addons.subject().equals("addons")) {
                 out.printf(LINE, "", "  ratio addons/peer", ratio(addons.ready(), r.ready()),
                         ratio(addons.destroy(), r.destroy()), ratio(addons.rssKib(), r.rssKib()));

