@@ -4,6 +4,7 @@ import dev.addons.core.Addons;
 import dev.addons.core.RecordedAddons;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,17 +24,17 @@ import picocli.CommandLine;
         description = "Provisions backing services (PostgreSQL, ...) for an app and hands them over"
                 + " as environment variables.",
         versionProvider = Version.class,
-        synopsisSubcommandLabel = "COMMAND",
-        subcommands = {
+        synopsisSubcommandLabel = "COMMAND")
+public final class Main {
+    /** The subcommands, in the order {@code --help} lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(
             ListAvailableCommand.class, VariantsCommand.class, CreateCommand.class, ListCommand.class,
             EnvCommand.class, DestroyCommand.class, DeployCommand.class, RunCommand.class, BackupCommand.class,
-            RestoreCommand.class, BackupsCommand.class, MigrateCommand.class, RestartCommand.class, StopCommand.class, StartCommand.class, UpCommand.class,
-            AgentCommand.class,
-            HealthCommand.class,
-            ServersCommand.class,
-            WarmCommand.class
-        })
-public final class Main {
+            RestoreCommand.class, BackupsCommand.class, MigrateCommand.class, RestartCommand.class, StopCommand.class,
+            StartCommand.class, UpCommand.class, AgentCommand.class, HealthCommand.class, ServersCommand.class,
+            WarmCommand.class);
+    /** The global options that take a value as the next argument. */
+    private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--home", "--runtime");
     /** Where the level for {@code --verbose} is set before slf4j-simple makes its first logger. */
     private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.log.dev.addons";
     /** Testcontainers' level, off unless {@code --verbose} (see simplelogger.properties). */
@@ -80,6 +81,14 @@ public final class Main {
 
     /** Runs the command and exits with its code. */
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // Answered before picocli reads the annotations of every command (most of this command's start).
+            for (String line : new Version().getVersion()) {
+                System.out.println(line);
+            }
+            System.out.flush();
+            System.exit(0);
+        }
         // A command exits right after its output: the spare copy of a data template its start asked
         // for is made by a detached copier that outlives it, for the next command to take.
         System.setProperty("addons.process.sparesAfterExit", "true");
@@ -88,18 +97,51 @@ public final class Main {
         if (!launcher.isBlank() && System.getProperty("addons.process.fillWarmAfterExit") == null) {
             System.setProperty("addons.process.fillWarmAfterExit", launcher);
         }
-        System.exit(commandLine(new Main()).execute(args));
+        System.exit(commandLine(new Main(), args).execute(args));
     }
 
     /** A configured command line for {@code main}: error handling, exit codes, {@code run}'s arguments. */
     public static CommandLine commandLine(Main main) {
+        return commandLine(main, COMMANDS);
+    }
+
+    /**
+     * {@link #commandLine(Main)} with, when {@code args} name a subcommand, that one alone: picocli
+     * reads the annotations of every command it is given, which takes most of a command's start.
+     * Anything else (no subcommand, an unknown one, help) gets them all, for the listing and the
+     * suggestions.
+     */
+    static CommandLine commandLine(Main main, String[] args) {
+        String word = commandWord(args);
+        List<Class<?>> named = COMMANDS.stream()
+                .filter(command -> command.getAnnotation(Command.class).name().equals(word)).toList();
+        return commandLine(main, named.isEmpty() ? COMMANDS : named);
+    }
+
+    private static CommandLine commandLine(Main main, List<Class<?>> commands) {
         CommandLine commandLine = new CommandLine(main);
+        commands.forEach(commandLine::addSubcommand);
         Failures failures = new Failures();
         commandLine.setExecutionExceptionHandler(failures);
         commandLine.setParameterExceptionHandler(failures);
         // Everything after run's first command word belongs to that command, with or without "--".
-        commandLine.getSubcommands().get("run").setStopAtPositional(true);
+        CommandLine run = commandLine.getSubcommands().get("run");
+        if (run != null) {
+            run.setStopAtPositional(true);
+        }
         return commandLine;
+    }
+
+    /** The first argument that is no global option or its value: the subcommand's name, if any. */
+    private static String commandWord(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (VALUE_OPTIONS.contains(args[i])) {
+                i++;
+            } else if (!args[i].startsWith("-")) {
+                return args[i];
+            }
+        }
+        return null;
     }
 
     /**

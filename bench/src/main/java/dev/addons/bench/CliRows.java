@@ -22,8 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * difference is what it does after its output, e.g. handing the spare copy of the data template
  * for the next start to a copier). Per repetition, in this order: {@code --version}; {@code deploy} of an app file
  * with one PostgreSQL {@code small} addon in a new home, then {@code destroy} of it; the same in
- * one old home kept for the whole row. All use the machine's shared binary cache (the default, or
- * {@code ADDONS_CACHE}), where the data templates live. Each new home is deleted after its destroy.
+ * one old home kept for the whole row, with {@code env} and {@code list} of the app timed while its
+ * server runs; then the deploy and destroy in a third home whose settings keep a warm pool of one
+ * PostgreSQL server ({@code JAVA_TOOL_OPTIONS=-Daddons.process.warm.postgresql.<version>=1}), filled
+ * by an untimed {@code bin/addons warm} before each deploy. All use the machine's shared binary cache
+ * (the default, or {@code ADDONS_CACHE}), where the data templates live. Each new home is deleted
+ * after its destroy, the warm one after {@code warm --remove}.
  */
 final class CliRows {
     private static final String APP = "cli-bench";
@@ -46,13 +50,17 @@ final class CliRows {
         row.put("row", "cli: bin/addons, postgresql/small/process " + version + ", wall ms");
         Map<String, List<Double>> samples = new LinkedHashMap<>();
         for (String name : List.of("version", "deployNewHomeOutput", "deployNewHomeExit", "destroyNewHome",
-                "deployOldHomeOutput", "deployOldHomeExit", "destroyOldHome")) {
+                "deployOldHomeOutput", "deployOldHomeExit", "envOldHome", "listOldHome", "destroyOldHome",
+                "deployWarmHomeOutput", "deployWarmHomeExit", "destroyWarmHome")) {
             samples.put(name, new ArrayList<>());
         }
         try {
             Path file = Files.writeString(home.resolve("cli-bench.toml"), "name = \"" + APP + "\"\n\n"
                     + "[addons.postgresql]\nvariant = \"small\"\nversion = \"" + version + "\"\n");
             Path old = Files.createDirectories(home.resolve("cli-old-home"));
+            Path warm = Files.createDirectories(home.resolve("cli-warm-home"));
+            Map<String, String> warmSetting = Map.of("JAVA_TOOL_OPTIONS",
+                    "-Daddons.process.warm.postgresql." + version + "=1");
             // The homes are inside the harness's: as root, the engines' user must pass through it.
             Set<PosixFilePermission> mode = EnumSet.copyOf(Files.getPosixFilePermissions(home));
             mode.add(PosixFilePermission.OTHERS_EXECUTE);
@@ -68,8 +76,15 @@ final class CliRows {
                 deleteTree(fresh);
                 Timing deployOld = run(List.of("--home", old.toString(), "--runtime", "process", "deploy", "-f",
                         file.toString()));
+                Timing envOld = run(List.of("--home", old.toString(), "env", "-a", APP));
+                Timing listOld = run(List.of("--home", old.toString(), "list", "-a", APP));
                 Timing destroyOld = run(List.of("--home", old.toString(), "destroy", "postgresql", "-a", APP,
                         "--no-backup"));
+                run(List.of("--home", warm.toString(), "warm"), warmSetting);
+                Timing deployWarm = run(List.of("--home", warm.toString(), "--runtime", "process", "deploy", "-f",
+                        file.toString()), warmSetting);
+                Timing destroyWarm = run(List.of("--home", warm.toString(), "destroy", "postgresql", "-a", APP,
+                        "--no-backup"), warmSetting);
                 if (timed) {
                     samples.get("version").add(versionRun.exitMs());
                     samples.get("deployNewHomeOutput").add(deployNew.outputMs());
@@ -77,10 +92,19 @@ final class CliRows {
                     samples.get("destroyNewHome").add(destroyNew.exitMs());
                     samples.get("deployOldHomeOutput").add(deployOld.outputMs());
                     samples.get("deployOldHomeExit").add(deployOld.exitMs());
+                    samples.get("envOldHome").add(envOld.exitMs());
+                    samples.get("listOldHome").add(listOld.exitMs());
                     samples.get("destroyOldHome").add(destroyOld.exitMs());
+                    samples.get("deployWarmHomeOutput").add(deployWarm.outputMs());
+                    samples.get("deployWarmHomeExit").add(deployWarm.exitMs());
+                    samples.get("destroyWarmHome").add(destroyWarm.exitMs());
                 }
             }
             deleteTree(old);
+            // The replacement a deploy's exit started may still be starting: warm fills it first, then --remove.
+            run(List.of("--home", warm.toString(), "warm"), warmSetting);
+            run(List.of("--home", warm.toString(), "warm", "--remove"), warmSetting);
+            deleteTree(warm);
             samples.forEach((name, values) -> row.put(name + "Ms", Stats.of(values)));
         } catch (IOException | RuntimeException e) {
             row.put("note", "failed: " + e.getMessage());
@@ -98,11 +122,18 @@ final class CliRows {
 
     /** Runs {@code bin/addons args}; fails naming the command and its error output when it exits with non-zero. */
     private Timing run(List<String> args) throws IOException, InterruptedException {
+        return run(args, Map.of());
+    }
+
+    /** {@link #run(List)} with {@code environment} added to the command's. */
+    private Timing run(List<String> args, Map<String, String> environment) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(args);
         Path errors = Files.createTempFile(home, "cli-", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
+        builder.environment().putAll(environment);
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+        Process process = builder.start();
         AtomicLong lastByte = new AtomicLong(-1);
         Thread reader = new Thread(() -> {
             try (InputStream output = process.getInputStream()) {
