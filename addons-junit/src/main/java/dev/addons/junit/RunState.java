@@ -161,6 +161,16 @@ final class RunState implements AutoCloseable {
                 failure.addSuppressed(e);
             }
         }
+        if (temporary) {
+            // Warm servers (runtime setting process.warm) outlive an Addons; a home about to be deleted keeps none.
+            byRuntime.values().forEach(addons -> {
+                try {
+                    addons.removeWarmServers();
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            });
+        }
         byRuntime.values().forEach(Addons::close);
         if (temporary && failure.getSuppressed().length == 0) {
             delete(home);

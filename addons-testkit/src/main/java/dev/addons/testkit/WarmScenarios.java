@@ -67,7 +67,7 @@ public abstract class WarmScenarios {
                         .isEqualTo(new Endpoint("127.0.0.1", warmPort));
                 assertThat(home.resolve("servers").resolve(record.id())).as("no server of its own was started")
                         .doesNotExist();
-                assertThat(Files.readString(warm.resolve("claimed"))).contains(record.id())
+                assertThat(Files.readString(warm.resolve("claimed." + record.id()))).contains(record.id())
                         .doesNotContain(formerPassword);
                 engine.write(vars, "greeting", "warm");
                 assertThat(engine.read(vars, "greeting")).contains("warm");

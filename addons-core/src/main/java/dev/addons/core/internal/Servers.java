@@ -267,7 +267,7 @@ public final class Servers {
                     ProcessRuntime.WARM_SETTING + "." + name + " names no engine here: '" + engine + "'. Allowed: "
                             + registry.all().stream().map(p -> p.descriptor().name()).sorted().toList()));
             String version = dot < 0 ? process.defaultVersion(provider) : name.substring(dot + 1);
-            pools.add(Map.entry(provider, version));
+            pools.add(Map.entry(provider, requireWarmable(provider, version, ProcessRuntime.WARM_SETTING + "." + name)));
         }
         return pools;
     }
@@ -280,8 +280,19 @@ public final class Servers {
     /** Starts, in this thread, the warm servers the pool lacks; returns how many. */
     public int fillWarm(AddonProvider provider, String version, ProgressListener listener) {
         ProcessRuntime process = (ProcessRuntime) runtimes.get(ProcessRuntime.NAME);
+        requireWarmable(provider, version, "the warm pool " + provider.descriptor().name() + "/" + version);
         return process.fillWarm(provider.descriptor().name(), version, () -> warmDefinition(provider, version),
                 listener);
+    }
+
+    /** {@code version}, when the provider offers it; else refused naming {@code what} and the versions offered. */
+    private static String requireWarmable(AddonProvider provider, String version, String what) {
+        List<String> versions = provider.descriptor().versions();
+        if (!versions.contains(version)) {
+            throw new dev.addons.api.InvalidSpecException(what + " names " + provider.descriptor().name()
+                    + " version '" + version + "', which it does not offer. Allowed: " + versions);
+        }
+        return version;
     }
 
     /**

@@ -288,7 +288,7 @@ public final class ProcessRuntime implements ServerRuntime {
         Path servers = home.resolve("servers");
         String pool = WarmServers.pool(definition.engine(), definition.version());
         while (true) {
-            Optional<WarmServers.Warm> claimed = WarmServers.claim(servers, pool);
+            Optional<WarmServers.Warm> claimed = WarmServers.claim(servers, pool, serverId);
             if (claimed.isEmpty()) {
                 return Optional.empty();
             }
@@ -360,10 +360,14 @@ public final class ProcessRuntime implements ServerRuntime {
     }
 
     /**
-     * Destroys unclaimed warm servers: every one when {@code all}, else those beyond their pool's
-     * size and those no longer running. Returns their ids.
+     * Destroys unclaimed warm servers: every one when {@code all} (after stopping the warm starts
+     * of this runtime under way; a later one starts again), else those beyond their pool's size
+     * and those no longer running. Returns their ids.
      */
     public List<String> removeWarm(boolean all) {
+        if (all) {
+            warm.stopStarting(); // Else one under way would be offered after the removal.
+        }
         List<String> removed = new ArrayList<>();
         for (RunningServer server : warm.surplus(all)) {
             destroyQuietly(server);

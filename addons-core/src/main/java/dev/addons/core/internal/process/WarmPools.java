@@ -238,13 +238,14 @@ final class WarmPools {
 
     /**
      * Stops starting warm servers: one under way is interrupted, which deletes what it made;
-     * those already offered keep running.
+     * those already offered keep running. A later {@link #keep} starts again.
      */
-    void close() {
-        if (launcher != null && !lacking.isEmpty()) {
-            fillAfterExit();
+    void stopStarting() {
+        ExecutorService executor;
+        synchronized (this) {
+            executor = starter;
+            starter = null;
         }
-        ExecutorService executor = starter;
         if (executor != null) {
             executor.shutdownNow();
             try {
@@ -254,6 +255,16 @@ final class WarmPools {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            // Starts still queued never ran, so never counted themselves out.
+            starting.clear();
         }
+    }
+
+    /** {@link #stopStarting()}, after handing the pools this program found lacking to the launcher, if any. */
+    void close() {
+        if (launcher != null && !lacking.isEmpty()) {
+            fillAfterExit();
+        }
+        stopStarting();
     }
 }

@@ -31,12 +31,13 @@ import java.util.stream.Stream;
  *
  * <p>An unclaimed warm server's directory holds the owner-only file {@value #UNCLAIMED}: its pool
  * (engine and version), its admin's current password and what the runtime recorded of it (pid,
- * ports). A claim renames that file to {@value #CLAIMED}; a rename succeeds once, so two threads
- * or programs never take the same server. The claimer then rewrites it with the id of the server
- * it became and nothing else: the directory keeps its warm name (a running engine's directory
- * cannot be moved), the server's record points at it, and {@link #owner} tells which server a
- * directory belongs to. A {@value #CLAIMED} file with no owner is a claim a crash cut short: the
- * directory is a stray. Stateless.
+ * ports). A claim for a server renames that file to {@code claimed.<server id>}; a rename succeeds
+ * once, so two threads or programs never take the same server, and the directory names its owner
+ * from that instant on (whose record exists before its start: a sweep of strays never takes a
+ * server being re-keyed for one). Once re-keyed, the claimer rewrites the file with nothing but
+ * the owner's id. The directory keeps its warm name (a running engine's directory cannot be
+ * moved), the server's record points at it, and {@link #owner} tells which server a directory
+ * belongs to. Stateless.
  */
 final class WarmServers {
     /** The prefix of a warm server's directory name. */
@@ -45,8 +46,8 @@ final class WarmServers {
     static final Pattern ID = Pattern.compile("warm-[0-9a-f]{16}");
     /** The file of an unclaimed warm server. */
     static final String UNCLAIMED = "warm";
-    /** The file of a claimed one. */
-    static final String CLAIMED = "claimed";
+    /** The prefix of the file of a claimed one, followed by its owner's id. */
+    static final String CLAIMED = "claimed.";
 
     private WarmServers() {
     }
@@ -105,14 +106,15 @@ final class WarmServers {
      * when there is none left to claim. The caller owns the server from then on: it re-keys it
      * and calls {@link #own}, or destroys it.
      */
-    static Optional<Warm> claim(Path servers, String pool) {
+    static Optional<Warm> claim(Path servers, String pool, String serverId) {
         List<Warm> candidates = new ArrayList<>(unclaimed(servers).stream().filter(w -> w.pool().equals(pool)).toList());
         candidates.sort(java.util.Comparator.comparing(w -> w.server().attributes()
                 .getOrDefault(ProcessRuntime.PID_START, "")));
         for (Warm candidate : candidates) {
             Path directory = servers.resolve(candidate.server().serverId());
             try {
-                Files.move(directory.resolve(UNCLAIMED), directory.resolve(CLAIMED), StandardCopyOption.ATOMIC_MOVE);
+                Files.move(directory.resolve(UNCLAIMED), directory.resolve(CLAIMED + serverId),
+                        StandardCopyOption.ATOMIC_MOVE);
                 return Optional.of(candidate);
             } catch (NoSuchFileException e) {
                 // Another claimer won this one.
@@ -125,24 +127,29 @@ final class WarmServers {
         return Optional.empty();
     }
 
-    /** Marks a claimed warm server's directory as {@code serverId}'s, forgetting its former password. */
+    /** Once {@code serverId}'s claimed warm server is re-keyed: its file forgets the former password. */
     static void own(Path directory, String serverId) throws IOException {
         Properties properties = new Properties();
         properties.setProperty("owner", serverId);
-        PrivateFiles.write(directory.resolve(CLAIMED), text(properties));
+        PrivateFiles.write(directory.resolve(CLAIMED + serverId), text(properties));
     }
 
     /**
      * Whom a server directory belongs to: its own name for an ordinary server directory and an
-     * unclaimed warm one, the server it became for a claimed warm one; empty for a claimed one
-     * with no owner (a claim cut short).
+     * unclaimed warm one, the server that claimed it for a claimed warm one; empty for a warm
+     * directory with neither file (a start a crash cut short).
      */
     static Optional<String> owner(Path directory) {
         String name = directory.getFileName().toString();
         if (!ID.matcher(name).matches() || Files.exists(directory.resolve(UNCLAIMED))) {
             return Optional.of(name);
         }
-        return read(directory.resolve(CLAIMED)).map(p -> p.getProperty("owner"));
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith(CLAIMED))
+                    .map(f -> f.substring(CLAIMED.length())).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** Whether the directory is an unclaimed warm server's. */

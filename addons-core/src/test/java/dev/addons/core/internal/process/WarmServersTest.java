@@ -44,7 +44,7 @@ class WarmServersTest {
         for (int i = 0; i < claimers; i++) {
             claims.add(executor.submit(() -> {
                 go.await();
-                return WarmServers.claim(home.resolve("servers"), "valkey/8");
+                return WarmServers.claim(home.resolve("servers"), "valkey/8", "shop-valkey");
             }));
         }
         go.countDown();
@@ -60,16 +60,19 @@ class WarmServersTest {
         assertThat(claimed.toString()).doesNotContain("s3cret");
         assertThat(claimed.server().endpoint()).isEqualTo(new Endpoint("127.0.0.1", 20001));
         assertThat(claimed.server().extraEndpoints()).containsEntry("management", new Endpoint("127.0.0.1", 20002));
-        assertThat(WarmServers.owner(warm)).as("a claim cut short before its owner is written").isEmpty();
+        assertThat(WarmServers.owner(warm)).as("from the claim on, before the re-keying").contains("shop-valkey");
+        assertThat(Files.readString(warm.resolve(WarmServers.CLAIMED + "shop-valkey"))).contains("s3cret");
 
         WarmServers.own(warm, "shop-valkey");
 
         assertThat(WarmServers.owner(warm)).contains("shop-valkey");
-        assertThat(Files.readString(warm.resolve(WarmServers.CLAIMED))).doesNotContain("s3cret");
+        assertThat(Files.readString(warm.resolve(WarmServers.CLAIMED + "shop-valkey"))).doesNotContain("s3cret");
         assertThat(WarmServers.isUnclaimed(warm)).isFalse();
         assertThat(WarmServers.unclaimed(home.resolve("servers"))).extracting(WarmServers.Warm::pool)
                 .containsExactly("valkey/7");
-        assertThat(WarmServers.claim(home.resolve("servers"), "valkey/8")).isEmpty();
+        assertThat(WarmServers.claim(home.resolve("servers"), "valkey/8", "other")).isEmpty();
+        Path cutShort = ServerDirectories.of(home, WarmServers.newId()).create().root();
+        assertThat(WarmServers.owner(cutShort)).as("a warm start a crash cut short").isEmpty();
         assertThat(WarmServers.owner(home.resolve("servers").resolve("shop-postgresql"))).contains("shop-postgresql");
     }
 }
