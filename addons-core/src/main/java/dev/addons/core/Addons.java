@@ -107,6 +107,7 @@ public final class Addons implements AutoCloseable {
         this.deployment = new Deployment(open);
         try {
             reconcileAll();
+            keepNamedWarmPools(builder.runtimeSettings);
         } catch (RuntimeException | Error e) {
             // The first use of the providers: a reconcile may have left them holding connections.
             try {
@@ -116,7 +117,6 @@ public final class Addons implements AutoCloseable {
             }
             throw e;
         }
-        keepNamedWarmPools(builder.runtimeSettings);
         if (builder.automaticBackups) {
             this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "addons-backups");
