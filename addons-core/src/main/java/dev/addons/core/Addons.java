@@ -339,6 +339,18 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
+     * Waits until the warm servers this instance is starting in the background have started (or
+     * failed to), at most {@code timeout}, and returns the pools then (see {@link #warmPools()}).
+     *
+     * @since 0.4
+     */
+    public List<WarmPool> awaitWarmPools(java.time.Duration timeout) throws InterruptedException {
+        requireNotClosed();
+        ((ProcessRuntime) runtimes.get(ProcessRuntime.NAME)).awaitWarmStarts(timeout);
+        return warmPools();
+    }
+
+    /**
      * Starts, in this thread, the warm servers the pools the settings name lack (see
      * {@link #warmPools()}), reporting each start's steps to {@code progress}; returns the pools
      * after. What {@code bin/addons warm} runs.

@@ -104,27 +104,19 @@ public abstract class WarmScenarios {
         }
     }
 
-    /** Waits until the pool holds a ready warm server other than {@code besides}; returns its directory. */
+    /**
+     * Waits for the warm starts under way (the pool filled at open, or again after a claim), then
+     * checks the pool holds one ready warm server other than {@code besides}; returns its directory.
+     */
     private Path awaitWarm(Addons addons, Path home, String version, Path besides) throws Exception {
-        long deadline = System.nanoTime() + READY.toNanos();
-        while (true) {
-            List<WarmPool> pools = addons.warmPools();
-            assertThat(pools).extracting(WarmPool::engine, WarmPool::version, WarmPool::size)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(engine.addon(), version, 1));
-            if (pools.get(0).ready() == 1) {
-                try (Stream<Path> listed = Files.list(home.resolve("servers"))) {
-                    List<Path> offered = listed.filter(p -> Files.exists(p.resolve("warm")))
-                            .filter(p -> !p.equals(besides)).toList();
-                    if (offered.size() == 1) {
-                        return offered.get(0);
-                    }
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no warm " + engine.addon() + " " + version + " server ready within " + READY
-                        + ": " + pools);
-            }
-            Thread.sleep(100);
+        List<WarmPool> pools = addons.awaitWarmPools(READY);
+        assertThat(pools).extracting(WarmPool::engine, WarmPool::version, WarmPool::size, WarmPool::ready)
+                .as("the pool once its starts have ended")
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(engine.addon(), version, 1, 1));
+        try (Stream<Path> listed = Files.list(home.resolve("servers"))) {
+            List<Path> offered = listed.filter(p -> Files.exists(p.resolve("warm"))).toList();
+            assertThat(offered).as("unclaimed warm servers").hasSize(1).doesNotContain(besides);
+            return offered.get(0);
         }
     }
 

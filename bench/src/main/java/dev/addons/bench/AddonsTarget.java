@@ -41,20 +41,13 @@ final class AddonsTarget implements Target {
         return name;
     }
 
-    /** With a warm pool: waits until it is full, so that the create takes a server started ahead. */
+    /** With a warm pool: waits for its starts under way, so that the create takes a server started ahead. */
     @Override
     public void beforeStart() throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
-        while (true) {
-            java.util.List<dev.addons.core.WarmPool> lacking = addons.warmPools().stream()
-                    .filter(p -> p.engine().equals(engine) && p.ready() < p.size()).toList();
-            if (lacking.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the warm pool did not fill within 3 minutes: " + lacking);
-            }
-            Thread.sleep(20);
+        java.util.List<dev.addons.core.WarmPool> lacking = addons.awaitWarmPools(java.time.Duration.ofMinutes(3))
+                .stream().filter(p -> p.engine().equals(engine) && p.ready() < p.size()).toList();
+        if (!lacking.isEmpty()) {
+            throw new IllegalStateException("the warm pool is not full once its starts ended: " + lacking);
         }
     }
 

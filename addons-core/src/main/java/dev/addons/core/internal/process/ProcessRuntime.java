@@ -323,9 +323,11 @@ public final class ProcessRuntime implements ServerRuntime {
                     destroyQuietly(warmServer);
                     throw new ProvisioningException("Interrupted while taking a warm server for '" + serverId + "'", e);
                 }
-                // The rekey must keep passwords out of its messages; the first line says what failed.
-                LOG.warn("{} - Could not give the warm server {} its admin password; removing it: {}", serverId,
-                        warmServer.serverId(), Readiness.firstLine(e));
+                // A rekey keeps both passwords out of its messages; redacted all the same, as a log line lasts.
+                String reason = dev.addons.api.spi.Redaction.of(claimed.get().password(), definition.adminPassword())
+                        .redact(Readiness.firstLine(e));
+                LOG.warn("{} - Could not re-key the warm server {}; removing it: {}", serverId,
+                        warmServer.serverId(), reason);
                 destroyQuietly(warmServer);
             }
         }
@@ -349,9 +351,12 @@ public final class ProcessRuntime implements ServerRuntime {
         return warm.fill(engine, version, definitions, progress);
     }
 
-    /** How many warm servers the pool of {@code engine}'s {@code version} lacks now. */
-    public int warmMissing(String engine, String version) {
-        return warm.missing(engine, version);
+    /**
+     * Waits until the warm servers this runtime is starting in the background have started (or
+     * failed to), at most {@code timeout}; returns whether none is left under way.
+     */
+    public boolean awaitWarmStarts(java.time.Duration timeout) throws InterruptedException {
+        return warm.awaitStarts(timeout);
     }
 
     /** The running, unclaimed warm servers, per pool ({@code <engine>/<version>}). */

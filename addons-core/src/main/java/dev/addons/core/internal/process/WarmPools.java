@@ -42,6 +42,9 @@ final class WarmPools {
     /** Warm servers being started by this runtime, per pool. */
     private final Map<String, Integer> starting = new ConcurrentHashMap<>();
     private volatile ExecutorService starter;
+    /** The background starts submitted and not yet seen done. */
+    private final java.util.Queue<java.util.concurrent.Future<?>> submitted =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /**
      * Pools of the runtime's servers under {@code servers}, filled by a thread of this runtime
@@ -94,7 +97,7 @@ final class WarmPools {
         starting.merge(pool, missing, Integer::sum);
         ExecutorService executor = executor();
         for (int i = 0; i < missing; i++) {
-            executor.execute(() -> {
+            submitted.add(executor.submit(() -> {
                 try {
                     start(pool, definitions.get(), ProgressListener.NONE);
                 } catch (RuntimeException e) {
@@ -103,8 +106,27 @@ final class WarmPools {
                 } finally {
                     starting.merge(pool, -1, Integer::sum);
                 }
-            });
+            }));
         }
+    }
+
+    /**
+     * Waits for the background starts submitted so far (each ends started, failed or cancelled),
+     * at most {@code timeout}; returns whether all have ended.
+     */
+    boolean awaitStarts(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (java.util.concurrent.Future<?> start = submitted.peek(); start != null; start = submitted.peek()) {
+            try {
+                start.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                // Ended: a failed start logged its reason.
+            } catch (java.util.concurrent.TimeoutException e) {
+                return false;
+            }
+            submitted.remove(start);
+        }
+        return true;
     }
 
     /**
@@ -257,6 +279,7 @@ final class WarmPools {
             }
             // Starts still queued never ran, so never counted themselves out.
             starting.clear();
+            submitted.clear();
         }
     }
 
