@@ -90,8 +90,9 @@ public final class Main {
             System.exit(0);
         }
         // A command exits right after its output: the spare copy of a data template its start asked
-        // for is made by a detached copier that outlives it, for the next command to take.
-        System.setProperty("addons.process.sparesAfterExit", "true");
+        // for is made by a detached copier that outlives it, for the next command to take, and the
+        // servers it starts are no children of it, whose reapers its exit would wait for.
+        System.setProperty("addons.process.shortLived", "true");
         // Likewise the warm servers it took: bin/addons warm, detached, starts their replacements.
         String launcher = System.getProperty(AgentCommand.LAUNCHER_PROPERTY, "");
         if (!launcher.isBlank() && System.getProperty("addons.process.fillWarmAfterExit") == null) {

@@ -294,7 +294,7 @@ public abstract class TemplateScenarios {
         String addon = provider.descriptor().name();
         // As bin/addons runs: the spare its start asked for is made by a copier that outlives it.
         OtherJvm.run(home, Map.of("ADDONS_CACHE", cache.toString(),
-                "JAVA_TOOL_OPTIONS", "-D" + ProcessRuntime.SPARES_AFTER_EXIT_PROPERTY + "=true"),
+                "JAVA_TOOL_OPTIONS", "-D" + ProcessRuntime.SHORT_LIVED_PROPERTY + "=true"),
                 "create", "command", addon + ":" + Variant.DEFAULT, version);
         try {
             awaitReadySpare();

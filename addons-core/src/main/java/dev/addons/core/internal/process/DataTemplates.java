@@ -99,7 +99,7 @@ final class DataTemplates {
     /** The templates whose spares {@link #close()} hands to detached copiers (with {@code sparesAfterExit}). */
     private final Set<Template> handOff = new LinkedHashSet<>();
     /** The detached copiers started: for tests. */
-    private final List<Process> copiers = new CopyOnWriteArrayList<>();
+    private final List<ProcessHandle> copiers = new CopyOnWriteArrayList<>();
     /** Set once a spare could not be renamed into a server's directory (another file system): then no more are made. */
     private volatile boolean sparesUnusable;
     /** Checked once: the templates' directory and the cache holding it are this user's alone. */
@@ -449,13 +449,18 @@ final class DataTemplates {
      * or output. Its pid in the name tells a later maker it is still at work (see {@link #copierAlive}).
      */
     private void startCopier(Template template) throws IOException {
-        Process copier = new ProcessBuilder("setsid", "nice", "-n", "10", "sh", "-c", COPIER, "addons-spare-copier",
-                template.data().toString(), template.spares().toString(), UUID.randomUUID().toString())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        copiers.add(copier);
-        LOG.debug("{} - A detached copier (pid {}) makes a spare of {}", root, copier.pid(),
-                template.directory().getFileName());
+        Optional<ProcessHandle> copier;
+        try {
+            copier = Detached.start(new ProcessBuilder("setsid", "nice", "-n", "10", "sh", "-c", COPIER,
+                    "addons-spare-copier", template.data().toString(), template.spares().toString(),
+                    UUID.randomUUID().toString()), Path.of("/dev/null"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting a copier", e);
+        }
+        copier.ifPresent(copiers::add);
+        LOG.debug("{} - A detached copier (pid {}) makes a spare of {}", root,
+                copier.map(p -> Long.toString(p.pid())).orElse("gone already"), template.directory().getFileName());
     }
 
     /**
@@ -492,8 +497,8 @@ final class DataTemplates {
     /** Waits for the detached copiers this instance started to end; false when {@code timeout} passed first. For tests. */
     boolean awaitCopiers(java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (Process copier : copiers) {
-            if (!copier.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        for (ProcessHandle copier : copiers) {
+            if (!ProcessControl.awaitExit(copier, java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 return false;
             }
         }

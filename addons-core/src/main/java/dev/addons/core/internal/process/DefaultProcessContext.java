@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,15 +144,47 @@ final class DefaultProcessContext implements ProcessContext {
     /**
      * Starts {@code command} as the server: in a session of its own ({@code setsid}), so that it
      * outlives this JVM and a terminal's Ctrl-C does not reach it. {@code setsid} and
-     * {@code setpriv} both exec, so the returned process's pid is the engine's.
+     * {@code setpriv} both exec, so the launched process's pid is the engine's. With
+     * {@code detached}, the server is no child of this JVM ({@link Detached}): for a JVM that
+     * exits right after its command, which would otherwise wait up to 300 ms on the server's reaper.
      */
-    Process launch(List<String> command) throws IOException {
+    Launched launch(List<String> command, boolean detached) throws IOException, InterruptedException {
         user.own(directories.root());
-        List<String> detached = new ArrayList<>();
-        detached.add("setsid");
-        detached.addAll(user.wrap(command));
-        LOG.debug("{} - Launching {}", serverId, Path.of(command.get(0)).getFileName());
-        return builder(detached).start();
+        List<String> inSession = new ArrayList<>();
+        inSession.add("setsid");
+        inSession.addAll(user.wrap(command));
+        LOG.debug("{} - Launching {}{}", serverId, Path.of(command.get(0)).getFileName(), detached ? ", detached" : "");
+        if (!detached) {
+            Process child = builder(inSession).start();
+            return new Launched(child.toHandle(), child);
+        }
+        return new Launched(Detached.start(builder(inSession), directories.log()).orElse(null), null);
+    }
+
+    /**
+     * A launched server: its process ({@code null} when a detached one had ended before it could be
+     * looked at), and the same as a {@link Process} when it is this JVM's child, which alone learns
+     * its exit status.
+     */
+    record Launched(ProcessHandle process, Process child) {
+
+        /** Why the server is no longer running, or nothing while it runs. */
+        Optional<String> whyGone() {
+            if (child != null) {
+                return child.isAlive() ? Optional.empty() : Optional.of("the server exited with status " + child.exitValue());
+            }
+            return process != null && ProcessControl.isRunning(process) ? Optional.empty()
+                    : Optional.of("the server exited");
+        }
+
+        /** Waits up to {@code millis} for the server to exit: returns at once when it does. */
+        void awaitExit(long millis) throws InterruptedException {
+            if (child != null) {
+                child.waitFor(millis, TimeUnit.MILLISECONDS);
+            } else if (process != null) {
+                ProcessControl.awaitExit(process, Duration.ofMillis(millis));
+            }
+        }
     }
 
     private ProcessBuilder builder(List<String> command) {

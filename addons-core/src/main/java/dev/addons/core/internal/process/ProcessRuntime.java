@@ -88,11 +88,15 @@ public final class ProcessRuntime implements ServerRuntime {
     /** The runtime setting (or system property {@code addons.process.spares}) for the number of spares. */
     public static final String SPARES_SETTING = "process.spares";
     /**
-     * The system property that, when {@code true}, has the spare copies of data templates that
-     * starts asked for made at {@link #close()} by detached low-priority copiers that outlive the
-     * JVM, instead of by a thread of it: for a command that exits right after its output.
+     * The system property that, when {@code true}, says this JVM exits right after its command
+     * (as {@code bin/addons} does): the spare copies of data templates that starts asked for are
+     * made at {@link #close()} by detached low-priority copiers that outlive the JVM, instead of by
+     * a thread of it, and servers are started as no child of it ({@link Detached}), since the JVM's
+     * exit would wait up to 300 ms on each running child's reaper thread. Left unset by a JVM that
+     * lives on (tests, embedders, the agent): its servers stay its children, reaped as soon as they
+     * exit, with their exit status in the error of a start that failed.
      */
-    public static final String SPARES_AFTER_EXIT_PROPERTY = "addons.process.sparesAfterExit";
+    public static final String SHORT_LIVED_PROPERTY = "addons.process.shortLived";
 
     /**
      * The runtime setting for the number of warm servers kept per engine and version:
@@ -114,6 +118,8 @@ public final class ProcessRuntime implements ServerRuntime {
 
     private final Path home;
     private final Path cache;
+    /** See {@link #SHORT_LIVED_PROPERTY}. */
+    private final boolean shortLived;
     private final BinaryResolver binaries;
     private final IntSupplier ports;
     private final EngineUser user = EngineUser.forThisProcess();
@@ -189,8 +195,9 @@ public final class ProcessRuntime implements ServerRuntime {
                 Objects.requireNonNull(mavenRepository, "mavenRepository == null"));
         this.ports = ports;
         // In the cache, which homes may share: a new home starts on the templates an older one built.
+        this.shortLived = Boolean.getBoolean(SHORT_LIVED_PROPERTY);
         this.templates = new DataTemplates(this.cache.resolve("templates"), this.cache.startsWith(this.home) ? this.home
-                : this.cache, user, spares, Boolean.getBoolean(SPARES_AFTER_EXIT_PROPERTY));
+                : this.cache, user, spares, shortLived);
         String launcher = System.getProperty(WARM_AFTER_EXIT_PROPERTY, "");
         this.warm = new WarmPools(this, this.home.resolve("servers"), warmSizes, launcher.isBlank(),
                 launcher.isBlank() || launcher.equals("off") ? null : Path.of(launcher));
@@ -424,7 +431,7 @@ public final class ProcessRuntime implements ServerRuntime {
         LOG.info("{} - Starting {} {} from {} ...", serverId, definition.engine(), definition.version(),
                 found.source());
         LOG.debug("{} - Binaries in {}, engine runs as {}", serverId, found.directories(), user);
-        return new ServerStart(serverId, definition, found, directories, user, templates, progress);
+        return new ServerStart(serverId, definition, found, directories, user, templates, shortLived, progress);
     }
 
     /** Lets the engine user reach binaries fetched into the cache (the host's are everyone's already). */

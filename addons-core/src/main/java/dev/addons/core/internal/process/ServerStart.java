@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +48,13 @@ final class ServerStart {
     private final ServerDirectories directories;
     private final EngineUser user;
     private final DataTemplates templates;
+    /** Whether the server is launched as no child of this JVM (see {@link DefaultProcessContext#launch}). */
+    private final boolean detached;
     private final ProgressListener progress;
 
     ServerStart(String serverId, ServerDefinition definition, ResolvedBinaries binaries,
-            ServerDirectories directories, EngineUser user, DataTemplates templates, ProgressListener progress) {
+            ServerDirectories directories, EngineUser user, DataTemplates templates, boolean detached,
+            ProgressListener progress) {
         this.serverId = serverId;
         this.definition = definition;
         this.recipe = definition.processRecipe().orElseThrow();
@@ -60,6 +62,7 @@ final class ServerStart {
         this.directories = directories;
         this.user = user;
         this.templates = templates;
+        this.detached = detached;
         this.progress = progress;
     }
 
@@ -139,7 +142,8 @@ final class ServerStart {
             ProcessRecipe.Initializer writer) throws PortTaken {
         Endpoint endpoint = new Endpoint(PortAllocator.LOOPBACK_HOST, port);
         long logMark = LogTail.mark(directories.log());
-        Process process = null;
+        ProcessHandle process = null;
+        boolean gone = false;
         long pidStart = -1;
         try {
             DefaultProcessContext context = new DefaultProcessContext(
@@ -169,23 +173,25 @@ final class ServerStart {
             }
             long initialized = System.nanoTime();
             progress.step(serverId, "starting on " + endpoint);
-            process = context.launch(recipe.launcher().command(context));
-            pidStart = ProcessControl.startMillis(process.toHandle());
+            DefaultProcessContext.Launched started = context.launch(recipe.launcher().command(context), detached);
+            if (started.process() == null) {
+                gone = true;
+                throw new ProvisioningException(started.whyGone().orElseThrow() + " before it was ready");
+            }
+            process = started.process();
+            pidStart = ProcessControl.startMillis(process);
             // Before anything can fail: a process that dies from here on leaves enough to find the engine.
             directories.recordEngine(process.pid(), pidStart);
-            Process started = process;
             // A copy's admin still has the template's password until it is personalized.
             ServerAccess access = new ServerAccess(serverId, endpoint, definition.adminUser(),
                     copied != null ? copied.password() : definition.adminPassword(), extraPorts);
             List<PortOwners.Port> ports = new ArrayList<>(List.of(PortOwners.Port.main(port)));
             extraPorts.forEach((name, extra) -> ports.add(
                     new PortOwners.Port(extra.port(), name, recipe.helperPorts().contains(name))));
-            ProcessHandle engine = started.toHandle();
-            Readiness.await(definition, access,
-                    () -> started.isAlive() ? Optional.empty()
-                            : Optional.of("the server exited with status " + started.exitValue()),
+            ProcessHandle engine = process;
+            Readiness.await(definition, access, started::whyGone,
                     // Waiting on the process, not sleeping: a server that dies is noticed at once.
-                    millis -> started.waitFor(millis, TimeUnit.MILLISECONDS),
+                    started::awaitExit,
                     // A check may carry the admin's password: only to the engine's own sockets, never to
                     // a program that took a port meanwhile (e.g. during a restart on the same ports).
                     () -> PortOwners.whyNotOnlyListener(ports, engine));
@@ -210,7 +216,7 @@ final class ServerStart {
                 Thread.currentThread().interrupt();
             }
             String tail = LogTail.lastLines(directories.log(), logMark, LOG_TAIL_LINES);
-            boolean died = process != null && !process.isAlive();
+            boolean died = gone || process != null && !ProcessControl.isRunning(process);
             // A NotReady is only the messenger: the readiness check's own failure is the cause.
             Throwable cause = e instanceof ServerReadiness.NotReady ? e.getCause() : e;
             ProvisioningException failure = new ProvisioningException(
@@ -241,12 +247,12 @@ final class ServerStart {
         }
     }
 
-    private void cleanUp(Process process, long pidStart, boolean fresh, Throwable failure) {
+    private void cleanUp(ProcessHandle process, long pidStart, boolean fresh, Throwable failure) {
         // An interrupted start is cleaned up all the same: the waits below would end at once on the flag.
         boolean interrupted = Thread.interrupted();
         try {
             if (process != null) {
-                ProcessControl.killTree(process.toHandle());
+                ProcessControl.killTree(process);
                 // What a server that died on its own left behind in its session.
                 ProcessControl.killSession(process.pid(), pidStart);
             }

@@ -232,12 +232,13 @@ final class WarmPools {
                 servers.getParent().toString(), "warm", "--quiet"));
         new java.util.TreeSet<>(lacking).forEach(pool -> command.addAll(List.of("--pool", pool)));
         try {
-            new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+            Detached.start(new ProcessBuilder(command), Path.of("/dev/null"));
             LOG.debug("Filling the warm pools {} after exit", lacking);
         } catch (IOException e) {
             LOG.warn("Could not have the warm pools {} filled after exit: {}", lacking, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("Interrupted while having the warm pools {} filled after exit", lacking);
         }
     }
 

@@ -205,7 +205,7 @@ class DataTemplatesTest {
     @Test
     void withSparesAfterExitADetachedCopierMakesTheSpareForTheNextRuntime() throws Exception {
         installEngine();
-        System.setProperty(ProcessRuntime.SPARES_AFTER_EXIT_PROPERTY, "true");
+        System.setProperty(ProcessRuntime.SHORT_LIVED_PROPERTY, "true");
         try (ProcessRuntime command = new ProcessRuntime(home, home.resolve("cache"), 1)) {
             start(command, "first", "password-1");
             assertThat(onlyTemplate().resolve("spares")).doesNotExist();
@@ -217,7 +217,7 @@ class DataTemplatesTest {
                 assertThat(all).as("no hidden copy left").hasSize(1);
             }
         } finally {
-            System.clearProperty(ProcessRuntime.SPARES_AFTER_EXIT_PROPERTY);
+            System.clearProperty(ProcessRuntime.SHORT_LIVED_PROPERTY);
         }
         try (ProcessRuntime next = new ProcessRuntime(home, home.resolve("cache"), 0)) {
             RunningServer second = start(next, "second", "password-2");

@@ -456,6 +456,50 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void aShortLivedJvmStartsServersThatAreNotItsChildrenAndEndsThemAllTheSame() throws Exception {
+        ServerDefinition definition = TestPostgres.installed15();
+        System.setProperty(ProcessRuntime.SHORT_LIVED_PROPERTY, "true");
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            System.clearProperty(ProcessRuntime.SHORT_LIVED_PROPERTY);
+            RunningServer server = start(runtime, "detached", definition);
+            long pid = Long.parseLong(server.attribute("pid"));
+
+            // What keeps the JVM's exit from waiting on a reaper thread: the server is nobody here.
+            assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid)).doesNotContain(pid);
+            ProcessHandle engine = ProcessHandle.of(pid).orElseThrow();
+            assertThat(ProcessControl.sessionOf(pid)).as("a session of its own").isEqualTo(pid);
+            assertThat(engine.info().command()).hasValueSatisfying(command -> assertThat(command).endsWith("postgres"));
+            assertThat(TestPostgres.query(server, definition, "show server_version")).startsWith("15.");
+
+            runtime.destroy(server);
+
+            assertThat(ProcessControl.isRunning(engine)).isFalse();
+            assertThat(PortAllocator.isFree(server.endpoint().port())).isTrue();
+            assertThat(home.resolve("servers/detached")).doesNotExist();
+        } finally {
+            System.clearProperty(ProcessRuntime.SHORT_LIVED_PROPERTY);
+        }
+    }
+
+    @Test
+    void aDetachedServerThatExitsBeforeItIsReadyIsReportedAndLeavesNothingInItsSession() {
+        Path never = home.resolve("never");
+        System.setProperty(ProcessRuntime.SHORT_LIVED_PROPERTY, "true");
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            System.clearProperty(ProcessRuntime.SHORT_LIVED_PROPERTY);
+            assertThatThrownBy(() -> start(runtime, "early", shellServer("echo giving up; sleep 987.402 & exit 3", never)))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageContaining("the server exited before it was ready")
+                    .hasMessageContaining("giving up");
+
+            assertThat(processesRunning("sleep 987.402")).isEmpty();
+            assertThat(home.resolve("servers/early")).doesNotExist();
+        } finally {
+            System.clearProperty(ProcessRuntime.SHORT_LIVED_PROPERTY);
+        }
+    }
+
+    @Test
     void aServerThatExitsBeforeItIsReadyLeavesNothingInItsSession() {
         Path never = home.resolve("never");
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
