@@ -45,8 +45,10 @@ final class AgentCommand extends AddonsCommand {
             System.setProperty("org.slf4j.simpleLogger.log." + logger, "info");
         }
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentCommand.class);
-        // It stays: its own threads start the warm servers its pools lack, as they are taken.
+        // It stays: its own threads start the warm servers its pools lack, as they are taken, and
+        // make the templates' spares; the servers it (re)starts are its children, reaped at once.
         System.clearProperty("addons.process.fillWarmAfterExit");
+        System.clearProperty("addons.process.shortLived");
         Addons addons = openShowingTransitions();
         try {
             addons.supervise();
