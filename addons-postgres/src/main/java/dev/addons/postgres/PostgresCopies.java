@@ -11,7 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.postgresql.PGConnection;
+import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Creates a tenant as a copy of another on the same server: a role of its own and
  * {@code CREATE DATABASE copy TEMPLATE source}, a file copy of the source's database, with the
  * copied objects handed to the new role. The new tenant is locked down as
- * {@link PostgresTenants} locks down any. Stateless and thread-safe.
+ * {@link PostgresTenants} locks down any. The admin works over a connection kept open per server
+ * ({@link AdminConnections}), as for a tenant made from nothing: a copy logs in once, into the
+ * copy. Stateless and thread-safe.
  */
 final class PostgresCopies {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresCopies.class);
@@ -37,7 +39,8 @@ final class PostgresCopies {
      * earlier attempt; its role may have {@code connectionLimit} sessions at once
      * ({@link PostgresTenants#NO_CONNECTION_LIMIT}: any), as a tenant made from nothing.
      */
-    static Binding copy(String name, int connectionLimit, Binding source, ServerAccess server) {
+    static Binding copy(String name, int connectionLimit, Binding source, ServerAccess server,
+            AdminConnections connections) {
         String sourceRole = source.require(PostgresCredentials.USER);
         String sourceDatabase = source.require(PostgresCredentials.DATABASE);
         if (SqlIdentifiers.isReserved(name, server.adminUser())) {
@@ -46,14 +49,16 @@ final class PostgresCopies {
         }
         long started = System.nanoTime();
         String password = Secrets.password();
+        String verifier = PasswordUtil.encodeScramSha256(password.toCharArray());
         String serverVersion;
-        try (Connection admin = PostgresAdmin.connect(server, PostgresAdmin.MAINTENANCE_DATABASE)) {
+        try (AdminConnections.Lease lease = connections.borrow(server)) {
+            Connection admin = lease.connection();
             PostgresTenants.Dropped dropped = PostgresTenants.drop(admin, name, server);
             if (dropped.foreign() != null) {
                 throw PostgresTenants.foreign(name, server, dropped.foreign());
             }
             try {
-                serverVersion = create(admin, name, connectionLimit, password, sourceDatabase, server);
+                serverVersion = create(admin, name, connectionLimit, verifier, sourceDatabase, server);
                 try (Connection copy = PostgresAdmin.connect(server, name)) {
                     handOver(admin, copy, sourceRole, name, sourceDatabase);
                 }
@@ -67,7 +72,7 @@ final class PostgresCopies {
             }
         } catch (SQLException e) {
             throw PostgresAdmin.failure("Copying PostgreSQL database '" + sourceDatabase + "' to tenant '" + name
-                    + "' on " + server.endpoint(), e, password, server.adminPassword());
+                    + "' on " + server.endpoint(), e, password, verifier, server.adminPassword());
         }
         LOG.info("{} - Copied database {} on {} in {} ms", name, sourceDatabase, server.endpoint(),
                 (System.nanoTime() - started) / 1_000_000);
@@ -78,19 +83,22 @@ final class PostgresCopies {
                 PostgresCredentials.SERVER_VERSION, serverVersion), server);
     }
 
-    /** Role, then the database from the template, which must have no session: those there are ended. */
-    private static String create(Connection admin, String name, int connectionLimit, String password,
+    /**
+     * Role (with its password's SCRAM {@code verifier}, which the driver computed: the password is
+     * never in SQL), then the database from the template, which must have no session: those there
+     * are ended.
+     */
+    private static String create(Connection admin, String name, int connectionLimit, String verifier,
             String sourceDatabase, ServerAccess server) throws SQLException {
         String id = quote(name);
         try (Statement sql = admin.createStatement()) {
             // The role and its mark in one transaction: no unmarked role is ever left behind.
             PostgresAdmin.inTransaction(admin, marked -> {
                 marked.execute("create role " + id + " login connection limit " + connectionLimit
-                        + " nosuperuser nocreatedb nocreaterole noreplication nobypassrls");
+                        + " nosuperuser nocreatedb nocreaterole noreplication nobypassrls password '" + verifier + "'");
                 marked.execute("comment on role " + id + " is '" + server.owner() + "'");
                 return null;
             });
-            admin.unwrap(PGConnection.class).alterUserPassword(name, password.toCharArray(), "scram-sha-256");
             for (int attempt = 1; ; attempt++) {
                 endSessions(admin, sourceDatabase);
                 try {

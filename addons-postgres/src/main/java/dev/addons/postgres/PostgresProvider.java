@@ -309,6 +309,7 @@ public final class PostgresProvider
     @Override
     public Binding provisionCopy(TenantRequest request, TenantRequest source, Binding sourceBinding,
             ServerAccess server) {
-        return PostgresCopies.copy(request.tenant(), connectionLimit(request), sourceBinding, server);
+        return PostgresCopies.copy(request.tenant(), connectionLimit(request), sourceBinding, server,
+                connections);
     }
 }
