@@ -72,8 +72,9 @@ import org.slf4j.LoggerFactory;
  * home, and none is made. With {@code sparesAfterExit} (a command that exits right after its
  * output, whose thread would never finish a copy) {@link #close()} hands the spares its starts
  * asked for to detached low-priority copiers ({@code cp -a}, then a rename) that outlive the JVM
- * and are no children of it ({@link Detached}: its exit would wait for them); a copier's pid is in its hidden directory's name, so that a later maker counts it instead of
- * deleting it. Thread-safe.
+ * and are no children of it ({@link Detached}: its exit would wait for them); a copier's pid is in
+ * its hidden directory's name, so that a later maker counts it instead of deleting it.
+ * Thread-safe.
  */
 final class DataTemplates {
     private static final Logger LOG = LoggerFactory.getLogger(DataTemplates.class);
