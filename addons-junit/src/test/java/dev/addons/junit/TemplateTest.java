@@ -2,6 +2,7 @@ package dev.addons.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.addons.api.AddonException;
 import dev.addons.core.Environment;
 import dev.addons.core.PooledDataSource;
 import dev.addons.junit.SharedServer.Keeper;
@@ -70,6 +71,26 @@ class TemplateTest {
                         + " variant = \"shared\"");
     }
 
+    @Test
+    void aTemplateWhosePreparationFailsFailsTheClassAndLeavesNothingOfIt() {
+        Throwable failure = keeper.run(FailingTemplateCase.class).containerEvents().failed().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+                .findFirst().orElseThrow();
+
+        // Nothing of the class or its template is left (checked after each test): no Valkey, no database.
+        assertThat(failure).isInstanceOf(AddonException.class)
+                .hasMessageStartingWith(NoOrders.class.getName() + ".prepare failed on the template t-")
+                .hasMessageEndingWith(": java.lang.IllegalStateException: the orders table is not ready");
+    }
+
+    /** A preparation that fails. */
+    public static final class NoOrders implements AddonTemplate {
+        @Override
+        public void prepare(Environment environment) {
+            throw new IllegalStateException("the orders table is not ready");
+        }
+    }
+
     /** Two orders, and the table they are in. */
     public static final class Orders implements AddonTemplate {
         @Override
@@ -126,6 +147,15 @@ class TemplateTest {
         void test(DataSource db, @AddonVariable("PGDATABASE") String database) throws SQLException {
             seen("class", database);
             assertThat(orderAndList(db, "class")).containsExactly("tea", "cake", "class");
+        }
+    }
+
+    @WithAddons(runtime = "process", template = NoOrders.class, value = {
+            @WithAddon(name = "postgresql", version = "15", variant = "shared"),
+            @WithAddon(name = "valkey", version = "7")})
+    static class FailingTemplateCase {
+        @Test
+        void test() {
         }
     }
 
