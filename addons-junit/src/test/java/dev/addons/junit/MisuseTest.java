@@ -35,7 +35,7 @@ class MisuseTest {
 
     @Test
     void anUnknownAddonIsNamedWithTheAddonsThereAre() {
-        Throwable failure = classFailure(keeper.run(UnknownAddonCase.class));
+        Throwable failure = Keeper.classFailure(keeper.run(UnknownAddonCase.class));
 
         assertThat(failure).isInstanceOf(ExtensionConfigurationException.class).hasMessage(
                 "@WithAddon(name = \"valky\", version = \"7\") on " + UnknownAddonCase.class.getName()
@@ -44,7 +44,7 @@ class MisuseTest {
 
     @Test
     void anUnknownRuntimeIsNamedWithTheRuntimesThereAre() {
-        Throwable failure = classFailure(keeper.run(UnknownRuntimeCase.class));
+        Throwable failure = Keeper.classFailure(keeper.run(UnknownRuntimeCase.class));
 
         assertThat(failure).isInstanceOf(ExtensionConfigurationException.class).hasMessage(
                 "@WithAddons(runtime = \"docker\") on " + UnknownRuntimeCase.class.getName()
@@ -72,19 +72,13 @@ class MisuseTest {
 
     @Test
     void aMethodScopeRefusesInjectionIntoBeforeAll() {
-        Throwable failure = classFailure(keeper.run(MethodScopeBeforeAllCase.class));
+        Throwable failure = Keeper.classFailure(keeper.run(MethodScopeBeforeAllCase.class));
 
         assertThat(failure).cause().isInstanceOf(ExtensionConfigurationException.class).hasMessage(
                 "parameter 'environment' (Environment) of MethodScopeBeforeAllCase.before(Environment) cannot be"
                         + " injected: " + MethodScopeBeforeAllCase.class.getName() + " has @WithAddons(scope ="
                         + " METHOD), whose addons exist only for a test method (and its @BeforeEach and @AfterEach"
                         + " methods); use scope = CLASS to inject them into constructors and @BeforeAll methods");
-    }
-
-    /** The failure of the one case class's container. */
-    private static Throwable classFailure(EngineExecutionResults results) {
-        return results.containerEvents().failed().stream().map(MisuseTest::throwable).findFirst()
-                .orElseThrow(() -> new AssertionError("no class failed"));
     }
 
     /** What the extension threw for the test {@code method}: the cause of JUnit's resolution failure. */

@@ -95,6 +95,13 @@ final class SharedServer implements ParameterResolver {
                     .execute();
         }
 
+        /** What the first case class that failed threw (its container's failure). */
+        static Throwable classFailure(EngineExecutionResults results) {
+            return results.containerEvents().failed().stream()
+                    .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+                    .findFirst().orElseThrow(() -> new AssertionError("no class failed"));
+        }
+
         /** Fails with the cases' own failures as causes, so that a report shows what went wrong in them. */
         static void assertPassed(EngineExecutionResults results, int tests) {
             List<Throwable> failures = new ArrayList<>();

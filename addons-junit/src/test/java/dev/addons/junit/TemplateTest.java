@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
-import org.junit.platform.engine.TestExecutionResult;
 
 /**
  * {@code template = ...}: a database prepared once per run, and a copy of it for every class or
@@ -61,9 +60,7 @@ class TemplateTest {
 
     @Test
     void aTemplateNeedsASqlAddonOnASharedServer() {
-        Throwable failure = keeper.run(SmallVariantCase.class).containerEvents().failed().stream()
-                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
-                .findFirst().orElseThrow();
+        Throwable failure = Keeper.classFailure(keeper.run(SmallVariantCase.class));
 
         assertThat(failure).isInstanceOf(ExtensionConfigurationException.class).hasMessage(
                 "@WithAddons(template = Orders.class) on " + SmallVariantCase.class.getName() + ": copies are made on"
@@ -73,9 +70,7 @@ class TemplateTest {
 
     @Test
     void aTemplateWhosePreparationFailsFailsTheClassAndLeavesNothingOfIt() {
-        Throwable failure = keeper.run(FailingTemplateCase.class).containerEvents().failed().stream()
-                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
-                .findFirst().orElseThrow();
+        Throwable failure = Keeper.classFailure(keeper.run(FailingTemplateCase.class));
 
         // Nothing of the class or its template is left (checked after each test): no Valkey, no database.
         assertThat(failure).isInstanceOf(AddonException.class)

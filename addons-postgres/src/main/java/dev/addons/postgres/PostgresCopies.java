@@ -84,21 +84,14 @@ final class PostgresCopies {
     }
 
     /**
-     * Role (with its password's SCRAM {@code verifier}, which the driver computed: the password is
-     * never in SQL), then the database from the template, which must have no session: those there
-     * are ended.
+     * Role ({@link PostgresTenants#createRole}), then the database from the template, which must
+     * have no session: those there are ended.
      */
     private static String create(Connection admin, String name, int connectionLimit, String verifier,
             String sourceDatabase, ServerAccess server) throws SQLException {
         String id = quote(name);
         try (Statement sql = admin.createStatement()) {
-            // The role and its mark in one transaction: no unmarked role is ever left behind.
-            PostgresAdmin.inTransaction(admin, marked -> {
-                marked.execute("create role " + id + " login connection limit " + connectionLimit
-                        + " nosuperuser nocreatedb nocreaterole noreplication nobypassrls password '" + verifier + "'");
-                marked.execute("comment on role " + id + " is '" + server.owner() + "'");
-                return null;
-            });
+            PostgresTenants.createRole(admin, name, connectionLimit, verifier, server);
             for (int attempt = 1; ; attempt++) {
                 endSessions(admin, sourceDatabase);
                 try {

@@ -335,19 +335,28 @@ final class PostgresTenants {
      */
     private static void create(ServerAccess server, Connection admin, String name, int connectionLimit,
             String verifier, boolean crowded) throws SQLException {
-        // The role and its mark in one transaction: no unmarked role is ever left behind.
-        PostgresAdmin.inTransaction(admin, sql -> {
-            sql.execute("create role " + quote(name) + " login connection limit " + connectionLimit + " "
-                    + ROLE_LIMITS + " password '" + verifier + "'");
-            sql.execute("comment on role " + quote(name) + " is '" + server.owner() + "'");
-            return null;
-        });
+        createRole(admin, name, connectionLimit, verifier, server);
         // STRATEGY is PostgreSQL 15's; 14 always copies files.
         boolean fileCopy = crowded && admin.getMetaData().getDatabaseMajorVersion() >= 15;
         createDatabase(admin, name, name, server.owner(), fileCopy);
         try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
             restrictPublicSchema(tenantDatabase, name);
         }
+    }
+
+    /**
+     * Creates the tenant's login role, limited as every tenant's, with its password's SCRAM
+     * {@code verifier} (the driver computes it: the password is never in SQL), and marks it with
+     * the home's mark, in one transaction: no unmarked role is ever left behind.
+     */
+    static void createRole(Connection admin, String name, int connectionLimit, String verifier, ServerAccess server)
+            throws SQLException {
+        PostgresAdmin.inTransaction(admin, sql -> {
+            sql.execute("create role " + quote(name) + " login connection limit " + connectionLimit + " "
+                    + ROLE_LIMITS + " password '" + verifier + "'");
+            sql.execute("comment on role " + quote(name) + " is '" + server.owner() + "'");
+            return null;
+        });
     }
 
     /**
