@@ -89,6 +89,12 @@ public final class Main {
             System.out.flush();
             System.exit(0);
         }
+        // What opening a home and reading an app file take first (Jackson's mappers, the JDK's
+        // locale data, the readers of the records), made on a thread of its own while picocli
+        // reads the command.
+        Thread preload = new Thread(Main::preload, "addons-preload");
+        preload.setDaemon(true);
+        preload.start();
         // A command exits right after its output: the spare copy of a data template its start asked
         // for is made by a detached copier that outlives it, for the next command to take, and the
         // servers it starts are no children of it, whose reapers its exit would wait for.
@@ -99,6 +105,14 @@ public final class Main {
             System.setProperty("addons.process.fillWarmAfterExit", launcher);
         }
         System.exit(commandLine(new Main(), args).execute(args));
+    }
+
+    private static void preload() {
+        try {
+            Addons.preload();
+        } catch (RuntimeException | LinkageError e) {
+            // The command meets it again where it needs what failed, and reports it there.
+        }
     }
 
     /** A configured command line for {@code main}: error handling, exit codes, {@code run}'s arguments. */

@@ -32,6 +32,11 @@ public final class AppFileParser {
     private AppFileParser() {
     }
 
+    /** Initializes this class, whose TOML mapper takes tens of milliseconds to make in a new JVM. */
+    public static void preload() {
+        // Nothing more: the mapper is made by this class's initialization, which calling this ran.
+    }
+
     public static AppFile read(Path path) {
         String text;
         try {

@@ -45,6 +45,17 @@ public final class StateStore {
             // Through trees (read, then bound) numbers stay exact and as written: 1800.000000000, not 1.8E+3.
             .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
+    /**
+     * Makes the mapper's readers and writers of the records (Jackson builds them by reflection at
+     * their first use, tens of milliseconds in a new JVM), for {@link dev.addons.core.Addons#preload()}.
+     */
+    public static void preload() {
+        for (Class<?> type : List.of(AddonState.class, ServerState.class)) {
+            JSON.readerFor(type);
+            JSON.writerFor(type);
+        }
+    }
+
     /** The state format this version writes, and the newest it reads. */
     public static final int FORMAT = 1;
     private static final String FORMAT_FIELD = "format";
