@@ -14,15 +14,16 @@ import dev.addons.api.spi.ProviderDescriptor;
 import dev.addons.api.spi.ServerRequest;
 import dev.addons.core.internal.AddonLifecycle;
 import dev.addons.core.internal.AddonState;
+import dev.addons.core.internal.AppFileParser;
 import dev.addons.core.internal.Backups;
 import dev.addons.core.internal.ExternalServers;
 import dev.addons.core.internal.Listeners;
 import dev.addons.core.internal.Migrations;
 import dev.addons.core.internal.Operations;
 import dev.addons.core.internal.ProviderRegistry;
+import dev.addons.core.internal.RuntimeFactories;
 import dev.addons.core.internal.Runtimes;
 import dev.addons.core.internal.Servers;
-import dev.addons.core.internal.AppFileParser;
 import dev.addons.core.internal.StateStore;
 import dev.addons.core.internal.TenantCopies;
 import dev.addons.core.internal.process.ProcessRuntime;
@@ -150,17 +151,22 @@ public final class Addons implements AutoCloseable {
 
     /**
      * Loads and initializes, in the calling thread, what opening a home and reading its records and
-     * app files takes first in a JVM: Jackson's JSON and TOML mappers (and the JDK's locale data
-     * behind their date format) and their readers and writers of the home's records. Reads no
-     * file. For a process that starts, reads a home and exits, and has other work to do first: the
-     * command line calls it on a thread of its own while picocli reads its arguments, about 40 ms
-     * of a command's start (a thread that reaches the same work first waits for it rather than
-     * doing it twice). Thread-safe; calling it again does nothing more.
+     * app files takes first in a JVM, in the order an {@code Addons} needs it: the providers and
+     * runtime factories on the class path (found by their services files, their classes
+     * initialized), Jackson's JSON and TOML mappers (and the JDK's locale data behind their date
+     * format) and their readers and writers of the home's records. Reads no home. For a process
+     * that starts, reads a home and exits, and has other work to do first: the command line calls
+     * it on a thread of its own while picocli reads its arguments, 40-60 ms of a command's start (a
+     * thread that reaches the same work first waits for it rather than doing it twice).
+     * Thread-safe; calling it again does nothing more.
      *
      * @since 0.1.0
      */
     public static void preload() {
+        ClassLoader classLoader = Addons.class.getClassLoader();
+        ProviderRegistry.preload(classLoader);
         StateStore.preload();
+        RuntimeFactories.preload(classLoader);
         AppFileParser.preload();
     }
 

@@ -100,6 +100,22 @@ public final class ProviderRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Finds {@code classLoader}'s providers and initializes their classes (their descriptors are
+     * constants, built then), for {@link dev.addons.core.Addons#preload()}. A provider that fails
+     * to load is left for the registry's load, which reports it.
+     */
+    public static void preload(ClassLoader classLoader) {
+        for (ServiceLoader.Provider<AddonProvider> provider : found(classLoader)) {
+            try {
+                Class<?> type = provider.type();
+                Class.forName(type.getName(), true, type.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError | ServiceConfigurationError e) {
+                // Reported by the load that needs it.
+            }
+        }
+    }
+
     /** The providers {@code classLoader}'s services files list, found once. */
     static List<ServiceLoader.Provider<AddonProvider>> found(ClassLoader classLoader) {
         synchronized (FOUND) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * name order. Found once per class loader. A factory that cannot be loaded is logged and skipped;
  * two factories of one name are reported by name when that name is asked for. Thread-safe.
  */
-final class RuntimeFactories {
+public final class RuntimeFactories {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeFactories.class);
     private static final List<String> OWN_ORDER = List.of("process", "container");
     /** The artifacts of addons' own runtime modules, named when their runtime is asked for without them. */
@@ -31,6 +31,11 @@ final class RuntimeFactories {
 
     private RuntimeFactories(Map<String, List<RuntimeFactory>> byName) {
         this.byName = byName;
+    }
+
+    /** Finds the factories {@code loader} sees, once, for {@link dev.addons.core.Addons#preload()}. */
+    public static void preload(ClassLoader loader) {
+        of(loader);
     }
 
     /** The factories {@code loader} sees. */
