@@ -1,6 +1,7 @@
 package dev.addons.junit;
 
 import dev.addons.api.AddonException;
+import dev.addons.api.AddonSpec;
 import dev.addons.core.Addons;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,22 +41,26 @@ final class RunState implements AutoCloseable {
     private final String auto;
     private final Map<String, Addons> byRuntime = new ConcurrentHashMap<>();
     private final Map<Object, Memo<AddonSet>> runSets = new ConcurrentHashMap<>();
-    private final Map<Object, Memo<AddonSet>> templates = new ConcurrentHashMap<>();
+    private final Map<Object, Memo<String>> templates = new ConcurrentHashMap<>();
+    private final Map<Object, Memo<String>> keepers = new ConcurrentHashMap<>();
+    private final KeptApps kept;
     private final List<AddonSet> opened = new ArrayList<>();
     private final AtomicInteger apps = new AtomicInteger();
     private final String runId = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36),
             36);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RunState(Path home, boolean temporary, String auto) {
+    private RunState(Path home, boolean temporary, String auto, boolean keep) {
         this.home = home;
         this.temporary = temporary;
         this.auto = auto;
+        this.kept = keep ? new KeptApps(home) : null;
     }
 
     /**
-     * The run's state: the home named by {@value #HOME_PARAMETER} (kept afterwards), else a new
-     * directory under {@code java.io.tmpdir} (deleted when the run ends); and the runtime
+     * The run's state: the home named by {@value #HOME_PARAMETER} (kept afterwards), else, when
+     * {@value KeptApps#PARAMETER} is {@code true}, {@code junit} in the binary cache (kept), else a
+     * new directory under {@code java.io.tmpdir} (deleted when the run ends); and the runtime
      * {@code auto} stands for: the one {@value #RUNTIME_PARAMETER} names, else the core's choice.
      */
     static RunState open(ExtensionContext root) {
@@ -64,12 +69,19 @@ final class RunState implements AutoCloseable {
             throw new ExtensionConfigurationException(RUNTIME_PARAMETER + "=" + auto
                     + " is not a runtime: use " + Declaration.runtimes());
         }
-        String configured = root.getConfigurationParameter(HOME_PARAMETER).filter(s -> !s.isBlank()).orElse(null);
+        String reuse = root.getConfigurationParameter(KeptApps.PARAMETER).map(String::strip).orElse("false");
+        if (!reuse.equals("true") && !reuse.equals("false")) {
+            throw new ExtensionConfigurationException(KeptApps.PARAMETER + "=" + reuse + " is not a boolean: use"
+                    + " true (keep templates and shared servers for later runs) or false (the default)");
+        }
+        boolean keep = reuse.equals("true");
+        String configured = root.getConfigurationParameter(HOME_PARAMETER).filter(s -> !s.isBlank())
+                .orElse(keep ? Addons.defaultCache().resolve("junit").toString() : null);
         try {
             if (configured != null) {
-                return new RunState(Files.createDirectories(Path.of(configured)).toAbsolutePath(), false, auto);
+                return new RunState(Files.createDirectories(Path.of(configured)).toAbsolutePath(), false, auto, keep);
             }
-            return new RunState(Files.createTempDirectory("addons-junit-").toAbsolutePath(), true, auto);
+            return new RunState(Files.createTempDirectory("addons-junit-").toAbsolutePath(), true, auto, false);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the addons home for tests"
                     + (configured == null ? "" : " at " + HOME_PARAMETER + "=" + configured), e);
@@ -96,18 +108,49 @@ final class RunState implements AutoCloseable {
      * when an earlier run left addons in it.
      */
     String appFor(Class<?> testClass) {
-        String slug = testClass.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String slug = slug(testClass);
         String suffix = runId + "-" + apps.incrementAndGet();
         int room = 40 - "t-".length() - "-".length() - suffix.length();
         slug = slug.length() > room ? slug.substring(0, room).replaceAll("-+$", "") : slug;
         return "t-" + (slug.isEmpty() ? "" : slug + "-") + suffix;
     }
 
-    /** A new set for {@code declaration}, of an app of its own; its SQL addons copied from the template's, if any. */
+    /** {@code type}'s simple name as app names have it: {@code OrdersTest} is {@code orders-test}. */
+    static String slug(Class<?> type) {
+        return type.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+    }
+
+    /**
+     * A new set for {@code declaration}, of an app of its own; its SQL addons copied from the
+     * template's, if any. When apps are kept across runs, its shared servers are then kept too.
+     */
     AddonSet open(Declaration declaration) {
-        return AddonSet.open(addons(declaration.runtime()), appFor(declaration.declaredOn()), declaration,
-                templateApp(declaration));
+        String templateApp = templateApp(declaration);
+        Addons addons = addons(declaration.runtime());
+        AddonSet set = AddonSet.open(addons, appFor(declaration.declaredOn()), declaration, templateApp);
+        if (kept != null) {
+            for (AddonSpec spec : declaration.specs()) {
+                if ("shared".equals(spec.variant()) && !(templateApp != null && Templates.isSql(addons, spec))) {
+                    keepServer(addons, spec);
+                }
+            }
+        }
+        return set;
+    }
+
+    /**
+     * Has a kept app hold a tenant on {@code spec}'s shared server, once per run, so that it
+     * outlives the run; a failure to is logged, not thrown (the set works without it).
+     */
+    private void keepServer(Addons addons, AddonSpec spec) {
+        Memo<String> memo = keepers.computeIfAbsent(List.of(addons.runtimeName(), spec),
+                k -> new Memo<>(() -> kept.keeper(addons, spec)));
+        try {
+            memo.get();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not keep the shared {} server for later runs: {}", spec.addon(), e.toString());
+        }
     }
 
     /** The run's set for {@code declaration}, provisioned by the first caller; a failure is kept and rethrown. */
@@ -130,16 +173,23 @@ final class RunState implements AutoCloseable {
         if (declaration.template() == null) {
             return null;
         }
-        Declaration template = Templates.check(addons(declaration.runtime()), declaration);
-        Memo<AddonSet> memo = templates.computeIfAbsent(template.runKey(), k -> new Memo<>(() -> {
-            AddonSet set = open(template);
-            synchronized (opened) {
-                opened.add(set);
-            }
-            Templates.prepare(declaration, set);
-            return set;
-        }));
-        return memo.get().app();
+        Addons addons = addons(declaration.runtime());
+        Declaration template = Templates.check(addons, declaration);
+        Memo<String> memo = templates.computeIfAbsent(List.of(template.declaredOn(), template.runKey()),
+                k -> new Memo<>(() -> {
+                    AddonTemplate preparation = Templates.instantiate(declaration);
+                    String app = kept == null ? null : kept.template(addons, template, preparation);
+                    if (app != null) {
+                        return app;
+                    }
+                    AddonSet set = open(template);
+                    synchronized (opened) {
+                        opened.add(set);
+                    }
+                    Templates.prepare(template, preparation, set);
+                    return set.app();
+                }));
+        return memo.get();
     }
 
     /** Deprovisions the run's sets, closes the {@link Addons} and deletes a temporary home. */

@@ -55,20 +55,23 @@ final class Templates {
         return declaration.forTemplate(sql);
     }
 
-    /** Runs the template's preparation on its set. */
-    static void prepare(Declaration declaration, AddonSet set) {
-        AddonTemplate template;
+    /** A new instance of {@code declaration}'s template, or its misuse reported. */
+    static AddonTemplate instantiate(Declaration declaration) {
         try {
-            template = ReflectionSupport.newInstance(declaration.template());
+            return ReflectionSupport.newInstance(declaration.template());
         } catch (RuntimeException e) {
             throw new ExtensionConfigurationException("@WithAddons(template = "
                     + declaration.template().getSimpleName() + ".class) on " + declaration.declaredOn().getName()
                     + ": cannot make one (" + e + "); give it a public no-arg constructor", e);
         }
+    }
+
+    /** Runs {@code template}'s preparation on the set of its app (whose declaration is {@link #check}'s). */
+    static void prepare(Declaration declaration, AddonTemplate template, AddonSet set) {
         try {
             template.prepare(set.environment());
         } catch (Exception e) {
-            throw new AddonException(declaration.template().getName() + ".prepare failed on the template "
+            throw new AddonException(declaration.declaredOn().getName() + ".prepare failed on the template "
                     + set.app() + ": " + e, e);
         }
     }

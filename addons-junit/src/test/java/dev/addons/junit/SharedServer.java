@@ -90,7 +90,12 @@ final class SharedServer implements ParameterResolver {
             Map<String, String> all = new LinkedHashMap<>();
             all.put(RunState.HOME_PARAMETER, home.toString());
             all.putAll(parameters);
-            return EngineTestKit.engine("junit-jupiter").configurationParameters(all)
+            return engine(all, cases);
+        }
+
+        /** Runs {@code cases} with the extension and these configuration parameters only. */
+        static EngineExecutionResults engine(Map<String, String> parameters, Class<?>... cases) {
+            return EngineTestKit.engine("junit-jupiter").configurationParameters(parameters)
                     .selectors(Arrays.stream(cases).map(DiscoverySelectors::selectClass).toArray(DiscoverySelector[]::new))
                     .execute();
         }

@@ -59,6 +59,13 @@ class TemplateTest {
     }
 
     @Test
+    void classesWithOtherTemplatesInOneRunGetCopiesOfTheirOwn() {
+        Keeper.assertPassed(keeper.run(PerClassCase.class, SoupCase.class), 2);
+
+        assertThat(PREPARED).hasValue(2);
+    }
+
+    @Test
     void aTemplateNeedsASqlAddonOnASharedServer() {
         Throwable failure = Keeper.classFailure(keeper.run(SmallVariantCase.class));
 
@@ -92,15 +99,31 @@ class TemplateTest {
         public void prepare(Environment environment) throws Exception {
             PREPARED.incrementAndGet();
             seen("template", environment.require("PGDATABASE"));
-            try (PooledDataSource pool = environment.dataSource(); Connection c = pool.getConnection();
-                    Statement sql = c.createStatement()) {
-                sql.execute("create table orders (id serial primary key, item text not null)");
-                sql.execute("insert into orders (item) values ('tea'), ('cake')");
+            createOrders(environment, "tea", "cake");
+        }
+    }
+
+    /** One order, of soup: another template declaring the same addons as {@link Orders}. */
+    public static final class Soup implements AddonTemplate {
+        @Override
+        public void prepare(Environment environment) throws Exception {
+            PREPARED.incrementAndGet();
+            createOrders(environment, "soup");
+        }
+    }
+
+    /** Creates the orders table in the environment's database, with these items in this order. */
+    static void createOrders(Environment environment, String... items) throws SQLException {
+        try (PooledDataSource pool = environment.dataSource(); Connection c = pool.getConnection();
+                Statement sql = c.createStatement()) {
+            sql.execute("create table orders (id serial primary key, item text not null)");
+            for (String item : items) {
+                sql.execute("insert into orders (item) values ('" + item + "')");
             }
         }
     }
 
-    static void seen(String who, String database) {
+        static void seen(String who, String database) {
         DATABASES.computeIfAbsent(who, w -> new CopyOnWriteArrayList<>()).add(database);
     }
 
@@ -142,6 +165,16 @@ class TemplateTest {
         void test(DataSource db, @AddonVariable("PGDATABASE") String database) throws SQLException {
             seen("class", database);
             assertThat(orderAndList(db, "class")).containsExactly("tea", "cake", "class");
+        }
+    }
+
+    @WithAddons(runtime = "process", template = Soup.class, value = {
+            @WithAddon(name = "postgresql", version = "15", variant = "shared"),
+            @WithAddon(name = "valkey", version = "7")})
+    static class SoupCase {
+        @Test
+        void test(DataSource db) throws SQLException {
+            assertThat(orderAndList(db, "bread")).containsExactly("soup", "bread");
         }
     }
 

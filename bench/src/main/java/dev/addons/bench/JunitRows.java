@@ -1,5 +1,8 @@
 package dev.addons.bench;
 
+import dev.addons.api.AddonRecord;
+import dev.addons.core.Addons;
+import dev.addons.core.FinalBackup;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +21,14 @@ import java.util.stream.Stream;
  * The JUnit row: a test class run in a new JVM with the JUnit Platform, as a build tool's test JVM
  * runs it, wall time from the JVM's start to its exit. Per repetition, in this order: the baseline
  * class without addons ({@code dev.addons.bench.junit.BaselineCase}), then the class with a
- * template copy on a shared PostgreSQL 15 and a Valkey 7 ({@code AddonsCase}) twice in a row. Each
- * JVM uses the extension's default home, a new directory under {@code java.io.tmpdir} deleted when
- * its run ends, and the machine's shared binary cache, where the data templates live. After each
- * JVM the row checks that no home of the extension and no process naming one is left.
+ * template copy on a shared PostgreSQL 15 and a Valkey 7 ({@code AddonsCase}) twice in a row, each
+ * JVM with the extension's default home, a new directory under {@code java.io.tmpdir} deleted when
+ * its run ends, and the machine's shared binary cache, where the data templates live; then the same
+ * class twice with {@code addons.junit.reuse=true} on a home of the row's own (a new directory under
+ * {@code java.io.tmpdir}), whose kept template
+ * and shared server a JVM run before the first repetition made. After each JVM the row checks that
+ * no home of the extension and no process naming one is left; at the end, it destroys what the
+ * reusing JVMs kept and checks that no process names their home.
  */
 final class JunitRows {
     private static final long LIMIT_SECONDS = 300;
@@ -46,43 +53,68 @@ final class JunitRows {
         List<Double> second = new ArrayList<>();
         List<Double> firstOver = new ArrayList<>();
         List<Double> secondOver = new ArrayList<>();
+        List<Double> reused = new ArrayList<>();
+        List<Double> reusedOver = new ArrayList<>();
+        Path keeping = null;
         try {
+            // Its own directory, which the engines' user may pass through when the harness is root.
+            keeping = Files.createTempDirectory("addons-reuse-bench-");
+            run("AddonsCase", keeping);
             for (int i = 0; i < warmups + reps; i++) {
-                double base = run("BaselineCase");
-                double one = run("AddonsCase");
-                double two = run("AddonsCase");
+                double base = run("BaselineCase", null);
+                double one = run("AddonsCase", null);
+                double two = run("AddonsCase", null);
+                double three = run("AddonsCase", keeping);
+                double four = run("AddonsCase", keeping);
                 if (i >= warmups) {
                     baseline.add(base);
                     first.add(one);
                     second.add(two);
                     firstOver.add(one - base);
                     secondOver.add(two - base);
+                    reused.addAll(List.of(three, four));
+                    reusedOver.addAll(List.of(three - base, four - base));
                 }
             }
+            removeKept(keeping);
             row.put("baselineMs", Stats.of(baseline));
             row.put("addonsFirstMs", Stats.of(first));
             row.put("addonsSecondMs", Stats.of(second));
             row.put("firstOverBaselineMs", Stats.of(firstOver));
             row.put("secondOverBaselineMs", Stats.of(secondOver));
+            row.put("reusedMs", Stats.of(reused));
+            row.put("reusedOverBaselineMs", Stats.of(reusedOver));
             row.put("leftBehind", "nothing");
         } catch (IOException | RuntimeException e) {
             row.put("note", "failed: " + Bench.oneLine(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             row.put("note", "interrupted");
+        } finally {
+            if (keeping != null && Files.exists(keeping)) {
+                try {
+                    removeKept(keeping);
+                } catch (IOException | RuntimeException | InterruptedException e) {
+                    row.put("note", row.get("note") + "; removing the kept servers failed: " + Bench.oneLine(e));
+                }
+            }
         }
         out.println(Report.scale(row));
         return row;
     }
 
     /**
-     * Runs the case in a new JVM on this harness's class path; fails naming the case and its error
-     * output when the JVM exits with non-zero or leaves a home or a server behind.
+     * Runs the case in a new JVM on this harness's class path, with {@code addons.junit.reuse=true}
+     * on {@code keeping} when it is not {@code null}; fails naming the case and its error output when
+     * the JVM exits with non-zero or leaves a home of the extension or a server in one behind.
      */
-    private double run(String name) throws IOException, InterruptedException {
+    private double run(String name, Path keeping) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.addons.bench.junit.JunitMain", "dev.addons.bench.junit." + name);
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        if (keeping != null) {
+            command.addAll(List.of("-Daddons.junit.reuse=true", "-Daddons.junit.home=" + keeping));
+        }
+        command.addAll(List.of("dev.addons.bench.junit.JunitMain", "dev.addons.bench.junit." + name));
         Set<String> homesBefore = homes();
         Path errors = Files.createTempFile(home, "junit-", ".err");
         long started = System.nanoTime();
@@ -100,15 +132,41 @@ final class JunitRows {
         }
         Set<String> left = homes();
         left.removeAll(homesBefore);
-        List<String> servers = ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(HOME_PREFIX))
-                        .orElse(false))
-                .map(p -> p.pid() + " " + p.info().command().orElse("?"))
-                .toList();
+        List<String> servers = processesNaming(tmp.resolve(HOME_PREFIX).toString());
         if (!left.isEmpty() || !servers.isEmpty()) {
             throw new IllegalStateException(name + " left behind homes " + left + " and processes " + servers);
         }
         return (exited - started) / 1e6;
+    }
+
+    /** Destroys what the reusing JVMs kept in {@code keeping}, checks no server of it is left, deletes it. */
+    private static void removeKept(Path keeping) throws IOException, InterruptedException {
+        try (Addons addons = Addons.builder().home(keeping).runtime("process").automaticBackups(false).build()) {
+            for (AddonRecord r : addons.listAll()) {
+                addons.app(r.app(), r.environment()).destroy(r.addon(), FinalBackup.SKIP);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!processesNaming(keeping.toString()).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        List<String> servers = processesNaming(keeping.toString());
+        if (!servers.isEmpty()) {
+            throw new IllegalStateException("the kept servers of " + keeping + " are still running: " + servers);
+        }
+        try (Stream<Path> all = Files.walk(keeping)) {
+            for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** The processes whose arguments contain {@code text}, as pid and command. */
+    private static List<String> processesNaming(String text) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(text)).orElse(false))
+                .map(p -> p.pid() + " " + p.info().command().orElse("?"))
+                .toList();
     }
 
     /** The extension's default homes now in {@code java.io.tmpdir}. */
