@@ -1,7 +1,9 @@
 package dev.addons.bench;
 
 import dev.addons.api.AddonRecord;
+import dev.addons.api.AddonSpec;
 import dev.addons.core.Addons;
+import dev.addons.core.App;
 import dev.addons.core.FinalBackup;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,15 +22,18 @@ import java.util.stream.Stream;
 /**
  * The JUnit row: a test class run in a new JVM with the JUnit Platform, as a build tool's test JVM
  * runs it, wall time from the JVM's start to its exit. Per repetition, in this order: the baseline
- * class without addons ({@code dev.addons.bench.junit.BaselineCase}), then the class with a
- * template copy on a shared PostgreSQL 15 and a Valkey 7 ({@code AddonsCase}) twice in a row, each
- * JVM with the extension's default home, a new directory under {@code java.io.tmpdir} deleted when
- * its run ends, and the machine's shared binary cache, where the data templates live; then the same
- * class twice with {@code addons.junit.reuse=true} on a home of the row's own (a new directory under
- * {@code java.io.tmpdir}), whose kept template
- * and shared server a JVM run before the first repetition made. After each JVM the row checks that
- * no home of the extension and no process naming one is left; at the end, it destroys what the
- * reusing JVMs kept and checks that no process names their home.
+ * class without addons ({@code dev.addons.bench.junit.BaselineCase}, which only loads the clients);
+ * the second baseline, {@code ConnectedCase}, the same two tests without the extension against a
+ * PostgreSQL tenant and a Valkey the row made before, their variables in the JVM's environment
+ * (the tests' own work: their connections and queries); the class with a template copy on a
+ * shared PostgreSQL 15 and a Valkey 7 ({@code AddonsCase}) twice in a row, each JVM with the
+ * extension's default home, a new directory under {@code java.io.tmpdir} deleted when its run
+ * ends, and the machine's shared binary cache, where the data templates live; then the same class
+ * twice with {@code addons.junit.reuse=true} on a home of the row's own (a new directory under
+ * {@code java.io.tmpdir}), whose kept template and shared server a JVM run before the first
+ * repetition made. After each JVM the row checks that no home of the extension and no process
+ * naming one is left; at the end, it destroys what the reusing JVMs kept and the connected
+ * baseline's servers, and checks that no process names their homes.
  */
 final class JunitRows {
     private static final long LIMIT_SECONDS = 300;
@@ -55,17 +60,24 @@ final class JunitRows {
         List<Double> secondOver = new ArrayList<>();
         List<Double> reused = new ArrayList<>();
         List<Double> reusedOver = new ArrayList<>();
+        List<Double> connected = new ArrayList<>();
+        List<Double> firstOverConnected = new ArrayList<>();
+        List<Double> reusedOverConnected = new ArrayList<>();
         Path keeping = null;
+        Path servers = null;
         try {
-            // Its own directory, which the engines' user may pass through when the harness is root.
+            // Directories of their own, which the engines' user may pass through when the harness is root.
             keeping = Files.createTempDirectory("addons-reuse-bench-");
-            run("AddonsCase", keeping);
+            servers = Files.createTempDirectory("addons-connected-bench-");
+            Map<String, String> variables = startServers(servers);
+            run("AddonsCase", keeping, Map.of());
             for (int i = 0; i < warmups + reps; i++) {
-                double base = run("BaselineCase", null);
-                double one = run("AddonsCase", null);
-                double two = run("AddonsCase", null);
-                double three = run("AddonsCase", keeping);
-                double four = run("AddonsCase", keeping);
+                double base = run("BaselineCase", null, Map.of());
+                double on = run("ConnectedCase", null, variables);
+                double one = run("AddonsCase", null, Map.of());
+                double two = run("AddonsCase", null, Map.of());
+                double three = run("AddonsCase", keeping, Map.of());
+                double four = run("AddonsCase", keeping, Map.of());
                 if (i >= warmups) {
                     baseline.add(base);
                     first.add(one);
@@ -74,9 +86,13 @@ final class JunitRows {
                     secondOver.add(two - base);
                     reused.addAll(List.of(three, four));
                     reusedOver.addAll(List.of(three - base, four - base));
+                    connected.add(on);
+                    firstOverConnected.add(one - on);
+                    reusedOverConnected.addAll(List.of(three - on, four - on));
                 }
             }
             removeKept(keeping);
+            removeKept(servers);
             row.put("baselineMs", Stats.of(baseline));
             row.put("addonsFirstMs", Stats.of(first));
             row.put("addonsSecondMs", Stats.of(second));
@@ -84,18 +100,24 @@ final class JunitRows {
             row.put("secondOverBaselineMs", Stats.of(secondOver));
             row.put("reusedMs", Stats.of(reused));
             row.put("reusedOverBaselineMs", Stats.of(reusedOver));
+            row.put("connectedBaselineMs", Stats.of(connected));
+            row.put("firstOverConnectedMs", Stats.of(firstOverConnected));
+            row.put("reusedOverConnectedMs", Stats.of(reusedOverConnected));
             row.put("leftBehind", "nothing");
-        } catch (IOException | RuntimeException e) {
-            row.put("note", "failed: " + Bench.oneLine(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             row.put("note", "interrupted");
+        } catch (Exception e) {
+            row.put("note", "failed: " + Bench.oneLine(e));
         } finally {
-            if (keeping != null && Files.exists(keeping)) {
-                try {
-                    removeKept(keeping);
-                } catch (IOException | RuntimeException | InterruptedException e) {
-                    row.put("note", row.get("note") + "; removing the kept servers failed: " + Bench.oneLine(e));
+            for (Path left : java.util.Arrays.asList(keeping, servers)) {
+                if (left != null && Files.exists(left)) {
+                    try {
+                        removeKept(left);
+                    } catch (IOException | RuntimeException | InterruptedException e) {
+                        row.put("note", row.get("note") + "; removing the servers of " + left + " failed: "
+                                + Bench.oneLine(e));
+                    }
                 }
             }
         }
@@ -104,11 +126,29 @@ final class JunitRows {
     }
 
     /**
-     * Runs the case in a new JVM on this harness's class path, with {@code addons.junit.reuse=true}
-     * on {@code keeping} when it is not {@code null}; fails naming the case and its error output when
-     * the JVM exits with non-zero or leaves a home of the extension or a server in one behind.
+     * The servers {@code ConnectedCase} works on, made in {@code servers}: a shared PostgreSQL 15
+     * tenant holding the template's table and row, and a Valkey 7; their variables.
      */
-    private double run(String name, Path keeping) throws IOException, InterruptedException {
+    private static Map<String, String> startServers(Path servers) throws Exception {
+        try (Addons addons = Addons.builder().home(servers).runtime("process").automaticBackups(false)
+                .throwawayServers(true).build()) {
+            App app = addons.app("connected", "test");
+            app.create(new AddonSpec("postgresql", "shared", "15"));
+            app.create(new AddonSpec("valkey", null, "7"));
+            Map<String, String> variables = app.env().toMap();
+            new dev.addons.bench.junit.Schema().prepare(dev.addons.core.Environment.of("test", variables));
+            return variables;
+        }
+    }
+
+    /**
+     * Runs the case in a new JVM on this harness's class path, with {@code addons.junit.reuse=true}
+     * on {@code keeping} when it is not {@code null} and {@code variables} added to its environment;
+     * fails naming the case and its error output when the JVM exits with non-zero or leaves a home
+     * of the extension or a server in one behind.
+     */
+    private double run(String name, Path keeping, Map<String, String> variables)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
         if (keeping != null) {
@@ -118,8 +158,10 @@ final class JunitRows {
         Set<String> homesBefore = homes();
         Path errors = Files.createTempFile(home, "junit-", ".err");
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(errors.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(errors.toFile());
+        builder.environment().putAll(variables);
+        Process process = builder.start();
         if (!process.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException(name + " did not end within " + LIMIT_SECONDS + " s");
@@ -139,7 +181,7 @@ final class JunitRows {
         return (exited - started) / 1e6;
     }
 
-    /** Destroys what the reusing JVMs kept in {@code keeping}, checks no server of it is left, deletes it. */
+    /** Destroys every addon of the home {@code keeping}, checks no server of it is left, deletes it. */
     private static void removeKept(Path keeping) throws IOException, InterruptedException {
         try (Addons addons = Addons.builder().home(keeping).runtime("process").automaticBackups(false).build()) {
             for (AddonRecord r : addons.listAll()) {
