@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * its former key destroyed. A kept app without its record, or whose addons are not all active
  * (its server died, the machine restarted), is destroyed and made again.
  *
- * <p>Runs in other JVMs on the same home are serialized per kept app by a file lock (and threads
- * of this JVM by a lock of their own, as a file lock is held per JVM). Thread-safe.
+ * <p>Runs in other JVMs on the same home take turns per template class (or shared server) by a
+ * file lock, and threads of this JVM by a lock of their own on the same file, as a file lock is
+ * held per JVM. Thread-safe.
  */
 final class KeptApps {
     /** The configuration parameter (or system property) that turns keeping on. */
@@ -104,10 +105,10 @@ final class KeptApps {
         Path record = directory.resolve(app + RECORD);
         try {
             Files.createDirectories(directory);
-            ReentrantLock local = IN_THIS_JVM.computeIfAbsent(record, r -> new ReentrantLock());
+            Path lockFile = directory.resolve(digest(owner) + ".lock");
+            ReentrantLock local = IN_THIS_JVM.computeIfAbsent(lockFile, f -> new ReentrantLock());
             local.lock();
-            try (FileChannel channel = FileChannel.open(directory.resolve(digest(owner) + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock lock = channel.lock()) {
                 App handle = addons.app(app, AddonSet.ENVIRONMENT);
                 List<AddonRecord> records = handle.list();
