@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -82,6 +85,24 @@ class ReuseTest {
         assertThat(STARTS).as("the shared server's start time, seen by each run").hasSize(2)
                 .containsOnly(STARTS.get(0));
         assertThat(ServerProcesses.under(home)).as("the kept shared server's processes").isNotEmpty();
+    }
+
+    @Test
+    void runsAtOnceOnOneHomeTakeTurnsToMakeTheTemplateThenCopyFromIt() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<EngineExecutionResults> one = threads.submit(() -> run(TemplateCase.class));
+            Future<EngineExecutionResults> two = threads.submit(() -> run(TemplateCase.class));
+            Keeper.assertPassed(one.get(), 1);
+            Keeper.assertPassed(two.get(), 1);
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(PREPARED).as("preparations").hasValue(1);
+        assertThat(records()).singleElement().extracting(AddonRecord::app).asString()
+                .matches("t-orders-[0-9a-f]{10}");
+        assertThat(STARTS).hasSize(2).containsOnly(STARTS.get(0));
     }
 
     @Test
