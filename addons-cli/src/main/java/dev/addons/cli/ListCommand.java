@@ -9,14 +9,33 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code addons list -a APP}: the app's addons in an environment and their status. */
-@Command(name = "list", description = "List an app's addons in an environment, with their status.")
+/**
+ * {@code addons list -a APP}: the app's addons in an environment and their status;
+ * {@code addons list --all}: every addon of the home, with its app and environment.
+ */
+@Command(name = "list", description = "List an app's addons in an environment (or every addon of the home),"
+        + " with their status.")
 final class ListCommand extends AddonsCommand {
+    @ArgGroup(multiplicity = "1")
+    Which which;
+
     @Mixin
-    AppOptions target;
+    EnvironmentOption environment;
+
+    /** One app, or all of them. */
+    static final class Which {
+        @Option(names = {"-a", "--app"}, paramLabel = "APP", required = true, description = "The app's name.")
+        String app;
+
+        @Option(names = "--all", required = true,
+                description = "Every addon of the home, of every app and environment (--env is not used).")
+        boolean all;
+    }
 
     @Override
     public Integer call() {
@@ -25,9 +44,9 @@ final class ListCommand extends AddonsCommand {
         java.util.Map<String, dev.addons.core.ServerHistory> histories = new java.util.LinkedHashMap<>();
         Map<String, OptionalInt> limits = new HashMap<>();
         try (Addons addons = open()) {
-            App app = target.in(addons);
-            records = app.list();
+            records = which.all ? addons.listAll() : addons.app(which.app, environment.name).list();
             for (AddonRecord r : records) {
+                App app = addons.app(r.app(), r.environment());
                 histories.put(r.id(), app.history(r.addon()));
                 limits.put(r.id(), app.connectionLimit(r.addon()));
             }
@@ -41,9 +60,10 @@ final class ListCommand extends AddonsCommand {
                 return map;
             }).toList());
         } else if (records.isEmpty()) {
-            out.println(target.app + " has no addons in " + target.environment() + ".");
+            out.println(which.all ? "The home has no addons." : which.app + " has no addons in " + environment.name
+                    + ".");
         } else {
-            print(out, records, limits);
+            print(out, records, limits, which.all);
             for (AddonRecord r : records) {
                 dev.addons.core.ServerHistory history = histories.get(r.id());
                 history.lastCrashTime().ifPresent(at -> out.println(r.addon() + ": restarted " + history.restarts()
@@ -64,9 +84,15 @@ final class ListCommand extends AddonsCommand {
      * something to say.
      */
     static void print(PrintWriter out, List<AddonRecord> records, Map<String, OptionalInt> limits) {
+        print(out, records, limits, false);
+    }
+
+    /** {@link #print(PrintWriter, List, Map)}, with each record's app and environment first when {@code apps}. */
+    static void print(PrintWriter out, List<AddonRecord> records, Map<String, OptionalInt> limits, boolean apps) {
         boolean messages = records.stream().anyMatch(r -> !r.message().isEmpty());
         boolean connections = limits.values().stream().anyMatch(OptionalInt::isPresent);
-        List<String> header = new ArrayList<>(List.of("ADDON", "VARIANT", "VERSION", "STATUS", "RUNTIME"));
+        List<String> header = new ArrayList<>(apps ? List.of("APP", "ENV") : List.of());
+        header.addAll(List.of("ADDON", "VARIANT", "VERSION", "STATUS", "RUNTIME"));
         if (connections) {
             header.add("CONNECTIONS");
         }
@@ -76,8 +102,8 @@ final class ListCommand extends AddonsCommand {
         }
         TextTable table = new TextTable(header.toArray(String[]::new));
         for (AddonRecord r : records) {
-            List<String> row = new ArrayList<>(List.of(r.addon(), r.variant(), r.version(), Watcher.label(r.status()),
-                    r.runtime()));
+            List<String> row = new ArrayList<>(apps ? List.of(r.app(), r.environment()) : List.of());
+            row.addAll(List.of(r.addon(), r.variant(), r.version(), Watcher.label(r.status()), r.runtime()));
             if (connections) {
                 OptionalInt limit = limits.getOrDefault(r.id(), OptionalInt.empty());
                 row.add(limit.isPresent() ? Integer.toString(limit.getAsInt()) : "-");

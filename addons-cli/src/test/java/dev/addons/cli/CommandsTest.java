@@ -189,6 +189,34 @@ class CommandsTest {
     }
 
     @Test
+    void listAllPrintsEveryAppAndEnvironmentOfTheHome() throws Exception {
+        AddonRecord other = new AddonRecord("valkey-t-orders-0a8f3d451a-test-x1", "t-orders-0a8f3d451a", "test",
+                "valkey", "small", "7", "process", Status.ACTIVE, "", NOW, NOW);
+        when(addons.listAll()).thenReturn(List.of(record(Status.ACTIVE, ""), other));
+        when(app.history(anyString())).thenReturn(dev.addons.core.ServerHistory.NONE);
+
+        Cli.Result text = Cli.run(new Main(factory), "list", "--all");
+        Cli.Result json = Cli.run(new Main(factory), "list", "--all", "--json");
+        Cli.Result both = Cli.run(new Main(factory), "list", "--all", "-a", "myapp");
+        when(addons.listAll()).thenReturn(List.of());
+        Cli.Result none = Cli.run(new Main(factory), "list", "--all");
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out().lines()).containsExactly(
+                "APP                  ENV         ADDON       VARIANT  VERSION  STATUS  RUNTIME  ID",
+                "myapp                production  postgresql  shared   18       active  process  "
+                        + "postgresql-myapp-production-abc123",
+                "t-orders-0a8f3d451a  test        valkey      small    7        active  process  "
+                        + "valkey-t-orders-0a8f3d451a-test-x1");
+        JsonNode second = new ObjectMapper().readTree(json.out()).get(1);
+        assertThat(second.get("app").asText()).isEqualTo("t-orders-0a8f3d451a");
+        assertThat(second.get("environment").asText()).isEqualTo("test");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("--all", "--app");
+        assertThat(none.out()).isEqualTo("The home has no addons.\n");
+    }
+
+    @Test
     void listSaysSoWhenTheAppHasNoAddons() {
         when(app.list()).thenReturn(List.of());
 
