@@ -75,16 +75,18 @@ final class RunState implements AutoCloseable {
                     + " true (keep templates and shared servers for later runs) or false (the default)");
         }
         boolean keep = reuse.equals("true");
-        String configured = root.getConfigurationParameter(HOME_PARAMETER).filter(s -> !s.isBlank())
-                .orElse(keep ? Addons.defaultCache().resolve("junit").toString() : null);
+        String named = root.getConfigurationParameter(HOME_PARAMETER).filter(s -> !s.isBlank()).orElse(null);
+        String configured = named != null ? named : keep ? Addons.defaultCache().resolve("junit").toString() : null;
         try {
             if (configured != null) {
                 return new RunState(Files.createDirectories(Path.of(configured)).toAbsolutePath(), false, auto, keep);
             }
             return new RunState(Files.createTempDirectory("addons-junit-").toAbsolutePath(), true, auto, false);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the addons home for tests"
-                    + (configured == null ? "" : " at " + HOME_PARAMETER + "=" + configured), e);
+            throw new UncheckedIOException("Cannot create the addons home for tests" + (named != null
+                    ? " at " + HOME_PARAMETER + "=" + named
+                    : configured != null ? " at " + configured + " (the home of " + KeptApps.PARAMETER + "=true;"
+                            + " name another with " + HOME_PARAMETER + ")" : ""), e);
         }
     }
 

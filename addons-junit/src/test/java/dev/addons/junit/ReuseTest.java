@@ -169,6 +169,17 @@ class ReuseTest {
                         + " runs) or false (the default)");
     }
 
+    @Test
+    void aHomeThatCannotBeMadeIsNamedWithTheParameterThatNamedIt() throws IOException {
+        Path file = Files.writeString(home.resolve("a-file"), "not a directory");
+
+        Throwable failure = Keeper.classFailure(Keeper.engine(Map.of(RunState.HOME_PARAMETER,
+                file.resolve("home").toString(), KeptApps.PARAMETER, "true"), SharedCase.class));
+
+        assertThat(failure).isInstanceOf(java.io.UncheckedIOException.class).hasMessage(
+                "Cannot create the addons home for tests at addons.junit.home=" + file.resolve("home"));
+    }
+
     private EngineExecutionResults run(Class<?> testClass) {
         return Keeper.engine(Map.of(RunState.HOME_PARAMETER, home.toString(), KeptApps.PARAMETER, "true"),
                 testClass);
