@@ -16,14 +16,17 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -191,10 +194,17 @@ class ReuseTest {
         }
     }
 
-    private void awaitNoProcesses() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!ServerProcesses.under(home).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+    /** Waits for the exit of every process working in the home, 10 s at most, and checks none is left. */
+    private void awaitNoProcesses() throws IOException, InterruptedException, ExecutionException {
+        for (long pid : ServerProcesses.under(home)) {
+            Optional<ProcessHandle> process = ProcessHandle.of(pid);
+            if (process.isPresent()) {
+                try {
+                    process.get().onExit().get(10, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    break; // reported below
+                }
+            }
         }
         assertThat(ServerProcesses.under(home)).isEmpty();
     }

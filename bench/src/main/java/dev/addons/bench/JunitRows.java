@@ -188,9 +188,13 @@ final class JunitRows {
                 addons.app(r.app(), r.environment()).destroy(r.addon(), FinalBackup.SKIP);
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!processesNaming(keeping.toString()).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        // A destroy waits for its server to stop; what still names the home gets 10 s to exit.
+        for (ProcessHandle process : processes(keeping.toString())) {
+            try {
+                process.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                break; // reported below
+            }
         }
         List<String> servers = processesNaming(keeping.toString());
         if (!servers.isEmpty()) {
@@ -205,9 +209,13 @@ final class JunitRows {
 
     /** The processes whose arguments contain {@code text}, as pid and command. */
     private static List<String> processesNaming(String text) {
+        return processes(text).stream().map(p -> p.pid() + " " + p.info().command().orElse("?")).toList();
+    }
+
+    /** The processes whose arguments contain {@code text}. */
+    private static List<ProcessHandle> processes(String text) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(text)).orElse(false))
-                .map(p -> p.pid() + " " + p.info().command().orElse("?"))
                 .toList();
     }
 
