@@ -91,8 +91,8 @@ final class JunitRows {
                     reusedOverConnected.addAll(List.of(three - on, four - on));
                 }
             }
-            removeKept(keeping);
-            removeKept(servers);
+            removeHome(keeping);
+            removeHome(servers);
             row.put("baselineMs", Stats.of(baseline));
             row.put("addonsFirstMs", Stats.of(first));
             row.put("addonsSecondMs", Stats.of(second));
@@ -113,7 +113,7 @@ final class JunitRows {
             for (Path left : java.util.Arrays.asList(keeping, servers)) {
                 if (left != null && Files.exists(left)) {
                     try {
-                        removeKept(left);
+                        removeHome(left);
                     } catch (IOException | RuntimeException | InterruptedException e) {
                         row.put("note", row.get("note") + "; removing the servers of " + left + " failed: "
                                 + Bench.oneLine(e));
@@ -181,26 +181,26 @@ final class JunitRows {
         return (exited - started) / 1e6;
     }
 
-    /** Destroys every addon of the home {@code keeping}, checks no server of it is left, deletes it. */
-    private static void removeKept(Path keeping) throws IOException, InterruptedException {
-        try (Addons addons = Addons.builder().home(keeping).runtime("process").automaticBackups(false).build()) {
+    /** Destroys every addon of the home {@code directory}, checks no server of it is left, deletes it. */
+    private static void removeHome(Path directory) throws IOException, InterruptedException {
+        try (Addons addons = Addons.builder().home(directory).runtime("process").automaticBackups(false).build()) {
             for (AddonRecord r : addons.listAll()) {
                 addons.app(r.app(), r.environment()).destroy(r.addon(), FinalBackup.SKIP);
             }
         }
         // A destroy waits for its server to stop; what still names the home gets 10 s to exit.
-        for (ProcessHandle process : processes(keeping.toString())) {
+        for (ProcessHandle process : processes(directory.toString())) {
             try {
                 process.onExit().get(10, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 break; // reported below
             }
         }
-        List<String> servers = processesNaming(keeping.toString());
+        List<String> servers = processesNaming(directory.toString());
         if (!servers.isEmpty()) {
-            throw new IllegalStateException("the kept servers of " + keeping + " are still running: " + servers);
+            throw new IllegalStateException("the servers of " + directory + " are still running: " + servers);
         }
-        try (Stream<Path> all = Files.walk(keeping)) {
+        try (Stream<Path> all = Files.walk(directory)) {
             for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
