@@ -35,6 +35,8 @@ final class RunState implements AutoCloseable {
     /** The configuration parameter naming the runtime that {@code runtime = "auto"} stands for. */
     static final String RUNTIME_PARAMETER = "addons.junit.runtime";
     private static final Logger LOG = LoggerFactory.getLogger(RunState.class);
+    /** The process runtime's setting for a program that is busy until it exits (see README, Data templates). */
+    static final String SHORT_LIVED = "process.shortLived";
 
     private final Path home;
     private final boolean temporary;
@@ -97,12 +99,15 @@ final class RunState implements AutoCloseable {
     /**
      * The {@link Addons} working on {@code runtime} in this run's home. Its dedicated servers are
      * throwaway ones ({@link Addons.Builder#throwawayServers}): a test's data need not survive a
-     * crash of the machine, and they are faster without waiting for the disk.
+     * crash of the machine, and they are faster without waiting for the disk. A test run is busy
+     * until it ends, so the process runtime is told so ({@value #SHORT_LIVED}): the spare copy of a
+     * data template that the run's first server of it took is made after the run, for the next
+     * one, rather than while the tests run, and servers are no children of the test JVM.
      */
     Addons addons(String runtime) {
         String chosen = "auto".equals(runtime) ? auto : runtime;
         return byRuntime.computeIfAbsent(chosen, r -> Addons.builder().home(home).runtime(r)
-                .automaticBackups(false).throwawayServers(true).build());
+                .runtimeSetting(SHORT_LIVED, "true").automaticBackups(false).throwawayServers(true).build());
     }
 
     /**

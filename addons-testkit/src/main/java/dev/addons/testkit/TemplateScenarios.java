@@ -17,6 +17,7 @@ import dev.addons.core.FinalBackup;
 import dev.addons.core.internal.process.ProcessRuntime;
 import dev.addons.core.runtime.ProgressListener;
 import dev.addons.core.runtime.RunningServer;
+import dev.addons.core.runtime.RuntimeContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -294,7 +295,7 @@ public abstract class TemplateScenarios {
         String addon = provider.descriptor().name();
         // As bin/addons runs: the spare its start asked for is made by a copier that outlives it.
         OtherJvm.run(home, Map.of("ADDONS_CACHE", cache.toString(),
-                "JAVA_TOOL_OPTIONS", "-D" + ProcessRuntime.SHORT_LIVED_PROPERTY + "=true"),
+                "JAVA_TOOL_OPTIONS", "-D" + RuntimeContext.PROPERTY_PREFIX + ProcessRuntime.SHORT_LIVED_SETTING + "=true"),
                 "create", "command", addon + ":" + Variant.DEFAULT, version);
         try {
             awaitReadySpare();

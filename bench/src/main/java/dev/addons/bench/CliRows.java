@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * by an untimed {@code bin/addons warm} before each deploy. All use the machine's shared binary cache
  * (the default, or {@code ADDONS_CACHE}), where the data templates live. Each new home is deleted
  * after its destroy, the warm one after {@code warm --remove}. Each command starts once the background
- * work the commands before it left is done (spare copies, pool fills; see {@link #awaitBackground}),
+ * work the commands before it left is done (spare copies, pool fills; see {@link BackgroundWork}),
  * so that each figure is the command's own time, not its share of two cores with that work.
  */
 final class CliRows {
@@ -127,38 +127,9 @@ final class CliRows {
         return run(args, Map.of());
     }
 
-    /**
-     * Waits until the background work earlier commands left is done: the detached copiers making
-     * spares of data templates and the detached {@code bin/addons warm} filling pools, which would
-     * otherwise share the cores with the command timed next. Waits on their exits (a copier is
-     * started by a filler before it exits, so the search repeats until it finds none).
-     */
-    private static void awaitBackground() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
-        while (true) {
-            List<ProcessHandle> busy;
-            try (var processes = ProcessHandle.allProcesses()) {
-                busy = processes.filter(p -> p.info().commandLine()
-                        .map(c -> c.contains("addons-spare-copier") || c.contains(" warm --quiet")).orElse(false))
-                        .toList();
-            }
-            if (busy.isEmpty()) {
-                return;
-            }
-            for (ProcessHandle process : busy) {
-                try {
-                    process.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    throw new IllegalStateException("background work (pid " + process.pid() + ") did not end within "
-                            + LIMIT_SECONDS + " s", e);
-                }
-            }
-        }
-    }
-
     /** {@link #run(List)} with {@code environment} added to the command's. */
     private Timing run(List<String> args, Map<String, String> environment) throws IOException, InterruptedException {
-        awaitBackground();
+        BackgroundWork.await(LIMIT_SECONDS);
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(args);
         Path errors = Files.createTempFile(home, "cli-", ".err");

@@ -31,7 +31,9 @@ import java.util.stream.Stream;
  * ends, and the machine's shared binary cache, where the data templates live; then the same class
  * twice with {@code addons.junit.reuse=true} on a home of the row's own (a new directory under
  * {@code java.io.tmpdir}), whose kept template and shared server a JVM run before the first
- * repetition made. After each JVM the row checks that no home of the extension and no process
+ * repetition made. Each JVM starts once the background work the one before left is done (the
+ * spare copy a test run leaves to a detached copier; see {@link BackgroundWork}), as in the CLI
+ * rows. After each JVM the row checks that no home of the extension and no process
  * naming one is left; at the end, it destroys what the reusing JVMs kept and the connected
  * baseline's servers, and checks that no process names their homes.
  */
@@ -155,6 +157,8 @@ final class JunitRows {
             command.addAll(List.of("-Daddons.junit.reuse=true", "-Daddons.junit.home=" + keeping));
         }
         command.addAll(List.of("dev.addons.bench.junit.JunitMain", "dev.addons.bench.junit." + name));
+        // The spare copy the JVM before left to a detached copier, which would share the cores with this one.
+        BackgroundWork.await(LIMIT_SECONDS);
         Set<String> homesBefore = homes();
         Path errors = Files.createTempFile(home, "junit-", ".err");
         long started = System.nanoTime();

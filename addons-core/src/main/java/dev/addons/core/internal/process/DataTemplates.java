@@ -69,12 +69,14 @@ import org.slf4j.LoggerFactory;
  * changed, so a machine crash right after a start can lose what the page cache held. Spares are
  * files, so a later process (another command, another home on the same cache) takes them too;
  * when the cache and the home are on different file systems a spare cannot be renamed into the
- * home, and none is made. With {@code sparesAfterExit} (a command that exits right after its
- * output, whose thread would never finish a copy) {@link #close()} hands the spares its starts
- * asked for to detached low-priority copiers ({@code cp -a}, then a rename) that outlive the JVM
- * and are no children of it ({@link Detached}: its exit would wait for them); a copier's pid is in
- * its hidden directory's name, so that a later maker counts it instead of deleting it.
- * Thread-safe.
+ * home, and none is made. With {@code sparesAfterExit} (a program busy until it exits: a command,
+ * whose thread would never finish a copy, or a test run, whose work a copy made meanwhile slows
+ * for the sake of the next program) {@link #close()} hands the spares its starts asked for to
+ * detached low-priority copiers ({@code cp -a}, then a rename) that outlive the JVM and are no
+ * children of it ({@link Detached}: its exit would wait for them); a template whose spare is
+ * asked for a second time (the program starts another server of it) gets its copier at once.
+ * A copier's pid is in its hidden directory's name, so that a later maker counts it instead of
+ * deleting it. Thread-safe.
  */
 final class DataTemplates {
     private static final Logger LOG = LoggerFactory.getLogger(DataTemplates.class);
@@ -117,8 +119,9 @@ final class DataTemplates {
      * @param root               the templates' directory, {@code templates} in the binary cache
      * @param passFrom           the directory from which the engine user is let pass down to {@code root}
      *                           (the home when the cache is inside it, else the cache)
-     * @param sparesAfterExit    whether spares are made by detached copiers started at
-     *                           {@link #close()}, which outlive this JVM, instead of by a thread of it
+     * @param sparesAfterExit    whether spares are made by detached copiers, which outlive this JVM,
+     *                           started at {@link #close()} (or at once for a template asked again),
+     *                           instead of by a thread of it
      */
     DataTemplates(Path root, Path passFrom, EngineUser user, int spares, boolean sparesAfterExit) {
         if (spares < 0) {
@@ -327,8 +330,9 @@ final class DataTemplates {
     /**
      * Has the background thread bring {@code template}'s spares up to their number, unless that
      * is 0 or this is closed; returns at once. A failure is logged: the next start copies instead.
-     * With {@code sparesAfterExit}, the template is only noted: {@link #close()} hands its spares
-     * to a detached copier.
+     * With {@code sparesAfterExit}, the template is noted the first time, and {@link #close()}
+     * hands its spares to a detached copier; asked again (this program starts another server of
+     * it), the background thread starts a detached copier at once.
      */
     void replenish(String serverId, Template template) {
         if (spares == 0 || closed || sparesUnusable) {
@@ -338,8 +342,9 @@ final class DataTemplates {
             if (closed) {
                 return;
             }
-            if (sparesAfterExit) {
-                handOff.add(template);
+            // The first spare of a template goes to close(); one asked for again means this program
+            // starts more servers of it: a detached copier makes it now, as the next start will want it.
+            if (sparesAfterExit && handOff.add(template)) {
                 return;
             }
             if (spareMaker == null) {
@@ -349,7 +354,7 @@ final class DataTemplates {
                     return thread;
                 });
             }
-            spareMaker.execute(() -> makeSpares(serverId, template, false));
+            spareMaker.execute(() -> makeSpares(serverId, template, sparesAfterExit));
         }
     }
 
@@ -495,9 +500,24 @@ final class DataTemplates {
         }
     }
 
-    /** Waits for the detached copiers this instance started to end; false when {@code timeout} passed first. For tests. */
+    /**
+     * Waits for the detached copiers this instance started, and those the background thread was
+     * asked to start, to end; false when {@code timeout} passed first. For tests.
+     */
     boolean awaitCopiers(java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        ExecutorService maker;
+        synchronized (this) {
+            maker = closed ? null : spareMaker; // closed: close() waited for it
+        }
+        if (maker != null) {
+            try {
+                // One thread, in order: once this runs, what was asked before it has run.
+                maker.submit(() -> { }).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return false;
+            }
+        }
         for (ProcessHandle copier : copiers) {
             if (!ProcessControl.awaitExit(copier, java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 return false;

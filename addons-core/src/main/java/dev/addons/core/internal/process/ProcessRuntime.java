@@ -88,15 +88,18 @@ public final class ProcessRuntime implements ServerRuntime {
     /** The runtime setting (or system property {@code addons.process.spares}) for the number of spares. */
     public static final String SPARES_SETTING = "process.spares";
     /**
-     * The system property that, when {@code true}, says this JVM exits right after its command
-     * (as {@code bin/addons} does): the spare copies of data templates that starts asked for are
-     * made at {@link #close()} by detached low-priority copiers that outlive the JVM, instead of by
-     * a thread of it, and servers are started as no child of it ({@link Detached}), since the JVM's
-     * exit would wait up to 300 ms on each running child's reaper thread. Left unset by a JVM that
-     * lives on (tests, embedders, the agent): its servers stay its children, reaped as soon as they
-     * exit, with their exit status in the error of a start that failed.
+     * The runtime setting (or system property {@code addons.process.shortLived}) that, when
+     * {@code true}, says this runtime's program is busy until it exits: a command of
+     * {@code bin/addons}, or a test run of the JUnit extension. Then the spare copy of a data
+     * template a start asked for is made after {@link #close()}, by a detached low-priority copier
+     * that outlives the JVM, instead of by a thread of it while the program works (see
+     * {@link DataTemplates}); and servers are started as no child of it ({@link Detached}), since the
+     * JVM's exit would wait up to 300 ms on each running child's reaper thread. Default
+     * {@code false}, for programs that live on (embedders, the agent): spares are made at once by a
+     * thread, and servers stay children, reaped as soon as they exit, with their exit status in the
+     * error of a start that failed.
      */
-    public static final String SHORT_LIVED_PROPERTY = "addons.process.shortLived";
+    public static final String SHORT_LIVED_SETTING = "process.shortLived";
 
     /**
      * The runtime setting for the number of warm servers kept per engine and version:
@@ -118,7 +121,7 @@ public final class ProcessRuntime implements ServerRuntime {
 
     private final Path home;
     private final Path cache;
-    /** See {@link #SHORT_LIVED_PROPERTY}. */
+    /** See {@link #SHORT_LIVED_SETTING}. */
     private final boolean shortLived;
     private final BinaryResolver binaries;
     private final IntSupplier ports;
@@ -171,20 +174,21 @@ public final class ProcessRuntime implements ServerRuntime {
     }
 
     private ProcessRuntime(Path home, Path cache, URI mavenRepository, IntSupplier ports, int spares) {
-        this(home, cache, mavenRepository, ports, spares, WarmSizes.NONE);
+        this(home, cache, mavenRepository, ports, spares, WarmSizes.NONE, false);
     }
 
     /**
      * A runtime like {@link #ProcessRuntime(Path, Path, int)} that keeps warm servers as
-     * {@code warm} says (see {@link #WARM_SETTING}).
+     * {@code warm} says (see {@link #WARM_SETTING}), for a program that is busy until it exits
+     * when {@code shortLived} (see {@link #SHORT_LIVED_SETTING}).
      */
-    ProcessRuntime(Path home, Path cache, int spares, WarmSizes warm) {
+    ProcessRuntime(Path home, Path cache, int spares, WarmSizes warm, boolean shortLived) {
         this(home, cache, URI.create(System.getProperty(REPOSITORY_PROPERTY, DEFAULT_REPOSITORY.toString())),
-                PortAllocator::freePort, spares, warm);
+                PortAllocator::freePort, spares, warm, shortLived);
     }
 
     private ProcessRuntime(Path home, Path cache, URI mavenRepository, IntSupplier ports, int spares,
-            WarmSizes warmSizes) {
+            WarmSizes warmSizes, boolean shortLived) {
         if (spares < 0 || spares > MAX_SPARES) {
             throw new InvalidSpecException("process.spares must be a whole number from 0 to " + MAX_SPARES
                     + ", not " + spares);
@@ -195,7 +199,7 @@ public final class ProcessRuntime implements ServerRuntime {
                 Objects.requireNonNull(mavenRepository, "mavenRepository == null"));
         this.ports = ports;
         // In the cache, which homes may share: a new home starts on the templates an older one built.
-        this.shortLived = Boolean.getBoolean(SHORT_LIVED_PROPERTY);
+        this.shortLived = shortLived;
         this.templates = new DataTemplates(this.cache.resolve("templates"), this.cache.startsWith(this.home) ? this.home
                 : this.cache, user, spares, shortLived);
         String launcher = System.getProperty(WARM_AFTER_EXIT_PROPERTY, "");

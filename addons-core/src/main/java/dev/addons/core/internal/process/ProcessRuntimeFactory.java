@@ -23,7 +23,10 @@ public final class ProcessRuntimeFactory implements RuntimeFactory {
         return 0;
     }
 
-    /** Always available; a bad setting ({@code process.spares}, {@code process.warm...}) throws as {@link #create} does. */
+    /**
+     * Always available; a bad setting ({@code process.spares}, {@code process.shortLived},
+     * {@code process.warm...}) throws as {@link #create} does.
+     */
     @Override
     public RuntimeProbe probe(RuntimeContext context) {
         return RuntimeProbe.available(create(context), "engine binaries run on this host");
@@ -31,7 +34,21 @@ public final class ProcessRuntimeFactory implements RuntimeFactory {
 
     @Override
     public ServerRuntime create(RuntimeContext context) {
-        return new ProcessRuntime(context.home(), context.cache(), spares(context), WarmSizes.of(context));
+        return new ProcessRuntime(context.home(), context.cache(), spares(context), WarmSizes.of(context),
+                shortLived(context));
+    }
+
+    private static boolean shortLived(RuntimeContext context) {
+        Optional<String> setting = context.setting(ProcessRuntime.SHORT_LIVED_SETTING);
+        if (setting.isEmpty()) {
+            return false;
+        }
+        String value = setting.get().strip();
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new InvalidSpecException(ProcessRuntime.SHORT_LIVED_SETTING + " must be true or false (whether the"
+                + " program is busy until it exits), not '" + value + "'");
     }
 
     private static int spares(RuntimeContext context) {

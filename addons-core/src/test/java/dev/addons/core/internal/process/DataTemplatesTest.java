@@ -146,6 +146,27 @@ class DataTemplatesTest {
     }
 
     @Test
+    void withSparesAfterExitASecondStartOfATemplateGetsItsSpareMadeAtOnce() throws Exception {
+        installEngine();
+        try (ProcessRuntime run = new ProcessRuntime(home, home.resolve("cache"), 1, WarmSizes.NONE, true)) {
+            start(run, "first", "password-1");
+            // One server of the template so far: its spare waits for the close, not to slow the program.
+            assertThat(onlyTemplate().resolve("spares")).doesNotExist();
+
+            start(run, "second", "password-2");
+            // A second one: the program starts more of them, so a copier makes the next one's now.
+            assertThat(run.templates().awaitCopiers(Duration.ofMinutes(1))).isTrue();
+            assertThat(readySpares()).hasSize(1);
+            RunningServer third = start(run, "third", "password-3");
+
+            assertThat(run.templates().sparesTaken()).isEqualTo(1);
+            assertThat(Path.of(third.attribute(ProcessRuntime.DIRECTORY)).resolve("data/made-by"))
+                    .hasContent("the template's initializer");
+            assertThat(run.templates().awaitCopiers(Duration.ofMinutes(1))).isTrue();
+        }
+    }
+
+    @Test
     void withNoSparesEveryStartCopiesAndABadSettingIsRefusedNamingIt() throws Exception {
         installEngine();
         try (ProcessRuntime runtime = new ProcessRuntime(home, home.resolve("cache"), 0)) {
@@ -162,6 +183,14 @@ class DataTemplatesTest {
                     .isInstanceOf(InvalidSpecException.class)
                     .hasMessage("process.spares must be a whole number from 0 to 4 (copies of each data template made"
                             + " ahead), not '" + bad + "'");
+        }
+        for (String bad : List.of("yes", "1")) {
+            RuntimeContext context = new RuntimeContext(home, home.resolve("cache"),
+                    Map.of(ProcessRuntime.SHORT_LIVED_SETTING, bad));
+            assertThatThrownBy(() -> new ProcessRuntimeFactory().create(context))
+                    .isInstanceOf(InvalidSpecException.class)
+                    .hasMessage("process.shortLived must be true or false (whether the program is busy until it"
+                            + " exits), not '" + bad + "'");
         }
     }
 
@@ -205,8 +234,7 @@ class DataTemplatesTest {
     @Test
     void withSparesAfterExitADetachedCopierMakesTheSpareForTheNextRuntime() throws Exception {
         installEngine();
-        System.setProperty(ProcessRuntime.SHORT_LIVED_PROPERTY, "true");
-        try (ProcessRuntime command = new ProcessRuntime(home, home.resolve("cache"), 1)) {
+        try (ProcessRuntime command = new ProcessRuntime(home, home.resolve("cache"), 1, WarmSizes.NONE, true)) {
             start(command, "first", "password-1");
             assertThat(onlyTemplate().resolve("spares")).doesNotExist();
             // Closed, as a command does before it prints and exits: a copier of its own makes the spare.
@@ -216,8 +244,6 @@ class DataTemplatesTest {
             try (Stream<Path> all = Files.list(onlyTemplate().resolve("spares"))) {
                 assertThat(all).as("no hidden copy left").hasSize(1);
             }
-        } finally {
-            System.clearProperty(ProcessRuntime.SHORT_LIVED_PROPERTY);
         }
         try (ProcessRuntime next = new ProcessRuntime(home, home.resolve("cache"), 0)) {
             RunningServer second = start(next, "second", "password-2");

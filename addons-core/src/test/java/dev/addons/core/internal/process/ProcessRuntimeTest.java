@@ -458,9 +458,7 @@ class ProcessRuntimeTest {
     @Test
     void aShortLivedJvmStartsServersThatAreNotItsChildrenAndEndsThemAllTheSame() throws Exception {
         ServerDefinition definition = TestPostgres.installed15();
-        System.setProperty(ProcessRuntime.SHORT_LIVED_PROPERTY, "true");
-        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
-            System.clearProperty(ProcessRuntime.SHORT_LIVED_PROPERTY);
+        try (ProcessRuntime runtime = shortLived()) {
             RunningServer server = start(runtime, "detached", definition);
             long pid = Long.parseLong(server.attribute("pid"));
 
@@ -476,17 +474,13 @@ class ProcessRuntimeTest {
             assertThat(ProcessControl.isRunning(engine)).isFalse();
             assertThat(PortAllocator.isFree(server.endpoint().port())).isTrue();
             assertThat(home.resolve("servers/detached")).doesNotExist();
-        } finally {
-            System.clearProperty(ProcessRuntime.SHORT_LIVED_PROPERTY);
         }
     }
 
     @Test
     void aDetachedServerThatExitsBeforeItIsReadyIsReportedAndLeavesNothingInItsSession() {
         Path never = home.resolve("never");
-        System.setProperty(ProcessRuntime.SHORT_LIVED_PROPERTY, "true");
-        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
-            System.clearProperty(ProcessRuntime.SHORT_LIVED_PROPERTY);
+        try (ProcessRuntime runtime = shortLived()) {
             assertThatThrownBy(() -> start(runtime, "early", shellServer("echo giving up; sleep 987.402 & exit 3", never)))
                     .isInstanceOf(ProvisioningException.class)
                     .hasMessageContaining("the server exited before it was ready")
@@ -494,9 +488,12 @@ class ProcessRuntimeTest {
 
             assertThat(processesRunning("sleep 987.402")).isEmpty();
             assertThat(home.resolve("servers/early")).doesNotExist();
-        } finally {
-            System.clearProperty(ProcessRuntime.SHORT_LIVED_PROPERTY);
         }
+    }
+
+    /** A runtime of a program busy until it exits ({@link ProcessRuntime#SHORT_LIVED_SETTING}). */
+    private ProcessRuntime shortLived() {
+        return new ProcessRuntime(home, home.resolve("cache"), ProcessRuntime.DEFAULT_SPARES, WarmSizes.NONE, true);
     }
 
     @Test
