@@ -238,6 +238,24 @@ public final class Addons implements AutoCloseable {
     }
 
     /**
+     * Destroys every addon in this home at once, each with its data and without a final backup:
+     * for a home about to be deleted, as a test run's at its end. Each server this home runs goes
+     * whole, the servers on threads of their own, with the tenants it holds (a shared server's are
+     * not deprovisioned one by one first, which on PostgreSQL costs a checkpoint each); an addon on
+     * a registered server ({@link #registerServer}) is deprovisioned as {@link App#destroy} does.
+     * Each addon moves to DEPROVISIONING, then DESTROYED, as in a destroy. Refused, with nothing
+     * changed, while another thread or process creates or destroys one of them. When a server
+     * cannot be destroyed, its addons are FAILED (a destroy of each retries) and the first failure
+     * is thrown once the others are done. Returns the destroyed addons' last records.
+     *
+     * @since 0.4
+     */
+    public List<AddonRecord> destroyAll() {
+        requireNotClosed();
+        return lifecycle.destroyAll();
+    }
+
+    /**
      * Every addon in this home, by app, environment and name. Like {@link App#list}, it first marks
      * FAILED the active addons whose server is found not running.
      */

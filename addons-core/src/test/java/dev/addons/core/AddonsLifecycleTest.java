@@ -76,6 +76,36 @@ class AddonsLifecycleTest {
     }
 
     @Test
+    void destroyAllTakesEachServerWholeAndDeprovisionsOnlyTenantsOfRegisteredServers() {
+        addons.app("one", "production").create(AddonSpec.parse("fakedb:shared"));
+        addons.app("two", "production").create(AddonSpec.parse("fakedb:shared"));
+        addons.app("three", "production").create(AddonSpec.of("fakedb"));
+        addons.registerServer("central", "fakedb", "fakedb://admin:central-pw@127.0.0.1:15432");
+        addons.app("four", "production").create(AddonSpec.of("fakedb").withVariant("shared").withServer("central"));
+        java.util.concurrent.atomic.AtomicInteger deprovisions = new java.util.concurrent.atomic.AtomicInteger();
+        FakeProvider.beforeDeprovision = deprovisions::incrementAndGet;
+        transitions.clear();
+        List<AddonRecord> destroyed;
+        try {
+            destroyed = addons.destroyAll();
+        } finally {
+            FakeProvider.beforeDeprovision = () -> { };
+        }
+
+        assertThat(destroyed).extracting(AddonRecord::app).containsExactlyInAnyOrder("one", "two", "three", "four");
+        assertThat(destroyed).extracting(AddonRecord::status).containsOnly(Status.DESTROYED);
+        assertThat(addons.listAll()).isEmpty();
+        assertThat(runtime.running).as("the shared and the dedicated server").isEmpty();
+        assertThat(runtime.destroys).hasValue(2);
+        assertThat(deprovisions).as("only the registered server's tenant, which outlives the home").hasValue(1);
+        assertThat(addons.servers()).extracting(ServerInfo::name).containsExactly("central");
+        for (String app : List.of("one", "two", "three", "four")) {
+            assertThat(transitions).containsSubsequence(app + ":ACTIVE->DEPROVISIONING",
+                    app + ":DEPROVISIONING->DESTROYED");
+        }
+    }
+
+    @Test
     void anAliasNamesTheSameAddon() {
         addons.app("myapp", "production").create(AddonSpec.of("fake"));
 

@@ -135,13 +135,40 @@ final class AddonSet implements AutoCloseable {
                 Environment.of(ENVIRONMENT, addons.app(app, ENVIRONMENT).credentials(a).toMap()).dataSource());
     }
 
-    /** Closes the data sources, restores the system properties and deprovisions; idempotent. */
+    /**
+     * Closes the data sources, restores the system properties and deprovisions; idempotent, and
+     * nothing once {@linkplain #release() released}.
+     */
     @Override
     public void close() {
-        if (closed.getAndSet(true)) {
+        AddonException failure = new AddonException("Deprovisioning the addons of " + app + " failed");
+        if (!release(failure)) {
             return;
         }
-        AddonException failure = new AddonException("Deprovisioning the addons of " + app + " failed");
+        destroyAll(addons, app, failure);
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+        LOG.info("{} - Deprovisioned {}", app, declaration.describe());
+    }
+
+    /**
+     * Ends the set's use and leaves its addons to be destroyed with the run's home (see
+     * {@link RunState#end}): closes the data sources and restores the system properties; idempotent.
+     */
+    void release() {
+        AddonException failure = new AddonException("Closing the connections of " + app + " failed");
+        release(failure);
+        if (failure.getSuppressed().length > 0) {
+            throw failure;
+        }
+    }
+
+    /** Closes the data sources and restores the system properties, once; false when done before. */
+    private boolean release(AddonException failure) {
+        if (closed.getAndSet(true)) {
+            return false;
+        }
         synchronized (this) {
             for (PooledDataSource pool : dataSources.values()) {
                 try {
@@ -154,11 +181,7 @@ final class AddonSet implements AutoCloseable {
         if (properties != null) {
             properties.restore();
         }
-        destroyAll(addons, app, failure);
-        if (failure.getSuppressed().length > 0) {
-            throw failure;
-        }
-        LOG.info("{} - Deprovisioned {}", app, declaration.describe());
+        return true;
     }
 
     /** Destroys every addon of {@code app}, the failed ones too, newest first. */

@@ -44,8 +44,8 @@ public final class AddonsExtension implements BeforeAllCallback, BeforeEachCallb
     public void beforeEach(ExtensionContext context) {
         Optional<Declaration> declaration = Declaration.find(context.getRequiredTestClass());
         if (declaration.isPresent() && declaration.get().scope() == Scope.METHOD) {
-            AddonSet set = run(context).open(declaration.get());
-            context.getStore(NAMESPACE).put(ACTIVE, new Active(set, true));
+            RunState run = run(context);
+            context.getStore(NAMESPACE).put(ACTIVE, new Active(run.open(declaration.get()), run));
         }
     }
 
@@ -86,9 +86,9 @@ public final class AddonsExtension implements BeforeAllCallback, BeforeEachCallb
         return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(ACTIVE, key -> {
             RunState run = run(classContext);
             if (declaration.scope() == Scope.RUN) {
-                return new Active(run.runSet(declaration), false);
+                return new Active(run.runSet(declaration), null);
             }
-            return new Active(run.open(declaration), true);
+            return new Active(run.open(declaration), run);
         }, Active.class).set();
     }
 
@@ -98,12 +98,15 @@ public final class AddonsExtension implements BeforeAllCallback, BeforeEachCallb
                 RunState.class);
     }
 
-    /** A scope's set in a store; closing it deprovisions the set when the scope owns it. */
-    private record Active(AddonSet set, boolean owned) implements AutoCloseable {
+    /**
+     * A scope's set in a store; closing it ends the set ({@link RunState#end}) when the scope owns
+     * it, that is when {@code owner} is not {@code null} (a {@link Scope#RUN} set is the run's).
+     */
+    private record Active(AddonSet set, RunState owner) implements AutoCloseable {
         @Override
         public void close() {
-            if (owned) {
-                set.close();
+            if (owner != null) {
+                owner.end(set);
             }
         }
     }

@@ -35,8 +35,10 @@ final class RunState implements AutoCloseable {
     /** The configuration parameter naming the runtime that {@code runtime = "auto"} stands for. */
     static final String RUNTIME_PARAMETER = "addons.junit.runtime";
     private static final Logger LOG = LoggerFactory.getLogger(RunState.class);
-    /** The process runtime's setting for a program that is busy until it exits (see README, Data templates). */
+    /** The process runtime's setting for a program that is busy until it exits (see README, Fast starts). */
     static final String SHORT_LIVED = "process.shortLived";
+    /** How many ended sets a home of the run's own keeps until the run ends (see {@link #end}). */
+    static final int ENDED_KEPT = 4;
 
     private final Path home;
     private final boolean temporary;
@@ -47,6 +49,8 @@ final class RunState implements AutoCloseable {
     private final Map<Object, Memo<String>> keepers = new ConcurrentHashMap<>();
     private final KeptApps kept;
     private final List<AddonSet> opened = new ArrayList<>();
+    /** Sets whose scope ended, released and left for {@link #close()} to destroy with the home. */
+    private final List<AddonSet> ended = new ArrayList<>();
     private final AtomicInteger apps = new AtomicInteger();
     private final String runId = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36),
             36);
@@ -199,7 +203,28 @@ final class RunState implements AutoCloseable {
         return memo.get();
     }
 
-    /** Deprovisions the run's sets, closes the {@link Addons} and deletes a temporary home. */
+    /**
+     * Ends {@code set} at the end of its scope (a class's or a test's). In a home of the run's own,
+     * up to {@value #ENDED_KEPT} such sets are only released (connections closed) and go with the
+     * home when the run ends, all servers at once ({@link Addons#destroyAll}), rather than each
+     * deprovisioned now: a tenant's PostgreSQL {@code DROP DATABASE} costs a checkpoint. Beyond
+     * that number, and in a home named by configuration, the set is deprovisioned now.
+     */
+    void end(AddonSet set) {
+        synchronized (opened) {
+            if (temporary && !closed.get() && ended.size() < ENDED_KEPT) {
+                set.release();
+                ended.add(set);
+                return;
+            }
+        }
+        set.close();
+    }
+
+    /**
+     * Deprovisions the run's sets, closes the {@link Addons} and deletes a temporary home: there,
+     * every set is released and each {@link Addons} destroys all it holds at once.
+     */
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
@@ -209,16 +234,28 @@ final class RunState implements AutoCloseable {
         List<AddonSet> sets;
         synchronized (opened) {
             sets = new ArrayList<>(opened);
+            sets.addAll(ended);
         }
         java.util.Collections.reverse(sets);
         for (AddonSet set : sets) {
             try {
-                set.close();
+                if (temporary) {
+                    set.release();
+                } else {
+                    set.close();
+                }
             } catch (RuntimeException e) {
                 failure.addSuppressed(e);
             }
         }
         if (temporary) {
+            byRuntime.values().forEach(addons -> {
+                try {
+                    addons.destroyAll();
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            });
             // Warm servers (runtime setting process.warm) outlive an Addons; a home about to be deleted keeps none.
             byRuntime.values().forEach(addons -> {
                 try {

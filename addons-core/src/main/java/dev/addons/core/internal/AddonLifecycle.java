@@ -17,6 +17,8 @@ import dev.addons.core.internal.AddonState.Owner;
 import dev.addons.core.internal.ServerState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -327,13 +329,7 @@ public final class AddonLifecycle {
                             + store.addons().stream().filter(s -> s.record().app().equals(app)
                                     && s.record().environment().equals(environment))
                                     .map(s -> s.record().addon()).toList()));
-            if (found.record().status() != Status.ACTIVE && found.record().status() != Status.FAILED
-                    && found.owner() != null && found.owner().isAlive()
-                    && (!found.owner().equals(Owner.current()) || IN_FLIGHT.contains(found.record().id()))) {
-                throw new ProvisioningException(name + " of " + app + "/" + environment + " is "
-                        + found.record().status().name().toLowerCase(Locale.ROOT) + " by process "
-                        + found.owner().pid() + "; try again when it is done");
-            }
+            requireNotBusy(found);
             IN_FLIGHT.add(found.record().id());
             return transition(found, Status.DEPROVISIONING, "", Owner.current());
         });
@@ -341,6 +337,85 @@ public final class AddonLifecycle {
             return deprovision(state, name);
         } finally {
             IN_FLIGHT.remove(state.record().id());
+        }
+    }
+
+    /** Refuses an addon another thread or live process is working on (creating, destroying, ...). */
+    private static void requireNotBusy(AddonState found) {
+        AddonRecord record = found.record();
+        if (record.status() != Status.ACTIVE && record.status() != Status.FAILED
+                && found.owner() != null && found.owner().isAlive()
+                && (!found.owner().equals(Owner.current()) || IN_FLIGHT.contains(record.id()))) {
+            throw new ProvisioningException(record.addon() + " of " + record.app() + "/" + record.environment() + " is "
+                    + record.status().name().toLowerCase(Locale.ROOT) + " by process " + found.owner().pid()
+                    + "; try again when it is done");
+        }
+    }
+
+    /**
+     * Destroys every addon of the home, each with its data, at once: each is marked
+     * DEPROVISIONING; every server the home runs goes whole, all on threads of their own, with
+     * the tenants it holds (no tenant is deprovisioned first: a shared server's tenants go with
+     * it); an addon on a registered server is deprovisioned as {@link #destroy} does; then each
+     * record is DESTROYED and deleted. Refused before anything changes while another thread or a
+     * live process works on one of them. An addon whose server could not be destroyed is FAILED,
+     * and the first such failure is thrown once the others are done. Returns the destroyed records.
+     */
+    public List<AddonRecord> destroyAll() {
+        List<AddonState> marked = store.locked(() -> {
+            List<AddonState> all = store.addons();
+            all.forEach(AddonLifecycle::requireNotBusy);
+            List<AddonState> deprovisioning = new ArrayList<>();
+            for (AddonState found : all) {
+                IN_FLIGHT.add(found.record().id());
+                deprovisioning.add(transition(found, Status.DEPROVISIONING, "", Owner.current()));
+            }
+            return deprovisioning;
+        });
+        try {
+            ProvisioningException failure = null;
+            Set<String> whole = new java.util.LinkedHashSet<>();
+            for (AddonState state : marked) {
+                if (state.serverId() != null && servers.runsWhole(state.serverId())) {
+                    whole.add(state.serverId());
+                }
+            }
+            Map<String, RuntimeException> notDestroyed = servers.destroyWhole(whole);
+            List<AddonRecord> destroyed = new ArrayList<>();
+            for (AddonState state : marked) {
+                try {
+                    if (state.serverId() == null || !whole.contains(state.serverId())) {
+                        destroyed.add(deprovision(state, state.record().addon()));
+                        continue;
+                    }
+                    RuntimeException cause = notDestroyed.get(state.serverId());
+                    if (cause != null) {
+                        String reason = cause instanceof AddonException ? cause.getMessage() : cause.toString();
+                        store.locked(() -> fail(state, AddonState.Cause.DESTROY, DESTROY_FAILED + reason));
+                        throw new ProvisioningException("Destroying " + state.record().addon() + " of "
+                                + state.record().app() + "/" + state.record().environment() + " failed: " + reason,
+                                cause);
+                    }
+                    destroyed.add(store.locked(() -> {
+                        AddonState done = transition(state, Status.DESTROYED, "", null);
+                        store.deleteAddon(done.record().id());
+                        return done.record();
+                    }));
+                } catch (ProvisioningException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            LOG.info("{} addon(s) destroyed with their data, {} server(s) with them", destroyed.size(), whole.size());
+            return destroyed;
+        } finally {
+            marked.forEach(state -> IN_FLIGHT.remove(state.record().id()));
         }
     }
 

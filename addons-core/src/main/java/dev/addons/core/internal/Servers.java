@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -479,6 +480,53 @@ public final class Servers {
             LOG.warn("{} - never finished starting; forgetting it", server.serverId());
         }
         store.deleteServer(server.serverId());
+    }
+
+    /**
+     * Whether {@code serverId} names a recorded server this home runs (not a registered one),
+     * which {@link #destroyWhole} may destroy with its tenants on it.
+     */
+    boolean runsWhole(String serverId) {
+        return store.server(serverId).filter(server -> !hostOf(server).outlivesItsTenants()).isPresent();
+    }
+
+    /**
+     * Destroys the recorded servers {@code serverIds} at once, each whole with whatever tenants it
+     * holds (none is deprovisioned first), each on a thread of its own; returns why each one that
+     * could not be destroyed could not, by id.
+     */
+    Map<String, RuntimeException> destroyWhole(java.util.Collection<String> serverIds) {
+        Map<String, RuntimeException> failures = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (String serverId : serverIds) {
+            Thread thread = new Thread(() -> {
+                try {
+                    store.lockedServer(serverId, () -> {
+                        store.server(serverId).ifPresent(this::destroy);
+                        return null;
+                    });
+                } catch (RuntimeException e) {
+                    failures.put(serverId, e);
+                }
+            }, "addons-destroy-" + serverId);
+            thread.start();
+            threads.add(thread);
+        }
+        boolean interrupted = false;
+        for (Thread thread : threads) {
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the destroys under way finish; the caller hears it after
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return failures;
     }
 
     /** How to reach a recorded server as its administrator. */
