@@ -252,7 +252,14 @@ final class ServerStart {
         boolean interrupted = Thread.interrupted();
         try {
             if (process != null) {
-                ProcessControl.killTree(process);
+                if (fresh) {
+                    ProcessControl.killTree(process);
+                } else {
+                    // Its data stays: the engine stops as it would on a stop, so that it leaves the data
+                    // as a later start expects. PostgreSQL killed while it writes postmaster.pid leaves the
+                    // file empty, and refuses to start on that data again until someone deletes it.
+                    ProcessControl.stop(process, recipe.stopSignal(), recipe.stopTimeout());
+                }
                 // What a server that died on its own left behind in its session.
                 ProcessControl.killSession(process.pid(), pidStart);
             }

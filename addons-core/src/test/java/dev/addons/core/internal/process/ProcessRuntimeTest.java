@@ -538,6 +538,72 @@ class ProcessRuntimeTest {
     }
 
     @Test
+    void aRestartAttemptOnAPortAnotherProgramTookStopsOnTheStopSignalSoTheNextAttemptStarts() throws Exception {
+        // Like PostgreSQL and its postmaster.pid: a lock file the engine removes when it stops, and without
+        // which it refuses to start; killed, it would leave the file and never start on this data again.
+        Path w = witnesses();
+        Path lock = w.resolve("lock");
+        Path locked = w.resolve("locked");
+        Path firstStart = w.resolve("first-start");
+        int firstPort = PortAllocator.freePort();
+        // Ready on any port but the first one, there only at the first start: the restart's first attempt is not.
+        String script = "trap 'rm -f " + lock + "; exit 0' TERM; if [ -e " + lock + " ]; then echo locked out;"
+                + " exit 1; fi; echo $$ > " + lock + "; echo > " + locked + "; if [ -e " + firstStart + " ] || [ $1 != "
+                + firstPort + " ]; then echo > " + w + "/ready-$1; fi; while :; do sleep 0.02; done";
+        ProcessRecipe recipe = ProcessRecipe.builder(
+                        new BinaryDistribution("sh", List.of(Path.of("/bin")), List.of("sh"), null),
+                        context -> List.of(context.binary("sh").toString(), "-c", script, "sh",
+                                Integer.toString(context.endpoint().port())))
+                .stopSignal(ProcessRecipe.StopSignal.TERM)
+                .stopTimeout(java.time.Duration.ofSeconds(5))
+                .build();
+        ServerDefinition definition = new ServerDefinition("shell", "1", "admin", "unused", recipe,
+                dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
+                server -> {
+                    if (!Files.exists(w.resolve("ready-" + server.endpoint().port()))) {
+                        throw new IllegalStateException("not ready yet");
+                    }
+                }, java.time.Duration.ofSeconds(10));
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        try (ProcessRuntime runtime = new ProcessRuntime(home, URI_UNUSED,
+                () -> calls.getAndIncrement() == 0 ? firstPort : PortAllocator.freePort())) {
+            Files.writeString(firstStart, "");
+            RunningServer first = start(runtime, "locky", definition);
+            assertThat(first.endpoint().port()).isEqualTo(firstPort);
+            runtime.stop(first);
+            assertThat(lock).as("removed by a stop").doesNotExist();
+            Files.delete(firstStart);
+            Files.delete(locked);
+            Files.delete(w.resolve("ready-" + firstPort));
+
+            // Once the engine holds its lock again, another program takes its port: that attempt is given up.
+            RunningServer second;
+            try (java.nio.file.WatchService watcher = w.getFileSystem().newWatchService();
+                    ServerSocket squatter = new ServerSocket()) {
+                w.register(watcher, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+                Thread taker = new Thread(() -> {
+                    try {
+                        while (!Files.exists(locked)) {
+                            watcher.take().reset();
+                        }
+                        squatter.bind(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), firstPort));
+                    } catch (IOException | InterruptedException | java.nio.file.ClosedWatchServiceException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, "port-taker");
+                taker.start();
+                second = runtime.restart(first, definition, ProgressListener.NONE);
+                started.add(second);
+                taker.join();
+                assertThat(squatter.isBound()).as("the first attempt's port taken").isTrue();
+            }
+
+            assertThat(second.endpoint().port()).isNotEqualTo(firstPort);
+            assertThat(runtime.isRunning(second)).isTrue();
+        }
+    }
+
+    @Test
     void aServerRecordedBeforeThereWasADestroySignalIsDestroyedWithItsStopSignal() {
         RunningServer old = new RunningServer("old", "process", new Endpoint("127.0.0.1", 5432), Map.of(
                 "pid", "1", "pidStart", "0", "directory", home.resolve("servers/old").toString(), "stopSignal", "INT",
