@@ -550,20 +550,7 @@ class ProcessRuntimeTest {
         String script = "trap 'rm -f " + lock + "; exit 0' TERM; if [ -e " + lock + " ]; then echo locked out;"
                 + " exit 1; fi; echo $$ > " + lock + "; echo > " + locked + "; if [ -e " + firstStart + " ] || [ $1 != "
                 + firstPort + " ]; then echo > " + w + "/ready-$1; fi; while :; do sleep 0.02; done";
-        ProcessRecipe recipe = ProcessRecipe.builder(
-                        new BinaryDistribution("sh", List.of(Path.of("/bin")), List.of("sh"), null),
-                        context -> List.of(context.binary("sh").toString(), "-c", script, "sh",
-                                Integer.toString(context.endpoint().port())))
-                .stopSignal(ProcessRecipe.StopSignal.TERM)
-                .stopTimeout(java.time.Duration.ofSeconds(5))
-                .build();
-        ServerDefinition definition = new ServerDefinition("shell", "1", "admin", "unused", recipe,
-                dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
-                server -> {
-                    if (!Files.exists(w.resolve("ready-" + server.endpoint().port()))) {
-                        throw new IllegalStateException("not ready yet");
-                    }
-                }, java.time.Duration.ofSeconds(10));
+        ServerDefinition definition = shellServer(script, port -> w.resolve("ready-" + port));
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         try (ProcessRuntime runtime = new ProcessRuntime(home, URI_UNUSED,
                 () -> calls.getAndIncrement() == 0 ? firstPort : PortAllocator.freePort())) {
@@ -962,16 +949,22 @@ class ProcessRuntimeTest {
 
     /** A server made of {@code sh -c script}, ready once {@code readyFile} exists. */
     private static ServerDefinition shellServer(String script, Path readyFile) {
+        return shellServer(script, port -> readyFile);
+    }
+
+    /** A server made of {@code sh -c script} with its port as {@code $1}, ready once {@code readyFile(port)} exists. */
+    private static ServerDefinition shellServer(String script, java.util.function.IntFunction<Path> readyFile) {
         ProcessRecipe recipe = ProcessRecipe.builder(
                         new BinaryDistribution("sh", List.of(Path.of("/bin")), List.of("sh"), null),
-                        context -> List.of(context.binary("sh").toString(), "-c", script))
+                        context -> List.of(context.binary("sh").toString(), "-c", script, "sh",
+                                Integer.toString(context.endpoint().port())))
                 .stopSignal(ProcessRecipe.StopSignal.TERM)
                 .stopTimeout(java.time.Duration.ofSeconds(5))
                 .build();
         return new ServerDefinition("shell", "1", "admin", "unused", recipe,
                 dev.addons.api.spi.ContainerRecipe.builder("none:1", 1, "/data").build(),
                 server -> {
-                    if (!Files.exists(readyFile)) {
+                    if (!Files.exists(readyFile.apply(server.endpoint().port()))) {
                         throw new IllegalStateException("not started yet");
                     }
                 }, java.time.Duration.ofSeconds(10));
