@@ -211,14 +211,19 @@ final class RunState implements AutoCloseable {
      * that number, and in a home named by configuration, the set is deprovisioned now.
      */
     void end(AddonSet set) {
+        boolean keep;
         synchronized (opened) {
-            if (temporary && !closed.get() && ended.size() < ENDED_KEPT) {
-                set.release();
+            keep = temporary && !closed.get() && ended.size() < ENDED_KEPT;
+            if (keep) {
                 ended.add(set);
-                return;
             }
         }
-        set.close();
+        // Outside the lock: closing a pool waits for its connections.
+        if (keep) {
+            set.release();
+        } else {
+            set.close();
+        }
     }
 
     /**
