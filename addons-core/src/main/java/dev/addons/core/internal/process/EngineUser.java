@@ -36,6 +36,7 @@ final class EngineUser {
     static final String DEDICATED = "addons";
     /** What a dedicated user's commands keep of this JVM's environment (besides their own variables). */
     private static final Set<String> KEPT_ENVIRONMENT = Set.of("PATH", "LANG", "LANGUAGE", "TZ");
+    private static final Path PASSWD = Path.of("/etc/passwd");
     private static final Set<PosixFilePermission> PASS_THROUGH = EnumSet.of(PosixFilePermission.OTHERS_EXECUTE);
 
     private final String name;
@@ -183,12 +184,36 @@ final class EngineUser {
                 + "). Create it, e.g. 'useradd --system --user-group --no-create-home " + name + "'."));
     }
 
+    /**
+     * The user {@code name} from {@code /etc/passwd}, where {@code useradd} puts a system user, else
+     * from {@code getent} (every source the name service reads: LDAP, systemd's...). Reading the
+     * file first spares every command a process start (3-5 ms of its time here).
+     */
     private static Optional<EngineUser> lookUp(String name) {
-        String[] fields = run(List.of("getent", "passwd", name)).split(":");
+        Optional<EngineUser> local = entry(name, PASSWD);
+        return local.isPresent() ? local : parse(name, run(List.of("getent", "passwd", name)));
+    }
+
+    /** The user {@code name} as the passwd file {@code file} has it; nothing when it has no such line or cannot be read. */
+    static Optional<EngineUser> entry(String name, Path file) {
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.startsWith(name + ":")).findFirst().flatMap(line -> parse(name, line));
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The user {@code name} from a passwd line ({@code name:x:uid:gid:...}); nothing when it is not one. */
+    private static Optional<EngineUser> parse(String name, String line) {
+        String[] fields = line.split(":");
         if (fields.length < 4 || !fields[0].equals(name)) {
             return Optional.empty();
         }
-        return Optional.of(dedicated(name, Integer.parseInt(fields[2]), Integer.parseInt(fields[3])));
+        try {
+            return Optional.of(dedicated(name, Integer.parseInt(fields[2]), Integer.parseInt(fields[3])));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /** The command's output, or its error output when it fails; never throws. */

@@ -46,6 +46,23 @@ class EngineUserTest {
     }
 
     @Test
+    void theUserIsReadFromThePasswdFileByItsWholeName(@TempDir Path tmp) throws Exception {
+        Path passwd = tmp.resolve("passwd");
+        Files.writeString(passwd, "root:x:0:0:root:/root:/bin/bash\n"
+                + "addons-old:x:990:990::/nonexistent:/usr/sbin/nologin\n"
+                + "addons:x:998:997:addons engines:/nonexistent:/usr/sbin/nologin\n"
+                + "broken:x:uid:gid\n");
+
+        assertThat(EngineUser.entry("addons", passwd)).hasValueSatisfying(user -> {
+            assertThat(user.isDedicated()).isTrue();
+            assertThat(user.identity()).isEqualTo("uid 998 gid 997");
+        });
+        assertThat(EngineUser.entry("addons-new", passwd)).isEmpty();
+        assertThat(EngineUser.entry("broken", passwd)).isEmpty();
+        assertThat(EngineUser.entry("addons", tmp.resolve("missing"))).isEmpty();
+    }
+
+    @Test
     void rootsEnginesRunAsTheDedicatedUserAndEveryoneElsesAsThemselves() {
         boolean root = "root".equals(System.getProperty("user.name"));
 
