@@ -10,7 +10,7 @@ package dev.addons.core;
  *     there or waited for another thread's or process's creation of it (a deploy creates every
  *     declared addon; only those it had to make are heard);</li>
  * <li>destroys, from the call to the addon's removal or failure (a final backup is heard as a
- *     backup before it);</li>
+ *     backup before it), also each addon's of an {@link Addons#destroyAll()};</li>
  * <li>backups of any trigger, and restores, including those refused (an addon without backups,
  *     a damaged archive).</li>
  * </ul>

@@ -92,8 +92,14 @@ final class FakeRuntime implements ServerRuntime {
         return server;
     }
 
+    /** Servers whose destroy this double refuses, as a runtime that cannot remove a server's data. */
+    volatile java.util.function.Predicate<String> undestroyable = serverId -> false;
+
     @Override
     public void destroy(RunningServer server) {
+        if (undestroyable.test(server.serverId())) {
+            throw new dev.addons.api.ProvisioningException("cannot delete the data of " + server.serverId());
+        }
         if (running.remove(server.serverId()) != null) {
             destroys.incrementAndGet();
         }

@@ -83,6 +83,23 @@ class OperationListenerTest {
     }
 
     @Test
+    void destroyAllIsHeardOncePerAddonAndAServerItCouldNotDestroyAsItsAddonsFailure() {
+        addons.app("shop", "production").create(AddonSpec.of("fakedb"));
+        addons.app("blog", "production").create(AddonSpec.parse("fakedb:shared"));
+        addons.app("wiki", "production").create(AddonSpec.parse("fakedb:shared"));
+        // Shop's dedicated server: its id is made of its app's name, the shared one's of the engine's.
+        runtime.undestroyable = serverId -> serverId.contains("shop");
+        operations.clear();
+
+        assertThatThrownBy(() -> addons.destroyAll()).isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining("cannot delete the data of fakedb-shop-production");
+
+        assertThat(heard()).containsExactlyInAnyOrder("DESTROY fakedb blog/production ok",
+                "DESTROY fakedb wiki/production ok", "DESTROY fakedb shop/production ProvisioningException");
+        runtime.undestroyable = serverId -> false;
+    }
+
+    @Test
     void aFailingListenerIsSkippedAndAClosedSubscriptionHearsNothingMore() {
         addons.onOperation(operation -> {
             throw new IllegalStateException("a broken listener");

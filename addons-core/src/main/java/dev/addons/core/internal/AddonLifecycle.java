@@ -360,8 +360,10 @@ public final class AddonLifecycle {
      * record is DESTROYED and deleted. Refused before anything changes while another thread or a
      * live process works on one of them. An addon whose server could not be destroyed is FAILED,
      * and the first such failure is thrown once the others are done. Returns the destroyed records.
+     * Each addon's destroy is heard ({@link Operations}) from this call to its removal or failure.
      */
     public List<AddonRecord> destroyAll() {
+        long began = System.nanoTime();
         List<AddonState> marked = store.locked(() -> {
             List<AddonState> all = store.addons();
             all.forEach(AddonLifecycle::requireNotBusy);
@@ -383,24 +385,10 @@ public final class AddonLifecycle {
             Map<String, RuntimeException> notDestroyed = servers.destroyWhole(whole);
             List<AddonRecord> destroyed = new ArrayList<>();
             for (AddonState state : marked) {
+                AddonRecord record = state.record();
                 try {
-                    if (state.serverId() == null || !whole.contains(state.serverId())) {
-                        destroyed.add(deprovision(state, state.record().addon()));
-                        continue;
-                    }
-                    RuntimeException cause = notDestroyed.get(state.serverId());
-                    if (cause != null) {
-                        String reason = cause instanceof AddonException ? cause.getMessage() : cause.toString();
-                        store.locked(() -> fail(state, AddonState.Cause.DESTROY, DESTROY_FAILED + reason));
-                        throw new ProvisioningException("Destroying " + state.record().addon() + " of "
-                                + state.record().app() + "/" + state.record().environment() + " failed: " + reason,
-                                cause);
-                    }
-                    destroyed.add(store.locked(() -> {
-                        AddonState done = transition(state, Status.DESTROYED, "", null);
-                        store.deleteAddon(done.record().id());
-                        return done.record();
-                    }));
+                    destroyed.add(operations.observe(Operation.Kind.DESTROY, record.addon(), record.app(),
+                            record.environment(), began, () -> destroyOneOfAll(state, whole, notDestroyed)));
                 } catch (ProvisioningException e) {
                     if (failure == null) {
                         failure = e;
@@ -417,6 +405,30 @@ public final class AddonLifecycle {
         } finally {
             marked.forEach(state -> IN_FLIGHT.remove(state.record().id()));
         }
+    }
+
+    /**
+     * Ends {@link #destroyAll}'s work on one addon: deprovisions it when its server was not taken
+     * whole, else marks it DESTROYED, or FAILED when its server (in {@code notDestroyed}) could
+     * not be destroyed.
+     */
+    private AddonRecord destroyOneOfAll(AddonState state, Set<String> whole, Map<String, RuntimeException> notDestroyed) {
+        AddonRecord record = state.record();
+        if (state.serverId() == null || !whole.contains(state.serverId())) {
+            return deprovision(state, record.addon());
+        }
+        RuntimeException cause = notDestroyed.get(state.serverId());
+        if (cause != null) {
+            String reason = cause instanceof AddonException ? cause.getMessage() : cause.toString();
+            store.locked(() -> fail(state, AddonState.Cause.DESTROY, DESTROY_FAILED + reason));
+            throw new ProvisioningException("Destroying " + record.addon() + " of " + record.app() + "/"
+                    + record.environment() + " failed: " + reason, cause);
+        }
+        return store.locked(() -> {
+            AddonState done = transition(state, Status.DESTROYED, "", null);
+            store.deleteAddon(done.record().id());
+            return done.record();
+        });
     }
 
     private AddonRecord deprovision(AddonState state, String name) {
