@@ -97,7 +97,7 @@ final class PostgresBackups {
             PostgresTenants.createDatabase(admin, scratch, role);
             try {
                 try (Connection scratchDatabase = PostgresAdmin.connect(server, scratch)) {
-                    PostgresTenants.restrictPublicSchema(scratchDatabase, role);
+                    PostgresTenants.restrictPublicSchema(scratchDatabase);
                 }
                 load(tools, PostgresTools.command(tools, "pg_restore"), scratch, role,
                         binding.require(PostgresCredentials.PASSWORD), in);

@@ -42,9 +42,12 @@ import java.util.List;
  * tenant: a spare tenant ({@link PostgresTenants#SPARE}, a role that cannot log in and its
  * locked-down database), which that tenant takes by renaming it instead of a
  * {@code CREATE DATABASE} (0.2 s, copying {@code template1}) and a connection to the new database;
- * and {@code postgres} and {@code template1} closed to {@code PUBLIC}. Both are made by
- * {@code postgres --single} after {@code initdb}, not on a running server; a server initialized
- * without the template has no spare, and its tenants are created. The spare makes the template,
+ * {@code postgres} and {@code template1} closed to {@code PUBLIC}; and {@code template1}'s
+ * {@code public} schema closed as a tenant's is, so that every later tenant's database, a copy of
+ * it, needs no connection of the admin's to close its own ({@link PostgresTenants#TEMPLATE1_CLOSED}).
+ * All are made by {@code postgres --single} after {@code initdb}, not on a running server; a
+ * server initialized without the template has no spare, and its tenants are created and closed
+ * one by one. The spare makes the template,
  * and so each server's copy of it, about 7.5 MB (300 files) larger.
  * Stateless and thread-safe.
  */
@@ -78,7 +81,7 @@ final class PostgresProcess {
                 .stopTimeout(STOP_TIMEOUT)
                 .destroySignal(StopSignal.QUIT)
                 .template(new DataTemplate("-U " + adminUser + " " + String.join(" ", INITDB_OPTIONS)
-                        + "; spare tenant " + PostgresTenants.SPARE,
+                        + "; spare tenant " + PostgresTenants.SPARE + "; template1 " + PostgresTenants.TEMPLATE1_CLOSED,
                         (context, templatePassword) -> initializeTemplate(context, adminUser, templatePassword)))
                 .rekey((context, current, ownPassword) -> PostgresAdmin.personalize(current, ownPassword, connections))
                 .build();
@@ -86,14 +89,14 @@ final class PostgresProcess {
 
     /**
      * {@link #initialize}, then the tenant-independent part of provisioning, done once in the
-     * template rather than in each server: the spare tenant and the maintenance databases closed
-     * (see {@link PostgresTenants}).
+     * template rather than in each server: {@code template1}'s {@code public} schema closed, then
+     * the spare tenant, a copy of it, and the maintenance databases closed (see {@link PostgresTenants}).
      */
     static void initializeTemplate(ProcessContext context, String adminUser, String adminPassword)
             throws IOException, InterruptedException {
         initialize(context, adminUser, adminPassword);
+        runSingleUser(context, "template1", PostgresTenants.TEMPLATE_IN_TEMPLATE1);
         runSingleUser(context, PostgresAdmin.MAINTENANCE_DATABASE, PostgresTenants.TEMPLATE_IN_MAINTENANCE);
-        runSingleUser(context, PostgresTenants.SPARE, PostgresTenants.TEMPLATE_IN_SPARE);
     }
 
     /**

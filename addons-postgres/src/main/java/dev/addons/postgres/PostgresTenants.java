@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Isolation on a shared server: the role is no superuser and cannot create roles or databases;
  * {@code CONNECT} and {@code TEMPORARY} on its database are revoked from {@code PUBLIC} and
- * granted to it alone, and it owns the database's {@code public} schema, on which {@code PUBLIC}
- * has no rights (PostgreSQL 15 does most of that by itself; this makes 14 the same). The
+ * granted to it alone, and it owns the database's {@code public} schema as the database's owner
+ * (the schema's owner is {@code pg_database_owner}), on which {@code PUBLIC} has no rights
+ * (PostgreSQL 15 does most of that by itself; this makes 14 the same). The
  * {@code postgres} and {@code template1} databases are closed to {@code PUBLIC} as well: an app
  * has no business there, and on PostgreSQL 14 anyone connected to {@code template1} could create
  * objects in it that every database created afterwards (another app's) would inherit. That is a
@@ -60,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * tenant's: role attributes, database owner and privileges, schema owner and privileges. Every
  * later tenant, one that finds the spare taken by a concurrent first tenant, and every tenant of
  * a server without one (the container runtime, an external server, a data directory initialized
- * without the template) is created. The spare is never made on a running server: spares made in
+ * without the template) is created. On a server from the template it needs no connection to its
+ * new database either: the template's {@code template1}, which {@code CREATE DATABASE} copies,
+ * has the closed {@code public} schema already ({@link #TEMPLATE1_CLOSED}). The spare is never made on a running server: spares made in
  * the background on shared servers were tried and dropped, as databases other apps and the
  * server's owner see, whose {@code CREATE DATABASE}s made every {@code DROP DATABASE}'s forced
  * checkpoint slower, and that would be left on servers addons does not own. A server that never
@@ -89,24 +92,37 @@ final class PostgresTenants {
             + " from public";
 
     /**
-     * What the template runs in its {@code postgres} database: the spare tenant, made as a tenant
-     * is but with a role that cannot log in, and the maintenance databases closed as
-     * {@link #closeMaintenanceDatabases} does.
+     * The comment on {@code template1} of a server whose {@code template1} has the {@code public}
+     * schema a tenant's database needs ({@link #restrictPublicSchema}), so that a database copied
+     * from it needs no connection of its own to close it. Only a superuser may set it.
+     */
+    static final String TEMPLATE1_CLOSED = "addons: public schema closed";
+
+    /**
+     * What the template runs in its {@code template1} first: the {@code public} schema every
+     * database copied from it then has, as {@link #restrictPublicSchema} makes it.
+     */
+    static final List<String> TEMPLATE_IN_TEMPLATE1 = restrictPublicSchemaStatements();
+
+    /**
+     * What the template runs in its {@code postgres} database then: the spare tenant, made as a
+     * tenant is but with a role that cannot log in (its database a copy of that {@code template1}),
+     * the maintenance databases closed as {@link #closeMaintenanceDatabases} does, and
+     * {@code template1} marked {@link #TEMPLATE1_CLOSED}.
      */
     static final List<String> TEMPLATE_IN_MAINTENANCE = Stream.of(
             List.of("create role " + quote(SPARE) + " nologin " + ROLE_LIMITS),
             createDatabaseStatements(SPARE, SPARE),
-            List.of(CLOSE_MAINTENANCE)).flatMap(List::stream).toList();
-
-    /** What the template runs in the spare database: the role owns its {@code public} schema alone. */
-    static final List<String> TEMPLATE_IN_SPARE = restrictPublicSchemaStatements(SPARE);
+            List.of(CLOSE_MAINTENANCE, "comment on database template1 is '" + TEMPLATE1_CLOSED + "'"))
+            .flatMap(List::stream).toList();
 
     /**
      * Whether the tenant's role and database exist and are this home's (parameter 1: the name,
      * 2: the home's mark): the role when its comment is the mark, the database when its comment
      * is, or when its owner is the tenant's role bearing it (the tenant owns its database and may
      * change its comment, never its role's); then whether the spare is there (its database, owned
-     * by its role), and whether {@code PUBLIC} may still use {@code postgres} or {@code template1}.
+     * by its role), whether {@code PUBLIC} may still use {@code postgres} or {@code template1}, and
+     * whether {@code template1} is marked {@link #TEMPLATE1_CLOSED}.
      */
     private static final String INSPECT = "with t(name, mark) as (select ?::text, ?::text) select"
             + " exists (select 1 from pg_roles, t where rolname = t.name),"
@@ -120,7 +136,9 @@ final class PostgresTenants {
             + "   where d.datname = '" + SPARE + "' and r.rolname = '" + SPARE + "'),"
             + " exists (select 1 from pg_database where datname in ('postgres', 'template1')"
             + "   and (has_database_privilege('public', oid, 'connect')"
-            + "     or has_database_privilege('public', oid, 'temporary')))";
+            + "     or has_database_privilege('public', oid, 'temporary'))),"
+            + " coalesce((select shobj_description(oid, 'pg_database') = '" + TEMPLATE1_CLOSED + "'"
+            + "   from pg_database where datname = 'template1'), false)";
 
     /** Ends the sessions of the tenant's role and in its database. */
     private static final String TERMINATE_SESSIONS = "select count(pg_terminate_backend(pid)) from pg_stat_activity"
@@ -157,7 +175,8 @@ final class PostgresTenants {
             }
             try {
                 if (!(dropped.spare() && takeSpare(admin, name, connectionLimit, verifier, server))) {
-                    create(server, admin, name, connectionLimit, verifier, lease.othersLent() > 0);
+                    create(server, admin, name, connectionLimit, verifier, lease.othersLent() > 0,
+                            dropped.template1Closed());
                 }
                 // A server-wide change: on a server of someone else's only when its operator allowed it.
                 if (dropped.maintenanceOpen() && server.serverWideChanges()) {
@@ -246,11 +265,13 @@ final class PostgresTenants {
 
     /**
      * What {@link #drop} found: whether the role or database existed, how many sessions it ended,
-     * whether the spare was there and whether {@code PUBLIC} could still use a maintenance database;
-     * and, when it dropped nothing because something of the name is not this home's, what
-     * ({@code role 'x'}, ...), else {@code null}.
+     * whether the spare was there, whether {@code PUBLIC} could still use a maintenance database
+     * and whether {@code template1} is marked {@link #TEMPLATE1_CLOSED}; and, when it dropped
+     * nothing because something of the name is not this home's, what ({@code role 'x'}, ...), else
+     * {@code null}.
      */
-    record Dropped(boolean existed, int sessions, boolean spare, boolean maintenanceOpen, String foreign) {
+    record Dropped(boolean existed, int sessions, boolean spare, boolean maintenanceOpen, boolean template1Closed,
+            String foreign) {
     }
 
     /**
@@ -265,6 +286,7 @@ final class PostgresTenants {
         boolean databaseOurs;
         boolean spare;
         boolean maintenanceOpen;
+        boolean template1Closed;
         try (PreparedStatement inspect = admin.prepareStatement(INSPECT)) {
             inspect.setString(1, name);
             inspect.setString(2, server.owner());
@@ -276,10 +298,11 @@ final class PostgresTenants {
                 databaseOurs = rs.getBoolean(4);
                 spare = rs.getBoolean(5);
                 maintenanceOpen = rs.getBoolean(6);
+                template1Closed = rs.getBoolean(7);
             }
         }
         if (!role && !database) {
-            return new Dropped(false, 0, spare, maintenanceOpen, null);
+            return new Dropped(false, 0, spare, maintenanceOpen, template1Closed, null);
         }
         if (!server.ownsEverything()) {
             List<String> foreign = new java.util.ArrayList<>();
@@ -290,7 +313,7 @@ final class PostgresTenants {
                 foreign.add("the database '" + name + "'");
             }
             if (!foreign.isEmpty()) {
-                return new Dropped(true, 0, spare, maintenanceOpen, String.join(" and ", foreign));
+                return new Dropped(true, 0, spare, maintenanceOpen, template1Closed, String.join(" and ", foreign));
             }
         }
         int sessions;
@@ -307,7 +330,7 @@ final class PostgresTenants {
             sql.execute("drop database if exists " + quote(name) + " with (force)");
             sql.execute("drop role if exists " + quote(name));
         }
-        return new Dropped(true, sessions, spare, maintenanceOpen, null);
+        return new Dropped(true, sessions, spare, maintenanceOpen, template1Closed, null);
     }
 
     /** The refusal to provision {@code name} where {@code foreign}, not this home's, is in the way. */
@@ -332,15 +355,24 @@ final class PostgresTenants {
      * as with {@code WAL_LOG} (4-4.8 s here), and left the next checkpoint 0.2-0.4 s instead of
      * 9 s. Alone, {@code FILE_COPY} waits for those checkpoints and syncs by itself (1.1 s against
      * 0.2 s here), so a tenant made alone keeps {@code WAL_LOG}.
+     *
+     * <p>{@code template1Closed}: the server's {@code template1} is marked {@link #TEMPLATE1_CLOSED}
+     * (a server started from the data template), so the new database has its closed
+     * {@code public} schema from the copy. Otherwise the admin connects to the new database to
+     * close it, a login (a SCRAM handshake, 10-40 ms of the client's time here) and a backend.
+     * {@code template1} is never changed on a running server: a {@code CREATE DATABASE} fails
+     * while its template has a session.
      */
     private static void create(ServerAccess server, Connection admin, String name, int connectionLimit,
-            String verifier, boolean crowded) throws SQLException {
+            String verifier, boolean crowded, boolean template1Closed) throws SQLException {
         createRole(admin, name, connectionLimit, verifier, server);
         // STRATEGY is PostgreSQL 15's; 14 always copies files.
         boolean fileCopy = crowded && admin.getMetaData().getDatabaseMajorVersion() >= 15;
         createDatabase(admin, name, name, server.owner(), fileCopy);
-        try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
-            restrictPublicSchema(tenantDatabase, name);
+        if (!template1Closed) {
+            try (Connection tenantDatabase = PostgresAdmin.connect(server, name)) {
+                restrictPublicSchema(tenantDatabase);
+            }
         }
     }
 
@@ -436,18 +468,22 @@ final class PostgresTenants {
         });
     }
 
-    /** Runs inside the tenant's database: the role owns {@code public}, nobody else may use it. */
-    static void restrictPublicSchema(Connection tenantDatabase, String name) throws SQLException {
+    /**
+     * Runs inside the tenant's database: {@code public} belongs to the database's owner, the
+     * tenant's role ({@code pg_database_owner}, PostgreSQL 15's default, which 14 has too), and
+     * nobody else may use it.
+     */
+    static void restrictPublicSchema(Connection tenantDatabase) throws SQLException {
         PostgresAdmin.inTransaction(tenantDatabase, sql -> {
-            for (String statement : restrictPublicSchemaStatements(name)) {
+            for (String statement : restrictPublicSchemaStatements()) {
                 sql.execute(statement);
             }
             return null;
         });
     }
 
-    private static List<String> restrictPublicSchemaStatements(String role) {
-        return List.of("alter schema public owner to " + quote(role), "revoke all on schema public from public");
+    private static List<String> restrictPublicSchemaStatements() {
+        return List.of("alter schema public owner to pg_database_owner", "revoke all on schema public from public");
     }
 
     private static void dropAfterFailure(Connection admin, String name, ServerAccess server, SQLException failure) {

@@ -116,8 +116,9 @@ abstract class PostgresBackupTests {
             assertThat(query(sql, "select to_regclass('junk') is null")).isEqualTo("t");
             assertThat(query(sql, "select string_agg(distinct tableowner, ',') from pg_tables"
                     + " where schemaname = 'public'")).isEqualTo("app1");
-            assertThat(query(sql, "select nspowner::regrole::text from pg_namespace where nspname = 'public'"))
-                    .isEqualTo("app1");
+            assertThat(query(sql, "select nspowner::regrole::text || ' ' || pg_get_userbyid(d.datdba)"
+                    + " from pg_namespace, pg_database d where nspname = 'public' and d.datname = current_database()"))
+                    .as("the public schema's owner, and the database's").isEqualTo("pg_database_owner app1");
             assertThat(query(sql, "select has_database_privilege('public', current_database(), 'connect')"))
                     .isEqualTo("f");
             sql.execute("insert into events (payload) values ('after restore')");

@@ -172,8 +172,10 @@ class PostgresProviderServerTest {
         try (Connection connection = connect(app1); Statement sql = connection.createStatement()) {
             assertThat(queryString(sql, "select rolsuper or rolcreatedb or rolcreaterole or rolreplication"
                     + " or rolbypassrls from pg_roles where rolname = current_user")).isEqualTo("f");
-            assertThat(queryString(sql, "select nspowner::regrole::text from pg_namespace where nspname = 'public'"))
-                    .isEqualTo("app1");
+            assertThat(queryString(sql, "select nspowner::regrole::text || ' ' || pg_get_userbyid(d.datdba)"
+                    + " from pg_namespace, pg_database d where nspname = 'public' and d.datname = current_database()"))
+                    .as("the public schema's owner, and the database's").isEqualTo("pg_database_owner app1");
+            assertThat(queryString(sql, "select has_schema_privilege('public', 'create')")).isEqualTo("t");
             assertThat(queryString(sql, "select has_schema_privilege('public', 'public', 'usage')")).isEqualTo("f");
             assertThat(queryString(sql, "select has_database_privilege('public', 'app1', 'connect')")).isEqualTo("f");
             assertThatThrownBy(() -> sql.execute("create database other"))

@@ -126,7 +126,8 @@ class PostgresProviderTest {
     }
 
     @Test
-    void theTemplatesInitializerAlsoMakesTheSpareTenantInSingleUserMode(@TempDir Path dir) throws Exception {
+    void theTemplatesInitializerClosesTemplate1AndMakesTheSpareTenantInSingleUserMode(@TempDir Path dir)
+            throws Exception {
         List<String> ran = new ArrayList<>();
         ProcessContext context = context(dir, (command, input) -> ran.add(String.join(" ", command)
                 + (input == null ? "" : " <<< " + input)));
@@ -138,18 +139,20 @@ class PostgresProviderTest {
         String data = dir.resolve("data").toString();
         assertThat(ran).hasSize(3);
         assertThat(ran.get(0)).startsWith("/bin/initdb -D " + data + " -U postgres");
+        // template1 first: the spare's database is a copy of it, as every later tenant's is.
         assertThat(ran.subList(1, 3)).containsExactly(
+                "/bin/postgres --single -D " + data + " -c exit_on_error=on template1 <<< "
+                        + "alter schema public owner to pg_database_owner"
+                        + "\nrevoke all on schema public from public\n",
                 "/bin/postgres --single -D " + data + " -c exit_on_error=on postgres <<< "
                         + "create role \"addons_spare\" nologin nosuperuser nocreatedb nocreaterole noreplication"
                         + " nobypassrls"
                         + "\ncreate database \"addons_spare\" owner \"addons_spare\""
                         + "\nrevoke all on database \"addons_spare\" from public"
                         + "\ngrant connect, temporary on database \"addons_spare\" to \"addons_spare\""
-                        + "\nrevoke connect, temporary on database postgres, template1 from public\n",
-                "/bin/postgres --single -D " + data + " -c exit_on_error=on addons_spare <<< "
-                        + "alter schema public owner to \"addons_spare\""
-                        + "\nrevoke all on schema public from public\n");
-        assertThat(template.key()).contains("spare tenant addons_spare");
+                        + "\nrevoke connect, temporary on database postgres, template1 from public"
+                        + "\ncomment on database template1 is 'addons: public schema closed'\n");
+        assertThat(template.key()).contains("spare tenant addons_spare").contains("template1 addons: public schema closed");
     }
 
     @Test

@@ -77,7 +77,9 @@ class PostgresSpareDatabaseTest {
         assertThat(spares()).as("the spare, after the first tenant").isEqualTo("0");
         Credentials second = provision("app_two");
 
-        assertThat(catalog("app_one")).contains("\nowner <tenant>\n").contains("\nschema owner <tenant>\n")
+        // Created as a copy of the template's template1, whose public schema was closed already: no session yet.
+        assertThat(adminQuery("select sessions from pg_stat_database where datname = 'app_two'")).isEqualTo("0");
+        assertThat(catalog("app_one")).contains("\nowner <tenant>\n").contains("\nschema owner pg_database_owner\n")
                 .isEqualTo(catalog("app_two"));
         for (Credentials tenant : List.of(first, second)) {
             try (Connection connection = connect(tenant); Statement sql = connection.createStatement()) {
@@ -90,6 +92,26 @@ class PostgresSpareDatabaseTest {
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
         assertThatThrownBy(() -> connect(first, "app_two")).isInstanceOf(SQLException.class)
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
+    }
+
+    @Test
+    void onAServerWhoseTemplate1IsNotMarkedATenantIsClosedFromInsideItsDatabaseAndEndsUpTheSame()
+            throws SQLException {
+        assertThat(adminQuery("select shobj_description(oid, 'pg_database') from pg_database"
+                + " where datname = 'template1'")).isEqualTo(PostgresTenants.TEMPLATE1_CLOSED);
+        provision("takes_spare");
+        provision("from_template1");
+        // As on a server addons did not initialize: template1 as initdb left it, unmarked.
+        adminExecute("comment on database template1 is null");
+        try (Connection template1 = PostgresAdmin.connect(server.access(), "template1");
+                Statement sql = template1.createStatement()) {
+            sql.execute("alter schema public owner to " + (VERSION.startsWith("14") ? "postgres" : "pg_database_owner"));
+            sql.execute("grant usage on schema public to public");
+        }
+
+        provision("closed_inside");
+
+        assertThat(catalog("closed_inside")).isEqualTo(catalog("from_template1")).isEqualTo(catalog("takes_spare"));
     }
 
     @Test
