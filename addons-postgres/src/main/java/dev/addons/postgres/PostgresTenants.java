@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * a server without one (the container runtime, an external server, a data directory initialized
  * without the template) is created. On a server from the template it needs no connection to its
  * new database either: the template's {@code template1}, which {@code CREATE DATABASE} copies,
- * has the closed {@code public} schema already ({@link #TEMPLATE1_CLOSED}). The spare is never made on a running server: spares made in
+ * has the closed {@code public} schema already ({@link #TEMPLATE1_CLOSED}). The spare is never
+ * made on a running server: spares made in
  * the background on shared servers were tried and dropped, as databases other apps and the
  * server's owner see, whose {@code CREATE DATABASE}s made every {@code DROP DATABASE}'s forced
  * checkpoint slower, and that would be left on servers addons does not own. A server that never

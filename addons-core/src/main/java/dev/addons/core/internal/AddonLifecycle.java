@@ -412,7 +412,8 @@ public final class AddonLifecycle {
      * whole, else marks it DESTROYED, or FAILED when its server (in {@code notDestroyed}) could
      * not be destroyed.
      */
-    private AddonRecord destroyOneOfAll(AddonState state, Set<String> whole, Map<String, RuntimeException> notDestroyed) {
+    private AddonRecord destroyOneOfAll(AddonState state, Set<String> whole,
+            Map<String, RuntimeException> notDestroyed) {
         AddonRecord record = state.record();
         if (state.serverId() == null || !whole.contains(state.serverId())) {
             return deprovision(state, record.addon());

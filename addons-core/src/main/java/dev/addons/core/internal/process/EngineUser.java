@@ -194,7 +194,7 @@ final class EngineUser {
         return local.isPresent() ? local : parse(name, run(List.of("getent", "passwd", name)));
     }
 
-    /** The user {@code name} as the passwd file {@code file} has it; nothing when it has no such line or cannot be read. */
+    /** The user {@code name} as the passwd file {@code file} has it; nothing when it has none or cannot be read. */
     static Optional<EngineUser> entry(String name, Path file) {
         try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
             return lines.filter(line -> line.startsWith(name + ":")).findFirst().flatMap(line -> parse(name, line));
