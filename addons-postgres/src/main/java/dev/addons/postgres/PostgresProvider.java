@@ -288,13 +288,13 @@ public final class PostgresProvider
         }
     }
 
-    /** Whether the tenant's database holds a table, view, sequence or function outside the system schemas. */
     /** Drops the scratch or old database an interrupted restore left; lets connections in again. */
     @Override
     public void cleanUpInterruptedRestore(TenantRequest request, Binding binding, ServerAccess server) {
         PostgresBackups.cleanUpInterruptedRestore(request.tenant(), binding, server);
     }
 
+    /** Whether the tenant's database holds a table, view, sequence or function outside the system schemas. */
     @Override
     public boolean hasData(TenantRequest request, Binding binding, ServerAccess server) {
         return PostgresBackups.hasData(request.tenant(), binding, server);
