@@ -148,7 +148,7 @@ class DataTemplatesTest {
     @Test
     void withSparesAfterExitASecondStartOfATemplateGetsItsSpareMadeAtOnce() throws Exception {
         installEngine();
-        try (ProcessRuntime run = new ProcessRuntime(home, home.resolve("cache"), 1, WarmSizes.NONE, true)) {
+        try (ProcessRuntime run = shortLived()) {
             start(run, "first", "password-1");
             // One server of the template so far: its spare waits for the close, not to slow the program.
             assertThat(onlyTemplate().resolve("spares")).doesNotExist();
@@ -234,7 +234,7 @@ class DataTemplatesTest {
     @Test
     void withSparesAfterExitADetachedCopierMakesTheSpareForTheNextRuntime() throws Exception {
         installEngine();
-        try (ProcessRuntime command = new ProcessRuntime(home, home.resolve("cache"), 1, WarmSizes.NONE, true)) {
+        try (ProcessRuntime command = shortLived()) {
             start(command, "first", "password-1");
             assertThat(onlyTemplate().resolve("spares")).doesNotExist();
             // Closed, as a command does before it prints and exits: a copier of its own makes the spare.
@@ -286,6 +286,11 @@ class DataTemplatesTest {
     private static void awaitSpares(ProcessRuntime runtime, int count) throws InterruptedException {
         assertThat(runtime.templates().awaitSparesMade(count, Duration.ofMinutes(1)))
                 .as("%d spares made within a minute", count).isTrue();
+    }
+
+    /** A runtime of a program busy until it exits ({@link ProcessRuntime#SHORT_LIVED_SETTING}), one spare each. */
+    private ProcessRuntime shortLived() {
+        return new ProcessRuntime(home, home.resolve("cache"), 1, WarmSizes.NONE, true);
     }
 
     private List<Path> readySpares() throws IOException {
