@@ -45,7 +45,9 @@ import java.util.Objects;
  * @param destroySignal the signal that stops the server when it is destroyed, its directories deleted
  *                     right after: {@code stopSignal} unless the engine keeps nothing outside its
  *                     directories, in which case {@link StopSignal#KILL} is as correct and faster
- *                     ({@code @since 0.1})
+ *                     ({@code @since 0.1}). On {@code KILL} or {@code QUIT}, signals an engine
+ *                     ends on without writing its data any more, the runtime deletes the data
+ *                     while the engine exits, the rest once it has gone
  * @param template     how new servers may start from a copy of an initialized template, or
  *                     {@code null} when each needs its own initialization ({@code @since 0.2})
  * @param helperPorts  those of {@code extraPorts} that a helper may serve from outside the

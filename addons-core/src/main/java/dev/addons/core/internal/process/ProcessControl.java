@@ -79,22 +79,60 @@ final class ProcessControl {
      */
     static boolean stop(ProcessHandle process, StopSignal signal, Duration timeout)
             throws IOException, InterruptedException {
+        return beginStop(process, signal).finish(timeout);
+    }
+
+    /**
+     * Sends {@code signal} (with {@link StopSignal#KILL}, to the process's descendants too) and
+     * returns at once: what is left of the stop, {@link Stopping#finish}, may run on another thread
+     * while the caller does something else.
+     */
+    static Stopping beginStop(ProcessHandle process, StopSignal signal) throws IOException, InterruptedException {
         long started = startMillis(process);
         // Collected while the server runs: once it exits, its children are re-parented away from it.
         List<ProcessHandle> descendants = process.descendants().toList();
-        boolean clean = true;
-        if (signal != StopSignal.KILL) {
+        if (signal == StopSignal.KILL) {
+            process.destroyForcibly();
+            descendants.forEach(ProcessHandle::destroyForcibly);
+        } else {
             signal(process, signal);
-            clean = awaitExit(process, timeout);
-            if (!clean) {
-                LOG.warn("Process {} did not stop within {} of SIG{}; killing it", process.pid(), timeout, signal);
-            }
         }
-        killTree(process);
-        // Children left behind by a parent that exited on the signal, e.g. PostgreSQL's backends.
-        killAll(descendants);
-        killSession(process.pid(), started);
-        return clean;
+        return new Stopping(process, signal, started, descendants);
+    }
+
+    /** A process sent its stop signal by {@link #beginStop}, not yet waited for. */
+    static final class Stopping {
+        private final ProcessHandle process;
+        private final StopSignal signal;
+        private final long startMillis;
+        private final List<ProcessHandle> descendants;
+
+        private Stopping(ProcessHandle process, StopSignal signal, long startMillis, List<ProcessHandle> descendants) {
+            this.process = process;
+            this.signal = signal;
+            this.startMillis = startMillis;
+            this.descendants = descendants;
+        }
+
+        /**
+         * Waits up to {@code timeout} for the process to exit on the signal, then kills it, the
+         * descendants it had and what is left in its session. Returns whether it stopped on the
+         * signal alone.
+         */
+        boolean finish(Duration timeout) throws InterruptedException {
+            boolean clean = true;
+            if (signal != StopSignal.KILL) {
+                clean = awaitExit(process, timeout);
+                if (!clean) {
+                    LOG.warn("Process {} did not stop within {} of SIG{}; killing it", process.pid(), timeout, signal);
+                }
+            }
+            killTree(process);
+            // Children left behind by a parent that exited on the signal, e.g. PostgreSQL's backends.
+            killAll(descendants);
+            killSession(process.pid(), startMillis);
+            return clean;
+        }
     }
 
     /** Kills the process and all its descendants with SIGKILL and waits for it to go. */
@@ -171,22 +209,24 @@ final class ProcessControl {
     }
 
     /**
-     * Waits up to {@code timeout} for the process to exit. Polls with a short backoff, as
-     * {@link ProcessHandle#onExit()} on a process that is not our child polls only every 300 ms.
+     * Waits up to {@code timeout} for the process to exit. Polls, as {@link ProcessHandle#onExit()}
+     * on a process that is not our child polls only every 300 ms, each time after a tenth of the
+     * time waited so far (1 to 50 ms): an exit is seen at most a tenth late.
      */
     static boolean awaitExit(ProcessHandle process, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long delayMillis = 5;
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         while (isRunning(process)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            long now = System.nanoTime();
+            if (now >= deadline) {
                 return false;
             }
+            long delayMillis = Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(now - start) / 10, 50));
             try {
-                process.onExit().get(Math.min(delayMillis, TimeUnit.NANOSECONDS.toMillis(left) + 1),
+                process.onExit().get(Math.min(delayMillis, TimeUnit.NANOSECONDS.toMillis(deadline - now) + 1),
                         TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                delayMillis = Math.min(delayMillis * 2, 50);
+                // Still running: look again.
             } catch (ExecutionException e) {
                 throw new IllegalStateException("waiting for process " + process.pid(), e);
             }

@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -828,8 +830,10 @@ public final class ProcessRuntime implements ServerRuntime {
             if (process.isPresent()) {
                 LOG.info("{} - Stopping (pid {}) ...", server.serverId(), record.pid());
                 long begin = System.nanoTime();
-                // Its directories go next: a recipe whose engine keeps nothing elsewhere may say KILL here.
-                boolean clean = ProcessControl.stop(process.get(), record.destroySignal(), record.stopTimeout());
+                // Its directories go with it: a recipe whose engine keeps nothing elsewhere may say KILL here.
+                ProcessControl.Stopping stopping = ProcessControl.beginStop(process.get(), record.destroySignal());
+                boolean clean = endsAtOnce(record.destroySignal()) ? deleteDataWhileExiting(record, stopping)
+                        : stopping.finish(record.stopTimeout());
                 LOG.debug("{} - Stopped {} in {} ms", server.serverId(), clean ? "on SIG" + record.destroySignal()
                         : "by SIGKILL", (System.nanoTime() - begin) / 1_000_000);
             } else {
@@ -848,6 +852,44 @@ public final class ProcessRuntime implements ServerRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProvisioningException("Interrupted while destroying server '" + server.serverId() + "'", e);
+        }
+    }
+
+    /**
+     * Whether an engine ends on {@code signal} without writing its data any more: SIGKILL, or
+     * SIGQUIT, which PostgreSQL takes for its immediate shutdown (the next start would recover
+     * from its WAL) and other engines for a core dump, never an orderly stop.
+     */
+    private static boolean endsAtOnce(ProcessRecipe.StopSignal signal) {
+        return signal == ProcessRecipe.StopSignal.KILL || signal == ProcessRecipe.StopSignal.QUIT;
+    }
+
+    /**
+     * Finishes {@code stopping} (its signal, one on which the engine {@link #endsAtOnce ends at
+     * once}, sent) while this thread deletes the server's data: the wait for the engine's exit and
+     * the deletion overlap. The rest of its directory, the record of its pid among it, stays for
+     * the caller to delete once it has gone, with anything the engine made in its data meanwhile.
+     * Returns whether it stopped on the signal alone.
+     */
+    private static boolean deleteDataWhileExiting(ServerRecord record, ProcessControl.Stopping stopping)
+            throws InterruptedException {
+        FutureTask<Boolean> exit = new FutureTask<>(() -> stopping.finish(record.stopTimeout()));
+        Thread waiter = new Thread(exit, "addons-stop");
+        waiter.setDaemon(true);
+        waiter.start();
+        try {
+            ServerDirectories.deleteRecursively(record.directories().data());
+        } catch (IOException e) {
+            // A file the engine made as it went, or a failure the deletion after its exit meets again.
+            LOG.debug("{} - Deleting its data while it exits: {}", record.serverId(), e.toString());
+        }
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         }
     }
 

@@ -516,11 +516,7 @@ class ProcessRuntimeTest {
         String marker = "fp-marker-" + ProcessHandle.current().pid();
         ServerDefinition base = shellServer("trap 'echo graceful >> " + stops + "; exit 0' TERM; echo > " + started
                 + "; while :; do sleep 0.02; done; echo " + marker, started);
-        ProcessRecipe killOnDestroy = base.process().toBuilder().destroySignal(ProcessRecipe.StopSignal.KILL)
-                .build();
-        ServerDefinition definition = new ServerDefinition(base.engine(), base.version(), base.adminUser(),
-                base.adminPassword(), killOnDestroy, base.container(), base.readiness(),
-                base.startTimeout());
+        ServerDefinition definition = destroyedOn(ProcessRecipe.StopSignal.KILL, base);
         try (ProcessRuntime runtime = new ProcessRuntime(home)) {
             RunningServer server = start(runtime, "killable", definition);
             assertThat(server.attributes()).containsEntry("stopSignal", "TERM").containsEntry("destroySignal", "KILL");
@@ -534,6 +530,50 @@ class ProcessRuntimeTest {
             assertThat(processesRunning(marker)).isEmpty();
             assertThat(runtime.isRunning(restarted)).isFalse();
             assertThat(home.resolve("servers/killable")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aDestroyDeletesTheDataWhileTheEngineExitsOnQuitAndWhatItMakesMeanwhileAfterwards() throws IOException {
+        Path w = witnesses();
+        Path started = w.resolve("started");
+        Path quit = w.resolve("quit");
+        String marker = "fp-marker-" + ProcessHandle.current().pid();
+        // An engine that, told to quit, waits until its data is gone, then writes into its data once more.
+        ServerDefinition definition = destroyedOn(ProcessRecipe.StopSignal.QUIT, shellServer("echo row > \"$2/table\";"
+                + " trap 'while [ -e \"$2/table\" ]; do sleep 0.01; done; mkdir \"$2/late\"; echo row > \"$2/late/table\";"
+                + " echo exited-after-its-data-went > " + quit + "; exit 0' QUIT; echo > " + started
+                + "; while :; do sleep 0.02; done; echo " + marker, started));
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer server = start(runtime, "quitting", definition);
+            assertThat(home.resolve("servers/quitting/data/table")).exists();
+
+            runtime.destroy(server);
+
+            // It exited on QUIT while its data was deleted (waited for first, it would have been killed after the
+            // stop timeout without writing this), and what it wrote as it went is gone with the rest.
+            assertThat(Files.readAllLines(quit)).containsExactly("exited-after-its-data-went");
+            assertThat(processesRunning(marker)).isEmpty();
+            assertThat(home.resolve("servers/quitting")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aDestroyOnAnOrderlyStopSignalDeletesTheDataOnlyOnceTheEngineHasExited() throws IOException {
+        Path w = witnesses();
+        Path started = w.resolve("started");
+        Path term = w.resolve("term");
+        ServerDefinition definition = shellServer("echo row > \"$2/table\"; trap 'sleep 0.2; if [ -e \"$2/table\" ];"
+                + " then echo present; else echo gone; fi > " + term + "; exit 0' TERM; echo > " + started
+                + "; while :; do sleep 0.02; done", started);
+        try (ProcessRuntime runtime = new ProcessRuntime(home)) {
+            RunningServer server = start(runtime, "orderly", definition);
+            assertThat(server.attributes()).containsEntry("destroySignal", "TERM");
+
+            runtime.destroy(server);
+
+            assertThat(Files.readAllLines(term)).containsExactly("present");
+            assertThat(home.resolve("servers/orderly")).doesNotExist();
         }
     }
 
@@ -952,12 +992,22 @@ class ProcessRuntimeTest {
         return shellServer(script, port -> readyFile);
     }
 
-    /** A server made of {@code sh -c script} with its port as {@code $1}, ready once {@code readyFile(port)} exists. */
+    /** {@code definition} with its recipe's destroy signal {@code signal}. */
+    private static ServerDefinition destroyedOn(ProcessRecipe.StopSignal signal, ServerDefinition definition) {
+        return new ServerDefinition(definition.engine(), definition.version(), definition.adminUser(),
+                definition.adminPassword(), definition.process().toBuilder().destroySignal(signal).build(),
+                definition.container(), definition.readiness(), definition.startTimeout());
+    }
+
+    /**
+     * A server made of {@code sh -c script} with its port as {@code $1} and its data directory as
+     * {@code $2}, ready once {@code readyFile(port)} exists.
+     */
     private static ServerDefinition shellServer(String script, java.util.function.IntFunction<Path> readyFile) {
         ProcessRecipe recipe = ProcessRecipe.builder(
                         new BinaryDistribution("sh", List.of(Path.of("/bin")), List.of("sh"), null),
                         context -> List.of(context.binary("sh").toString(), "-c", script, "sh",
-                                Integer.toString(context.endpoint().port())))
+                                Integer.toString(context.endpoint().port()), context.dataDirectory().toString()))
                 .stopSignal(ProcessRecipe.StopSignal.TERM)
                 .stopTimeout(java.time.Duration.ofSeconds(5))
                 .build();
