@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,11 +57,12 @@ final class RunState implements AutoCloseable {
             36);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RunState(Path home, boolean temporary, String auto, boolean keep) {
+    /** {@code maxUnused}: how long kept apps may go unused, {@code null} for ever; ignored unless {@code keep}. */
+    private RunState(Path home, boolean temporary, String auto, boolean keep, Duration maxUnused) {
         this.home = home;
         this.temporary = temporary;
         this.auto = auto;
-        this.kept = keep ? new KeptApps(home) : null;
+        this.kept = keep ? new KeptApps(home, maxUnused) : null;
     }
 
     /**
@@ -81,13 +83,16 @@ final class RunState implements AutoCloseable {
                     + " true (keep templates and shared servers for later runs) or false (the default)");
         }
         boolean keep = reuse.equals("true");
+        Duration maxUnused = keep ? KeptApps.maxUnused(root.getConfigurationParameter(KeptApps.MAX_UNUSED_PARAMETER))
+                : null;
         String named = root.getConfigurationParameter(HOME_PARAMETER).filter(s -> !s.isBlank()).orElse(null);
         String configured = named != null ? named : keep ? Addons.defaultCache().resolve("junit").toString() : null;
         try {
             if (configured != null) {
-                return new RunState(Files.createDirectories(Path.of(configured)).toAbsolutePath(), false, auto, keep);
+                return new RunState(Files.createDirectories(Path.of(configured)).toAbsolutePath(), false, auto, keep,
+                        maxUnused);
             }
-            return new RunState(Files.createTempDirectory("addons-junit-").toAbsolutePath(), true, auto, false);
+            return new RunState(Files.createTempDirectory("addons-junit-").toAbsolutePath(), true, auto, false, null);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the addons home for tests" + (named != null
                     ? " at " + HOME_PARAMETER + "=" + named
@@ -137,6 +142,9 @@ final class RunState implements AutoCloseable {
      * template's, if any. When apps are kept across runs, its shared servers are then kept too.
      */
     AddonSet open(Declaration declaration) {
+        if (kept != null) {
+            kept.removeUnusedOnce(addons(declaration.runtime()));
+        }
         String templateApp = templateApp(declaration);
         Addons addons = addons(declaration.runtime());
         AddonSet set = AddonSet.open(addons, appFor(declaration.declaredOn()), declaration, templateApp);
@@ -271,6 +279,9 @@ final class RunState implements AutoCloseable {
             });
         }
         byRuntime.values().forEach(Addons::close);
+        if (kept != null) {
+            kept.close();
+        }
         if (temporary && failure.getSuppressed().length == 0) {
             delete(home);
         }

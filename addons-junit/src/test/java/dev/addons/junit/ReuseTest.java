@@ -12,10 +12,13 @@ import dev.addons.testkit.ServerProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -137,6 +140,70 @@ class ReuseTest {
     }
 
     @Test
+    void aFormerTemplateThatARunInAnotherJvmUsesIsLeftUntilNoRunUsesIt() throws Exception {
+        Keeper.assertPassed(run(TemplateCase.class), 1);
+        String former = records().get(0).app();
+        fingerprint = "v2";
+        Process other = holdInAnotherJvm(home.resolve("junit").resolve(former + ".inuse"));
+        try {
+            Keeper.assertPassed(run(TemplateCase.class), 1);
+
+            // The other run may still copy from it: both templates are there, both active.
+            assertThat(records()).hasSize(2).allSatisfy(r -> assertThat(r.status()).hasToString("ACTIVE"))
+                    .extracting(AddonRecord::app).contains(former);
+        } finally {
+            other.destroy();
+            other.waitFor(10, TimeUnit.SECONDS);
+        }
+        Keeper.assertPassed(run(TemplateCase.class), 1);
+
+        assertThat(PREPARED).as("preparations").hasValue(2);
+        assertThat(records()).singleElement().extracting(AddonRecord::app).isNotEqualTo(former);
+        assertThat(home.resolve("junit").resolve(former + ".kept")).doesNotExist();
+        assertThat(home.resolve("junit").resolve(former + ".inuse")).doesNotExist();
+    }
+
+    @Test
+    void aKeptAppNoRunUsedForLongerThanMaxUnusedIsRemovedByTheNextRunAndEachUseCounts() throws Exception {
+        Keeper.assertPassed(run(SharedCase.class), 1);
+        Path record = keptRecord();
+        Files.setLastModifiedTime(record, FileTime.from(Instant.now().minus(Duration.ofDays(6))));
+        Keeper.assertPassed(run(SharedCase.class), 1);
+        assertThat(Files.getLastModifiedTime(record).toInstant()).as("used by the second run")
+                .isAfter(Instant.now().minus(Duration.ofMinutes(5)));
+        assertThat(STARTS).as("the kept server, seen by both runs").hasSize(2).containsOnly(STARTS.get(0));
+
+        Files.setLastModifiedTime(record, FileTime.from(Instant.now().minus(Duration.ofDays(8))));
+        Keeper.assertPassed(run(SharedCase.class), 1);
+
+        // Removed, with its server, before the third run kept a new one on a new server.
+        assertThat(STARTS).hasSize(3).element(2).isNotEqualTo(STARTS.get(0));
+        assertThat(records()).singleElement().extracting(AddonRecord::app).asString()
+                .matches("t-keep-postgresql-[0-9a-f]{10}");
+    }
+
+    @Test
+    void maxUnusedOffKeepsAnAppHoweverLongItWentUnused() throws Exception {
+        Map<String, String> keepForGood = Map.of(RunState.HOME_PARAMETER, home.toString(), KeptApps.PARAMETER, "true",
+                KeptApps.MAX_UNUSED_PARAMETER, "off");
+        Keeper.assertPassed(Keeper.engine(keepForGood, SharedCase.class), 1);
+        Files.setLastModifiedTime(keptRecord(), FileTime.from(Instant.now().minus(Duration.ofDays(400))));
+        Keeper.assertPassed(Keeper.engine(keepForGood, SharedCase.class), 1);
+
+        assertThat(STARTS).hasSize(2).containsOnly(STARTS.get(0));
+    }
+
+    @Test
+    void aMaxUnusedThatIsNoDurationIsRefusedByName() {
+        EngineExecutionResults results = Keeper.engine(Map.of(RunState.HOME_PARAMETER, home.toString(),
+                KeptApps.PARAMETER, "true", KeptApps.MAX_UNUSED_PARAMETER, "soon"), SharedCase.class);
+
+        assertThat(Keeper.classFailure(results)).isInstanceOf(ExtensionConfigurationException.class).hasMessage(
+                "addons.junit.reuse.maxUnused=soon is not a duration: use a number and a unit, m, h, d or w (e.g. 12h,"
+                        + " 7d), or off to keep unused apps for good");
+    }
+
+    @Test
     void aKeptTemplateWhoseServerDiedIsMadeAgain() throws Exception {
         Keeper.assertPassed(run(TemplateCase.class), 1);
         for (long pid : ServerProcesses.under(home)) {
@@ -191,6 +258,38 @@ class ReuseTest {
     private List<AddonRecord> records() {
         try (Addons addons = Addons.builder().home(home).runtime("process").automaticBackups(false).build()) {
             return new ArrayList<>(addons.listAll());
+        }
+    }
+
+    /** The one kept app's record. */
+    private Path keptRecord() throws IOException {
+        try (Stream<Path> records = Files.list(home.resolve("junit"))) {
+            return records.filter(p -> p.getFileName().toString().endsWith(".kept")).findFirst().orElseThrow();
+        }
+    }
+
+    /** A JVM that holds the shared lock a run of it would hold on {@code inUse}, until it is destroyed. */
+    private static Process holdInAnotherJvm(Path inUse) throws IOException {
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), HoldsInUse.class.getName(), inUse.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        assertThat(line).as("the other JVM's lock").isEqualTo("held");
+        return other;
+    }
+
+    /** The other JVM of {@link #holdInAnotherJvm}. */
+    public static final class HoldsInUse {
+        public static void main(String[] args) throws Exception {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(Path.of(args[0]),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE);
+                    java.nio.channels.FileLock lock = channel.lock(0, Long.MAX_VALUE, true)) {
+                System.out.println("held");
+                System.out.flush();
+                Thread.currentThread().join();
+            }
         }
     }
 
