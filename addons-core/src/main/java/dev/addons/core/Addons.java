@@ -153,8 +153,8 @@ public final class Addons implements AutoCloseable {
      * Loads and initializes, in the calling thread, what opening a home and reading its records and
      * app files takes first in a JVM, in the order an {@code Addons} needs it: the providers and
      * runtime factories on the class path (found by their services files, their classes
-     * initialized), Jackson's JSON and TOML mappers (and the JDK's locale data behind their date
-     * format) and their readers and writers of the home's records. Reads no home. For a process
+     * initialized), and Jackson's JSON and TOML mappers (and the JDK's locale data behind their
+     * date format). Reads no home. For a process
      * that starts, reads a home and exits, and has other work to do first: the command line calls
      * it on a thread of its own while picocli reads its arguments, 40-60 ms of a command's start (a
      * thread that reaches the same work first waits for it rather than doing it twice).

@@ -87,6 +87,21 @@ class TornWriteTest {
                 .hasNoCause();
     }
 
+    @Test
+    void aStateFileWhoseFieldIsOfTheWrongKindIsReportedByNameAndFieldWithoutItsValue() throws Exception {
+        String whole = Files.readString(stateFile);
+        String password = whole.replaceAll("(?s).*\"password\" : \"([^\"]*)\".*", "$1");
+        assertThat(password).as("the tenant's password in the file").isNotBlank().isNotEqualTo(whole);
+        Files.writeString(stateFile, whole.replace("\"binding\" : {", "\"binding\" : {\"nested\" : {\"p\" : \""
+                + password + "\"},"), StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> addons.listAll())
+                .isInstanceOf(AddonException.class)
+                .hasMessage("State file " + stateFile + " is corrupt: its \"binding\" is not text. Move it aside to"
+                        + " continue.")
+                .hasNoCause();
+    }
+
     /** The pid of a process that has exited. */
     private static long deadPid() throws Exception {
         Process done = new ProcessBuilder("true").start();

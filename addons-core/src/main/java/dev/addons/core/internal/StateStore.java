@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.addons.api.AddonException;
 import dev.addons.api.Status;
 import dev.addons.core.StateFormatException;
@@ -36,24 +35,19 @@ import java.util.stream.Stream;
  * (not inside list elements).
  */
 public final class StateStore {
+    /** Reads and writes the files' trees; the records in them are bound by {@link StateJson}. */
     private static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             // Through trees (read, then bound) numbers stay exact and as written: 1800.000000000, not 1.8E+3.
             .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
     /**
-     * Makes the mapper's readers and writers of the records (Jackson builds them by reflection at
-     * their first use, tens of milliseconds in a new JVM), for {@link dev.addons.core.Addons#preload()}.
+     * Makes the mapper that reads and writes the files, for {@link dev.addons.core.Addons#preload()}:
+     * the class's initialization, which calling this runs, does.
      */
     public static void preload() {
-        for (Class<?> type : List.of(AddonState.class, ServerState.class)) {
-            JSON.readerFor(type);
-            JSON.writerFor(type);
-        }
+        // Nothing more: the records are bound by StateJson, with nothing to build at a first use.
     }
 
     /** The state format this version writes, and the newest it reads. */
@@ -291,11 +285,32 @@ public final class StateStore {
     private static <T> Optional<T> read(Path file, Class<T> type) {
         return readTree(file).map(tree -> {
             try {
-                return JSON.treeToValue(tree, type);
-            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                return bind(tree, type);
+            } catch (RuntimeException e) {
                 throw corrupt(file, e);
             }
         });
+    }
+
+    /** The record of {@code type} in {@code tree}; throws what {@link StateJson} or the record's constructor does. */
+    private static <T> T bind(JsonNode tree, Class<T> type) {
+        if (type == AddonState.class) {
+            return type.cast(StateJson.addonState(tree));
+        }
+        if (type == ServerState.class) {
+            return type.cast(StateJson.serverState(tree));
+        }
+        throw new IllegalArgumentException("no state file holds a " + type.getName());
+    }
+
+    private static ObjectNode tree(Object value) {
+        if (value instanceof AddonState state) {
+            return StateJson.write(state);
+        }
+        if (value instanceof ServerState state) {
+            return StateJson.write(state);
+        }
+        throw new IllegalArgumentException("no state file holds a " + value.getClass().getName());
     }
 
     /** The file's content without its format field, unless the file is missing; refuses a newer format. */
@@ -342,12 +357,22 @@ public final class StateStore {
     }
 
     /**
+     * A file whose JSON holds no record it can be: a field of the wrong kind (StateJson names it,
+     * never its value) or a value its record refuses (a missing id, a port out of range).
+     */
+    private static AddonException corrupt(Path file, RuntimeException e) {
+        String why = e.getMessage() == null ? "a field is missing or wrong (" + e.getClass().getSimpleName() + ")"
+                : e.getMessage();
+        return new AddonException("State file " + file + " is corrupt: " + why + ". Move it aside to continue.", null);
+    }
+
+    /**
      * Writes {@code value} in the current format, with the fields of the file it replaces that
      * this version does not know (a newer version of the same format wrote them). A file in a
      * newer format is refused, not replaced.
      */
     private void write(Path file, Object value) {
-        ObjectNode tree = JSON.valueToTree(value);
+        ObjectNode tree = tree(value);
         unknownFields(file, value.getClass()).ifPresent(unknown -> keep(unknown, tree));
         ObjectNode versioned = JSON.createObjectNode().put(FORMAT_FIELD, FORMAT);
         versioned.setAll(tree);
@@ -385,8 +410,8 @@ public final class StateStore {
         }
         JsonNode known;
         try {
-            known = JSON.valueToTree(JSON.treeToValue(old, type));
-        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException e) {
+            known = tree(bind(old, type));
+        } catch (RuntimeException e) {
             return Optional.empty();
         }
         return Optional.of(dropped(old, known));
