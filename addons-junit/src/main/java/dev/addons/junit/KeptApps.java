@@ -121,7 +121,7 @@ final class KeptApps implements AutoCloseable {
     /**
      * The kept app of {@code template}'s declaration (its SQL addons, from {@link Templates#check}),
      * made and prepared now unless a run made it with the same key; the app of a former key is
-     * destroyed. Returns {@code null} when the template's code cannot be read, so its key could
+     * destroyed once no run uses it. Returns {@code null} when the template's code cannot be read, so its key could
      * not follow a change: the caller then prepares the template for this run only.
      */
     String template(Addons addons, Declaration template, AddonTemplate preparation) {

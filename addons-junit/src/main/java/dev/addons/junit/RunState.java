@@ -261,6 +261,10 @@ final class RunState implements AutoCloseable {
                 failure.addSuppressed(e);
             }
         }
+        // The run uses its kept apps no more: a later run may remove them.
+        if (kept != null) {
+            kept.close();
+        }
         if (temporary) {
             byRuntime.values().forEach(addons -> {
                 try {
@@ -279,9 +283,6 @@ final class RunState implements AutoCloseable {
             });
         }
         byRuntime.values().forEach(Addons::close);
-        if (kept != null) {
-            kept.close();
-        }
         if (temporary && failure.getSuppressed().length == 0) {
             delete(home);
         }
