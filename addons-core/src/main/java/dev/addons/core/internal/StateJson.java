@@ -47,59 +47,26 @@ final class StateJson {
         tree.set("record", write(state.record()));
         tree.put("serverId", state.serverId());
         tree.set("binding", write(state.binding()));
-        tree.set("owner", write(state.owner()));
-        BackupPolicy backups = state.backups();
-        if (backups == null) {
-            tree.putNull("backups");
-        } else {
-            ObjectNode policy = tree.putObject("backups");
-            policy.set("schedule", write(backups.schedule()));
-            policy.put("keepLast", backups.keepLast());
-            policy.set("maxAge", write(backups.maxAge()));
-            policy.put("manualPerDay", backups.manualPerDay());
-        }
-        AddonState.Migration migration = state.migration();
-        if (migration == null) {
-            tree.putNull("migration");
-        } else {
-            ObjectNode move = tree.putObject("migration");
-            move.put("variant", migration.variant());
-            move.put("serverId", migration.serverId());
-            move.set("binding", write(migration.binding()));
-            move.set("owner", write(migration.owner()));
-            move.put("switched", migration.switched());
-        }
+        tree.set("owner", orNull(state.owner(), StateJson::write));
+        tree.set("backups", orNull(state.backups(), StateJson::write));
+        tree.set("migration", orNull(state.migration(), StateJson::write));
         tree.set("sleepAfter", write(state.sleepAfter()));
         tree.put("connections", state.connections());
-        AddonState.Failure failure = state.failure();
-        if (failure == null) {
-            tree.putNull("failure");
-        } else {
-            ObjectNode failed = tree.putObject("failure");
-            failed.put("cause", failure.cause().name());
-            failed.set("at", write(failure.at()));
-        }
+        tree.set("failure", orNull(state.failure(), StateJson::write));
         return tree;
     }
 
     static AddonState addonState(JsonNode tree) {
-        JsonNode backups = object(tree, "backups");
-        JsonNode migration = object(tree, "migration");
-        JsonNode failure = object(tree, "failure");
         return new AddonState(
                 addonRecord(object(tree, "record")),
                 text(tree, "serverId"),
                 strings(tree, "binding"),
                 owner(object(tree, "owner")),
-                backups == null ? null : new BackupPolicy(duration(backups, "schedule"), integer(backups, "keepLast"),
-                        duration(backups, "maxAge"), integer(backups, "manualPerDay")),
-                migration == null ? null : new AddonState.Migration(text(migration, "variant"),
-                        text(migration, "serverId"), strings(migration, "binding"),
-                        owner(object(migration, "owner")), flag(migration, "switched")),
+                backups(object(tree, "backups")),
+                migration(object(tree, "migration")),
                 duration(tree, "sleepAfter"),
                 integerOrNull(tree, "connections"),
-                failure == null ? null : new AddonState.Failure(constant(AddonState.Cause.class, failure, "cause"),
-                        instant(failure, "at")));
+                failure(object(tree, "failure")));
     }
 
     static ObjectNode write(ServerState state) {
@@ -111,20 +78,9 @@ final class StateJson {
         tree.put("shared", state.shared());
         tree.put("adminUser", state.adminUser());
         tree.put("adminPassword", state.adminPassword());
-        RunningServer running = state.running();
-        if (running == null) {
-            tree.putNull("running");
-        } else {
-            ObjectNode server = tree.putObject("running");
-            server.put("serverId", running.serverId());
-            server.put("runtime", running.runtime());
-            server.set("endpoint", write(running.endpoint()));
-            server.set("attributes", write(running.attributes()));
-            ObjectNode extra = server.putObject("extraEndpoints");
-            running.extraEndpoints().forEach((name, endpoint) -> extra.set(name, write(endpoint)));
-        }
+        tree.set("running", orNull(state.running(), StateJson::write));
         tree.set("createdAt", write(state.createdAt()));
-        tree.set("starter", write(state.starter()));
+        tree.set("starter", orNull(state.starter(), StateJson::write));
         tree.put("throwaway", state.throwaway());
         ArrayNode crashes = tree.putArray("crashes");
         for (ServerState.Crash crash : state.crashes()) {
@@ -137,7 +93,6 @@ final class StateJson {
     }
 
     static ServerState serverState(JsonNode tree) {
-        JsonNode running = object(tree, "running");
         List<ServerState.Crash> crashes = null;
         JsonNode list = tree.get("crashes");
         if (list != null && !list.isNull()) {
@@ -160,14 +115,74 @@ final class StateJson {
                 flag(tree, "shared"),
                 text(tree, "adminUser"),
                 text(tree, "adminPassword"),
-                running == null ? null : new RunningServer(text(running, "serverId"), text(running, "runtime"),
-                        endpoint(object(running, "endpoint")), strings(running, "attributes"),
-                        endpoints(running, "extraEndpoints")),
+                running(object(tree, "running")),
                 instant(tree, "createdAt"),
                 owner(object(tree, "starter")),
                 flag(tree, "throwaway"),
                 crashes,
                 integer(tree, "restarts"));
+    }
+
+    /** {@code null} as JSON's null, else what {@code write} makes of it. */
+    private static <T> JsonNode orNull(T value, Function<T, ObjectNode> write) {
+        return value == null ? NODES.nullNode() : write.apply(value);
+    }
+
+    private static ObjectNode write(BackupPolicy backups) {
+        ObjectNode tree = NODES.objectNode();
+        tree.set("schedule", write(backups.schedule()));
+        tree.put("keepLast", backups.keepLast());
+        tree.set("maxAge", write(backups.maxAge()));
+        tree.put("manualPerDay", backups.manualPerDay());
+        return tree;
+    }
+
+    private static BackupPolicy backups(JsonNode tree) {
+        return tree == null ? null : new BackupPolicy(duration(tree, "schedule"), integer(tree, "keepLast"),
+                duration(tree, "maxAge"), integer(tree, "manualPerDay"));
+    }
+
+    private static ObjectNode write(AddonState.Migration migration) {
+        ObjectNode tree = NODES.objectNode();
+        tree.put("variant", migration.variant());
+        tree.put("serverId", migration.serverId());
+        tree.set("binding", write(migration.binding()));
+        tree.set("owner", orNull(migration.owner(), StateJson::write));
+        tree.put("switched", migration.switched());
+        return tree;
+    }
+
+    private static AddonState.Migration migration(JsonNode tree) {
+        return tree == null ? null : new AddonState.Migration(text(tree, "variant"), text(tree, "serverId"),
+                strings(tree, "binding"), owner(object(tree, "owner")), flag(tree, "switched"));
+    }
+
+    private static ObjectNode write(AddonState.Failure failure) {
+        ObjectNode tree = NODES.objectNode();
+        tree.put("cause", failure.cause().name());
+        tree.set("at", write(failure.at()));
+        return tree;
+    }
+
+    private static AddonState.Failure failure(JsonNode tree) {
+        return tree == null ? null : new AddonState.Failure(constant(AddonState.Cause.class, tree, "cause"),
+                instant(tree, "at"));
+    }
+
+    private static ObjectNode write(RunningServer running) {
+        ObjectNode tree = NODES.objectNode();
+        tree.put("serverId", running.serverId());
+        tree.put("runtime", running.runtime());
+        tree.set("endpoint", write(running.endpoint()));
+        tree.set("attributes", write(running.attributes()));
+        ObjectNode extra = tree.putObject("extraEndpoints");
+        running.extraEndpoints().forEach((name, endpoint) -> extra.set(name, write(endpoint)));
+        return tree;
+    }
+
+    private static RunningServer running(JsonNode tree) {
+        return tree == null ? null : new RunningServer(text(tree, "serverId"), text(tree, "runtime"),
+                endpoint(object(tree, "endpoint")), strings(tree, "attributes"), endpoints(tree, "extraEndpoints"));
     }
 
     private static ObjectNode write(AddonRecord record) {
@@ -196,24 +211,21 @@ final class StateJson {
                 instant(tree, "updatedAt"));
     }
 
-    private static JsonNode write(AddonState.Owner owner) {
-        if (owner == null) {
-            return NODES.nullNode();
-        }
+    private static ObjectNode write(AddonState.Owner owner) {
         ObjectNode tree = NODES.objectNode();
         tree.put("pid", owner.pid());
         tree.put("startedAt", owner.startedAt());
-        ProcessIdentity identity = owner.identity();
-        if (identity == null) {
-            tree.putNull("identity");
-        } else {
-            ObjectNode id = tree.putObject("identity");
-            id.put("pid", identity.pid());
-            id.put("startTicks", identity.startTicks());
-            id.put("bootId", identity.bootId());
-        }
+        tree.set("identity", orNull(owner.identity(), StateJson::write));
         // Jackson's binding took isAlive() for a property and wrote it; kept, so the files stay as they were.
         tree.put("alive", owner.isAlive());
+        return tree;
+    }
+
+    private static ObjectNode write(ProcessIdentity identity) {
+        ObjectNode tree = NODES.objectNode();
+        tree.put("pid", identity.pid());
+        tree.put("startTicks", identity.startTicks());
+        tree.put("bootId", identity.bootId());
         return tree;
     }
 
