@@ -149,10 +149,7 @@ final class KeptApps implements AutoCloseable {
         Path record = directory.resolve(app + RECORD);
         try {
             Files.createDirectories(directory);
-            ReentrantLock local = IN_THIS_JVM.computeIfAbsent(ownerLock(owner), f -> new ReentrantLock());
-            local.lock();
-            try (FileChannel channel = FileChannel.open(ownerLock(owner), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+            return underOwnersLock(owner, () -> {
                 App handle = addons.app(app, AddonSet.ENVIRONMENT);
                 List<AddonRecord> records = handle.list();
                 if (Files.exists(record) && records.size() == declaration.specs().size()
@@ -183,9 +180,7 @@ final class KeptApps implements AutoCloseable {
                 LOG.info("{} - kept for later runs ({}); remove it with: addons --home {} destroy <addon> -a {}"
                         + " --env {} --no-backup", app, owner, addons.home(), app, AddonSet.ENVIRONMENT);
                 return app;
-            } finally {
-                local.unlock();
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot keep " + app + " (" + owner + ") in " + directory, e);
         }
@@ -228,18 +223,14 @@ final class KeptApps implements AutoCloseable {
             if (owner == null || !unused(record)) {
                 continue;
             }
-            ReentrantLock local = IN_THIS_JVM.computeIfAbsent(ownerLock(owner), f -> new ReentrantLock());
-            local.lock();
-            try (FileChannel channel = FileChannel.open(ownerLock(owner), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+            underOwnersLock(owner, () -> {
                 // Looked at again under the lock: a run may have used it meanwhile.
                 if (unused(record)) {
                     remove(addons, appOf(record), "unused for " + BackupPolicy.format(maxUnused) + " ("
                             + MAX_UNUSED_PARAMETER + ")");
                 }
-            } finally {
-                local.unlock();
-            }
+                return null;
+            });
         }
     }
 
@@ -344,6 +335,27 @@ final class KeptApps implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return null;
         }
+    }
+
+    /**
+     * Runs {@code work} holding {@code owner}'s lock: the file lock that runs in other JVMs take,
+     * and a lock of this JVM's threads on the same file, as a file lock is held per JVM.
+     */
+    private <T> T underOwnersLock(String owner, LockedWork<T> work) throws IOException {
+        ReentrantLock local = IN_THIS_JVM.computeIfAbsent(ownerLock(owner), f -> new ReentrantLock());
+        local.lock();
+        try (FileChannel channel = FileChannel.open(ownerLock(owner), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+            return work.run();
+        } finally {
+            local.unlock();
+        }
+    }
+
+    /** What runs under an owner's lock. */
+    @FunctionalInterface
+    private interface LockedWork<T> {
+        T run() throws IOException;
     }
 
     private Path ownerLock(String owner) {
