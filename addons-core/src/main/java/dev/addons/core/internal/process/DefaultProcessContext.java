@@ -147,9 +147,12 @@ final class DefaultProcessContext implements ProcessContext {
      * {@code setpriv} both exec, so the launched process's pid is the engine's. With
      * {@code detached}, the server is no child of this JVM ({@link Detached}): for a JVM that
      * exits right after its command, which would otherwise wait up to 300 ms on the server's reaper.
+     * The server's directory becomes the engine user's first; with {@code dataCopied}, its data
+     * directory is a copy of the template that kept the template's owner ({@link EngineUser#own(Path, Path)}).
      */
-    Launched launch(List<String> command, boolean detached) throws IOException, InterruptedException {
-        user.own(directories.root());
+    Launched launch(List<String> command, boolean detached, boolean dataCopied)
+            throws IOException, InterruptedException {
+        user.own(directories.root(), dataCopied ? directories.data() : null);
         List<String> inSession = new ArrayList<>();
         inSession.add("setsid");
         inSession.addAll(user.wrap(command));

@@ -4,9 +4,12 @@ import dev.addons.api.ProvisioningException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -103,17 +106,47 @@ final class EngineUser {
 
     /** Makes {@code path} and everything under it this user's, never following a link; nothing to do for the JVM's own user. */
     void own(Path path) throws IOException {
+        own(path, null);
+    }
+
+    /**
+     * Like {@link #own(Path)}, except inside {@code copied}, a directory under {@code path} (or
+     * {@code null}) that is a copy of a template this user owns, made by a copy that keeps each
+     * file's owner: when its top is this user's, what it holds is too, and it is not walked (a
+     * PostgreSQL data directory holds 1300 files, whose walk took 26 ms of a start here). A copy
+     * whose top is another's (the user made anew since the template) is walked as the rest is.
+     */
+    void own(Path path, Path copied) throws IOException {
         if (!dedicated || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(path)) {
-            for (Path each : (Iterable<Path>) paths::iterator) {
-                Files.setAttribute(each, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(each, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes)
+                    throws IOException {
+                if (directory.equals(copied) && isOwned(directory)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                chown(directory);
+                return FileVisitResult.CONTINUE;
             }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                chown(file);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private boolean isOwned(Path path) throws IOException {
+        Map<String, Object> owner = Files.readAttributes(path, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+        return owner.get("uid").equals(uid) && owner.get("gid").equals(gid);
+    }
+
+    private void chown(Path path) throws IOException {
+        Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
     }
 
     /**

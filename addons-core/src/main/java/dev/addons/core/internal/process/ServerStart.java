@@ -173,7 +173,8 @@ final class ServerStart {
             }
             long initialized = System.nanoTime();
             progress.step(serverId, "starting on " + endpoint);
-            DefaultProcessContext.Launched started = context.launch(recipe.launcher().command(context), detached);
+            DefaultProcessContext.Launched started = context.launch(recipe.launcher().command(context), detached,
+                    copied != null && writer == null);
             if (started.process() == null) {
                 gone = true;
                 throw new ProvisioningException(started.whyGone().orElseThrow() + " before it was ready");

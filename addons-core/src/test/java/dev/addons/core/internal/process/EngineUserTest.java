@@ -2,9 +2,11 @@ package dev.addons.core.internal.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.addons.api.ProvisioningException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
@@ -94,5 +96,42 @@ class EngineUserTest {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx-----x"));
         user.passThrough(home, servers);
         assertThat(user.whyUnreachable(servers)).isEmpty();
+    }
+
+    @Test
+    void owningADirectoryChownsEverythingUnderItButLinksTargetsAndACopyWhoseTopIsTheUsersAlready(@TempDir Path tmp)
+            throws Exception {
+        assumeTrue(EngineUser.effectiveUid() == 0, "only root gives files away");
+        EngineUser user = EngineUser.dedicated("nobody-here", 65000, 65001);
+        Path root = Files.createDirectory(tmp.resolve("server"));
+        Path log = Files.writeString(root.resolve("server.log"), "");
+        Path outside = Files.writeString(tmp.resolve("outside"), "");
+        Path link = Files.createSymbolicLink(root.resolve("link"), outside);
+        Path data = Files.createDirectories(root.resolve("data"));
+        Path copiedFile = Files.writeString(Files.createDirectories(data.resolve("base")).resolve("1"), "");
+        Path copied = Files.createDirectories(root.resolve("copied"));
+        Path inCopy = Files.writeString(copied.resolve("PG_VERSION"), "15");
+        Files.setAttribute(copied, "unix:uid", 65000);
+        Files.setAttribute(copied, "unix:gid", 65001);
+
+        user.own(root, copied);
+
+        for (Path owned : List.of(root, log, link, data, copiedFile.getParent(), copiedFile, copied)) {
+            assertThat(owner(owned)).as(owned.toString()).isEqualTo("65000:65001");
+        }
+        assertThat(owner(inCopy)).as("inside the copy whose top is the user's").isEqualTo("0:0");
+        assertThat(owner(outside)).as("a link's target").isEqualTo("0:0");
+
+        // A copy whose top is another's (the user made anew since the template) is walked too.
+        Files.setAttribute(copied, "unix:uid", 0);
+        user.own(root, copied);
+        assertThat(owner(inCopy)).isEqualTo("65000:65001");
+        user.own(root);
+        assertThat(owner(outside)).isEqualTo("0:0");
+    }
+
+    private static String owner(Path path) throws Exception {
+        Map<String, Object> owner = Files.readAttributes(path, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+        return owner.get("uid") + ":" + owner.get("gid");
     }
 }
