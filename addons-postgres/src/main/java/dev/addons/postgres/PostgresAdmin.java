@@ -65,18 +65,21 @@ final class PostgresAdmin {
 
     /**
      * Gives the admin of a server started on a template copy its own password: {@code ALTER ROLE}
-     * with the SCRAM verifier of {@code adminPassword}, computed by the driver, over a connection
-     * made with the template password ({@code templateAccess}). Existing sessions are not ended;
+     * with the SCRAM verifier of {@code adminPassword} (computed ahead by {@code verifiers} when the
+     * start prepared it), over a connection made with the template password ({@code templateAccess}). Existing sessions are not ended;
      * there are none but the readiness check's, which has closed.
      */
-    static void personalize(ServerAccess templateAccess, String adminPassword, AdminConnections connections)
-            throws SQLException {
+    static void personalize(ServerAccess templateAccess, String adminPassword, AdminConnections connections,
+            Verifiers verifiers) throws SQLException {
         AdminConnections.Lease lease = null;
+        String verifier = verifiers.verifier(adminPassword);
         try {
             // The readiness check's connection, kept: one login fewer.
             lease = connections.borrow(templateAccess);
-            lease.connection().unwrap(org.postgresql.PGConnection.class)
-                    .alterUserPassword(templateAccess.adminUser(), adminPassword.toCharArray(), "scram-sha-256");
+            try (Statement sql = lease.connection().createStatement()) {
+                sql.execute("alter role " + SqlIdentifiers.quote(templateAccess.adminUser()) + " password '"
+                        + verifier + "'");
+            }
             // Still logged in: the same session serves the admin's work under the new password.
             lease.handOver(new ServerAccess(templateAccess.serverId(), templateAccess.endpoint(),
                     templateAccess.adminUser(), adminPassword, templateAccess.extraEndpoints()));
@@ -85,7 +88,7 @@ final class PostgresAdmin {
                 lease.close();
             }
             throw failure("Giving the admin of " + templateAccess.serverId() + " its own password", e,
-                    adminPassword, templateAccess.adminPassword());
+                    adminPassword, verifier, templateAccess.adminPassword());
         }
     }
 

@@ -4,14 +4,12 @@ import static dev.addons.postgres.SqlIdentifiers.quote;
 
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.Binding;
-import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +38,7 @@ final class PostgresCopies {
      * ({@link PostgresTenants#NO_CONNECTION_LIMIT}: any), as a tenant made from nothing.
      */
     static Binding copy(String name, int connectionLimit, Binding source, ServerAccess server,
-            AdminConnections connections) {
+            AdminConnections connections, Verifiers verifiers) {
         String sourceRole = source.require(PostgresCredentials.USER);
         String sourceDatabase = source.require(PostgresCredentials.DATABASE);
         if (SqlIdentifiers.isReserved(name, server.adminUser())) {
@@ -48,8 +46,9 @@ final class PostgresCopies {
                     + " give the tenant another name");
         }
         long started = System.nanoTime();
-        String password = Secrets.password();
-        String verifier = PasswordUtil.encodeScramSha256(password.toCharArray());
+        Verifiers.Credential credential = verifiers.tenant();
+        String password = credential.password();
+        String verifier = credential.verifier();
         String serverVersion;
         try (AdminConnections.Lease lease = connections.borrow(server)) {
             Connection admin = lease.connection();

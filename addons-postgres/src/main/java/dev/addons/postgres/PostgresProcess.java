@@ -4,9 +4,11 @@ import dev.addons.api.spi.DataTemplate;
 import dev.addons.api.spi.ProcessContext;
 import dev.addons.api.spi.ProcessRecipe;
 import dev.addons.api.spi.ProcessRecipe.StopSignal;
+import dev.addons.api.spi.ServerAccess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,10 +72,11 @@ final class PostgresProcess {
 
     /**
      * The recipe for {@code major}, whose admin is {@code adminUser} with {@code adminPassword}; a
-     * server made from the template keeps its admin's session in {@code connections}.
+     * server made from the template keeps its admin's session in {@code connections}, and has its
+     * admin's new verifier and its first tenant's credential computed ahead by {@code verifiers}.
      */
     static ProcessRecipe recipe(String major, String adminUser, String adminPassword, boolean throwaway,
-            AdminConnections connections) {
+            AdminConnections connections, Verifiers verifiers) {
         return ProcessRecipe.builder(PostgresBinaries.forThisPlatform(major),
                         context -> throwaway ? throwawayCommand(context) : command(context))
                 .initializer(context -> initialize(context, adminUser, adminPassword))
@@ -83,7 +86,18 @@ final class PostgresProcess {
                 .template(new DataTemplate("-U " + adminUser + " " + String.join(" ", INITDB_OPTIONS)
                         + "; spare tenant " + PostgresTenants.SPARE + "; template1 " + PostgresTenants.TEMPLATE1_CLOSED,
                         (context, templatePassword) -> initializeTemplate(context, adminUser, templatePassword)))
-                .rekey((context, current, ownPassword) -> PostgresAdmin.personalize(current, ownPassword, connections))
+                .rekey(new ProcessRecipe.Rekey() {
+                    @Override
+                    public void rekey(ProcessContext context, ServerAccess current, String ownPassword)
+                            throws SQLException {
+                        PostgresAdmin.personalize(current, ownPassword, connections, verifiers);
+                    }
+
+                    @Override
+                    public void prepare(String ownPassword) {
+                        verifiers.prepare(ownPassword);
+                    }
+                })
                 .build();
     }
 

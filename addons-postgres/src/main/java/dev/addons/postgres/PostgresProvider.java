@@ -82,6 +82,8 @@ public final class PostgresProvider
 
     /** The admin connections kept between calls, closed by {@link #close()}. */
     private final AdminConnections connections = new AdminConnections();
+    /** The SCRAM verifiers computed ahead while new servers start. */
+    private final Verifiers verifiers = new Verifiers();
 
     /** Creates the provider; does no I/O and starts no thread. */
     public PostgresProvider() {
@@ -108,7 +110,7 @@ public final class PostgresProvider
         String image = imageReference ? version : "postgres:" + version;
         ProcessRecipe process = imageReference ? null
                 : PostgresProcess.recipe(version, ADMIN_USER, request.adminPassword(), request.throwaway(),
-                        connections);
+                        connections, verifiers);
         ContainerRecipe container = ContainerRecipe.builder(image, CONTAINER_PORT, CONTAINER_DATA)
                 .environment(Map.of("POSTGRES_USER", ADMIN_USER,
                         "POSTGRES_PASSWORD", request.adminPassword(),
@@ -120,7 +122,8 @@ public final class PostgresProvider
 
     @Override
     public Binding provision(TenantRequest request, ServerAccess server) {
-        return PostgresTenants.provision(request.tenant(), connectionLimit(request), server, connections);
+        return PostgresTenants.provision(request.tenant(), connectionLimit(request), server, connections,
+                verifiers);
     }
 
     /**
@@ -310,6 +313,6 @@ public final class PostgresProvider
     public Binding provisionCopy(TenantRequest request, TenantRequest source, Binding sourceBinding,
             ServerAccess server) {
         return PostgresCopies.copy(request.tenant(), connectionLimit(request), sourceBinding, server,
-                connections);
+                connections, verifiers);
     }
 }

@@ -4,7 +4,6 @@ import static dev.addons.postgres.SqlIdentifiers.quote;
 
 import dev.addons.api.ProvisioningException;
 import dev.addons.api.spi.Binding;
-import dev.addons.api.spi.Secrets;
 import dev.addons.api.spi.ServerAccess;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +13,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Stream;
 import org.postgresql.PGConnection;
-import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,11 +156,13 @@ final class PostgresTenants {
      * Creates the tenant {@code name}, replacing one of that name left by an earlier attempt; its
      * role may have {@code connectionLimit} sessions at once ({@link #NO_CONNECTION_LIMIT}: any).
      */
-    static Binding provision(String name, int connectionLimit, ServerAccess server, AdminConnections connections) {
+    static Binding provision(String name, int connectionLimit, ServerAccess server, AdminConnections connections,
+            Verifiers verifiers) {
         refuseReserved(name, server);
         long started = System.nanoTime();
-        String password = Secrets.password();
-        String verifier = PasswordUtil.encodeScramSha256(password.toCharArray());
+        Verifiers.Credential credential = verifiers.tenant();
+        String password = credential.password();
+        String verifier = credential.verifier();
         String serverVersion;
         try (AdminConnections.Lease lease = connections.borrow(server)) {
             Connection admin = lease.connection();

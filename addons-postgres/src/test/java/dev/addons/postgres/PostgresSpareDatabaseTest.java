@@ -123,13 +123,14 @@ class PostgresSpareDatabaseTest {
         String requestedAfter;
         try (AdminConnections connections = new AdminConnections()) {
             ServerAccess access = server.access();
-            alone = provider.credentials(PostgresTenants.provision("made_alone", 20, access, connections),
+            Verifiers verifiers = new Verifiers();
+            alone = provider.credentials(PostgresTenants.provision("made_alone", 20, access, connections, verifiers),
                     access.endpoint());
             requestedBefore = adminQuery("select checkpoints_req from pg_stat_bgwriter");
             try (AdminConnections.Lease busy = connections.borrow(access)) {
                 // Another admin session lent at the same time: FILE_COPY, whose checkpoints show.
-                crowded = provider.credentials(PostgresTenants.provision("made_crowded", 20, access, connections),
-                        access.endpoint());
+                crowded = provider.credentials(
+                        PostgresTenants.provision("made_crowded", 20, access, connections, verifiers), access.endpoint());
             }
             requestedAfter = adminQuery("select checkpoints_req from pg_stat_bgwriter");
         }

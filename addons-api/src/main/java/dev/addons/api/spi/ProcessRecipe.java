@@ -311,6 +311,18 @@ public record ProcessRecipe(
          * and never log or put either password in an exception message.
          */
         void rekey(ProcessContext context, ServerAccess current, String adminPassword) throws Exception;
+
+        /**
+         * Called as a server on a copy of the template is launched, before it is ready, with the
+         * password {@link #rekey} will give its admin: begins, off the caller's thread, what
+         * {@code rekey} can do ahead of the server (hashing the password, say), so that the wait
+         * for the server covers it. Must return at once and must not fail the start; {@code rekey}
+         * must work whether or not this was called. Default: nothing.
+         *
+         * @since 0.4
+         */
+        default void prepare(String adminPassword) {
+        }
     }
 
     /** The command that runs the server in the foreground until it is signalled. */

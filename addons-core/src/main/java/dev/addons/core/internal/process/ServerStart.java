@@ -153,6 +153,8 @@ final class ServerStart {
             DataTemplates.Template copied = null;
             boolean spare = false;
             if (template.isPresent()) {
+                // What the rekey can do ahead, done while the copy is made and the server starts.
+                recipe.rekeyIfAny().orElseThrow().prepare(definition.adminPassword());
                 copied = templates.obtain(serverId, definition, template.get(), binaries, progress);
                 spare = templates.takeSpare(copied, directories.data());
                 if (spare) {
