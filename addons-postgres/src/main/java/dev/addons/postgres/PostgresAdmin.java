@@ -66,8 +66,9 @@ final class PostgresAdmin {
     /**
      * Gives the admin of a server started on a template copy its own password: {@code ALTER ROLE}
      * with the SCRAM verifier of {@code adminPassword} (computed ahead by {@code verifiers} when the
-     * start prepared it), over a connection made with the template password ({@code templateAccess}). Existing sessions are not ended;
-     * there are none but the readiness check's, which has closed.
+     * start prepared it), over a connection made with the template password
+     * ({@code templateAccess}). Existing sessions are not ended; there are none but the readiness
+     * check's, which has closed.
      */
     static void personalize(ServerAccess templateAccess, String adminPassword, AdminConnections connections,
             Verifiers verifiers) throws SQLException {

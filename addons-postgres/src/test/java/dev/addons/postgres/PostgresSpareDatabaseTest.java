@@ -130,7 +130,8 @@ class PostgresSpareDatabaseTest {
             try (AdminConnections.Lease busy = connections.borrow(access)) {
                 // Another admin session lent at the same time: FILE_COPY, whose checkpoints show.
                 crowded = provider.credentials(
-                        PostgresTenants.provision("made_crowded", 20, access, connections, verifiers), access.endpoint());
+                        PostgresTenants.provision("made_crowded", 20, access, connections, verifiers),
+                        access.endpoint());
             }
             requestedAfter = adminQuery("select checkpoints_req from pg_stat_bgwriter");
         }
